@@ -1,0 +1,193 @@
+//! The parsed, unchecked form of a rules file.
+
+use crate::source::Span;
+use serde::Serialize;
+use std::fmt;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Type {
+    Symbol,
+    Number,
+    Date,
+}
+
+impl fmt::Display for Type {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Type::Symbol => "symbol",
+            Type::Number => "number",
+            Type::Date => "date",
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Authority {
+    /// Ordered weakest first, so the weakest authority behind a proof is its minimum.
+    Guidelines,
+    Recital,
+    Statute,
+}
+
+impl Authority {
+    pub fn parse(s: &str) -> Option<Authority> {
+        match s {
+            "statute" => Some(Authority::Statute),
+            "recital" => Some(Authority::Recital),
+            "guidelines" => Some(Authority::Guidelines),
+            _ => None,
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Authority::Statute => "statute",
+            Authority::Recital => "recital",
+            Authority::Guidelines => "guidelines",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Field {
+    pub name: String,
+    pub ty: Option<Type>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Decl {
+    pub name: String,
+    pub name_span: Span,
+    pub fields: Vec<Field>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum ArithOp {
+    #[serde(rename = "+")]
+    Add,
+    #[serde(rename = "-")]
+    Sub,
+    #[serde(rename = "*")]
+    Mul,
+    #[serde(rename = "/")]
+    Div,
+}
+
+impl ArithOp {
+    pub fn symbol(self) -> &'static str {
+        match self {
+            ArithOp::Add => "+",
+            ArithOp::Sub => "-",
+            ArithOp::Mul => "*",
+            ArithOp::Div => "/",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum CmpOp {
+    #[serde(rename = "=")]
+    Eq,
+    #[serde(rename = "!=")]
+    Ne,
+    #[serde(rename = "<")]
+    Lt,
+    #[serde(rename = "<=")]
+    Le,
+    #[serde(rename = ">")]
+    Gt,
+    #[serde(rename = ">=")]
+    Ge,
+}
+
+impl CmpOp {
+    pub fn symbol(self) -> &'static str {
+        match self {
+            CmpOp::Eq => "=",
+            CmpOp::Ne => "!=",
+            CmpOp::Lt => "<",
+            CmpOp::Le => "<=",
+            CmpOp::Gt => ">",
+            CmpOp::Ge => ">=",
+        }
+    }
+    pub fn holds(self, ord: std::cmp::Ordering) -> bool {
+        use std::cmp::Ordering::*;
+        match self {
+            CmpOp::Eq => ord == Equal,
+            CmpOp::Ne => ord != Equal,
+            CmpOp::Lt => ord == Less,
+            CmpOp::Le => ord != Greater,
+            CmpOp::Gt => ord == Greater,
+            CmpOp::Ge => ord != Less,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub enum Term {
+    Var(String, Span),
+    Wild(Span),
+    Str(String, Span),
+    /// Raw literal text; parsed exactly by the checker.
+    Num(String, Span),
+    Arith(ArithOp, Box<Term>, Box<Term>, Span),
+}
+
+impl Term {
+    pub fn span(&self) -> Span {
+        match self {
+            Term::Var(_, s) | Term::Wild(s) | Term::Str(_, s) | Term::Num(_, s) => *s,
+            Term::Arith(_, _, _, s) => *s,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Atom {
+    pub rel: String,
+    pub rel_span: Span,
+    pub args: Vec<Term>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub enum Literal {
+    Pos(Atom),
+    /// The span covers the `!` or `not` as well.
+    Neg(Atom, Span),
+    Cmp(CmpOp, Term, Term, Span),
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Meta {
+    pub id: Option<(String, Span)>,
+    pub citations: Vec<String>,
+    pub authority: Option<(String, Span)>,
+    pub ambiguous: Option<String>,
+    pub says: Option<String>,
+    pub span: Option<Span>,
+}
+
+impl Meta {
+    pub fn is_empty(&self) -> bool {
+        self.span.is_none()
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Clause {
+    pub meta: Meta,
+    pub head: Atom,
+    /// `None` for a bodiless clause (`a("x").`).
+    pub body: Option<Vec<Literal>>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Program {
+    pub decls: Vec<Decl>,
+    pub clauses: Vec<Clause>,
+}

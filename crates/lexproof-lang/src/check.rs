@@ -1,0 +1,1169 @@
+//! The checker: resolves names, checks arity, types, safety, metadata and stratification, and
+//! produces the checked program every engine and the proof code work from.
+
+use crate::ast::{self, ArithOp, Authority, CmpOp, Literal, Term, Type};
+use crate::diag::Diagnostic;
+use crate::number::{parse_date, parse_number};
+use crate::plan;
+use crate::source::{SourceFile, Span};
+use std::collections::BTreeMap;
+
+/// A constant after type checking: strings in date position have become dates.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Const {
+    Sym(String),
+    Num(i128),
+    Date(i32),
+}
+
+#[derive(Debug, Clone)]
+pub struct Relation {
+    pub name: String,
+    pub fields: Vec<(String, Type)>,
+    /// Derived by at least one rule: a conclusion, which fact files may not assert.
+    pub derived: bool,
+    /// Has ground facts in the rules file itself.
+    pub has_rule_facts: bool,
+    pub line: usize,
+}
+
+impl Relation {
+    pub fn arity(&self) -> usize {
+        self.fields.len()
+    }
+    pub fn types(&self) -> Vec<Type> {
+        self.fields.iter().map(|f| f.1).collect()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum CTerm {
+    Var(usize),
+    Const(Const),
+    Arith(ArithOp, Box<CTerm>, Box<CTerm>),
+    /// `_` under negation: any value.
+    Wild,
+}
+
+impl CTerm {
+    pub fn vars(&self, out: &mut Vec<usize>) {
+        match self {
+            CTerm::Var(v) => out.push(*v),
+            CTerm::Arith(_, a, b) => {
+                a.vars(out);
+                b.vars(out);
+            }
+            CTerm::Const(_) | CTerm::Wild => {}
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CAtom {
+    pub rel: usize,
+    pub args: Vec<CTerm>,
+}
+
+impl CAtom {
+    pub fn vars(&self) -> Vec<usize> {
+        let mut v = Vec::new();
+        for a in &self.args {
+            a.vars(&mut v);
+        }
+        v
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum CLit {
+    Pos(CAtom),
+    Neg(CAtom),
+    Cmp(CmpOp, CTerm, CTerm),
+    /// `X = expr` where `X` is bound by nothing else: binds `X`.
+    Assign(usize, CTerm),
+}
+
+impl CLit {
+    pub fn vars(&self) -> Vec<usize> {
+        match self {
+            CLit::Pos(a) | CLit::Neg(a) => a.vars(),
+            CLit::Cmp(_, a, b) => {
+                let mut v = Vec::new();
+                a.vars(&mut v);
+                b.vars(&mut v);
+                v
+            }
+            CLit::Assign(x, e) => {
+                let mut v = vec![*x];
+                e.vars(&mut v);
+                v
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Var {
+    /// As written; `_` for a wildcard in a positive atom (kept so premises can be rebuilt).
+    pub name: String,
+    pub ty: Type,
+}
+
+#[derive(Debug, Clone)]
+pub struct Rule {
+    pub index: usize,
+    pub id: String,
+    pub citations: Vec<String>,
+    pub authority: Authority,
+    pub ambiguous: Option<String>,
+    pub says: String,
+    pub line: usize,
+    /// The rule's source text as written (without its annotations).
+    pub text: String,
+    pub head: CAtom,
+    pub body: Vec<CLit>,
+    pub vars: Vec<Var>,
+    /// The variables a witness records, head variables first.
+    pub witness: Vec<usize>,
+    /// Evaluation order of `body`: each literal's variables are bound before it is tested.
+    pub plan: Vec<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Fact {
+    pub rel: usize,
+    pub values: Vec<Const>,
+    pub line: usize,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Checked {
+    pub relations: Vec<Relation>,
+    pub by_name: BTreeMap<String, usize>,
+    pub rules: Vec<Rule>,
+    pub facts: Vec<Fact>,
+    /// Stratum of each relation: a relation only depends negatively on lower strata.
+    pub strata: Vec<usize>,
+}
+
+impl Checked {
+    pub fn relation(&self, name: &str) -> Option<usize> {
+        self.by_name.get(name).copied()
+    }
+    /// Rules whose head is relation `rel`, in rules-file order.
+    pub fn rules_for(&self, rel: usize) -> impl Iterator<Item = &Rule> {
+        self.rules.iter().filter(move |r| r.head.rel == rel)
+    }
+    pub fn suggest(&self, name: &str) -> Option<String> {
+        suggest(name, self.by_name.keys().map(|s| s.as_str()))
+    }
+}
+
+/// The closest known name, for "did you mean".
+pub fn suggest<'a>(name: &str, known: impl Iterator<Item = &'a str>) -> Option<String> {
+    let mut best: Option<(f64, &str)> = None;
+    for k in known {
+        let score = strsim::jaro_winkler(name, k);
+        let close = strsim::levenshtein(name, k) <= 2.max(name.len() / 3) || score > 0.88;
+        if close && best.is_none_or(|(s, _)| score > s) {
+            best = Some((score, k));
+        }
+    }
+    best.map(|(_, k)| k.to_string())
+}
+
+pub fn check_program(prog: &ast::Program, file: &SourceFile) -> (Checked, Vec<Diagnostic>) {
+    let mut c = Checker {
+        file,
+        out: Checked::default(),
+        diags: Vec::new(),
+    };
+    c.declarations(prog);
+    let mut rule_ids: BTreeMap<String, Span> = BTreeMap::new();
+    for clause in &prog.clauses {
+        if clause.body.is_none() && clause.meta.is_empty() {
+            c.fact(clause);
+        } else {
+            c.rule(clause, &mut rule_ids);
+        }
+    }
+    for r in &c.out.rules {
+        c.out.relations[r.head.rel].derived = true;
+    }
+    for f in &c.out.facts {
+        c.out.relations[f.rel].has_rule_facts = true;
+    }
+    c.stratify(prog);
+    (c.out, c.diags)
+}
+
+struct Checker<'a> {
+    file: &'a SourceFile,
+    out: Checked,
+    diags: Vec<Diagnostic>,
+}
+
+/// What a rule's variables are bound to while it is checked.
+struct Scope {
+    names: Vec<String>,
+    types: Vec<Option<Type>>,
+    bound: Vec<bool>,
+    first_span: Vec<Span>,
+    uses: Vec<usize>,
+}
+
+impl Scope {
+    fn var(&mut self, name: &str, span: Span) -> usize {
+        if let Some(i) = self.names.iter().position(|n| n == name) {
+            self.uses[i] += 1;
+            return i;
+        }
+        self.fresh(name, span)
+    }
+    fn fresh(&mut self, name: &str, span: Span) -> usize {
+        self.names.push(name.to_string());
+        self.types.push(None);
+        self.bound.push(false);
+        self.first_span.push(span);
+        self.uses.push(1);
+        self.names.len() - 1
+    }
+}
+
+impl Checker<'_> {
+    fn line(&self, span: Span) -> usize {
+        self.file.line_col(span.start).0
+    }
+
+    fn declarations(&mut self, prog: &ast::Program) {
+        for d in &prog.decls {
+            if let Some(&prev) = self.out.by_name.get(&d.name) {
+                let line = self.out.relations[prev].line;
+                self.diags.push(
+                    Diagnostic::error(
+                        "duplicate_declaration",
+                        d.name_span,
+                        format!("relation `{}` is declared twice", d.name),
+                    )
+                    .label("second declaration")
+                    .hint(format!(
+                        "it is already declared on line {line}; remove one of the two"
+                    )),
+                );
+                continue;
+            }
+            let mut seen: Vec<&str> = Vec::new();
+            for f in &d.fields {
+                if seen.contains(&f.name.as_str()) {
+                    self.diags.push(
+                        Diagnostic::error(
+                            "duplicate_field",
+                            f.span,
+                            format!("field `{}` appears twice in `{}`", f.name, d.name),
+                        )
+                        .label("repeated field name")
+                        .hint("give each field its own name"),
+                    );
+                }
+                seen.push(&f.name);
+            }
+            self.out
+                .by_name
+                .insert(d.name.clone(), self.out.relations.len());
+            self.out.relations.push(Relation {
+                name: d.name.clone(),
+                // An unknown type was reported by the parser; `symbol` keeps later checks quiet.
+                fields: d
+                    .fields
+                    .iter()
+                    .map(|f| (f.name.clone(), f.ty.unwrap_or(Type::Symbol)))
+                    .collect(),
+                derived: false,
+                has_rule_facts: false,
+                line: self.line(d.name_span),
+            });
+        }
+    }
+
+    fn resolve(&mut self, atom: &ast::Atom) -> Option<usize> {
+        let Some(rel) = self.out.relation(&atom.rel) else {
+            let mut d = Diagnostic::error(
+                "unknown_relation",
+                atom.rel_span,
+                format!("unknown relation `{}`", atom.rel),
+            )
+            .label("not declared");
+            d = match self.out.suggest(&atom.rel) {
+                Some(s) => d.hint(format!(
+                    "did you mean `{s}`? Otherwise declare it with `.decl {}(...)`",
+                    atom.rel
+                )),
+                None => d.hint(format!(
+                    "declare it with `.decl {}(field: type, ...)`",
+                    atom.rel
+                )),
+            };
+            self.diags.push(d);
+            return None;
+        };
+        let r = &self.out.relations[rel];
+        if r.arity() != atom.args.len() {
+            let fields: Vec<String> = r.fields.iter().map(|(n, t)| format!("{n}: {t}")).collect();
+            let msg = format!(
+                "`{}` takes {} argument{}, but {} {} given",
+                atom.rel,
+                r.arity(),
+                if r.arity() == 1 { "" } else { "s" },
+                atom.args.len(),
+                if atom.args.len() == 1 { "is" } else { "are" }
+            );
+            self.diags.push(
+                Diagnostic::error("arity_mismatch", atom.span, msg)
+                    .label(format!(
+                        "{} argument{} here",
+                        atom.args.len(),
+                        if atom.args.len() == 1 { "" } else { "s" }
+                    ))
+                    .hint(format!(
+                        "declared on line {} as {}({})",
+                        r.line,
+                        atom.rel,
+                        fields.join(", ")
+                    )),
+            );
+            return None;
+        }
+        Some(rel)
+    }
+
+    fn constant(&mut self, term: &Term, expected: Type, context: &str) -> Option<Const> {
+        match (term, expected) {
+            (Term::Str(s, _), Type::Symbol) => Some(Const::Sym(s.clone())),
+            (Term::Str(s, span), Type::Date) => match parse_date(s) {
+                Some(d) => Some(Const::Date(d)),
+                None => {
+                    self.diags.push(
+                        Diagnostic::error("invalid_date", *span, format!("\"{s}\" is not a calendar date"))
+                            .label(format!("{context} expects a date"))
+                            .hint("write dates as \"YYYY-MM-DD\", e.g. \"2025-08-02\", with a day that exists"),
+                    );
+                    None
+                }
+            },
+            (Term::Num(n, span), Type::Number) => match parse_number(n) {
+                Ok(v) => Some(Const::Num(v)),
+                Err(e) => {
+                    self.diags.push(
+                        Diagnostic::error("invalid_number", *span, e.describe(n))
+                            .label("not an exact integer lexproof can hold")
+                            .hint("numbers are whole numbers, e.g. 1e25 or 40000; the supported range is about ±1.7e38"),
+                    );
+                    None
+                }
+            },
+            (t, ty) => {
+                let found = match t {
+                    Term::Str(..) => "a symbol",
+                    Term::Num(..) => "a number",
+                    _ => "a value",
+                };
+                let hint = match ty {
+                    Type::Symbol => "symbols are written in double quotes, e.g. \"text\"",
+                    Type::Number => "write a number without quotes, e.g. 1e25",
+                    Type::Date => "write a date in quotes as \"YYYY-MM-DD\"",
+                };
+                self.diags.push(
+                    Diagnostic::error(
+                        "type_mismatch",
+                        t.span(),
+                        format!("{context} expects a {ty}, but this is {found}"),
+                    )
+                    .label(format!("expected {ty}"))
+                    .hint(hint),
+                );
+                None
+            }
+        }
+    }
+
+    fn fact(&mut self, clause: &ast::Clause) {
+        let Some(rel) = self.resolve(&clause.head) else {
+            return;
+        };
+        let types = self.out.relations[rel].types();
+        let mut values = Vec::new();
+        for (i, (arg, ty)) in clause.head.args.iter().zip(types).enumerate() {
+            match arg {
+                Term::Str(..) | Term::Num(..) => {
+                    let ctx = self.field_context(rel, i);
+                    if let Some(v) = self.constant(arg, ty, &ctx) {
+                        values.push(v);
+                    }
+                }
+                Term::Var(v, span) => {
+                    self.diags.push(
+                        Diagnostic::error("non_ground_fact", *span, format!("a fact cannot contain the variable `{v}`"))
+                            .label("variable in a fact")
+                            .hint("give a constant here, or make this a rule with `:-`, an id, a citation and an authority"),
+                    );
+                }
+                other => {
+                    self.diags.push(
+                        Diagnostic::error(
+                            "non_ground_fact",
+                            other.span(),
+                            "a fact must contain only constants",
+                        )
+                        .label("not a constant")
+                        .hint("write the value itself, e.g. \"text\", 1e25 or \"2025-08-02\""),
+                    );
+                }
+            }
+        }
+        if values.len() == clause.head.args.len() {
+            let line = self.line(clause.span);
+            self.out.facts.push(Fact { rel, values, line });
+        }
+    }
+
+    fn field_context(&self, rel: usize, i: usize) -> String {
+        let r = &self.out.relations[rel];
+        format!("field `{}` of `{}`", r.fields[i].0, r.name)
+    }
+
+    fn rule(&mut self, clause: &ast::Clause, rule_ids: &mut BTreeMap<String, Span>) {
+        let errors_before = self.diags.len();
+        let m = &clause.meta;
+        let anchor = m.span.unwrap_or(clause.head.span);
+        let id = match &m.id {
+            Some((id, span)) => {
+                if let Some(prev) = rule_ids.get(id) {
+                    let line = self.line(*prev);
+                    self.diags.push(
+                        Diagnostic::error("duplicate_rule_id", *span, format!("rule id `{id}` is already used"))
+                            .label("second use")
+                            .hint(format!("rule ids are stable names and must be unique; line {line} uses it first")),
+                    );
+                } else {
+                    rule_ids.insert(id.clone(), *span);
+                }
+                id.clone()
+            }
+            None => {
+                self.diags.push(
+                    Diagnostic::error("missing_rule_id", anchor, "this rule has no id")
+                        .label("rule without `@rule`")
+                        .hint("put `@rule some_stable_id` above the rule"),
+                );
+                String::new()
+            }
+        };
+        if m.citations.is_empty() {
+            self.diags.push(
+                Diagnostic::error("missing_citation", anchor, "this rule cites no legal source")
+                    .label("rule without `@cite`")
+                    .hint("add e.g. `@cite \"Art. 53(1)(a)\"` or `@cite \"Recital 97 S11\"` above the rule"),
+            );
+        }
+        let authority = match &m.authority {
+            Some((a, span)) => match Authority::parse(a) {
+                Some(a) => Some(a),
+                None => {
+                    self.diags.push(
+                        Diagnostic::error(
+                            "unknown_authority",
+                            *span,
+                            format!("unknown authority `{a}`"),
+                        )
+                        .label("not an authority level")
+                        .hint("use `statute` (article or annex), `recital` or `guidelines`"),
+                    );
+                    None
+                }
+            },
+            None => {
+                self.diags.push(
+                    Diagnostic::error(
+                        "missing_authority",
+                        anchor,
+                        "this rule has no authority level",
+                    )
+                    .label("rule without `@authority`")
+                    .hint(
+                        "add `@authority statute`, `@authority recital` or `@authority guidelines`",
+                    ),
+                );
+                None
+            }
+        };
+        if m.says.is_none() {
+            self.diags.push(
+                Diagnostic::error(
+                    "missing_says",
+                    anchor,
+                    "this rule has no plain-language statement",
+                )
+                .label("rule without `@says`")
+                .hint("add `@says \"...\"`: one sentence a lawyer can read, used in proofs"),
+            );
+        }
+
+        let mut scope = Scope {
+            names: Vec::new(),
+            types: Vec::new(),
+            bound: Vec::new(),
+            first_span: Vec::new(),
+            uses: Vec::new(),
+        };
+        let body_ast: &[Literal] = clause.body.as_deref().unwrap_or(&[]);
+        let mut body: Vec<Option<CLit>> = vec![None; body_ast.len()];
+
+        // Positive atoms bind variables and give them their types.
+        for (i, lit) in body_ast.iter().enumerate() {
+            if let Literal::Pos(atom) = lit {
+                if let Some(rel) = self.resolve(atom) {
+                    let types = self.out.relations[rel].types();
+                    let mut args = Vec::new();
+                    for (k, (arg, ty)) in atom.args.iter().zip(types).enumerate() {
+                        let ctx = self.field_context(rel, k);
+                        let t = match arg {
+                            Term::Var(name, span) => {
+                                let v = scope.var(name, *span);
+                                self.bind(&mut scope, v, ty, *span, &ctx);
+                                Some(CTerm::Var(v))
+                            }
+                            Term::Wild(span) => {
+                                let v = scope.fresh("_", *span);
+                                scope.types[v] = Some(ty);
+                                scope.bound[v] = true;
+                                Some(CTerm::Var(v))
+                            }
+                            _ => None,
+                        };
+                        args.push(t);
+                    }
+                    body[i] = Some(CLit::Pos(CAtom {
+                        rel,
+                        args: args.into_iter().map(|a| a.unwrap_or(CTerm::Wild)).collect(),
+                    }));
+                }
+            }
+        }
+        // Non-variable arguments of positive atoms are typed once all atoms have bound their variables.
+        for (i, lit) in body_ast.iter().enumerate() {
+            if let (Literal::Pos(atom), Some(CLit::Pos(catom))) = (lit, &body[i]) {
+                let rel = catom.rel;
+                let mut args = catom.args.clone();
+                for (k, arg) in atom.args.iter().enumerate() {
+                    if !matches!(arg, Term::Var(..) | Term::Wild(..)) {
+                        let ty = self.out.relations[rel].fields[k].1;
+                        let ctx = self.field_context(rel, k);
+                        if let Some(t) = self.term(&mut scope, arg, Some(ty), &ctx, true) {
+                            args[k] = t;
+                        }
+                    }
+                }
+                body[i] = Some(CLit::Pos(CAtom { rel, args }));
+            }
+        }
+        // `X = expr` with `X` otherwise unbound binds `X`; repeat so chains of assignments resolve.
+        let mut assigned = vec![false; body_ast.len()];
+        loop {
+            let mut progress = false;
+            for (i, lit) in body_ast.iter().enumerate() {
+                if assigned[i] {
+                    continue;
+                }
+                if let Literal::Cmp(CmpOp::Eq, l, r, _) = lit {
+                    for (target, expr) in [(l, r), (r, l)] {
+                        if let Term::Var(name, span) = target {
+                            let known = scope.names.iter().position(|n| n == name);
+                            if known.is_some_and(|v| scope.bound[v]) {
+                                continue;
+                            }
+                            if !self.all_bound(&scope, expr) {
+                                continue;
+                            }
+                            let before = self.diags.len();
+                            if let Some(e) =
+                                self.term(&mut scope, expr, None, "the assignment", true)
+                            {
+                                let ty = self.type_of(&scope, &e);
+                                let v = scope.var(name, *span);
+                                scope.bound[v] = true;
+                                scope.types[v] = ty;
+                                body[i] = Some(CLit::Assign(v, e));
+                            }
+                            if self.diags.len() > before {
+                                body[i] = None;
+                            }
+                            assigned[i] = true;
+                            progress = true;
+                            break;
+                        }
+                    }
+                }
+            }
+            if !progress {
+                break;
+            }
+        }
+        // Negations and comparisons only test: their variables must already be bound.
+        for (i, lit) in body_ast.iter().enumerate() {
+            if assigned[i] {
+                continue;
+            }
+            match lit {
+                Literal::Neg(atom, _) => {
+                    if let Some(rel) = self.resolve(atom) {
+                        let mut args = Vec::new();
+                        for (k, arg) in atom.args.iter().enumerate() {
+                            let ty = self.out.relations[rel].fields[k].1;
+                            let ctx = self.field_context(rel, k);
+                            if let Term::Wild(_) = arg {
+                                args.push(CTerm::Wild);
+                                continue;
+                            }
+                            match self.term_in(&mut scope, arg, Some(ty), &ctx, "negated premise") {
+                                Some(t) => args.push(t),
+                                None => args.push(CTerm::Wild),
+                            }
+                        }
+                        body[i] = Some(CLit::Neg(CAtom { rel, args }));
+                    }
+                }
+                Literal::Cmp(op, l, r, _) => {
+                    let lt = self.term_in(&mut scope, l, None, "the comparison", "comparison");
+                    let rt_expected = lt.as_ref().and_then(|t| self.type_of(&scope, t));
+                    let rt =
+                        self.term_in(&mut scope, r, rt_expected, "the comparison", "comparison");
+                    // A constant on the left takes its type from the right.
+                    let lt = match (&lt, &rt) {
+                        (None, Some(rt)) if matches!(l, Term::Str(..) | Term::Num(..)) => {
+                            let ty = self.type_of(&scope, rt);
+                            self.diags.pop();
+                            self.term_in(&mut scope, l, ty, "the comparison", "comparison")
+                        }
+                        _ => lt,
+                    };
+                    if let (Some(a), Some(b)) = (lt, rt) {
+                        let (ta, tb) = (self.type_of(&scope, &a), self.type_of(&scope, &b));
+                        if let (Some(ta), Some(tb)) = (ta, tb) {
+                            if ta != tb {
+                                self.diags.push(
+                                    Diagnostic::error(
+                                        "type_mismatch",
+                                        l.span().to(r.span()),
+                                        format!("cannot compare a {ta} with a {tb}"),
+                                    )
+                                    .label(format!("{ta} {} {tb}", op.symbol()))
+                                    .hint("both sides of a comparison must have the same type"),
+                                );
+                            } else if ta == Type::Symbol && !matches!(op, CmpOp::Eq | CmpOp::Ne) {
+                                self.diags.push(
+                                    Diagnostic::error(
+                                        "type_mismatch",
+                                        l.span().to(r.span()),
+                                        format!("symbols cannot be ordered with `{}`", op.symbol()),
+                                    )
+                                    .label("symbols have no order")
+                                    .hint(
+                                        "compare symbols with `=` or `!=`; order numbers and dates",
+                                    ),
+                                );
+                            } else {
+                                body[i] = Some(CLit::Cmp(*op, a, b));
+                            }
+                        }
+                    }
+                }
+                Literal::Pos(_) => {}
+            }
+        }
+
+        // The head: every variable bound, no `_`.
+        let head = match self.resolve(&clause.head) {
+            Some(rel) => {
+                let types = self.out.relations[rel].types();
+                let mut args = Vec::new();
+                for (k, (arg, ty)) in clause.head.args.iter().zip(types).enumerate() {
+                    if let Term::Wild(span) = arg {
+                        self.diags.push(
+                            Diagnostic::error(
+                                "wildcard_in_head",
+                                *span,
+                                "`_` cannot appear in the head of a rule",
+                            )
+                            .label("the conclusion must say which value")
+                            .hint("use a variable bound in the body, or a constant"),
+                        );
+                        continue;
+                    }
+                    let ctx = self.field_context(rel, k);
+                    if let Some(t) = self.term_in(&mut scope, arg, Some(ty), &ctx, "head") {
+                        args.push(t);
+                    }
+                }
+                (args.len() == clause.head.args.len()).then_some(CAtom { rel, args })
+            }
+            None => None,
+        };
+
+        for (v, name) in scope.names.iter().enumerate() {
+            if name != "_" && !name.starts_with('_') && scope.uses[v] == 1 && scope.bound[v] {
+                self.diags.push(
+                    Diagnostic::warning(
+                        "singleton_variable",
+                        scope.first_span[v],
+                        format!("variable `{name}` is used only once"),
+                    )
+                    .label("used only here")
+                    .hint(format!(
+                        "write `_` if any value will do, or check the spelling of `{name}`"
+                    )),
+                );
+            }
+        }
+
+        let has_errors = self.diags[errors_before..]
+            .iter()
+            .any(|d| d.severity == crate::diag::Severity::Error);
+        if has_errors || body.iter().any(|b| b.is_none()) {
+            if !has_errors {
+                // Defensive: a literal that failed to check always reports why.
+                self.diags.push(Diagnostic::error(
+                    "internal_error",
+                    clause.span,
+                    "rule could not be checked",
+                ));
+            }
+            return;
+        }
+        let (Some(head), Some(authority)) = (head, authority) else {
+            return;
+        };
+        let body: Vec<CLit> = body.into_iter().map(|b| b.unwrap()).collect();
+        let vars: Vec<Var> = scope
+            .names
+            .iter()
+            .zip(&scope.types)
+            .map(|(n, t)| Var {
+                name: n.clone(),
+                ty: t.unwrap_or(Type::Symbol),
+            })
+            .collect();
+        let mut witness = head.vars();
+        let mut seen = vec![false; vars.len()];
+        witness.retain(|&v| !std::mem::replace(&mut seen[v], true));
+        witness.extend((0..vars.len()).filter(|&v| !seen[v]));
+        let plan = plan::order(&body);
+        let text = self
+            .file
+            .slice(clause.head.span.to(clause.span))
+            .to_string();
+        self.out.rules.push(Rule {
+            index: self.out.rules.len(),
+            id,
+            citations: m.citations.clone(),
+            authority,
+            ambiguous: m.ambiguous.clone(),
+            says: m.says.clone().unwrap_or_default(),
+            line: self.line(clause.head.span),
+            text,
+            head,
+            body,
+            vars,
+            witness,
+            plan,
+        });
+    }
+
+    fn bind(&mut self, scope: &mut Scope, v: usize, ty: Type, span: Span, ctx: &str) {
+        match scope.types[v] {
+            Some(t) if t != ty => {
+                self.diags.push(
+                    Diagnostic::error(
+                        "type_mismatch",
+                        span,
+                        format!(
+                            "variable `{}` is a {t} elsewhere, but {ctx} is a {ty}",
+                            scope.names[v]
+                        ),
+                    )
+                    .label(format!("used as {ty} here"))
+                    .hint("one variable holds one type of value; use two variables"),
+                );
+            }
+            _ => scope.types[v] = Some(ty),
+        }
+        scope.bound[v] = true;
+    }
+
+    fn all_bound(&self, scope: &Scope, t: &Term) -> bool {
+        match t {
+            Term::Var(n, _) => scope
+                .names
+                .iter()
+                .position(|x| x == n)
+                .is_some_and(|v| scope.bound[v]),
+            Term::Arith(_, a, b, _) => self.all_bound(scope, a) && self.all_bound(scope, b),
+            Term::Wild(_) => false,
+            Term::Str(..) | Term::Num(..) => true,
+        }
+    }
+
+    /// A term whose variables must be bound (in a negation, comparison or head).
+    fn term_in(
+        &mut self,
+        scope: &mut Scope,
+        t: &Term,
+        expected: Option<Type>,
+        ctx: &str,
+        place: &str,
+    ) -> Option<CTerm> {
+        let mut unbound = Vec::new();
+        collect_unbound(scope, t, &mut unbound);
+        for (name, span) in unbound {
+            let (msg, hint) = match place {
+                "head" => (
+                    format!("variable `{name}` in the conclusion is not bound by any premise"),
+                    format!("add a positive premise that gives `{name}` a value, e.g. `provider({name}, M)`, or write a constant"),
+                ),
+                "negated premise" => (
+                    format!("variable `{name}` appears only under negation"),
+                    format!("bind `{name}` in a positive premise first, or write `_` if any value should block the rule"),
+                ),
+                _ => (
+                    format!("variable `{name}` in a comparison is not bound by any premise"),
+                    format!("bind `{name}` in a positive premise first (a comparison only tests values)"),
+                ),
+            };
+            self.diags.push(
+                Diagnostic::error("unsafe_variable", span, msg)
+                    .label("unbound variable")
+                    .hint(hint),
+            );
+        }
+        self.term(scope, t, expected, ctx, false)
+    }
+
+    fn term(
+        &mut self,
+        scope: &mut Scope,
+        t: &Term,
+        expected: Option<Type>,
+        ctx: &str,
+        count_use: bool,
+    ) -> Option<CTerm> {
+        match t {
+            Term::Var(n, span) => {
+                let v = match scope.names.iter().position(|x| x == n) {
+                    Some(v) => {
+                        if !count_use {
+                            scope.uses[v] += 1;
+                        }
+                        v
+                    }
+                    None => scope.var(n, *span),
+                };
+                if let (Some(e), Some(have)) = (expected, scope.types[v]) {
+                    if e != have {
+                        self.diags.push(
+                            Diagnostic::error(
+                                "type_mismatch",
+                                *span,
+                                format!("{ctx} expects a {e}, but `{n}` is a {have}"),
+                            )
+                            .label(format!("{have} here"))
+                            .hint("one variable holds one type of value"),
+                        );
+                        return None;
+                    }
+                }
+                Some(CTerm::Var(v))
+            }
+            Term::Wild(span) => {
+                self.diags.push(
+                    Diagnostic::error(
+                        "syntax_error",
+                        *span,
+                        "`_` stands for any value and cannot be computed with",
+                    )
+                    .label("wildcard here")
+                    .hint("use a variable"),
+                );
+                None
+            }
+            Term::Str(..) | Term::Num(..) => {
+                let ty = expected.unwrap_or(match t {
+                    Term::Str(..) => Type::Symbol,
+                    _ => Type::Number,
+                });
+                self.constant(t, ty, ctx).map(CTerm::Const)
+            }
+            Term::Arith(op, a, b, span) => {
+                let ea = self.term(scope, a, None, "arithmetic", count_use)?;
+                let ta = self.type_of(scope, &ea);
+                // `date + 14`, `date - 1`: the right operand of date arithmetic is a number, unless it
+                // is a date being subtracted.
+                let expect_b = match (ta, op) {
+                    (Some(Type::Date), ArithOp::Add) => Some(Type::Number),
+                    (Some(Type::Number), _) => Some(Type::Number),
+                    _ => None,
+                };
+                let eb = self.term(scope, b, expect_b, "arithmetic", count_use)?;
+                let tb = self.type_of(scope, &eb);
+                let result = arith_type(*op, ta?, tb?);
+                match result {
+                    Some(r) => {
+                        if let Some(e) = expected {
+                            if e != r {
+                                self.diags.push(
+                                    Diagnostic::error("type_mismatch", *span, format!("{ctx} expects a {e}, but this computes a {r}"))
+                                        .label(format!("{r} here"))
+                                        .hint("check the operands: date + number is a date, date - date is a number"),
+                                );
+                                return None;
+                            }
+                        }
+                        Some(CTerm::Arith(*op, Box::new(ea), Box::new(eb)))
+                    }
+                    None => {
+                        self.diags.push(
+                            Diagnostic::error("type_mismatch", *span, format!("cannot compute {} {} {}", ta?, op.symbol(), tb?))
+                                .label("no such arithmetic")
+                                .hint("arithmetic works on numbers; a date accepts + or - a number of days, and date - date gives days"),
+                        );
+                        None
+                    }
+                }
+            }
+        }
+    }
+
+    fn type_of(&self, scope: &Scope, t: &CTerm) -> Option<Type> {
+        match t {
+            CTerm::Var(v) => scope.types[*v],
+            CTerm::Const(Const::Sym(_)) => Some(Type::Symbol),
+            CTerm::Const(Const::Num(_)) => Some(Type::Number),
+            CTerm::Const(Const::Date(_)) => Some(Type::Date),
+            CTerm::Arith(op, a, b) => {
+                arith_type(*op, self.type_of(scope, a)?, self.type_of(scope, b)?)
+            }
+            CTerm::Wild => None,
+        }
+    }
+
+    fn stratify(&mut self, prog: &ast::Program) {
+        let n = self.out.relations.len();
+        // Edges head -> body relation, with the span of a negated use for reporting.
+        let mut edges: Vec<Vec<(usize, Option<usize>)>> = vec![Vec::new(); n];
+        for (ri, r) in self.out.rules.iter().enumerate() {
+            for l in &r.body {
+                match l {
+                    CLit::Pos(a) => edges[r.head.rel].push((a.rel, None)),
+                    CLit::Neg(a) => edges[r.head.rel].push((a.rel, Some(ri))),
+                    _ => {}
+                }
+            }
+        }
+        let comp = sccs(n, &edges);
+        // Report each negation inside a cycle, naming the cycle.
+        let rule_spans: Vec<Span> = prog
+            .clauses
+            .iter()
+            .filter(|c| c.body.is_some() || !c.meta.is_empty())
+            .map(|c| c.head.span)
+            .collect();
+        for h in 0..n {
+            for &(b, neg) in &edges[h] {
+                if let Some(ri) = neg {
+                    if comp[h] == comp[b] {
+                        let cycle = cycle_path(&edges, b, h, &comp);
+                        let names: Vec<&str> = std::iter::once(h)
+                            .chain(cycle.iter().copied())
+                            .map(|r| self.out.relations[r].name.as_str())
+                            .collect();
+                        let rule = &self.out.rules[ri];
+                        let span = find_negation_span(prog, rule, &self.out.relations[b].name)
+                            .unwrap_or(rule_spans.get(ri).copied().unwrap_or_default());
+                        self.diags.push(
+                            Diagnostic::error(
+                                "cyclic_negation",
+                                span,
+                                format!("negation through recursion: {}", names.join(" -> ")),
+                            )
+                            .label(format!("`{}` depends on its own negation here", self.out.relations[h].name))
+                            .hint("a relation cannot depend on the absence of something it helps derive; split the relation or remove the negation from the cycle"),
+                        );
+                    }
+                }
+            }
+        }
+        // Stratum = longest chain of negations below; components are processed in topological order.
+        let mut strata = vec![0usize; n];
+        let order = topo_components(n, &edges, &comp);
+        for group in order {
+            let mut s = 0;
+            for &h in &group {
+                for &(b, neg) in &edges[h] {
+                    if comp[b] != comp[h] {
+                        s = s.max(strata[b] + usize::from(neg.is_some()));
+                    }
+                }
+            }
+            for &h in &group {
+                strata[h] = s;
+            }
+        }
+        self.out.strata = strata;
+    }
+}
+
+fn find_negation_span(prog: &ast::Program, rule: &Rule, rel: &str) -> Option<Span> {
+    let clause = prog
+        .clauses
+        .iter()
+        .filter(|c| c.body.is_some() || !c.meta.is_empty())
+        .nth(rule.index)?;
+    clause.body.as_ref()?.iter().find_map(|l| match l {
+        Literal::Neg(a, span) if a.rel == rel => Some(*span),
+        _ => None,
+    })
+}
+
+fn collect_unbound(scope: &Scope, t: &Term, out: &mut Vec<(String, Span)>) {
+    match t {
+        Term::Var(n, span) => {
+            if !scope
+                .names
+                .iter()
+                .position(|x| x == n)
+                .is_some_and(|v| scope.bound[v])
+                && !out.iter().any(|(m, _)| m == n)
+            {
+                out.push((n.clone(), *span));
+            }
+        }
+        Term::Arith(_, a, b, _) => {
+            collect_unbound(scope, a, out);
+            collect_unbound(scope, b, out);
+        }
+        _ => {}
+    }
+}
+
+pub fn arith_type(op: ArithOp, a: Type, b: Type) -> Option<Type> {
+    use Type::*;
+    match (op, a, b) {
+        (_, Number, Number) => Some(Number),
+        (ArithOp::Add, Date, Number)
+        | (ArithOp::Add, Number, Date)
+        | (ArithOp::Sub, Date, Number) => Some(Date),
+        (ArithOp::Sub, Date, Date) => Some(Number),
+        _ => None,
+    }
+}
+
+/// Tarjan's strongly connected components; returns the component id of each node.
+fn sccs(n: usize, edges: &[Vec<(usize, Option<usize>)>]) -> Vec<usize> {
+    struct St<'a> {
+        edges: &'a [Vec<(usize, Option<usize>)>],
+        index: Vec<Option<usize>>,
+        low: Vec<usize>,
+        on: Vec<bool>,
+        stack: Vec<usize>,
+        comp: Vec<usize>,
+        next: usize,
+        ncomp: usize,
+    }
+    fn visit(s: &mut St, v: usize) {
+        s.index[v] = Some(s.next);
+        s.low[v] = s.next;
+        s.next += 1;
+        s.stack.push(v);
+        s.on[v] = true;
+        for &(w, _) in &s.edges[v] {
+            match s.index[w] {
+                None => {
+                    visit(s, w);
+                    s.low[v] = s.low[v].min(s.low[w]);
+                }
+                Some(iw) if s.on[w] => s.low[v] = s.low[v].min(iw),
+                _ => {}
+            }
+        }
+        if Some(s.low[v]) == s.index[v] {
+            while let Some(w) = s.stack.pop() {
+                s.on[w] = false;
+                s.comp[w] = s.ncomp;
+                if w == v {
+                    break;
+                }
+            }
+            s.ncomp += 1;
+        }
+    }
+    let mut s = St {
+        edges,
+        index: vec![None; n],
+        low: vec![0; n],
+        on: vec![false; n],
+        stack: Vec::new(),
+        comp: vec![0; n],
+        next: 0,
+        ncomp: 0,
+    };
+    for v in 0..n {
+        if s.index[v].is_none() {
+            visit(&mut s, v);
+        }
+    }
+    s.comp
+}
+
+/// Components in dependency order (dependencies first). Tarjan numbers components so that a
+/// component's dependencies get smaller numbers.
+fn topo_components(
+    n: usize,
+    _edges: &[Vec<(usize, Option<usize>)>],
+    comp: &[usize],
+) -> Vec<Vec<usize>> {
+    let ncomp = comp.iter().copied().max().map_or(0, |m| m + 1);
+    let mut groups = vec![Vec::new(); ncomp];
+    for v in 0..n {
+        groups[comp[v]].push(v);
+    }
+    groups
+}
+
+/// A path of relations from `from` back to `to` inside one component.
+fn cycle_path(
+    edges: &[Vec<(usize, Option<usize>)>],
+    from: usize,
+    to: usize,
+    comp: &[usize],
+) -> Vec<usize> {
+    let mut prev = vec![usize::MAX; edges.len()];
+    let mut queue = std::collections::VecDeque::from([from]);
+    prev[from] = from;
+    while let Some(v) = queue.pop_front() {
+        if v == to {
+            break;
+        }
+        for &(w, _) in &edges[v] {
+            if comp[w] == comp[from] && prev[w] == usize::MAX {
+                prev[w] = v;
+                queue.push_back(w);
+            }
+        }
+    }
+    let mut path = vec![to];
+    let mut v = to;
+    while v != from && prev[v] != usize::MAX {
+        v = prev[v];
+        path.push(v);
+    }
+    path.reverse();
+    path
+}

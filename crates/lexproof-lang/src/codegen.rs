@@ -1,0 +1,426 @@
+//! Generates the crepe program for a checked rulebase. With witnesses, each rule `i` becomes
+//! `Wi(bindings) <- body; Head <- Wi(bindings);` so every fired rule instance survives the run.
+//!
+//! Names are chosen so crepe accepts any rulebase: relations become `R<index><CamelName>` (crepe
+//! lower-cases struct names for its own identifiers, so the index keeps `foo_bar`/`foobar` apart and
+//! no name can become a Rust keyword), variables become `v<index>`, and a variable repeated inside one
+//! atom is renamed and tested for equality afterwards, which crepe cannot do itself.
+
+use crate::ast::{ArithOp, Type};
+use crate::check::{CAtom, CLit, CTerm, Checked, Const, Rule};
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+pub struct Generated {
+    pub code: String,
+    pub symbols: Vec<String>,
+}
+
+pub fn struct_name(checked: &Checked, rel: usize) -> String {
+    let camel: String = checked.relations[rel]
+        .name
+        .split('_')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let mut c = p.chars();
+            c.next()
+                .map(|f| f.to_ascii_uppercase())
+                .into_iter()
+                .chain(c)
+                .collect::<String>()
+        })
+        .collect();
+    format!("R{rel}{camel}")
+}
+
+fn rust_type(t: Type) -> &'static str {
+    match t {
+        Type::Symbol => "Sym",
+        Type::Number => "i128",
+        Type::Date => "Date",
+    }
+}
+
+struct Gen<'a> {
+    checked: &'a Checked,
+    symbols: BTreeMap<String, usize>,
+    symbol_list: Vec<String>,
+}
+
+impl Gen<'_> {
+    fn constant(&mut self, c: &Const) -> String {
+        match c {
+            Const::Sym(s) => {
+                let next = self.symbol_list.len();
+                let id = *self.symbols.entry(s.clone()).or_insert_with(|| {
+                    self.symbol_list.push(s.clone());
+                    next
+                });
+                format!("Sym({id})")
+            }
+            Const::Num(n) => format!("{n}i128"),
+            Const::Date(d) => format!("Date({d})"),
+        }
+    }
+
+    /// Lowers a term to a Rust expression; arithmetic becomes checked `let Some(..)` clauses pushed
+    /// onto `lets`, so an overflow stops the rule instead of wrapping.
+    fn term(&mut self, rule: &Rule, t: &CTerm, lets: &mut Vec<String>, tmp: &mut usize) -> String {
+        match t {
+            CTerm::Var(v) => format!("v{v}"),
+            CTerm::Const(c) => self.constant(c),
+            CTerm::Wild => "_".to_string(),
+            CTerm::Arith(op, a, b) => {
+                let ta = self.type_of(rule, a);
+                let tb = self.type_of(rule, b);
+                let ea = self.term(rule, a, lets, tmp);
+                let eb = self.term(rule, b, lets, tmp);
+                let f = match (op, ta, tb) {
+                    (ArithOp::Add, Type::Date, _) => "date_add",
+                    (ArithOp::Add, _, Type::Date) => "num_add_date",
+                    (ArithOp::Add, _, _) => "num_add",
+                    (ArithOp::Mul, _, _) => "num_mul",
+                    (ArithOp::Div, _, _) => "num_div",
+                    (ArithOp::Sub, Type::Date, Type::Date) => "date_diff",
+                    (ArithOp::Sub, Type::Date, _) => "date_sub",
+                    (ArithOp::Sub, _, _) => "num_sub",
+                };
+                let name = format!("t{tmp}");
+                *tmp += 1;
+                lets.push(format!(
+                    "let Some({name}) = arith::{f}({}, {ea}, {eb})",
+                    rule.index
+                ));
+                name
+            }
+        }
+    }
+
+    fn type_of(&self, rule: &Rule, t: &CTerm) -> Type {
+        match t {
+            CTerm::Var(v) => rule.vars[*v].ty,
+            CTerm::Const(Const::Sym(_)) | CTerm::Wild => Type::Symbol,
+            CTerm::Const(Const::Num(_)) => Type::Number,
+            CTerm::Const(Const::Date(_)) => Type::Date,
+            CTerm::Arith(op, a, b) => {
+                crate::check::arith_type(*op, self.type_of(rule, a), self.type_of(rule, b))
+                    .unwrap_or(Type::Number)
+            }
+        }
+    }
+
+    fn body(&mut self, rule: &Rule) -> Vec<String> {
+        let mut clauses = Vec::new();
+        let mut tmp = 0usize;
+        let mut bound = vec![false; rule.vars.len()];
+        for &i in &rule.plan {
+            match &rule.body[i] {
+                CLit::Pos(atom) => {
+                    let mut args = Vec::new();
+                    let mut after = Vec::new();
+                    let mut seen_here = Vec::new();
+                    for (k, a) in atom.args.iter().enumerate() {
+                        match a {
+                            CTerm::Var(v) if !bound[*v] && !seen_here.contains(v) => {
+                                seen_here.push(*v);
+                                args.push(format!("v{v}"));
+                            }
+                            CTerm::Var(v) if seen_here.contains(v) => {
+                                // crepe reads a variable repeated inside one atom as an unbound key.
+                                let r = format!("d{i}_{k}");
+                                after.push(format!("({r} == v{v})"));
+                                args.push(r);
+                            }
+                            CTerm::Arith(..) => {
+                                let r = format!("d{i}_{k}");
+                                let mut lets = Vec::new();
+                                let e = self.term(rule, a, &mut lets, &mut tmp);
+                                after.extend(lets);
+                                after.push(format!("({r} == {e})"));
+                                args.push(r);
+                            }
+                            other => args.push(self.term(rule, other, &mut Vec::new(), &mut tmp)),
+                        }
+                    }
+                    for v in atom.vars() {
+                        bound[v] = true;
+                    }
+                    clauses.push(format!(
+                        "{}({})",
+                        struct_name(self.checked, atom.rel),
+                        args.join(", ")
+                    ));
+                    clauses.extend(after);
+                }
+                CLit::Neg(atom) => {
+                    let mut lets = Vec::new();
+                    let args: Vec<String> = atom
+                        .args
+                        .iter()
+                        .map(|a| self.term(rule, a, &mut lets, &mut tmp))
+                        .collect();
+                    clauses.extend(lets);
+                    clauses.push(format!(
+                        "!{}({})",
+                        struct_name(self.checked, atom.rel),
+                        args.join(", ")
+                    ));
+                }
+                CLit::Cmp(op, a, b) => {
+                    let mut lets = Vec::new();
+                    let ea = self.term(rule, a, &mut lets, &mut tmp);
+                    let eb = self.term(rule, b, &mut lets, &mut tmp);
+                    clauses.extend(lets);
+                    let op = match op.symbol() {
+                        "=" => "==",
+                        s => s,
+                    };
+                    clauses.push(format!("({ea} {op} {eb})"));
+                }
+                CLit::Assign(x, e) => {
+                    let mut lets = Vec::new();
+                    let ee = self.term(rule, e, &mut lets, &mut tmp);
+                    clauses.extend(lets);
+                    clauses.push(format!("let v{x} = {ee}"));
+                    bound[*x] = true;
+                }
+            }
+        }
+        if rule.plan.is_empty() {
+            clauses.push("(true)".to_string());
+        }
+        clauses
+    }
+
+    fn head(&mut self, rule: &Rule, atom: &CAtom, lets: &mut Vec<String>) -> String {
+        let mut tmp = 1000usize;
+        let args: Vec<String> = atom
+            .args
+            .iter()
+            .map(|a| self.term(rule, a, lets, &mut tmp))
+            .collect();
+        format!(
+            "{}({})",
+            struct_name(self.checked, atom.rel),
+            args.join(", ")
+        )
+    }
+}
+
+/// The generated Rust source: a crepe program plus `evaluate`, which feeds input tables in and
+/// returns every derived relation and witness relation as tables.
+pub fn generate(checked: &Checked, witnesses: bool, rules_name: &str) -> Generated {
+    let mut g = Gen {
+        checked,
+        symbols: BTreeMap::new(),
+        symbol_list: Vec::new(),
+    };
+    let mut out = String::new();
+    let mut program = String::new();
+    let mut outputs: Vec<(String, Vec<Type>, String)> = Vec::new(); // struct, types, destination
+    for (i, r) in checked.relations.iter().enumerate() {
+        let fields: Vec<String> = r
+            .fields
+            .iter()
+            .map(|(_, t)| format!("pub {}", rust_type(*t)))
+            .collect();
+        let name = struct_name(checked, i);
+        if r.derived {
+            writeln!(
+                program,
+                "    @output\n    pub struct {name}({});",
+                fields.join(", ")
+            )
+            .unwrap();
+            outputs.push((name.clone(), r.types(), format!("derived[{i}]")));
+            if r.has_rule_facts {
+                writeln!(
+                    program,
+                    "    @input\n    pub struct I{i}({});",
+                    fields.join(", ")
+                )
+                .unwrap();
+                let vars: Vec<String> = (0..r.arity()).map(|k| format!("x{k}")).collect();
+                writeln!(program, "    {name}({0}) <- I{i}({0});", vars.join(", ")).unwrap();
+            }
+        } else {
+            writeln!(
+                program,
+                "    @input\n    pub struct {name}({});",
+                fields.join(", ")
+            )
+            .unwrap();
+        }
+    }
+    for rule in &checked.rules {
+        let head_rel = rule.head.rel;
+        let _ = head_rel;
+        writeln!(
+            program,
+            "    // {rules_name}:{} rule {}",
+            rule.line, rule.id
+        )
+        .unwrap();
+        let body = g.body(rule);
+        let mut lets = Vec::new();
+        if witnesses {
+            let wtypes: Vec<Type> = rule.witness.iter().map(|&v| rule.vars[v].ty).collect();
+            let wfields: Vec<String> = wtypes
+                .iter()
+                .map(|t| format!("pub {}", rust_type(*t)))
+                .collect();
+            let wvars: Vec<String> = rule.witness.iter().map(|v| format!("v{v}")).collect();
+            let w = format!("W{}", rule.index);
+            writeln!(
+                program,
+                "    @output\n    pub struct {w}({});",
+                wfields.join(", ")
+            )
+            .unwrap();
+            writeln!(
+                program,
+                "    {w}({}) <-\n        {};",
+                wvars.join(", "),
+                body.join(",\n        ")
+            )
+            .unwrap();
+            let head = g.head(rule, &rule.head, &mut lets);
+            let mut clauses = vec![format!("{w}({})", wvars.join(", "))];
+            clauses.extend(lets);
+            writeln!(program, "    {head} <- {};", clauses.join(", ")).unwrap();
+            outputs.push((w, wtypes, format!("witnesses[{}]", rule.index)));
+        } else {
+            let head = g.head(rule, &rule.head, &mut lets);
+            let mut clauses = body;
+            clauses.extend(lets);
+            writeln!(
+                program,
+                "    {head} <-\n        {};",
+                clauses.join(",\n        ")
+            )
+            .unwrap();
+        }
+    }
+
+    writeln!(
+        out,
+        "// @generated by lexproof-lang from {rules_name}: do not edit; edit the rules file."
+    )
+    .unwrap();
+    writeln!(out, "use crate::value::{{Date, Sym}};").unwrap();
+    writeln!(out, "use crate::arith;").unwrap();
+    writeln!(out, "use crate::store::{{Table, Type}};\n").unwrap();
+    writeln!(out, "pub const WITNESSES: bool = {witnesses};").unwrap();
+    writeln!(out, "pub const RULES: usize = {};", checked.rules.len()).unwrap();
+    writeln!(
+        out,
+        "pub const RELATIONS: usize = {};\n",
+        checked.relations.len()
+    )
+    .unwrap();
+    writeln!(out, "crepe::crepe! {{\n{program}}}\n").unwrap();
+
+    // evaluate(): feed inputs, run, collect outputs as tables.
+    writeln!(
+        out,
+        "/// Runs the compiled rulebase on input tables (one per relation, in declaration order)."
+    )
+    .unwrap();
+    writeln!(
+        out,
+        "pub fn evaluate(inputs: &[Table]) -> (Vec<Option<Table>>, Vec<Table>) {{"
+    )
+    .unwrap();
+    writeln!(out, "    let mut rt = Crepe::new();").unwrap();
+    for (i, r) in checked.relations.iter().enumerate() {
+        let target = if r.derived {
+            if !r.has_rule_facts {
+                continue;
+            }
+            format!("I{i}")
+        } else {
+            struct_name(checked, i)
+        };
+        let cols: Vec<String> = r
+            .fields
+            .iter()
+            .enumerate()
+            .map(|(k, (_, t))| match t {
+                Type::Symbol => format!("let c{k} = t.syms({k});"),
+                Type::Number => format!("let c{k} = t.nums({k});"),
+                Type::Date => format!("let c{k} = t.dates({k});"),
+            })
+            .collect();
+        let args: Vec<String> = (0..r.arity()).map(|k| format!("c{k}[k]")).collect();
+        writeln!(
+            out,
+            "    {{ let t = &inputs[{i}]; {} rt.extend((0..t.len()).map(|k| {target}({}))); }}",
+            cols.join(" "),
+            args.join(", ")
+        )
+        .unwrap();
+    }
+    let names: Vec<String> = (0..outputs.len()).map(|k| format!("o{k}")).collect();
+    writeln!(
+        out,
+        "    let ({},) = rt.run_with_hasher::<rustc_hash::FxBuildHasher>();",
+        names.join(", ")
+    )
+    .unwrap();
+    writeln!(
+        out,
+        "    let mut derived: Vec<Option<Table>> = (0..RELATIONS).map(|_| None).collect();"
+    )
+    .unwrap();
+    writeln!(
+        out,
+        "    let mut witnesses: Vec<Table> = Vec::with_capacity(RULES);"
+    )
+    .unwrap();
+    for (k, (sname, types, dest)) in outputs.iter().enumerate() {
+        let tys: Vec<String> = types
+            .iter()
+            .map(|t| {
+                format!(
+                    "Type::{}",
+                    match t {
+                        Type::Symbol => "Symbol",
+                        Type::Number => "Number",
+                        Type::Date => "Date",
+                    }
+                )
+            })
+            .collect();
+        let binds: Vec<String> = (0..types.len()).map(|j| format!("a{j}")).collect();
+        let pushes: Vec<String> = types
+            .iter()
+            .enumerate()
+            .map(|(j, t)| match t {
+                Type::Symbol => format!("t.push_sym({j}, a{j});"),
+                Type::Number => format!("t.push_num({j}, a{j});"),
+                Type::Date => format!("t.push_date({j}, a{j});"),
+            })
+            .collect();
+        let store = if dest.starts_with("derived") {
+            format!("{dest} = Some(t);")
+        } else {
+            "witnesses.push(t);".to_string()
+        };
+        writeln!(
+            out,
+            "    {{ let mut t = Table::with_capacity(vec![{}], o{k}.len()); for {sname}({}) in o{k} {{ {} t.end_row(); }} {store} }}",
+            tys.join(", "),
+            binds.join(", "),
+            pushes.join(" ")
+        )
+        .unwrap();
+    }
+    writeln!(out, "    (derived, witnesses)\n}}\n").unwrap();
+    writeln!(out, "/// Symbol constants of the rules, interned first so `Sym(n)` in the program means SYMBOLS[n].").unwrap();
+    let syms: Vec<String> = g.symbol_list.iter().map(|s| format!("{s:?}")).collect();
+    writeln!(out, "pub const SYMBOLS: &[&str] = &[{}];", syms.join(", ")).unwrap();
+    Generated {
+        code: out,
+        symbols: g.symbol_list,
+    }
+}

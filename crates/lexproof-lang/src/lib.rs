@@ -1,0 +1,30 @@
+//! The rules.dl front end shared by `build.rs` and the `lexproof` binary: one parser and one checker, so
+//! a rulebase is accepted or rejected with the same diagnostics whether it is compiled in or checked at
+//! run time.
+
+pub mod ast;
+pub mod check;
+pub mod codegen;
+pub mod diag;
+pub mod lexer;
+pub mod number;
+pub mod parser;
+pub mod plan;
+pub mod source;
+
+pub use check::{check_program, Checked};
+pub use diag::{Diagnostic, Severity};
+pub use source::SourceFile;
+
+/// Parses and checks a rules file: the single entry point for every consumer.
+pub fn load_rules(file: &SourceFile) -> Result<(Checked, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let (program, mut diags) = parser::parse_program(file);
+    let (checked, check_diags) = check_program(&program, file);
+    diags.extend(check_diags);
+    if diags.iter().any(|d| d.severity == Severity::Error) {
+        diags.sort_by_key(|d| (d.span.start, d.span.end));
+        Err(diags)
+    } else {
+        Ok((checked, diags))
+    }
+}

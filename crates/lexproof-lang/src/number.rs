@@ -1,0 +1,219 @@
+//! Exact scalar syntax shared by rules and every fact format: integers written plainly or in
+//! scientific notation (`2.6e25`) when they denote an integer, and ISO calendar dates.
+
+/// The exact range lexproof supports for `number` (that of `i128`, about ±1.7e38).
+pub const NUMBER_RANGE: &str = "about ±1.7e38 (the range of a 128-bit integer)";
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NumberError {
+    Malformed,
+    NotInteger,
+    OutOfRange,
+}
+
+impl NumberError {
+    pub fn describe(&self, text: &str) -> String {
+        match self {
+            NumberError::Malformed => format!("`{text}` is not a number"),
+            NumberError::NotInteger => format!("`{text}` is not a whole number"),
+            NumberError::OutOfRange => {
+                format!("`{text}` is outside the exact number range, {NUMBER_RANGE}")
+            }
+        }
+    }
+}
+
+/// Parses `-12`, `4000`, `1e23`, `2.6e25`, `+3E2` exactly. No floating point is involved, so a value
+/// is either represented exactly or rejected.
+pub fn parse_number(text: &str) -> Result<i128, NumberError> {
+    let (neg, rest) = match text.as_bytes().first() {
+        Some(b'-') => (true, &text[1..]),
+        Some(b'+') => (false, &text[1..]),
+        _ => (false, text),
+    };
+    let (mantissa, exp) = match rest.find(['e', 'E']) {
+        Some(i) => (&rest[..i], Some(&rest[i + 1..])),
+        None => (rest, None),
+    };
+    let (int_part, frac_part) = match mantissa.split_once('.') {
+        Some((a, b)) => (a, b),
+        None => (mantissa, ""),
+    };
+    let digits_ok = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if (int_part.is_empty() && frac_part.is_empty())
+        || !digits_ok(int_part)
+        || !digits_ok(frac_part)
+        || (mantissa.contains('.') && (int_part.is_empty() || frac_part.is_empty()))
+    {
+        return Err(NumberError::Malformed);
+    }
+    let exp: i64 = match exp {
+        None => 0,
+        Some(e) => {
+            let (eneg, edigits) = match e.as_bytes().first() {
+                Some(b'-') => (true, &e[1..]),
+                Some(b'+') => (false, &e[1..]),
+                _ => (false, e),
+            };
+            if edigits.is_empty() || !digits_ok(edigits) {
+                return Err(NumberError::Malformed);
+            }
+            // Exponents beyond a few hundred cannot produce an i128 either way.
+            let v: i64 = if edigits.len() > 6 {
+                999_999
+            } else {
+                edigits.parse().map_err(|_| NumberError::Malformed)?
+            };
+            if eneg {
+                -v
+            } else {
+                v
+            }
+        }
+    };
+    // value = digits * 10^(exp - frac_len)
+    let mut digits: Vec<u8> = int_part
+        .bytes()
+        .chain(frac_part.bytes())
+        .map(|b| b - b'0')
+        .collect();
+    let mut scale = exp - frac_part.len() as i64;
+    while scale < 0 {
+        match digits.last() {
+            Some(0) => {
+                digits.pop();
+                scale += 1;
+            }
+            Some(_) => return Err(NumberError::NotInteger),
+            None => {
+                scale = 0;
+            }
+        }
+    }
+    let mut value: i128 = 0;
+    for d in digits {
+        value = value
+            .checked_mul(10)
+            .and_then(|v| v.checked_add(d as i128))
+            .ok_or(NumberError::OutOfRange)?;
+    }
+    for _ in 0..scale {
+        if value == 0 {
+            break;
+        }
+        value = value.checked_mul(10).ok_or(NumberError::OutOfRange)?;
+    }
+    Ok(if neg { -value } else { value })
+}
+
+/// Days since 1970-01-01 of an ISO `YYYY-MM-DD` date, or `None` if it is not a real calendar date.
+pub fn parse_date(text: &str) -> Option<i32> {
+    let b = text.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let num = |s: &str| -> Option<i64> {
+        if s.bytes().all(|c| c.is_ascii_digit()) {
+            s.parse().ok()
+        } else {
+            None
+        }
+    };
+    let y = num(&text[0..4])?;
+    let m = num(&text[5..7])?;
+    let d = num(&text[8..10])?;
+    if !(1..=12).contains(&m) || d < 1 || d > days_in_month(y, m) {
+        return None;
+    }
+    Some(days_from_civil(y, m, d) as i32)
+}
+
+/// Formats days since 1970-01-01 as `YYYY-MM-DD`.
+pub fn format_date(days: i32) -> String {
+    let (y, m, d) = civil_from_days(days as i64);
+    if (0..=9999).contains(&y) {
+        format!("{y:04}-{m:02}-{d:02}")
+    } else {
+        format!("{y}-{m:02}-{d:02}")
+    }
+}
+
+fn is_leap(y: i64) -> bool {
+    (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
+}
+
+fn days_in_month(y: i64, m: i64) -> i64 {
+    match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        _ if is_leap(y) => 29,
+        _ => 28,
+    }
+}
+
+// Howard Hinnant's proleptic Gregorian day-count algorithms.
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = if y >= 0 { y } else { y - 399 } / 400;
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146097 + doe - 719468
+}
+
+fn civil_from_days(z: i64) -> (i64, i64, i64) {
+    let z = z + 719468;
+    let era = if z >= 0 { z } else { z - 146096 } / 146097;
+    let doe = z - era * 146097;
+    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_exact() {
+        assert_eq!(
+            parse_number("2.6e25"),
+            Ok(26_000_000_000_000_000_000_000_000)
+        );
+        assert_eq!(parse_number("1e23"), Ok(100_000_000_000_000_000_000_000));
+        assert_eq!(parse_number("-42"), Ok(-42));
+        assert_eq!(
+            parse_number("4.0e24"),
+            Ok(4_000_000_000_000_000_000_000_000)
+        );
+        assert_eq!(parse_number("1500e-2"), Ok(15));
+        assert_eq!(parse_number("1.5"), Err(NumberError::NotInteger));
+        assert_eq!(parse_number("1e400"), Err(NumberError::OutOfRange));
+        assert_eq!(parse_number("1e38"), Ok(10i128.pow(38)));
+        assert_eq!(parse_number("1e39"), Err(NumberError::OutOfRange));
+        assert_eq!(parse_number("0e999999999"), Ok(0));
+        assert_eq!(parse_number("1.e3"), Err(NumberError::Malformed));
+        assert_eq!(parse_number("abc"), Err(NumberError::Malformed));
+        assert_eq!(parse_number(""), Err(NumberError::Malformed));
+    }
+
+    #[test]
+    fn dates_round_trip_and_reject_impossible_days() {
+        assert_eq!(parse_date("1970-01-01"), Some(0));
+        let d = parse_date("2025-08-02").unwrap();
+        assert_eq!(format_date(d), "2025-08-02");
+        assert_eq!(format_date(d + 14), "2025-08-16");
+        assert_eq!(parse_date("2025-02-30"), None);
+        assert_eq!(
+            parse_date("2024-02-29").map(format_date).as_deref(),
+            Some("2024-02-29")
+        );
+        assert_eq!(parse_date("2025-13-01"), None);
+        assert_eq!(parse_date("2025-8-2"), None);
+    }
+}

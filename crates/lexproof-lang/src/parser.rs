@@ -1,0 +1,649 @@
+//! Recursive-descent parser for rules.dl, `.dl` fact files and query patterns. On a syntax error it
+//! reports, skips to the end of the statement and goes on, so one run shows every error.
+
+use crate::ast::*;
+use crate::diag::Diagnostic;
+use crate::lexer::{lex, Tok, Token};
+use crate::source::{SourceFile, Span};
+
+pub fn parse_program(file: &SourceFile) -> (Program, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let toks = lex(&file.text, &mut diags);
+    let mut p = Parser {
+        toks,
+        pos: 0,
+        diags,
+        eof: Span::new(file.text.len(), file.text.len()),
+    };
+    let mut prog = Program::default();
+    while !p.at_end() {
+        let before = p.pos;
+        if p.statement(&mut prog).is_err() {
+            p.recover();
+        }
+        if p.pos == before {
+            p.pos += 1;
+        }
+    }
+    (prog, p.diags)
+}
+
+/// Parses one atom such as `obligation(A, "aurora-m", _)`, as given to `query` or `explain`.
+pub fn parse_atom(file: &SourceFile) -> Result<Atom, Vec<Diagnostic>> {
+    let mut diags = Vec::new();
+    let toks = lex(&file.text, &mut diags);
+    let mut p = Parser {
+        toks,
+        pos: 0,
+        diags,
+        eof: Span::new(file.text.len(), file.text.len()),
+    };
+    let atom = p.atom();
+    if atom.is_ok() {
+        if p.peek() == Some(&Tok::Dot) {
+            p.pos += 1;
+        }
+        if let Some(t) = p.toks.get(p.pos) {
+            let span = t.span;
+            let what = t.tok.describe();
+            p.diags.push(
+                Diagnostic::error(
+                    "syntax_error",
+                    span,
+                    format!("unexpected {what} after the atom"),
+                )
+                .label("expected the end of the atom here")
+                .hint("give one atom, e.g. obligation(A, \"aurora-m\", D)"),
+            );
+        }
+    }
+    match atom {
+        Ok(a) if p.diags.is_empty() => Ok(a),
+        _ => Err(p.diags),
+    }
+}
+
+struct Parser {
+    toks: Vec<Token>,
+    pos: usize,
+    diags: Vec<Diagnostic>,
+    eof: Span,
+}
+
+type PResult<T> = Result<T, ()>;
+
+impl Parser {
+    fn at_end(&self) -> bool {
+        self.pos >= self.toks.len()
+    }
+    fn peek(&self) -> Option<&Tok> {
+        self.toks.get(self.pos).map(|t| &t.tok)
+    }
+    fn peek_at(&self, k: usize) -> Option<&Tok> {
+        self.toks.get(self.pos + k).map(|t| &t.tok)
+    }
+    fn span(&self) -> Span {
+        self.toks.get(self.pos).map_or(self.eof, |t| t.span)
+    }
+    fn prev_span(&self) -> Span {
+        if self.pos == 0 {
+            self.span()
+        } else {
+            self.toks[self.pos - 1].span
+        }
+    }
+    fn bump(&mut self) -> Token {
+        let t = self.toks[self.pos].clone();
+        self.pos += 1;
+        t
+    }
+
+    fn error(&mut self, expected: &str, hint: &str) -> PResult<()> {
+        let (span, found) = match self.toks.get(self.pos) {
+            Some(t) => (t.span, t.tok.describe()),
+            None => (self.eof, "the end of the file".to_string()),
+        };
+        self.diags.push(
+            Diagnostic::error(
+                "syntax_error",
+                span,
+                format!("expected {expected}, found {found}"),
+            )
+            .label(format!("expected {expected}"))
+            .hint(hint),
+        );
+        Err(())
+    }
+
+    fn expect(&mut self, tok: Tok, expected: &str, hint: &str) -> PResult<Span> {
+        if self.peek() == Some(&tok) {
+            Ok(self.bump().span)
+        } else {
+            self.error(expected, hint).map(|_| Span::default())
+        }
+    }
+
+    /// Skips to just after the next `.` ending a statement, or to the next directive or annotation.
+    fn recover(&mut self) {
+        while let Some(t) = self.peek() {
+            match t {
+                Tok::Dot => {
+                    self.pos += 1;
+                    return;
+                }
+                Tok::Directive(_) | Tok::Annotation(_) => return,
+                _ => self.pos += 1,
+            }
+        }
+    }
+
+    fn statement(&mut self, prog: &mut Program) -> PResult<()> {
+        match self.peek() {
+            Some(Tok::Directive(d)) if d == "decl" => {
+                self.bump();
+                let decl = self.decl()?;
+                prog.decls.push(decl);
+                Ok(())
+            }
+            Some(Tok::Directive(d)) => {
+                let d = d.clone();
+                let span = self.span();
+                self.bump();
+                self.diags.push(
+                    Diagnostic::error("syntax_error", span, format!("unknown directive `.{d}`"))
+                        .label("not a directive")
+                        .hint("the only directive is `.decl`; a `.` ending a statement needs a space or line break after it"),
+                );
+                Err(())
+            }
+            _ => {
+                let meta = self.annotations()?;
+                let clause = self.clause(meta)?;
+                prog.clauses.push(clause);
+                Ok(())
+            }
+        }
+    }
+
+    fn decl(&mut self) -> PResult<Decl> {
+        let (name, name_span) = match self.peek() {
+            Some(Tok::Ident(n)) => {
+                let n = n.clone();
+                (n, self.bump().span)
+            }
+            _ => {
+                self.error(
+                    "a relation name",
+                    "write `.decl name(field: type, ...)` with a lower-case name",
+                )?;
+                unreachable!()
+            }
+        };
+        self.expect(Tok::LParen, "`(`", "write `.decl name(field: type, ...)`")?;
+        let mut fields = Vec::new();
+        if self.peek() != Some(&Tok::RParen) {
+            loop {
+                let (fname, fspan) = match self.peek() {
+                    Some(Tok::Ident(n)) | Some(Tok::Var(n)) => {
+                        let n = n.clone();
+                        (n, self.bump().span)
+                    }
+                    _ => {
+                        self.error(
+                            "a field name",
+                            "each field is `name: type`, e.g. `model: symbol`",
+                        )?;
+                        unreachable!()
+                    }
+                };
+                self.expect(
+                    Tok::Colon,
+                    "`:`",
+                    "each field is `name: type`, e.g. `model: symbol`",
+                )?;
+                let ty = match self.peek() {
+                    Some(Tok::Ident(t)) => {
+                        let t = t.clone();
+                        let span = self.bump().span;
+                        let ty = match t.as_str() {
+                            "symbol" => Some(Type::Symbol),
+                            "number" => Some(Type::Number),
+                            "date" => Some(Type::Date),
+                            _ => {
+                                self.diags.push(
+                                    Diagnostic::error(
+                                        "unknown_type",
+                                        span,
+                                        format!("unknown type `{t}`"),
+                                    )
+                                    .label("not a type")
+                                    .hint("the types are `symbol`, `number` and `date`"),
+                                );
+                                None
+                            }
+                        };
+                        ty
+                    }
+                    _ => {
+                        self.error("a type", "the types are `symbol`, `number` and `date`")?;
+                        unreachable!()
+                    }
+                };
+                fields.push(Field {
+                    name: fname,
+                    ty,
+                    span: fspan.to(self.prev_span()),
+                });
+                match self.peek() {
+                    Some(Tok::Comma) => {
+                        self.bump();
+                    }
+                    Some(Tok::RParen) => break,
+                    _ => {
+                        self.error(
+                            "`,` or `)`",
+                            "separate fields with commas and close with `)`",
+                        )?;
+                    }
+                }
+            }
+        }
+        self.bump();
+        // A trailing dot after a declaration is tolerated.
+        if self.peek() == Some(&Tok::Dot) {
+            self.bump();
+        }
+        Ok(Decl {
+            name,
+            name_span,
+            fields,
+        })
+    }
+
+    fn string_arg(&mut self, what: &str) -> PResult<String> {
+        match self.peek() {
+            Some(Tok::Str(s)) => {
+                let s = s.clone();
+                self.bump();
+                Ok(s)
+            }
+            _ => {
+                self.error(
+                    &format!("{what} in double quotes"),
+                    &format!("write it as a quoted string, e.g. \"{what}\""),
+                )?;
+                unreachable!()
+            }
+        }
+    }
+
+    fn annotations(&mut self) -> PResult<Meta> {
+        let mut meta = Meta::default();
+        while let Some(Tok::Annotation(name)) = self.peek() {
+            let name = name.clone();
+            let span = self.span();
+            self.bump();
+            meta.span = Some(meta.span.map_or(span, |s| s.to(span)));
+            match name.as_str() {
+                "rule" => match self.peek() {
+                    Some(Tok::Ident(id)) => {
+                        let id = id.clone();
+                        let s = self.bump().span;
+                        meta.id = Some((id, s));
+                    }
+                    _ => {
+                        self.error(
+                            "a rule id",
+                            "a rule id is lower-case letters, digits and `_`, e.g. `@rule art53_1_a_documentation`",
+                        )?;
+                    }
+                },
+                "cite" => {
+                    meta.citations.push(self.string_arg("citation")?);
+                    loop {
+                        match self.peek() {
+                            Some(Tok::Comma) => {
+                                self.bump();
+                                meta.citations.push(self.string_arg("citation")?);
+                            }
+                            Some(Tok::Str(_)) => meta.citations.push(self.string_arg("citation")?),
+                            _ => break,
+                        }
+                    }
+                }
+                "authority" => match self.peek() {
+                    Some(Tok::Ident(a)) => {
+                        let a = a.clone();
+                        let s = self.bump().span;
+                        meta.authority = Some((a, s));
+                    }
+                    _ => {
+                        self.error(
+                            "an authority",
+                            "write `@authority statute`, `recital` or `guidelines`",
+                        )?;
+                    }
+                },
+                "ambiguous" => meta.ambiguous = Some(self.string_arg("reason")?),
+                "says" => meta.says = Some(self.string_arg("plain-language statement")?),
+                other => {
+                    self.diags.push(
+                        Diagnostic::error(
+                            "syntax_error",
+                            span,
+                            format!("unknown annotation `@{other}`"),
+                        )
+                        .label("not an annotation")
+                        .hint("annotations are @rule, @cite, @authority, @ambiguous and @says"),
+                    );
+                    return Err(());
+                }
+            }
+        }
+        Ok(meta)
+    }
+
+    fn clause(&mut self, meta: Meta) -> PResult<Clause> {
+        let head = self.atom()?;
+        let body = match self.peek() {
+            Some(Tok::If) => {
+                self.bump();
+                let mut lits = vec![self.literal()?];
+                while self.peek() == Some(&Tok::Comma) {
+                    self.bump();
+                    lits.push(self.literal()?);
+                }
+                Some(lits)
+            }
+            _ => None,
+        };
+        let hint = if body.is_some() {
+            "separate premises with `,` and end the rule with `.`"
+        } else {
+            "end a fact with `.`, or write `:-` and the premises to make it a rule"
+        };
+        self.expect(Tok::Dot, "`.`", hint)?;
+        let span = head.span.to(self.prev_span());
+        Ok(Clause {
+            meta,
+            head,
+            body,
+            span,
+        })
+    }
+
+    fn atom(&mut self) -> PResult<Atom> {
+        let (rel, rel_span) = match self.peek() {
+            Some(Tok::Ident(n)) => {
+                let n = n.clone();
+                (n, self.bump().span)
+            }
+            Some(Tok::Var(v)) => {
+                let v = v.clone();
+                let span = self.span();
+                self.diags.push(
+                    Diagnostic::error(
+                        "syntax_error",
+                        span,
+                        format!("expected a relation name, found variable `{v}`"),
+                    )
+                    .label("relation names start with a lower-case letter")
+                    .hint(format!(
+                        "write the relation in lower case, e.g. `{}`",
+                        v.to_lowercase()
+                    )),
+                );
+                return Err(());
+            }
+            _ => {
+                self.error("a relation name", "an atom looks like `provider(P, M)`")?;
+                unreachable!()
+            }
+        };
+        self.expect(Tok::LParen, "`(`", "an atom looks like `provider(P, M)`")?;
+        let mut args = Vec::new();
+        if self.peek() != Some(&Tok::RParen) {
+            loop {
+                args.push(self.term()?);
+                match self.peek() {
+                    Some(Tok::Comma) => {
+                        self.bump();
+                    }
+                    Some(Tok::RParen) => break,
+                    _ => {
+                        self.error(
+                            "`,` or `)`",
+                            "separate arguments with commas and close the atom with `)`",
+                        )?;
+                    }
+                }
+            }
+        }
+        let close = self.bump().span;
+        Ok(Atom {
+            rel,
+            rel_span,
+            args,
+            span: rel_span.to(close),
+        })
+    }
+
+    fn literal(&mut self) -> PResult<Literal> {
+        match (self.peek(), self.peek_at(1)) {
+            (Some(Tok::Bang), _) => {
+                let s = self.bump().span;
+                let a = self.atom()?;
+                let span = s.to(a.span);
+                Ok(Literal::Neg(a, span))
+            }
+            (Some(Tok::Ident(n)), Some(Tok::Ident(_))) if n == "not" => {
+                let s = self.bump().span;
+                let a = self.atom()?;
+                let span = s.to(a.span);
+                Ok(Literal::Neg(a, span))
+            }
+            (Some(Tok::Ident(_)), Some(Tok::LParen)) => Ok(Literal::Pos(self.atom()?)),
+            _ => {
+                let lhs = self.term()?;
+                let op = match self.peek() {
+                    Some(Tok::Eq) => CmpOp::Eq,
+                    Some(Tok::Ne) => CmpOp::Ne,
+                    Some(Tok::Lt) => CmpOp::Lt,
+                    Some(Tok::Le) => CmpOp::Le,
+                    Some(Tok::Gt) => CmpOp::Gt,
+                    Some(Tok::Ge) => CmpOp::Ge,
+                    _ => {
+                        self.error(
+                            "a comparison (`=`, `!=`, `<`, `<=`, `>`, `>=`)",
+                            "a premise is an atom, a negated atom (`!a(X)`) or a comparison (`X > 10`)",
+                        )?;
+                        unreachable!()
+                    }
+                };
+                self.bump();
+                let rhs = self.term()?;
+                let span = lhs.span().to(rhs.span());
+                Ok(Literal::Cmp(op, lhs, rhs, span))
+            }
+        }
+    }
+
+    fn term(&mut self) -> PResult<Term> {
+        let mut lhs = self.product()?;
+        loop {
+            let op = match self.peek() {
+                Some(Tok::Plus) => ArithOp::Add,
+                Some(Tok::Minus) => ArithOp::Sub,
+                _ => return Ok(lhs),
+            };
+            self.bump();
+            let rhs = self.product()?;
+            let span = lhs.span().to(rhs.span());
+            lhs = Term::Arith(op, Box::new(lhs), Box::new(rhs), span);
+        }
+    }
+
+    fn product(&mut self) -> PResult<Term> {
+        let mut lhs = self.unary()?;
+        loop {
+            let op = match self.peek() {
+                Some(Tok::Star) => ArithOp::Mul,
+                Some(Tok::Slash) => ArithOp::Div,
+                _ => return Ok(lhs),
+            };
+            self.bump();
+            let rhs = self.unary()?;
+            let span = lhs.span().to(rhs.span());
+            lhs = Term::Arith(op, Box::new(lhs), Box::new(rhs), span);
+        }
+    }
+
+    fn unary(&mut self) -> PResult<Term> {
+        if self.peek() == Some(&Tok::Minus) {
+            let s = self.bump().span;
+            if let Some(Tok::Num(n)) = self.peek() {
+                let text = format!("-{n}");
+                let span = s.to(self.bump().span);
+                return Ok(Term::Num(text, span));
+            }
+            let inner = self.unary()?;
+            let span = s.to(inner.span());
+            return Ok(Term::Arith(
+                ArithOp::Sub,
+                Box::new(Term::Num("0".into(), s)),
+                Box::new(inner),
+                span,
+            ));
+        }
+        self.primary()
+    }
+
+    fn primary(&mut self) -> PResult<Term> {
+        let t = match self.toks.get(self.pos) {
+            Some(t) => t.clone(),
+            None => {
+                self.error(
+                    "a value",
+                    "a value is a variable, \"symbol\", number or date",
+                )?;
+                unreachable!()
+            }
+        };
+        match t.tok {
+            Tok::Var(v) => {
+                self.bump();
+                Ok(Term::Var(v, t.span))
+            }
+            Tok::Underscore => {
+                self.bump();
+                Ok(Term::Wild(t.span))
+            }
+            Tok::Str(s) => {
+                self.bump();
+                Ok(Term::Str(s, t.span))
+            }
+            Tok::Num(n) => {
+                self.bump();
+                Ok(Term::Num(n, t.span))
+            }
+            Tok::LParen => {
+                self.bump();
+                let inner = self.term()?;
+                self.expect(Tok::RParen, "`)`", "close the parenthesis")?;
+                Ok(inner)
+            }
+            Tok::Ident(name) => {
+                self.diags.push(
+                    Diagnostic::error(
+                        "syntax_error",
+                        t.span,
+                        format!("unexpected name `{name}` where a value belongs"),
+                    )
+                    .label("variables start with an upper-case letter; symbols are quoted")
+                    .hint(format!(
+                        "write \"{name}\" for the symbol, or `{}` for a variable",
+                        upper_first(&name)
+                    )),
+                );
+                self.bump();
+                Err(())
+            }
+            _ => {
+                self.error(
+                    "a value",
+                    "a value is a variable, \"symbol\", number or date",
+                )?;
+                unreachable!()
+            }
+        }
+    }
+}
+
+fn upper_first(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> (Program, Vec<Diagnostic>) {
+        parse_program(&SourceFile::new("t.dl", text))
+    }
+
+    #[test]
+    fn parses_every_construct() {
+        let (p, d) = parse(
+            r#"
+            .decl a(x: symbol, n: number)
+            .decl b(x: symbol)
+            b("k"). // a fact
+            /* block */
+            @rule r1
+            @cite "Art. 3(63)", "Recital 97 S11"
+            @authority statute
+            @ambiguous "unsettled"
+            @says "Plain words."
+            b(X) :- a(X, N), !b(X), not b("y"), N > 1e23, Z = N * 3 + -1, Z != (N - 2) / 4, a(_, _).
+            "#,
+        );
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(p.decls.len(), 2);
+        assert_eq!(p.clauses.len(), 2);
+        let rule = &p.clauses[1];
+        assert_eq!(rule.meta.id.as_ref().unwrap().0, "r1");
+        assert_eq!(rule.meta.citations, vec!["Art. 3(63)", "Recital 97 S11"]);
+        assert_eq!(rule.meta.ambiguous.as_deref(), Some("unsettled"));
+        let body = rule.body.as_ref().unwrap();
+        assert_eq!(body.len(), 7);
+        assert!(matches!(body[1], Literal::Neg(..)));
+        assert!(matches!(body[2], Literal::Neg(..)));
+        assert!(matches!(body[3], Literal::Cmp(CmpOp::Gt, ..)));
+    }
+
+    #[test]
+    fn reports_every_syntax_error_and_recovers() {
+        let (p, d) = parse("a(X :- b(X).\nc(\"x\").\nd(X) :- e(X) f(X).\ng(\"y\").\n");
+        assert_eq!(d.len(), 2, "{d:?}");
+        assert!(d.iter().all(|d| d.code == "syntax_error"));
+        assert_eq!(p.clauses.len(), 2);
+    }
+
+    #[test]
+    fn unterminated_string_is_located() {
+        let (_, d) = parse("a(\"x).\n");
+        assert_eq!(d[0].code, "unterminated_string");
+        assert_eq!(d[0].span.start, 2);
+    }
+
+    #[test]
+    fn query_atoms_parse_alone() {
+        let a = parse_atom(&SourceFile::new("query", "obligation(A, \"aurora-m\", _)")).unwrap();
+        assert_eq!(a.args.len(), 3);
+        assert!(parse_atom(&SourceFile::new("query", "obligation(A) extra")).is_err());
+    }
+}

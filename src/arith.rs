@@ -1,0 +1,76 @@
+//! Checked arithmetic called by the compiled rules. An overflow or a division by zero makes the rule
+//! instance fail to fire and is recorded here, so the run ends with an error naming the rule and the
+//! operands instead of a wrapped value or a panic.
+
+use crate::value::Date;
+use std::cell::RefCell;
+
+#[derive(Debug, Clone)]
+pub struct ArithError {
+    pub rule: usize,
+    pub what: String,
+}
+
+thread_local! {
+    static ERRORS: RefCell<Vec<ArithError>> = const { RefCell::new(Vec::new()) };
+}
+
+fn fail<T>(rule: usize, what: String) -> Option<T> {
+    ERRORS.with(|e| {
+        let mut e = e.borrow_mut();
+        // One error per rule is enough to report; the run fails either way.
+        if !e.iter().any(|x| x.rule == rule) {
+            e.push(ArithError { rule, what });
+        }
+    });
+    None
+}
+
+/// Errors recorded since the last call.
+pub fn take_errors() -> Vec<ArithError> {
+    ERRORS.with(|e| std::mem::take(&mut *e.borrow_mut()))
+}
+
+pub fn num_add(rule: usize, a: i128, b: i128) -> Option<i128> {
+    a.checked_add(b)
+        .or_else(|| fail(rule, format!("{a} + {b} overflows")))
+}
+pub fn num_sub(rule: usize, a: i128, b: i128) -> Option<i128> {
+    a.checked_sub(b)
+        .or_else(|| fail(rule, format!("{a} - {b} overflows")))
+}
+pub fn num_mul(rule: usize, a: i128, b: i128) -> Option<i128> {
+    a.checked_mul(b)
+        .or_else(|| fail(rule, format!("{a} * {b} overflows")))
+}
+/// Integer division, rounding toward zero.
+pub fn num_div(rule: usize, a: i128, b: i128) -> Option<i128> {
+    if b == 0 {
+        return fail(rule, format!("{a} / 0 divides by zero"));
+    }
+    a.checked_div(b)
+        .or_else(|| fail(rule, format!("{a} / {b} overflows")))
+}
+fn days(rule: usize, d: i32, n: i128, sign: i128) -> Option<Date> {
+    let r = (d as i128).checked_add(sign * n);
+    match r.and_then(|r| i32::try_from(r).ok()) {
+        // Keep dates within years 0..=9999 so they always print as YYYY-MM-DD.
+        Some(r) if (-719_528..=2_932_896).contains(&r) => Some(Date(r)),
+        _ => fail(
+            rule,
+            format!("date arithmetic by {n} days leaves the calendar (years 0 to 9999)"),
+        ),
+    }
+}
+pub fn date_add(rule: usize, a: Date, b: i128) -> Option<Date> {
+    days(rule, a.0, b, 1)
+}
+pub fn num_add_date(rule: usize, a: i128, b: Date) -> Option<Date> {
+    days(rule, b.0, a, 1)
+}
+pub fn date_sub(rule: usize, a: Date, b: i128) -> Option<Date> {
+    days(rule, a.0, b, -1)
+}
+pub fn date_diff(_rule: usize, a: Date, b: Date) -> Option<i128> {
+    Some(a.0 as i128 - b.0 as i128)
+}

@@ -1,0 +1,158 @@
+//! The result of a run: input facts with origins, derived relations and witness relations, each
+//! sorted so that a fact or the rule instances deriving it are found by binary search. This layout
+//! is engine-neutral: whichever engine fills it, proofs and output read it the same way.
+
+use crate::eval::{const_lookup, eval};
+use crate::facts::{FactSet, Origin};
+use crate::rulebase::Rulebase;
+use crate::store::{partition_point, Table};
+use crate::value::{Interner, Value};
+use lexproof_lang::check::{CTerm, Rule};
+use std::cmp::Ordering;
+
+pub struct Database {
+    pub rules: Rulebase,
+    pub interner: Interner,
+    pub facts: FactSet,
+    /// Per relation: its derived tuples if rules derive it.
+    pub derived: Vec<Option<Table>>,
+    /// Per rule: one row per fired instance (the rule's variables in witness order), sorted by the
+    /// instance's head tuple. Empty when the binary was built without witnesses.
+    pub witnesses: Vec<Table>,
+    pub witnesses_recorded: bool,
+}
+
+impl Database {
+    /// Builds the database from an engine's raw output: sorts every table for lookup.
+    pub fn new(
+        rules: Rulebase,
+        interner: Interner,
+        facts: FactSet,
+        mut derived: Vec<Option<Table>>,
+        mut witnesses: Vec<Table>,
+        witnesses_recorded: bool,
+    ) -> Database {
+        for t in derived.iter_mut().flatten() {
+            t.sort_dedup();
+        }
+        for (rule, t) in rules.checked.rules.iter().zip(witnesses.iter_mut()) {
+            sort_by_head(rule, t, &interner);
+        }
+        Database {
+            rules,
+            interner,
+            facts,
+            derived,
+            witnesses,
+            witnesses_recorded,
+        }
+    }
+
+    pub fn relation_name(&self, rel: usize) -> &str {
+        &self.rules.checked.relations[rel].name
+    }
+
+    /// All tuples that hold for a relation: derived ones for conclusions, else the input facts.
+    pub fn tuples(&self, rel: usize) -> &Table {
+        self.derived[rel]
+            .as_ref()
+            .unwrap_or(&self.facts.tables[rel])
+    }
+
+    pub fn holds(&self, rel: usize, values: &[Value]) -> bool {
+        self.tuples(rel).contains(values).is_some()
+            || self.facts.tables[rel].contains(values).is_some()
+    }
+
+    /// The origin of an input fact (a fact file or a ground fact in the rules file).
+    pub fn input_origin(&self, rel: usize, values: &[Value]) -> Option<Origin> {
+        self.facts.tables[rel]
+            .contains(values)
+            .map(|i| self.facts.origins[rel][i])
+    }
+
+    /// Rows of rule `rule`'s witness table whose instance derives `head`.
+    pub fn instances(&self, rule: &Rule, head: &[Value]) -> std::ops::Range<usize> {
+        let Some(t) = self.witnesses.get(rule.index) else {
+            return 0..0;
+        };
+        let lo = partition_point(t.len(), |r| {
+            cmp_head(rule, t, r, head, &self.interner) == Ordering::Less
+        });
+        let hi = partition_point(t.len(), |r| {
+            cmp_head(rule, t, r, head, &self.interner) != Ordering::Greater
+        });
+        lo..hi.max(lo)
+    }
+
+    /// The values of every rule variable for one witness row.
+    pub fn bindings(&self, rule: &Rule, row: usize) -> Vec<Value> {
+        let t = &self.witnesses[rule.index];
+        let mut b = vec![Value::Num(0); rule.vars.len()];
+        for (col, &v) in rule.witness.iter().enumerate() {
+            b[v] = t.get(row, col);
+        }
+        b
+    }
+
+    pub fn conclusion_count(&self) -> usize {
+        self.derived.iter().flatten().map(|t| t.len()).sum()
+    }
+    pub fn witness_count(&self) -> usize {
+        self.witnesses.iter().map(|t| t.len()).sum()
+    }
+}
+
+fn head_arg(rule: &Rule, t: &Table, row: usize, k: usize, interner: &Interner) -> Option<Value> {
+    match &rule.head.args[k] {
+        CTerm::Var(v) => {
+            let col = rule.witness.iter().position(|w| w == v)?;
+            Some(t.get(row, col))
+        }
+        CTerm::Const(c) => const_lookup(c, interner),
+        other => {
+            let mut b = vec![Value::Num(0); rule.vars.len()];
+            for (col, &v) in rule.witness.iter().enumerate() {
+                b[v] = t.get(row, col);
+            }
+            eval(other, &b, interner, rule.index)
+        }
+    }
+}
+
+fn cmp_head(rule: &Rule, t: &Table, row: usize, head: &[Value], interner: &Interner) -> Ordering {
+    for (k, want) in head.iter().enumerate() {
+        let have = head_arg(rule, t, row, k, interner);
+        let o = match have {
+            Some(v) => v.raw_cmp(want),
+            None => Ordering::Less,
+        };
+        if o != Ordering::Equal {
+            return o;
+        }
+    }
+    Ordering::Equal
+}
+
+/// Sorts a witness table by the head tuple each row derives (then by the whole row, so the order is
+/// total). Head variables come first in a witness row, so for plain heads this is a prefix sort.
+fn sort_by_head(rule: &Rule, t: &mut Table, interner: &Interner) {
+    let arity = rule.head.args.len();
+    let mut perm: Vec<u32> = (0..t.len() as u32).collect();
+    perm.sort_by(|&a, &b| {
+        let (a, b) = (a as usize, b as usize);
+        for k in 0..arity {
+            let x = head_arg(rule, t, a, k, interner);
+            let y = head_arg(rule, t, b, k, interner);
+            let o = match (x, y) {
+                (Some(x), Some(y)) => x.raw_cmp(&y),
+                (x, y) => x.is_some().cmp(&y.is_some()),
+            };
+            if o != Ordering::Equal {
+                return o;
+            }
+        }
+        t.cmp_rows(a, b)
+    });
+    t.permute(&perm);
+}

@@ -1,0 +1,44 @@
+//! Evaluating checked terms on concrete bindings, for rebuilding rule instances from witnesses.
+
+use crate::value::{Interner, Value};
+use lexproof_lang::ast::ArithOp;
+use lexproof_lang::check::{CTerm, Const};
+
+/// `bindings[v]` is the value of rule variable `v`. Symbol constants resolve through the interner;
+/// a constant the interner has never seen matches nothing, so it evaluates to `None`.
+pub fn eval(t: &CTerm, bindings: &[Value], interner: &Interner, rule: usize) -> Option<Value> {
+    match t {
+        CTerm::Var(v) => Some(bindings[*v]),
+        CTerm::Const(c) => const_lookup(c, interner),
+        CTerm::Wild => None,
+        CTerm::Arith(op, a, b) => {
+            let a = eval(a, bindings, interner, rule)?;
+            let b = eval(b, bindings, interner, rule)?;
+            arith(*op, a, b, rule)
+        }
+    }
+}
+
+pub fn const_lookup(c: &Const, interner: &Interner) -> Option<Value> {
+    match c {
+        Const::Sym(s) => interner.get(s).map(Value::Sym),
+        Const::Num(n) => Some(Value::Num(*n)),
+        Const::Date(d) => Some(Value::Date(crate::value::Date(*d))),
+    }
+}
+
+pub fn arith(op: ArithOp, a: Value, b: Value, rule: usize) -> Option<Value> {
+    use crate::arith as ar;
+    use Value::*;
+    match (op, a, b) {
+        (ArithOp::Add, Num(x), Num(y)) => ar::num_add(rule, x, y).map(Num),
+        (ArithOp::Sub, Num(x), Num(y)) => ar::num_sub(rule, x, y).map(Num),
+        (ArithOp::Mul, Num(x), Num(y)) => ar::num_mul(rule, x, y).map(Num),
+        (ArithOp::Div, Num(x), Num(y)) => ar::num_div(rule, x, y).map(Num),
+        (ArithOp::Add, Date(d), Num(n)) => ar::date_add(rule, d, n).map(Date),
+        (ArithOp::Add, Num(n), Date(d)) => ar::num_add_date(rule, n, d).map(Date),
+        (ArithOp::Sub, Date(d), Num(n)) => ar::date_sub(rule, d, n).map(Date),
+        (ArithOp::Sub, Date(a), Date(b)) => ar::date_diff(rule, a, b).map(Num),
+        _ => None,
+    }
+}

@@ -1,0 +1,325 @@
+//! Loading facts from files: `.dl` ground atoms, Soufflé-style `<relation>.facts` TSV and `.json`.
+//! All files are read and checked before anything is used: one bad fact fails the whole load, with
+//! every error located at file:line:column, so nothing is ever half-loaded.
+
+mod dl;
+mod json;
+mod tsv;
+
+use crate::rulebase::Rulebase;
+use crate::store::{Table, Type};
+use crate::value::{Date, Interner, Value};
+use lexproof_lang::check::{Checked, Const};
+use lexproof_lang::diag::{render, Diagnostic};
+use lexproof_lang::number::{parse_date, parse_number};
+use lexproof_lang::source::Span;
+use lexproof_lang::SourceFile;
+use std::path::{Path, PathBuf};
+
+/// Where a fact came from: an index into `FactSet::files` and a 1-based line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Origin {
+    pub file: u32,
+    pub line: u32,
+}
+
+pub struct FactSet {
+    /// One table per relation, sorted and without duplicates.
+    pub tables: Vec<Table>,
+    pub origins: Vec<Vec<Origin>>,
+    /// File names as given by the user; index 0 is the rules file.
+    pub files: Vec<String>,
+    /// Fact statements read, duplicates included.
+    pub read: usize,
+    /// Files skipped in directories because of their extension.
+    pub skipped: Vec<String>,
+}
+
+/// Accumulates facts and per-file diagnostics while loading.
+struct Loader<'a> {
+    program: &'a Checked,
+    interner: &'a mut Interner,
+    tables: Vec<Table>,
+    origins: Vec<Vec<Origin>>,
+    files: Vec<String>,
+    read: usize,
+    errors: Vec<String>,
+}
+
+/// Stop listing a file's errors after this many: the first ones show the pattern.
+const MAX_ERRORS_PER_FILE: usize = 20;
+
+pub fn load(
+    rules: &Rulebase,
+    paths: &[PathBuf],
+    interner: &mut Interner,
+) -> Result<FactSet, Vec<String>> {
+    let program = &rules.checked;
+    let mut l = Loader {
+        program,
+        interner,
+        tables: program
+            .relations
+            .iter()
+            .map(|r| Table::new(&r.types()))
+            .collect(),
+        origins: vec![Vec::new(); program.relations.len()],
+        files: vec![rules.file.name.clone()],
+        read: 0,
+        errors: Vec::new(),
+    };
+    for f in &program.facts {
+        let values: Vec<Value> = f
+            .values
+            .iter()
+            .map(|c| const_value(c, l.interner))
+            .collect();
+        l.push(f.rel, &values, 0, f.line);
+    }
+    let (files, skipped) = expand(paths, &mut l.errors);
+    for path in files {
+        l.load_file(&path);
+    }
+    if !l.errors.is_empty() {
+        return Err(l.errors);
+    }
+    let mut tables = l.tables;
+    let mut origins = l.origins;
+    for (t, o) in tables.iter_mut().zip(origins.iter_mut()) {
+        // Equal rows sort by position, so the first-loaded origin of a duplicate fact is kept.
+        let keep = t.sort_dedup();
+        *o = keep.iter().map(|&i| o[i as usize]).collect();
+    }
+    Ok(FactSet {
+        tables,
+        origins,
+        files: l.files,
+        read: l.read,
+        skipped,
+    })
+}
+
+pub fn const_value(c: &Const, interner: &mut Interner) -> Value {
+    match c {
+        Const::Sym(s) => Value::Sym(interner.intern(s)),
+        Const::Num(n) => Value::Num(*n),
+        Const::Date(d) => Value::Date(Date(*d)),
+    }
+}
+
+/// Files to load, in a stable order: explicit files as given, directories walked recursively in
+/// name order.
+fn expand(paths: &[PathBuf], errors: &mut Vec<String>) -> (Vec<PathBuf>, Vec<String>) {
+    let mut files = Vec::new();
+    let mut skipped = Vec::new();
+    for p in paths {
+        match std::fs::metadata(p) {
+            Ok(m) if m.is_dir() => walk(p, &mut files, &mut skipped, errors),
+            Ok(_) => {
+                if kind(p).is_some() {
+                    files.push(p.clone());
+                } else {
+                    errors.push(format!(
+                        "{}: error[unknown_file_kind]: lexproof reads facts from `.dl`, `.facts` (TSV) and `.json` files\n  hint: rename the file with one of these extensions, or pass the directory that holds it\n",
+                        p.display()
+                    ));
+                }
+            }
+            Err(e) => errors.push(format!(
+                "{}: error[unreadable_file]: cannot read facts: {e}\n  hint: check the path given to --facts\n",
+                p.display()
+            )),
+        }
+    }
+    (files, skipped)
+}
+
+fn walk(dir: &Path, files: &mut Vec<PathBuf>, skipped: &mut Vec<String>, errors: &mut Vec<String>) {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) => {
+            errors.push(format!("{}: error[unreadable_file]: cannot read the directory: {e}\n  hint: check its permissions\n", dir.display()));
+            return;
+        }
+    };
+    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    paths.sort();
+    for p in paths {
+        if p.is_dir() {
+            walk(&p, files, skipped, errors);
+        } else if kind(&p).is_some() {
+            files.push(p);
+        } else {
+            skipped.push(p.display().to_string());
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Kind {
+    Dl,
+    Tsv,
+    Json,
+}
+
+fn kind(p: &Path) -> Option<Kind> {
+    match p.extension()?.to_str()? {
+        "dl" => Some(Kind::Dl),
+        "facts" => Some(Kind::Tsv),
+        "json" => Some(Kind::Json),
+        _ => None,
+    }
+}
+
+impl Loader<'_> {
+    fn push(&mut self, rel: usize, values: &[Value], file: u32, line: usize) {
+        self.tables[rel].push_row(values);
+        self.origins[rel].push(Origin {
+            file,
+            line: line as u32,
+        });
+        self.read += 1;
+    }
+
+    fn load_file(&mut self, path: &Path) {
+        let name = path.display().to_string();
+        let bytes = match std::fs::read(path) {
+            Ok(b) => b,
+            Err(e) => {
+                self.errors.push(format!("{name}: error[unreadable_file]: cannot read facts: {e}\n  hint: check that the file exists and is readable\n"));
+                return;
+            }
+        };
+        let text = match String::from_utf8(bytes) {
+            Ok(t) => t,
+            Err(e) => {
+                let valid = e.utf8_error().valid_up_to();
+                let prefix = String::from_utf8_lossy(&e.as_bytes()[..valid]).into_owned();
+                let file = SourceFile::new(name, prefix.clone() + "\u{fffd}");
+                let d = Diagnostic::error(
+                    "invalid_utf8",
+                    Span::new(prefix.len(), prefix.len()),
+                    "the file is not valid UTF-8 here",
+                )
+                .label("invalid byte sequence")
+                .hint("save the file as UTF-8");
+                self.errors.push(render(&file, &[d]));
+                return;
+            }
+        };
+        let file_idx = self.files.len() as u32;
+        self.files.push(name.clone());
+        let file = SourceFile::new(name, text);
+        let mut diags = Vec::new();
+        let mut facts: Vec<(usize, Vec<Value>, usize)> = Vec::new();
+        match kind(path) {
+            Some(Kind::Dl) => dl::read(self, &file, &mut facts, &mut diags),
+            Some(Kind::Tsv) => tsv::read(self, path, &file, &mut facts, &mut diags),
+            Some(Kind::Json) => json::read(self, &file, &mut facts, &mut diags),
+            None => {}
+        }
+        if diags.is_empty() {
+            for (rel, values, line) in facts {
+                self.push(rel, &values, file_idx, line);
+            }
+        } else {
+            let n = diags.len();
+            diags.truncate(MAX_ERRORS_PER_FILE);
+            let mut text = render(&file, &diags);
+            if n > MAX_ERRORS_PER_FILE {
+                text.push_str(&format!(
+                    "{}: … and {} more errors in this file\n",
+                    file.name,
+                    n - MAX_ERRORS_PER_FILE
+                ));
+            }
+            self.errors.push(text);
+        }
+    }
+
+    /// Resolves a relation named in a fact file: it must be declared and be an input relation.
+    fn relation(&self, name: &str, span: Span) -> Result<usize, Diagnostic> {
+        let Some(rel) = self.program.relation(name) else {
+            let d = Diagnostic::error(
+                "unknown_relation",
+                span,
+                format!("unknown relation `{name}`"),
+            )
+            .label("not in the rulebase's vocabulary");
+            return Err(match self.program.suggest(name) {
+                Some(s) => d.hint(format!(
+                    "did you mean `{s}`? The relations are declared in the rules file"
+                )),
+                None => d.hint(
+                    "use a relation declared in the rules file (see the vocabulary in the README)",
+                ),
+            });
+        };
+        if self.program.relations[rel].derived {
+            return Err(Diagnostic::error("derived_relation_fact", span, format!("`{name}` is a conclusion; lexproof derives it from the rules"))
+                .label("facts cannot assert a conclusion")
+                .hint("give the input facts it follows from instead (e.g. developer, made_available, training_compute)"));
+        }
+        Ok(rel)
+    }
+
+    fn arity(&self, rel: usize, found: usize, span: Span) -> Result<(), Diagnostic> {
+        let r = &self.program.relations[rel];
+        if r.arity() == found {
+            return Ok(());
+        }
+        let fields: Vec<String> = r.fields.iter().map(|(n, t)| format!("{n}: {t}")).collect();
+        Err(Diagnostic::error(
+            "arity_mismatch",
+            span,
+            format!(
+                "`{}` has {} field{}, but {} value{} given",
+                r.name,
+                r.arity(),
+                plural(r.arity()),
+                found,
+                if found == 1 { " is" } else { "s are" }
+            ),
+        )
+        .label(format!("{found} value{}", plural(found)))
+        .hint(format!("write {}({})", r.name, fields.join(", "))))
+    }
+
+    /// Converts one cell of text to a value of the column's type.
+    fn scalar(
+        &mut self,
+        rel: usize,
+        col: usize,
+        text: &str,
+        quoted: bool,
+        span: Span,
+    ) -> Result<Value, Diagnostic> {
+        let (fname, ty) = self.program.relations[rel].fields[col].clone();
+        let rname = &self.program.relations[rel].name;
+        match ty {
+            Type::Symbol if quoted => Ok(Value::Sym(self.interner.intern(text))),
+            Type::Symbol => Err(Diagnostic::error("type_mismatch", span, format!("field `{fname}` of `{rname}` is a symbol, but this is a number"))
+                .label("expected a symbol")
+                .hint("write symbols in double quotes, e.g. \"text\"")),
+            Type::Number => parse_number(text).map(Value::Num).map_err(|e| {
+                let code = if matches!(e, lexproof_lang::number::NumberError::OutOfRange) { "number_out_of_range" } else { "invalid_number" };
+                Diagnostic::error(code, span, format!("field `{fname}` of `{rname}` is a number: {}", e.describe(text)))
+                    .label("not an exact whole number in range")
+                    .hint(format!("write a whole number such as 40000 or 2.6e25, within {}", lexproof_lang::number::NUMBER_RANGE))
+            }),
+            Type::Date => parse_date(text).map(|d| Value::Date(Date(d))).ok_or_else(|| {
+                Diagnostic::error("invalid_date", span, format!("field `{fname}` of `{rname}` is a date, but `{text}` is not a calendar date"))
+                    .label("expected YYYY-MM-DD")
+                    .hint("write dates as YYYY-MM-DD with a day that exists, e.g. 2025-08-02")
+            }),
+        }
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}

@@ -1,0 +1,14 @@
+//! lexproof: EU AI Act GPAI rules as Datalog, compiled through crepe with provenance, and proofs of
+//! every conclusion. See ARCHITECTURE.md for the pipeline and where each concern lives.
+
+pub mod arith;
+pub mod db;
+pub mod engine;
+pub mod eval;
+pub mod facts;
+pub mod proof;
+pub mod query;
+pub mod render;
+pub mod rulebase;
+pub mod store;
+pub mod value;

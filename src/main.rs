@@ -1,0 +1,449 @@
+//! The `lexproof` command line.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use lexproof::db::Database;
+use lexproof::engine::{run_compiled, RunError, Timings};
+use lexproof::rulebase::{sha256_hex, Rulebase};
+use lexproof::{proof, query, render};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+const ABOUT: &str =
+    "lexproof derives which EU AI Act duties for general-purpose AI models apply to whom, \
+from facts about providers and models, and shows the legal reasoning behind every conclusion.";
+
+const AFTER_HELP: &str = "Examples:
+  lexproof derive                                  all conclusions from the demo facts in ./facts
+  lexproof derive --facts my-facts/ --format json  conclusions from your own fact files, as JSON
+  lexproof query 'obligation(A, \"aurora-m\", D)'    which duties bind whom for the model aurora-m
+  lexproof explain 'obligation(\"aurora-labs\", \"aurora-m\", \"art53_1_a\")'
+                                                   the legal reasoning for one conclusion
+  lexproof check --rules rules.dl                  check a rules file for mistakes
+
+Exit codes: 0 success; 1 the atom asked about does not hold; 2 bad input (rules, facts or atom).";
+
+#[derive(Parser)]
+#[command(name = "lexproof", version, about = ABOUT, after_help = AFTER_HELP)]
+struct Cli {
+    /// Do not print the run summary on stderr.
+    #[arg(long, short, global = true)]
+    quiet: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(clap::Args, Clone)]
+struct FactArgs {
+    /// A fact file (.dl, .facts TSV, .json) or a directory of them, read recursively. Repeat to
+    /// combine several. Default: the ./facts directory.
+    #[arg(long = "facts", value_name = "PATH")]
+    facts: Vec<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Derive every conclusion (which models are GPAI models, who provides them, which duties bind whom).
+    Derive {
+        #[command(flatten)]
+        facts: FactArgs,
+        /// How to print the conclusions.
+        #[arg(long, value_enum, default_value_t = TableFormat::Text)]
+        format: TableFormat,
+        /// Also write one tab-separated file per conclusion relation, DIR/<relation>.tsv.
+        #[arg(long, value_name = "DIR")]
+        output_dir: Option<PathBuf>,
+    },
+    /// List the conclusions or facts matching an atom, e.g. 'obligation(A, "aurora-m", D)'.
+    /// Upper-case names are variables, `_` matches anything, quoted values must match exactly.
+    Query {
+        /// The atom to match.
+        atom: String,
+        #[command(flatten)]
+        facts: FactArgs,
+        #[arg(long, value_enum, default_value_t = TableFormat::Text)]
+        format: TableFormat,
+    },
+    /// Show why a conclusion holds: the rules that fired, their legal sources, and the facts they used.
+    Explain {
+        /// A ground atom, e.g. 'obligation("aurora-labs", "aurora-m", "art53_1_a")'.
+        atom: String,
+        #[command(flatten)]
+        facts: FactArgs,
+        #[arg(long, value_enum, default_value_t = ProofFormat::Text)]
+        format: ProofFormat,
+    },
+    /// Check a rules file for mistakes (syntax, unknown relations, types, unsafe variables, ...).
+    Check {
+        /// The rules file to check. Default: the rulebase compiled into this program.
+        #[arg(long, value_name = "FILE")]
+        rules: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+        format: CheckFormat,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum TableFormat {
+    Text,
+    Json,
+    Tsv,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ProofFormat {
+    Text,
+    Json,
+    Dot,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum CheckFormat {
+    Text,
+    Json,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let started = Instant::now();
+    match cli.command {
+        Command::Check { rules, format } => check(rules.as_deref(), format),
+        Command::Derive {
+            facts,
+            format,
+            output_dir,
+        } => with_db(&facts, cli.quiet, started, |db| {
+            let rels: Vec<usize> = (0..db.rules.checked.relations.len())
+                .filter(|&r| db.rules.checked.relations[r].derived)
+                .collect();
+            if let Some(dir) = &output_dir {
+                write_output_dir(db, &rels, dir)?;
+            }
+            let out = match format {
+                TableFormat::Text => render::derive_text(db, &rels),
+                TableFormat::Json => render::derive_json(db, &rels),
+                TableFormat::Tsv => render::derive_tsv(db, &rels),
+            };
+            print(&out);
+            Ok(ExitCode::SUCCESS)
+        }),
+        Command::Query {
+            atom,
+            facts,
+            format,
+        } => with_db(&facts, cli.quiet, started, |db| {
+            let p = query::parse(db, &atom).map_err(|e| (e, ExitCode::from(2)))?;
+            let rows = query::matches(db, &p);
+            let name = db.relation_name(p.rel).to_string();
+            let out = match format {
+                TableFormat::Text => rows
+                    .iter()
+                    .map(|r| format!("{}.\n", db.interner.atom(&name, r)))
+                    .collect(),
+                TableFormat::Tsv => render::tsv(db, &rows),
+                TableFormat::Json => query_json(db, &p, &rows),
+            };
+            print(&out);
+            if !cli.quiet {
+                eprintln!(
+                    "lexproof: {} match{} for {}",
+                    rows.len(),
+                    if rows.len() == 1 { "" } else { "es" },
+                    atom
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }),
+        Command::Explain {
+            atom,
+            facts,
+            format,
+        } => with_db(&facts, cli.quiet, started, |db| {
+            let p = query::parse(db, &atom).map_err(|e| (e, ExitCode::from(2)))?;
+            let values = match p.ground() {
+                Some(v) => v,
+                None if p.has_unknown() => return Err((format!("lexproof: {atom} does not hold: it names a value that appears in no fact and no rule\n"), ExitCode::from(1))),
+                None => {
+                    return Err((
+                        format!("lexproof: explain needs a ground atom (no variables or `_`), got {atom}\n  hint: find the matching conclusions with `lexproof query '{atom}'`, then explain one of them\n"),
+                        ExitCode::from(2),
+                    ))
+                }
+            };
+            if !db.witnesses_recorded {
+                return Err(("lexproof: this binary was built without witness relations (feature no-witnesses), so it cannot explain\n  hint: build without --features no-witnesses\n".to_string(), ExitCode::from(2)));
+            }
+            let Some(proof) = proof::least_height(db, p.rel, &values) else {
+                return Err((format!("lexproof: {atom} does not hold: no rule derives it from these facts, and no fact states it\n"), ExitCode::from(1)));
+            };
+            let out = match format {
+                ProofFormat::Text => render::explain_text(db, &proof),
+                ProofFormat::Json => render::explain_json(db, &proof, &atom),
+                ProofFormat::Dot => render::explain_dot(db, &proof),
+            };
+            print(&out);
+            Ok(ExitCode::SUCCESS)
+        }),
+    }
+}
+
+type CmdResult = Result<ExitCode, (String, ExitCode)>;
+
+fn with_db(
+    facts: &FactArgs,
+    quiet: bool,
+    started: Instant,
+    f: impl FnOnce(&Database) -> CmdResult,
+) -> ExitCode {
+    let paths = match fact_paths(facts) {
+        Ok(p) => p,
+        Err(e) => {
+            eprint!("{e}");
+            return ExitCode::from(2);
+        }
+    };
+    let rules = Rulebase::compiled();
+    let (db, timings) = match run_compiled(rules, &paths) {
+        Ok(x) => x,
+        Err(RunError::Facts(errors)) => {
+            for e in &errors {
+                eprint!("{e}");
+            }
+            eprintln!(
+                "lexproof: the facts were not loaded: {} file{} with errors; nothing was derived",
+                errors.len(),
+                if errors.len() == 1 { "" } else { "s" }
+            );
+            return ExitCode::from(2);
+        }
+        Err(RunError::Arithmetic(errors)) => {
+            for e in &errors {
+                eprint!("{e}");
+            }
+            return ExitCode::from(2);
+        }
+    };
+    let code = match f(&db) {
+        Ok(c) => c,
+        Err((msg, c)) => {
+            eprint!("{msg}");
+            c
+        }
+    };
+    if !quiet {
+        summary(&db, &timings, started);
+    }
+    code
+}
+
+fn fact_paths(facts: &FactArgs) -> Result<Vec<PathBuf>, String> {
+    if !facts.facts.is_empty() {
+        return Ok(facts.facts.clone());
+    }
+    let default = PathBuf::from("facts");
+    if default.is_dir() {
+        Ok(vec![default])
+    } else {
+        Err("lexproof: no --facts given and there is no ./facts directory here\n  hint: pass --facts PATH (a file or a directory), or run from the lexproof repository to use its demo facts\n".to_string())
+    }
+}
+
+fn summary(db: &Database, t: &Timings, started: Instant) {
+    let files = db.facts.files.len() - 1;
+    eprintln!(
+        "lexproof: compiled engine (crepe), rules {} sha256:{}, witnesses {}",
+        db.rules.file.name,
+        db.rules.sha256,
+        if db.witnesses_recorded {
+            "recorded"
+        } else {
+            "off"
+        }
+    );
+    eprintln!(
+        "lexproof: {} input facts from {} file{} and the rules file, {} conclusions, {} rule instances recorded",
+        db.facts.tables.iter().map(|t| t.len()).sum::<usize>(),
+        files,
+        if files == 1 { "" } else { "s" },
+        db.conclusion_count(),
+        db.witness_count()
+    );
+    if !db.facts.skipped.is_empty() {
+        eprintln!(
+            "lexproof: skipped {} file(s) that are not .dl, .facts or .json: {}",
+            db.facts.skipped.len(),
+            db.facts.skipped.join(", ")
+        );
+    }
+    eprintln!(
+        "lexproof: load {:.1} ms, derive {:.1} ms, index {:.1} ms, total {:.1} ms",
+        ms(t.load),
+        ms(t.derive),
+        ms(t.index),
+        ms(started.elapsed())
+    );
+}
+
+fn ms(d: std::time::Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn print(s: &str) {
+    let stdout = std::io::stdout();
+    let mut lock = stdout.lock();
+    // A closed pipe (e.g. `| head`) is not an error worth a panic.
+    let _ = lock.write_all(s.as_bytes());
+    let _ = lock.flush();
+}
+
+fn write_output_dir(db: &Database, rels: &[usize], dir: &Path) -> Result<(), (String, ExitCode)> {
+    let io_err = |e: std::io::Error, p: &Path| {
+        (
+            format!(
+                "lexproof: cannot write {}: {e}\n  hint: check that the directory is writable\n",
+                p.display()
+            ),
+            ExitCode::from(2),
+        )
+    };
+    std::fs::create_dir_all(dir).map_err(|e| io_err(e, dir))?;
+    for &rel in rels {
+        let rows = render::sorted_rows(&db.interner, db.tuples(rel));
+        let path = dir.join(format!("{}.tsv", db.relation_name(rel)));
+        std::fs::write(&path, render::tsv(db, &rows)).map_err(|e| io_err(e, &path))?;
+    }
+    Ok(())
+}
+
+fn query_json(db: &Database, p: &query::Pattern, rows: &[Vec<lexproof::value::Value>]) -> String {
+    use render::{JsonRow, JsonValue};
+    #[derive(serde::Serialize)]
+    struct Match<'a> {
+        tuple: JsonRow<'a>,
+        bindings: std::collections::BTreeMap<String, JsonValue<'a>>,
+    }
+    #[derive(serde::Serialize)]
+    struct Doc<'a> {
+        schema_version: u32,
+        query: &'a str,
+        relation: &'a str,
+        fields: Vec<render::FieldJson>,
+        variables: Vec<String>,
+        matches: Vec<Match<'a>>,
+    }
+    let matches = rows
+        .iter()
+        .map(|r| Match {
+            tuple: JsonRow(&db.interner, r),
+            bindings: p
+                .args
+                .iter()
+                .zip(r)
+                .filter_map(|(a, v)| match a {
+                    query::Arg::Var(n) => Some((n.clone(), JsonValue(&db.interner, *v))),
+                    _ => None,
+                })
+                .collect(),
+        })
+        .collect();
+    render::to_json(&Doc {
+        schema_version: render::SCHEMA_VERSION,
+        query: &p.text,
+        relation: db.relation_name(p.rel),
+        fields: render::fields_json(db, p.rel),
+        variables: p.variables(),
+        matches,
+    })
+}
+
+fn check(path: Option<&Path>, format: CheckFormat) -> ExitCode {
+    let (name, text) = match path {
+        None => (
+            lexproof::rulebase::RULES_NAME.to_string(),
+            lexproof::rulebase::RULES_TEXT.to_string(),
+        ),
+        Some(p) => match std::fs::read(p) {
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(t) => (p.display().to_string(), t),
+                Err(e) => {
+                    let valid = e.utf8_error().valid_up_to();
+                    let prefix = String::from_utf8_lossy(&e.as_bytes()[..valid]).into_owned();
+                    let file = lexproof_lang::SourceFile::new(
+                        p.display().to_string(),
+                        prefix.clone() + "\u{fffd}",
+                    );
+                    let d = lexproof_lang::Diagnostic::error(
+                        "invalid_utf8",
+                        lexproof_lang::source::Span::new(prefix.len(), prefix.len()),
+                        "the rules file is not valid UTF-8 here",
+                    )
+                    .label("invalid byte sequence")
+                    .hint("save the file as UTF-8");
+                    eprint!("{}", lexproof_lang::diag::render(&file, &[d]));
+                    return ExitCode::from(2);
+                }
+            },
+            Err(e) => {
+                eprintln!("{}: error[unreadable_file]: cannot read the rules file: {e}\n  hint: check the path given to --rules", p.display());
+                return ExitCode::from(2);
+            }
+        },
+    };
+    let file = lexproof_lang::SourceFile::new(name.clone(), text.clone());
+    let result = lexproof_lang::load_rules(&file);
+    let diags = match &result {
+        Ok((_, w)) => w.clone(),
+        Err(d) => d.clone(),
+    };
+    match format {
+        CheckFormat::Json => {
+            #[derive(serde::Serialize)]
+            struct Doc {
+                schema_version: u32,
+                file: String,
+                sha256: String,
+                ok: bool,
+                diagnostics: Vec<lexproof_lang::diag::LocatedDiagnostic>,
+            }
+            print(&render::to_json(&Doc {
+                schema_version: render::SCHEMA_VERSION,
+                file: name.clone(),
+                sha256: sha256_hex(text.as_bytes()),
+                ok: result.is_ok(),
+                diagnostics: diags
+                    .iter()
+                    .map(|d| lexproof_lang::diag::locate(&file, d))
+                    .collect(),
+            }));
+        }
+        CheckFormat::Text => {
+            eprint!("{}", lexproof_lang::diag::render(&file, &diags));
+            match &result {
+                Ok((c, _)) => println!(
+                    "{name}: ok: {} relations, {} rules, {} facts, {} warning{}",
+                    c.relations.len(),
+                    c.rules.len(),
+                    c.facts.len(),
+                    diags.len(),
+                    if diags.len() == 1 { "" } else { "s" }
+                ),
+                Err(d) => {
+                    let n = d
+                        .iter()
+                        .filter(|d| d.severity == lexproof_lang::Severity::Error)
+                        .count();
+                    eprintln!("{name}: {n} error{}", if n == 1 { "" } else { "s" });
+                }
+            }
+        }
+    }
+    if result.is_ok() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(2)
+    }
+}
