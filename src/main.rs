@@ -57,6 +57,9 @@ enum Command {
         /// Also write one tab-separated file per conclusion relation, DIR/<relation>.tsv.
         #[arg(long, value_name = "DIR")]
         output_dir: Option<PathBuf>,
+        /// Include the rulebase's helper relations, not only the conclusions it names with `.output`.
+        #[arg(long)]
+        all: bool,
     },
     /// List the conclusions or facts matching an atom, e.g. 'obligation(A, "aurora-m", D)'.
     /// Upper-case names are variables, `_` matches anything, quoted values must match exactly.
@@ -116,10 +119,14 @@ fn main() -> ExitCode {
             facts,
             format,
             output_dir,
+            all,
         } => with_db(&facts, cli.quiet, started, |db| {
-            let rels: Vec<usize> = (0..db.rules.checked.relations.len())
-                .filter(|&r| db.rules.checked.relations[r].derived)
-                .collect();
+            let program = &db.rules.checked;
+            let rels: Vec<usize> = if all || program.outputs.is_empty() {
+                (0..program.relations.len()).filter(|&r| program.relations[r].derived).collect()
+            } else {
+                program.outputs.clone()
+            };
             if let Some(dir) = &output_dir {
                 write_output_dir(db, &rels, dir)?;
             }
@@ -177,7 +184,12 @@ fn main() -> ExitCode {
             if !db.witnesses_recorded {
                 return Err(("lexproof: this binary was built without witness relations (feature no-witnesses), so it cannot explain\n  hint: build without --features no-witnesses\n".to_string(), ExitCode::from(2)));
             }
-            let Some(proof) = proof::least_height(db, p.rel, &values) else {
+            let search = Instant::now();
+            let found = proof::least_height(db, p.rel, &values);
+            if !cli.quiet {
+                eprintln!("lexproof: proof search {:.3} ms", ms(search.elapsed()));
+            }
+            let Some(proof) = found else {
                 return Err((format!("lexproof: {atom} does not hold: no rule derives it from these facts, and no fact states it\n"), ExitCode::from(1)));
             };
             let out = match format {

@@ -190,4 +190,6 @@ pub struct Clause {
 pub struct Program {
     pub decls: Vec<Decl>,
     pub clauses: Vec<Clause>,
+    /// Relations named by `.output` directives.
+    pub outputs: Vec<(String, Span)>,
 }

@@ -144,6 +144,8 @@ pub struct Checked {
     pub facts: Vec<Fact>,
     /// Stratum of each relation: a relation only depends negatively on lower strata.
     pub strata: Vec<usize>,
+    /// Relations named by `.output`: the conclusions `derive` shows by default.
+    pub outputs: Vec<usize>,
 }
 
 impl Checked {
@@ -190,6 +192,21 @@ pub fn check_program(prog: &ast::Program, file: &SourceFile) -> (Checked, Vec<Di
     for r in &c.out.rules {
         c.out.relations[r.head.rel].derived = true;
     }
+    for (name, span) in &prog.outputs {
+        match c.out.relation(name) {
+            Some(rel) if !c.out.outputs.contains(&rel) => c.out.outputs.push(rel),
+            Some(_) => {}
+            None => {
+                let d = Diagnostic::error("unknown_relation", *span, format!("`.output` names unknown relation `{name}`")).label("not declared");
+                let d = match c.out.suggest(name) {
+                    Some(s) => d.hint(format!("did you mean `{s}`?")),
+                    None => d.hint(format!("declare it with `.decl {name}(...)`, or remove it from `.output`")),
+                };
+                c.diags.push(d);
+            }
+        }
+    }
+    c.out.outputs.sort();
     for f in &c.out.facts {
         c.out.relations[f.rel].has_rule_facts = true;
     }
@@ -353,8 +370,9 @@ impl Checker<'_> {
             (Term::Num(n, span), Type::Number) => match parse_number(n) {
                 Ok(v) => Some(Const::Num(v)),
                 Err(e) => {
+                    let code = if e == crate::number::NumberError::OutOfRange { "number_out_of_range" } else { "invalid_number" };
                     self.diags.push(
-                        Diagnostic::error("invalid_number", *span, e.describe(n))
+                        Diagnostic::error(code, *span, e.describe(n))
                             .label("not an exact integer lexproof can hold")
                             .hint("numbers are whole numbers, e.g. 1e25 or 40000; the supported range is about ±1.7e38"),
                     );
@@ -434,7 +452,8 @@ impl Checker<'_> {
     fn rule(&mut self, clause: &ast::Clause, rule_ids: &mut BTreeMap<String, Span>) {
         let errors_before = self.diags.len();
         let m = &clause.meta;
-        let anchor = m.span.unwrap_or(clause.head.span);
+        // Metadata errors point at the rule's id (or its head): one line, not the whole block.
+        let anchor = m.id.as_ref().map_or(clause.head.span, |(_, s)| *s);
         let id = match &m.id {
             Some((id, span)) => {
                 if let Some(prev) = rule_ids.get(id) {
@@ -546,6 +565,15 @@ impl Checker<'_> {
                         rel,
                         args: args.into_iter().map(|a| a.unwrap_or(CTerm::Wild)).collect(),
                     }));
+                } else {
+                    // The atom is already reported; treat its variables as bound so the rest of the
+                    // rule is not buried under follow-on "unbound variable" errors.
+                    for arg in &atom.args {
+                        if let Term::Var(name, span) = arg {
+                            let v = scope.var(name, *span);
+                            scope.bound[v] = true;
+                        }
+                    }
                 }
             }
         }
@@ -827,7 +855,7 @@ impl Checker<'_> {
             let (msg, hint) = match place {
                 "head" => (
                     format!("variable `{name}` in the conclusion is not bound by any premise"),
-                    format!("add a positive premise that gives `{name}` a value, e.g. `provider({name}, M)`, or write a constant"),
+                    format!("add a positive premise that gives `{name}` a value, or write a constant in its place"),
                 ),
                 "negated premise" => (
                     format!("variable `{name}` appears only under negation"),

@@ -145,6 +145,27 @@ impl Parser {
                 prog.decls.push(decl);
                 Ok(())
             }
+            Some(Tok::Directive(d)) if d == "output" => {
+                self.bump();
+                loop {
+                    match self.peek() {
+                        Some(Tok::Ident(n)) => {
+                            let n = n.clone();
+                            let span = self.bump().span;
+                            prog.outputs.push((n, span));
+                        }
+                        _ => {
+                            self.error("a relation name", "write `.output rel1, rel2` with declared relation names")?;
+                        }
+                    }
+                    if self.peek() == Some(&Tok::Comma) {
+                        self.bump();
+                    } else {
+                        break;
+                    }
+                }
+                Ok(())
+            }
             Some(Tok::Directive(d)) => {
                 let d = d.clone();
                 let span = self.span();
@@ -152,7 +173,7 @@ impl Parser {
                 self.diags.push(
                     Diagnostic::error("syntax_error", span, format!("unknown directive `.{d}`"))
                         .label("not a directive")
-                        .hint("the only directive is `.decl`; a `.` ending a statement needs a space or line break after it"),
+                        .hint("the directives are `.decl` and `.output`; a `.` ending a statement needs a space or line break after it"),
                 );
                 Err(())
             }
