@@ -123,7 +123,9 @@ fn main() -> ExitCode {
         } => with_db(&facts, cli.quiet, started, |db| {
             let program = &db.rules.checked;
             let rels: Vec<usize> = if all || program.outputs.is_empty() {
-                (0..program.relations.len()).filter(|&r| program.relations[r].derived).collect()
+                (0..program.relations.len())
+                    .filter(|&r| program.relations[r].derived)
+                    .collect()
             } else {
                 program.outputs.clone()
             };

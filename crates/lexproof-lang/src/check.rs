@@ -197,10 +197,17 @@ pub fn check_program(prog: &ast::Program, file: &SourceFile) -> (Checked, Vec<Di
             Some(rel) if !c.out.outputs.contains(&rel) => c.out.outputs.push(rel),
             Some(_) => {}
             None => {
-                let d = Diagnostic::error("unknown_relation", *span, format!("`.output` names unknown relation `{name}`")).label("not declared");
+                let d = Diagnostic::error(
+                    "unknown_relation",
+                    *span,
+                    format!("`.output` names unknown relation `{name}`"),
+                )
+                .label("not declared");
                 let d = match c.out.suggest(name) {
                     Some(s) => d.hint(format!("did you mean `{s}`?")),
-                    None => d.hint(format!("declare it with `.decl {name}(...)`, or remove it from `.output`")),
+                    None => d.hint(format!(
+                        "declare it with `.decl {name}(...)`, or remove it from `.output`"
+                    )),
                 };
                 c.diags.push(d);
             }
@@ -370,7 +377,11 @@ impl Checker<'_> {
             (Term::Num(n, span), Type::Number) => match parse_number(n) {
                 Ok(v) => Some(Const::Num(v)),
                 Err(e) => {
-                    let code = if e == crate::number::NumberError::OutOfRange { "number_out_of_range" } else { "invalid_number" };
+                    let code = if e == crate::number::NumberError::OutOfRange {
+                        "number_out_of_range"
+                    } else {
+                        "invalid_number"
+                    };
                     self.diags.push(
                         Diagnostic::error(code, *span, e.describe(n))
                             .label("not an exact integer lexproof can hold")
@@ -1194,4 +1205,161 @@ fn cycle_path(
     }
     path.reverse();
     path
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::diag::{Diagnostic, Severity};
+    use crate::source::SourceFile;
+
+    const DECLS: &str =
+        ".decl a(x: symbol, n: number)\n.decl b(x: symbol)\n.decl c(x: symbol)\n.decl d(x: date)\n";
+    const META: &str = "@rule r\n@cite \"Art. 3(63)\"\n@authority statute\n@says \"s\"\n";
+
+    fn diags(text: &str) -> Vec<Diagnostic> {
+        let f = SourceFile::new("t.dl", text);
+        match crate::load_rules(&f) {
+            Ok((_, w)) => w,
+            Err(d) => d,
+        }
+    }
+    fn errors(rule: &str) -> Vec<(String, String)> {
+        diags(&format!("{DECLS}{META}{rule}\n"))
+            .into_iter()
+            .filter(|d| d.severity == Severity::Error)
+            .map(|d| {
+                (
+                    d.code.to_string(),
+                    d.message.clone() + " | " + d.hint.as_deref().unwrap_or(""),
+                )
+            })
+            .collect()
+    }
+    fn codes(rule: &str) -> Vec<String> {
+        errors(rule).into_iter().map(|e| e.0).collect()
+    }
+
+    #[test]
+    fn a_correct_rule_checks_clean() {
+        assert!(codes("b(X) :- a(X, N), N > 1e23, !c(X), M = N * 2, M < 1e30.").is_empty());
+    }
+
+    #[test]
+    fn unknown_relation_suggests_a_near_name() {
+        let e = errors("b(X) :- a(X, _), cc(X).");
+        assert_eq!(e[0].0, "unknown_relation");
+        assert!(e[0].1.contains("did you mean `c`"), "{e:?}");
+    }
+
+    #[test]
+    fn arity_mismatch_names_the_declaration() {
+        let e = errors("b(X) :- a(X).");
+        assert_eq!(e[0].0, "arity_mismatch");
+        assert!(e[0].1.contains("a(x: symbol, n: number)"), "{e:?}");
+    }
+
+    #[test]
+    fn type_mismatches_are_found() {
+        assert_eq!(codes("b(X) :- a(X, N), d(N)."), ["type_mismatch"]);
+        assert_eq!(codes("b(X) :- a(X, N), N > \"ten\"."), ["type_mismatch"]);
+        assert_eq!(codes("b(X) :- a(X, N), X < \"y\"."), ["type_mismatch"]);
+        assert_eq!(
+            codes("b(X) :- a(X, _), d(D), D * 2 > 3."),
+            ["type_mismatch"]
+        );
+        assert_eq!(codes("b(N) :- a(_, N)."), ["type_mismatch"]);
+    }
+
+    #[test]
+    fn unsafe_variables_in_head_negation_and_comparison() {
+        assert_eq!(codes("b(Y) :- a(X, _), c(X)."), ["unsafe_variable"]);
+        assert_eq!(codes("b(X) :- a(X, _), !a(Y, _)."), ["unsafe_variable"]);
+        assert_eq!(codes("b(X) :- a(X, _), Y > 3."), ["unsafe_variable"]);
+        // `_` under negation is fine; an assigned variable is bound.
+        assert!(codes("b(X) :- a(X, _), !a(X, _).").is_empty());
+        assert!(codes("b(X) :- a(X, N), M = N + 1, M > 2.").is_empty());
+    }
+
+    #[test]
+    fn wildcard_in_head_is_rejected() {
+        assert_eq!(codes("b(_) :- a(_, _)."), ["wildcard_in_head"]);
+    }
+
+    #[test]
+    fn negation_through_recursion_names_the_cycle() {
+        let text = format!("{DECLS}{META}b(X) :- a(X, _), !c(X).\n@rule r2\n@cite \"x\"\n@authority statute\n@says \"s\"\nc(X) :- a(X, _), b(X), !b(X).\n");
+        let d = diags(&text);
+        let cyc: Vec<&Diagnostic> = d.iter().filter(|d| d.code == "cyclic_negation").collect();
+        assert!(!cyc.is_empty(), "{d:?}");
+        assert!(
+            cyc.iter().any(|d| d.message.contains("b -> c -> b")),
+            "{cyc:?}"
+        );
+    }
+
+    #[test]
+    fn metadata_is_required() {
+        let d = diags(&format!("{DECLS}b(X) :- a(X, _).\n@rule r\n@cite \"x\"\n@says \"s\"\nc(X) :- a(X, _).\n@rule r\n@authority statute\n@says \"s\"\nb(X) :- c(X).\n@rule q\n@cite \"x\"\n@authority statute\nb(X) :- c(X).\n"));
+        let codes: Vec<&str> = d.iter().map(|d| d.code).collect();
+        for want in [
+            "missing_rule_id",
+            "missing_citation",
+            "missing_authority",
+            "missing_says",
+            "duplicate_rule_id",
+        ] {
+            assert!(codes.contains(&want), "{want} missing in {codes:?}");
+        }
+    }
+
+    #[test]
+    fn bad_authority_dates_and_numbers() {
+        let d = diags(&format!("{DECLS}@rule r\n@cite \"x\"\n@authority statue\n@says \"s\"\nb(X) :- a(X, N), N > 1e400, d(D), D > \"2025-02-30\", N > 1.5.\n"));
+        let codes: Vec<&str> = d.iter().map(|d| d.code).collect();
+        assert_eq!(
+            codes,
+            [
+                "unknown_authority",
+                "number_out_of_range",
+                "invalid_date",
+                "invalid_number"
+            ]
+        );
+    }
+
+    #[test]
+    fn facts_in_rules_must_be_ground_and_typed() {
+        let d = diags(&format!(
+            "{DECLS}b(X).\na(\"x\", \"y\").\nd(\"2025-08-02\").\nb(\"ok\").\n"
+        ));
+        let codes: Vec<&str> = d.iter().map(|d| d.code).collect();
+        assert_eq!(codes, ["non_ground_fact", "type_mismatch"]);
+    }
+
+    #[test]
+    fn duplicate_declarations_and_unknown_types() {
+        let d = diags(".decl a(x: symbol)\n.decl a(y: symbol)\n.decl e(x: text)\n");
+        let codes: Vec<&str> = d.iter().map(|d| d.code).collect();
+        assert_eq!(codes, ["duplicate_declaration", "unknown_type"]);
+    }
+
+    #[test]
+    fn every_error_is_reported_not_only_the_first() {
+        let e = codes("b(Y) :- a(X), zz(X), X > 1e400.");
+        assert!(e.len() >= 3, "{e:?}");
+    }
+
+    #[test]
+    fn witness_puts_head_variables_first_and_plan_binds_before_testing() {
+        let f = SourceFile::new(
+            "t.dl",
+            format!("{DECLS}{META}b(X) :- N > 3, !c(X), a(X, N), M = N + 1, M > 2.\n"),
+        );
+        let (c, _) = crate::load_rules(&f).unwrap();
+        let r = &c.rules[0];
+        assert_eq!(r.vars[r.witness[0]].name, "X");
+        // The positive atom is evaluated first, then the tests that need its variables.
+        assert_eq!(r.plan[0], 2);
+        assert_eq!(r.plan.len(), 5);
+    }
 }

@@ -424,3 +424,27 @@ pub fn generate(checked: &Checked, witnesses: bool, rules_name: &str) -> Generat
         symbols: g.symbol_list,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::SourceFile;
+
+    #[test]
+    fn names_are_safe_for_crepe() {
+        let text = ".decl type(x: symbol)\n.decl foo_bar(x: symbol)\n.decl foobar(x: symbol)\n.decl pair(x: symbol, y: symbol)\n@rule r\n@cite \"x\"\n@authority statute\n@says \"s\"\nfoobar(X) :- pair(X, X), type(X), foo_bar(X).\n";
+        let f = SourceFile::new("t.dl", text);
+        let (c, _) = crate::load_rules(&f).unwrap();
+        let g = generate(&c, true, "t.dl");
+        // Struct names carry their index: no keyword (`type`) and no collision (`foo_bar`/`foobar`).
+        assert!(g.code.contains("pub struct R0Type(pub Sym)"), "{}", g.code);
+        assert!(g.code.contains("R1FooBar") && g.code.contains("R2Foobar"));
+        // The repeated variable is renamed and tested.
+        assert!(
+            g.code.contains("R3Pair(v0, d0_1),") && g.code.contains("(d0_1 == v0)"),
+            "{}",
+            g.code
+        );
+        assert!(g.code.contains("W0(v0) <-"));
+    }
+}

@@ -155,7 +155,10 @@ impl Parser {
                             prog.outputs.push((n, span));
                         }
                         _ => {
-                            self.error("a relation name", "write `.output rel1, rel2` with declared relation names")?;
+                            self.error(
+                                "a relation name",
+                                "write `.output rel1, rel2` with declared relation names",
+                            )?;
                         }
                     }
                     if self.peek() == Some(&Tok::Comma) {

@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# Benchmark lexproof with witness relations on and off.
+#
+#   bench/run.sh [N ...]          N = number of models (default: 10000 100000 1000000)
+#
+# Env: BENCH_NO_BUILD=1  use the existing binaries instead of building them
+#      BENCH_REPEAT=k    run each measurement k times and report medians (default 1)
+#
+# Prints a Markdown table and writes it to bench/out/results.md; raw per-run
+# numbers go to bench/out/raw.tsv. Facts are cached in bench/data/N.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+[ $# -eq 0 ] && set -- 10000 100000 1000000
+REPEAT=${BENCH_REPEAT:-1}
+OUT=bench/out
+mkdir -p "$OUT" bench/data
+WIT=target/release/lexproof
+NOWIT=target/bench-nowit/release/lexproof
+
+if [ "${BENCH_NO_BUILD:-0}" != 1 ]; then
+    cargo build --release
+    # Separate target dir, so the two builds do not overwrite each other.
+    cargo build --release --features no-witnesses --target-dir target/bench-nowit
+fi
+[ -x "$WIT" ] || { echo "bench: $WIT is missing (run without BENCH_NO_BUILD=1)" >&2; exit 1; }
+VARIANTS=("on $WIT")
+if [ -x "$NOWIT" ]; then
+    VARIANTS+=("off $NOWIT")
+else
+    echo "bench: $NOWIT is missing, skipping the witnesses-off variant" >&2
+fi
+
+RAW=$OUT/raw.tsv
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+# One row per run; the explain column is "-" for runs without an explain.
+printf 'n\tvariant\tinput_facts\tconclusions\tinstances\tload_ms\tderive_ms\tindex_ms\twall_s\trss_kib\texplain_ms\n' > "$RAW"
+
+for N in "$@"; do
+    DATA=bench/data/$N
+    if [ ! -e "$DATA/.complete" ]; then
+        echo "bench: generating $N models into $DATA" >&2
+        rm -rf "$DATA"
+        python3 bench/gen_facts.py --models "$N" --out "$DATA" >&2
+        touch "$DATA/.complete"   # marker: a half-written directory is never reused
+    fi
+
+    # A ground obligation to explain: first answer of the query, columns A and M.
+    # `|| true`: query exits 1 when nothing matches.
+    GOAL=$("$WIT" -q query 'obligation(A, M, "art53_1_a")' --facts "$DATA" --format tsv | awk -F'\t' 'NR==1 {print $1 "\t" $2}' || true)
+
+    for v in "${VARIANTS[@]}"; do
+        read -r NAME BIN <<< "$v"
+        for ((r = 1; r <= REPEAT; r++)); do
+            echo "bench: N=$N witnesses=$NAME run $r/$REPEAT" >&2
+            /usr/bin/time -f '%e %M' -o "$TMP/time" \
+                "$BIN" derive --facts "$DATA" --format tsv > /dev/null 2> "$TMP/err"
+            # Guard against a stale or mislabelled binary.
+            grep -q "witnesses $([ "$NAME" = on ] && echo recorded || echo off)\$" "$TMP/err" \
+                || { echo "bench: $BIN does not report witnesses $NAME" >&2; cat "$TMP/err" >&2; exit 1; }
+            # "lexproof: F input facts from ..., C conclusions, W rule instances recorded"
+            read -r FACTS CONCL INST < <(sed -nE 's/^lexproof: ([0-9]+) input facts .*, ([0-9]+) conclusions, ([0-9]+) rule instances.*/\1 \2 \3/p' "$TMP/err")
+            # "lexproof: load X ms, derive Y ms, index Z ms, total T ms"
+            read -r LOAD DERIVE INDEX < <(sed -nE 's/^lexproof: load ([0-9.]+) ms, derive ([0-9.]+) ms, index ([0-9.]+) ms.*/\1 \2 \3/p' "$TMP/err")
+            # time writes a "Command exited ..." line first on failure; the numbers are last.
+            read -r WALL RSS < <(tail -n 1 "$TMP/time")
+
+            EXPLAIN=-
+            if [ "$NAME" = on ] && [ -n "$GOAL" ]; then
+                IFS=$'\t' read -r A M <<< "$GOAL"
+                "$BIN" explain "obligation(\"$A\", \"$M\", \"art53_1_a\")" --facts "$DATA" > /dev/null 2> "$TMP/err"
+                EXPLAIN=$(sed -nE 's/^lexproof: proof search ([0-9.]+) ms.*/\1/p' "$TMP/err")
+            fi
+            printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$N" "$NAME" "$FACTS" "$CONCL" "$INST" \
+                "$LOAD" "$DERIVE" "$INDEX" "$WALL" "$RSS" "$EXPLAIN" >> "$RAW"
+        done
+    done
+done
+
+# Header (date, cores, commit) + table + ratios, to stdout and results.md.
+COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+if [ -n "$(git status --porcelain --untracked-files=no 2>/dev/null)" ]; then COMMIT="$COMMIT (dirty)"; fi
+python3 - "$RAW" "$(date -u '+%Y-%m-%d %H:%M UTC')" "$(nproc)" "$COMMIT" "$REPEAT" <<'EOF' | tee "$OUT/results.md"
+import csv, statistics, sys
+raw, date, cores, commit, repeat = sys.argv[1:]
+rows = list(csv.DictReader(open(raw), delimiter="\t"))
+groups = {}  # (n, variant) -> runs, in first-seen order
+for r in rows:
+    groups.setdefault((r["n"], r["variant"]), []).append(r)
+
+def med(runs, key):
+    vals = [float(r[key]) for r in runs if r[key] not in ("", "-")]
+    return statistics.median(vals) if vals else None
+
+print(f"lexproof benchmark, {date}, nproc {cores}, commit {commit}, "
+      f"{'median of ' + repeat + ' runs' if repeat != '1' else 'one run each'}\n")
+print("| N models | input facts | variant | load s | derive s | index s | wall s "
+      "| peak RSS MiB | conclusions | rule instances | explain ms |")
+print("|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+stats = {}
+for (n, v), runs in groups.items():
+    s = {k: med(runs, k) for k in ("load_ms", "derive_ms", "index_ms", "wall_s", "rss_kib", "explain_ms")}
+    stats[(n, v)] = s
+    r0 = runs[0]  # counts are deterministic across runs
+    ex = f"{s['explain_ms']:.3f}" if s["explain_ms"] is not None else "-"
+    print(f"| {int(n):,} | {int(r0['input_facts']):,} | witnesses {v} "
+          f"| {s['load_ms']/1000:.3f} | {s['derive_ms']/1000:.3f} | {s['index_ms']/1000:.3f} "
+          f"| {s['wall_s']:.2f} | {s['rss_kib']/1024:.0f} | {int(r0['conclusions']):,} "
+          f"| {int(r0['instances']):,} | {ex} |")
+print()
+for n in dict.fromkeys(n for n, _ in groups):
+    on, off = stats.get((n, "on")), stats.get((n, "off"))
+    if on and off:
+        ratio = lambda a, b: f"{a/b:.2f}x" if b else "n/a"  # %e can round a tiny run to 0.00
+        print(f"- N = {int(n):,}: witnesses on / off: wall {ratio(on['wall_s'], off['wall_s'])}, "
+              f"peak RSS {ratio(on['rss_kib'], off['rss_kib'])}")
+    else:
+        print(f"- N = {int(n):,}: no witnesses-off run, no ratios")
+EOF

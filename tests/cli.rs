@@ -1,0 +1,472 @@
+//! End-to-end tests of the `lexproof` binary on the demo facts and on bad input.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn lexproof(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_lexproof"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .expect("run lexproof")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).expect("stdout is UTF-8")
+}
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// A fresh directory for one test's files.
+fn scratch(name: &str) -> PathBuf {
+    let d = root().join("target").join("test-scratch").join(name);
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn write(dir: &Path, name: &str, content: &[u8]) -> String {
+    let p = dir.join(name);
+    std::fs::write(&p, content).unwrap();
+    p.display().to_string()
+}
+
+const EXPLAINED: &str = r#"obligation("aurora-labs", "aurora-m", "art53_1_a")"#;
+
+#[test]
+fn derive_on_demo_facts_gives_the_expected_conclusions() {
+    let o = lexproof(&["derive"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    for line in [
+        r#"gpai_model("aurora-m")."#,
+        r#"provider("aurora-labs", "aurora-m")."#,
+        r#"placed_on_market("aurora-m", "2025-09-15")."#,
+        r#"obligation("aurora-labs", "aurora-m", "art53_1_d")."#,
+        // Deemed placing through the provider's own AI system (Recital 97 S11).
+        r#"placed_on_market("lumen-assist", "2026-02-10")."#,
+        // Placed under another actor's name: that actor is the provider.
+        r#"provider("meridian-media", "kestrel-vision")."#,
+    ] {
+        assert!(out.lines().any(|l| l == line), "missing {line} in\n{out}");
+    }
+    for absent in [
+        r#"gpai_model("aurora-voice")"#,
+        r#"gpai_model("lumen-lab-7")"#,
+        r#"provider("kestrel-robotics", "kestrel-vision")"#,
+        "pinecrest-next",
+    ] {
+        assert!(!out.contains(absent), "{absent} should not be concluded");
+    }
+    assert_eq!(
+        out.lines().filter(|l| l.starts_with("obligation(")).count(),
+        24
+    );
+    // Helper relations are shown only on request.
+    assert!(!out.contains("placing_event("));
+    assert!(stdout(&lexproof(&["derive", "--all"])).contains("placing_event("));
+    let err = stderr(&o);
+    assert!(err.contains("compiled engine"), "{err}");
+    assert!(err.contains("sha256:"), "{err}");
+    assert!(err.contains("rule instances recorded"), "{err}");
+}
+
+#[test]
+fn output_is_byte_identical_across_runs_and_formats_agree() {
+    for format in ["text", "json", "tsv"] {
+        let a = lexproof(&["derive", "--format", format]);
+        let b = lexproof(&["derive", "--format", format]);
+        assert!(a.status.success());
+        assert_eq!(a.stdout, b.stdout, "format {format} differs between runs");
+    }
+    let json: serde_json::Value =
+        serde_json::from_slice(&lexproof(&["derive", "--format", "json"]).stdout).unwrap();
+    assert_eq!(json["schema_version"], 1);
+    let rels = json["relations"].as_array().unwrap();
+    let obligation = rels.iter().find(|r| r["name"] == "obligation").unwrap();
+    assert_eq!(obligation["tuples"].as_array().unwrap().len(), 24);
+    assert_eq!(obligation["fields"][2]["type"], "symbol");
+    let tsv = stdout(&lexproof(&["derive", "--format", "tsv"]));
+    assert!(tsv.contains("obligation\taurora-labs\taurora-m\tart53_1_a\n"));
+}
+
+#[test]
+fn output_dir_writes_one_sorted_tsv_per_conclusion() {
+    let dir = scratch("outdir");
+    let o = lexproof(&["derive", "--output-dir", dir.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let placed = std::fs::read_to_string(dir.join("placed_on_market.tsv")).unwrap();
+    assert!(placed.starts_with("aurora-m\t2025-09-15\n"), "{placed}");
+    let mut lines: Vec<&str> = placed.lines().collect();
+    let before = lines.clone();
+    lines.sort();
+    assert_eq!(lines, before, "rows are sorted");
+    // An empty relation gives an empty file.
+    let empty = scratch("outdir-empty");
+    let facts = write(&empty, "none.dl", b"// no facts\n");
+    let o = lexproof(&[
+        "derive",
+        "--facts",
+        &facts,
+        "--output-dir",
+        empty.join("out").to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        std::fs::read_to_string(empty.join("out/obligation.tsv")).unwrap(),
+        ""
+    );
+}
+
+#[test]
+fn query_matches_patterns() {
+    let o = lexproof(&["query", r#"obligation(A, "aurora-m", D)"#]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o),
+        "obligation(\"aurora-labs\", \"aurora-m\", \"art53_1_a\").\nobligation(\"aurora-labs\", \"aurora-m\", \"art53_1_b\").\nobligation(\"aurora-labs\", \"aurora-m\", \"art53_1_c\").\nobligation(\"aurora-labs\", \"aurora-m\", \"art53_1_d\").\n"
+    );
+    let j: serde_json::Value = serde_json::from_slice(
+        &lexproof(&[
+            "query",
+            r#"obligation(A, "aurora-m", D)"#,
+            "--format",
+            "json",
+        ])
+        .stdout,
+    )
+    .unwrap();
+    assert_eq!(j["variables"], serde_json::json!(["A", "D"]));
+    assert_eq!(j["matches"][0]["bindings"]["A"], "aurora-labs");
+    // Input relations can be queried too, and a repeated variable must match the same value.
+    let o = lexproof(&["query", "placed_on_market(M, \"2025-09-15\")"]);
+    assert_eq!(
+        stdout(&o),
+        "placed_on_market(\"aurora-m\", \"2025-09-15\").\n"
+    );
+    let o = lexproof(&["query", "provider(X, X)"]);
+    assert_eq!(stdout(&o), "");
+    // A mistyped relation gets a located error with a suggestion.
+    let o = lexproof(&["query", "obligaton(A, M, D)"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("did you mean `obligation`"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn explain_shows_rules_citations_and_fact_origins() {
+    let o = lexproof(&["explain", EXPLAINED]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    for needle in [
+        "by rule art53_1_a_technical_documentation [Art. 53(1)(a)",
+        "by rule provider_of_placed_gpai_model",
+        "by rule gpai_indicative_criterion [Guidelines §2.1",
+        "(guidelines)",
+        "by rule placed_on_market_first_date",
+        "by rule marketing_by_developer",
+        "developer(\"aurora-m\", \"aurora-labs\")\n",
+        "fact, from facts/demo.dl:",
+        "made_available(\"aurora-m\", \"api\", \"2025-09-15\")",
+        "not earlier_placing(\"aurora-m\", \"2025-09-15\")   (no such fact holds)",
+        "generative_modality(\"code\")",
+        "fact, from rules.dl:",
+        "weakest authority in this proof: guidelines",
+        "says: ",
+    ] {
+        assert!(out.contains(needle), "missing {needle:?} in\n{out}");
+    }
+    // The same proof every time.
+    assert_eq!(o.stdout, lexproof(&["explain", EXPLAINED]).stdout);
+}
+
+#[test]
+fn explain_json_follows_the_documented_schema() {
+    let o = lexproof(&["explain", EXPLAINED, "--format", "json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let j: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(j["schema_version"], 1);
+    assert_eq!(j["holds"], true);
+    let p = &j["proof"];
+    assert_eq!(p["kind"], "derived");
+    assert_eq!(p["rule"]["id"], "art53_1_a_technical_documentation");
+    assert_eq!(p["rule"]["authority"], "statute");
+    assert_eq!(p["weakest_authority"], "guidelines");
+    assert!(p["rule"]["source"]
+        .as_str()
+        .unwrap()
+        .starts_with("obligation(A, M, \"art53_1_a\") :- "));
+    // Walk to a leaf: every path ends in a fact with an origin, an absent fact or a condition.
+    fn leaves(n: &serde_json::Value, out: &mut Vec<String>) {
+        match n["kind"].as_str().unwrap() {
+            "derived" => n["premises"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .for_each(|c| leaves(c, out)),
+            "fact" => out.push(format!(
+                "{} @ {}:{}",
+                n["atom"].as_str().unwrap(),
+                n["origin"]["file"].as_str().unwrap(),
+                n["origin"]["line"]
+            )),
+            "absent" | "condition" => {}
+            k => panic!("unknown kind {k}"),
+        }
+    }
+    let mut l = Vec::new();
+    leaves(p, &mut l);
+    assert!(
+        l.iter().any(|x| x.starts_with(
+            "training_compute(\"aurora-m\", 4000000000000000000000000) @ facts/demo.dl:"
+        )),
+        "{l:?}"
+    );
+}
+
+#[test]
+fn explain_dot_renders_with_graphviz() {
+    let o = lexproof(&["explain", EXPLAINED, "--format", "dot"]);
+    assert!(o.status.success());
+    let dir = scratch("dot");
+    let dot = write(&dir, "proof.dot", &o.stdout);
+    let r = Command::new("dot")
+        .args(["-Tsvg", &dot, "-o"])
+        .arg(dir.join("proof.svg"))
+        .output()
+        .expect("Graphviz `dot` is installed (.ci/run installs it)");
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    assert!(std::fs::read_to_string(dir.join("proof.svg"))
+        .unwrap()
+        .contains("art53_1_a_technical_documentation"));
+}
+
+#[test]
+fn explain_of_an_atom_that_does_not_hold_says_so() {
+    let o = lexproof(&[
+        "explain",
+        r#"obligation("aurora-labs", "aurora-voice", "art53_1_a")"#,
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("does not hold"));
+    let o = lexproof(&["explain", r#"obligation(A, "aurora-m", "art53_1_a")"#]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("ground atom"));
+}
+
+#[test]
+fn check_accepts_the_shipped_rules_and_rejects_broken_ones() {
+    let o = lexproof(&["check"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("rules.dl: ok"));
+    let o = lexproof(&["check", "--rules", "tests/rulebases/broken.dl"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains(
+            "tests/rulebases/broken.dl:8:22: error[unknown_relation]: unknown relation `c`"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("b(X) :- a(X), !b(X), c(X)."),
+        "source line shown: {err}"
+    );
+    assert!(err.contains("^"), "caret shown: {err}");
+    let j: serde_json::Value = serde_json::from_slice(
+        &lexproof(&[
+            "check",
+            "--rules",
+            "tests/rulebases/broken.dl",
+            "--format",
+            "json",
+        ])
+        .stdout,
+    )
+    .unwrap();
+    assert_eq!(j["ok"], false);
+    let codes: Vec<&str> = j["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    assert!(codes.contains(&"unknown_relation"), "{codes:?}");
+    assert_eq!(j["diagnostics"][0]["line"], 8);
+}
+
+/// Loads one bad fact file and returns (exit code, stdout, stderr).
+fn bad_facts(name: &str, content: &[u8]) -> (Option<i32>, String, String) {
+    let dir = scratch(&format!("bad-{}", name.replace('.', "-")));
+    let f = write(&dir, name, content);
+    let o = lexproof(&["derive", "--facts", &f]);
+    (o.status.code(), stdout(&o), stderr(&o))
+}
+
+#[test]
+fn bad_fact_files_are_rejected_with_located_errors_and_nothing_loaded() {
+    let cases: &[(&str, &[u8], &str)] = &[
+        (
+            "a.dl",
+            b"developer(\"m\", \"p\").\ndevelopr(\"m\", \"p\").\n",
+            ":2:1: error[unknown_relation]: unknown relation `developr`",
+        ),
+        (
+            "b.dl",
+            b"developer(\"m\").\n",
+            ":1:1: error[arity_mismatch]",
+        ),
+        (
+            "c.dl",
+            b"training_compute(\"m\", \"lots\").\n",
+            ":1:23: error[type_mismatch]",
+        ),
+        (
+            "d.dl",
+            b"made_available(\"m\", \"api\", \"2025-02-30\").\n",
+            ":1:28: error[invalid_date]",
+        ),
+        (
+            "e.dl",
+            b"training_compute(\"m\", 1e400).\n",
+            "error[number_out_of_range]",
+        ),
+        (
+            "f.dl",
+            b"developer(\"m\", \"p\").\n\xff\xfe\n",
+            ":2:1: error[invalid_utf8]",
+        ),
+        (
+            "g.dl",
+            b"obligation(\"p\", \"m\", \"art53_1_a\").\n",
+            "error[derived_relation_fact]",
+        ),
+        (
+            "developer.facts",
+            b"m\tp\nm2\n",
+            "developer.facts:2:1: error[arity_mismatch]",
+        ),
+        (
+            "training_compute.facts",
+            b"m\t12x\n",
+            "training_compute.facts:1:3: error[invalid_number]",
+        ),
+        (
+            "h.json",
+            b"{\"developer\": [[\"m\", \"p\"], [\"m2\"]]}",
+            "h.json:1:28: error[arity_mismatch]",
+        ),
+        ("i.json", b"[1, 2]", "error[json_shape]"),
+        (
+            "j.json",
+            b"{\"developer\": [[\"m\", \"p\"]",
+            "error[json_syntax]",
+        ),
+    ];
+    for (name, content, want) in cases {
+        let (code, out, err) = bad_facts(name, content);
+        assert_eq!(code, Some(2), "{name}: {err}");
+        assert!(err.contains(want), "{name}: expected {want:?} in\n{err}");
+        assert!(err.contains("hint:"), "{name}: no hint in\n{err}");
+        assert!(
+            out.is_empty(),
+            "{name}: nothing may be derived from a half-loaded fact base"
+        );
+        assert!(!err.contains("panicked"), "{name}: {err}");
+    }
+}
+
+#[test]
+fn all_fact_formats_load_exactly() {
+    let dir = scratch("formats");
+    write(&dir, "a.dl", b"/* block */ developer(\"m1\", \"p1\"). // line\nestablished_in(\"p1\", \"DE\").\ngenerates(\"m1\", \"text\").\nmade_available(\"m1\", \"api\", \"2025-09-01\").\n");
+    write(
+        &dir,
+        "training_compute.facts",
+        b"m2\t2.6e25\r\nm3\t26000000000000000000000001\n",
+    );
+    write(&dir, "b.json", b"{\"developer\": [[\"m2\", \"p1\"], [\"m3\", \"p1\"]], \"training_compute\": [[\"m1\", 2.6e25]], \"generates\": [[\"m2\", \"code\"], [\"m3\", \"code\"]], \"made_available\": [[\"m2\", \"download\", \"2025-10-01\"], [\"m3\", \"api\", \"2025-10-02\"], [\"m3\", \"api\", \"2025-10-02\"]], \"modification_compute\": [[\"m9\", \"123\"]]}");
+    let o = lexproof(&[
+        "query",
+        "training_compute(M, F)",
+        "--facts",
+        dir.to_str().unwrap(),
+        "--format",
+        "tsv",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // Exact: a JSON 2.6e25 and a TSV 2.6e25 are the same integer, never a float.
+    assert_eq!(stdout(&o), "m1\t26000000000000000000000000\nm2\t26000000000000000000000000\nm3\t26000000000000000000000001\n");
+    let o = lexproof(&[
+        "query",
+        "obligation(P, M, \"art53_1_a\")",
+        "--facts",
+        dir.to_str().unwrap(),
+        "--format",
+        "tsv",
+    ]);
+    assert_eq!(
+        stdout(&o),
+        "p1\tm1\tart53_1_a\np1\tm2\tart53_1_a\np1\tm3\tart53_1_a\n"
+    );
+    // Origins point at the line each fact came from, in every format.
+    let o = lexproof(&[
+        "explain",
+        "obligation(\"p1\", \"m3\", \"art53_1_a\")",
+        "--facts",
+        dir.to_str().unwrap(),
+    ]);
+    let out = stdout(&o);
+    assert!(out.contains("training_compute.facts:2"), "{out}");
+    assert!(out.contains("b.json:1"), "{out}");
+    // A duplicate fact is accepted once.
+    let o = lexproof(&[
+        "query",
+        "made_available(\"m3\", C, D)",
+        "--facts",
+        dir.to_str().unwrap(),
+    ]);
+    assert_eq!(stdout(&o).lines().count(), 1);
+}
+
+/// `cargo check` with a broken rulebase must fail with rules.dl diagnostics, never rustc errors from
+/// generated code; the edge-case rulebase must compile. Uses its own target directory.
+#[test]
+fn build_script_reports_rule_errors_and_compiles_edge_cases() {
+    let target = root().join("target").join("build-check");
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let run = |rules: &str| {
+        Command::new(&cargo)
+            .args(["check", "--lib", "--quiet"])
+            .env("LEXPROOF_RULES", rules)
+            .env("CARGO_TARGET_DIR", &target)
+            .current_dir(root())
+            .output()
+            .unwrap()
+    };
+    let o = run("tests/rulebases/broken.dl");
+    assert!(!o.status.success());
+    let err = stderr(&o);
+    assert!(
+        err.contains("tests/rulebases/broken.dl:8:22: error[unknown_relation]"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("error[E0"),
+        "rustc errors leaked from generated code:\n{err}"
+    );
+    let o = run("tests/rulebases/edge.dl");
+    assert!(
+        o.status.success(),
+        "edge-case rulebase must compile:\n{}",
+        stderr(&o)
+    );
+}
