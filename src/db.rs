@@ -20,6 +20,8 @@ pub struct Database {
     /// instance's head tuple. Empty when the binary was built without witnesses.
     pub witnesses: Vec<Table>,
     pub witnesses_recorded: bool,
+    /// Display rank of each symbol (see `Interner::display_ranks`).
+    pub ranks: Vec<u32>,
 }
 
 impl Database {
@@ -32,13 +34,27 @@ impl Database {
         mut witnesses: Vec<Table>,
         witnesses_recorded: bool,
     ) -> Database {
-        for t in derived.iter_mut().flatten() {
-            t.sort_dedup();
-        }
-        for (rule, t) in rules.checked.rules.iter().zip(witnesses.iter_mut()) {
-            sort_by_head(rule, t, &interner);
-        }
+        // Sorting is the bulk of indexing; tables are independent, so both cores share them.
+        let mut jobs: Vec<(Option<&Rule>, &mut Table)> =
+            derived.iter_mut().flatten().map(|t| (None, t)).collect();
+        jobs.extend(
+            rules
+                .checked
+                .rules
+                .iter()
+                .zip(witnesses.iter_mut())
+                .map(|(r, t)| (Some(r), t)),
+        );
+        jobs.sort_by_key(|(_, t)| std::cmp::Reverse(t.len()));
+        crate::parallel::for_each(jobs, |(rule, t)| match rule {
+            None => {
+                t.sort_dedup();
+            }
+            Some(rule) => sort_by_head(rule, t, &interner),
+        });
+        let ranks = interner.display_ranks();
         Database {
+            ranks,
             rules,
             interner,
             facts,
@@ -95,6 +111,28 @@ impl Database {
         b
     }
 
+    /// Row positions of `t` in the order users see (symbols by text). Tables without symbol columns
+    /// are already in that order.
+    pub fn display_order(&self, t: &Table) -> Vec<u32> {
+        let mut perm: Vec<u32> = (0..t.len() as u32).collect();
+        if t.types().contains(&crate::store::Type::Symbol) {
+            let key = |v: Value| match v {
+                Value::Sym(s) => Value::Sym(crate::value::Sym(self.ranks[s.0 as usize])),
+                v => v,
+            };
+            perm.sort_unstable_by(|&a, &b| {
+                for c in 0..t.arity() {
+                    match key(t.get(a as usize, c)).raw_cmp(&key(t.get(b as usize, c))) {
+                        Ordering::Equal => continue,
+                        o => return o,
+                    }
+                }
+                Ordering::Equal
+            });
+        }
+        perm
+    }
+
     pub fn conclusion_count(&self) -> usize {
         self.derived.iter().flatten().map(|t| t.len()).sum()
     }
@@ -137,6 +175,23 @@ fn cmp_head(rule: &Rule, t: &Table, row: usize, head: &[Value], interner: &Inter
 /// Sorts a witness table by the head tuple each row derives (then by the whole row, so the order is
 /// total). Head variables come first in a witness row, so for plain heads this is a prefix sort.
 fn sort_by_head(rule: &Rule, t: &mut Table, interner: &Interner) {
+    // Head variables come first in a witness row, in order of first appearance in the head. When the
+    // head holds each variable at most once and no arithmetic, row order is head order (constants
+    // are equal in every row), so a plain row sort is a head sort.
+    let mut next = 0;
+    let row_order_is_head_order = rule.head.args.iter().all(|a| match a {
+        CTerm::Var(v) => {
+            let ok = rule.witness.get(next) == Some(v);
+            next += 1;
+            ok
+        }
+        CTerm::Const(_) => true,
+        _ => false,
+    });
+    if row_order_is_head_order {
+        t.sort_dedup();
+        return;
+    }
     let arity = rule.head.args.len();
     let mut perm: Vec<u32> = (0..t.len() as u32).collect();
     perm.sort_by(|&a, &b| {

@@ -6,6 +6,7 @@ pub mod db;
 pub mod engine;
 pub mod eval;
 pub mod facts;
+pub mod parallel;
 pub mod proof;
 pub mod query;
 pub mod render;

@@ -326,9 +326,9 @@ fn write_output_dir(db: &Database, rels: &[usize], dir: &Path) -> Result<(), (St
     };
     std::fs::create_dir_all(dir).map_err(|e| io_err(e, dir))?;
     for &rel in rels {
-        let rows = render::sorted_rows(&db.interner, db.tuples(rel));
         let path = dir.join(format!("{}.tsv", db.relation_name(rel)));
-        std::fs::write(&path, render::tsv(db, &rows)).map_err(|e| io_err(e, &path))?;
+        std::fs::write(&path, render::table_tsv(db, db.tuples(rel)))
+            .map_err(|e| io_err(e, &path))?;
     }
     Ok(())
 }

@@ -39,10 +39,11 @@ impl Serialize for JsonRow<'_> {
 }
 
 /// Rows of a table in display order.
-pub fn sorted_rows(interner: &Interner, t: &Table) -> Vec<Vec<Value>> {
-    let mut rows: Vec<Vec<Value>> = (0..t.len()).map(|r| t.row(r)).collect();
-    rows.sort_by(|a, b| interner.display_cmp_rows(a, b));
-    rows
+pub fn sorted_rows(db: &Database, t: &Table) -> Vec<Vec<Value>> {
+    db.display_order(t)
+        .into_iter()
+        .map(|r| t.row(r as usize))
+        .collect()
 }
 
 #[derive(Serialize)]
@@ -81,16 +82,24 @@ pub fn rules_json(db: &Database) -> RulesJson {
 pub fn derive_text(db: &Database, rels: &[usize]) -> String {
     let mut out = String::new();
     for &rel in rels {
-        let rows = sorted_rows(&db.interner, db.tuples(rel));
+        let t = db.tuples(rel);
         let name = db.relation_name(rel);
         let _ = writeln!(
             out,
             "// {name}: {} conclusion{}",
-            rows.len(),
-            if rows.len() == 1 { "" } else { "s" }
+            t.len(),
+            if t.len() == 1 { "" } else { "s" }
         );
-        for r in rows {
-            let _ = writeln!(out, "{}.", db.interner.atom(name, &r));
+        for r in db.display_order(t) {
+            out.push_str(name);
+            out.push('(');
+            for c in 0..t.arity() {
+                if c > 0 {
+                    out.push_str(", ");
+                }
+                out.push_str(&db.interner.literal(&t.get(r as usize, c)));
+            }
+            out.push_str(").\n");
         }
         out.push('\n');
     }
@@ -110,12 +119,49 @@ pub fn tsv(db: &Database, rows: &[Vec<Value>]) -> String {
 pub fn derive_tsv(db: &Database, rels: &[usize]) -> String {
     let mut out = String::new();
     for &rel in rels {
-        let rows = sorted_rows(&db.interner, db.tuples(rel));
+        let t = db.tuples(rel);
         let name = db.relation_name(rel);
-        for r in rows {
-            let cells: Vec<String> = r.iter().map(|v| db.interner.plain(v)).collect();
-            let _ = writeln!(out, "{name}\t{}", cells.join("\t"));
+        for r in db.display_order(t) {
+            out.push_str(name);
+            for c in 0..t.arity() {
+                out.push('\t');
+                push_plain(db, &mut out, t.get(r as usize, c));
+            }
+            out.push('\n');
         }
+    }
+    out
+}
+
+/// One TSV cell, without allocating for the common cases.
+fn push_plain(db: &Database, out: &mut String, v: Value) {
+    match v {
+        Value::Sym(s) => {
+            let text = db.interner.resolve(s);
+            if text.contains(['\t', '\n', '\r', '\\']) {
+                out.push_str(&crate::value::escape_tsv(text));
+            } else {
+                out.push_str(text);
+            }
+        }
+        Value::Num(n) => {
+            let _ = write!(out, "{n}");
+        }
+        Value::Date(_) => out.push_str(&db.interner.plain(&v)),
+    }
+}
+
+/// A whole table as TSV in display order (for `--output-dir`).
+pub fn table_tsv(db: &Database, t: &Table) -> String {
+    let mut out = String::new();
+    for r in db.display_order(t) {
+        for c in 0..t.arity() {
+            if c > 0 {
+                out.push('\t');
+            }
+            push_plain(db, &mut out, t.get(r as usize, c));
+        }
+        out.push('\n');
     }
     out
 }
@@ -135,7 +181,7 @@ pub fn derive_json(db: &Database, rels: &[usize]) -> String {
     }
     let rows: Vec<Vec<Vec<Value>>> = rels
         .iter()
-        .map(|&r| sorted_rows(&db.interner, db.tuples(r)))
+        .map(|&r| sorted_rows(db, db.tuples(r)))
         .collect();
     let doc = Doc {
         schema_version: SCHEMA_VERSION,
@@ -211,6 +257,7 @@ fn text_node(db: &Database, proof: &Proof, ix: NodeIndex, indent: &str, out: &mu
                 r.line
             );
             let _ = writeln!(out, "{indent}  says: {}", r.says);
+            let _ = writeln!(out, "{indent}  instance: {}", instance_text(db, proof, ix));
             if let Some(reason) = &r.ambiguous {
                 let _ = writeln!(out, "{indent}  ambiguous: {reason}");
             }
@@ -235,6 +282,24 @@ fn text_node(db: &Database, proof: &Proof, ix: NodeIndex, indent: &str, out: &mu
             }
         }
         Node::Absent { .. } | Node::Condition { .. } => {}
+    }
+}
+
+/// The ground rule instance: the head, `:-`, and the premises with values filled in.
+pub fn instance_text(db: &Database, proof: &Proof, ix: NodeIndex) -> String {
+    let premises: Vec<String> = proof
+        .children(ix)
+        .into_iter()
+        .map(|c| match &proof.graph[c] {
+            Node::Absent { rel, pattern } => format!("!{}", absent_atom(db, *rel, pattern)),
+            n => node_atom(db, n),
+        })
+        .collect();
+    let head = node_atom(db, &proof.graph[ix]);
+    if premises.is_empty() {
+        format!("{head}.")
+    } else {
+        format!("{head} :- {}.", premises.join(", "))
     }
 }
 
@@ -266,6 +331,7 @@ enum NodeJson<'a> {
         height: usize,
         weakest_authority: Option<&'static str>,
         rule: RuleJson<'a>,
+        instance: String,
         premises: Vec<NodeJson<'a>>,
     },
     Absent {
@@ -323,6 +389,7 @@ fn node_json<'a>(db: &'a Database, proof: &'a Proof, ix: NodeIndex) -> NodeJson<
                     line: r.line,
                     source: &r.text,
                 },
+                instance: instance_text(db, proof, ix),
                 premises: proof
                     .children(ix)
                     .into_iter()

@@ -149,6 +149,19 @@ impl Table {
         self.end_row();
     }
 
+    /// Appends all rows of a table with the same column types.
+    pub fn append(&mut self, other: &Table) {
+        for (c, o) in self.cols.iter_mut().zip(&other.cols) {
+            match (c, o) {
+                (Column::Sym(a), Column::Sym(b)) => a.extend_from_slice(b),
+                (Column::Num(a), Column::Num(b)) => a.extend_from_slice(b),
+                (Column::Date(a), Column::Date(b)) => a.extend_from_slice(b),
+                _ => panic!("append: column types differ"),
+            }
+        }
+        self.len += other.len;
+    }
+
     pub fn cmp_rows(&self, a: usize, b: usize) -> Ordering {
         for c in &self.cols {
             match c.cmp_rows(a, b) {
@@ -181,11 +194,55 @@ impl Table {
     /// positions (so per-row side data such as origins can follow). Among duplicates the first
     /// original row is kept.
     pub fn sort_dedup(&mut self) -> Vec<u32> {
-        let mut perm: Vec<u32> = (0..self.len as u32).collect();
-        perm.sort_by(|&a, &b| self.cmp_rows(a as usize, b as usize).then(a.cmp(&b)));
-        perm.dedup_by(|b, a| self.cmp_rows(*a as usize, *b as usize) == Ordering::Equal);
+        let perm = match self.packed_keys() {
+            Some(mut keys) => {
+                // Rows of up to three 32-bit columns pack into one integer with the row position in the
+                // low bits: one integer sort, no per-comparison column dispatch.
+                keys.sort_unstable();
+                keys.dedup_by(|b, a| (*a >> 32) == (*b >> 32));
+                keys.into_iter().map(|k| k as u32).collect()
+            }
+            None => {
+                let mut perm: Vec<u32> = (0..self.len as u32).collect();
+                perm.sort_unstable_by(|&a, &b| {
+                    self.cmp_rows(a as usize, b as usize).then(a.cmp(&b))
+                });
+                perm.dedup_by(|b, a| self.cmp_rows(*a as usize, *b as usize) == Ordering::Equal);
+                perm
+            }
+        };
         self.permute(&perm);
         perm
+    }
+
+    /// Order-preserving keys `col0 | col1 | col2 | row` for tables of at most three symbol or date
+    /// columns, or `None`.
+    fn packed_keys(&self) -> Option<Vec<u128>> {
+        if self.cols.len() > 3
+            || self.cols.iter().any(|c| matches!(c, Column::Num(_)))
+            || self.len > u32::MAX as usize
+        {
+            return None;
+        }
+        let mut keys = vec![0u128; self.len];
+        for c in &self.cols {
+            match c {
+                Column::Sym(v) => keys
+                    .iter_mut()
+                    .zip(v)
+                    .for_each(|(k, s)| *k = (*k << 32) | s.0 as u128),
+                // Flipping the sign bit maps i32 order onto u32 order.
+                Column::Date(v) => keys
+                    .iter_mut()
+                    .zip(v)
+                    .for_each(|(k, d)| *k = (*k << 32) | (d.0 as u32 ^ 0x8000_0000) as u128),
+                Column::Num(_) => unreachable!(),
+            }
+        }
+        for (i, k) in keys.iter_mut().enumerate() {
+            *k = (*k << 32) | i as u128;
+        }
+        Some(keys)
     }
 
     /// Rows whose first columns equal `key`, in a table sorted by `sort_dedup`.

@@ -76,6 +76,17 @@ impl Interner {
         self.strs.is_empty()
     }
 
+    /// Each symbol's position in text order, so display order can compare integers, not strings.
+    pub fn display_ranks(&self) -> Vec<u32> {
+        let mut ids: Vec<u32> = (0..self.strs.len() as u32).collect();
+        ids.sort_unstable_by(|&a, &b| self.strs[a as usize].cmp(&self.strs[b as usize]));
+        let mut rank = vec![0u32; ids.len()];
+        for (r, id) in ids.into_iter().enumerate() {
+            rank[id as usize] = r as u32;
+        }
+        rank
+    }
+
     /// The order users see: symbols by text, numbers and dates by value.
     pub fn display_cmp(&self, a: &Value, b: &Value) -> Ordering {
         match (a, b) {

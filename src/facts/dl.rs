@@ -2,7 +2,6 @@
 //! rules parser so comments, strings and numbers mean exactly what they mean in rules.dl.
 
 use super::Loader;
-use crate::value::Value;
 use lexproof_lang::ast::{Term, Type};
 use lexproof_lang::diag::Diagnostic;
 use lexproof_lang::SourceFile;
@@ -10,7 +9,7 @@ use lexproof_lang::SourceFile;
 pub(super) fn read(
     l: &mut Loader,
     file: &SourceFile,
-    facts: &mut Vec<(usize, Vec<Value>, usize)>,
+    facts: &mut super::Staging,
     diags: &mut Vec<Diagnostic>,
 ) {
     let (prog, syntax) = lexproof_lang::parser::parse_program(file);
@@ -90,7 +89,7 @@ pub(super) fn read(
             }
         }
         if values.len() == c.head.args.len() {
-            facts.push((rel, values, file.line_col(c.head.span.start).0));
+            facts.push(l.program, rel, &values, file.line_col(c.head.span.start).0);
         }
     }
 }

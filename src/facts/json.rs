@@ -4,7 +4,6 @@
 
 use super::Loader;
 use crate::store::Type;
-use crate::value::Value;
 use lexproof_lang::diag::Diagnostic;
 use lexproof_lang::source::Span;
 use lexproof_lang::SourceFile;
@@ -254,7 +253,7 @@ fn shape(span: Span, msg: impl Into<String>) -> Diagnostic {
 pub(super) fn read(
     l: &mut Loader,
     file: &SourceFile,
-    facts: &mut Vec<(usize, Vec<Value>, usize)>,
+    facts: &mut super::Staging,
     diags: &mut Vec<Diagnostic>,
 ) {
     let text = file
@@ -342,7 +341,7 @@ pub(super) fn read(
                 }
             }
             if values.len() == cells.len() {
-                facts.push((rel, values, file.line_col(span.start).0));
+                facts.push(l.program, rel, &values, file.line_col(span.start).0);
             }
         }
     }

@@ -46,6 +46,24 @@ struct Loader<'a> {
     errors: Vec<String>,
 }
 
+/// One file's facts, held apart until the whole file has loaded without error.
+#[derive(Default)]
+pub(crate) struct Staging {
+    tables: Vec<Option<(Table, Vec<u32>)>>,
+}
+
+impl Staging {
+    pub(crate) fn push(&mut self, program: &Checked, rel: usize, values: &[Value], line: usize) {
+        if self.tables.len() <= rel {
+            self.tables.resize_with(rel + 1, || None);
+        }
+        let (t, lines) = self.tables[rel]
+            .get_or_insert_with(|| (Table::new(&program.relations[rel].types()), Vec::new()));
+        t.push_row(values);
+        lines.push(line as u32);
+    }
+}
+
 /// Stop listing a file's errors after this many: the first ones show the pattern.
 const MAX_ERRORS_PER_FILE: usize = 20;
 
@@ -85,11 +103,14 @@ pub fn load(
     }
     let mut tables = l.tables;
     let mut origins = l.origins;
-    for (t, o) in tables.iter_mut().zip(origins.iter_mut()) {
+    let mut jobs: Vec<(&mut Table, &mut Vec<Origin>)> =
+        tables.iter_mut().zip(origins.iter_mut()).collect();
+    jobs.sort_by_key(|(t, _)| std::cmp::Reverse(t.len()));
+    crate::parallel::for_each(jobs, |(t, o)| {
         // Equal rows sort by position, so the first-loaded origin of a duplicate fact is kept.
         let keep = t.sort_dedup();
         *o = keep.iter().map(|&i| o[i as usize]).collect();
-    }
+    });
     Ok(FactSet {
         tables,
         origins,
@@ -211,7 +232,7 @@ impl Loader<'_> {
         self.files.push(name.clone());
         let file = SourceFile::new(name, text);
         let mut diags = Vec::new();
-        let mut facts: Vec<(usize, Vec<Value>, usize)> = Vec::new();
+        let mut facts = Staging::default();
         match kind(path) {
             Some(Kind::Dl) => dl::read(self, &file, &mut facts, &mut diags),
             Some(Kind::Tsv) => tsv::read(self, path, &file, &mut facts, &mut diags),
@@ -219,8 +240,15 @@ impl Loader<'_> {
             None => {}
         }
         if diags.is_empty() {
-            for (rel, values, line) in facts {
-                self.push(rel, &values, file_idx, line);
+            for (rel, staged) in facts.tables.into_iter().enumerate() {
+                if let Some((table, lines)) = staged {
+                    self.read += table.len();
+                    self.tables[rel].append(&table);
+                    self.origins[rel].extend(lines.into_iter().map(|line| Origin {
+                        file: file_idx,
+                        line,
+                    }));
+                }
             }
         } else {
             let n = diags.len();
@@ -294,7 +322,8 @@ impl Loader<'_> {
         quoted: bool,
         span: Span,
     ) -> Result<Value, Diagnostic> {
-        let (fname, ty) = self.program.relations[rel].fields[col].clone();
+        let (fname, ty) = &self.program.relations[rel].fields[col];
+        let (fname, ty) = (fname.as_str(), *ty);
         let rname = &self.program.relations[rel].name;
         match ty {
             Type::Symbol if quoted => Ok(Value::Sym(self.interner.intern(text))),

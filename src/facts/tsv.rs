@@ -3,7 +3,6 @@
 
 use super::Loader;
 use crate::store::Type;
-use crate::value::Value;
 use lexproof_lang::diag::Diagnostic;
 use lexproof_lang::source::Span;
 use lexproof_lang::SourceFile;
@@ -13,7 +12,7 @@ pub(super) fn read(
     l: &mut Loader,
     path: &Path,
     file: &SourceFile,
-    facts: &mut Vec<(usize, Vec<Value>, usize)>,
+    facts: &mut super::Staging,
     diags: &mut Vec<Diagnostic>,
 ) {
     let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
@@ -29,6 +28,8 @@ pub(super) fn read(
     let text = &file.text;
     let mut start = if text.starts_with('\u{feff}') { 3 } else { 0 };
     let mut line_no = 0;
+    let mut values = Vec::with_capacity(arity);
+    let mut cells: Vec<(usize, &str)> = Vec::with_capacity(arity);
     while start < text.len() {
         line_no += 1;
         let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
@@ -40,10 +41,12 @@ pub(super) fn read(
         if line.is_empty() {
             continue;
         }
-        let cells: Vec<(usize, &str)> = split_cells(line)
-            .into_iter()
-            .map(|(o, c)| (line_start + o, c))
-            .collect();
+        cells.clear();
+        let mut off = line_start;
+        for cell in line.split('\t') {
+            cells.push((off, cell));
+            off += cell.len() + 1;
+        }
         if cells.len() != arity {
             let mut d = l
                 .arity(
@@ -59,7 +62,7 @@ pub(super) fn read(
             diags.push(d);
             continue;
         }
-        let mut values = Vec::with_capacity(arity);
+        values.clear();
         for (k, (off, cell)) in cells.iter().enumerate() {
             let span = Span::new(*off, off + cell.len());
             let ty = l.program.relations[rel].fields[k].1;
@@ -78,25 +81,15 @@ pub(super) fn read(
             }
         }
         if values.len() == arity {
-            facts.push((rel, values, line_no));
+            facts.push(l.program, rel, &values, line_no);
         }
     }
 }
 
-fn split_cells(line: &str) -> Vec<(usize, &str)> {
-    let mut out = Vec::new();
-    let mut off = 0;
-    for cell in line.split('\t') {
-        out.push((off, cell));
-        off += cell.len() + 1;
-    }
-    out
-}
-
 /// Undoes the TSV escapes; on an unknown escape returns its byte offset.
-fn unescape(s: &str) -> Result<String, usize> {
+fn unescape(s: &str) -> Result<std::borrow::Cow<'_, str>, usize> {
     if !s.contains('\\') {
-        return Ok(s.to_string());
+        return Ok(std::borrow::Cow::Borrowed(s));
     }
     let mut out = String::with_capacity(s.len());
     let mut chars = s.char_indices();
@@ -113,5 +106,5 @@ fn unescape(s: &str) -> Result<String, usize> {
             _ => return Err(i),
         }
     }
-    Ok(out)
+    Ok(std::borrow::Cow::Owned(out))
 }

@@ -1072,17 +1072,16 @@ fn find_negation_span(prog: &ast::Program, rule: &Rule, rel: &str) -> Option<Spa
 }
 
 fn collect_unbound(scope: &Scope, t: &Term, out: &mut Vec<(String, Span)>) {
+    let is_bound = |n: &str| {
+        scope
+            .names
+            .iter()
+            .position(|x| x == n)
+            .is_some_and(|v| scope.bound[v])
+    };
     match t {
-        Term::Var(n, span) => {
-            if !scope
-                .names
-                .iter()
-                .position(|x| x == n)
-                .is_some_and(|v| scope.bound[v])
-                && !out.iter().any(|(m, _)| m == n)
-            {
-                out.push((n.clone(), *span));
-            }
+        Term::Var(n, span) if !is_bound(n) && !out.iter().any(|(m, _)| m == n) => {
+            out.push((n.clone(), *span))
         }
         Term::Arith(_, a, b, _) => {
             collect_unbound(scope, a, out);

@@ -26,6 +26,10 @@ impl NumberError {
 /// Parses `-12`, `4000`, `1e23`, `2.6e25`, `+3E2` exactly. No floating point is involved, so a value
 /// is either represented exactly or rejected.
 pub fn parse_number(text: &str) -> Result<i128, NumberError> {
+    // Fast path for the common case, plain digits that surely fit.
+    if !text.is_empty() && text.len() <= 38 && text.bytes().all(|b| b.is_ascii_digit()) {
+        return text.parse().map_err(|_| NumberError::Malformed);
+    }
     let (neg, rest) = match text.as_bytes().first() {
         Some(b'-') => (true, &text[1..]),
         Some(b'+') => (false, &text[1..]),

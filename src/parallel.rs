@@ -1,0 +1,30 @@
+//! A minimal work queue over the machine's cores, for independent jobs such as sorting tables.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+/// Runs `f` on every job, on up to `available_parallelism` threads. Jobs are taken in order, so
+/// putting the largest first balances the load.
+pub fn for_each<T: Send, F: Fn(T) + Sync>(jobs: Vec<T>, f: F) {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(jobs.len().max(1));
+    if threads <= 1 {
+        jobs.into_iter().for_each(f);
+        return;
+    }
+    let slots: Vec<Mutex<Option<T>>> = jobs.into_iter().map(|j| Mutex::new(Some(j))).collect();
+    let next = AtomicUsize::new(0);
+    std::thread::scope(|s| {
+        for _ in 0..threads {
+            s.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(slot) = slots.get(i) else { break };
+                // Each slot is taken exactly once; a poisoned lock can only follow a panic elsewhere.
+                if let Some(job) = slot.lock().map(|mut g| g.take()).unwrap_or(None) {
+                    f(job);
+                }
+            });
+        }
+    });
+}
