@@ -4,7 +4,6 @@ use crate::db::Database;
 use crate::facts;
 use crate::rulebase::{generated, Rulebase};
 use crate::value::Interner;
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 pub struct Timings {
@@ -22,11 +21,11 @@ pub enum RunError {
 
 pub fn run_compiled(
     rules: Rulebase,
-    fact_paths: &[PathBuf],
+    sources: &[facts::FactSource],
 ) -> Result<(Database, Timings), RunError> {
     let t0 = Instant::now();
     let mut interner = Interner::with_symbols(generated::SYMBOLS);
-    let facts = facts::load(&rules, fact_paths, &mut interner).map_err(RunError::Facts)?;
+    let facts = facts::load(&rules, sources, &mut interner).map_err(RunError::Facts)?;
     let t1 = Instant::now();
     crate::arith::take_errors();
     let (derived, witnesses) = generated::evaluate(&facts.tables);

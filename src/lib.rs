@@ -2,6 +2,7 @@
 //! every conclusion. See ARCHITECTURE.md for the pipeline and where each concern lives.
 
 pub mod arith;
+pub mod coverage;
 pub mod db;
 pub mod engine;
 pub mod eval;
@@ -11,5 +12,6 @@ pub mod proof;
 pub mod query;
 pub mod render;
 pub mod rulebase;
+pub mod scenario;
 pub mod store;
 pub mod value;

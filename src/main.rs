@@ -3,6 +3,7 @@
 use clap::{Parser, Subcommand, ValueEnum};
 use lexproof::db::Database;
 use lexproof::engine::{run_compiled, RunError, Timings};
+use lexproof::facts::FactSource;
 use lexproof::rulebase::{sha256_hex, Rulebase};
 use lexproof::{proof, query, render};
 use std::io::Write;
@@ -80,6 +81,20 @@ enum Command {
         #[arg(long, value_enum, default_value_t = ProofFormat::Text)]
         format: ProofFormat,
     },
+    /// Run scenario tests: each `.dl` file in DIR holds facts and `expect` lines (see the README).
+    /// Prints one line per scenario and `N passed, M failed`; exits 1 if any failed.
+    Test {
+        /// Directory of scenario files, read recursively.
+        #[arg(default_value = "tests/scenarios")]
+        dir: PathBuf,
+    },
+    /// List the provisions of Recital 97 and the articles it points to, the rules citing each, and
+    /// whether those rules fire in any scenario. Exits 1 if a provision is uncovered or untested.
+    Coverage {
+        /// Directory of scenario files used to see which rules fire.
+        #[arg(long, default_value = "tests/scenarios", value_name = "DIR")]
+        scenarios: PathBuf,
+    },
     /// Check a rules file for mistakes (syntax, unknown relations, types, unsafe variables, ...).
     Check {
         /// The rules file to check. Default: the rulebase compiled into this program.
@@ -115,6 +130,24 @@ fn main() -> ExitCode {
     let started = Instant::now();
     match cli.command {
         Command::Check { rules, format } => check(rules.as_deref(), format),
+        Command::Test { dir } => run_scenarios(&dir),
+        Command::Coverage { scenarios } => {
+            let rules = Rulebase::compiled();
+            match lexproof::coverage::compute(&rules.checked, &scenarios) {
+                Ok((rows, n)) => {
+                    print(&lexproof::coverage::render(&rows, n));
+                    if rows.iter().all(|r| r.fired) {
+                        ExitCode::SUCCESS
+                    } else {
+                        ExitCode::from(1)
+                    }
+                }
+                Err(e) => {
+                    eprint!("{e}");
+                    ExitCode::from(2)
+                }
+            }
+        }
         Command::Derive {
             facts,
             format,
@@ -221,7 +254,8 @@ fn with_db(
         }
     };
     let rules = Rulebase::compiled();
-    let (db, timings) = match run_compiled(rules, &paths) {
+    let sources: Vec<FactSource> = paths.into_iter().map(FactSource::Path).collect();
+    let (db, timings) = match run_compiled(rules, &sources) {
         Ok(x) => x,
         Err(RunError::Facts(errors)) => {
             for e in &errors {
@@ -372,6 +406,56 @@ fn query_json(db: &Database, p: &query::Pattern, rows: &[Vec<lexproof::value::Va
         variables: p.variables(),
         matches,
     })
+}
+
+fn run_scenarios(dir: &Path) -> ExitCode {
+    use lexproof::scenario;
+    let files = match scenario::files(dir) {
+        Ok(f) if !f.is_empty() => f,
+        Ok(_) => {
+            eprintln!(
+                "{}: error[no_scenarios]: no scenario files (*.dl) here
+  hint: pass the directory that holds your scenarios",
+                dir.display()
+            );
+            return ExitCode::from(2);
+        }
+        Err(e) => {
+            eprint!("{e}");
+            return ExitCode::from(2);
+        }
+    };
+    let (mut passed, mut failed) = (0, 0);
+    let mut out = String::new();
+    for f in &files {
+        let name = f.display().to_string();
+        let parsed = std::fs::read_to_string(f)
+            .map_err(|e| format!("{name}: error[unreadable_file]: {e}\n"))
+            .and_then(|t| scenario::parse(&name, &t));
+        match parsed {
+            Ok(s) => {
+                let o = scenario::run(&s);
+                if o.passed {
+                    passed += 1;
+                    out.push_str(&format!("PASS {name}  {}\n", s.title));
+                } else {
+                    failed += 1;
+                    out.push_str(&format!("FAIL {name}  {}\n{}", s.title, o.report));
+                }
+            }
+            Err(e) => {
+                failed += 1;
+                out.push_str(&format!("FAIL {name}\n  {e}"));
+            }
+        }
+    }
+    out.push_str(&format!("{passed} passed, {failed} failed\n"));
+    print(&out);
+    if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
 }
 
 fn check(path: Option<&Path>, format: CheckFormat) -> ExitCode {

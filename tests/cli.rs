@@ -470,3 +470,31 @@ fn build_script_reports_rule_errors_and_compiles_edge_cases() {
         stderr(&o)
     );
 }
+
+#[test]
+fn scenario_runner_reports_passes_and_explains_failures() {
+    let o = lexproof(&["test", "tests/scenario-fixtures/passing"]);
+    assert!(o.status.success(), "{}", stdout(&o));
+    assert!(
+        stdout(&o).ends_with("1 passed, 0 failed\n"),
+        "{}",
+        stdout(&o)
+    );
+    let o = lexproof(&["test", "tests/scenario-fixtures/failing"]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert!(
+        out.contains("FAIL tests/scenario-fixtures/failing/wrong_expectations.dl"),
+        "{out}"
+    );
+    // A missing conclusion lists the rules that could have derived it.
+    assert!(out.contains(":7: expect obligation(\"p\", \"m2\", \"art53_1_a\").\n      expected to hold, but it does not; rules that could derive it:"), "{out}");
+    // An unexpected conclusion prints its proof.
+    assert!(out.contains("expected not to hold, but it does:"), "{out}");
+    assert!(
+        out.contains("by rule art53_1_a_technical_documentation"),
+        "{out}"
+    );
+    assert!(out.contains("no rule has the id `no_such_rule`"), "{out}");
+    assert!(out.ends_with("0 passed, 1 failed\n"), "{out}");
+}

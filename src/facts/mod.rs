@@ -67,9 +67,16 @@ impl Staging {
 /// Stop listing a file's errors after this many: the first ones show the pattern.
 const MAX_ERRORS_PER_FILE: usize = 20;
 
+/// Where facts come from: a file or directory, or `.dl` text held in memory (a scenario's facts).
+#[derive(Debug, Clone)]
+pub enum FactSource {
+    Path(PathBuf),
+    DlText { name: String, text: String },
+}
+
 pub fn load(
     rules: &Rulebase,
-    paths: &[PathBuf],
+    sources: &[FactSource],
     interner: &mut Interner,
 ) -> Result<FactSet, Vec<String>> {
     let program = &rules.checked;
@@ -94,9 +101,20 @@ pub fn load(
             .collect();
         l.push(f.rel, &values, 0, f.line);
     }
-    let (files, skipped) = expand(paths, &mut l.errors);
-    for path in files {
-        l.load_file(&path);
+    let mut skipped = Vec::new();
+    for source in sources {
+        match source {
+            FactSource::Path(p) => {
+                let (files, skip) = expand(std::slice::from_ref(p), &mut l.errors);
+                skipped.extend(skip);
+                for path in files {
+                    l.load_file(&path);
+                }
+            }
+            FactSource::DlText { name, text } => {
+                l.load_text(name.clone(), Path::new(name), Kind::Dl, text.clone())
+            }
+        }
     }
     if !l.errors.is_empty() {
         return Err(l.errors);
@@ -228,16 +246,21 @@ impl Loader<'_> {
                 return;
             }
         };
+        if let Some(k) = kind(path) {
+            self.load_text(name, path, k, text);
+        }
+    }
+
+    fn load_text(&mut self, name: String, path: &Path, kind: Kind, text: String) {
         let file_idx = self.files.len() as u32;
         self.files.push(name.clone());
         let file = SourceFile::new(name, text);
         let mut diags = Vec::new();
         let mut facts = Staging::default();
-        match kind(path) {
-            Some(Kind::Dl) => dl::read(self, &file, &mut facts, &mut diags),
-            Some(Kind::Tsv) => tsv::read(self, path, &file, &mut facts, &mut diags),
-            Some(Kind::Json) => json::read(self, &file, &mut facts, &mut diags),
-            None => {}
+        match kind {
+            Kind::Dl => dl::read(self, &file, &mut facts, &mut diags),
+            Kind::Tsv => tsv::read(self, path, &file, &mut facts, &mut diags),
+            Kind::Json => json::read(self, &file, &mut facts, &mut diags),
         }
         if diags.is_empty() {
             for (rel, staged) in facts.tables.into_iter().enumerate() {
@@ -326,7 +349,15 @@ impl Loader<'_> {
         let (fname, ty) = (fname.as_str(), *ty);
         let rname = &self.program.relations[rel].name;
         match ty {
-            Type::Symbol if quoted => Ok(Value::Sym(self.interner.intern(text))),
+            Type::Symbol if quoted => {
+                if let Some(e) = self.program.relations[rel].enums[col] {
+                    let e = &self.program.enums[e];
+                    if !e.contains(text) {
+                        return Err(e.reject(text, span, &format!("field `{fname}` of `{rname}`")));
+                    }
+                }
+                Ok(Value::Sym(self.interner.intern(text)))
+            }
             Type::Symbol => Err(Diagnostic::error("type_mismatch", span, format!("field `{fname}` of `{rname}` is a symbol, but this is a number"))
                 .label("expected a symbol")
                 .hint("write symbols in double quotes, e.g. \"text\"")),

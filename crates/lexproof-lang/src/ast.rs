@@ -52,8 +52,18 @@ impl Authority {
 #[derive(Debug, Clone)]
 pub struct Field {
     pub name: String,
-    pub ty: Option<Type>,
+    /// The type as written: `symbol`, `number`, `date` or the name of a `.type` enumeration.
+    pub type_name: String,
+    pub type_span: Span,
     pub span: Span,
+}
+
+/// `.type name = "a" | "b" | ...`: a symbol type whose values are listed.
+#[derive(Debug, Clone)]
+pub struct EnumDecl {
+    pub name: String,
+    pub name_span: Span,
+    pub values: Vec<(String, Span)>,
 }
 
 #[derive(Debug, Clone)]
@@ -192,4 +202,5 @@ pub struct Program {
     pub clauses: Vec<Clause>,
     /// Relations named by `.output` directives.
     pub outputs: Vec<(String, Span)>,
+    pub enums: Vec<EnumDecl>,
 }

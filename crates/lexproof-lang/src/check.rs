@@ -25,6 +25,8 @@ pub struct Relation {
     /// Has ground facts in the rules file itself.
     pub has_rule_facts: bool,
     pub line: usize,
+    /// Per field: the `.type` enumeration restricting its values, if any.
+    pub enums: Vec<Option<usize>>,
 }
 
 impl Relation {
@@ -146,6 +148,46 @@ pub struct Checked {
     pub strata: Vec<usize>,
     /// Relations named by `.output`: the conclusions `derive` shows by default.
     pub outputs: Vec<usize>,
+    /// `.type` enumerations.
+    pub enums: Vec<EnumType>,
+}
+
+#[derive(Debug, Clone)]
+pub struct EnumType {
+    pub name: String,
+    /// Sorted, for binary search.
+    pub values: Vec<String>,
+}
+
+impl EnumType {
+    pub fn contains(&self, v: &str) -> bool {
+        self.values.binary_search_by(|x| x.as_str().cmp(v)).is_ok()
+    }
+    /// An error for a value outside the enumeration, with the nearest allowed value.
+    pub fn reject(&self, value: &str, span: Span, field: &str) -> Diagnostic {
+        let d = Diagnostic::error(
+            "not_in_enumeration",
+            span,
+            format!("\"{value}\" is not a {} ({field})", self.name),
+        )
+        .label(format!("not one of the {} values", self.name));
+        match suggest(value, self.values.iter().map(|s| s.as_str())) {
+            Some(s) => d.hint(format!("did you mean \"{s}\"?")),
+            None if self.values.len() <= 12 => d.hint(format!(
+                "allowed: {}",
+                self.values
+                    .iter()
+                    .map(|v| format!("\"{v}\""))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+            None => d.hint(format!(
+                "see `.type {}` in the rules file for the {} allowed values",
+                self.name,
+                self.values.len()
+            )),
+        }
+    }
 }
 
 impl Checked {
@@ -188,6 +230,7 @@ pub fn check_program(prog: &ast::Program, file: &SourceFile) -> (Checked, Vec<Di
         } else {
             c.rule(clause, &mut rule_ids);
         }
+        c.enum_constants(clause);
     }
     for r in &c.out.rules {
         c.out.relations[r.head.rel].derived = true;
@@ -260,6 +303,45 @@ impl Checker<'_> {
     }
 
     fn declarations(&mut self, prog: &ast::Program) {
+        let mut enum_names: BTreeMap<String, usize> = BTreeMap::new();
+        for e in &prog.enums {
+            if ["symbol", "number", "date"].contains(&e.name.as_str())
+                || enum_names.contains_key(&e.name)
+            {
+                self.diags.push(
+                    Diagnostic::error(
+                        "duplicate_declaration",
+                        e.name_span,
+                        format!("type `{}` is already defined", e.name),
+                    )
+                    .label("second definition")
+                    .hint("give the enumeration a name of its own"),
+                );
+                continue;
+            }
+            let mut values: Vec<String> = Vec::new();
+            for (v, span) in &e.values {
+                if values.contains(v) {
+                    self.diags.push(
+                        Diagnostic::error(
+                            "duplicate_field",
+                            *span,
+                            format!("\"{v}\" is listed twice in `{}`", e.name),
+                        )
+                        .label("repeated value")
+                        .hint("list each value once"),
+                    );
+                }
+                values.push(v.clone());
+            }
+            values.sort();
+            values.dedup();
+            enum_names.insert(e.name.clone(), self.out.enums.len());
+            self.out.enums.push(EnumType {
+                name: e.name.clone(),
+                values,
+            });
+        }
         for d in &prog.decls {
             if let Some(&prev) = self.out.by_name.get(&d.name) {
                 let line = self.out.relations[prev].line;
@@ -291,20 +373,50 @@ impl Checker<'_> {
                 }
                 seen.push(&f.name);
             }
+            let mut fields = Vec::new();
+            let mut enums = Vec::new();
+            for f in &d.fields {
+                let (ty, e) = match f.type_name.as_str() {
+                    "symbol" => (Type::Symbol, None),
+                    "number" => (Type::Number, None),
+                    "date" => (Type::Date, None),
+                    other => match enum_names.get(other) {
+                        Some(&e) => (Type::Symbol, Some(e)),
+                        None => {
+                            let known = ["symbol", "number", "date"]
+                                .into_iter()
+                                .chain(enum_names.keys().map(|k| k.as_str()));
+                            let hint = match suggest(other, known) {
+                                Some(s) => format!("did you mean `{s}`? The types are symbol, number, date and those declared with `.type`"),
+                                None => "the types are `symbol`, `number`, `date` and those declared with `.type name = \"a\" | \"b\"`".to_string(),
+                            };
+                            self.diags.push(
+                                Diagnostic::error(
+                                    "unknown_type",
+                                    f.type_span,
+                                    format!("unknown type `{other}`"),
+                                )
+                                .label("not a type")
+                                .hint(hint),
+                            );
+                            // `symbol` keeps later checks quiet.
+                            (Type::Symbol, None)
+                        }
+                    },
+                };
+                fields.push((f.name.clone(), ty));
+                enums.push(e);
+            }
             self.out
                 .by_name
                 .insert(d.name.clone(), self.out.relations.len());
             self.out.relations.push(Relation {
                 name: d.name.clone(),
-                // An unknown type was reported by the parser; `symbol` keeps later checks quiet.
-                fields: d
-                    .fields
-                    .iter()
-                    .map(|f| (f.name.clone(), f.ty.unwrap_or(Type::Symbol)))
-                    .collect(),
+                fields,
                 derived: false,
                 has_rule_facts: false,
                 line: self.line(d.name_span),
+                enums,
             });
         }
     }
@@ -453,6 +565,40 @@ impl Checker<'_> {
             let line = self.line(clause.span);
             self.out.facts.push(Fact { rel, values, line });
         }
+    }
+
+    /// Symbol constants in enumeration-typed positions must be among its values: a typo such as
+    /// "txt" would otherwise make a rule silently never fire.
+    fn enum_constants(&mut self, clause: &ast::Clause) {
+        let atoms = std::iter::once(&clause.head).chain(clause.body.iter().flatten().filter_map(
+            |l| match l {
+                Literal::Pos(a) | Literal::Neg(a, _) => Some(a),
+                Literal::Cmp(..) => None,
+            },
+        ));
+        let mut found = Vec::new();
+        for atom in atoms {
+            let Some(rel) = self.out.relation(&atom.rel) else {
+                continue;
+            };
+            let r = &self.out.relations[rel];
+            if r.arity() != atom.args.len() {
+                continue;
+            }
+            for (k, arg) in atom.args.iter().enumerate() {
+                if let (Term::Str(v, span), Some(e)) = (arg, r.enums[k]) {
+                    let e = &self.out.enums[e];
+                    if !e.contains(v) {
+                        found.push(e.reject(
+                            v,
+                            *span,
+                            &format!("field `{}` of `{}`", r.fields[k].0, r.name),
+                        ));
+                    }
+                }
+            }
+        }
+        self.diags.extend(found);
     }
 
     fn field_context(&self, rel: usize, i: usize) -> String {
@@ -1333,6 +1479,18 @@ mod tests {
         ));
         let codes: Vec<&str> = d.iter().map(|d| d.code).collect();
         assert_eq!(codes, ["non_ground_fact", "type_mismatch"]);
+    }
+
+    #[test]
+    fn enumerations_check_constants() {
+        let d = diags(".type modality = \"text\" | \"code\"\n.decl g(m: symbol, k: modality)\n.decl o(m: symbol)\ng(\"m\", \"txt\").\n@rule r\n@cite \"x\"\n@authority statute\n@says \"s\"\no(M) :- g(M, \"code\"), !g(M, \"cod\").\n");
+        let e: Vec<(&str, String)> = d
+            .iter()
+            .map(|d| (d.code, d.hint.clone().unwrap_or_default()))
+            .collect();
+        assert_eq!(e.len(), 2, "{e:?}");
+        assert!(e.iter().all(|(c, _)| *c == "not_in_enumeration"));
+        assert!(e[0].1.contains("did you mean \"text\""), "{e:?}");
     }
 
     #[test]

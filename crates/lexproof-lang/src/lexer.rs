@@ -35,6 +35,7 @@ pub enum Tok {
     Minus,
     Star,
     Slash,
+    Pipe,
 }
 
 impl Tok {
@@ -64,6 +65,7 @@ impl Tok {
             Tok::Minus => "`-`".into(),
             Tok::Star => "`*`".into(),
             Tok::Slash => "`/`".into(),
+            Tok::Pipe => "`|`".into(),
         }
     }
 }
@@ -245,6 +247,7 @@ pub fn lex(text: &str, diags: &mut Vec<Diagnostic>) -> Vec<Token> {
                     (b'-', _) => (Some(Tok::Minus), 1),
                     (b'*', _) => (Some(Tok::Star), 1),
                     (b'/', _) => (Some(Tok::Slash), 1),
+                    (b'|', _) => (Some(Tok::Pipe), 1),
                     _ => (None, text[i..].chars().next().map_or(1, |ch| ch.len_utf8())),
                 };
                 match tok {

@@ -145,6 +145,44 @@ impl Parser {
                 prog.decls.push(decl);
                 Ok(())
             }
+            Some(Tok::Directive(d)) if d == "type" => {
+                self.bump();
+                let (name, name_span) = match self.peek() {
+                    Some(Tok::Ident(n)) => {
+                        let n = n.clone();
+                        (n, self.bump().span)
+                    }
+                    _ => {
+                        self.error(
+                            "a type name",
+                            "write `.type modality = \"text\" | \"code\"`",
+                        )?;
+                        unreachable!()
+                    }
+                };
+                self.expect(
+                    Tok::Eq,
+                    "`=`",
+                    "write `.type modality = \"text\" | \"code\"`",
+                )?;
+                let mut values = Vec::new();
+                loop {
+                    let span = self.span();
+                    let v = self.string_arg("value")?;
+                    values.push((v, span));
+                    if self.peek() == Some(&Tok::Pipe) {
+                        self.bump();
+                    } else {
+                        break;
+                    }
+                }
+                prog.enums.push(EnumDecl {
+                    name,
+                    name_span,
+                    values,
+                });
+                Ok(())
+            }
             Some(Tok::Directive(d)) if d == "output" => {
                 self.bump();
                 loop {
@@ -176,7 +214,7 @@ impl Parser {
                 self.diags.push(
                     Diagnostic::error("syntax_error", span, format!("unknown directive `.{d}`"))
                         .label("not a directive")
-                        .hint("the directives are `.decl` and `.output`; a `.` ending a statement needs a space or line break after it"),
+                        .hint("the directives are `.decl`, `.type` and `.output`; a `.` ending a statement needs a space or line break after it"),
                 );
                 Err(())
             }
@@ -225,37 +263,20 @@ impl Parser {
                     "`:`",
                     "each field is `name: type`, e.g. `model: symbol`",
                 )?;
-                let ty = match self.peek() {
+                let (type_name, type_span) = match self.peek() {
                     Some(Tok::Ident(t)) => {
                         let t = t.clone();
-                        let span = self.bump().span;
-                        let ty = match t.as_str() {
-                            "symbol" => Some(Type::Symbol),
-                            "number" => Some(Type::Number),
-                            "date" => Some(Type::Date),
-                            _ => {
-                                self.diags.push(
-                                    Diagnostic::error(
-                                        "unknown_type",
-                                        span,
-                                        format!("unknown type `{t}`"),
-                                    )
-                                    .label("not a type")
-                                    .hint("the types are `symbol`, `number` and `date`"),
-                                );
-                                None
-                            }
-                        };
-                        ty
+                        (t, self.bump().span)
                     }
                     _ => {
-                        self.error("a type", "the types are `symbol`, `number` and `date`")?;
+                        self.error("a type", "the types are `symbol`, `number`, `date` and the names declared with `.type`")?;
                         unreachable!()
                     }
                 };
                 fields.push(Field {
                     name: fname,
-                    ty,
+                    type_name,
+                    type_span,
                     span: fspan.to(self.prev_span()),
                 });
                 match self.peek() {
