@@ -2,6 +2,7 @@
 //! every conclusion. See ARCHITECTURE.md for the pipeline and where each concern lives.
 
 pub mod arith;
+pub mod authority;
 pub mod coverage;
 pub mod db;
 pub mod engine;

@@ -172,6 +172,8 @@ pub fn derive_json(db: &Database, rels: &[usize]) -> String {
         name: &'a str,
         fields: Vec<FieldJson>,
         tuples: Vec<JsonRow<'a>>,
+        /// Parallel to `tuples`: the weakest authority in each conclusion's proof (null for facts).
+        weakest_authority: Vec<Option<&'static str>>,
     }
     #[derive(Serialize)]
     struct Doc<'a> {
@@ -179,20 +181,36 @@ pub fn derive_json(db: &Database, rels: &[usize]) -> String {
         rules: RulesJson,
         relations: Vec<Rel<'a>>,
     }
+    let weakest = crate::authority::weakest_per_tuple(db);
+    let orders: Vec<Vec<u32>> = rels
+        .iter()
+        .map(|&r| db.display_order(db.tuples(r)))
+        .collect();
     let rows: Vec<Vec<Vec<Value>>> = rels
         .iter()
-        .map(|&r| sorted_rows(db, db.tuples(r)))
+        .zip(&orders)
+        .map(|(&r, o)| o.iter().map(|&i| db.tuples(r).row(i as usize)).collect())
         .collect();
     let doc = Doc {
         schema_version: SCHEMA_VERSION,
         rules: rules_json(db),
         relations: rels
             .iter()
-            .zip(&rows)
-            .map(|(&rel, rows)| Rel {
+            .zip(rows.iter().zip(&orders))
+            .map(|(&rel, (rows, order))| Rel {
                 name: db.relation_name(rel),
                 fields: fields_json(db, rel),
                 tuples: rows.iter().map(|r| JsonRow(&db.interner, r)).collect(),
+                weakest_authority: order
+                    .iter()
+                    .map(|&i| {
+                        weakest[rel]
+                            .get(i as usize)
+                            .copied()
+                            .flatten()
+                            .map(|a| a.as_str())
+                    })
+                    .collect(),
             })
             .collect(),
     };

@@ -498,3 +498,40 @@ fn scenario_runner_reports_passes_and_explains_failures() {
     assert!(out.contains("no rule has the id `no_such_rule`"), "{out}");
     assert!(out.ends_with("0 passed, 1 failed\n"), "{out}");
 }
+
+#[test]
+fn derive_json_weakest_authority_matches_each_explained_proof() {
+    let j: serde_json::Value =
+        serde_json::from_slice(&lexproof(&["-q", "derive", "--format", "json"]).stdout).unwrap();
+    let mut checked = 0;
+    for rel in j["relations"].as_array().unwrap() {
+        let name = rel["name"].as_str().unwrap();
+        for (tuple, weakest) in rel["tuples"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .zip(rel["weakest_authority"].as_array().unwrap())
+        {
+            let args: Vec<String> = tuple
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| {
+                    if v.is_string() {
+                        format!("{v}")
+                    } else {
+                        v.to_string()
+                    }
+                })
+                .collect();
+            let atom = format!("{name}({})", args.join(", "));
+            let e: serde_json::Value = serde_json::from_slice(
+                &lexproof(&["-q", "explain", &atom, "--format", "json"]).stdout,
+            )
+            .unwrap_or_else(|_| panic!("explain {atom}"));
+            assert_eq!(&e["proof"]["weakest_authority"], weakest, "{atom}");
+            checked += 1;
+        }
+    }
+    assert!(checked > 20, "only {checked} conclusions checked");
+}

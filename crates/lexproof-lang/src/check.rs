@@ -150,6 +150,9 @@ pub struct Checked {
     pub outputs: Vec<usize>,
     /// `.type` enumerations.
     pub enums: Vec<EnumType>,
+    /// Strongly connected components of the relation dependency graph, dependencies first:
+    /// relations in one component are defined by mutual recursion.
+    pub components: Vec<Vec<usize>>,
 }
 
 #[derive(Debug, Clone)]
@@ -1188,6 +1191,7 @@ impl Checker<'_> {
         // Stratum = longest chain of negations below; components are processed in topological order.
         let mut strata = vec![0usize; n];
         let order = topo_components(n, &edges, &comp);
+        self.out.components = order.clone();
         for group in order {
             let mut s = 0;
             for &h in &group {
