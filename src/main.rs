@@ -138,7 +138,8 @@ enum Command {
         /// Also write one tab-separated file per conclusion relation, DIR/<relation>.tsv.
         #[arg(long, value_name = "DIR")]
         output_dir: Option<PathBuf>,
-        /// Include the rulebase's helper relations, not only the conclusions it names with `.output`.
+        /// Show every relation: helper relations and the input facts too, not only the conclusions
+        /// the rules name with `.output`.
         #[arg(long)]
         all: bool,
     },
@@ -259,7 +260,9 @@ fn main() -> ExitCode {
             all,
         } => with_db(&facts, cli.quiet, started, |db| {
             let program = &db.rules.checked;
-            let rels: Vec<usize> = if all || program.outputs.is_empty() {
+            let rels: Vec<usize> = if all {
+                (0..program.relations.len()).collect()
+            } else if program.outputs.is_empty() {
                 (0..program.relations.len())
                     .filter(|&r| program.relations[r].derived)
                     .collect()

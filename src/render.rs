@@ -84,9 +84,14 @@ pub fn derive_text(db: &Database, rels: &[usize]) -> String {
     for &rel in rels {
         let t = db.tuples(rel);
         let name = db.relation_name(rel);
+        let what = if db.rules.checked.relations[rel].derived {
+            "conclusion"
+        } else {
+            "fact"
+        };
         let _ = writeln!(
             out,
-            "// {name}: {} conclusion{}",
+            "// {name}: {} {what}{}",
             t.len(),
             if t.len() == 1 { "" } else { "s" }
         );

@@ -241,6 +241,7 @@ struct Eval<'a> {
     delta: Vec<(usize, usize)>,
     /// Head tuples found this round, flattened, per relation.
     pending: Vec<Vec<Value>>,
+    pending_nullary: Vec<bool>,
     count: usize,
     limits: &'a Limits,
     error: Option<EvalError>,
@@ -420,6 +421,9 @@ impl Eval<'_> {
             return;
         };
         self.pending[rule.head.rel].extend_from_slice(&head);
+        if head.is_empty() {
+            self.pending_nullary[rule.head.rel] = true;
+        }
         self.count += 1;
         if self.count > self.limits.max_facts && self.error.is_none() {
             self.error = Some(EvalError::TooManyFacts {
@@ -436,9 +440,15 @@ impl Eval<'_> {
             let arity = self.program.relations[r].arity();
             let start = self.rels[r].table.len();
             let pending = std::mem::take(&mut self.pending[r]);
+            if arity == 0 {
+                // A nullary relation holds or not: one empty tuple.
+                if self.pending_nullary[r] && self.rels[r].insert(&[]) {
+                    self.count += 1;
+                }
+                self.pending_nullary[r] = false;
+            }
             for row in pending.chunks(arity.max(1)) {
-                let row = if arity == 0 { &[][..] } else { row };
-                if self.rels[r].insert(row) {
+                if arity > 0 && self.rels[r].insert(row) {
                     self.count += 1;
                 }
             }
@@ -493,6 +503,7 @@ pub fn evaluate(
         witnesses,
         delta: vec![(0, 0); n],
         pending: vec![Vec::new(); n],
+        pending_nullary: vec![false; n],
         count: 0,
         limits,
         error: None,

@@ -26,6 +26,8 @@ impl fmt::Display for Type {
 #[serde(rename_all = "lowercase")]
 pub enum Authority {
     /// Ordered weakest first, so the weakest authority behind a proof is its minimum.
+    /// A rule of a plain Datalog file, which names no authority.
+    Unspecified,
     Guidelines,
     Recital,
     Statute,
@@ -45,6 +47,7 @@ impl Authority {
             Authority::Statute => "statute",
             Authority::Recital => "recital",
             Authority::Guidelines => "guidelines",
+            Authority::Unspecified => "unspecified",
         }
     }
 }
@@ -203,4 +206,6 @@ pub struct Program {
     /// Relations named by `.output` directives.
     pub outputs: Vec<(String, Span)>,
     pub enums: Vec<EnumDecl>,
+    /// Plain Datalog: no declarations (they are inferred) and rule metadata optional.
+    pub plain: bool,
 }

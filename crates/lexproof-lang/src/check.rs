@@ -227,6 +227,19 @@ pub fn check_program(prog: &ast::Program, file: &SourceFile) -> (Checked, Vec<Di
         file,
         out: Checked::default(),
         diags: Vec::new(),
+        plain: prog.plain,
+    };
+    let inferred;
+    let prog = if prog.plain {
+        let (decls, diags) = crate::infer::declarations(prog);
+        c.diags.extend(diags);
+        inferred = ast::Program {
+            decls,
+            ..prog.clone()
+        };
+        &inferred
+    } else {
+        prog
     };
     c.declarations(prog);
     let mut rule_ids: BTreeMap<String, Span> = BTreeMap::new();
@@ -274,6 +287,8 @@ struct Checker<'a> {
     file: &'a SourceFile,
     out: Checked,
     diags: Vec<Diagnostic>,
+    /// Plain Datalog: declarations were inferred and rule metadata is optional.
+    plain: bool,
 }
 
 /// What a rule's variables are bound to while it is checked.
@@ -636,6 +651,7 @@ impl Checker<'_> {
                 }
                 id.clone()
             }
+            None if self.plain => format!("rule_{}", self.out.rules.len() + 1),
             None => {
                 self.diags.push(
                     Diagnostic::error("missing_rule_id", anchor, "this rule has no id")
@@ -645,7 +661,7 @@ impl Checker<'_> {
                 String::new()
             }
         };
-        if m.citations.is_empty() {
+        if m.citations.is_empty() && !self.plain {
             self.diags.push(
                 Diagnostic::error("missing_citation", anchor, "this rule cites no legal source")
                     .label("rule without `@cite`")
@@ -668,6 +684,7 @@ impl Checker<'_> {
                     None
                 }
             },
+            None if self.plain => Some(Authority::Unspecified),
             None => {
                 self.diags.push(
                     Diagnostic::error(
@@ -683,7 +700,7 @@ impl Checker<'_> {
                 None
             }
         };
-        if m.says.is_none() {
+        if m.says.is_none() && !self.plain {
             self.diags.push(
                 Diagnostic::error(
                     "missing_says",
@@ -754,7 +771,10 @@ impl Checker<'_> {
                     if !matches!(arg, Term::Var(..) | Term::Wild(..)) {
                         let ty = self.out.relations[rel].fields[k].1;
                         let ctx = self.field_context(rel, k);
-                        if let Some(t) = self.term(&mut scope, arg, Some(ty), &ctx, true) {
+                        // Arithmetic inside a premise tests a value; its variables must be bound
+                        // elsewhere (crepe's `Fib(n - 1, x)` with `n` bound nowhere is unsafe).
+                        if let Some(t) = self.term_in(&mut scope, arg, Some(ty), &ctx, "comparison")
+                        {
                             args[k] = t;
                         }
                     }
@@ -963,7 +983,7 @@ impl Checker<'_> {
             citations: m.citations.clone(),
             authority,
             ambiguous: m.ambiguous.clone(),
-            says: m.says.clone().unwrap_or_default(),
+            says: m.says.clone().unwrap_or_else(|| text.clone()),
             file: self.file.name.clone(),
             line: self.line(clause.head.span),
             text,

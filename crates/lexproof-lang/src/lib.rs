@@ -6,6 +6,7 @@ pub mod ast;
 pub mod check;
 pub mod codegen;
 pub mod diag;
+pub mod infer;
 pub mod lexer;
 pub mod number;
 pub mod parser;

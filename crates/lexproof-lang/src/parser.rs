@@ -9,13 +9,18 @@ use crate::source::{SourceFile, Span};
 pub fn parse_program(file: &SourceFile) -> (Program, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let toks = lex(&file.text, &mut diags);
+    let plain = is_plain(&toks);
     let mut p = Parser {
         toks,
         pos: 0,
         diags,
         eof: Span::new(file.text.len(), file.text.len()),
+        plain,
     };
-    let mut prog = Program::default();
+    let mut prog = Program {
+        plain,
+        ..Program::default()
+    };
     while !p.at_end() {
         let before = p.pos;
         if p.statement(&mut prog).is_err() {
@@ -37,6 +42,7 @@ pub fn parse_atom(file: &SourceFile) -> Result<Atom, Vec<Diagnostic>> {
         pos: 0,
         diags,
         eof: Span::new(file.text.len(), file.text.len()),
+        plain: false,
     };
     let atom = p.atom();
     if atom.is_ok() {
@@ -68,6 +74,16 @@ struct Parser {
     pos: usize,
     diags: Vec<Diagnostic>,
     eof: Span,
+    /// Plain Datalog (a file without declarations): any identifier followed by `(` names a
+    /// relation, any other identifier is a variable, as in crepe and many textbooks.
+    plain: bool,
+}
+
+/// A file without `.decl` and `.type` is plain Datalog.
+pub fn is_plain(toks: &[Token]) -> bool {
+    !toks
+        .iter()
+        .any(|t| matches!(&t.tok, Tok::Directive(d) if d == "decl" || d == "type"))
 }
 
 type PResult<T> = Result<T, ()>;
@@ -423,6 +439,10 @@ impl Parser {
                 let n = n.clone();
                 (n, self.bump().span)
             }
+            Some(Tok::Var(v)) if self.plain && self.peek_at(1) == Some(&Tok::LParen) => {
+                let v = v.clone();
+                (v, self.bump().span)
+            }
             Some(Tok::Var(v)) => {
                 let v = v.clone();
                 let span = self.span();
@@ -488,7 +508,35 @@ impl Parser {
                 Ok(Literal::Neg(a, span))
             }
             (Some(Tok::Ident(_)), Some(Tok::LParen)) => Ok(Literal::Pos(self.atom()?)),
-            _ => {
+            (Some(Tok::Var(_)), Some(Tok::LParen)) if self.plain => Ok(Literal::Pos(self.atom()?)),
+            (Some(Tok::Ident(n)), Some(Tok::Var(_))) if n == "not" && self.plain => {
+                let s = self.bump().span;
+                let a = self.atom()?;
+                let span = s.to(a.span);
+                Ok(Literal::Neg(a, span))
+            }
+            (Some(Tok::LParen), _) => {
+                // `(n <= 25)`: a parenthesised premise, as crepe writes tests; otherwise the
+                // parenthesis opens an arithmetic term such as `(A + B) > 3`.
+                let (pos, ndiags) = (self.pos, self.diags.len());
+                self.bump();
+                if let Ok(l) = self.literal() {
+                    if self.peek() == Some(&Tok::RParen) {
+                        self.bump();
+                        return Ok(l);
+                    }
+                }
+                self.pos = pos;
+                self.diags.truncate(ndiags);
+                self.comparison()
+            }
+            _ => self.comparison(),
+        }
+    }
+
+    fn comparison(&mut self) -> PResult<Literal> {
+        {
+            {
                 let lhs = self.term()?;
                 let op = match self.peek() {
                     Some(Tok::Eq) => CmpOp::Eq,
@@ -596,6 +644,10 @@ impl Parser {
                 let inner = self.term()?;
                 self.expect(Tok::RParen, "`)`", "close the parenthesis")?;
                 Ok(inner)
+            }
+            Tok::Ident(name) if self.plain => {
+                self.bump();
+                Ok(Term::Var(name, t.span))
             }
             Tok::Ident(name) => {
                 self.diags.push(

@@ -1,0 +1,148 @@
+//! Declarations for plain Datalog files (no `.decl`): each relation's arity comes from its first use
+//! and each field's type from the constants and variables that meet there, across all rules.
+
+use crate::ast::{Atom, Clause, Decl, Field, Literal, Program, Term, Type};
+use crate::diag::Diagnostic;
+use std::collections::BTreeMap;
+
+fn atoms(c: &Clause) -> impl Iterator<Item = &Atom> {
+    std::iter::once(&c.head).chain(c.body.iter().flatten().filter_map(|l| match l {
+        Literal::Pos(a) | Literal::Neg(a, _) => Some(a),
+        Literal::Cmp(..) => None,
+    }))
+}
+
+fn arith_vars(t: &Term, out: &mut Vec<String>) {
+    if let Term::Arith(_, a, b, _) = t {
+        for x in [a, b] {
+            match &**x {
+                Term::Var(v, _) => out.push(v.clone()),
+                other => arith_vars(other, out),
+            }
+        }
+    }
+}
+
+pub fn declarations(prog: &Program) -> (Vec<Decl>, Vec<Diagnostic>) {
+    let mut order: Vec<String> = Vec::new();
+    let mut rels: BTreeMap<String, (usize, crate::source::Span)> = BTreeMap::new();
+    let mut diags = Vec::new();
+    for c in &prog.clauses {
+        for a in atoms(c) {
+            match rels.get(&a.rel) {
+                None => {
+                    rels.insert(a.rel.clone(), (a.args.len(), a.rel_span));
+                    order.push(a.rel.clone());
+                }
+                Some(&(n, _)) if n != a.args.len() => diags.push(
+                    Diagnostic::error(
+                        "arity_mismatch",
+                        a.span,
+                        format!(
+                            "`{}` is used with {} arguments here, but with {n} before",
+                            a.rel,
+                            a.args.len()
+                        ),
+                    )
+                    .label("different number of arguments")
+                    .hint("a relation has one arity; check this atom against its first use"),
+                ),
+                _ => {}
+            }
+        }
+    }
+    // Field types: propagate through shared variables until nothing changes.
+    let mut types: BTreeMap<(String, usize), Type> = BTreeMap::new();
+    loop {
+        let mut changed = false;
+        for c in &prog.clauses {
+            let mut var_ty: BTreeMap<String, Type> = BTreeMap::new();
+            for l in c.body.iter().flatten() {
+                let mut vs = Vec::new();
+                match l {
+                    Literal::Cmp(_, a, b, _) => {
+                        arith_vars(a, &mut vs);
+                        arith_vars(b, &mut vs);
+                        // `X < 3`: a variable compared with a number is a number.
+                        for (x, y) in [(a, b), (b, a)] {
+                            if let (Term::Var(v, _), Term::Num(..)) = (x, y) {
+                                vs.push(v.clone());
+                            }
+                        }
+                    }
+                    Literal::Pos(a) | Literal::Neg(a, _) => {
+                        a.args.iter().for_each(|t| arith_vars(t, &mut vs))
+                    }
+                }
+                for v in vs {
+                    var_ty.insert(v, Type::Number);
+                }
+            }
+            c.head.args.iter().for_each(|t| {
+                let mut vs = Vec::new();
+                arith_vars(t, &mut vs);
+                vs.into_iter().for_each(|v| {
+                    var_ty.insert(v, Type::Number);
+                });
+            });
+            for a in atoms(c) {
+                for (k, t) in a.args.iter().enumerate() {
+                    let known = match t {
+                        Term::Str(..) => Some(Type::Symbol),
+                        Term::Num(..) | Term::Arith(..) => Some(Type::Number),
+                        Term::Var(v, _) => var_ty.get(v).copied(),
+                        Term::Wild(_) => None,
+                    };
+                    let slot = (a.rel.clone(), k);
+                    if let (Some(ty), None) = (known, types.get(&slot)) {
+                        types.insert(slot.clone(), ty);
+                        changed = true;
+                    }
+                    if let (Term::Var(v, _), Some(&ty)) = (t, types.get(&slot)) {
+                        var_ty.entry(v.clone()).or_insert(ty);
+                    }
+                }
+            }
+            // Variables typed late in the clause type earlier slots on the next pass.
+            for a in atoms(c) {
+                for (k, t) in a.args.iter().enumerate() {
+                    if let Term::Var(v, _) = t {
+                        if let Some(&ty) = var_ty.get(v) {
+                            let slot = (a.rel.clone(), k);
+                            if !types.contains_key(&slot) {
+                                types.insert(slot, ty);
+                                changed = true;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    let decls = order
+        .into_iter()
+        .map(|name| {
+            let (arity, span) = rels[&name];
+            Decl {
+                fields: (0..arity)
+                    .map(|k| Field {
+                        name: format!("x{}", k + 1),
+                        type_name: types
+                            .get(&(name.clone(), k))
+                            .copied()
+                            .unwrap_or(Type::Symbol)
+                            .to_string(),
+                        type_span: span,
+                        span,
+                    })
+                    .collect(),
+                name,
+                name_span: span,
+            }
+        })
+        .collect();
+    (decls, diags)
+}
