@@ -109,8 +109,9 @@ pub fn declarations(prog: &Program) -> (Vec<Decl>, Vec<Diagnostic>) {
                     if let Term::Var(v, _) = t {
                         if let Some(&ty) = var_ty.get(v) {
                             let slot = (a.rel.clone(), k);
-                            if !types.contains_key(&slot) {
-                                types.insert(slot, ty);
+                            if let std::collections::btree_map::Entry::Vacant(e) = types.entry(slot)
+                            {
+                                e.insert(ty);
                                 changed = true;
                             }
                         }
