@@ -1,7 +1,6 @@
 //! Which provisions the rulebase encodes and which of those its scenarios exercise.
 
 use crate::scenario;
-use lexproof_lang::Checked;
 use std::collections::BTreeSet;
 use std::fmt::Write;
 use std::path::Path;
@@ -72,15 +71,20 @@ pub struct Row {
 }
 
 /// Coverage of `PROVISIONS` by the rules, and whether any citing rule fired in some scenario.
-pub fn compute(program: &Checked, scenario_dir: &Path) -> Result<(Vec<Row>, usize), String> {
+pub fn compute(
+    rules: &crate::rulebase::Rulebase,
+    kind: crate::engine::EngineKind,
+    scenario_dir: &Path,
+) -> Result<(Vec<Row>, usize), String> {
     let mut fired: BTreeSet<usize> = BTreeSet::new();
     let files = scenario::files(scenario_dir)?;
     for f in &files {
         let text = std::fs::read_to_string(f)
             .map_err(|e| format!("{}: error[unreadable_file]: {e}\n", f.display()))?;
         let s = scenario::parse(&f.display().to_string(), &text)?;
-        fired.extend(scenario::run(&s).fired);
+        fired.extend(scenario::run(&s, rules, kind).fired);
     }
+    let program = &rules.checked;
     let rows = PROVISIONS
         .iter()
         .map(|&p| {

@@ -20,6 +20,7 @@ pub struct Database {
     /// instance's head tuple. Empty when the binary was built without witnesses.
     pub witnesses: Vec<Table>,
     pub witnesses_recorded: bool,
+    pub engine: crate::engine::EngineKind,
     /// Display rank of each symbol (see `Interner::display_ranks`).
     pub ranks: Vec<u32>,
 }
@@ -33,6 +34,7 @@ impl Database {
         mut derived: Vec<Option<Table>>,
         mut witnesses: Vec<Table>,
         witnesses_recorded: bool,
+        engine: crate::engine::EngineKind,
     ) -> Database {
         // Sorting is the bulk of indexing; tables are independent, so both cores share them.
         let mut jobs: Vec<(Option<&Rule>, &mut Table)> =
@@ -61,6 +63,7 @@ impl Database {
             derived,
             witnesses,
             witnesses_recorded,
+            engine,
         }
     }
 

@@ -17,18 +17,78 @@ pub enum RunError {
     Facts(Vec<String>),
     /// Arithmetic failed inside a rule.
     Arithmetic(Vec<String>),
+    /// The run-time evaluator hit its fact limit.
+    Limit(String),
 }
+
+/// Which engine evaluates the rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EngineKind {
+    /// The crepe program compiled into the binary (only for the compiled-in rulebase).
+    Compiled,
+    /// The run-time semi-naive evaluator (any rulebase).
+    Runtime,
+}
+
+impl EngineKind {
+    pub fn describe(self) -> &'static str {
+        match self {
+            EngineKind::Compiled => "compiled engine (crepe)",
+            EngineKind::Runtime => "run-time evaluator",
+        }
+    }
+}
+
+/// Default cap on derived facts plus rule instances for the run-time evaluator: far above any real
+/// fact base, low enough to stop a runaway recursion before it exhausts memory.
+pub const DEFAULT_MAX_FACTS: usize = 500_000_000;
 
 pub fn run_compiled(
     rules: Rulebase,
     sources: &[facts::FactSource],
 ) -> Result<(Database, Timings), RunError> {
+    run(EngineKind::Compiled, rules, sources, DEFAULT_MAX_FACTS)
+}
+
+pub fn run(
+    kind: EngineKind,
+    rules: Rulebase,
+    sources: &[facts::FactSource],
+    max_facts: usize,
+) -> Result<(Database, Timings), RunError> {
+    assert!(
+        kind == EngineKind::Runtime || rules.is_compiled,
+        "the compiled engine runs only the compiled-in rulebase"
+    );
     let t0 = Instant::now();
-    let mut interner = Interner::with_symbols(generated::SYMBOLS);
+    let mut interner = match kind {
+        EngineKind::Compiled => Interner::with_symbols(generated::SYMBOLS),
+        EngineKind::Runtime => {
+            let mut i = Interner::default();
+            crate::runtime::intern_constants(&rules.checked, &mut i);
+            i
+        }
+    };
     let facts = facts::load(&rules, sources, &mut interner).map_err(RunError::Facts)?;
     let t1 = Instant::now();
     crate::arith::take_errors();
-    let (derived, witnesses) = generated::evaluate(&facts.tables);
+    let (derived, witnesses, recorded) = match kind {
+        EngineKind::Compiled => {
+            let (d, w) = generated::evaluate(&facts.tables);
+            (d, w, generated::WITNESSES)
+        }
+        EngineKind::Runtime => {
+            let limits = crate::runtime::Limits { max_facts };
+            match crate::runtime::evaluate(&rules.checked, &facts.tables, &interner, &limits) {
+                Ok((d, w)) => (d, w, true),
+                Err(crate::runtime::EvalError::TooManyFacts { limit, relation }) => {
+                    return Err(RunError::Limit(format!(
+                        "lexproof: error[fact_limit]: stopped after deriving more than {limit} facts and rule instances (last in `{relation}`)\n  hint: a rule probably recurses without end (e.g. arithmetic in a recursive head); raise the cap with --max-facts if the fact base is really this large\n"
+                    )))
+                }
+            }
+        }
+    };
     let errors = crate::arith::take_errors();
     if !errors.is_empty() {
         return Err(RunError::Arithmetic(
@@ -38,21 +98,14 @@ pub fn run_compiled(
                     let r = &rules.checked.rules[e.rule];
                     format!(
                         "{}:{}: error[arithmetic_error]: rule `{}`: {}\n  hint: numbers are exact within about ±1.7e38; check the facts feeding this rule, or guard the rule with a comparison\n",
-                        rules.file.name, r.line, r.id, e.what
+                        r.file, r.line, r.id, e.what
                     )
                 })
                 .collect(),
         ));
     }
     let t2 = Instant::now();
-    let db = Database::new(
-        rules,
-        interner,
-        facts,
-        derived,
-        witnesses,
-        generated::WITNESSES,
-    );
+    let db = Database::new(rules, interner, facts, derived, witnesses, recorded, kind);
     let t3 = Instant::now();
     Ok((
         db,

@@ -13,6 +13,7 @@ pub mod proof;
 pub mod query;
 pub mod render;
 pub mod rulebase;
+pub mod runtime;
 pub mod scenario;
 pub mod store;
 pub mod value;

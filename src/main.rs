@@ -2,9 +2,9 @@
 
 use clap::{Parser, Subcommand, ValueEnum};
 use lexproof::db::Database;
-use lexproof::engine::{run_compiled, RunError, Timings};
+use lexproof::engine::{EngineKind, RunError, Timings};
 use lexproof::facts::FactSource;
-use lexproof::rulebase::{sha256_hex, Rulebase};
+use lexproof::rulebase::{render_all, sha256_hex, Rulebase};
 use lexproof::{proof, query, render};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -44,6 +44,86 @@ struct FactArgs {
     /// combine several. Default: the ./facts directory.
     #[arg(long = "facts", value_name = "PATH")]
     facts: Vec<PathBuf>,
+    #[command(flatten)]
+    engine: EngineArgs,
+}
+
+#[derive(clap::Args, Clone)]
+struct EngineArgs {
+    /// Use this rules file instead of the rulebase compiled into lexproof (evaluated at run time,
+    /// no rebuild needed).
+    #[arg(long, value_name = "FILE", conflicts_with = "extend")]
+    rules: Option<PathBuf>,
+    /// Add the rules in FILE to the shipped rulebase (evaluated at run time).
+    #[arg(long, value_name = "FILE")]
+    extend: Option<PathBuf>,
+    /// Which engine runs: `compiled` (the rulebase built into the binary), `runtime` (the run-time
+    /// evaluator, any rules file) or `auto` (compiled unless --rules or --extend is given).
+    #[arg(long, value_enum, default_value_t = EngineChoice::Auto)]
+    engine: EngineChoice,
+    /// The run-time evaluator stops with an error after this many derived facts and rule instances.
+    #[arg(long, value_name = "N", default_value_t = lexproof::engine::DEFAULT_MAX_FACTS)]
+    max_facts: usize,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum EngineChoice {
+    Auto,
+    Compiled,
+    Runtime,
+}
+
+fn read_rules_file(p: &Path) -> Result<(String, String), String> {
+    let bytes = std::fs::read(p).map_err(|e| {
+        format!(
+            "{}: error[unreadable_file]: cannot read the rules file: {e}\n  hint: check the path\n",
+            p.display()
+        )
+    })?;
+    String::from_utf8(bytes)
+        .map(|t| (p.display().to_string(), t))
+        .map_err(|e| {
+            let valid = e.utf8_error().valid_up_to();
+            let prefix = String::from_utf8_lossy(&e.as_bytes()[..valid]).into_owned();
+            let file = lexproof_lang::SourceFile::new(
+                p.display().to_string(),
+                prefix.clone() + "\u{fffd}",
+            );
+            let d = lexproof_lang::Diagnostic::error(
+                "invalid_utf8",
+                lexproof_lang::source::Span::new(prefix.len(), prefix.len()),
+                "the rules file is not valid UTF-8 here",
+            )
+            .label("invalid byte sequence")
+            .hint("save the file as UTF-8");
+            lexproof_lang::diag::render(&file, &[d])
+        })
+}
+
+/// The rulebase and engine the options ask for; warnings of a run-time rules file come back rendered.
+fn resolve_rules(a: &EngineArgs) -> Result<(Rulebase, EngineKind, String), String> {
+    let custom = a.rules.is_some() || a.extend.is_some();
+    if custom && a.engine == EngineChoice::Compiled {
+        return Err("lexproof: --engine compiled runs only the rulebase built into lexproof; --rules and --extend need the run-time evaluator\n  hint: drop --engine compiled, or rebuild with LEXPROOF_RULES=FILE cargo build --release\n".into());
+    }
+    if !custom && a.engine != EngineChoice::Runtime {
+        return Ok((Rulebase::compiled(), EngineKind::Compiled, String::new()));
+    }
+    let (rb, w) = Rulebase::from_parts(&rules_parts(a)?).map_err(|d| render_all(&d))?;
+    Ok((rb, EngineKind::Runtime, render_all(&w)))
+}
+
+/// The rules files the options name (the shipped rulebase by default), as (name, text).
+fn rules_parts(a: &EngineArgs) -> Result<Vec<(String, String)>, String> {
+    let shipped = (
+        lexproof::rulebase::RULES_NAME.to_string(),
+        lexproof::rulebase::RULES_TEXT.to_string(),
+    );
+    Ok(match (&a.rules, &a.extend) {
+        (Some(r), _) => vec![read_rules_file(r)?],
+        (None, Some(x)) => vec![shipped, read_rules_file(x)?],
+        (None, None) => vec![shipped],
+    })
 }
 
 #[derive(Subcommand)]
@@ -87,6 +167,8 @@ enum Command {
         /// Directory of scenario files, read recursively.
         #[arg(default_value = "tests/scenarios")]
         dir: PathBuf,
+        #[command(flatten)]
+        engine: EngineArgs,
     },
     /// List the provisions of Recital 97 and the articles it points to, the rules citing each, and
     /// whether those rules fire in any scenario. Exits 1 if a provision is uncovered or untested.
@@ -94,12 +176,19 @@ enum Command {
         /// Directory of scenario files used to see which rules fire.
         #[arg(long, default_value = "tests/scenarios", value_name = "DIR")]
         scenarios: PathBuf,
+        #[command(flatten)]
+        engine: EngineArgs,
+    },
+    /// Print every recorded rule instance (witness) per rule, sorted: for comparing engines.
+    #[command(hide = true)]
+    Instances {
+        #[command(flatten)]
+        facts: FactArgs,
     },
     /// Check a rules file for mistakes (syntax, unknown relations, types, unsafe variables, ...).
     Check {
-        /// The rules file to check. Default: the rulebase compiled into this program.
-        #[arg(long, value_name = "FILE")]
-        rules: Option<PathBuf>,
+        #[command(flatten)]
+        engine: EngineArgs,
         #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
         format: CheckFormat,
     },
@@ -129,11 +218,26 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let started = Instant::now();
     match cli.command {
-        Command::Check { rules, format } => check(rules.as_deref(), format),
-        Command::Test { dir } => run_scenarios(&dir),
-        Command::Coverage { scenarios } => {
-            let rules = Rulebase::compiled();
-            match lexproof::coverage::compute(&rules.checked, &scenarios) {
+        Command::Check { engine, format } => check(&engine, format),
+        Command::Instances { facts } => with_db(&facts, cli.quiet, started, |db| {
+            let mut out = String::new();
+            for (rule, t) in db.rules.checked.rules.iter().zip(&db.witnesses) {
+                out.push_str(&format!("// {} ({} instances)\n", rule.id, t.len()));
+                out.push_str(&render::table_tsv(db, t));
+            }
+            print(&out);
+            Ok(ExitCode::SUCCESS)
+        }),
+        Command::Test { dir, engine } => run_scenarios(&dir, &engine),
+        Command::Coverage { scenarios, engine } => {
+            let (rules, kind, _) = match resolve_rules(&engine) {
+                Ok(x) => x,
+                Err(e) => {
+                    eprint!("{e}");
+                    return ExitCode::from(2);
+                }
+            };
+            match lexproof::coverage::compute(&rules, kind, &scenarios) {
                 Ok((rows, n)) => {
                     print(&lexproof::coverage::render(&rows, n));
                     if rows.iter().all(|r| r.fired) {
@@ -253,9 +357,18 @@ fn with_db(
             return ExitCode::from(2);
         }
     };
-    let rules = Rulebase::compiled();
+    let (rules, kind, warnings) = match resolve_rules(&facts.engine) {
+        Ok(x) => x,
+        Err(e) => {
+            eprint!("{e}");
+            return ExitCode::from(2);
+        }
+    };
+    if !quiet {
+        eprint!("{warnings}");
+    }
     let sources: Vec<FactSource> = paths.into_iter().map(FactSource::Path).collect();
-    let (db, timings) = match run_compiled(rules, &sources) {
+    let (db, timings) = match lexproof::engine::run(kind, rules, &sources, facts.engine.max_facts) {
         Ok(x) => x,
         Err(RunError::Facts(errors)) => {
             for e in &errors {
@@ -266,6 +379,10 @@ fn with_db(
                 errors.len(),
                 if errors.len() == 1 { "" } else { "s" }
             );
+            return ExitCode::from(2);
+        }
+        Err(RunError::Limit(e)) => {
+            eprint!("{e}");
             return ExitCode::from(2);
         }
         Err(RunError::Arithmetic(errors)) => {
@@ -301,9 +418,10 @@ fn fact_paths(facts: &FactArgs) -> Result<Vec<PathBuf>, String> {
 }
 
 fn summary(db: &Database, t: &Timings, started: Instant) {
-    let files = db.facts.files.len() - 1;
+    let files = db.facts.fact_files;
     eprintln!(
-        "lexproof: compiled engine (crepe), rules {} sha256:{}, witnesses {}",
+        "lexproof: {}, rules {} sha256:{}, witnesses {}",
+        db.engine.describe(),
         db.rules.file.name,
         db.rules.sha256,
         if db.witnesses_recorded {
@@ -408,8 +526,15 @@ fn query_json(db: &Database, p: &query::Pattern, rows: &[Vec<lexproof::value::Va
     })
 }
 
-fn run_scenarios(dir: &Path) -> ExitCode {
+fn run_scenarios(dir: &Path, engine: &EngineArgs) -> ExitCode {
     use lexproof::scenario;
+    let (rules, kind, _) = match resolve_rules(engine) {
+        Ok(x) => x,
+        Err(e) => {
+            eprint!("{e}");
+            return ExitCode::from(2);
+        }
+    };
     let files = match scenario::files(dir) {
         Ok(f) if !f.is_empty() => f,
         Ok(_) => {
@@ -434,7 +559,7 @@ fn run_scenarios(dir: &Path) -> ExitCode {
             .and_then(|t| scenario::parse(&name, &t));
         match parsed {
             Ok(s) => {
-                let o = scenario::run(&s);
+                let o = scenario::run(&s, &rules, kind);
                 if o.passed {
                     passed += 1;
                     out.push_str(&format!("PASS {name}  {}\n", s.title));
@@ -458,44 +583,24 @@ fn run_scenarios(dir: &Path) -> ExitCode {
     }
 }
 
-fn check(path: Option<&Path>, format: CheckFormat) -> ExitCode {
-    let (name, text) = match path {
-        None => (
-            lexproof::rulebase::RULES_NAME.to_string(),
-            lexproof::rulebase::RULES_TEXT.to_string(),
-        ),
-        Some(p) => match std::fs::read(p) {
-            Ok(bytes) => match String::from_utf8(bytes) {
-                Ok(t) => (p.display().to_string(), t),
-                Err(e) => {
-                    let valid = e.utf8_error().valid_up_to();
-                    let prefix = String::from_utf8_lossy(&e.as_bytes()[..valid]).into_owned();
-                    let file = lexproof_lang::SourceFile::new(
-                        p.display().to_string(),
-                        prefix.clone() + "\u{fffd}",
-                    );
-                    let d = lexproof_lang::Diagnostic::error(
-                        "invalid_utf8",
-                        lexproof_lang::source::Span::new(prefix.len(), prefix.len()),
-                        "the rules file is not valid UTF-8 here",
-                    )
-                    .label("invalid byte sequence")
-                    .hint("save the file as UTF-8");
-                    eprint!("{}", lexproof_lang::diag::render(&file, &[d]));
-                    return ExitCode::from(2);
-                }
-            },
-            Err(e) => {
-                eprintln!("{}: error[unreadable_file]: cannot read the rules file: {e}\n  hint: check the path given to --rules", p.display());
-                return ExitCode::from(2);
-            }
-        },
+fn check(engine: &EngineArgs, format: CheckFormat) -> ExitCode {
+    let parts = match rules_parts(engine) {
+        Ok(p) => p,
+        Err(e) => {
+            eprint!("{e}");
+            return ExitCode::from(2);
+        }
     };
-    let file = lexproof_lang::SourceFile::new(name.clone(), text.clone());
-    let result = lexproof_lang::load_rules(&file);
+    let name = parts
+        .iter()
+        .map(|p| p.0.as_str())
+        .collect::<Vec<_>>()
+        .join(" + ");
+    let all_text: String = parts.iter().map(|p| p.1.as_str()).collect();
+    let result = Rulebase::from_parts(&parts);
     let diags = match &result {
-        Ok((_, w)) => w.clone(),
-        Err(d) => d.clone(),
+        Ok((_, w)) => w,
+        Err(d) => d,
     };
     match format {
         CheckFormat::Json => {
@@ -510,29 +615,29 @@ fn check(path: Option<&Path>, format: CheckFormat) -> ExitCode {
             print(&render::to_json(&Doc {
                 schema_version: render::SCHEMA_VERSION,
                 file: name.clone(),
-                sha256: sha256_hex(text.as_bytes()),
+                sha256: sha256_hex(all_text.as_bytes()),
                 ok: result.is_ok(),
                 diagnostics: diags
                     .iter()
-                    .map(|d| lexproof_lang::diag::locate(&file, d))
+                    .map(|d| lexproof_lang::diag::locate(&d.file, &d.diag))
                     .collect(),
             }));
         }
         CheckFormat::Text => {
-            eprint!("{}", lexproof_lang::diag::render(&file, &diags));
+            eprint!("{}", render_all(diags));
             match &result {
-                Ok((c, _)) => println!(
+                Ok((rb, w)) => println!(
                     "{name}: ok: {} relations, {} rules, {} facts, {} warning{}",
-                    c.relations.len(),
-                    c.rules.len(),
-                    c.facts.len(),
-                    diags.len(),
-                    if diags.len() == 1 { "" } else { "s" }
+                    rb.checked.relations.len(),
+                    rb.checked.rules.len(),
+                    rb.checked.facts.len(),
+                    w.len(),
+                    if w.len() == 1 { "" } else { "s" }
                 ),
                 Err(d) => {
                     let n = d
                         .iter()
-                        .filter(|d| d.severity == lexproof_lang::Severity::Error)
+                        .filter(|d| d.diag.severity == lexproof_lang::Severity::Error)
                         .count();
                     eprintln!("{name}: {n} error{}", if n == 1 { "" } else { "s" });
                 }

@@ -271,7 +271,7 @@ fn text_node(db: &Database, proof: &Proof, ix: NodeIndex, indent: &str, out: &mu
                 r.id,
                 r.citations.join("; "),
                 r.authority.as_str(),
-                db.rules.file.name,
+                r.file,
                 r.line
             );
             let _ = writeln!(out, "{indent}  says: {}", r.says);
@@ -403,7 +403,7 @@ fn node_json<'a>(db: &'a Database, proof: &'a Proof, ix: NodeIndex) -> NodeJson<
                     authority: r.authority.as_str(),
                     ambiguous: r.ambiguous.as_deref(),
                     says: &r.says,
-                    file: &db.rules.file.name,
+                    file: &r.file,
                     line: r.line,
                     source: &r.text,
                 },

@@ -13,10 +13,14 @@ pub const RULES_TEXT: &str = include_str!(concat!(env!("OUT_DIR"), "/rules.dl"))
 pub const RULES_NAME: &str = include_str!(concat!(env!("OUT_DIR"), "/rules_name.txt"));
 
 /// A checked rulebase with its source.
+#[derive(Clone)]
 pub struct Rulebase {
+    /// The rules text (several files joined, for `--extend`), named for display.
     pub file: SourceFile,
     pub checked: Checked,
     pub sha256: String,
+    /// Whether this is exactly the rulebase compiled into the binary (so the compiled engine can run it).
+    pub is_compiled: bool,
 }
 
 impl Rulebase {
@@ -40,8 +44,83 @@ impl Rulebase {
             sha256: sha256_hex(RULES_TEXT.as_bytes()),
             file,
             checked,
+            is_compiled: true,
         }
     }
+
+    /// A rulebase from one or more rules files, checked at run time. Several files are checked as
+    /// one program (an extension may use the shipped rules' relations); every diagnostic, rule and
+    /// fact keeps the file and line it was written in. Warnings come with the rulebase.
+    pub fn from_parts(
+        parts: &[(String, String)],
+    ) -> Result<(Rulebase, Vec<FileDiagnostic>), Vec<FileDiagnostic>> {
+        let mut text = String::new();
+        let mut starts = Vec::new();
+        for (_, t) in parts {
+            starts.push((text.len(), text.matches('\n').count()));
+            text.push_str(t);
+            if !t.ends_with('\n') {
+                text.push('\n');
+            }
+        }
+        let name = parts
+            .iter()
+            .map(|p| p.0.as_str())
+            .collect::<Vec<_>>()
+            .join(" + ");
+        let combined = SourceFile::new(name, text.clone());
+        let relocate_diags = |diags: Vec<lexproof_lang::Diagnostic>| -> Vec<FileDiagnostic> {
+            diags
+                .into_iter()
+                .map(|mut d| {
+                    let p = starts
+                        .iter()
+                        .rposition(|&(s, _)| s <= d.span.start as usize)
+                        .unwrap_or(0);
+                    let shift = starts[p].0 as u32;
+                    let len = parts[p].1.len() as u32;
+                    d.span.start = (d.span.start - shift).min(len);
+                    d.span.end = (d.span.end - shift).min(len);
+                    FileDiagnostic {
+                        file: SourceFile::new(parts[p].0.clone(), parts[p].1.clone()),
+                        diag: d,
+                    }
+                })
+                .collect()
+        };
+        let (mut checked, warnings) =
+            lexproof_lang::load_rules(&combined).map_err(relocate_diags)?;
+        let relocate = |line: usize| -> (String, usize) {
+            let p = starts.iter().rposition(|&(_, l)| l < line).unwrap_or(0);
+            (parts[p].0.clone(), line - starts[p].1)
+        };
+        for r in &mut checked.rules {
+            (r.file, r.line) = relocate(r.line);
+        }
+        for f in &mut checked.facts {
+            (f.file, f.line) = relocate(f.line);
+        }
+        let rb = Rulebase {
+            sha256: sha256_hex(text.as_bytes()),
+            file: combined,
+            checked,
+            is_compiled: false,
+        };
+        Ok((rb, relocate_diags(warnings)))
+    }
+}
+
+/// A diagnostic with the rules file it belongs to.
+pub struct FileDiagnostic {
+    pub file: SourceFile,
+    pub diag: lexproof_lang::Diagnostic,
+}
+
+pub fn render_all(diags: &[FileDiagnostic]) -> String {
+    diags
+        .iter()
+        .map(|d| lexproof_lang::diag::render(&d.file, std::slice::from_ref(&d.diag)))
+        .collect()
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {

@@ -11,7 +11,7 @@
 //! `weakest A`: the weakest authority in that proof is A.
 
 use crate::db::Database;
-use crate::engine::{run_compiled, RunError};
+use crate::engine::{EngineKind, RunError};
 use crate::facts::FactSource;
 use crate::proof::{self, Node, Proof};
 use crate::query;
@@ -159,14 +159,26 @@ fn parse_expectation(rest: &str) -> Result<Expectation, String> {
     })
 }
 
-/// Runs one scenario on the compiled rulebase.
-pub fn run(s: &Scenario) -> Outcome {
+/// Runs one scenario with the given rulebase and engine.
+pub fn run(s: &Scenario, rules: &Rulebase, kind: EngineKind) -> Outcome {
     let source = FactSource::DlText {
         name: s.name.clone(),
         text: s.facts.clone(),
     };
-    let db = match run_compiled(Rulebase::compiled(), &[source]) {
+    let db = match crate::engine::run(
+        kind,
+        rules.clone(),
+        &[source],
+        crate::engine::DEFAULT_MAX_FACTS,
+    ) {
         Ok((db, _)) => db,
+        Err(RunError::Limit(e)) => {
+            return Outcome {
+                passed: false,
+                report: e,
+                fired: BTreeSet::new(),
+            }
+        }
         Err(RunError::Facts(e)) | Err(RunError::Arithmetic(e)) => {
             return Outcome {
                 passed: false,
@@ -230,7 +242,7 @@ fn check(db: &Database, e: &Expectation) -> Result<(), String> {
             .rules
             .checked
             .rules_for(p.rel)
-            .map(|r| format!("{} ({}:{}): {}", r.id, db.rules.file.name, r.line, r.text))
+            .map(|r| format!("{} ({}:{}): {}", r.id, r.file, r.line, r.text))
             .collect();
         return Err(if rules.is_empty() {
             format!(

@@ -33,6 +33,8 @@ pub struct FactSet {
     pub read: usize,
     /// Files skipped in directories because of their extension.
     pub skipped: Vec<String>,
+    /// How many of `files` are fact files (the others are rules files holding ground facts).
+    pub fact_files: usize,
 }
 
 /// Accumulates facts and per-file diagnostics while loading.
@@ -89,7 +91,7 @@ pub fn load(
             .map(|r| Table::new(&r.types()))
             .collect(),
         origins: vec![Vec::new(); program.relations.len()],
-        files: vec![rules.file.name.clone()],
+        files: Vec::new(),
         read: 0,
         errors: Vec::new(),
     };
@@ -99,8 +101,17 @@ pub fn load(
             .iter()
             .map(|c| const_value(c, l.interner))
             .collect();
-        l.push(f.rel, &values, 0, f.line);
+        // Rules files come first in `files`; an extension's facts keep their own file name.
+        let file = match l.files.iter().position(|n| *n == f.file) {
+            Some(i) => i,
+            None => {
+                l.files.push(f.file.clone());
+                l.files.len() - 1
+            }
+        };
+        l.push(f.rel, &values, file as u32, f.line);
     }
+    let rules_files = l.files.len();
     let mut skipped = Vec::new();
     for source in sources {
         match source {
@@ -132,6 +143,7 @@ pub fn load(
     Ok(FactSet {
         tables,
         origins,
+        fact_files: l.files.len() - rules_files,
         files: l.files,
         read: l.read,
         skipped,

@@ -119,6 +119,8 @@ pub struct Rule {
     pub authority: Authority,
     pub ambiguous: Option<String>,
     pub says: String,
+    /// The rules file and line the rule is written on.
+    pub file: String,
     pub line: usize,
     /// The rule's source text as written (without its annotations).
     pub text: String,
@@ -135,6 +137,7 @@ pub struct Rule {
 pub struct Fact {
     pub rel: usize,
     pub values: Vec<Const>,
+    pub file: String,
     pub line: usize,
 }
 
@@ -566,7 +569,12 @@ impl Checker<'_> {
         }
         if values.len() == clause.head.args.len() {
             let line = self.line(clause.span);
-            self.out.facts.push(Fact { rel, values, line });
+            self.out.facts.push(Fact {
+                rel,
+                values,
+                file: self.file.name.clone(),
+                line,
+            });
         }
     }
 
@@ -956,6 +964,7 @@ impl Checker<'_> {
             authority,
             ambiguous: m.ambiguous.clone(),
             says: m.says.clone().unwrap_or_default(),
+            file: self.file.name.clone(),
             line: self.line(clause.head.span),
             text,
             head,

@@ -5,6 +5,12 @@
 use crate::check::{CLit, CTerm};
 
 pub fn order(body: &[CLit]) -> Vec<usize> {
+    order_from(body, None)
+}
+
+/// Like `order`, but starting with the positive literal `first` (for semi-naive evaluation, where the
+/// new facts of one premise drive the join).
+pub fn order_from(body: &[CLit], first: Option<usize>) -> Vec<usize> {
     let nvars = body
         .iter()
         .flat_map(|l| l.vars())
@@ -14,6 +20,14 @@ pub fn order(body: &[CLit]) -> Vec<usize> {
     let mut placed = vec![false; body.len()];
     let mut out = Vec::with_capacity(body.len());
     place_tests(body, &mut bound, &mut placed, &mut out);
+    if let Some(f) = first {
+        placed[f] = true;
+        out.push(f);
+        for v in body[f].vars() {
+            bound[v] = true;
+        }
+        place_tests(body, &mut bound, &mut placed, &mut out);
+    }
     loop {
         let next = body
             .iter()
