@@ -23,28 +23,64 @@ fn root() -> PathBuf {
 /// every rule's instances, as text.
 fn snapshot(db: &Database) -> BTreeMap<String, BTreeSet<Vec<String>>> {
     let mut out = BTreeMap::new();
-    let text = |vals: Vec<Value>| vals.iter().map(|v| db.interner.literal(v)).collect::<Vec<_>>();
+    let text = |vals: Vec<Value>| {
+        vals.iter()
+            .map(|v| db.interner.literal(v))
+            .collect::<Vec<_>>()
+    };
     for (r, rel) in db.rules.checked.relations.iter().enumerate() {
         let t = db.tuples(r);
-        out.insert(format!("relation {}", rel.name), (0..t.len()).map(|i| text(t.row(i))).collect());
+        out.insert(
+            format!("relation {}", rel.name),
+            (0..t.len()).map(|i| text(t.row(i))).collect(),
+        );
     }
     for rule in &db.rules.checked.rules {
         let t = &db.witnesses[rule.index];
-        out.insert(format!("rule {}", rule.id), (0..t.len()).map(|i| text(t.row(i))).collect());
+        out.insert(
+            format!("rule {}", rule.id),
+            (0..t.len()).map(|i| text(t.row(i))).collect(),
+        );
     }
     out
 }
 
-fn both_engines(sources: &[FactSource]) -> (BTreeMap<String, BTreeSet<Vec<String>>>, BTreeMap<String, BTreeSet<Vec<String>>>) {
-    let compiled = run(EngineKind::Compiled, Rulebase::compiled(), sources, DEFAULT_MAX_FACTS).unwrap_or_else(|_| panic!("compiled engine failed"));
-    let runtime = run(EngineKind::Runtime, Rulebase::compiled(), sources, DEFAULT_MAX_FACTS).unwrap_or_else(|_| panic!("run-time evaluator failed"));
+fn both_engines(
+    sources: &[FactSource],
+) -> (
+    BTreeMap<String, BTreeSet<Vec<String>>>,
+    BTreeMap<String, BTreeSet<Vec<String>>>,
+) {
+    let compiled = run(
+        EngineKind::Compiled,
+        Rulebase::compiled(),
+        sources,
+        DEFAULT_MAX_FACTS,
+    )
+    .unwrap_or_else(|_| panic!("compiled engine failed"));
+    let runtime = run(
+        EngineKind::Runtime,
+        Rulebase::compiled(),
+        sources,
+        DEFAULT_MAX_FACTS,
+    )
+    .unwrap_or_else(|_| panic!("run-time evaluator failed"));
     (snapshot(&compiled.0), snapshot(&runtime.0))
 }
 
-fn assert_same(a: &BTreeMap<String, BTreeSet<Vec<String>>>, b: &BTreeMap<String, BTreeSet<Vec<String>>>, what: &str) {
+fn assert_same(
+    a: &BTreeMap<String, BTreeSet<Vec<String>>>,
+    b: &BTreeMap<String, BTreeSet<Vec<String>>>,
+    what: &str,
+) {
     for (k, va) in a {
         let vb = &b[k];
-        assert!(va == vb, "{what}: {k} differs: only compiled {:?}; only run-time {:?}", va.difference(vb).take(5).collect::<Vec<_>>(), vb.difference(va).take(5).collect::<Vec<_>>());
+        assert!(
+            va == vb,
+            "{what}: {k} differs: only compiled {:?}; only run-time {:?}",
+            va.difference(vb).take(5).collect::<Vec<_>>(),
+            vb.difference(va).take(5).collect::<Vec<_>>()
+        );
     }
 }
 
@@ -61,7 +97,10 @@ fn engines_agree_on_demo_facts_and_every_scenario() {
         for f in lexproof::scenario::files(&dir).unwrap() {
             let text = std::fs::read_to_string(&f).unwrap();
             let s = lexproof::scenario::parse(&f.display().to_string(), &text).unwrap();
-            let src = [FactSource::DlText { name: s.name.clone(), text: s.facts.clone() }];
+            let src = [FactSource::DlText {
+                name: s.name.clone(),
+                text: s.facts.clone(),
+            }];
             let (c, r) = both_engines(&src);
             assert_same(&c, &r, &s.name);
             n += 1;
@@ -76,12 +115,23 @@ fn engines_agree_on_random_fact_bases() {
         let dir = root().join("target/test-scratch/random-facts").join(seed);
         if !dir.join("developer.facts").exists() {
             let st = std::process::Command::new("python3")
-                .args(["bench/gen_facts.py", "--models", "3000", "--seed", seed, "--out"])
+                .args([
+                    "bench/gen_facts.py",
+                    "--models",
+                    "3000",
+                    "--seed",
+                    seed,
+                    "--out",
+                ])
                 .arg(&dir)
                 .current_dir(root())
                 .output()
                 .expect("python3 runs the fact generator");
-            assert!(st.status.success(), "{}", String::from_utf8_lossy(&st.stderr));
+            assert!(
+                st.status.success(),
+                "{}",
+                String::from_utf8_lossy(&st.stderr)
+            );
         }
         let (c, r) = both_engines(&[FactSource::Path(dir)]);
         assert!(c.values().map(|s| s.len()).sum::<usize>() > 10_000);
@@ -146,20 +196,30 @@ fn show(t: &T) -> String {
 }
 
 fn atom_text(rel: usize, args: &[T]) -> String {
-    format!("{}({})", RELS[rel].0, args.iter().map(show).collect::<Vec<_>>().join(", "))
+    format!(
+        "{}({})",
+        RELS[rel].0,
+        args.iter().map(show).collect::<Vec<_>>().join(", ")
+    )
 }
 
 fn program_text(rules: &[GRule], facts: &[(usize, Vec<T>)]) -> String {
     let mut s = String::new();
     for (name, tys, _) in RELS {
-        let f: Vec<String> = tys.iter().enumerate().map(|(i, t)| format!("c{i}: {}", if *t == Ty::S { "symbol" } else { "number" })).collect();
+        let f: Vec<String> = tys
+            .iter()
+            .enumerate()
+            .map(|(i, t)| format!("c{i}: {}", if *t == Ty::S { "symbol" } else { "number" }))
+            .collect();
         s.push_str(&format!(".decl {name}({})\n", f.join(", ")));
     }
     for (rel, args) in facts {
         s.push_str(&format!("{}.\n", atom_text(*rel, args)));
     }
     for (i, r) in rules.iter().enumerate() {
-        s.push_str(&format!("@rule g{i}\n@cite \"test\"\n@authority statute\n@says \"generated\"\n"));
+        s.push_str(&format!(
+            "@rule g{i}\n@cite \"test\"\n@authority statute\n@says \"generated\"\n"
+        ));
         let body: Vec<String> = r
             .body
             .iter()
@@ -170,7 +230,11 @@ fn program_text(rules: &[GRule], facts: &[(usize, Vec<T>)]) -> String {
                 Lit::Assign(n, o, k) => format!("{n} = {o} + {k}"),
             })
             .collect();
-        s.push_str(&format!("{} :- {}.\n", atom_text(r.head.0, &r.head.1), body.join(", ")));
+        s.push_str(&format!(
+            "{} :- {}.\n",
+            atom_text(r.head.0, &r.head.1),
+            body.join(", ")
+        ));
     }
     s
 }
@@ -208,16 +272,30 @@ fn make_rule(head: usize, choices: &[u8]) -> GRule {
         }
         body.push(Lit::Pos(rel, args));
     }
-    let of = |ty: Ty, bound: &[(String, Ty)]| bound.iter().filter(|(_, t)| *t == ty).map(|(v, _)| v.clone()).collect::<Vec<_>>();
+    let of = |ty: Ty, bound: &[(String, Ty)]| {
+        bound
+            .iter()
+            .filter(|(_, t)| *t == ty)
+            .map(|(v, _)| v.clone())
+            .collect::<Vec<_>>()
+    };
     let nums = of(Ty::N, &bound);
     if !nums.is_empty() && next(2) == 0 {
-        body.push(Lit::Assign("K".into(), nums[next(nums.len())].clone(), next(3) as i64));
+        body.push(Lit::Assign(
+            "K".into(),
+            nums[next(nums.len())].clone(),
+            next(3) as i64,
+        ));
         bound.push(("K".into(), Ty::N));
     }
     let nums = of(Ty::N, &bound);
     let syms = of(Ty::S, &bound);
     match next(4) {
-        0 if !nums.is_empty() => body.push(Lit::Cmp(nums[next(nums.len())].clone(), ["<", "!=", ">="][next(3)], T::Num(next(4) as i64))),
+        0 if !nums.is_empty() => body.push(Lit::Cmp(
+            nums[next(nums.len())].clone(),
+            ["<", "!=", ">="][next(3)],
+            T::Num(next(4) as i64),
+        )),
         1 if syms.len() >= 2 => body.push(Lit::Cmp(syms[0].clone(), "!=", T::Var(syms[1].clone()))),
         _ => {}
     }
@@ -252,7 +330,12 @@ fn make_rule(head: usize, choices: &[u8]) -> GRule {
             } else {
                 let v = pool[next(pool.len())].clone();
                 // Arithmetic in a head only outside recursion, so the fixpoint stays finite.
-                if *t == Ty::N && next(3) == 0 && !body.iter().any(|l| matches!(l, Lit::Pos(r, _) if RELS[*r].2 == layer)) {
+                if *t == Ty::N
+                    && next(3) == 0
+                    && !body
+                        .iter()
+                        .any(|l| matches!(l, Lit::Pos(r, _) if RELS[*r].2 == layer))
+                {
                     T::Plus(v, 1)
                 } else {
                     T::Var(v)
@@ -260,7 +343,10 @@ fn make_rule(head: usize, choices: &[u8]) -> GRule {
             }
         })
         .collect();
-    GRule { head: (head, head_args), body }
+    GRule {
+        head: (head, head_args),
+        body,
+    }
 }
 
 #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Debug)]
@@ -328,11 +414,19 @@ fn term_val(t: &T, b: &BTreeMap<String, V>) -> Option<V> {
     }
 }
 
-fn solve(db: &Db, body: &[Lit], k: usize, b: &mut BTreeMap<String, V>, out: &mut Vec<BTreeMap<String, V>>) {
+fn solve(
+    db: &Db,
+    body: &[Lit],
+    k: usize,
+    b: &mut BTreeMap<String, V>,
+    out: &mut Vec<BTreeMap<String, V>>,
+) {
     // Positive atoms first (in written order), then the tests: the reference needs no planner.
     let pos: Vec<&Lit> = body.iter().filter(|l| matches!(l, Lit::Pos(..))).collect();
     if k < pos.len() {
-        let Lit::Pos(rel, args) = pos[k] else { unreachable!() };
+        let Lit::Pos(rel, args) = pos[k] else {
+            unreachable!()
+        };
         for tuple in db.get(rel).into_iter().flatten() {
             let mut nb = b.clone();
             let ok = args.iter().zip(tuple).all(|(a, v)| match a {
@@ -357,7 +451,9 @@ fn solve(db: &Db, body: &[Lit], k: usize, b: &mut BTreeMap<String, V>, out: &mut
         match l {
             Lit::Pos(..) => {}
             Lit::Assign(n, o, c) => {
-                let Some(V::N(x)) = nb.get(o).cloned() else { return };
+                let Some(V::N(x)) = nb.get(o).cloned() else {
+                    return;
+                };
                 nb.insert(n.clone(), V::N(x + c));
             }
             _ => {}
@@ -366,14 +462,20 @@ fn solve(db: &Db, body: &[Lit], k: usize, b: &mut BTreeMap<String, V>, out: &mut
     for l in body {
         let ok = match l {
             Lit::Cmp(v, op, t) => {
-                let (Some(x), Some(y)) = (nb.get(v).cloned(), term_val(t, &nb)) else { return };
+                let (Some(x), Some(y)) = (nb.get(v).cloned(), term_val(t, &nb)) else {
+                    return;
+                };
                 match *op {
                     "<" => x < y,
                     ">=" => x >= y,
                     _ => x != y,
                 }
             }
-            Lit::Neg(rel, args) => !db.get(rel).into_iter().flatten().any(|tuple| args.iter().zip(tuple).all(|(a, v)| matches!(a, T::Wild) || term_val(a, &nb).as_ref() == Some(v))),
+            Lit::Neg(rel, args) => !db.get(rel).into_iter().flatten().any(|tuple| {
+                args.iter()
+                    .zip(tuple)
+                    .all(|(a, v)| matches!(a, T::Wild) || term_val(a, &nb).as_ref() == Some(v))
+            }),
             _ => true,
         };
         if !ok {
@@ -384,13 +486,18 @@ fn solve(db: &Db, body: &[Lit], k: usize, b: &mut BTreeMap<String, V>, out: &mut
 }
 
 fn facts_strategy() -> impl Strategy<Value = Vec<(usize, Vec<T>)>> {
-    let e = (0..4usize, 0..4usize).prop_map(|(a, b)| (0usize, vec![T::Sym(SYMS[a]), T::Sym(SYMS[b])]));
+    let e =
+        (0..4usize, 0..4usize).prop_map(|(a, b)| (0usize, vec![T::Sym(SYMS[a]), T::Sym(SYMS[b])]));
     let v = (0..4usize, 0..4i64).prop_map(|(a, n)| (1usize, vec![T::Sym(SYMS[a]), T::Num(n)]));
     proptest::collection::vec(prop_oneof![e, v], 0..12)
 }
 
 fn rules_strategy() -> impl Strategy<Value = Vec<GRule>> {
-    proptest::collection::vec((2..RELS.len(), proptest::collection::vec(any::<u8>(), 24)), 1..6).prop_map(|rs| rs.into_iter().map(|(h, c)| make_rule(h, &c)).collect())
+    proptest::collection::vec(
+        (2..RELS.len(), proptest::collection::vec(any::<u8>(), 24)),
+        1..6,
+    )
+    .prop_map(|rs| rs.into_iter().map(|(h, c)| make_rule(h, &c)).collect())
 }
 
 proptest! {
