@@ -19,9 +19,12 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+type Snapshot = BTreeMap<String, BTreeSet<Vec<String>>>;
+type Instances = Vec<BTreeSet<Vec<(String, V)>>>;
+
 /// Everything an engine produced, in a form independent of interning: every relation's tuples and
 /// every rule's instances, as text.
-fn snapshot(db: &Database) -> BTreeMap<String, BTreeSet<Vec<String>>> {
+fn snapshot(db: &Database) -> Snapshot {
     let mut out = BTreeMap::new();
     let text = |vals: Vec<Value>| {
         vals.iter()
@@ -45,12 +48,7 @@ fn snapshot(db: &Database) -> BTreeMap<String, BTreeSet<Vec<String>>> {
     out
 }
 
-fn both_engines(
-    sources: &[FactSource],
-) -> (
-    BTreeMap<String, BTreeSet<Vec<String>>>,
-    BTreeMap<String, BTreeSet<Vec<String>>>,
-) {
+fn both_engines(sources: &[FactSource]) -> (Snapshot, Snapshot) {
     let compiled = run(
         EngineKind::Compiled,
         Rulebase::compiled(),
@@ -68,11 +66,7 @@ fn both_engines(
     (snapshot(&compiled.0), snapshot(&runtime.0))
 }
 
-fn assert_same(
-    a: &BTreeMap<String, BTreeSet<Vec<String>>>,
-    b: &BTreeMap<String, BTreeSet<Vec<String>>>,
-    what: &str,
-) {
+fn assert_same(a: &Snapshot, b: &Snapshot, what: &str) {
     for (k, va) in a {
         let vb = &b[k];
         assert!(
@@ -367,7 +361,7 @@ type Db = BTreeMap<usize, BTreeSet<Vec<V>>>;
 /// The naive reference: every combination of tuples for the positive atoms, layer by layer,
 /// repeated until nothing changes. Returns relations and, per rule, the set of instances as
 /// (variable, value) lists.
-fn naive(rules: &[GRule], facts: &[(usize, Vec<T>)]) -> (Db, Vec<BTreeSet<Vec<(String, V)>>>) {
+fn naive(rules: &[GRule], facts: &[(usize, Vec<T>)]) -> (Db, Instances) {
     let mut db: Db = BTreeMap::new();
     for (rel, args) in facts {
         let t = args.iter().map(|a| match a {
@@ -377,7 +371,7 @@ fn naive(rules: &[GRule], facts: &[(usize, Vec<T>)]) -> (Db, Vec<BTreeSet<Vec<(S
         });
         db.entry(*rel).or_default().insert(t.collect());
     }
-    let mut inst: Vec<BTreeSet<Vec<(String, V)>>> = vec![BTreeSet::new(); rules.len()];
+    let mut inst: Instances = vec![BTreeSet::new(); rules.len()];
     for layer in 1..=2 {
         loop {
             let mut changed = false;
