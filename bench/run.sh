@@ -24,7 +24,8 @@ if [ "${BENCH_NO_BUILD:-0}" != 1 ]; then
     cargo build --release --features no-witnesses --target-dir target/bench-nowit
 fi
 [ -x "$WIT" ] || { echo "bench: $WIT is missing (run without BENCH_NO_BUILD=1)" >&2; exit 1; }
-VARIANTS=("on $WIT")
+# name, binary, extra arguments. "runtime": the same rules on the run-time evaluator (with witnesses).
+VARIANTS=("on $WIT" "runtime $WIT --engine runtime")
 if [ -x "$NOWIT" ]; then
     VARIANTS+=("off $NOWIT")
 else
@@ -51,13 +52,13 @@ for N in "$@"; do
     GOAL=$("$WIT" -q query 'obligation(A, M, "art53_1_a")' --facts "$DATA" --format tsv | awk -F'\t' 'NR==1 {print $1 "\t" $2}' || true)
 
     for v in "${VARIANTS[@]}"; do
-        read -r NAME BIN <<< "$v"
+        read -r NAME BIN EXTRA <<< "$v"
         for ((r = 1; r <= REPEAT; r++)); do
             echo "bench: N=$N witnesses=$NAME run $r/$REPEAT" >&2
             /usr/bin/time -f '%e %M' -o "$TMP/time" \
-                "$BIN" derive --facts "$DATA" --format tsv > /dev/null 2> "$TMP/err"
+                "$BIN" derive $EXTRA --facts "$DATA" --format tsv > /dev/null 2> "$TMP/err"
             # Guard against a stale or mislabelled binary.
-            grep -q "witnesses $([ "$NAME" = on ] && echo recorded || echo off)\$" "$TMP/err" \
+            grep -q "witnesses $([ "$NAME" = off ] && echo off || echo recorded)\$" "$TMP/err" \
                 || { echo "bench: $BIN does not report witnesses $NAME" >&2; cat "$TMP/err" >&2; exit 1; }
             # "lexproof: F input facts from ..., C conclusions, W rule instances recorded"
             read -r FACTS CONCL INST < <(sed -nE 's/^lexproof: ([0-9]+) input facts .*, ([0-9]+) conclusions, ([0-9]+) rule instances.*/\1 \2 \3/p' "$TMP/err")
@@ -67,9 +68,9 @@ for N in "$@"; do
             read -r WALL RSS < <(tail -n 1 "$TMP/time")
 
             EXPLAIN=-
-            if [ "$NAME" = on ] && [ -n "$GOAL" ]; then
+            if [ "$NAME" != off ] && [ -n "$GOAL" ]; then
                 IFS=$'\t' read -r A M <<< "$GOAL"
-                "$BIN" explain "obligation(\"$A\", \"$M\", \"art53_1_a\")" --facts "$DATA" > /dev/null 2> "$TMP/err"
+                "$BIN" explain $EXTRA "obligation(\"$A\", \"$M\", \"art53_1_a\")" --facts "$DATA" > /dev/null 2> "$TMP/err"
                 EXPLAIN=$(sed -nE 's/^lexproof: proof search ([0-9.]+) ms.*/\1/p' "$TMP/err")
             fi
             printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$N" "$NAME" "$FACTS" "$CONCL" "$INST" \
@@ -104,17 +105,20 @@ for (n, v), runs in groups.items():
     stats[(n, v)] = s
     r0 = runs[0]  # counts are deterministic across runs
     ex = f"{s['explain_ms']:.3f}" if s["explain_ms"] is not None else "-"
-    print(f"| {int(n):,} | {int(r0['input_facts']):,} | witnesses {v} "
+    label = {"on": "compiled, witnesses", "off": "compiled, no witnesses", "runtime": "run-time, witnesses"}[v]
+    print(f"| {int(n):,} | {int(r0['input_facts']):,} | {label} "
           f"| {s['load_ms']/1000:.3f} | {s['derive_ms']/1000:.3f} | {s['index_ms']/1000:.3f} "
           f"| {s['wall_s']:.2f} | {s['rss_kib']/1024:.0f} | {int(r0['conclusions']):,} "
           f"| {int(r0['instances']):,} | {ex} |")
 print()
 for n in dict.fromkeys(n for n, _ in groups):
-    on, off = stats.get((n, "on")), stats.get((n, "off"))
+    on, off, rt = stats.get((n, "on")), stats.get((n, "off")), stats.get((n, "runtime"))
+    ratio = lambda a, b: f"{a/b:.2f}x" if b else "n/a"  # %e can round a tiny run to 0.00
     if on and off:
-        ratio = lambda a, b: f"{a/b:.2f}x" if b else "n/a"  # %e can round a tiny run to 0.00
-        print(f"- N = {int(n):,}: witnesses on / off: wall {ratio(on['wall_s'], off['wall_s'])}, "
-              f"peak RSS {ratio(on['rss_kib'], off['rss_kib'])}")
-    else:
-        print(f"- N = {int(n):,}: no witnesses-off run, no ratios")
+        print(f"- N = {int(n):,}: compiled, witnesses on / off: derive {ratio(on['derive_ms'], off['derive_ms'])}, "
+              f"wall {ratio(on['wall_s'], off['wall_s'])}, peak RSS {ratio(on['rss_kib'], off['rss_kib'])}")
+    if on and rt:
+        print(f"- N = {int(n):,}: run-time evaluator / compiled engine (both with witnesses): derive "
+              f"{ratio(rt['derive_ms'], on['derive_ms'])}, wall {ratio(rt['wall_s'], on['wall_s'])}, "
+              f"peak RSS {ratio(rt['rss_kib'], on['rss_kib'])}")
 EOF
