@@ -2,7 +2,7 @@
 
 use crate::db::Database;
 use crate::facts;
-use crate::rulebase::{generated, Rulebase};
+use crate::rulebase::Rulebase;
 use crate::value::Interner;
 use std::time::{Duration, Instant};
 
@@ -57,12 +57,14 @@ pub fn run(
     max_facts: usize,
 ) -> Result<(Database, Timings), RunError> {
     assert!(
-        kind == EngineKind::Runtime || rules.is_compiled,
+        kind == EngineKind::Runtime || rules.compiled.is_some(),
         "the compiled engine runs only the compiled-in rulebase"
     );
     let t0 = Instant::now();
     let mut interner = match kind {
-        EngineKind::Compiled => Interner::with_symbols(generated::SYMBOLS),
+        EngineKind::Compiled => {
+            Interner::with_symbols(rules.compiled.map_or(&[][..], |p| p.symbols))
+        }
         EngineKind::Runtime => {
             let mut i = Interner::default();
             crate::runtime::intern_constants(&rules.checked, &mut i);
@@ -74,8 +76,9 @@ pub fn run(
     crate::arith::take_errors();
     let (derived, witnesses, recorded) = match kind {
         EngineKind::Compiled => {
-            let (d, w) = generated::evaluate(&facts.tables);
-            (d, w, generated::WITNESSES)
+            let program = rules.compiled.expect("checked above");
+            let (d, w) = (program.evaluate)(&facts.tables);
+            (d, w, program.witnesses)
         }
         EngineKind::Runtime => {
             let limits = crate::runtime::Limits { max_facts };

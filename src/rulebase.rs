@@ -1,16 +1,56 @@
 //! The rulebase compiled into this binary: its text (for showing rule source and its digest), its
 //! checked form (for metadata and proofs), and the generated crepe program.
 
+use crate::store::Table;
 use lexproof_lang::{Checked, SourceFile};
 use sha2::{Digest, Sha256};
 
-#[allow(unused_variables, unused_parens, unused_imports, clippy::all)]
+#[allow(
+    unused_variables,
+    unused_parens,
+    unused_imports,
+    unused_mut,
+    clippy::all
+)]
 pub mod generated {
     include!(concat!(env!("OUT_DIR"), "/rulebase.rs"));
 }
 
 pub const RULES_TEXT: &str = include_str!(concat!(env!("OUT_DIR"), "/rules.dl"));
 pub const RULES_NAME: &str = include_str!(concat!(env!("OUT_DIR"), "/rules_name.txt"));
+
+/// What an engine returns: per relation its derived table (for derived relations), per rule its
+/// witness table.
+pub type EngineOutput = (Vec<Option<Table>>, Vec<Table>);
+
+/// A rulebase compiled into the binary: its text and its generated program.
+pub struct CompiledProgram {
+    pub name: &'static str,
+    pub text: &'static str,
+    /// Symbol constants, interned first so `Sym(n)` in the program means `symbols[n]`.
+    pub symbols: &'static [&'static str],
+    pub evaluate: fn(&[Table]) -> EngineOutput,
+    pub witnesses: bool,
+    pub rules: usize,
+    pub relations: usize,
+}
+
+/// The shipped rulebase.
+pub static SHIPPED: CompiledProgram = CompiledProgram {
+    name: RULES_NAME,
+    text: RULES_TEXT,
+    symbols: generated::SYMBOLS,
+    evaluate: generated::evaluate,
+    witnesses: generated::WITNESSES,
+    rules: generated::RULES,
+    relations: generated::RELATIONS,
+};
+
+/// Small rulebases from `tests/rulebases/compiled/`, compiled in for the engines' differential tests.
+pub mod test_programs {
+    use super::CompiledProgram;
+    include!(concat!(env!("OUT_DIR"), "/test_rulebases.rs"));
+}
 
 /// A checked rulebase with its source.
 #[derive(Clone)]
@@ -19,32 +59,46 @@ pub struct Rulebase {
     pub file: SourceFile,
     pub checked: Checked,
     pub sha256: String,
-    /// Whether this is exactly the rulebase compiled into the binary (so the compiled engine can run it).
-    pub is_compiled: bool,
+    /// The compiled program for exactly this rulebase, if the binary has one (so the compiled engine
+    /// can run it).
+    pub compiled: Option<&'static CompiledProgram>,
 }
 
 impl Rulebase {
-    /// The compiled-in rulebase. build.rs accepted this exact text with this exact checker, so it
-    /// cannot fail here; if it ever did, the binary itself is broken.
+    /// The compiled-in rulebase.
     pub fn compiled() -> Rulebase {
-        let file = SourceFile::new(RULES_NAME, RULES_TEXT);
+        Rulebase::from_program(&SHIPPED)
+    }
+
+    /// A compiled-in test rulebase by file name (see `tests/rulebases/compiled/`).
+    pub fn compiled_test(name: &str) -> Option<Rulebase> {
+        test_programs::PROGRAMS
+            .iter()
+            .find(|p| p.name == name || p.name.ends_with(&format!("/{name}")))
+            .map(Rulebase::from_program)
+    }
+
+    /// build.rs accepted this exact text with this exact checker, so it cannot fail here; if it ever
+    /// did, the binary itself is broken.
+    fn from_program(p: &'static CompiledProgram) -> Rulebase {
+        let file = SourceFile::new(p.name, p.text);
         let (checked, _) =
             lexproof_lang::load_rules(&file).expect("build.rs checked this rulebase");
         assert_eq!(
             checked.rules.len(),
-            generated::RULES,
+            p.rules,
             "generated program out of date"
         );
         assert_eq!(
             checked.relations.len(),
-            generated::RELATIONS,
+            p.relations,
             "generated program out of date"
         );
         Rulebase {
-            sha256: sha256_hex(RULES_TEXT.as_bytes()),
+            sha256: sha256_hex(p.text.as_bytes()),
             file,
             checked,
-            is_compiled: true,
+            compiled: Some(p),
         }
     }
 
@@ -104,7 +158,7 @@ impl Rulebase {
             sha256: sha256_hex(text.as_bytes()),
             file: combined,
             checked,
-            is_compiled: false,
+            compiled: None,
         };
         Ok((rb, relocate_diags(warnings)))
     }

@@ -462,7 +462,7 @@ fn build_script_reports_rule_errors_and_compiles_edge_cases() {
         !err.contains("error[E0"),
         "rustc errors leaked from generated code:\n{err}"
     );
-    let o = run("tests/rulebases/edge.dl");
+    let o = run("tests/rulebases/compiled/edge.dl");
     assert!(
         o.status.success(),
         "edge-case rulebase must compile:\n{}",

@@ -1076,9 +1076,8 @@ impl Checker<'_> {
             Term::Var(n, span) => {
                 let v = match scope.names.iter().position(|x| x == n) {
                     Some(v) => {
-                        if !count_use {
-                            scope.uses[v] += 1;
-                        }
+                        let _ = count_use;
+                        scope.uses[v] += 1;
                         v
                     }
                     None => scope.var(n, *span),
@@ -1123,9 +1122,12 @@ impl Checker<'_> {
                 let ta = self.type_of(scope, &ea);
                 // `date + 14`, `date - 1`: the right operand of date arithmetic is a number, unless it
                 // is a date being subtracted.
-                let expect_b = match (ta, op) {
-                    (Some(Type::Date), ArithOp::Add) => Some(Type::Number),
-                    (Some(Type::Number), _) => Some(Type::Number),
+                let expect_b = match (ta, op, &**b) {
+                    (Some(Type::Date), ArithOp::Add, _) => Some(Type::Number),
+                    // `D - "2025-01-01"` is a number of days; `D - 1` a date.
+                    (Some(Type::Date), ArithOp::Sub, Term::Str(..)) => Some(Type::Date),
+                    (Some(Type::Date), ArithOp::Sub, Term::Num(..)) => Some(Type::Number),
+                    (Some(Type::Number), _, _) => Some(Type::Number),
                     _ => None,
                 };
                 let eb = self.term(scope, b, expect_b, "arithmetic", count_use)?;
@@ -1420,6 +1422,10 @@ mod tests {
     #[test]
     fn a_correct_rule_checks_clean() {
         assert!(codes("b(X) :- a(X, N), N > 1e23, !c(X), M = N * 2, M < 1e30.").is_empty());
+        // Date arithmetic: minus a date constant is days, minus a number is a date; no singleton
+        // warnings for variables used in an assignment.
+        let d = diags(&format!("{DECLS}{META}b(X) :- a(X, N), d(D), d(E), D - \"2025-01-01\" > N, D - E > 3, F = D - 1, F > E.\n"));
+        assert!(d.is_empty(), "{d:?}");
     }
 
     #[test]
