@@ -18,16 +18,7 @@ fn main() {
         Ok(b) => b,
         Err(e) => fail(&format!("{display}: error: cannot read the rules file: {e}\n  hint: set LEXPROOF_RULES to an existing rules file, or restore rules.dl\n")),
     };
-    let text = match String::from_utf8(bytes) {
-        Ok(t) => t,
-        Err(e) => {
-            let valid = e.utf8_error().valid_up_to();
-            let prefix = String::from_utf8_lossy(&e.as_bytes()[..valid]).to_string();
-            let line = prefix.matches('\n').count() + 1;
-            let col = prefix.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-            fail(&format!("{display}:{line}:{col}: error[invalid_utf8]: the rules file is not valid UTF-8\n  hint: save the file as UTF-8\n"))
-        }
-    };
+    let text = lexproof_lang::diag::decode_utf8(&display, bytes).unwrap_or_else(|e| fail(&e));
     let witnesses = std::env::var_os("CARGO_FEATURE_NO_WITNESSES").is_none();
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
     write(

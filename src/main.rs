@@ -80,24 +80,8 @@ fn read_rules_file(p: &Path) -> Result<(String, String), String> {
             p.display()
         )
     })?;
-    String::from_utf8(bytes)
-        .map(|t| (p.display().to_string(), t))
-        .map_err(|e| {
-            let valid = e.utf8_error().valid_up_to();
-            let prefix = String::from_utf8_lossy(&e.as_bytes()[..valid]).into_owned();
-            let file = lexproof_lang::SourceFile::new(
-                p.display().to_string(),
-                prefix.clone() + "\u{fffd}",
-            );
-            let d = lexproof_lang::Diagnostic::error(
-                "invalid_utf8",
-                lexproof_lang::source::Span::new(prefix.len(), prefix.len()),
-                "the rules file is not valid UTF-8 here",
-            )
-            .label("invalid byte sequence")
-            .hint("save the file as UTF-8");
-            lexproof_lang::diag::render(&file, &[d])
-        })
+    let name = p.display().to_string();
+    lexproof_lang::diag::decode_utf8(&name, bytes).map(|t| (name, t))
 }
 
 /// The rulebase and engine the options ask for; warnings of a run-time rules file come back rendered.

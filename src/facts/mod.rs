@@ -241,20 +241,10 @@ impl Loader<'_> {
                 return;
             }
         };
-        let text = match String::from_utf8(bytes) {
+        let text = match lexproof_lang::diag::decode_utf8(&name, bytes) {
             Ok(t) => t,
             Err(e) => {
-                let valid = e.utf8_error().valid_up_to();
-                let prefix = String::from_utf8_lossy(&e.as_bytes()[..valid]).into_owned();
-                let file = SourceFile::new(name, prefix.clone() + "\u{fffd}");
-                let d = Diagnostic::error(
-                    "invalid_utf8",
-                    Span::new(prefix.len(), prefix.len()),
-                    "the file is not valid UTF-8 here",
-                )
-                .label("invalid byte sequence")
-                .hint("save the file as UTF-8");
-                self.errors.push(render(&file, &[d]));
+                self.errors.push(e);
                 return;
             }
         };

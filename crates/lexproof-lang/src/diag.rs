@@ -127,3 +127,22 @@ pub fn render(file: &SourceFile, diags: &[Diagnostic]) -> String {
     }
     out
 }
+
+/// Decodes a file's bytes as UTF-8; if they are not, returns the rendered `invalid_utf8` error located
+/// at the first bad byte.
+pub fn decode_utf8(name: &str, bytes: Vec<u8>) -> Result<String, String> {
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = e.utf8_error().valid_up_to();
+        let prefix = String::from_utf8_lossy(&e.as_bytes()[..valid]).into_owned();
+        // The replacement character stands in for the bad bytes, so the caret has a place to point.
+        let file = SourceFile::new(name, prefix.clone() + "\u{fffd}");
+        let d = Diagnostic::error(
+            "invalid_utf8",
+            Span::new(prefix.len(), prefix.len()),
+            "the file is not valid UTF-8 here",
+        )
+        .label("invalid byte sequence")
+        .hint("save the file as UTF-8");
+        render(&file, &[d])
+    })
+}
