@@ -647,3 +647,72 @@ fn plain_datalog_files_are_accepted_with_inferred_declarations() {
         "{out}"
     );
 }
+
+/// `tests/bad-input/{rules,facts}/NAME.expect` says what lexproof must do with the input NAME (a file
+/// of any extension, or a directory): `exit: N`, then lines `stderr: fragment` / `stdout: fragment` that
+/// must appear, and for facts optionally `query: ATOM` to run instead of derive.
+#[test]
+fn bad_input_corpus_gives_located_errors() {
+    let mut checked = 0;
+    for kind in ["rules", "facts"] {
+        let dir = root().join("tests/bad-input").join(kind);
+        let mut expects: Vec<PathBuf> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "expect"))
+            .collect();
+        expects.sort();
+        for exp in expects {
+            let stem = exp.file_stem().unwrap().to_str().unwrap().to_string();
+            let input = std::fs::read_dir(&dir)
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .find(|p| {
+                    p != &exp
+                        && (p.file_stem().and_then(|s| s.to_str()) == Some(&stem)
+                            || p.file_name().and_then(|s| s.to_str()) == Some(&stem))
+                })
+                .unwrap_or_else(|| panic!("no input for {}", exp.display()));
+            let rel = input
+                .strip_prefix(root())
+                .unwrap()
+                .to_str()
+                .unwrap()
+                .to_string();
+            let spec = std::fs::read_to_string(&exp).unwrap();
+            let query = spec.lines().find_map(|l| l.strip_prefix("query: "));
+            let o = match (kind, query) {
+                ("rules", _) => lexproof(&["check", "--rules", &rel]),
+                (_, Some(q)) => lexproof(&["-q", "query", q, "--facts", &rel]),
+                _ => lexproof(&["derive", "--facts", &rel]),
+            };
+            let (out, err) = (stdout(&o), stderr(&o));
+            for line in spec.lines() {
+                if let Some(code) = line.strip_prefix("exit: ") {
+                    assert_eq!(
+                        o.status.code(),
+                        Some(code.parse().unwrap()),
+                        "{rel}: exit code; stderr:\n{err}"
+                    );
+                } else if let Some(f) = line.strip_prefix("stderr: ") {
+                    assert!(err.contains(f), "{rel}: expected {f:?} in stderr:\n{err}");
+                } else if let Some(f) = line.strip_prefix("stdout: ") {
+                    assert!(out.contains(f), "{rel}: expected {f:?} in stdout:\n{out}");
+                }
+            }
+            assert!(!err.contains("panicked"), "{rel}: {err}");
+            if !o.status.success() {
+                assert!(
+                    out.is_empty(),
+                    "{rel}: nothing may be printed as a result after an error:\n{out}"
+                );
+                assert!(
+                    err.contains("hint:"),
+                    "{rel}: every error carries a hint:\n{err}"
+                );
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked >= 29, "only {checked} bad inputs checked");
+}

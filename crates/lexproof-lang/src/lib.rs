@@ -20,6 +20,18 @@ pub use source::SourceFile;
 /// Parses and checks a rules file: the single entry point for every consumer.
 pub fn load_rules(file: &SourceFile) -> Result<(Checked, Vec<Diagnostic>), Vec<Diagnostic>> {
     let (program, mut diags) = parser::parse_program(file);
+    if diags.is_empty()
+        && program.decls.is_empty()
+        && program.clauses.is_empty()
+        && program.enums.is_empty()
+    {
+        // Almost certainly the wrong file: running it would derive nothing, silently.
+        diags.push(
+            Diagnostic::error("empty_rules", source::Span::new(0, 0), "the rules file declares nothing and has no rules")
+                .label("empty")
+                .hint("check the path given to --rules or LEXPROOF_RULES; a rules file needs at least one declaration, fact or rule"),
+        );
+    }
     let (checked, check_diags) = check_program(&program, file);
     diags.extend(check_diags);
     if diags.iter().any(|d| d.severity == Severity::Error) {
