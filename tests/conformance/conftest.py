@@ -9,10 +9,17 @@ not follow the folders, so --conformance-folder selects one case folder instead.
 from __future__ import annotations
 
 import pytest
+import yaml
 
 from lexproof_adapter import EXPECTED_FAILURES
 
 CORE_FOLDERS = ("basic", "recursion", "negation", "errors")
+
+# The plugin loads every bundled YAML file (defeasible and 100k-fact cases included) with the
+# pure-Python yaml.safe_load: ~80 s per run. libyaml's loader gives identical cases (checked on
+# all 295) in a fraction of that.
+if getattr(yaml, "__with_libyaml__", False):
+    yaml.safe_load = lambda stream: yaml.load(stream, Loader=yaml.CSafeLoader)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -11,6 +11,7 @@ import json
 import os
 import subprocess
 import tempfile
+from functools import lru_cache
 from pathlib import Path
 
 from datalog_conformance.schema import Model, Program
@@ -63,7 +64,24 @@ ERROR_KINDS: dict[str, tuple[type[LexproofError], str]] = {
 
 # Cases expected to fail (case name -> reason): only features a legal rulebase would not want.
 # Marked xfail(strict=True) by conftest.py, so a case that starts passing shows up.
-EXPECTED_FAILURES: dict[str, str] = {}
+_NEGATION_ONLY_VARIABLE = (
+    "a variable that occurs only in a negated atom (`not s3(X, 5, P)`): Nemo reads it as `_`; "
+    "lexproof rejects it (unsafe_variable), as the suite's own errors case "
+    "unsafe_negation_variable_only_in_negative_literal demands. All 14 cases share the program."
+)
+_SYMBOL_VS_NUMBER = (
+    'a quoted constant ("6") in a column the facts fill with numbers: the Souffle original had '
+    "symbol columns; lexproof's typed columns reject the mix (type_mismatch)"
+)
+EXPECTED_FAILURES: dict[str, str] = {
+    **{f"nemo_negation_{rel}": _NEGATION_ONLY_VARIABLE for rel in (
+        "singlePositionX", "singlePositionY", "singlePositionZ", "multiple", "reordered",
+        "filteredX", "filteredY", "filteredZ", "projectedXY", "projectedYZ", "projectedXZ",
+        "projectedX", "projectedY", "projectedZ")},
+    "souffle_minmax_minimum": _SYMBOL_VS_NUMBER,
+    "souffle_minmax_maximum": _SYMBOL_VS_NUMBER,
+    "souffle_equal_isEqual": _SYMBOL_VS_NUMBER,
+}
 
 
 def _literal(value: object) -> str:
@@ -120,26 +138,33 @@ class LexproofEvaluator:
     """DatalogEvaluator: evaluate(program) -> Model, or raise the suite's error kind."""
 
     def evaluate(self, program: Program) -> Model:
-        with tempfile.TemporaryDirectory(prefix="lexproof-conf-") as tmp:
-            rules = Path(tmp) / "case.dl"
-            rules.write_text(rules_text(program), encoding="utf-8")
-            # An empty facts directory: without --facts, derive would load the demo ./facts.
-            empty = Path(tmp) / "no-facts"
-            empty.mkdir()
+        return _evaluate(rules_text(program))
 
-            check = _run(["check", "--rules", str(rules), "--format", "json"])
-            report = _json(check, "check")
-            if not report.get("ok"):
-                _raise_for(report.get("diagnostics", []))
 
-            derive = _run(["-q", "derive", "--rules", str(rules), "--facts", str(empty),
-                           "--all", "--format", "json"])
-            if derive.returncode != 0:
-                # A run-time error (arithmetic_error, --max-facts), reported on stderr.
-                raise LexproofError("runtime_error", "runtime_error", derive.stderr.strip()[:2000])
-            result = _json(derive, "derive")
+# The cases of one YAML file share one program (lubm: 20 cases, 103k facts) and run in a row:
+# evaluate it once. The runner only reads the Model.
+@lru_cache(maxsize=1)
+def _evaluate(text: str) -> Model:
+    with tempfile.TemporaryDirectory(prefix="lexproof-conf-") as tmp:
+        rules = Path(tmp) / "case.dl"
+        rules.write_text(text, encoding="utf-8")
+        # An empty facts directory: without --facts, derive would load the demo ./facts.
+        empty = Path(tmp) / "no-facts"
+        empty.mkdir()
 
-        # Symbols come back as JSON strings, numbers as JSON ints: the suite's scalars.
-        return Model(facts={
-            rel["name"]: {tuple(row) for row in rel["tuples"]} for rel in result["relations"]
-        })
+        check = _run(["check", "--rules", str(rules), "--format", "json"])
+        report = _json(check, "check")
+        if not report.get("ok"):
+            _raise_for(report.get("diagnostics", []))
+
+        derive = _run(["-q", "derive", "--rules", str(rules), "--facts", str(empty),
+                       "--all", "--format", "json"])
+        if derive.returncode != 0:
+            # A run-time error (arithmetic_error, --max-facts), reported on stderr.
+            raise LexproofError("runtime_error", "runtime_error", derive.stderr.strip()[:2000])
+        result = _json(derive, "derive")
+
+    # Symbols come back as JSON strings, numbers as JSON ints: the suite's scalars.
+    return Model(facts={
+        rel["name"]: {tuple(row) for row in rel["tuples"]} for rel in result["relations"]
+    })

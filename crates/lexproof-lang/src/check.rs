@@ -1187,6 +1187,23 @@ impl Checker<'_> {
             }
         }
         let comp = sccs(n, &edges);
+        // Arithmetic in the head of a recursive rule can build ever new values (`n(X + 1) :- n(X).`).
+        for (ri, r) in self.out.rules.iter().enumerate() {
+            let computes = r.head.args.iter().any(|t| matches!(t, CTerm::Arith(..)));
+            let recursive = r
+                .body
+                .iter()
+                .any(|l| matches!(l, CLit::Pos(a) if comp[a.rel] == comp[r.head.rel]));
+            if computes && recursive {
+                let name = &self.out.relations[r.head.rel].name;
+                let span = rule_spans_of(prog).get(ri).copied().unwrap_or_default();
+                self.diags.push(
+                    Diagnostic::warning("recursive_arithmetic", span, format!("`{name}` recurses through arithmetic in its head and may derive infinitely many facts"))
+                        .label(format!("computes a new `{name}` value from `{name}`"))
+                        .hint("bound the recursion with a comparison (e.g. `X < 100`), or make sure the facts it recurses over contain no cycle"),
+                );
+            }
+        }
         // Report each negation inside a cycle, naming the cycle.
         let rule_spans: Vec<Span> = prog
             .clauses
@@ -1238,6 +1255,15 @@ impl Checker<'_> {
         }
         self.out.strata = strata;
     }
+}
+
+/// The head span of every rule (clauses with a body or metadata), in rule order.
+fn rule_spans_of(prog: &ast::Program) -> Vec<Span> {
+    prog.clauses
+        .iter()
+        .filter(|c| c.body.is_some() || !c.meta.is_empty())
+        .map(|c| c.head.span)
+        .collect()
 }
 
 fn find_negation_span(prog: &ast::Program, rule: &Rule, rel: &str) -> Option<Span> {
@@ -1462,6 +1488,16 @@ mod tests {
         // `_` under negation is fine; an assigned variable is bound.
         assert!(codes("b(X) :- a(X, _), !a(X, _).").is_empty());
         assert!(codes("b(X) :- a(X, N), M = N + 1, M > 2.").is_empty());
+    }
+
+    #[test]
+    fn recursion_through_arithmetic_is_a_warning_naming_the_relation() {
+        let d = diags(".decl n(x: number)\nn(0).\n@rule up\n@cite \"x\"\n@authority statute\n@says \"s\"\nn(X + 1) :- n(X).\n");
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].code, "recursive_arithmetic");
+        assert!(d[0].message.contains("`n`"));
+        // Bounded by a comparison it is still reported (the checker cannot prove the bound), as a warning.
+        assert_eq!(d[0].severity, Severity::Warning);
     }
 
     #[test]
