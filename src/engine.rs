@@ -56,6 +56,18 @@ pub fn run(
     sources: &[facts::FactSource],
     max_facts: usize,
 ) -> Result<(Database, Timings), RunError> {
+    run_with(kind, rules, sources, max_facts, true)
+}
+
+/// `run`, choosing whether the run-time evaluator records rule instances (the compiled engine
+/// records them as it was built to).
+pub fn run_with(
+    kind: EngineKind,
+    rules: Rulebase,
+    sources: &[facts::FactSource],
+    max_facts: usize,
+    witnesses: bool,
+) -> Result<(Database, Timings), RunError> {
     assert!(
         kind == EngineKind::Runtime || rules.compiled.is_some(),
         "the compiled engine runs only the compiled-in rulebase"
@@ -81,9 +93,12 @@ pub fn run(
             (d, w, program.witnesses)
         }
         EngineKind::Runtime => {
-            let limits = crate::runtime::Limits { max_facts };
+            let limits = crate::runtime::Limits {
+                max_facts,
+                witnesses,
+            };
             match crate::runtime::evaluate(&rules.checked, &facts.tables, &interner, &limits) {
-                Ok((d, w)) => (d, w, true),
+                Ok((d, w)) => (d, w, witnesses),
                 Err(crate::runtime::EvalError::TooManyFacts { limit, relation }) => {
                     return Err(RunError::Limit(format!(
                         "lexproof: error[fact_limit]: stopped after deriving more than {limit} facts and rule instances (last in `{relation}`)\n  hint: a rule probably recurses without end (e.g. arithmetic in a recursive head); raise the cap with --max-facts if the fact base is really this large\n"

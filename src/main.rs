@@ -64,6 +64,10 @@ struct EngineArgs {
     /// The run-time evaluator stops with an error after this many derived facts and rule instances.
     #[arg(long, value_name = "N", default_value_t = lexproof::engine::DEFAULT_MAX_FACTS)]
     max_facts: usize,
+    /// Run-time evaluator only: do not record rule instances. Uses less memory and time; `explain`
+    /// and proofs are then unavailable.
+    #[arg(long)]
+    no_proofs: bool,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -355,7 +359,17 @@ fn with_db(
         eprint!("{warnings}");
     }
     let sources: Vec<FactSource> = paths.into_iter().map(FactSource::Path).collect();
-    let (db, timings) = match lexproof::engine::run(kind, rules, &sources, facts.engine.max_facts) {
+    if facts.engine.no_proofs && kind == EngineKind::Compiled {
+        eprintln!("lexproof: --no-proofs applies to the run-time evaluator; add --engine runtime\n  hint: the compiled engine records proofs as it was built (see the no-witnesses feature)");
+        return ExitCode::from(2);
+    }
+    let (db, timings) = match lexproof::engine::run_with(
+        kind,
+        rules,
+        &sources,
+        facts.engine.max_facts,
+        !facts.engine.no_proofs,
+    ) {
         Ok(x) => x,
         Err(RunError::Facts(errors)) => {
             for e in &errors {

@@ -17,6 +17,9 @@ use std::hash::Hasher;
 pub struct Limits {
     /// Stop with an error once derived facts plus recorded rule instances exceed this.
     pub max_facts: usize,
+    /// Record every rule instance (the witnesses proofs are built from). Off, evaluation only keeps
+    /// the conclusions: less memory and time, no proofs.
+    pub witnesses: bool,
 }
 
 #[derive(Debug)]
@@ -407,9 +410,11 @@ impl Eval<'_> {
     }
 
     fn emit(&mut self, rule: &Rule, b: &[Value]) {
-        let w: Vec<Value> = rule.witness.iter().map(|&v| b[v]).collect();
-        if !self.witnesses[rule.index].insert(&w) {
-            return;
+        if self.limits.witnesses {
+            let w: Vec<Value> = rule.witness.iter().map(|&v| b[v]).collect();
+            if !self.witnesses[rule.index].insert(&w) {
+                return;
+            }
         }
         let Some(head) = rule
             .head

@@ -716,3 +716,28 @@ fn bad_input_corpus_gives_located_errors() {
     }
     assert!(checked >= 29, "only {checked} bad inputs checked");
 }
+
+/// The peer conformance suite (PyPI `datalog-conformance`), core folders, through the CLI. `.ci/run`
+/// installs it; on a developer machine without it the test says how to install it and passes only
+/// outside CI.
+#[test]
+fn datalog_conformance_core_folders_pass() {
+    let have = Command::new("python3")
+        .args(["-c", "import datalog_conformance"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !have {
+        let msg = "datalog-conformance is not installed: pip install datalog-conformance==0.1.0";
+        assert!(std::env::var_os("CI").is_none(), "{msg}");
+        eprintln!("skipping: {msg}");
+        return;
+    }
+    let o = Command::new("bash")
+        .arg(root().join("tests/conformance/run.sh"))
+        .env("LEXPROOF_BIN", env!("CARGO_BIN_EXE_lexproof"))
+        .output()
+        .unwrap();
+    let out = format!("{}{}", stdout(&o), stderr(&o));
+    assert!(o.status.success(), "{out}");
+    assert!(out.contains("passed"), "{out}");
+}
