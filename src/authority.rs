@@ -56,38 +56,17 @@ pub fn tie_break(db: &Database, a: (usize, usize), b: (usize, usize)) -> Orderin
 pub fn weakest_per_tuple(db: &Database) -> Vec<Vec<Option<Authority>>> {
     let program = &db.rules.checked;
     let derived_leaf = |r: usize, i: usize| db.input_origin(r, &db.tuples(r).row(i)).is_some();
+    let per_derived = |f: &dyn Fn(usize, usize) -> Option<Authority>| -> Vec<Vec<Option<Authority>>> {
+        program.relations.iter().enumerate().map(|(r, rel)| if rel.derived { (0..db.tuples(r).len()).map(|i| f(r, i)).collect() } else { Vec::new() }).collect()
+    };
     if !db.witnesses_recorded {
-        return program
-            .relations
-            .iter()
-            .enumerate()
-            .map(|(r, rel)| {
-                if rel.derived {
-                    vec![None; db.tuples(r).len()]
-                } else {
-                    Vec::new()
-                }
-            })
-            .collect();
+        return per_derived(&|_, _| None);
     }
     // All rules of one authority (e.g. a plain Datalog file): every derived conclusion has it, and
     // no proof needs choosing.
     if let Some(first) = program.rules.first().map(|r| r.authority) {
         if program.rules.iter().all(|r| r.authority == first) {
-            return program
-                .relations
-                .iter()
-                .enumerate()
-                .map(|(r, rel)| {
-                    if rel.derived {
-                        (0..db.tuples(r).len())
-                            .map(|i| (!derived_leaf(r, i)).then_some(first))
-                            .collect()
-                    } else {
-                        Vec::new()
-                    }
-                })
-                .collect();
+            return per_derived(&|r, i| (!derived_leaf(r, i)).then_some(first));
         }
     }
     let nrel = program.relations.len();
