@@ -56,9 +56,21 @@ pub fn tie_break(db: &Database, a: (usize, usize), b: (usize, usize)) -> Orderin
 pub fn weakest_per_tuple(db: &Database) -> Vec<Vec<Option<Authority>>> {
     let program = &db.rules.checked;
     let derived_leaf = |r: usize, i: usize| db.input_origin(r, &db.tuples(r).row(i)).is_some();
-    let per_derived = |f: &dyn Fn(usize, usize) -> Option<Authority>| -> Vec<Vec<Option<Authority>>> {
-        program.relations.iter().enumerate().map(|(r, rel)| if rel.derived { (0..db.tuples(r).len()).map(|i| f(r, i)).collect() } else { Vec::new() }).collect()
-    };
+    let per_derived =
+        |f: &dyn Fn(usize, usize) -> Option<Authority>| -> Vec<Vec<Option<Authority>>> {
+            program
+                .relations
+                .iter()
+                .enumerate()
+                .map(|(r, rel)| {
+                    if rel.derived {
+                        (0..db.tuples(r).len()).map(|i| f(r, i)).collect()
+                    } else {
+                        Vec::new()
+                    }
+                })
+                .collect()
+        };
     if !db.witnesses_recorded {
         return per_derived(&|_, _| None);
     }
