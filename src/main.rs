@@ -195,6 +195,10 @@ enum ProofFormat {
     Text,
     Json,
     Dot,
+    /// A Mermaid flowchart, to paste into Markdown.
+    Mermaid,
+    /// A paragraph in plain English from the rules' plain-language lines, citations in brackets.
+    Prose,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -326,6 +330,8 @@ fn main() -> ExitCode {
                 ProofFormat::Text => render::explain_text(db, &proof),
                 ProofFormat::Json => render::explain_json(db, &proof, &atom),
                 ProofFormat::Dot => render::explain_dot(db, &proof),
+                ProofFormat::Mermaid => render::explain_mermaid(db, &proof),
+                ProofFormat::Prose => render::explain_prose(db, &proof),
             };
             print(&out);
             Ok(ExitCode::SUCCESS)

@@ -497,3 +497,139 @@ fn dot_escape(s: &str) -> String {
         .replace('"', "\\\"")
         .replace('\n', " ")
 }
+
+/// A Mermaid flowchart of the proof: one node per fact or condition, derived facts labelled with
+/// their rule, edges from a conclusion to its premises.
+pub fn explain_mermaid(db: &Database, proof: &Proof) -> String {
+    let mut out = String::from("flowchart TD\n");
+    let mut order: Vec<NodeIndex> = proof.graph.node_indices().collect();
+    order.sort();
+    for ix in &order {
+        let n = &proof.graph[*ix];
+        let mut lines = vec![node_atom(db, n)];
+        let shape = match n {
+            Node::Fact { origin, .. } => {
+                lines.push(format!("fact, {}", origin_text(db, origin)));
+                ("[(", ")]")
+            }
+            Node::Derived { rule, .. } => {
+                let r = &db.rules.checked.rules[*rule];
+                lines.push(format!(
+                    "rule {} [{}] ({})",
+                    r.id,
+                    r.citations.join("; "),
+                    r.authority.as_str()
+                ));
+                ("[", "]")
+            }
+            Node::Absent { .. } => {
+                lines.push("no such fact holds".into());
+                ("[/", "/]")
+            }
+            Node::Condition { .. } => ("([", "])"),
+        };
+        let label: Vec<String> = lines.iter().map(|l| mermaid_escape(l)).collect();
+        out.push_str(&format!(
+            "  n{}{}\"{}\"{}\n",
+            ix.index(),
+            shape.0,
+            label.join("<br/>"),
+            shape.1
+        ));
+    }
+    for ix in &order {
+        for c in proof.children(*ix) {
+            out.push_str(&format!("  n{} --> n{}\n", ix.index(), c.index()));
+        }
+    }
+    out
+}
+
+/// Mermaid labels are HTML-ish: quotes and angle brackets become entities.
+fn mermaid_escape(s: &str) -> String {
+    s.replace('&', "#amp;")
+        .replace('"', "#quot;")
+        .replace('<', "#lt;")
+        .replace('>', "#gt;")
+}
+
+/// The proof as plain English: each derived fact with its rule's plain-language line and sources,
+/// then what it rests on; each shared step explained once.
+pub fn explain_prose(db: &Database, proof: &Proof) -> String {
+    let mut out = String::new();
+    let mut done = std::collections::BTreeSet::new();
+    prose_node(db, proof, proof.root, &mut done, &mut out);
+    if let Some(a) = proof.weakest_authority(db, proof.root) {
+        out.push_str(&format!(
+            "The weakest authority this conclusion rests on is {}.",
+            match a {
+                lexproof_lang::ast::Authority::Statute => "the statute itself",
+                lexproof_lang::ast::Authority::Recital => "a recital (interpretive)",
+                lexproof_lang::ast::Authority::Guidelines =>
+                    "the Commission Guidelines (non-binding)",
+                lexproof_lang::ast::Authority::Unspecified => "a rule that names no authority",
+            }
+        ));
+    }
+    out.push('\n');
+    out
+}
+
+fn prose_node(
+    db: &Database,
+    proof: &Proof,
+    ix: NodeIndex,
+    done: &mut std::collections::BTreeSet<NodeIndex>,
+    out: &mut String,
+) {
+    if !done.insert(ix) {
+        return;
+    }
+    let Node::Derived { rule, .. } = &proof.graph[ix] else {
+        return;
+    };
+    let r = &db.rules.checked.rules[*rule];
+    let children = proof.children(ix);
+    let mut grounds = Vec::new();
+    for c in &children {
+        let n = &proof.graph[*c];
+        grounds.push(match n {
+            Node::Fact { origin, .. } => format!(
+                "{} (given in {})",
+                node_atom(db, n),
+                origin_text(db, origin)
+            ),
+            Node::Derived { .. } => node_atom(db, n),
+            Node::Absent { rel, pattern } => {
+                format!("the absence of {}", absent_atom(db, *rel, pattern))
+            }
+            Node::Condition { text } => format!("the condition {text}"),
+        });
+    }
+    let says = r.says.trim_end_matches('.');
+    out.push_str(&format!(
+        "{} holds: {} [{}; {}].",
+        node_atom(db, &proof.graph[ix]),
+        says,
+        r.citations.join("; "),
+        r.authority.as_str()
+    ));
+    if !grounds.is_empty() {
+        out.push_str(&format!(" This rests on {}.", join_and(&grounds)));
+    }
+    if let Some(reason) = &r.ambiguous {
+        out.push_str(&format!(" Note: the law is unsettled here ({reason})."));
+    }
+    out.push_str("\n\n");
+    for c in children {
+        prose_node(db, proof, c, done, out);
+    }
+}
+
+fn join_and(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {}", init.join(", "), last),
+    }
+}

@@ -741,3 +741,30 @@ fn datalog_conformance_core_folders_pass() {
     assert!(o.status.success(), "{out}");
     assert!(out.contains("passed"), "{out}");
 }
+
+#[test]
+fn explain_as_mermaid_and_prose() {
+    let o = lexproof(&["-q", "explain", EXPLAINED, "--format", "mermaid"]);
+    assert!(o.status.success());
+    let m = stdout(&o);
+    assert!(m.starts_with("flowchart TD\n"), "{m}");
+    assert!(
+        m.contains("rule art53_1_a_technical_documentation [Art. 53(1)(a)"),
+        "{m}"
+    );
+    assert!(m.contains("n0 --> n"), "{m}");
+    assert!(
+        !m.contains("(\"aurora"),
+        "quotes inside labels are escaped: {m}"
+    );
+    let o = lexproof(&["-q", "explain", EXPLAINED, "--format", "prose"]);
+    let p = stdout(&o);
+    assert!(p.starts_with("obligation(\"aurora-labs\", \"aurora-m\", \"art53_1_a\") holds: The provider must prepare"), "{p}");
+    assert!(
+        p.contains("[Art. 53(1)(a); Annex XI; Recital 97 S10; statute]"),
+        "{p}"
+    );
+    assert!(p.contains("(given in facts/demo.dl:"), "{p}");
+    assert!(p.contains("the law is unsettled here"), "{p}");
+    assert!(p.trim_end().ends_with("The weakest authority this conclusion rests on is the Commission Guidelines (non-binding)."), "{p}");
+}
