@@ -116,16 +116,8 @@ pub fn weakest_per_tuple(db: &Database) -> Vec<Vec<Option<Authority>>> {
             .filter(|&h| h != NONE)
     };
     for comp in &program.components {
-        let rules: Vec<&Rule> = program
-            .rules
-            .iter()
-            .filter(|r| comp.contains(&r.head.rel))
-            .collect();
-        let recursive = rules.iter().any(|r| {
-            r.body
-                .iter()
-                .any(|l| matches!(l, CLit::Pos(a) if comp.contains(&a.rel)))
-        });
+        let rules: Vec<&Rule> = program.component_rules(comp).collect();
+        let recursive = rules.iter().any(|r| !r.recursive_premises(comp).is_empty());
         loop {
             let mut changed = false;
             for rule in &rules {

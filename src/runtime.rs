@@ -514,25 +514,12 @@ pub fn evaluate(
         error: None,
     };
     for comp in &program.components {
-        let rules: Vec<&Rule> = program
-            .rules
-            .iter()
-            .filter(|r| comp.contains(&r.head.rel))
-            .collect();
+        let rules: Vec<&Rule> = program.component_rules(comp).collect();
         if rules.is_empty() {
             continue;
         }
-        let recursive_positions: Vec<Vec<usize>> = rules
-            .iter()
-            .map(|r| {
-                r.body
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, l)| matches!(l, CLit::Pos(a) if comp.contains(&a.rel)))
-                    .map(|(i, _)| i)
-                    .collect()
-            })
-            .collect();
+        let recursive_positions: Vec<Vec<usize>> =
+            rules.iter().map(|r| r.recursive_premises(comp)).collect();
         for rule in &rules {
             let steps = compile(rule, None);
             ev.run_rule(rule, &steps);

@@ -133,6 +133,18 @@ pub struct Rule {
     pub plan: Vec<usize>,
 }
 
+impl Rule {
+    /// Body positions of the positive premises over relations of `comp`: where the rule recurses.
+    pub fn recursive_premises(&self, comp: &[usize]) -> Vec<usize> {
+        self.body
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| matches!(l, CLit::Pos(a) if comp.contains(&a.rel)))
+            .map(|(i, _)| i)
+            .collect()
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Fact {
     pub rel: usize,
@@ -199,6 +211,12 @@ impl EnumType {
 impl Checked {
     pub fn relation(&self, name: &str) -> Option<usize> {
         self.by_name.get(name).copied()
+    }
+    /// Rules defining the relations of one component of `components`, in rules-file order.
+    pub fn component_rules<'a>(&'a self, comp: &'a [usize]) -> impl Iterator<Item = &'a Rule> + 'a {
+        self.rules
+            .iter()
+            .filter(move |r| comp.contains(&r.head.rel))
     }
     /// Rules whose head is relation `rel`, in rules-file order.
     pub fn rules_for(&self, rel: usize) -> impl Iterator<Item = &Rule> {

@@ -163,19 +163,10 @@ impl Parser {
             }
             Some(Tok::Directive(d)) if d == "type" => {
                 self.bump();
-                let (name, name_span) = match self.peek() {
-                    Some(Tok::Ident(n)) => {
-                        let n = n.clone();
-                        (n, self.bump().span)
-                    }
-                    _ => {
-                        self.error(
-                            "a type name",
-                            "write `.type modality = \"text\" | \"code\"`",
-                        )?;
-                        unreachable!()
-                    }
-                };
+                let (name, name_span) = self.ident(
+                    "a type name",
+                    "write `.type modality = \"text\" | \"code\"`",
+                )?;
                 self.expect(
                     Tok::Eq,
                     "`=`",
@@ -243,20 +234,26 @@ impl Parser {
         }
     }
 
-    fn decl(&mut self) -> PResult<Decl> {
-        let (name, name_span) = match self.peek() {
+    /// A lower-case name, or a syntax error saying what was expected.
+    fn ident(&mut self, expected: &str, hint: &str) -> PResult<(String, Span)> {
+        match self.peek() {
             Some(Tok::Ident(n)) => {
                 let n = n.clone();
-                (n, self.bump().span)
+                Ok((n, self.bump().span))
             }
             _ => {
-                self.error(
-                    "a relation name",
-                    "write `.decl name(field: type, ...)` with a lower-case name",
-                )?;
-                unreachable!()
+                // `error` records the diagnostic and always fails.
+                let _ = self.error(expected, hint);
+                Err(())
             }
-        };
+        }
+    }
+
+    fn decl(&mut self) -> PResult<Decl> {
+        let (name, name_span) = self.ident(
+            "a relation name",
+            "write `.decl name(field: type, ...)` with a lower-case name",
+        )?;
         self.expect(Tok::LParen, "`(`", "write `.decl name(field: type, ...)`")?;
         let mut fields = Vec::new();
         if self.peek() != Some(&Tok::RParen) {
