@@ -5,7 +5,7 @@ use lexproof::db::Database;
 use lexproof::engine::{EngineKind, RunError, Timings};
 use lexproof::facts::FactSource;
 use lexproof::rulebase::{render_all, sha256_hex, Rulebase};
-use lexproof::{proof, query, render};
+use lexproof::{explain, proof, query, render};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -149,6 +149,13 @@ enum Command {
         facts: FactArgs,
         #[arg(long, value_enum, default_value_t = ProofFormat::Text)]
         format: ProofFormat,
+        /// Show every rule instance that derives each fact, not only the proof of least height.
+        #[arg(long)]
+        all: bool,
+        /// Show rules at most N levels below the conclusion; deeper derived facts are listed but not
+        /// expanded.
+        #[arg(long, value_name = "N")]
+        depth: Option<usize>,
     },
     /// Run scenario tests: each `.dl` file in DIR holds facts and `expect` lines (see the README).
     /// Prints one line per scenario and `N passed, M failed`; exits 1 if any failed.
@@ -199,6 +206,8 @@ enum ProofFormat {
     Mermaid,
     /// A paragraph in plain English from the rules' plain-language lines, citations in brackets.
     Prose,
+    /// One self-contained HTML page: a collapsible tree and a graph, with search.
+    Html,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -303,6 +312,8 @@ fn main() -> ExitCode {
             atom,
             facts,
             format,
+            all,
+            depth,
         } => with_db(&facts, cli.quiet, started, |db| {
             let p = query::parse(db, &atom).map_err(|e| (e, ExitCode::from(2)))?;
             let values = match p.ground() {
@@ -319,7 +330,7 @@ fn main() -> ExitCode {
                 return Err(("lexproof: this binary was built without witness relations (feature no-witnesses), so it cannot explain\n  hint: build without --features no-witnesses\n".to_string(), ExitCode::from(2)));
             }
             let search = Instant::now();
-            let found = proof::least_height(db, p.rel, &values);
+            let found = proof::build_proof(db, p.rel, &values, proof::Options { all, depth });
             if !cli.quiet {
                 eprintln!("lexproof: proof search {:.3} ms", ms(search.elapsed()));
             }
@@ -327,11 +338,12 @@ fn main() -> ExitCode {
                 return Err((format!("lexproof: {atom} does not hold: no rule derives it from these facts, and no fact states it\n"), ExitCode::from(1)));
             };
             let out = match format {
-                ProofFormat::Text => render::explain_text(db, &proof),
-                ProofFormat::Json => render::explain_json(db, &proof, &atom),
-                ProofFormat::Dot => render::explain_dot(db, &proof),
-                ProofFormat::Mermaid => render::explain_mermaid(db, &proof),
-                ProofFormat::Prose => render::explain_prose(db, &proof),
+                ProofFormat::Text => explain::text(db, &proof),
+                ProofFormat::Json => explain::json(db, &proof, &atom),
+                ProofFormat::Dot => explain::dot(db, &proof),
+                ProofFormat::Mermaid => explain::mermaid(db, &proof),
+                ProofFormat::Prose => explain::prose(db, &proof),
+                ProofFormat::Html => explain::html(db, &proof, &atom),
             };
             print(&out);
             Ok(ExitCode::SUCCESS)

@@ -38,6 +38,21 @@ pub enum Node {
     },
     /// A comparison or assignment that held for the instance, shown with values filled in.
     Condition { text: String },
+    /// A derived fact with several derivations (`explain --all`): its children are `Derived` nodes
+    /// for the same fact, best first.
+    Choice {
+        rel: usize,
+        values: Vec<Value>,
+        height: usize,
+    },
+    /// A derived fact below the depth limit: its derivation is not shown, but the weakest authority
+    /// of its least-height proof is kept so the proof's weakest authority does not depend on depth.
+    Truncated {
+        rel: usize,
+        values: Vec<Value>,
+        height: usize,
+        weakest: Option<Authority>,
+    },
 }
 
 pub struct Proof {
@@ -74,8 +89,23 @@ impl Explorer<'_> {
     }
 }
 
+/// What `explain` shows: the least-height proof or every derivation, and how deep.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// Every rule instance that derives each fact, not only the one of least height.
+    pub all: bool,
+    /// Expand rules this many levels below the conclusion; deeper derived facts are `Truncated`.
+    pub depth: Option<usize>,
+}
+
 /// The proof of least height of `rel(values)`, or `None` if it does not hold.
 pub fn least_height(db: &Database, rel: usize, values: &[Value]) -> Option<Proof> {
+    build_proof(db, rel, values, Options::default())
+}
+
+/// The proof of `rel(values)` the options ask for, or `None` if it does not hold (or holds with no
+/// recorded derivation, which only happens without witnesses).
+pub fn build_proof(db: &Database, rel: usize, values: &[Value], opts: Options) -> Option<Proof> {
     if !db.holds(rel, values) {
         return None;
     }
@@ -118,7 +148,34 @@ pub fn least_height(db: &Database, rel: usize, values: &[Value]) -> Option<Proof
             }
         }
     }
-    // Heights by relaxation on the explored subgraph (small: only what lies beneath one fact).
+    let height = heights(&ex);
+    if height[root] == usize::MAX {
+        return None;
+    }
+    // The derivations shown per fact, best first: least height, then rule order, then premise values.
+    let shown: Vec<Vec<usize>> = (0..ex.facts.len())
+        .map(|f| ranked_derivations(db, &ex, &height, f, opts.all))
+        .collect();
+    let level = levels(&ex, &shown, root);
+    let mut b = Builder {
+        db,
+        ex: &ex,
+        height: &height,
+        shown: &shown,
+        level: &level,
+        depth: opts.depth,
+        graph: DiGraph::new(),
+        built: FxHashMap::default(),
+    };
+    let root_ix = b.fact(root);
+    Some(Proof {
+        graph: b.graph,
+        root: root_ix,
+    })
+}
+
+/// Heights by relaxation on the explored subgraph (small: only what lies beneath one fact).
+fn heights(ex: &Explorer) -> Vec<usize> {
     let n = ex.facts.len();
     let mut height: Vec<usize> = (0..n)
         .map(|i| {
@@ -144,59 +201,43 @@ pub fn least_height(db: &Database, rel: usize, values: &[Value]) -> Option<Proof
             }
         }
         if !changed {
-            break;
+            return height;
         }
     }
-    if height[root] == usize::MAX {
-        // Holds but has no recorded derivation: only possible without witnesses.
-        return None;
-    }
-    let mut graph = DiGraph::new();
-    let mut built: FxHashMap<usize, NodeIndex> = FxHashMap::default();
-    let root_ix = build(db, &ex, &height, root, &mut graph, &mut built);
-    Some(Proof {
-        graph,
-        root: root_ix,
-    })
 }
 
-fn build(
+fn deriv_height(d: &Deriv, height: &[usize]) -> usize {
+    d.premises
+        .iter()
+        .map(|&p| height[p])
+        .max()
+        .unwrap_or(0)
+        .saturating_add(1)
+}
+
+/// Indexes into `ex.derivs[f]`: the best one, or all of them (every one has a finite height, as
+/// every fact in a witness holds) in rank order.
+fn ranked_derivations(
     db: &Database,
     ex: &Explorer,
     height: &[usize],
     f: usize,
-    g: &mut DiGraph<Node, ()>,
-    built: &mut FxHashMap<usize, NodeIndex>,
-) -> NodeIndex {
-    if let Some(&ix) = built.get(&f) {
-        return ix;
+    all: bool,
+) -> Vec<usize> {
+    if ex.origin[f].is_some() {
+        return Vec::new();
     }
-    let (rel, values) = ex.facts[f].clone();
-    if let Some(origin) = ex.origin[f] {
-        let ix = g.add_node(Node::Fact {
-            rel,
-            values,
-            origin,
-        });
-        built.insert(f, ix);
-        return ix;
-    }
-    let h = height[f];
     let it = &db.interner;
-    // Candidates of least height; then rule order; then premise values in display order.
-    let best = ex.derivs[f]
-        .iter()
-        .filter(|d| {
-            d.premises
-                .iter()
-                .map(|&p| height[p])
-                .max()
-                .unwrap_or(0)
-                .saturating_add(1)
-                == h
-        })
-        .min_by(|a, b| {
-            a.rule.cmp(&b.rule).then_with(|| {
+    let mut idx: Vec<usize> = (0..ex.derivs[f].len())
+        .filter(|&i| all || deriv_height(&ex.derivs[f][i], height) == height[f])
+        .filter(|&i| deriv_height(&ex.derivs[f][i], height) != usize::MAX)
+        .collect();
+    idx.sort_by(|&i, &j| {
+        let (a, b) = (&ex.derivs[f][i], &ex.derivs[f][j]);
+        deriv_height(a, height)
+            .cmp(&deriv_height(b, height))
+            .then(a.rule.cmp(&b.rule))
+            .then_with(|| {
                 for (x, y) in a.premises.iter().zip(&b.premises) {
                     match it.display_cmp_rows(&ex.facts[*x].1, &ex.facts[*y].1) {
                         Ordering::Equal => continue,
@@ -206,51 +247,152 @@ fn build(
                 let r = &db.rules.checked.rules[a.rule];
                 it.display_cmp_rows(&db.bindings(r, a.row), &db.bindings(r, b.row))
             })
-        })
-        .expect("a fact with a finite height has a derivation of that height");
-    let rule = &db.rules.checked.rules[best.rule];
-    let bindings = db.bindings(rule, best.row);
-    let ix = g.add_node(Node::Derived {
-        rel,
-        values,
-        height: h,
-        rule: best.rule,
-        bindings: bindings.clone(),
     });
-    built.insert(f, ix);
-    let mut premise_iter = best.premises.iter();
-    for lit in &rule.body {
-        let child = match lit {
-            CLit::Pos(_) => {
-                let p = *premise_iter.next().expect("one premise per positive atom");
-                build(db, ex, height, p, g, built)
-            }
-            CLit::Neg(a) => {
-                let pattern = a
-                    .args
-                    .iter()
-                    .map(|t| eval(t, &bindings, it, rule.index))
-                    .collect();
-                g.add_node(Node::Absent {
-                    rel: a.rel,
-                    pattern,
-                })
-            }
-            CLit::Cmp(op, l, r) => g.add_node(Node::Condition {
-                text: format!(
-                    "{} {} {}",
-                    term_text(db, l, &bindings),
-                    op.symbol(),
-                    term_text(db, r, &bindings)
-                ),
-            }),
-            CLit::Assign(v, e) => g.add_node(Node::Condition {
-                text: format!("{} = {}", rule.vars[*v].name, term_text(db, e, &bindings)),
-            }),
-        };
-        g.add_edge(ix, child, ());
+    if !all {
+        idx.truncate(1);
     }
-    ix
+    idx
+}
+
+/// Each fact's distance in rule steps from the root, over the derivations shown (breadth first,
+/// so a fact shared by a shallow and a deep branch counts as shallow).
+fn levels(ex: &Explorer, shown: &[Vec<usize>], root: usize) -> Vec<usize> {
+    let mut level = vec![usize::MAX; ex.facts.len()];
+    level[root] = 0;
+    let mut queue = std::collections::VecDeque::from([root]);
+    while let Some(f) = queue.pop_front() {
+        for &d in &shown[f] {
+            for &p in &ex.derivs[f][d].premises {
+                if level[p] == usize::MAX {
+                    level[p] = level[f] + 1;
+                    queue.push_back(p);
+                }
+            }
+        }
+    }
+    level
+}
+
+struct Builder<'a> {
+    db: &'a Database,
+    ex: &'a Explorer<'a>,
+    height: &'a [usize],
+    shown: &'a [Vec<usize>],
+    level: &'a [usize],
+    depth: Option<usize>,
+    graph: DiGraph<Node, ()>,
+    built: FxHashMap<usize, NodeIndex>,
+}
+
+impl Builder<'_> {
+    /// The node of fact `f`, built once: later uses (shared subproofs, and with `--all` recursion
+    /// through the fact itself) point to the same node.
+    fn fact(&mut self, f: usize) -> NodeIndex {
+        if let Some(&ix) = self.built.get(&f) {
+            return ix;
+        }
+        let (rel, values) = self.ex.facts[f].clone();
+        if let Some(origin) = self.ex.origin[f] {
+            let ix = self.graph.add_node(Node::Fact {
+                rel,
+                values,
+                origin,
+            });
+            self.built.insert(f, ix);
+            return ix;
+        }
+        if self.depth.is_some_and(|d| self.level[f] >= d) {
+            let weakest = self.hidden_authority(f);
+            let ix = self.graph.add_node(Node::Truncated {
+                rel,
+                values,
+                height: self.height[f],
+                weakest,
+            });
+            self.built.insert(f, ix);
+            return ix;
+        }
+        let shown = &self.shown[f];
+        if shown.len() == 1 {
+            return self.derivation(f, shown[0], true);
+        }
+        let ix = self.graph.add_node(Node::Choice {
+            rel,
+            values,
+            height: self.height[f],
+        });
+        self.built.insert(f, ix);
+        for &d in shown {
+            let child = self.derivation(f, d, false);
+            self.graph.add_edge(ix, child, ());
+        }
+        ix
+    }
+
+    /// The weakest authority along the least-height proof of `f` (premises of a least-height
+    /// derivation are strictly lower, so this terminates).
+    fn hidden_authority(&self, f: usize) -> Option<Authority> {
+        let d = &self.ex.derivs[f][*self.shown[f].first()?];
+        let own = self.db.rules.checked.rules[d.rule].authority;
+        d.premises
+            .iter()
+            .filter_map(|&p| self.hidden_authority(p))
+            .chain(Some(own))
+            .min()
+    }
+
+    /// A `Derived` node for derivation `d` of fact `f`, with one child per body literal.
+    fn derivation(&mut self, f: usize, d: usize, register: bool) -> NodeIndex {
+        let db = self.db;
+        let it = &db.interner;
+        let (rel, values) = self.ex.facts[f].clone();
+        let deriv = &self.ex.derivs[f][d];
+        let rule = &db.rules.checked.rules[deriv.rule];
+        let bindings = db.bindings(rule, deriv.row);
+        let ix = self.graph.add_node(Node::Derived {
+            rel,
+            values,
+            height: deriv_height(deriv, self.height),
+            rule: deriv.rule,
+            bindings: bindings.clone(),
+        });
+        if register {
+            self.built.insert(f, ix);
+        }
+        let mut premise_iter = deriv.premises.iter();
+        for lit in &rule.body {
+            let child = match lit {
+                CLit::Pos(_) => {
+                    let p = *premise_iter.next().expect("one premise per positive atom");
+                    self.fact(p)
+                }
+                CLit::Neg(a) => {
+                    let pattern = a
+                        .args
+                        .iter()
+                        .map(|t| eval(t, &bindings, it, rule.index))
+                        .collect();
+                    self.graph.add_node(Node::Absent {
+                        rel: a.rel,
+                        pattern,
+                    })
+                }
+                CLit::Cmp(op, l, r) => self.graph.add_node(Node::Condition {
+                    text: format!(
+                        "{} {} {}",
+                        term_text(db, l, &bindings),
+                        op.symbol(),
+                        term_text(db, r, &bindings)
+                    ),
+                }),
+                CLit::Assign(v, e) => self.graph.add_node(Node::Condition {
+                    text: format!("{} = {}", rule.vars[*v].name, term_text(db, e, &bindings)),
+                }),
+            };
+            self.graph.add_edge(ix, child, ());
+        }
+        ix
+    }
 }
 
 /// A term with its variables replaced by their values; arithmetic keeps its shape.
@@ -280,17 +422,68 @@ impl Proof {
         c
     }
 
-    /// The weakest authority among the rules used beneath `ix` (recital and guidelines rank below
-    /// statute), or `None` for an input fact.
+    /// The weakest authority the conclusion at `ix` rests on (recital and guidelines rank below
+    /// statute): the weakest rule along its derivation, and where a fact holds in several ways
+    /// (`Choice`), the best of those. `None` for an input fact. A step back into a fact being
+    /// evaluated (recursion shown by `--all`) adds nothing.
     pub fn weakest_authority(&self, db: &Database, ix: NodeIndex) -> Option<Authority> {
-        let own = match &self.graph[ix] {
-            Node::Derived { rule, .. } => Some(db.rules.checked.rules[*rule].authority),
+        let mut memo = FxHashMap::default();
+        let mut stack = Vec::new();
+        self.authority_at(db, ix, &mut memo, &mut stack)
+    }
+
+    fn authority_at(
+        &self,
+        db: &Database,
+        ix: NodeIndex,
+        memo: &mut FxHashMap<NodeIndex, Option<Authority>>,
+        stack: &mut Vec<NodeIndex>,
+    ) -> Option<Authority> {
+        if let Some(a) = memo.get(&ix) {
+            return *a;
+        }
+        if stack.contains(&ix) {
+            return None;
+        }
+        stack.push(ix);
+        let children = self.children(ix);
+        let a = match &self.graph[ix] {
+            Node::Derived { rule, .. } => children
+                .into_iter()
+                .filter_map(|c| self.authority_at(db, c, memo, stack))
+                .chain(Some(db.rules.checked.rules[*rule].authority))
+                .min(),
+            Node::Choice { .. } => children
+                .into_iter()
+                .map(|c| self.authority_at(db, c, memo, stack))
+                .max()
+                .flatten(),
+            Node::Truncated { weakest, .. } => *weakest,
             _ => None,
         };
-        self.children(ix)
-            .into_iter()
-            .filter_map(|c| self.weakest_authority(db, c))
-            .chain(own)
-            .min()
+        stack.pop();
+        memo.insert(ix, a);
+        a
+    }
+
+    /// How many edges point at each node (the root counts one more): a node with more than one is a
+    /// shared subproof, shown once and referred to afterwards.
+    pub fn shared(&self) -> Vec<bool> {
+        let mut indeg = vec![0usize; self.graph.node_count()];
+        for e in self.graph.edge_indices() {
+            let (_, t) = self.graph.edge_endpoints(e).expect("edge exists");
+            indeg[t.index()] += 1;
+        }
+        indeg[self.root.index()] += 1;
+        self.graph
+            .node_indices()
+            .map(|ix| {
+                indeg[ix.index()] > 1
+                    && matches!(
+                        self.graph[ix],
+                        Node::Derived { .. } | Node::Choice { .. } | Node::Truncated { .. }
+                    )
+            })
+            .collect()
     }
 }

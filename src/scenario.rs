@@ -15,7 +15,6 @@ use crate::engine::{EngineKind, RunError};
 use crate::facts::FactSource;
 use crate::proof::{self, Node, Proof};
 use crate::query;
-use crate::render;
 use crate::rulebase::Rulebase;
 use lexproof_lang::ast::Authority;
 use std::collections::BTreeSet;
@@ -233,7 +232,7 @@ fn check(db: &Database, e: &Expectation) -> Result<(), String> {
             return Ok(());
         }
         let proof = proof::least_height(db, p.rel, &values)
-            .map(|pr| render::explain_text(db, &pr))
+            .map(|pr| crate::explain::text(db, &pr))
             .unwrap_or_default();
         return Err(format!("expected not to hold, but it does:\n{proof}"));
     }
@@ -287,7 +286,7 @@ fn check(db: &Database, e: &Expectation) -> Result<(), String> {
         Err(format!(
             "{}\n{}",
             problems.join("; "),
-            render::explain_text(db, &proof)
+            crate::explain::text(db, &proof)
         ))
     }
 }

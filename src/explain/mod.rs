@@ -1,0 +1,102 @@
+//! Proofs rendered for people: text, JSON, DOT, Mermaid, prose and a self-contained HTML page.
+//! Every renderer walks the same `proof::Proof` graph; a shared subproof (a node reached more than
+//! once) is shown once and referred to afterwards, which also ends the walk on recursion shown by
+//! `--all`.
+
+mod graph;
+pub mod html;
+mod json;
+mod prose;
+mod text;
+
+pub use graph::{dot, mermaid};
+pub use html::html;
+pub use json::json;
+pub use prose::prose;
+pub use text::{instance_text, text};
+
+use crate::db::Database;
+use crate::facts::Origin;
+use crate::proof::{Node, Proof};
+use crate::value::Value;
+use lexproof_lang::ast::Authority;
+use lexproof_lang::check::Rule;
+use petgraph::graph::NodeIndex;
+
+pub fn origin_text(db: &Database, o: &Origin) -> String {
+    format!("{}:{}", db.facts.files[o.file as usize], o.line)
+}
+
+/// An atom whose unknown arguments (`None`) are shown as `_`.
+pub fn absent_atom(db: &Database, rel: usize, pattern: &[Option<Value>]) -> String {
+    let args: Vec<String> = pattern
+        .iter()
+        .map(|v| v.map_or("_".to_string(), |v| db.interner.literal(&v)))
+        .collect();
+    format!("{}({})", db.relation_name(rel), args.join(", "))
+}
+
+pub fn node_atom(db: &Database, n: &Node) -> String {
+    match n {
+        Node::Fact { rel, values, .. }
+        | Node::Derived { rel, values, .. }
+        | Node::Choice { rel, values, .. }
+        | Node::Truncated { rel, values, .. } => db.interner.atom(db.relation_name(*rel), values),
+        Node::Absent { rel, pattern } => format!("not {}", absent_atom(db, *rel, pattern)),
+        Node::Condition { text } => text.clone(),
+    }
+}
+
+/// `rule ID [citations] (authority)`: how every format names a rule.
+pub fn rule_label(r: &Rule) -> String {
+    format!(
+        "rule {} [{}] ({})",
+        r.id,
+        r.citations.join("; "),
+        r.authority.as_str()
+    )
+}
+
+pub fn authority_words(a: Authority) -> &'static str {
+    match a {
+        Authority::Statute => "the statute itself",
+        Authority::Recital => "a recital (interpretive)",
+        Authority::Guidelines => "the Commission Guidelines (non-binding)",
+        Authority::Unspecified => "a rule that names no authority",
+    }
+}
+
+/// Numbers shared subproofs in the order a depth-first walk meets them, so every format can say
+/// "shown above as #k" the same way.
+pub struct Shared {
+    flags: Vec<bool>,
+    numbers: Vec<Option<usize>>,
+    next: usize,
+}
+
+impl Shared {
+    pub fn new(proof: &Proof) -> Shared {
+        let flags = proof.shared();
+        Shared {
+            numbers: vec![None; flags.len()],
+            flags,
+            next: 1,
+        }
+    }
+
+    /// `None` if the node is not shared; `Some((k, true))` the first time, `Some((k, false))` after.
+    pub fn visit(&mut self, ix: NodeIndex) -> Option<(usize, bool)> {
+        if !self.flags[ix.index()] {
+            return None;
+        }
+        match self.numbers[ix.index()] {
+            Some(k) => Some((k, false)),
+            None => {
+                let k = self.next;
+                self.next += 1;
+                self.numbers[ix.index()] = Some(k);
+                Some((k, true))
+            }
+        }
+    }
+}
