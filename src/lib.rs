@@ -19,3 +19,4 @@ pub mod runtime;
 pub mod scenario;
 pub mod store;
 pub mod value;
+pub mod whynot;

@@ -5,7 +5,7 @@ use lexproof::db::Database;
 use lexproof::engine::{EngineKind, RunError, Timings};
 use lexproof::facts::FactSource;
 use lexproof::rulebase::{render_all, sha256_hex, Rulebase};
-use lexproof::{explain, proof, query, render};
+use lexproof::{explain, proof, query, render, whynot};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -156,6 +156,23 @@ enum Command {
         /// expanded.
         #[arg(long, value_name = "N")]
         depth: Option<usize>,
+    },
+    /// Explain why an atom does NOT hold: for each rule that could conclude it, the closest instance,
+    /// which premises hold, which are missing, and which are blocked by a fact that holds (e.g. an
+    /// exemption), down to the missing input facts. Variables and `_` are allowed.
+    WhyNot {
+        /// An atom, e.g. 'obligation("aurora-labs", "aurora-m", "art55_1_a")'.
+        atom: String,
+        #[command(flatten)]
+        facts: FactArgs,
+        #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+        format: CheckFormat,
+        /// Explain missing conclusions this many levels down.
+        #[arg(long, value_name = "N", default_value_t = 4)]
+        depth: usize,
+        /// Closest instances shown per rule.
+        #[arg(long, value_name = "N", default_value_t = 1)]
+        closest: usize,
     },
     /// Run scenario tests: each `.dl` file in DIR holds facts and `expect` lines (see the README).
     /// Prints one line per scenario and `N passed, M failed`; exits 1 if any failed.
@@ -308,6 +325,38 @@ fn main() -> ExitCode {
             }
             Ok(ExitCode::SUCCESS)
         }),
+        Command::WhyNot {
+            atom,
+            facts,
+            format,
+            depth,
+            closest,
+        } => with_db(&facts, cli.quiet, started, |db| {
+            let p = query::parse(db, &atom).map_err(|e| (e, ExitCode::from(2)))?;
+            if p.has_unknown() {
+                print(&unknown_value_message(db, &p, &atom));
+                return Ok(ExitCode::SUCCESS);
+            }
+            let limits = whynot::Limits {
+                depth,
+                instances: closest.max(1),
+                ..whynot::Limits::default()
+            };
+            let search = Instant::now();
+            let e = whynot::why_not(db, &p, limits);
+            if !cli.quiet {
+                eprintln!("lexproof: why-not search {:.3} ms", ms(search.elapsed()));
+            }
+            print(&match format {
+                CheckFormat::Text => whynot::text(db, &e),
+                CheckFormat::Json => whynot::json(db, &e, &atom),
+            });
+            Ok(if matches!(e.verdict, whynot::Verdict::Holds(_)) {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            })
+        }),
         Command::Explain {
             atom,
             facts,
@@ -349,6 +398,29 @@ fn main() -> ExitCode {
             Ok(ExitCode::SUCCESS)
         }),
     }
+}
+
+/// An atom naming a value that no fact or rule mentions cannot hold; say which and suggest a spelling.
+fn unknown_value_message(db: &Database, p: &query::Pattern, atom: &str) -> String {
+    let file = lexproof_lang::SourceFile::new("atom", atom);
+    let mut out = format!("{atom} does not hold: ");
+    if let Ok(a) = lexproof_lang::parser::parse_atom(&file) {
+        for (arg, term) in p.args.iter().zip(&a.args) {
+            if let (query::Arg::Unknown, lexproof_lang::ast::Term::Str(s, _)) = (arg, term) {
+                out.push_str(&format!(
+                    "\"{s}\" appears in no fact and in no rule, so nothing is known about it."
+                ));
+                let known = (0..db.interner.len() as u32)
+                    .map(|i| db.interner.resolve(lexproof::value::Sym(i)));
+                if let Some(best) = lexproof_lang::check::suggest(s, known) {
+                    out.push_str(&format!("\n  hint: did you mean \"{best}\"?"));
+                }
+                break;
+            }
+        }
+    }
+    out.push('\n');
+    out
 }
 
 type CmdResult = Result<ExitCode, (String, ExitCode)>;
