@@ -14,6 +14,7 @@ pub mod parallel;
 pub mod proof;
 pub mod query;
 pub mod render;
+pub mod report;
 pub mod rulebase;
 pub mod runtime;
 pub mod scenario;

@@ -174,6 +174,18 @@ enum Command {
         #[arg(long, value_name = "N", default_value_t = 1)]
         closest: usize,
     },
+    /// A compliance report: per actor and model, the duties that bind it (deadlines, weakest
+    /// authority, unsettled law, short proofs), duties lifted, duties not concluded and why not, and
+    /// open questions with the facts to supply.
+    Report {
+        #[command(flatten)]
+        facts: FactArgs,
+        /// Only this actor (e.g. "aurora-labs").
+        #[arg(long, value_name = "ACTOR")]
+        actor: Option<String>,
+        #[arg(long, value_enum, default_value_t = ReportFormat::Md)]
+        format: ReportFormat,
+    },
     /// Run scenario tests: each `.dl` file in DIR holds facts and `expect` lines (see the README).
     /// Prints one line per scenario and `N passed, M failed`; exits 1 if any failed.
     Test {
@@ -225,6 +237,15 @@ enum ProofFormat {
     Prose,
     /// One self-contained HTML page: a collapsible tree and a graph, with search.
     Html,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ReportFormat {
+    /// Markdown.
+    Md,
+    /// One self-contained HTML page with a collapsible proof per duty.
+    Html,
+    Json,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -323,6 +344,20 @@ fn main() -> ExitCode {
                     atom
                 );
             }
+            Ok(ExitCode::SUCCESS)
+        }),
+        Command::Report {
+            facts,
+            actor,
+            format,
+        } => with_db(&facts, cli.quiet, started, |db| {
+            let r = lexproof::report::build(db, actor.as_deref())
+                .map_err(|e| (e, ExitCode::from(2)))?;
+            print(&match format {
+                ReportFormat::Md => lexproof::report::markdown(db, &r),
+                ReportFormat::Html => lexproof::report::html(db, &r),
+                ReportFormat::Json => lexproof::report::json(db, &r),
+            });
             Ok(ExitCode::SUCCESS)
         }),
         Command::WhyNot {

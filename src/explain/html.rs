@@ -33,14 +33,23 @@ pub fn html(db: &Database, proof: &Proof, query: &str) -> String {
         env!("CARGO_PKG_VERSION")
     );
     body.push_str(toolbar());
-    body.push_str("<section id=\"proof-tree\"><h2>Proof tree</h2><p class=\"note\">Click a conclusion to see the rule instance and the premises it rests on.</p><ul class=\"tree\">");
-    let mut shared = Shared::new(proof);
-    tree_node(db, proof, proof.root, 0, &mut shared, &mut body);
-    body.push_str("</ul></section>");
+    body.push_str("<section id=\"proof-tree\"><h2>Proof tree</h2><p class=\"note\">Click a conclusion to see the rule instance and the premises it rests on.</p>");
+    body.push_str(&tree(db, proof, ""));
+    body.push_str("</section>");
     body.push_str("<section id=\"proof-graph\"><h2>Proof graph</h2><p class=\"note\">Each fact appears once; click a box to find it in the tree.</p><div class=\"graph\">");
     body.push_str(&svg(db, proof));
     body.push_str("</div></section>");
     page(&format!("lexproof: why {root_atom} holds"), &body)
+}
+
+/// The proof as a collapsible tree (`<ul class="tree">`), the root open. Element ids start with
+/// `prefix`, so several trees can share a page.
+pub fn tree(db: &Database, proof: &Proof, prefix: &str) -> String {
+    let mut out = String::from("<ul class=\"tree\">");
+    let mut shared = Shared::new(proof);
+    tree_node(db, proof, proof.root, 0, prefix, &mut shared, &mut out);
+    out.push_str("</ul>");
+    out
 }
 
 fn tree_node(
@@ -48,6 +57,7 @@ fn tree_node(
     proof: &Proof,
     ix: NodeIndex,
     depth: usize,
+    prefix: &str,
     shared: &mut Shared,
     out: &mut String,
 ) {
@@ -57,7 +67,7 @@ fn tree_node(
         Some((k, first)) => (Some(k), first),
         None => (None, true),
     };
-    let id = format!("t{}", ix.index());
+    let id = format!("{prefix}t{}", ix.index());
     if !first {
         let _ = write!(
             out,
@@ -104,7 +114,7 @@ fn tree_node(
                 alts.len()
             );
             for c in alts {
-                tree_node(db, proof, c, depth + 1, shared, out);
+                tree_node(db, proof, c, depth + 1, prefix, shared, out);
             }
             out.push_str("</ul></details></li>");
         }
@@ -151,7 +161,7 @@ fn tree_node(
                 esc(&r.text)
             );
             for c in proof.children(ix) {
-                tree_node(db, proof, c, depth + 1, shared, out);
+                tree_node(db, proof, c, depth + 1, prefix, shared, out);
             }
             out.push_str("</ul></details></li>");
         }

@@ -69,6 +69,8 @@ pub struct RuleAttempts {
 }
 
 pub struct Attempt {
+    /// The order premises were evaluated in (body positions): see `search_order`.
+    pub order: Vec<usize>,
     pub bindings: Vec<Option<Value>>,
     /// One per body literal, in the order the rule is written.
     pub premises: Vec<Premise>,
@@ -170,8 +172,12 @@ impl<'a> Explainer<'a> {
                     .rules_for(rel)
                     .filter_map(|rule| self.search(rule, &pattern, same))
                     .collect();
-                searched.sort_by_key(|(_, found, _)| {
-                    std::cmp::Reverse(found.first().map(|f| (f.0, f.1)))
+                searched.sort_by_key(|(rule, found, _)| {
+                    std::cmp::Reverse(
+                        found
+                            .first()
+                            .map(|f| (!fails_on_fixed_list(db, rule, &f.3), f.0, f.1)),
+                    )
                 });
                 let rules: Vec<RuleAttempts> = searched
                     .into_iter()
@@ -218,6 +224,7 @@ impl<'a> Explainer<'a> {
         let mut s = Search {
             db,
             rule,
+            order: search_order(db, rule),
             pattern,
             same,
             limits: self.limits,
@@ -243,8 +250,8 @@ impl<'a> Explainer<'a> {
         for (prefix, held, bindings, statuses, head_differs) in found {
             // Only the premise that breaks the prefix is explained further: it is what stops this
             // instance; later failures may only follow from values it left unknown.
-            let first_failure = rule
-                .plan
+            let order = search_order(db, rule);
+            let first_failure = order
                 .iter()
                 .copied()
                 .find(|&li| !statuses[li].as_ref().is_some_and(Status::holds));
@@ -263,6 +270,7 @@ impl<'a> Explainer<'a> {
                 premises.push(Premise { status, sub });
             }
             attempts.push(Attempt {
+                order,
                 bindings,
                 premises,
                 prefix,
@@ -289,6 +297,7 @@ type Found = (
 struct Search<'a> {
     db: &'a Database,
     rule: &'a Rule,
+    order: Vec<usize>,
     pattern: &'a [Option<Value>],
     same: &'a [(usize, usize)],
     limits: Limits,
@@ -317,7 +326,7 @@ impl Search<'_> {
         held: usize,
         intact: bool,
     ) {
-        let n = self.rule.plan.len();
+        let n = self.order.len();
         let remaining = n - pos;
         let bound_prefix = if intact { prefix + remaining } else { prefix };
         if !self.worth(bound_prefix, held + remaining) {
@@ -332,7 +341,7 @@ impl Search<'_> {
             self.leaf(b, st, prefix, held);
             return;
         }
-        let li = self.rule.plan[pos];
+        let li = self.order[pos];
         let rule = self.rule;
         let db = self.db;
         let next = |s: &mut Self,
@@ -488,7 +497,7 @@ impl Search<'_> {
         }
         // An attempt whose head comes out different is further away than any that fits.
         let (prefix, held) = if head_differs.is_some() {
-            (prefix.min(self.rule.plan.len().saturating_sub(1)), held)
+            (prefix.min(self.order.len().saturating_sub(1)), held)
         } else {
             (prefix, held)
         };
@@ -570,6 +579,37 @@ impl Search<'_> {
         }
         names
     }
+}
+
+/// The order premises are tried in: the rule's join plan, with premises over lists the rules file
+/// fixes itself (thresholds, the duties of an article) first. Those are constants in all but name;
+/// binding them first makes "closest" mean closest in the facts of the case, so the answer reads
+/// "compute does not exceed 10^25" rather than "10^23 is not the Art. 51 threshold". Moving a
+/// positive premise earlier only binds variables sooner, so every test still has its values.
+pub fn search_order(db: &Database, rule: &Rule) -> Vec<usize> {
+    let fixed = |li: &usize| match &rule.body[*li] {
+        CLit::Pos(a) => {
+            let r = &db.rules.checked.relations[a.rel];
+            r.has_rule_facts && !r.derived
+        }
+        _ => false,
+    };
+    let mut order: Vec<usize> = rule.plan.iter().copied().filter(fixed).collect();
+    order.extend(rule.plan.iter().copied().filter(|li| !fixed(li)));
+    order
+}
+
+/// Whether an instance fails a ground premise over a relation the rules file fixes itself (a list
+/// such as the Art. 53 duties): the rule is then not about these values at all, and comes after
+/// rules that are.
+fn fails_on_fixed_list(db: &Database, rule: &Rule, st: &[Option<Status>]) -> bool {
+    rule.body.iter().zip(st).any(|(lit, s)| match (lit, s) {
+        (CLit::Pos(a), Some(Status::Missing(p))) => {
+            let r = &db.rules.checked.relations[a.rel];
+            r.has_rule_facts && !r.derived && p.iter().all(Option::is_some)
+        }
+        _ => false,
+    })
 }
 
 fn clone_status(s: &Status) -> Status {

@@ -81,7 +81,7 @@ fn rule_attempts(db: &Database, ra: &RuleAttempts, indent: &str, out: &mut Strin
     // explanation of that premise, if it is a conclusion): the detail would be all unknowns.
     if !indent.is_empty() && ra.attempts.len() == 1 && ra.attempts[0].prefix == 0 && !ra.cut_short {
         let a = &ra.attempts[0];
-        if let Some(&li) = r.plan.first() {
+        if let Some(&li) = a.order.first() {
             let first = &a.premises[li];
             let what = match (&r.body[li], &first.status) {
                 (CLit::Pos(x), Status::Missing(pat)) => {

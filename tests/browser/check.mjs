@@ -53,12 +53,20 @@ try {
     await page.click('#expand-all');
     await page.waitForTimeout(200);
   } else {
+    if (mode === 'report') {
+      // Proofs sit under one collapsed "Why ... binds" per duty: open the first.
+      const why = page.locator('details.duty-proof').first();
+      const root = why.locator('ul.tree > li').first();
+      check(!(await root.isVisible()), 'a duty proof is visible before it is opened');
+      await why.locator(':scope > summary').click();
+      check(await root.isVisible(), 'opening a duty proof did not show its proof tree');
+    }
     const nodes = await page.locator('li.pnode').count();
     check(nodes > 1, `the tree has ${nodes} node(s)`);
     // A collapsed node: its premises (or alternatives) are hidden until it is expanded.
     const closedId = await page.evaluate(() => {
       const all = Array.from(document.querySelectorAll('li.pnode > details:not([open])'));
-      const seen = all.find((d) => d.getBoundingClientRect().height > 0);
+      const seen = all.find((d) => d.querySelector(':scope > summary').checkVisibility());
       return seen ? seen.parentElement.id : null;
     });
     check(closedId !== null, 'no collapsed node to expand');
@@ -97,7 +105,10 @@ try {
   }
   if (screenshot) {
     await page.click('#collapse-all');
-    await page.locator('ul.tree > li > details > summary').first().click();
+    if (mode === 'report') {
+      await page.locator('details.duty-proof > summary').first().click();
+    }
+    await page.locator('ul.tree > li > details > summary >> visible=true').first().click();
     const next = page.locator('li.pnode.derived > details:not([open]) >> visible=true').first();
     if (await next.count()) { await next.locator(':scope > summary').click(); }
     await page.evaluate(() => window.scrollTo(0, 0));

@@ -1,0 +1,197 @@
+use super::md::{header, plain};
+use super::{ActorReport, ModelReport, Report};
+use crate::db::Database;
+use crate::explain::html::tree;
+use crate::html::{esc, page, toolbar};
+use std::fmt::Write;
+
+pub fn html(db: &Database, r: &Report) -> String {
+    let mut body = String::new();
+    body.push_str(
+        "<header><h1>Compliance report: EU AI Act duties for general-purpose AI models</h1>",
+    );
+    let _ = write!(
+        body,
+        "<p class=\"meta\">{}</p></header>",
+        esc(&header(db, r))
+    );
+    body.push_str(toolbar());
+    if let Some(a) = &r.unknown_actor {
+        let _ = write!(
+            body,
+            "<p>No fact and no rule mentions the actor <code>{}</code>: nothing is concluded about it.</p>",
+            esc(a)
+        );
+    }
+    body.push_str("<table class=\"duties\"><tr><th>Actor</th><th>Models provided</th><th>Duties</th><th>Overdue</th><th>Exemptions</th></tr>");
+    for a in &r.actors {
+        let duties: usize = a.models.iter().map(|m| m.duties.len()).sum();
+        let overdue: usize = a
+            .models
+            .iter()
+            .map(|m| m.duties.iter().filter(|d| d.overdue).count())
+            .sum();
+        let ex: usize = a.models.iter().map(|m| m.exemptions.len()).sum();
+        let _ = write!(
+            body,
+            "<tr><td>{}</td><td>{}</td><td>{duties}</td><td>{}</td><td>{ex}</td></tr>",
+            esc(&plain(db, &a.actor)),
+            a.models.len(),
+            if overdue > 0 {
+                format!("<span class=\"overdue\">{overdue}</span>")
+            } else {
+                "0".into()
+            }
+        );
+    }
+    body.push_str("</table>");
+    let mut n = 0;
+    for a in &r.actors {
+        actor(db, a, &mut n, &mut body);
+    }
+    page("lexproof compliance report", &body)
+}
+
+fn actor(db: &Database, a: &ActorReport, n: &mut usize, out: &mut String) {
+    let est: Vec<String> = a.established_in.iter().map(|c| plain(db, c)).collect();
+    let _ = write!(
+        out,
+        "<section class=\"actor\"><h2>{}</h2><p class=\"meta\">{}</p>",
+        esc(&plain(db, &a.actor)),
+        esc(&if est.is_empty() {
+            "Place of establishment not given.".to_string()
+        } else {
+            format!("Established in {}.", est.join(", "))
+        })
+    );
+    if a.models.is_empty() {
+        out.push_str("<p>Not concluded to be the provider of any general-purpose AI model.</p>");
+    }
+    for m in &a.models {
+        model(db, m, n, out);
+    }
+    if !a.not_provider.is_empty() {
+        out.push_str("<h3>Models it develops or modifies but does not provide</h3><ul>");
+        for np in &a.not_provider {
+            let _ = write!(
+                out,
+                "<li><code>{}</code>: not its provider, because {}.",
+                esc(&plain(db, &np.model)),
+                esc(&np.reason)
+            );
+            for (q, needed) in &np.open_questions {
+                let _ = write!(
+                    out,
+                    " Open question: <b>{}</b> is undetermined; supply <code>{}</code> facts.",
+                    esc(&plain(db, q)),
+                    esc(&plain(db, needed))
+                );
+            }
+            out.push_str("</li>");
+        }
+        out.push_str("</ul>");
+    }
+    out.push_str("</section>");
+}
+
+fn model(db: &Database, m: &ModelReport, n: &mut usize, out: &mut String) {
+    let _ = write!(
+        out,
+        "<h3>Model <code>{}</code>: general-purpose AI model{}{}</h3>",
+        esc(&plain(db, &m.model)),
+        if m.systemic_risk {
+            " with systemic risk"
+        } else {
+            ", no systemic risk concluded"
+        },
+        m.placed_on_market.map_or(String::new(), |d| format!(
+            ", placed on the market {}",
+            esc(&plain(db, &d))
+        ))
+    );
+    if m.duties.is_empty() {
+        out.push_str("<p>No duty binds this provider for this model.</p>");
+    } else {
+        out.push_str("<table class=\"duties\"><tr><th>Duty</th><th>What it requires</th><th>Source</th><th>Deadline</th><th>Weakest authority</th></tr>");
+        for d in &m.duties {
+            let deadline = match (d.deadline, d.overdue) {
+                (Some(x), true) => format!(
+                    "<span class=\"overdue\">{} (overdue)</span>",
+                    esc(&plain(db, &x))
+                ),
+                (Some(x), false) => esc(&plain(db, &x)),
+                (None, true) => "<span class=\"overdue\">overdue</span>".into(),
+                (None, false) => "none set".into(),
+            };
+            let auth = d.weakest.map_or("-", |a| a.as_str());
+            let _ = write!(
+                out,
+                "<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td>{deadline}</td><td class=\"auth-{auth}\">{auth}{}</td></tr>",
+                esc(&plain(db, &d.duty)),
+                esc(&d.says),
+                esc(&d.citations.join("; ")),
+                if d.ambiguous.is_empty() { "" } else { " ⚠" }
+            );
+        }
+        out.push_str("</table>");
+        for d in &m.duties {
+            *n += 1;
+            let _ = write!(
+                out,
+                "<details class=\"duty-proof\"><summary>Why <code>{}</code> binds</summary>",
+                esc(&plain(db, &d.duty))
+            );
+            for (id, why) in &d.ambiguous {
+                let _ = write!(
+                    out,
+                    "<p class=\"ambiguous\">Unsettled law in rule <code>{}</code>: {}</p>",
+                    esc(id),
+                    esc(why)
+                );
+            }
+            out.push_str(&tree(db, &d.proof, &format!("p{n}-")));
+            out.push_str("</details>");
+        }
+    }
+    if !m.exemptions.is_empty() {
+        out.push_str("<h4>Duties lifted</h4><ul>");
+        for e in &m.exemptions {
+            *n += 1;
+            let _ = write!(
+                out,
+                "<li><code>{}</code>: lifted by rule <code>{}</code> [{}] ({}): {}<details><summary>proof</summary>{}</details></li>",
+                esc(&plain(db, &e.duty)),
+                esc(&e.rule),
+                esc(&e.citations.join("; ")),
+                e.weakest.map_or("-", |a| a.as_str()),
+                esc(&e.says),
+                tree(db, &e.proof, &format!("p{n}-"))
+            );
+        }
+        out.push_str("</ul>");
+    }
+    if !m.not_concluded.is_empty() {
+        out.push_str("<h4>Duties not concluded, and why not</h4><ul>");
+        for nc in &m.not_concluded {
+            let duties: Vec<String> = nc
+                .duties
+                .iter()
+                .map(|d| format!("<code>{}</code>", esc(&plain(db, d))))
+                .collect();
+            let _ = write!(out, "<li>{}: {}.</li>", duties.join(", "), esc(&nc.reason));
+        }
+        out.push_str("</ul>");
+    }
+    if !m.open_questions.is_empty() {
+        out.push_str("<h4>Open questions</h4><ul>");
+        for (q, needed) in &m.open_questions {
+            let _ = write!(
+                out,
+                "<li><b>{}</b> is undetermined: supply <code>{}</code> facts to decide it.</li>",
+                esc(&plain(db, q)),
+                esc(&plain(db, needed))
+            );
+        }
+        out.push_str("</ul>");
+    }
+}

@@ -1,0 +1,264 @@
+use super::{ActorReport, ModelReport, Report};
+use crate::db::Database;
+use crate::value::Value;
+use std::fmt::Write;
+
+/// Rules named in a short proof before the rest are counted.
+const SHORT_PROOF_RULES: usize = 4;
+
+/// Markdown cells and text: characters that would change the layout are escaped.
+pub fn md(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '|' | '*' | '_' | '`' | '[' | ']' | '<' | '>' | '#' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\n' | '\r' | '\t' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A code span; values holding backticks get a longer fence.
+pub fn code(s: &str) -> String {
+    let s = s.replace(['\n', '\r'], " ");
+    if s.contains('`') {
+        format!("`` {s} ``")
+    } else {
+        format!("`{s}`")
+    }
+}
+
+pub fn plain(db: &Database, v: &Value) -> String {
+    db.interner.plain(v)
+}
+
+pub fn markdown(db: &Database, r: &Report) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "# Compliance report: EU AI Act duties for general-purpose AI models\n"
+    );
+    let _ = writeln!(out, "{}\n", md(&header(db, r)).replace("\\`", "`"));
+    if let Some(a) = &r.unknown_actor {
+        let _ = writeln!(
+            out,
+            "No fact and no rule mentions the actor {}: nothing is concluded about it.\n",
+            md(&format!("\"{a}\""))
+        );
+    }
+    summary_table(db, r, &mut out);
+    for a in &r.actors {
+        actor(db, a, &mut out);
+    }
+    out
+}
+
+pub fn header(db: &Database, r: &Report) -> String {
+    format!(
+        "Assessed as of {}. Rules: {} (sha256 {}). Facts: {} file{}. Produced by lexproof {}; every conclusion can be explained with `lexproof explain`.",
+        r.assessment_date
+            .map_or("no assessment date (every dated fact counts)".to_string(), |d| plain(db, &d)),
+        db.rules.file.name,
+        db.rules.sha256,
+        db.facts.fact_files,
+        if db.facts.fact_files == 1 { "" } else { "s" },
+        env!("CARGO_PKG_VERSION")
+    )
+}
+
+fn summary_table(db: &Database, r: &Report, out: &mut String) {
+    let _ = writeln!(
+        out,
+        "| Actor | Models provided | Duties | Overdue | Exemptions | Open questions |"
+    );
+    let _ = writeln!(out, "|---|---|---|---|---|---|");
+    for a in &r.actors {
+        let duties: usize = a.models.iter().map(|m| m.duties.len()).sum();
+        let overdue: usize = a
+            .models
+            .iter()
+            .map(|m| m.duties.iter().filter(|d| d.overdue).count())
+            .sum();
+        let ex: usize = a.models.iter().map(|m| m.exemptions.len()).sum();
+        let q: usize = a
+            .models
+            .iter()
+            .map(|m| m.open_questions.len())
+            .sum::<usize>()
+            + a.not_provider
+                .iter()
+                .map(|n| n.open_questions.len())
+                .sum::<usize>();
+        let _ = writeln!(
+            out,
+            "| {} | {} | {duties} | {overdue} | {ex} | {q} |",
+            code(&plain(db, &a.actor)).replace('|', "\\|"),
+            a.models.len()
+        );
+    }
+    out.push('\n');
+}
+
+fn actor(db: &Database, a: &ActorReport, out: &mut String) {
+    let est: Vec<String> = a.established_in.iter().map(|c| plain(db, c)).collect();
+    let _ = writeln!(
+        out,
+        "## {}{}\n",
+        code(&plain(db, &a.actor)),
+        if est.is_empty() {
+            " (place of establishment not given)".to_string()
+        } else {
+            format!(" (established in {})", est.join(", "))
+        }
+    );
+    if a.models.is_empty() {
+        let _ = writeln!(
+            out,
+            "Not concluded to be the provider of any general-purpose AI model.\n"
+        );
+    }
+    for m in &a.models {
+        model(db, m, out);
+    }
+    if !a.not_provider.is_empty() {
+        let _ = writeln!(
+            out,
+            "### Models it develops or modifies but does not provide\n"
+        );
+        for n in &a.not_provider {
+            let _ = writeln!(
+                out,
+                "- {}: not its provider, because {}.",
+                code(&plain(db, &n.model)),
+                md(&n.reason)
+            );
+            for (q, needed) in &n.open_questions {
+                let _ = writeln!(
+                    out,
+                    "  - Open question: {} is undetermined; supply {} facts.",
+                    md(&plain(db, q)),
+                    md(&plain(db, needed))
+                );
+            }
+        }
+        out.push('\n');
+    }
+}
+
+fn model(db: &Database, m: &ModelReport, out: &mut String) {
+    let _ = writeln!(
+        out,
+        "### Model {}: general-purpose AI model{}{}\n",
+        code(&plain(db, &m.model)),
+        if m.systemic_risk {
+            " with systemic risk"
+        } else {
+            ", no systemic risk concluded"
+        },
+        m.placed_on_market.map_or(String::new(), |d| format!(
+            ", placed on the market {}",
+            plain(db, &d)
+        ))
+    );
+    if m.duties.is_empty() {
+        let _ = writeln!(out, "No duty binds this provider for this model.\n");
+    } else {
+        let _ = writeln!(
+            out,
+            "| Duty | What it requires | Source | Deadline | Weakest authority |"
+        );
+        let _ = writeln!(out, "|---|---|---|---|---|");
+        for d in &m.duties {
+            let deadline = match (d.deadline, d.overdue) {
+                (Some(x), true) => format!("**{} (overdue)**", plain(db, &x)),
+                (Some(x), false) => plain(db, &x),
+                (None, true) => "**overdue**".to_string(),
+                (None, false) => "none set".to_string(),
+            };
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {deadline} | {}{} |",
+                code(&plain(db, &d.duty)).replace('|', "\\|"),
+                md(&d.says),
+                md(&d.citations.join("; ")),
+                d.weakest.map_or("-", |a| a.as_str()),
+                if d.ambiguous.is_empty() { "" } else { " ⚠" }
+            );
+        }
+        out.push('\n');
+        let _ = writeln!(out, "Why each duty binds (short proofs; the full proof: `lexproof explain` on the obligation):\n");
+        for d in &m.duties {
+            let mut rules: Vec<String> = d
+                .rules
+                .iter()
+                .take(SHORT_PROOF_RULES)
+                .map(|(id, c)| format!("{} [{}]", code(id), md(&c.join("; "))))
+                .collect();
+            if d.rules.len() > SHORT_PROOF_RULES {
+                rules.push(format!("{} more", d.rules.len() - SHORT_PROOF_RULES));
+            }
+            let facts: Vec<String> = d
+                .facts
+                .iter()
+                .map(|(f, at)| format!("{} ({})", code(f), md(at)))
+                .collect();
+            let _ = writeln!(
+                out,
+                "- {}: by {}.",
+                code(&plain(db, &d.duty)),
+                rules.join(" ← ")
+            );
+            if !facts.is_empty() {
+                let _ = writeln!(out, "  Rests on the facts {}.", facts.join(", "));
+            }
+            for (id, why) in &d.ambiguous {
+                let _ = writeln!(
+                    out,
+                    "  ⚠ Unsettled law in rule {}: {}.",
+                    code(id),
+                    md(why.trim_end_matches('.'))
+                );
+            }
+        }
+        out.push('\n');
+    }
+    if !m.exemptions.is_empty() {
+        let _ = writeln!(out, "Duties lifted:\n");
+        for e in &m.exemptions {
+            let _ = writeln!(
+                out,
+                "- {}: lifted by rule {} [{}] ({}): {}",
+                code(&plain(db, &e.duty)),
+                code(&e.rule),
+                md(&e.citations.join("; ")),
+                e.weakest.map_or("-", |a| a.as_str()),
+                md(&e.says)
+            );
+        }
+        out.push('\n');
+    }
+    if !m.not_concluded.is_empty() {
+        let _ = writeln!(out, "Duties not concluded, and why not:\n");
+        for n in &m.not_concluded {
+            let duties: Vec<String> = n.duties.iter().map(|d| code(&plain(db, d))).collect();
+            let _ = writeln!(out, "- {}: {}.", duties.join(", "), md(&n.reason));
+        }
+        out.push('\n');
+    }
+    if !m.open_questions.is_empty() {
+        let _ = writeln!(out, "Open questions:\n");
+        for (q, needed) in &m.open_questions {
+            let _ = writeln!(
+                out,
+                "- {} is undetermined: supply {} facts to decide it.",
+                md(&plain(db, q)),
+                md(&plain(db, needed))
+            );
+        }
+        out.push('\n');
+    }
+}
