@@ -768,3 +768,6 @@ fn explain_as_mermaid_and_prose() {
     assert!(p.contains("the law is unsettled here"), "{p}");
     assert!(p.trim_end().ends_with("The weakest authority this conclusion rests on is the Commission Guidelines (non-binding)."), "{p}");
 }
+
+#[path = "cli/proofs.rs"]
+mod proofs;

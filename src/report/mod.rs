@@ -341,6 +341,8 @@ fn duty(
     let mut rules: Vec<(String, Vec<String>)> = Vec::new();
     let mut ambiguous = Vec::new();
     let mut facts = Vec::new();
+    // Rules files come first in the file list (see `facts::load`).
+    let rules_files = db.facts.files.len() - db.facts.fact_files;
     let mut bfs = petgraph::visit::Bfs::new(&proof.graph, proof.root);
     while let Some(ix) = bfs.next(&proof.graph) {
         match &proof.graph[ix] {
@@ -353,18 +355,16 @@ fn duty(
                     }
                 }
             }
+            // Facts of the rules files (thresholds, lists) are part of the law, not of the case.
             Node::Fact {
                 rel,
                 values,
                 origin,
-            } => {
-                // Facts of the rules file (thresholds, lists) are part of the law, not the case.
-                if origin.file != 0 || db.facts.fact_files == 0 {
-                    let atom = db.interner.atom(db.relation_name(*rel), values);
-                    let at = crate::explain::origin_text(db, origin);
-                    if !facts.iter().any(|(x, _)| *x == atom) {
-                        facts.push((atom, at));
-                    }
+            } if origin.file as usize >= rules_files => {
+                let atom = db.interner.atom(db.relation_name(*rel), values);
+                let at = crate::explain::origin_text(db, origin);
+                if !facts.iter().any(|(x, _)| *x == atom) {
+                    facts.push((atom, at));
                 }
             }
             _ => {}

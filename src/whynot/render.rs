@@ -286,9 +286,23 @@ struct RuleJson<'a> {
     closest: Vec<AttemptJson<'a>>,
 }
 
+/// Variable bindings as a JSON object, in the rule's variable order.
+struct BindingsJson<'a>(Vec<(&'a str, JsonValue<'a>)>);
+
+impl Serialize for BindingsJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            m.serialize_entry(k, v)?;
+        }
+        m.end()
+    }
+}
+
 #[derive(Serialize)]
 struct AttemptJson<'a> {
-    bindings: serde_json::Map<String, serde_json::Value>,
+    bindings: BindingsJson<'a>,
     premises_held: usize,
     prefix_held: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -356,16 +370,16 @@ fn rule_json<'a>(db: &'a Database, ra: &'a RuleAttempts) -> RuleJson<'a> {
             .attempts
             .iter()
             .map(|a| {
-                let mut bindings = serde_json::Map::new();
-                for (v, b) in r.vars.iter().zip(&a.bindings) {
-                    if let (Some(b), true) = (b, v.name != "_") {
-                        bindings.insert(
-                            v.name.clone(),
-                            serde_json::to_value(JsonValue(&db.interner, *b))
-                                .expect("values serialise"),
-                        );
-                    }
-                }
+                let bindings = BindingsJson(
+                    r.vars
+                        .iter()
+                        .zip(&a.bindings)
+                        .filter(|(v, _)| v.name != "_")
+                        .filter_map(|(v, b)| {
+                            b.map(|b| (v.name.as_str(), JsonValue(&db.interner, b)))
+                        })
+                        .collect(),
+                );
                 AttemptJson {
                     bindings,
                     premises_held: a.held,

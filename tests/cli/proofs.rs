@@ -1,0 +1,419 @@
+//! Proof inspection: every demo conclusion in every format, golden files, why-not, report, and the
+//! HTML pages driven in headless Chromium.
+
+use super::*;
+use lexproof::engine::{run, EngineKind, DEFAULT_MAX_FACTS};
+use lexproof::facts::FactSource;
+use lexproof::proof::{build_proof, Options};
+use lexproof::rulebase::Rulebase;
+
+/// Every conclusion of the demo facts, each format, least-height and `--all`: renders, parses,
+/// and the DOT of all of them is accepted by Graphviz in one run.
+#[test]
+fn every_demo_conclusion_renders_in_every_format() {
+    let (db, _) = run(
+        EngineKind::Compiled,
+        Rulebase::compiled(),
+        &[FactSource::Path(root().join("facts"))],
+        DEFAULT_MAX_FACTS,
+    )
+    .unwrap_or_else(|_| panic!("the demo facts load"));
+    let mut dot_all = String::new();
+    let mut n = 0;
+    for &rel in &db.rules.checked.outputs {
+        for row in lexproof::render::sorted_rows(&db, db.tuples(rel)) {
+            let atom = db.interner.atom(db.relation_name(rel), &row);
+            for all in [false, true] {
+                let p = build_proof(&db, rel, &row, Options { all, depth: None })
+                    .unwrap_or_else(|| panic!("{atom} holds but has no proof"));
+                let text = lexproof::explain::text(&db, &p);
+                assert!(text.starts_with(&atom), "{text}");
+                let json: serde_json::Value =
+                    serde_json::from_str(&lexproof::explain::json(&db, &p, &atom)).unwrap();
+                assert_eq!(json["proof"]["atom"], atom.as_str());
+                let mermaid = lexproof::explain::mermaid(&db, &p);
+                assert!(mermaid.starts_with("flowchart TD\n"));
+                let prose = lexproof::explain::prose(&db, &p);
+                assert!(prose.starts_with(&atom), "{prose}");
+                let html = lexproof::explain::html(&db, &p, &atom);
+                assert!(html.contains(&lexproof::html::esc(&atom)));
+                assert!(html.contains("Content-Security-Policy"));
+                dot_all.push_str(&lexproof::explain::dot(&db, &p));
+                n += 1;
+            }
+            // A depth limit keeps the conclusion and the weakest authority of the whole proof.
+            let full = build_proof(&db, rel, &row, Options::default()).unwrap();
+            let cut = build_proof(
+                &db,
+                rel,
+                &row,
+                Options {
+                    all: false,
+                    depth: Some(1),
+                },
+            )
+            .unwrap();
+            assert_eq!(
+                full.weakest_authority(&db, full.root),
+                cut.weakest_authority(&db, cut.root),
+                "{atom}"
+            );
+        }
+    }
+    assert!(n > 300, "only {n} proofs rendered");
+    let dir = scratch("all-dot");
+    let file = write(&dir, "all.dot", dot_all.as_bytes());
+    let r = Command::new("dot")
+        .args(["-Tsvg", &file, "-o"])
+        .arg(dir.join("all.svg"))
+        .output()
+        .expect("Graphviz `dot` is installed (.ci/run installs it)");
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+}
+
+const GOLDEN: &[(&str, &str, &[&str])] = &[
+    (
+        "aurora-art53-1-a.txt",
+        EXPLAINED,
+        &["explain", "--format", "text"],
+    ),
+    (
+        "aurora-art53-1-a.json",
+        EXPLAINED,
+        &["explain", "--format", "json"],
+    ),
+    (
+        "aurora-art53-1-a.prose",
+        EXPLAINED,
+        &["explain", "--format", "prose"],
+    ),
+    (
+        "fjord-exempt.txt",
+        r#"exempt("fjord-ai", "fjord-7b", "art53_1_a")"#,
+        &["explain", "--format", "text"],
+    ),
+    (
+        "borealis-systemic.prose",
+        r#"systemic_risk("borealis-70")"#,
+        &["explain", "--format", "prose"],
+    ),
+    (
+        "fjord-why-not.txt",
+        r#"obligation("fjord-ai", "fjord-7b", "art53_1_a")"#,
+        &["why-not"],
+    ),
+    (
+        "aurora-why-not-art55.txt",
+        r#"obligation("aurora-labs", "aurora-m", "art55_1_a")"#,
+        &["why-not"],
+    ),
+    (
+        "aurora-report.md",
+        "",
+        &["report", "--actor", "aurora-labs"],
+    ),
+];
+
+/// Key outputs pinned byte for byte. After a deliberate change, regenerate with
+/// `LEXPROOF_UPDATE_GOLDEN=1 cargo test --release golden` and review the diff.
+#[test]
+fn golden_outputs() {
+    let update = std::env::var_os("LEXPROOF_UPDATE_GOLDEN").is_some();
+    let mut stale = Vec::new();
+    for (file, atom, args) in GOLDEN {
+        let mut a: Vec<&str> = vec!["-q"];
+        a.push(args[0]);
+        if !atom.is_empty() {
+            a.push(atom);
+        }
+        a.extend(&args[1..]);
+        let o = lexproof(&a);
+        assert!(o.status.success(), "{a:?}: {}", stderr(&o));
+        let path = root().join("tests/golden").join(file);
+        if update {
+            std::fs::write(&path, &o.stdout).unwrap();
+            continue;
+        }
+        let want = std::fs::read(&path).unwrap_or_default();
+        if want != o.stdout {
+            stale.push(format!("{file}: got\n{}", stdout(&o)));
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "golden files differ:\n{}",
+        stale.join("\n")
+    );
+}
+
+#[test]
+fn proofs_why_not_and_reports_are_byte_identical_across_runs_and_engines() {
+    let cases: &[&[&str]] = &[
+        &["explain", EXPLAINED, "--format", "html", "--all"],
+        &[
+            "explain", EXPLAINED, "--format", "json", "--all", "--depth", "3",
+        ],
+        &[
+            "why-not",
+            r#"obligation(A, "aurora-m", "art55_1_b")"#,
+            "--format",
+            "json",
+        ],
+        &["report", "--format", "html"],
+        &["report", "--format", "json"],
+    ];
+    for c in cases {
+        let mut a = vec!["-q"];
+        a.extend_from_slice(c);
+        let first = lexproof(&a);
+        assert!(first.status.success(), "{c:?}: {}", stderr(&first));
+        assert_eq!(
+            first.stdout,
+            lexproof(&a).stdout,
+            "{c:?} differs between runs"
+        );
+        a.extend(["--engine", "runtime"]);
+        assert_eq!(
+            first.stdout,
+            lexproof(&a).stdout,
+            "{c:?} differs between engines"
+        );
+    }
+}
+
+#[test]
+fn explain_all_shows_every_derivation_and_depth_cuts() {
+    let o = lexproof(&["-q", "explain", EXPLAINED, "--all"]);
+    let all = stdout(&o);
+    assert!(
+        all.contains("holds by 2 rule instances, best first:"),
+        "{all}"
+    );
+    assert!(all.contains("derivation 2 of 2"), "{all}");
+    assert!(all.contains("(shown above as #1)"), "{all}");
+    let o = lexproof(&["-q", "explain", EXPLAINED, "--depth", "1"]);
+    let cut = stdout(&o);
+    assert!(cut.contains("not expanded: below the depth limit"), "{cut}");
+    assert!(
+        !cut.contains("by rule provider_of_placed_gpai_model"),
+        "{cut}"
+    );
+    assert!(
+        cut.contains("weakest authority in this proof: guidelines"),
+        "{cut}"
+    );
+    // Recursion under --all: a cycle is shown once and referred to.
+    let dir = scratch("all-cycle");
+    let rules = write(
+        &dir,
+        "tc.dl",
+        b"edge(\"a\",\"b\"). edge(\"b\",\"a\").\npath(X,Y) :- edge(X,Y).\npath(X,Z) :- path(X,Y), edge(Y,Z).\n",
+    );
+    let facts = write(&dir, "f.dl", b"edge(\"b\",\"c\").\n");
+    for format in ["text", "json", "dot", "mermaid", "prose", "html"] {
+        let o = lexproof(&[
+            "-q",
+            "explain",
+            "path(\"a\", \"a\")",
+            "--rules",
+            &rules,
+            "--facts",
+            &facts,
+            "--all",
+            "--format",
+            format,
+        ]);
+        assert!(o.status.success(), "{format}: {}", stderr(&o));
+    }
+    let o = lexproof(&[
+        "-q",
+        "explain",
+        "path(\"a\", \"b\")",
+        "--rules",
+        &rules,
+        "--facts",
+        &facts,
+        "--all",
+    ]);
+    let t = stdout(&o);
+    assert!(
+        t.contains("derivation 2 of 2") && t.contains("shown above as #1"),
+        "{t}"
+    );
+}
+
+#[test]
+fn why_not_names_blocking_exemptions_missing_facts_and_unknown_values() {
+    let o = lexproof(&[
+        "-q",
+        "why-not",
+        r#"obligation("fjord-ai", "fjord-7b", "art53_1_a")"#,
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    let t = stdout(&o);
+    assert!(
+        t.contains(
+            "✗ !exempt(\"fjord-ai\", \"fjord-7b\", \"art53_1_a\")   (blocked: this fact holds)"
+        ),
+        "{t}"
+    );
+    assert!(
+        t.contains("by rule art53_2_open_source_exemption [Art. 53(2)"),
+        "{t}"
+    );
+    assert!(
+        t.contains("instance: exempt(\"fjord-ai\", \"fjord-7b\", \"art53_1_a\") :- "),
+        "{t}"
+    );
+    // Down to a missing input fact.
+    let o = lexproof(&["-q", "why-not", r#"gpai_model("aurora-voice")"#]);
+    let t = stdout(&o);
+    assert!(
+        t.contains("capability_assessment(\"aurora-voice\", \"narrow\")"),
+        "{t}"
+    );
+    let o = lexproof(&["-q", "why-not", r#"made_available("aurora-m", "cloud", _)"#]);
+    assert!(
+        stdout(&o).contains("is an input relation"),
+        "{}",
+        stdout(&o)
+    );
+    // JSON carries the same structure.
+    let o = lexproof(&[
+        "-q",
+        "why-not",
+        r#"obligation("fjord-ai", "fjord-7b", "art53_1_a")"#,
+        "--format",
+        "json",
+    ]);
+    let j: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(j["holds"], false);
+    let premises = &j["why_not"]["rules"][0]["closest"][0]["premises"];
+    assert_eq!(premises[1]["status"], "blocked", "{j}");
+    // An atom that holds: exit 1, pointing to explain.
+    let o = lexproof(&["-q", "why-not", EXPLAINED]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).contains("holds; see `lexproof explain`"));
+    // A value nobody mentions, with a spelling hint.
+    let o = lexproof(&["-q", "why-not", r#"gpai_model("aurora-mm")"#]);
+    let t = stdout(&o);
+    assert!(
+        t.contains("\"aurora-mm\" appears in no fact and in no rule"),
+        "{t}"
+    );
+    assert!(t.contains("did you mean \"aurora-m\"?"), "{t}");
+    // Bad atoms are located errors.
+    let o = lexproof(&["-q", "why-not", r#"obligaton("a", "b", "c")"#]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("did you mean `obligation`?"));
+}
+
+#[test]
+fn report_lists_duties_exemptions_reasons_and_open_questions() {
+    let o = lexproof(&["-q", "report"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let md = stdout(&o);
+    assert!(md.contains("## `fjord-ai` (established in"), "{md}");
+    assert!(
+        md.contains("lifted by rule `art53_2_open_source_exemption`"),
+        "{md}"
+    );
+    assert!(
+        md.contains("systemic\\_risk(\"aurora-m\") does not hold"),
+        "{md}"
+    );
+    assert!(md.contains("(overdue)"), "{md}");
+    assert!(md.contains("Open questions"), "{md}");
+    assert!(
+        md.contains("supply `training_compute` facts") || md.contains("supply training\\_compute"),
+        "{md}"
+    );
+    let j: serde_json::Value =
+        serde_json::from_slice(&lexproof(&["-q", "report", "--format", "json"]).stdout).unwrap();
+    let actors = j["actors"].as_array().unwrap();
+    let duties: usize = actors
+        .iter()
+        .flat_map(|a| a["models"].as_array().unwrap())
+        .map(|m| m["duties"].as_array().unwrap().len())
+        .sum();
+    assert_eq!(duties, 92, "the report lists every obligation of the demo");
+    let o = lexproof(&["-q", "report", "--actor", "nobody-co"]);
+    assert!(stdout(&o).contains("No fact and no rule mentions the actor"));
+    // A rulebase without the vocabulary gets a clear error.
+    let dir = scratch("report-norules");
+    let rules = write(&dir, "r.dl", b"p(\"a\").\nq(X) :- p(X).\n");
+    let facts = write(&dir, "f.dl", b"p(\"b\").\n");
+    let o = lexproof(&["-q", "report", "--rules", &rules, "--facts", &facts]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("report needs the relation provider/2"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+fn browser(mode: &str, page: &Path, term: &str) {
+    let script = root().join("tests/browser/check.mjs");
+    assert!(
+        root()
+            .join("tests/browser/node_modules/playwright-core")
+            .is_dir(),
+        "playwright-core is missing: run `npm ci` in tests/browser (.ci/run does)"
+    );
+    let o = Command::new("node")
+        .arg(&script)
+        .arg(mode)
+        .arg(page)
+        .arg(term)
+        .output()
+        .expect("node is installed");
+    assert!(
+        o.status.success(),
+        "{mode} {}: {}{}",
+        page.display(),
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+/// The HTML pages as a reader uses them, in headless Chromium: tree, expanding, search, graph
+/// links, no errors, no network; and a symbol carrying markup renders as text, running nothing.
+#[test]
+fn html_pages_work_in_a_real_browser_and_escape_values() {
+    let dir = scratch("browser");
+    let proof = lexproof(&["-q", "explain", EXPLAINED, "--format", "html", "--all"]);
+    let proof_page = dir.join("proof.html");
+    std::fs::write(&proof_page, &proof.stdout).unwrap();
+    browser("proof", &proof_page, "Art. 53");
+    let report = lexproof(&["-q", "report", "--format", "html"]);
+    let report_page = dir.join("report.html");
+    std::fs::write(&report_page, &report.stdout).unwrap();
+    browser("report", &report_page, "copyright");
+
+    let payload = "<img src=x onerror=alert(1)>";
+    let facts = write(
+        &dir,
+        "xss.dl",
+        format!(
+            "developer(\"{payload}\", \"<script>alert(2)</script>\").\n\
+             established_in(\"<script>alert(2)</script>\", \"DE\").\n\
+             training_compute(\"{payload}\", 2e25).\n\
+             generates(\"{payload}\", \"text\").\n\
+             made_available(\"{payload}\", \"api\", \"2025-09-01\").\n"
+        )
+        .as_bytes(),
+    );
+    let atom = format!("systemic_risk(\"{payload}\")");
+    let o = lexproof(&[
+        "-q", "explain", &atom, "--facts", &facts, "--format", "html", "--all",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let page = dir.join("xss-proof.html");
+    std::fs::write(&page, &o.stdout).unwrap();
+    browser("xss", &page, payload);
+    let o = lexproof(&["-q", "report", "--facts", &facts, "--format", "html"]);
+    let page = dir.join("xss-report.html");
+    std::fs::write(&page, &o.stdout).unwrap();
+    assert!(stdout(&o).contains("&lt;script&gt;alert(2)&lt;/script&gt;"));
+    browser("xss", &page, "<script>alert(2)</script>");
+}
