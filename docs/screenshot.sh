@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Renders the README's pictures: a proof page and a compliance report from the demo facts, opened in
+# headless Chromium by tests/browser/check.mjs (which also checks them), saved as PNG in docs/.
+# Needs a release build, Chromium and `npm ci` in tests/browser (as .ci/run sets up).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bin=target/release/lexproof
+[ -x "$bin" ] || cargo build --release
+out=$(mktemp -d)
+$bin -q explain 'obligation("aurora-labs", "aurora-m", "art53_1_a")' --format html > "$out/proof.html"
+$bin -q report --format html > "$out/report.html"
+node tests/browser/check.mjs proof "$out/proof.html" "Art. 53" --screenshot docs/proof.png
+node tests/browser/check.mjs report "$out/report.html" "copyright" --screenshot docs/report.png
+rm -rf "$out"
+echo "wrote docs/proof.png and docs/report.png"
