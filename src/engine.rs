@@ -31,6 +31,14 @@ pub enum EngineKind {
 }
 
 impl EngineKind {
+    /// `compiled` or `runtime`, as the `--engine` option spells it.
+    pub fn name(self) -> &'static str {
+        match self {
+            EngineKind::Compiled => "compiled",
+            EngineKind::Runtime => "runtime",
+        }
+    }
+
     pub fn describe(self) -> &'static str {
         match self {
             EngineKind::Compiled => "compiled engine (crepe)",
@@ -68,6 +76,26 @@ pub fn run_with(
     max_facts: usize,
     witnesses: bool,
 ) -> Result<(Database, Timings), RunError> {
+    run_observed(
+        kind,
+        rules,
+        sources,
+        max_facts,
+        witnesses,
+        &crate::progress::Silent,
+    )
+}
+
+/// `run_with`, reporting each stage to `obs` (the CLI's progress bar).
+pub fn run_observed(
+    kind: EngineKind,
+    rules: Rulebase,
+    sources: &[facts::FactSource],
+    max_facts: usize,
+    witnesses: bool,
+    obs: &dyn crate::progress::Observer,
+) -> Result<(Database, Timings), RunError> {
+    use crate::progress::Stage;
     assert!(
         kind == EngineKind::Runtime || rules.compiled.is_some(),
         "the compiled engine runs only the compiled-in rulebase"
@@ -83,8 +111,10 @@ pub fn run_with(
             i
         }
     };
-    let facts = facts::load(&rules, sources, &mut interner).map_err(RunError::Facts)?;
+    let facts =
+        facts::load_observed(&rules, sources, &mut interner, obs).map_err(RunError::Facts)?;
     let t1 = Instant::now();
+    obs.stage(Stage::Deriving);
     crate::arith::take_errors();
     let (derived, witnesses, recorded) = match kind {
         EngineKind::Compiled => {
@@ -123,8 +153,10 @@ pub fn run_with(
         ));
     }
     let t2 = Instant::now();
+    obs.stage(Stage::Indexing);
     let db = Database::new(rules, interner, facts, derived, witnesses, recorded, kind);
     let t3 = Instant::now();
+    obs.stage(Stage::Done);
     Ok((
         db,
         Timings {

@@ -64,6 +64,10 @@ struct EngineArgs {
     /// The run-time evaluator stops with an error after this many derived facts and rule instances.
     #[arg(long, value_name = "N", default_value_t = lexproof::engine::DEFAULT_MAX_FACTS)]
     max_facts: usize,
+    /// Also write an audit manifest to FILE (JSON): lexproof version, engine, SHA-256 of the rules
+    /// and of each facts file, the assessment date, counts and the time of the run.
+    #[arg(long, value_name = "FILE")]
+    manifest: Option<PathBuf>,
     /// Run-time evaluator only: do not record rule instances. Uses less memory and time; `explain`
     /// and proofs are then unavailable.
     #[arg(long)]
@@ -460,12 +464,79 @@ fn unknown_value_message(db: &Database, p: &query::Pattern, atom: &str) -> Strin
 
 type CmdResult = Result<ExitCode, (String, ExitCode)>;
 
+/// A progress bar on stderr for long runs: bytes of facts read, then a spinner while deriving and
+/// indexing. Only on a terminal and without -q, so pipes, files and tests see nothing.
+struct TermProgress(Option<indicatif::ProgressBar>);
+
+impl TermProgress {
+    fn new(quiet: bool) -> TermProgress {
+        use std::io::IsTerminal;
+        TermProgress((!quiet && std::io::stderr().is_terminal()).then(|| {
+            let b = indicatif::ProgressBar::with_draw_target(
+                None,
+                indicatif::ProgressDrawTarget::stderr_with_hz(8),
+            );
+            b.enable_steady_tick(std::time::Duration::from_millis(120));
+            b
+        }))
+    }
+    fn clear(&self) {
+        if let Some(b) = &self.0 {
+            b.finish_and_clear();
+        }
+    }
+}
+
+impl lexproof::progress::Observer for TermProgress {
+    fn stage(&self, stage: lexproof::progress::Stage) {
+        use lexproof::progress::Stage;
+        let Some(b) = &self.0 else { return };
+        let spinner = |msg: &'static str| {
+            b.set_style(
+                indicatif::ProgressStyle::with_template("{spinner} {msg} {elapsed}")
+                    .expect("static template"),
+            );
+            b.set_message(msg);
+        };
+        match stage {
+            Stage::Loading { files, bytes } => {
+                b.set_length(bytes);
+                b.set_style(
+                    indicatif::ProgressStyle::with_template(
+                        "{spinner} loading {msg} [{bar:30}] {binary_bytes}/{binary_total_bytes} ({binary_bytes_per_sec}, eta {eta})",
+                    )
+                    .expect("static template")
+                    .progress_chars("=> "),
+                );
+                b.set_message(format!(
+                    "{files} fact file{}",
+                    if files == 1 { "" } else { "s" }
+                ));
+            }
+            Stage::Deriving => spinner("deriving conclusions and recording rule instances"),
+            Stage::Indexing => spinner("indexing proofs"),
+            Stage::Done => b.finish_and_clear(),
+        }
+    }
+    fn loaded(&self, bytes: u64) {
+        if let Some(b) = &self.0 {
+            b.inc(bytes);
+        }
+    }
+}
+
+/// The number of one of lexproof's exit codes (0, 1 or 2).
+fn code_number(c: ExitCode) -> u8 {
+    (0..=2).find(|&n| ExitCode::from(n) == c).unwrap_or(2)
+}
+
 fn with_db(
     facts: &FactArgs,
     quiet: bool,
     started: Instant,
     f: impl FnOnce(&Database) -> CmdResult,
 ) -> ExitCode {
+    let wall = std::time::SystemTime::now();
     let paths = match fact_paths(facts) {
         Ok(p) => p,
         Err(e) => {
@@ -488,13 +559,17 @@ fn with_db(
         eprintln!("lexproof: --no-proofs applies to the run-time evaluator; add --engine runtime\n  hint: the compiled engine records proofs as it was built (see the no-witnesses feature)");
         return ExitCode::from(2);
     }
-    let (db, timings) = match lexproof::engine::run_with(
+    let bar = TermProgress::new(quiet);
+    let result = lexproof::engine::run_observed(
         kind,
         rules,
         &sources,
         facts.engine.max_facts,
         !facts.engine.no_proofs,
-    ) {
+        &bar,
+    );
+    bar.clear();
+    let (db, timings) = match result {
         Ok(x) => x,
         Err(RunError::Facts(errors)) => {
             for e in &errors {
@@ -525,6 +600,14 @@ fn with_db(
             c
         }
     };
+    if let Some(path) = &facts.engine.manifest {
+        let m =
+            lexproof::manifest::for_run(&db, &timings, wall, started.elapsed(), code_number(code));
+        if let Err(e) = lexproof::manifest::write(&m, path) {
+            eprint!("{e}");
+            return ExitCode::from(2);
+        }
+    }
     if !quiet {
         summary(&db, &timings, started);
     }
@@ -678,7 +761,17 @@ fn run_scenarios(dir: &Path, engine: &EngineArgs) -> ExitCode {
     };
     let (mut passed, mut failed) = (0, 0);
     let mut out = String::new();
+    let wall = std::time::SystemTime::now();
+    let started = Instant::now();
+    let mut digests = Vec::new();
     for f in &files {
+        if engine.manifest.is_some() {
+            let bytes = std::fs::read(f).unwrap_or_default();
+            digests.push(lexproof::manifest::FileDigest {
+                file: f.display().to_string(),
+                sha256: sha256_hex(&bytes),
+            });
+        }
         let name = f.display().to_string();
         let parsed = std::fs::read_to_string(f)
             .map_err(|e| format!("{name}: error[unreadable_file]: {e}\n"))
@@ -702,11 +795,30 @@ fn run_scenarios(dir: &Path, engine: &EngineArgs) -> ExitCode {
     }
     out.push_str(&format!("{passed} passed, {failed} failed\n"));
     print(&out);
-    if failed == 0 {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
+    let code = u8::from(failed > 0);
+    if let Some(path) = &engine.manifest {
+        let m = lexproof::manifest::ScenarioManifest {
+            schema_version: render::SCHEMA_VERSION,
+            lexproof_version: env!("CARGO_PKG_VERSION"),
+            command: std::env::args().collect(),
+            exit_code: code,
+            engine: kind.name(),
+            rules: lexproof::manifest::FileDigest {
+                file: rules.file.name.clone(),
+                sha256: rules.sha256.clone(),
+            },
+            scenarios: digests,
+            passed,
+            failed,
+            started_at: lexproof::manifest::rfc3339(wall),
+            total_ms: started.elapsed().as_secs_f64() * 1e3,
+        };
+        if let Err(e) = lexproof::manifest::write(&m, path) {
+            eprint!("{e}");
+            return ExitCode::from(2);
+        }
     }
+    ExitCode::from(code)
 }
 
 fn check(engine: &EngineArgs, format: CheckFormat) -> ExitCode {

@@ -771,3 +771,6 @@ fn explain_as_mermaid_and_prose() {
 
 #[path = "cli/proofs.rs"]
 mod proofs;
+
+#[path = "cli/hardening.rs"]
+mod hardening;

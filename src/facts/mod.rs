@@ -2,6 +2,7 @@
 //! All files are read and checked before anything is used: one bad fact fails the whole load, with
 //! every error located at file:line:column, so nothing is ever half-loaded.
 
+mod cycles;
 mod dl;
 mod json;
 mod tsv;
@@ -35,6 +36,8 @@ pub struct FactSet {
     pub skipped: Vec<String>,
     /// How many of `files` are fact files (the others are rules files holding ground facts).
     pub fact_files: usize,
+    /// SHA-256 of each of `files` as read; `None` for rules files.
+    pub digests: Vec<Option<String>>,
 }
 
 /// Accumulates facts and per-file diagnostics while loading.
@@ -44,6 +47,8 @@ struct Loader<'a> {
     tables: Vec<Table>,
     origins: Vec<Vec<Origin>>,
     files: Vec<String>,
+    /// SHA-256 of each of `files` as read (`None` for rules files).
+    digests: Vec<Option<String>>,
     read: usize,
     errors: Vec<String>,
 }
@@ -73,13 +78,32 @@ const MAX_ERRORS_PER_FILE: usize = 20;
 #[derive(Debug, Clone)]
 pub enum FactSource {
     Path(PathBuf),
-    DlText { name: String, text: String },
+    DlText {
+        name: String,
+        text: String,
+    },
+    /// The contents of a fact file held in memory; its format comes from `name`'s extension
+    /// (`.dl`, `.facts`, `.json`), as for a file on disk.
+    Bytes {
+        name: String,
+        bytes: Vec<u8>,
+    },
 }
 
 pub fn load(
     rules: &Rulebase,
     sources: &[FactSource],
     interner: &mut Interner,
+) -> Result<FactSet, Vec<String>> {
+    load_observed(rules, sources, interner, &crate::progress::Silent)
+}
+
+/// `load`, telling `obs` how many bytes there are to read and as each file is read.
+pub fn load_observed(
+    rules: &Rulebase,
+    sources: &[FactSource],
+    interner: &mut Interner,
+    obs: &dyn crate::progress::Observer,
 ) -> Result<FactSet, Vec<String>> {
     let program = &rules.checked;
     let mut l = Loader {
@@ -92,6 +116,7 @@ pub fn load(
             .collect(),
         origins: vec![Vec::new(); program.relations.len()],
         files: Vec::new(),
+        digests: Vec::new(),
         read: 0,
         errors: Vec::new(),
     };
@@ -106,6 +131,7 @@ pub fn load(
             Some(i) => i,
             None => {
                 l.files.push(f.file.clone());
+                l.digests.push(None);
                 l.files.len() - 1
             }
         };
@@ -113,18 +139,44 @@ pub fn load(
     }
     let rules_files = l.files.len();
     let mut skipped = Vec::new();
+    // Expand directories first, so the progress bar knows the total.
+    let mut expanded: Vec<Vec<PathBuf>> = Vec::new();
+    for source in sources {
+        if let FactSource::Path(p) = source {
+            let (files, skip) = expand(std::slice::from_ref(p), &mut l.errors);
+            skipped.extend(skip);
+            expanded.push(files);
+        }
+    }
+    let all: Vec<&PathBuf> = expanded.iter().flatten().collect();
+    obs.stage(crate::progress::Stage::Loading {
+        files: all.len(),
+        bytes: all
+            .iter()
+            .filter_map(|p| std::fs::metadata(p).ok())
+            .map(|m| m.len())
+            .sum(),
+    });
+    let mut expanded = expanded.into_iter();
     for source in sources {
         match source {
-            FactSource::Path(p) => {
-                let (files, skip) = expand(std::slice::from_ref(p), &mut l.errors);
-                skipped.extend(skip);
-                for path in files {
-                    l.load_file(&path);
+            FactSource::Path(_) => {
+                for path in expanded.next().unwrap_or_default() {
+                    let bytes = l.load_file(&path);
+                    obs.loaded(bytes);
                 }
             }
             FactSource::DlText { name, text } => {
-                l.load_text(name.clone(), Path::new(name), Kind::Dl, text.clone())
+                let digest = crate::rulebase::sha256_hex(text.as_bytes());
+                l.load_text(
+                    name.clone(),
+                    Path::new(name),
+                    Kind::Dl,
+                    text.clone(),
+                    digest,
+                )
             }
+            FactSource::Bytes { name, bytes } => l.load_bytes(Path::new(name), bytes.clone()),
         }
     }
     if !l.errors.is_empty() {
@@ -140,11 +192,16 @@ pub fn load(
         let keep = t.sort_dedup();
         *o = keep.iter().map(|&i| o[i as usize]).collect();
     });
+    let cyclic = cycles::check(program, &tables, &origins, &l.files, l.interner);
+    if !cyclic.is_empty() {
+        return Err(cyclic);
+    }
     Ok(FactSet {
         tables,
         origins,
         fact_files: l.files.len() - rules_files,
         files: l.files,
+        digests: l.digests,
         read: l.read,
         skipped,
     })
@@ -232,15 +289,25 @@ impl Loader<'_> {
         self.read += 1;
     }
 
-    fn load_file(&mut self, path: &Path) {
+    /// Loads one file; returns its size in bytes (0 if unreadable).
+    fn load_file(&mut self, path: &Path) -> u64 {
         let name = path.display().to_string();
         let bytes = match std::fs::read(path) {
             Ok(b) => b,
             Err(e) => {
                 self.errors.push(format!("{name}: error[unreadable_file]: cannot read facts: {e}\n  hint: check that the file exists and is readable\n"));
-                return;
+                return 0;
             }
         };
+        let n = bytes.len() as u64;
+        self.load_bytes(path, bytes);
+        n
+    }
+
+    fn load_bytes(&mut self, path: &Path, bytes: Vec<u8>) {
+        let name = path.display().to_string();
+        // The digest of exactly the bytes read, for the audit manifest.
+        let digest = crate::rulebase::sha256_hex(&bytes);
         let text = match lexproof_lang::diag::decode_utf8(&name, bytes) {
             Ok(t) => t,
             Err(e) => {
@@ -249,13 +316,14 @@ impl Loader<'_> {
             }
         };
         if let Some(k) = kind(path) {
-            self.load_text(name, path, k, text);
+            self.load_text(name, path, k, text, digest);
         }
     }
 
-    fn load_text(&mut self, name: String, path: &Path, kind: Kind, text: String) {
+    fn load_text(&mut self, name: String, path: &Path, kind: Kind, text: String, digest: String) {
         let file_idx = self.files.len() as u32;
         self.files.push(name.clone());
+        self.digests.push(Some(digest));
         let file = SourceFile::new(name, text);
         let mut diags = Vec::new();
         let mut facts = Staging::default();

@@ -145,6 +145,17 @@ impl Rule {
     }
 }
 
+/// `rule` computes a new value at each step of a recursion that follows the input relation `rel`
+/// from argument `from` to argument `to` (e.g. compute summed along `modified_from(new, base)`). It
+/// ends only if those facts have no cycle, so the fact loader rejects cycles in `rel`.
+#[derive(Debug, Clone)]
+pub struct AcyclicGuard {
+    pub rel: usize,
+    pub from: usize,
+    pub to: usize,
+    pub rule: usize,
+}
+
 #[derive(Debug, Clone)]
 pub struct Fact {
     pub rel: usize,
@@ -163,6 +174,8 @@ pub struct Checked {
     pub strata: Vec<usize>,
     /// Relations named by `.output`: the conclusions `derive` shows by default.
     pub outputs: Vec<usize>,
+    /// Input relations a rule recurses along while computing new values (see `AcyclicGuard`).
+    pub acyclic: Vec<AcyclicGuard>,
     /// `.type` enumerations.
     pub enums: Vec<EnumType>,
     /// Strongly connected components of the relation dependency graph, dependencies first:
@@ -1213,13 +1226,25 @@ impl Checker<'_> {
                 .iter()
                 .any(|l| matches!(l, CLit::Pos(a) if comp[a.rel] == comp[r.head.rel]));
             if computes && recursive {
+                let guards = recursion_guards(r, &comp, &self.out.relations);
                 let name = &self.out.relations[r.head.rel].name;
                 let span = rule_spans_of(prog).get(ri).copied().unwrap_or_default();
+                let hint = match guards.first() {
+                    Some(g) => format!(
+                        "it recurses along `{}`; lexproof rejects fact files in which `{}` has a cycle, which would make it derive without end",
+                        self.out.relations[g.rel].name, self.out.relations[g.rel].name
+                    ),
+                    None => "bound the recursion with a comparison (e.g. `X < 100`), or make sure the facts it recurses over contain no cycle".to_string(),
+                };
                 self.diags.push(
                     Diagnostic::warning("recursive_arithmetic", span, format!("`{name}` recurses through arithmetic in its head and may derive infinitely many facts"))
                         .label(format!("computes a new `{name}` value from `{name}`"))
-                        .hint("bound the recursion with a comparison (e.g. `X < 100`), or make sure the facts it recurses over contain no cycle"),
+                        .hint(hint),
                 );
+                self.out.acyclic.extend(guards.into_iter().map(|mut g| {
+                    g.rule = ri;
+                    g
+                }));
             }
         }
         // Report each negation inside a cycle, naming the cycle.
@@ -1276,6 +1301,48 @@ impl Checker<'_> {
 }
 
 /// The head span of every rule (clauses with a body or metadata), in rule order.
+/// Input relations that link a head variable to the variable in the same place of a recursive
+/// premise, e.g. `modified_from(N, B)` in `cum(N, C + M) :- modified_from(N, B), cum(B, C), ...`:
+/// the recursion steps along them.
+fn recursion_guards(r: &Rule, comp: &[usize], relations: &[Relation]) -> Vec<AcyclicGuard> {
+    let mut out = Vec::new();
+    for (i, h) in r.head.args.iter().enumerate() {
+        let CTerm::Var(x) = h else { continue };
+        for l in &r.body {
+            let CLit::Pos(rec) = l else { continue };
+            if comp[rec.rel] != comp[r.head.rel] {
+                continue;
+            }
+            let Some(CTerm::Var(y)) = rec.args.get(i) else {
+                continue;
+            };
+            if y == x {
+                continue;
+            }
+            for l in &r.body {
+                let CLit::Pos(link) = l else { continue };
+                if relations[link.rel].derived {
+                    continue;
+                }
+                let pos = |v: usize| {
+                    link.args
+                        .iter()
+                        .position(|t| matches!(t, CTerm::Var(z) if *z == v))
+                };
+                if let (Some(from), Some(to)) = (pos(*x), pos(*y)) {
+                    out.push(AcyclicGuard {
+                        rel: link.rel,
+                        from,
+                        to,
+                        rule: r.index,
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
 fn rule_spans_of(prog: &ast::Program) -> Vec<Span> {
     prog.clauses
         .iter()

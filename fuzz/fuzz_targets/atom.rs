@@ -1,0 +1,53 @@
+//! Atoms and patterns given to query, explain and why-not, against the demo database: parsing,
+//! typing, matching, proofs in every format and why-not must never panic.
+#![no_main]
+use libfuzzer_sys::fuzz_target;
+use lexproof::db::Database;
+use lexproof::engine::{run, EngineKind};
+use lexproof::facts::FactSource;
+use lexproof::proof::{build_proof, Options};
+use lexproof::rulebase::Rulebase;
+use std::sync::OnceLock;
+
+fn db() -> &'static Database {
+    static DB: OnceLock<Database> = OnceLock::new();
+    DB.get_or_init(|| {
+        let demo = include_str!("../../facts/demo.dl");
+        let src = [FactSource::DlText {
+            name: "demo.dl".into(),
+            text: demo.into(),
+        }];
+        match run(EngineKind::Compiled, Rulebase::compiled(), &src, 1_000_000) {
+            Ok((db, _)) => db,
+            Err(_) => panic!("the demo facts load"),
+        }
+    })
+}
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let db = db();
+    let Ok(p) = lexproof::query::parse(db, text) else {
+        return;
+    };
+    let _ = lexproof::query::matches(db, &p);
+    let limits = lexproof::whynot::Limits {
+        steps: 2_000,
+        ..Default::default()
+    };
+    let e = lexproof::whynot::why_not(db, &p, limits);
+    let _ = lexproof::whynot::text(db, &e);
+    let _ = lexproof::whynot::json(db, &e, text);
+    if let Some(values) = p.ground() {
+        for all in [false, true] {
+            if let Some(proof) = build_proof(db, p.rel, &values, Options { all, depth: Some(3) }) {
+                let _ = lexproof::explain::text(db, &proof);
+                let _ = lexproof::explain::json(db, &proof, text);
+                let _ = lexproof::explain::html(db, &proof, text);
+                let _ = lexproof::explain::prose(db, &proof);
+            }
+        }
+    }
+});

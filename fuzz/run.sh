@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Seeds each fuzz target's corpus from the repository's own inputs, then runs it.
+#   fuzz/run.sh TARGET SECONDS      e.g. fuzz/run.sh rules 600
+# Needs the nightly toolchain and cargo-fuzz (`cargo install cargo-fuzz`). Crashes land in
+# fuzz/artifacts/TARGET/; copy each into tests/fuzz-regressions/TARGET/ once fixed.
+set -euo pipefail
+cd "$(dirname "$0")"
+target=$1
+seconds=${2:-300}
+corpus=corpus/$target
+mkdir -p "$corpus"
+seed() { for f in "$@"; do [ -f "$f" ] && cp "$f" "$corpus/seed-$(basename "$f")"; done; return 0; }
+case $target in
+  rules) seed ../rules.dl ../tests/rulebases/*.dl ../tests/rulebases/compiled/*.dl ../tests/bad-input/rules/*.dl ;;
+  facts_dl) seed ../facts/*.dl ../tests/bad-input/facts/*.dl ../tests/scenarios/*.dl ;;
+  facts_json) seed ../tests/bad-input/facts/*.json
+    printf '{"developer": [["m", "p"]], "training_compute": [["m", 2.6e25]], "made_available": [["m", "api", "2025-09-01"]]}' > "$corpus/seed-demo.json" ;;
+  facts_tsv) printf '\000m1\tp1\nm2\tp2\n' > "$corpus/seed-developer"
+    printf '\001m1\t2.6e25\nm2\t1e23\n' > "$corpus/seed-compute"
+    printf '\002m1\tapi\t2025-09-01\n' > "$corpus/seed-made" ;;
+  atom) for a in 'obligation(A, "aurora-m", D)' 'obligation("aurora-labs", "aurora-m", "art53_1_a")' \
+      'systemic_risk("borealis-70")' 'gpai_model(_)' 'training_compute(M, 1e25)' 'deadline(A, M, D, "2025-08-16")'; do
+      printf '%s' "$a" > "$corpus/seed-$(printf '%s' "$a" | md5sum | cut -c1-8)"; done ;;
+  *) echo "unknown target $target (rules, facts_dl, facts_tsv, facts_json, atom)"; exit 2 ;;
+esac
+cargo +nightly fuzz run -O -s none "$target" "$corpus" -- -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 -print_final_stats=1
