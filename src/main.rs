@@ -500,7 +500,6 @@ impl lexproof::progress::Observer for TermProgress {
         };
         match stage {
             Stage::Loading { files, bytes } => {
-                b.set_length(bytes);
                 b.set_style(
                     indicatif::ProgressStyle::with_template(
                         "{spinner} loading {msg} [{bar:30}] {binary_bytes}/{binary_total_bytes} ({binary_bytes_per_sec}, eta {eta})",
