@@ -4,18 +4,20 @@ tuples in every derived relation, and times both.
 
     python3 bench/clingo_compare.py --lexproof BIN --facts bench/data/N [--check] [--out DIR]
 
-clingo's integers are 32-bit, so FLOP values are scaled: every integer of at least 10^18 (in the
-rules' threshold facts and in the facts) becomes floor(value / 10^18). The generator writes FLOP as
-multiples of 10^18, so this is exact and every comparison keeps its outcome. BIN must be a lexproof
-built from the scaled rules this script writes (LEXPROOF_RULES=DIR/rules-scaled.dl, see
-bench/clingo.sh), so both engines run the identical program.
+clingo's integers are 32-bit, so FLOP values are scaled to floor(value / 10^18): every number in the
+facts (all are FLOP) and every literal of at least 10^18 in the rules (the thresholds). Both engines
+then run on the same scaled facts (written as TSV for lexproof, as ASP facts for clingo), and BIN
+must be a lexproof built from the scaled rules this script writes (LEXPROOF_RULES=DIR/rules-scaled.dl,
+see bench/clingo.sh), so both run the identical program on identical data. (Scaling moves a few
+models across the one-third and threshold lines relative to the unscaled run; that does not matter
+for comparing the engines.)
 
 Translation (rules.dl -> ASP): declarations, `.type`, `.output` and annotations are dropped; `!atom`
 becomes `not atom`; dates ("2025-08-02") become day numbers since 1970-01-01 (date + n and date
 comparisons keep their meaning); symbols stay quoted strings; each derived relation gets a
 `#show`. Facts come from the generator's TSV files, typed by the rules' declarations.
 """
-import argparse, datetime, os, re, resource, subprocess, sys, time
+import argparse, datetime, os, re, subprocess, sys
 from decimal import Decimal
 
 SCALE = 10**18
@@ -113,30 +115,40 @@ def parse_rules(path):
     return decls, heads, asp
 
 
+def scale_flop(v):
+    """Every number in the facts is FLOP: scaled whatever its size, so all share one unit."""
+    return int(Decimal(v)) // SCALE
+
+
 def fact_value(v, ty):
     if ty == 'number':
-        return str(scale(int(Decimal(v))))
+        return str(scale_flop(v))
     if ty == 'date':
         return str(days(v))
     v = v.replace('\\t', '\t').replace('\\n', '\n').replace('\\\\', '\\')
     return '"' + v.replace('\\', '\\\\').replace('"', '\\"') + '"'
 
 
-def write_facts(facts_dir, decls, out):
+def write_facts(facts_dir, decls, out, scaled_dir):
+    """The facts as ASP (`out`) and as TSV with FLOP scaled (`scaled_dir`, for lexproof)."""
     n = 0
+    os.makedirs(scaled_dir, exist_ok=True)
     with open(out, 'w', encoding='utf-8') as f:
         for name in sorted(os.listdir(facts_dir)):
             if not name.endswith('.facts'):
                 continue
             rel = name[:-len('.facts')]
             types = decls[rel]
-            for line in open(os.path.join(facts_dir, name), encoding='utf-8'):
-                line = line.rstrip('\n').rstrip('\r')
-                if not line and types:
-                    continue
-                cols = line.split('\t') if types else []
-                f.write('%s(%s).\n' % (rel, ','.join(fact_value(c, t) for c, t in zip(cols, types))))
-                n += 1
+            with open(os.path.join(scaled_dir, name), 'w', encoding='utf-8') as tsv:
+                for line in open(os.path.join(facts_dir, name), encoding='utf-8'):
+                    line = line.rstrip('\n').rstrip('\r')
+                    if not line and types:
+                        continue
+                    cols = line.split('\t') if types else []
+                    f.write('%s(%s).\n' % (rel, ','.join(fact_value(c, t) for c, t in zip(cols, types))))
+                    tsv.write('\t'.join(str(scale_flop(c)) if t == 'number' else c
+                                        for c, t in zip(cols, types)) + '\n')
+                    n += 1
     return n
 
 
@@ -152,9 +164,10 @@ def scaled_rules(rules_path, out):
     open(out, 'w', encoding='utf-8').write(out_text)
 
 
-def timed(cmd, **kw):
-    t = time.time()
-    p = subprocess.run(['/usr/bin/time', '-f', '%e %M'] + cmd, capture_output=True, text=True, **kw)
+def timed(cmd, quiet=False):
+    """Runs cmd under /usr/bin/time: (process, wall seconds, peak GiB). `quiet` discards stdout."""
+    p = subprocess.run(['/usr/bin/time', '-f', '%e %M'] + cmd, text=True, stderr=subprocess.PIPE,
+                       stdout=subprocess.DEVNULL if quiet else subprocess.PIPE)
     wall, rss = p.stderr.strip().split('\n')[-1].split()
     return p, float(wall), int(rss) / 1048576
 
@@ -178,11 +191,13 @@ def main():
         f.write('\n'.join(asp) + '\n')
         for name, ar in sorted(heads):
             f.write('#show %s/%d.\n' % (name, ar))
-    facts_lp = os.path.join(a.out, 'facts-%s.lp' % os.path.basename(a.facts.rstrip('/')))
-    n_facts = write_facts(a.facts, decls, facts_lp)
+    base = os.path.basename(a.facts.rstrip('/'))
+    facts_lp = os.path.join(a.out, 'facts-%s.lp' % base)
+    scaled = os.path.join(a.out, 'facts-%s-scaled' % base)
+    n_facts = write_facts(a.facts, decls, facts_lp, scaled)
     clingo = [sys.executable, '-m', 'clingo', lp, facts_lp]
     # lexproof: the scaled binary, all derivations recorded (its default).
-    p, lw, lm = timed([a.lexproof, 'derive', '--facts', a.facts, '--format', 'tsv'], stdout=subprocess.DEVNULL)
+    p, lw, lm = timed([a.lexproof, 'derive', '--facts', scaled, '--format', 'tsv'], quiet=True)
     if p.returncode != 0:
         sys.exit('lexproof failed:\n' + p.stderr)
     if a.check:
@@ -194,7 +209,7 @@ def main():
                 counts[m.group(1)] = counts.get(m.group(1), 0) + 1
         d = os.path.join(a.out, 'lexproof-out')
         subprocess.run(['rm', '-rf', d])
-        r = subprocess.run([a.lexproof, '-q', 'derive', '--all', '--facts', a.facts, '--output-dir', d],
+        r = subprocess.run([a.lexproof, '-q', 'derive', '--all', '--facts', scaled, '--output-dir', d],
                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         if r.returncode != 0:
             sys.exit('lexproof failed:\n' + r.stderr)
@@ -210,8 +225,8 @@ def main():
         if bad:
             sys.exit(1)
     else:
-        q, cw, cm = timed(clingo + ['-q'])
-    if q.returncode not in (10, 30):  # clingo: 10 satisfiable, 30 exhausted
+        q, cw, cm = timed(clingo + ['-q'], quiet=True)
+    if q.returncode not in (0, 10, 30):  # clingo: 10 satisfiable, 30 exhausted (0 through python -m)
         sys.exit('clingo failed (%d):\n%s' % (q.returncode, q.stderr[-2000:]))
     print('%s\t%d\t%.2f\t%.2f\t%.2f\t%.2f\t%.1f' % (os.path.basename(a.facts.rstrip('/')), n_facts, lw, lm, cw, cm, cw / lw))
 
