@@ -1306,6 +1306,26 @@ impl Checker<'_> {
 /// the recursion steps along them.
 fn recursion_guards(r: &Rule, comp: &[usize], relations: &[Relation]) -> Vec<AcyclicGuard> {
     let mut out = Vec::new();
+    // A rule that compares a value its head computes from (`dist(A, C, N + 1) :- ..., N < 4.`) is
+    // taken as bounded by that comparison: cycles in the facts are then harmless.
+    let mut computed = Vec::new();
+    for t in &r.head.args {
+        if let CTerm::Arith(..) = t {
+            t.vars(&mut computed);
+        }
+    }
+    let bounded = r.body.iter().any(|l| match l {
+        CLit::Cmp(_, a, b) => {
+            let mut v = Vec::new();
+            a.vars(&mut v);
+            b.vars(&mut v);
+            v.iter().any(|x| computed.contains(x))
+        }
+        _ => false,
+    });
+    if bounded {
+        return out;
+    }
     for (i, h) in r.head.args.iter().enumerate() {
         let CTerm::Var(x) = h else { continue };
         for l in &r.body {

@@ -129,21 +129,22 @@ pub fn lex(text: &str, diags: &mut Vec<Diagnostic>) -> Vec<Token> {
                         }
                         b'\n' => break,
                         b'\\' if j + 1 < bytes.len() => {
-                            let e = bytes[j + 1];
+                            // The escaped character may take several bytes: step over all of them.
+                            let e = text[j + 1..].chars().next().unwrap_or('\u{fffd}');
                             match e {
-                                b'"' => s.push('"'),
-                                b'\\' => s.push('\\'),
-                                b'n' => s.push('\n'),
-                                b't' => s.push('\t'),
+                                '"' => s.push('"'),
+                                '\\' => s.push('\\'),
+                                'n' => s.push('\n'),
+                                't' => s.push('\t'),
                                 _ => {
                                     diags.push(
-                                        Diagnostic::error("syntax_error", Span::new(j, j + 2), "unknown escape in string")
+                                        Diagnostic::error("syntax_error", Span::new(j, j + 1 + e.len_utf8()), "unknown escape in string")
                                             .label("not an escape lexproof knows")
                                             .hint("use \\\" for a quote, \\\\ for a backslash, \\n or \\t"),
                                     );
                                 }
                             }
-                            j += 2;
+                            j += 1 + e.len_utf8();
                         }
                         _ => {
                             let ch = text[j..].chars().next().unwrap_or('\u{fffd}');
@@ -266,4 +267,18 @@ pub fn lex(text: &str, diags: &mut Vec<Diagnostic>) -> Vec<Token> {
         }
     }
     toks
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_escape_before_a_multibyte_character_is_an_error_not_a_panic() {
+        let mut diags = Vec::new();
+        let toks = lex("p(\"a\\\u{7a3}b\").", &mut diags);
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert_eq!(diags[0].message, "unknown escape in string");
+        assert!(!toks.is_empty());
+    }
 }
