@@ -476,6 +476,10 @@ impl TermProgress {
                 None,
                 indicatif::ProgressDrawTarget::stderr_with_hz(8),
             );
+            b.set_style(
+                indicatif::ProgressStyle::with_template("{spinner} reading the rules and facts")
+                    .expect("static template"),
+            );
             b.enable_steady_tick(std::time::Duration::from_millis(120));
             b
         }))
@@ -507,6 +511,7 @@ impl lexproof::progress::Observer for TermProgress {
                     .expect("static template")
                     .progress_chars("=> "),
                 );
+                b.set_length(bytes);
                 b.set_message(format!(
                     "{files} fact file{}",
                     if files == 1 { "" } else { "s" }
