@@ -25,23 +25,19 @@ pub fn html(db: &Database, r: &Report) -> String {
     }
     body.push_str("<table class=\"duties\"><tr><th>Actor</th><th>Models provided</th><th>Duties</th><th>Overdue</th><th>Exemptions</th></tr>");
     for a in &r.actors {
-        let duties: usize = a.models.iter().map(|m| m.duties.len()).sum();
-        let overdue: usize = a
-            .models
-            .iter()
-            .map(|m| m.duties.iter().filter(|d| d.overdue).count())
-            .sum();
-        let ex: usize = a.models.iter().map(|m| m.exemptions.len()).sum();
+        let t = a.totals();
         let _ = write!(
             body,
-            "<tr><td>{}</td><td>{}</td><td>{duties}</td><td>{}</td><td>{ex}</td></tr>",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             esc(&plain(db, &a.actor)),
             a.models.len(),
-            if overdue > 0 {
-                format!("<span class=\"overdue\">{overdue}</span>")
+            t.duties,
+            if t.overdue > 0 {
+                format!("<span class=\"overdue\">{}</span>", t.overdue)
             } else {
                 "0".into()
-            }
+            },
+            t.exemptions
         );
     }
     body.push_str("</table>");

@@ -77,27 +77,16 @@ fn summary_table(db: &Database, r: &Report, out: &mut String) {
     );
     let _ = writeln!(out, "|---|---|---|---|---|---|");
     for a in &r.actors {
-        let duties: usize = a.models.iter().map(|m| m.duties.len()).sum();
-        let overdue: usize = a
-            .models
-            .iter()
-            .map(|m| m.duties.iter().filter(|d| d.overdue).count())
-            .sum();
-        let ex: usize = a.models.iter().map(|m| m.exemptions.len()).sum();
-        let q: usize = a
-            .models
-            .iter()
-            .map(|m| m.open_questions.len())
-            .sum::<usize>()
-            + a.not_provider
-                .iter()
-                .map(|n| n.open_questions.len())
-                .sum::<usize>();
+        let t = a.totals();
         let _ = writeln!(
             out,
-            "| {} | {} | {duties} | {overdue} | {ex} | {q} |",
+            "| {} | {} | {} | {} | {} | {} |",
             code(&plain(db, &a.actor)).replace('|', "\\|"),
-            a.models.len()
+            a.models.len(),
+            t.duties,
+            t.overdue,
+            t.exemptions,
+            t.open_questions
         );
     }
     out.push('\n');

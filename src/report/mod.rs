@@ -97,6 +97,31 @@ pub struct ActorReport {
     pub not_provider: Vec<NotProvider>,
 }
 
+/// One actor's line in the summary table.
+pub struct Totals {
+    pub duties: usize,
+    pub overdue: usize,
+    pub exemptions: usize,
+    pub open_questions: usize,
+}
+
+impl ActorReport {
+    pub fn totals(&self) -> Totals {
+        let sum = |f: &dyn Fn(&ModelReport) -> usize| self.models.iter().map(f).sum::<usize>();
+        Totals {
+            duties: sum(&|m| m.duties.len()),
+            overdue: sum(&|m| m.duties.iter().filter(|d| d.overdue).count()),
+            exemptions: sum(&|m| m.exemptions.len()),
+            open_questions: sum(&|m| m.open_questions.len())
+                + self
+                    .not_provider
+                    .iter()
+                    .map(|n| n.open_questions.len())
+                    .sum::<usize>(),
+        }
+    }
+}
+
 pub struct NotProvider {
     pub model: Value,
     pub reason: String,
