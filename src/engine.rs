@@ -82,17 +82,20 @@ pub fn run_with(
         sources,
         max_facts,
         witnesses,
+        false,
         &crate::progress::Silent,
     )
 }
 
-/// `run_with`, reporting each stage to `obs` (the CLI's progress bar).
+/// `run_with`, reporting each stage to `obs` (the CLI's progress bar) and computing the facts
+/// files' digests if `digests` (for `--manifest`).
 pub fn run_observed(
     kind: EngineKind,
     rules: Rulebase,
     sources: &[facts::FactSource],
     max_facts: usize,
     witnesses: bool,
+    digests: bool,
     obs: &dyn crate::progress::Observer,
 ) -> Result<(Database, Timings), RunError> {
     use crate::progress::Stage;
@@ -111,8 +114,8 @@ pub fn run_observed(
             i
         }
     };
-    let facts =
-        facts::load_observed(&rules, sources, &mut interner, obs).map_err(RunError::Facts)?;
+    let facts = facts::load_observed(&rules, sources, &mut interner, digests, obs)
+        .map_err(RunError::Facts)?;
     let t1 = Instant::now();
     obs.stage(Stage::Deriving);
     crate::arith::take_errors();

@@ -570,6 +570,7 @@ fn with_db(
         &sources,
         facts.engine.max_facts,
         !facts.engine.no_proofs,
+        facts.engine.manifest.is_some(),
         &bar,
     );
     bar.clear();

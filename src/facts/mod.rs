@@ -36,7 +36,7 @@ pub struct FactSet {
     pub skipped: Vec<String>,
     /// How many of `files` are fact files (the others are rules files holding ground facts).
     pub fact_files: usize,
-    /// SHA-256 of each of `files` as read; `None` for rules files.
+    /// SHA-256 of each of `files` as read; `None` for rules files, or if not asked for.
     pub digests: Vec<Option<String>>,
 }
 
@@ -47,8 +47,9 @@ struct Loader<'a> {
     tables: Vec<Table>,
     origins: Vec<Vec<Origin>>,
     files: Vec<String>,
-    /// SHA-256 of each of `files` as read (`None` for rules files).
+    /// SHA-256 of each of `files` as read (`None` for rules files, or when not asked for).
     digests: Vec<Option<String>>,
+    want_digests: bool,
     read: usize,
     errors: Vec<String>,
 }
@@ -95,14 +96,16 @@ pub fn load(
     sources: &[FactSource],
     interner: &mut Interner,
 ) -> Result<FactSet, Vec<String>> {
-    load_observed(rules, sources, interner, &crate::progress::Silent)
+    load_observed(rules, sources, interner, false, &crate::progress::Silent)
 }
 
-/// `load`, telling `obs` how many bytes there are to read and as each file is read.
+/// `load`, telling `obs` how many bytes there are to read and as each file is read, and computing
+/// each file's SHA-256 if `digests` (for the audit manifest; it costs a pass over every byte).
 pub fn load_observed(
     rules: &Rulebase,
     sources: &[FactSource],
     interner: &mut Interner,
+    digests: bool,
     obs: &dyn crate::progress::Observer,
 ) -> Result<FactSet, Vec<String>> {
     let program = &rules.checked;
@@ -117,6 +120,7 @@ pub fn load_observed(
         origins: vec![Vec::new(); program.relations.len()],
         files: Vec::new(),
         digests: Vec::new(),
+        want_digests: digests,
         read: 0,
         errors: Vec::new(),
     };
@@ -167,7 +171,7 @@ pub fn load_observed(
                 }
             }
             FactSource::DlText { name, text } => {
-                let digest = crate::rulebase::sha256_hex(text.as_bytes());
+                let digest = digests.then(|| crate::rulebase::sha256_hex(text.as_bytes()));
                 l.load_text(
                     name.clone(),
                     Path::new(name),
@@ -307,7 +311,9 @@ impl Loader<'_> {
     fn load_bytes(&mut self, path: &Path, bytes: Vec<u8>) {
         let name = path.display().to_string();
         // The digest of exactly the bytes read, for the audit manifest.
-        let digest = crate::rulebase::sha256_hex(&bytes);
+        let digest = self
+            .want_digests
+            .then(|| crate::rulebase::sha256_hex(&bytes));
         let text = match lexproof_lang::diag::decode_utf8(&name, bytes) {
             Ok(t) => t,
             Err(e) => {
@@ -320,10 +326,17 @@ impl Loader<'_> {
         }
     }
 
-    fn load_text(&mut self, name: String, path: &Path, kind: Kind, text: String, digest: String) {
+    fn load_text(
+        &mut self,
+        name: String,
+        path: &Path,
+        kind: Kind,
+        text: String,
+        digest: Option<String>,
+    ) {
         let file_idx = self.files.len() as u32;
         self.files.push(name.clone());
-        self.digests.push(Some(digest));
+        self.digests.push(digest);
         let file = SourceFile::new(name, text);
         let mut diags = Vec::new();
         let mut facts = Staging::default();
