@@ -33,15 +33,21 @@ def scale(n):
     return n // SCALE if abs(n) >= SCALE else n
 
 
+def string_end(text, i):
+    """Index just past the string literal that starts at text[i] (a quote), escapes skipped."""
+    j = i + 1
+    while j < len(text) and text[j] != '"':
+        j += 2 if text[j] == '\\' else 1
+    return j + 1
+
+
 def strip_comments(text):
     out, i, n = [], 0, len(text)
     while i < n:
         c = text[i]
         if c == '"':
-            j = i + 1
-            while j < n and text[j] != '"':
-                j += 2 if text[j] == '\\' else 1
-            out.append(text[i:j + 1]); i = j + 1
+            j = string_end(text, i)
+            out.append(text[i:j]); i = j
         elif text.startswith('//', i):
             while i < n and text[i] != '\n': i += 1
         elif text.startswith('/*', i):
@@ -59,10 +65,8 @@ def statements(text):
     while i < n:
         c = text[i]
         if c == '"':
-            j = i + 1
-            while j < n and text[j] != '"':
-                j += 2 if text[j] == '\\' else 1
-            cur.append(text[i:j + 1]); i = j + 1; continue
+            j = string_end(text, i)
+            cur.append(text[i:j]); i = j; continue
         if c == '.' and (i + 1 == n or text[i + 1].isspace()) and not ''.join(cur).lstrip().startswith('.'):
             stmts.append(''.join(cur).strip()); cur = []; i += 1; continue
         if c == '\n' and ''.join(cur).lstrip().startswith('.'):
