@@ -26,6 +26,18 @@ fn fail<T>(rule: usize, what: String) -> Option<T> {
     None
 }
 
+/// Records errors gathered on other threads (the compiled engine's parallel stages) on this one.
+pub fn record(errors: Vec<ArithError>) {
+    ERRORS.with(|e| {
+        let mut e = e.borrow_mut();
+        for x in errors {
+            if !e.iter().any(|y| y.rule == x.rule) {
+                e.push(x);
+            }
+        }
+    });
+}
+
 /// Errors recorded since the last call.
 pub fn take_errors() -> Vec<ArithError> {
     ERRORS.with(|e| std::mem::take(&mut *e.borrow_mut()))

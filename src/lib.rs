@@ -20,6 +20,7 @@ pub mod report;
 pub mod rulebase;
 pub mod runtime;
 pub mod scenario;
+pub mod stages;
 pub mod store;
 pub mod value;
 pub mod whynot;

@@ -207,54 +207,101 @@ impl Gen<'_> {
     }
 }
 
-/// The generated Rust source: a crepe program plus `evaluate`, which feeds input tables in and
-/// returns every derived relation and witness relation as tables.
-pub fn generate(checked: &Checked, witnesses: bool, rules_name: &str) -> Generated {
-    let mut g = Gen {
-        checked,
-        symbols: BTreeMap::new(),
-        symbol_list: Vec::new(),
-    };
-    let mut out = String::new();
+fn type_name(t: Type) -> &'static str {
+    match t {
+        Type::Symbol => "Symbol",
+        Type::Number => "Number",
+        Type::Date => "Date",
+    }
+}
+
+/// `let c0 = t.syms(0); ...` and `R(c0[k], ...)`: feeding a table's columns to a crepe struct.
+fn columns_of(types: &[Type]) -> (String, String) {
+    let cols: Vec<String> = types
+        .iter()
+        .enumerate()
+        .map(|(k, t)| match t {
+            Type::Symbol => format!("let c{k} = t.syms({k});"),
+            Type::Number => format!("let c{k} = t.nums({k});"),
+            Type::Date => format!("let c{k} = t.dates({k});"),
+        })
+        .collect();
+    let args: Vec<String> = (0..types.len()).map(|k| format!("c{k}[k]")).collect();
+    (cols.join(" "), args.join(", "))
+}
+
+/// One stage: the rules of one component of the dependency graph (a relation, or relations defined
+/// by mutual recursion) as its own crepe program. Splitting the rulebase this way frees each
+/// stage's hash sets and indexes as soon as its conclusions are stored as tables, and lets stages
+/// that do not depend on each other run on different cores.
+struct Stage {
+    code: String,
+    /// Stages whose conclusions this one reads.
+    deps: Vec<usize>,
+}
+
+fn stage(
+    g: &mut Gen,
+    comp: &[usize],
+    defined_by: &[Option<usize>],
+    witnesses: bool,
+    rules_name: &str,
+) -> Stage {
+    let checked = g.checked;
+    let rules: Vec<&Rule> = checked.component_rules(comp).collect();
+    let mut reads: Vec<usize> = Vec::new();
+    for rule in &rules {
+        for lit in &rule.body {
+            if let CLit::Pos(a) | CLit::Neg(a) = lit {
+                if !comp.contains(&a.rel) && !reads.contains(&a.rel) {
+                    reads.push(a.rel);
+                }
+            }
+        }
+    }
+    reads.sort_unstable();
+    let mut deps: Vec<usize> = reads.iter().filter_map(|&r| defined_by[r]).collect();
+    deps.sort_unstable();
+    deps.dedup();
+
     let mut program = String::new();
-    let mut outputs: Vec<(String, Vec<Type>, String)> = Vec::new(); // struct, types, destination
-    for (i, r) in checked.relations.iter().enumerate() {
-        let fields: Vec<String> = r
+    // (crepe output struct, column types, where the table goes)
+    let mut outputs: Vec<(String, Vec<Type>, String)> = Vec::new();
+    // (crepe input struct, column types, where the table comes from)
+    let mut feeds: Vec<(String, Vec<Type>, String)> = Vec::new();
+    let fields = |rel: usize| -> String {
+        checked.relations[rel]
             .fields
             .iter()
             .map(|(_, t)| format!("pub {}", rust_type(*t)))
-            .collect();
-        let name = struct_name(checked, i);
-        if r.derived {
-            writeln!(
-                program,
-                "    @output\n    pub struct {name}({});",
-                fields.join(", ")
-            )
-            .unwrap();
-            outputs.push((name.clone(), r.types(), format!("derived[{i}]")));
-            if r.has_rule_facts {
-                writeln!(
-                    program,
-                    "    @input\n    pub struct I{i}({});",
-                    fields.join(", ")
-                )
-                .unwrap();
-                let vars: Vec<String> = (0..r.arity()).map(|k| format!("x{k}")).collect();
-                writeln!(program, "    {name}({0}) <- I{i}({0});", vars.join(", ")).unwrap();
-            }
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    for &r in &reads {
+        let name = struct_name(checked, r);
+        writeln!(program, "    @input\n    pub struct {name}({});", fields(r)).unwrap();
+        let source = if checked.relations[r].derived {
+            format!("derived[{r}].get().expect(\"stages run after the stages they read\")")
         } else {
-            writeln!(
-                program,
-                "    @input\n    pub struct {name}({});",
-                fields.join(", ")
-            )
-            .unwrap();
+            format!("&inputs[{r}]")
+        };
+        feeds.push((name, checked.relations[r].types(), source));
+    }
+    let mut defined: Vec<usize> = comp.to_vec();
+    defined.sort_unstable();
+    for &i in &defined {
+        let r = &checked.relations[i];
+        let name = struct_name(checked, i);
+        writeln!(program, "    @output\n    pub struct {name}({});", fields(i)).unwrap();
+        outputs.push((name.clone(), r.types(), format!("derived {i}")));
+        if r.has_rule_facts {
+            writeln!(program, "    @input\n    pub struct I{i}({});", fields(i)).unwrap();
+            let vars: Vec<String> = (0..r.arity()).map(|k| format!("x{k}")).collect();
+            writeln!(program, "    {name}({0}) <- I{i}({0});", vars.join(", ")).unwrap();
+            feeds.push((format!("I{i}"), r.types(), format!("&inputs[{i}]")));
         }
     }
-    for rule in &checked.rules {
-        let head_rel = rule.head.rel;
-        let _ = head_rel;
+    for rule in &rules {
         writeln!(
             program,
             "    // {rules_name}:{} rule {}",
@@ -288,7 +335,7 @@ pub fn generate(checked: &Checked, witnesses: bool, rules_name: &str) -> Generat
             let mut clauses = vec![format!("{w}({})", wvars.join(", "))];
             clauses.extend(lets);
             writeln!(program, "    {head} <- {};", clauses.join(", ")).unwrap();
-            outputs.push((w, wtypes, format!("witnesses[{}]", rule.index)));
+            outputs.push((w, wtypes, format!("witness {}", rule.index)));
         } else {
             let head = g.head(rule, &rule.head, &mut lets);
             let mut clauses = body;
@@ -302,94 +349,35 @@ pub fn generate(checked: &Checked, witnesses: bool, rules_name: &str) -> Generat
         }
     }
 
+    let mut code = String::new();
+    writeln!(code, "    use super::*;\n").unwrap();
+    writeln!(code, "    crepe::crepe! {{\n{program}    }}\n").unwrap();
     writeln!(
-        out,
-        "// @generated by lexproof-lang from {rules_name}: do not edit; edit the rules file."
+        code,
+        "    pub fn run(inputs: &[Table], derived: &[OnceLock<Table>]) -> StageOut {{"
     )
     .unwrap();
-    writeln!(out, "use crate::value::{{Date, Sym}};").unwrap();
-    writeln!(out, "use crate::arith;").unwrap();
-    writeln!(out, "use crate::store::{{Table, Type}};\n").unwrap();
-    writeln!(out, "pub const WITNESSES: bool = {witnesses};").unwrap();
-    writeln!(out, "pub const RULES: usize = {};", checked.rules.len()).unwrap();
-    writeln!(
-        out,
-        "pub const RELATIONS: usize = {};\n",
-        checked.relations.len()
-    )
-    .unwrap();
-    writeln!(out, "crepe::crepe! {{\n{program}}}\n").unwrap();
-
-    // evaluate(): feed inputs, run, collect outputs as tables.
-    writeln!(
-        out,
-        "/// Runs the compiled rulebase on input tables (one per relation, in declaration order)."
-    )
-    .unwrap();
-    writeln!(
-        out,
-        "pub fn evaluate(inputs: &[Table]) -> (Vec<Option<Table>>, Vec<Table>) {{"
-    )
-    .unwrap();
-    writeln!(out, "    let mut rt = Crepe::new();").unwrap();
-    for (i, r) in checked.relations.iter().enumerate() {
-        let target = if r.derived {
-            if !r.has_rule_facts {
-                continue;
-            }
-            format!("I{i}")
-        } else {
-            struct_name(checked, i)
-        };
-        let cols: Vec<String> = r
-            .fields
-            .iter()
-            .enumerate()
-            .map(|(k, (_, t))| match t {
-                Type::Symbol => format!("let c{k} = t.syms({k});"),
-                Type::Number => format!("let c{k} = t.nums({k});"),
-                Type::Date => format!("let c{k} = t.dates({k});"),
-            })
-            .collect();
-        let args: Vec<String> = (0..r.arity()).map(|k| format!("c{k}[k]")).collect();
+    writeln!(code, "        let mut rt = Crepe::new();").unwrap();
+    for (name, types, source) in &feeds {
+        let (cols, args) = columns_of(types);
         writeln!(
-            out,
-            "    {{ let t = &inputs[{i}]; {} rt.extend((0..t.len()).map(|k| {target}({}))); }}",
-            cols.join(" "),
-            args.join(", ")
+            code,
+            "        {{ let t: &Table = {source}; {cols} rt.extend((0..t.len()).map(|k| {name}({args}))); }}"
         )
         .unwrap();
     }
     let names: Vec<String> = (0..outputs.len()).map(|k| format!("o{k}")).collect();
     writeln!(
-        out,
-        "    let ({},) = rt.run_with_hasher::<rustc_hash::FxBuildHasher>();",
+        code,
+        "        let ({},) = rt.run_with_hasher::<rustc_hash::FxBuildHasher>();",
         names.join(", ")
     )
     .unwrap();
-    writeln!(
-        out,
-        "    let mut derived: Vec<Option<Table>> = (0..RELATIONS).map(|_| None).collect();"
-    )
-    .unwrap();
-    writeln!(
-        out,
-        "    let mut witnesses: Vec<Table> = Vec::with_capacity(RULES);"
-    )
-    .unwrap();
+    writeln!(code, "        let mut out = StageOut::default();").unwrap();
     for (k, (sname, types, dest)) in outputs.iter().enumerate() {
         let tys: Vec<String> = types
             .iter()
-            .map(|t| {
-                format!(
-                    "Type::{}",
-                    match t {
-                        Type::Symbol => "Symbol",
-                        Type::Number => "Number",
-                        Type::Date => "Date",
-                    }
-                )
-            })
+            .map(|t| format!("Type::{}", type_name(*t)))
             .collect();
         let binds: Vec<String> = (0..types.len()).map(|j| format!("a{j}")).collect();
         let pushes: Vec<String> = types
@@ -401,21 +389,95 @@ pub fn generate(checked: &Checked, witnesses: bool, rules_name: &str) -> Generat
                 Type::Date => format!("t.push_date({j}, a{j});"),
             })
             .collect();
-        let store = if dest.starts_with("derived") {
-            format!("{dest} = Some(t);")
-        } else {
-            "witnesses.push(t);".to_string()
+        let store = match dest.split_once(' ') {
+            Some(("derived", i)) => format!("out.derived.push(({i}, t));"),
+            Some((_, i)) => format!("out.witnesses.push(({i}, t));"),
+            None => unreachable!("destinations are written above"),
         };
         writeln!(
-            out,
-            "    {{ let mut t = Table::with_capacity(vec![{}], o{k}.len()); for {sname}({}) in o{k} {{ {} t.end_row(); }} {store} }}",
+            code,
+            "        {{ let mut t = Table::with_capacity(vec![{}], o{k}.len()); for {sname}({}) in o{k} {{ {} t.end_row(); }} {store} }}",
             tys.join(", "),
             binds.join(", "),
             pushes.join(" ")
         )
         .unwrap();
     }
-    writeln!(out, "    (derived, witnesses)\n}}\n").unwrap();
+    writeln!(code, "        out\n    }}").unwrap();
+    Stage { code, deps }
+}
+
+/// The generated Rust source: one crepe program per stage (see `Stage`), the stage graph, and
+/// `evaluate`, which feeds input tables in and returns every derived relation and witness relation
+/// as tables.
+pub fn generate(checked: &Checked, witnesses: bool, rules_name: &str) -> Generated {
+    let mut g = Gen {
+        checked,
+        symbols: BTreeMap::new(),
+        symbol_list: Vec::new(),
+    };
+    let mut stages: Vec<Stage> = Vec::new();
+    let mut defined_by: Vec<Option<usize>> = vec![None; checked.relations.len()];
+    for comp in &checked.components {
+        if checked.component_rules(comp).next().is_none() {
+            continue;
+        }
+        let s = stage(&mut g, comp, &defined_by, witnesses, rules_name);
+        for &r in comp {
+            defined_by[r] = Some(stages.len());
+        }
+        stages.push(s);
+    }
+
+    let mut out = String::new();
+    writeln!(
+        out,
+        "// @generated by lexproof-lang from {rules_name}: do not edit; edit the rules file."
+    )
+    .unwrap();
+    writeln!(out, "use crate::value::{{Date, Sym}};").unwrap();
+    writeln!(out, "use crate::arith;").unwrap();
+    writeln!(out, "use crate::stages::{{Stage, StageOut}};").unwrap();
+    writeln!(out, "use crate::store::{{Table, Type}};").unwrap();
+    writeln!(out, "use std::sync::OnceLock;\n").unwrap();
+    writeln!(out, "pub const WITNESSES: bool = {witnesses};").unwrap();
+    writeln!(out, "pub const RULES: usize = {};", checked.rules.len()).unwrap();
+    writeln!(
+        out,
+        "pub const RELATIONS: usize = {};\n",
+        checked.relations.len()
+    )
+    .unwrap();
+    for (k, s) in stages.iter().enumerate() {
+        writeln!(out, "pub mod s{k} {{\n{}}}\n", s.code).unwrap();
+    }
+    let entries: Vec<String> = stages
+        .iter()
+        .enumerate()
+        .map(|(k, s)| {
+            let deps: Vec<String> = s.deps.iter().map(|d| d.to_string()).collect();
+            format!(
+                "    Stage {{ deps: &[{}], run: s{k}::run }},",
+                deps.join(", ")
+            )
+        })
+        .collect();
+    writeln!(
+        out,
+        "/// The stages in dependency order, each with the stages it reads from.\npub static STAGES: &[Stage] = &[\n{}\n];\n",
+        entries.join("\n")
+    )
+    .unwrap();
+    writeln!(
+        out,
+        "/// Runs the compiled rulebase on input tables (one per relation, in declaration order)."
+    )
+    .unwrap();
+    writeln!(
+        out,
+        "pub fn evaluate(inputs: &[Table]) -> (Vec<Option<Table>>, Vec<Table>) {{\n    crate::stages::run(STAGES, inputs, RELATIONS, if WITNESSES {{ RULES }} else {{ 0 }})\n}}\n"
+    )
+    .unwrap();
     writeln!(out, "/// Symbol constants of the rules, interned first so `Sym(n)` in the program means SYMBOLS[n].").unwrap();
     let syms: Vec<String> = g.symbol_list.iter().map(|s| format!("{s:?}")).collect();
     writeln!(out, "pub const SYMBOLS: &[&str] = &[{}];", syms.join(", ")).unwrap();

@@ -1,0 +1,147 @@
+//! Runs the compiled rulebase's stages. The code generator turns each component of the rules'
+//! dependency graph into its own crepe program (a stage); a stage reads input tables and the
+//! conclusions of earlier stages, and returns its conclusions and rule instances as tables. Running
+//! them one by one frees every stage's hash sets and indexes as soon as it ends (crepe keeps all of
+//! them until its run ends); running independent stages at the same time uses every core.
+
+use crate::arith::{self, ArithError};
+use crate::store::Table;
+use std::sync::{Condvar, Mutex, OnceLock};
+
+/// What one stage concludes: (relation, table) and (rule, witness table).
+#[derive(Default)]
+pub struct StageOut {
+    pub derived: Vec<(usize, Table)>,
+    pub witnesses: Vec<(usize, Table)>,
+}
+
+/// One generated crepe program and the stages whose conclusions it reads.
+pub struct Stage {
+    pub deps: &'static [usize],
+    pub run: fn(&[Table], &[OnceLock<Table>]) -> StageOut,
+}
+
+#[derive(Default)]
+struct Board {
+    started: Vec<bool>,
+    done: Vec<bool>,
+    /// Set when a stage panicked, so the other workers stop waiting.
+    failed: bool,
+    errors: Vec<ArithError>,
+}
+
+struct Shared<'a> {
+    stages: &'a [Stage],
+    inputs: &'a [Table],
+    derived: Vec<OnceLock<Table>>,
+    witnesses: Vec<OnceLock<Table>>,
+    board: Mutex<Board>,
+    wake: Condvar,
+}
+
+impl Shared<'_> {
+    fn store(&self, out: StageOut) {
+        for (r, t) in out.derived {
+            assert!(self.derived[r].set(t).is_ok(), "relation {r} derived twice");
+        }
+        for (r, t) in out.witnesses {
+            assert!(self.witnesses[r].set(t).is_ok(), "rule {r} recorded twice");
+        }
+    }
+
+    /// Takes the first stage (in dependency order) whose inputs are ready, waiting while none is;
+    /// None once every stage has been taken.
+    fn next(&self) -> Option<usize> {
+        let mut b = self.board.lock().unwrap_or_else(|e| e.into_inner());
+        loop {
+            if b.failed || b.started.iter().all(|s| *s) {
+                return None;
+            }
+            let ready = (0..self.stages.len())
+                .find(|&s| !b.started[s] && self.stages[s].deps.iter().all(|&d| b.done[d]));
+            if let Some(s) = ready {
+                b.started[s] = true;
+                return Some(s);
+            }
+            b = self.wake.wait(b).unwrap_or_else(|e| e.into_inner());
+        }
+    }
+
+    fn worker(&self) {
+        // Marks the run failed if this worker unwinds, so the others do not wait forever.
+        struct OnPanic<'a, 'b>(&'a Shared<'b>);
+        impl Drop for OnPanic<'_, '_> {
+            fn drop(&mut self) {
+                if std::thread::panicking() {
+                    let mut b = self.0.board.lock().unwrap_or_else(|e| e.into_inner());
+                    b.failed = true;
+                    self.0.wake.notify_all();
+                }
+            }
+        }
+        let _guard = OnPanic(self);
+        while let Some(s) = self.next() {
+            let out = (self.stages[s].run)(self.inputs, &self.derived);
+            self.store(out);
+            // Arithmetic errors are recorded per thread; gather them for the caller's thread.
+            let errors = arith::take_errors();
+            let mut b = self.board.lock().unwrap_or_else(|e| e.into_inner());
+            b.errors.extend(errors);
+            b.done[s] = true;
+            self.wake.notify_all();
+        }
+    }
+}
+
+/// How many stages may run at once: the cores available, or `LEXPROOF_THREADS`.
+pub fn threads() -> usize {
+    std::env::var("LEXPROOF_THREADS")
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok())
+        .filter(|&n| n > 0)
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+}
+
+/// Runs every stage, independent ones in parallel, and returns the derived table of each derived
+/// relation (None for input relations) and the witness table of each of `rules` rules (0 when the
+/// program records none). Arithmetic errors of all stages end up recorded on the calling thread.
+pub fn run(
+    stages: &[Stage],
+    inputs: &[Table],
+    relations: usize,
+    rules: usize,
+) -> (Vec<Option<Table>>, Vec<Table>) {
+    let shared = Shared {
+        stages,
+        inputs,
+        derived: (0..relations).map(|_| OnceLock::new()).collect(),
+        witnesses: (0..rules).map(|_| OnceLock::new()).collect(),
+        board: Mutex::new(Board {
+            started: vec![false; stages.len()],
+            done: vec![false; stages.len()],
+            ..Board::default()
+        }),
+        wake: Condvar::new(),
+    };
+    let workers = threads().min(stages.len()).max(1);
+    if workers == 1 {
+        shared.worker();
+    } else {
+        std::thread::scope(|scope| {
+            for _ in 0..workers {
+                scope.spawn(|| shared.worker());
+            }
+        });
+    }
+    let board = shared.board.into_inner().unwrap_or_else(|e| e.into_inner());
+    let mut errors = board.errors;
+    errors.sort_by_key(|e| e.rule);
+    arith::record(errors);
+    let derived = shared.derived.into_iter().map(|t| t.into_inner()).collect();
+    let witnesses = shared
+        .witnesses
+        .into_iter()
+        .map(|t| t.into_inner().expect("every rule belongs to a stage"))
+        .collect();
+    (derived, witnesses)
+}
