@@ -17,6 +17,8 @@ pub struct StageOut {
 
 /// One generated crepe program and the stages whose conclusions it reads.
 pub struct Stage {
+    /// The relations it defines.
+    pub name: &'static str,
     pub deps: &'static [usize],
     pub run: fn(&[Table], &[OnceLock<Table>]) -> StageOut,
 }
@@ -37,6 +39,8 @@ struct Shared<'a> {
     witnesses: Vec<OnceLock<Table>>,
     board: Mutex<Board>,
     wake: Condvar,
+    /// Print each stage's time on stderr (`LEXPROOF_STAGE_TIMES=1`, for profiling a rulebase).
+    timings: bool,
 }
 
 impl Shared<'_> {
@@ -81,7 +85,15 @@ impl Shared<'_> {
         }
         let _guard = OnPanic(self);
         while let Some(s) = self.next() {
+            let t0 = std::time::Instant::now();
             let out = (self.stages[s].run)(self.inputs, &self.derived);
+            if self.timings {
+                eprintln!(
+                    "lexproof: stage {s:>3} {:>9.1} ms  {}",
+                    t0.elapsed().as_secs_f64() * 1e3,
+                    self.stages[s].name
+                );
+            }
             self.store(out);
             // Arithmetic errors are recorded per thread; gather them for the caller's thread.
             let errors = arith::take_errors();
@@ -122,6 +134,7 @@ pub fn run(
             ..Board::default()
         }),
         wake: Condvar::new(),
+        timings: std::env::var_os("LEXPROOF_STAGE_TIMES").is_some_and(|v| v == "1"),
     };
     let workers = threads().min(stages.len()).max(1);
     if workers == 1 {

@@ -45,6 +45,10 @@ struct Gen<'a> {
     checked: &'a Checked,
     symbols: BTreeMap<String, usize>,
     symbol_list: Vec<String>,
+    /// The current stage's lookup sets: (relation, columns the premise binds).
+    lookups: Vec<(usize, Vec<usize>)>,
+    /// The relations the current stage defines.
+    stage: Vec<usize>,
 }
 
 impl Gen<'_> {
@@ -109,12 +113,57 @@ impl Gen<'_> {
         }
     }
 
+    /// A positive premise over a relation outside the current stage whose arguments are all
+    /// known (variables bound earlier in the plan, constants, arithmetic on those).
+    fn is_test(&self, atom: &CAtom, bound: &[bool]) -> bool {
+        fn known(t: &CTerm, bound: &[bool]) -> bool {
+            match t {
+                CTerm::Var(v) => bound[*v],
+                CTerm::Const(_) => true,
+                CTerm::Wild => false,
+                CTerm::Arith(_, a, b) => known(a, bound) && known(b, bound),
+            }
+        }
+        !self.stage.contains(&atom.rel) && atom.args.iter().all(|a| known(a, bound))
+    }
+
+    /// `(LOOKUPS...contains(key))`, negated if `negate`, registering the lookup set of `rel` keyed
+    /// by `cols` for this stage.
+    fn lookup(&mut self, rel: usize, cols: Vec<usize>, key: &[String], negate: bool) -> String {
+        let id = match self.lookups.iter().position(|l| l.0 == rel && l.1 == cols) {
+            Some(id) => id,
+            None => {
+                self.lookups.push((rel, cols));
+                self.lookups.len() - 1
+            }
+        };
+        let comma = if key.len() == 1 { "," } else { "" };
+        let not = if negate { "!" } else { "" };
+        format!(
+            "({not}LOOKUPS.with(|l| l.borrow().n{id}.contains(&({}{comma}))))",
+            key.join(", ")
+        )
+    }
+
     fn body(&mut self, rule: &Rule) -> Vec<String> {
         let mut clauses = Vec::new();
         let mut tmp = 0usize;
         let mut bound = vec![false; rule.vars.len()];
         for &i in &rule.plan {
             match &rule.body[i] {
+                CLit::Pos(atom) if self.is_test(atom, &bound) => {
+                    // Every argument is known here and the relation is complete before this stage:
+                    // a membership test, with no need to load the relation into crepe.
+                    let mut lets = Vec::new();
+                    let key: Vec<String> = atom
+                        .args
+                        .iter()
+                        .map(|a| self.term(rule, a, &mut lets, &mut tmp))
+                        .collect();
+                    clauses.extend(lets);
+                    let cols = (0..atom.args.len()).collect();
+                    clauses.push(self.lookup(atom.rel, cols, &key, false));
+                }
                 CLit::Pos(atom) => {
                     let mut args = Vec::new();
                     let mut after = Vec::new();
@@ -153,18 +202,20 @@ impl Gen<'_> {
                     clauses.extend(after);
                 }
                 CLit::Neg(atom) => {
+                    // A negated relation is complete before this stage runs (stratification), so
+                    // it is tested against a hash set of the columns the atom binds instead of
+                    // being loaded into crepe, whose negation index keeps a Vec per key.
                     let mut lets = Vec::new();
-                    let args: Vec<String> = atom
-                        .args
-                        .iter()
-                        .map(|a| self.term(rule, a, &mut lets, &mut tmp))
-                        .collect();
+                    let mut cols = Vec::new();
+                    let mut key = Vec::new();
+                    for (k, a) in atom.args.iter().enumerate() {
+                        if !matches!(a, CTerm::Wild) {
+                            cols.push(k);
+                            key.push(self.term(rule, a, &mut lets, &mut tmp));
+                        }
+                    }
                     clauses.extend(lets);
-                    clauses.push(format!(
-                        "!{}({})",
-                        struct_name(self.checked, atom.rel),
-                        args.join(", ")
-                    ));
+                    clauses.push(self.lookup(atom.rel, cols, &key, true));
                 }
                 CLit::Cmp(op, a, b) => {
                     let mut lets = Vec::new();
@@ -230,11 +281,22 @@ fn columns_of(types: &[Type]) -> (String, String) {
     (cols.join(" "), args.join(", "))
 }
 
+/// The expression giving relation `r`'s table inside a stage's `run`.
+fn table_of(checked: &Checked, r: usize) -> String {
+    if checked.relations[r].derived {
+        format!("derived[{r}].get().expect(\"stages run after the stages they read\")")
+    } else {
+        format!("&inputs[{r}]")
+    }
+}
+
 /// One stage: the rules of one component of the dependency graph (a relation, or relations defined
 /// by mutual recursion) as its own crepe program. Splitting the rulebase this way frees each
 /// stage's hash sets and indexes as soon as its conclusions are stored as tables, and lets stages
 /// that do not depend on each other run on different cores.
 struct Stage {
+    /// The relations it defines, for timings.
+    name: String,
     code: String,
     /// Stages whose conclusions this one reads.
     deps: Vec<usize>,
@@ -249,18 +311,35 @@ fn stage(
 ) -> Stage {
     let checked = g.checked;
     let rules: Vec<&Rule> = checked.component_rules(comp).collect();
+    // Relations from outside the stage: `reads` are loaded into crepe (premises that bind
+    // variables), `negated` only tested against lookup sets (negations and premises whose
+    // arguments are all known; see `Gen::body`, which must classify premises the same way).
+    g.stage = comp.to_vec();
     let mut reads: Vec<usize> = Vec::new();
+    let mut negated: Vec<usize> = Vec::new();
     for rule in &rules {
-        for lit in &rule.body {
-            if let CLit::Pos(a) | CLit::Neg(a) = lit {
-                if !comp.contains(&a.rel) && !reads.contains(&a.rel) {
-                    reads.push(a.rel);
+        let mut bound = vec![false; rule.vars.len()];
+        for &i in &rule.plan {
+            match &rule.body[i] {
+                CLit::Pos(a) if g.is_test(a, &bound) => negated.push(a.rel),
+                CLit::Pos(a) => {
+                    if !comp.contains(&a.rel) && !reads.contains(&a.rel) {
+                        reads.push(a.rel);
+                    }
+                    a.vars().into_iter().for_each(|v| bound[v] = true);
                 }
+                CLit::Neg(a) => negated.push(a.rel),
+                CLit::Assign(v, _) => bound[*v] = true,
+                CLit::Cmp(..) => {}
             }
         }
     }
     reads.sort_unstable();
-    let mut deps: Vec<usize> = reads.iter().filter_map(|&r| defined_by[r]).collect();
+    let mut deps: Vec<usize> = reads
+        .iter()
+        .chain(&negated)
+        .filter_map(|&r| defined_by[r])
+        .collect();
     deps.sort_unstable();
     deps.dedup();
 
@@ -280,12 +359,7 @@ fn stage(
     for &r in &reads {
         let name = struct_name(checked, r);
         writeln!(program, "    @input\n    pub struct {name}({});", fields(r)).unwrap();
-        let source = if checked.relations[r].derived {
-            format!("derived[{r}].get().expect(\"stages run after the stages they read\")")
-        } else {
-            format!("&inputs[{r}]")
-        };
-        feeds.push((name, checked.relations[r].types(), source));
+        feeds.push((name, checked.relations[r].types(), table_of(checked, r)));
     }
     let mut defined: Vec<usize> = comp.to_vec();
     defined.sort_unstable();
@@ -349,14 +423,60 @@ fn stage(
         }
     }
 
+    let lookups = std::mem::take(&mut g.lookups);
     let mut code = String::new();
     writeln!(code, "    use super::*;\n").unwrap();
+    let fields: Vec<String> = lookups
+        .iter()
+        .enumerate()
+        .map(|(id, (rel, cols))| {
+            let types = checked.relations[*rel].types();
+            let key: Vec<&str> = cols.iter().map(|&c| rust_type(types[c])).collect();
+            let comma = if key.len() == 1 { "," } else { "" };
+            format!(
+                "        pub n{id}: HashSet<({}{comma}), rustc_hash::FxBuildHasher>,",
+                key.join(", ")
+            )
+        })
+        .collect();
+    writeln!(
+        code,
+        "    /// Hash sets of the relations this stage negates, keyed by the columns each negation binds.\n    #[derive(Default)]\n    pub struct Lookups {{\n{}\n    }}\n",
+        fields.join("\n")
+    )
+    .unwrap();
+    // Per thread, so stages (and tests) running at once on other threads never share them.
+    writeln!(
+        code,
+        "    thread_local! {{\n        static LOOKUPS: std::cell::RefCell<Lookups> = std::cell::RefCell::new(Lookups::default());\n    }}\n"
+    )
+    .unwrap();
     writeln!(code, "    crepe::crepe! {{\n{program}    }}\n").unwrap();
     writeln!(
         code,
         "    pub fn run(inputs: &[Table], derived: &[OnceLock<Table>]) -> StageOut {{"
     )
     .unwrap();
+    if !lookups.is_empty() {
+        writeln!(code, "        let mut lookups = Lookups::default();").unwrap();
+        for (id, (rel, cols)) in lookups.iter().enumerate() {
+            let (cols_code, _) = columns_of(&checked.relations[*rel].types());
+            let key: Vec<String> = cols.iter().map(|c| format!("c{c}[k]")).collect();
+            let comma = if key.len() == 1 { "," } else { "" };
+            writeln!(
+                code,
+                "        {{ let t: &Table = {}; {cols_code} lookups.n{id} = (0..t.len()).map(|k| ({}{comma})).collect(); }}",
+                table_of(checked, *rel),
+                key.join(", ")
+            )
+            .unwrap();
+        }
+        writeln!(
+            code,
+            "        LOOKUPS.with(|l| *l.borrow_mut() = lookups);"
+        )
+        .unwrap();
+    }
     writeln!(code, "        let mut rt = Crepe::new();").unwrap();
     for (name, types, source) in &feeds {
         let (cols, args) = columns_of(types);
@@ -373,6 +493,13 @@ fn stage(
         names.join(", ")
     )
     .unwrap();
+    if !lookups.is_empty() {
+        writeln!(
+            code,
+            "        LOOKUPS.with(|l| *l.borrow_mut() = Lookups::default());"
+        )
+        .unwrap();
+    }
     writeln!(code, "        let mut out = StageOut::default();").unwrap();
     for (k, (sname, types, dest)) in outputs.iter().enumerate() {
         let tys: Vec<String> = types
@@ -404,7 +531,12 @@ fn stage(
         .unwrap();
     }
     writeln!(code, "        out\n    }}").unwrap();
-    Stage { code, deps }
+    let name = defined
+        .iter()
+        .map(|&r| checked.relations[r].name.as_str())
+        .collect::<Vec<_>>()
+        .join(" ");
+    Stage { name, code, deps }
 }
 
 /// The generated Rust source: one crepe program per stage (see `Stage`), the stage graph, and
@@ -415,6 +547,8 @@ pub fn generate(checked: &Checked, witnesses: bool, rules_name: &str) -> Generat
         checked,
         symbols: BTreeMap::new(),
         symbol_list: Vec::new(),
+        lookups: Vec::new(),
+        stage: Vec::new(),
     };
     let mut stages: Vec<Stage> = Vec::new();
     let mut defined_by: Vec<Option<usize>> = vec![None; checked.relations.len()];
@@ -439,6 +573,7 @@ pub fn generate(checked: &Checked, witnesses: bool, rules_name: &str) -> Generat
     writeln!(out, "use crate::arith;").unwrap();
     writeln!(out, "use crate::stages::{{Stage, StageOut}};").unwrap();
     writeln!(out, "use crate::store::{{Table, Type}};").unwrap();
+    writeln!(out, "use std::collections::HashSet;").unwrap();
     writeln!(out, "use std::sync::OnceLock;\n").unwrap();
     writeln!(out, "pub const WITNESSES: bool = {witnesses};").unwrap();
     writeln!(out, "pub const RULES: usize = {};", checked.rules.len()).unwrap();
@@ -457,7 +592,8 @@ pub fn generate(checked: &Checked, witnesses: bool, rules_name: &str) -> Generat
         .map(|(k, s)| {
             let deps: Vec<String> = s.deps.iter().map(|d| d.to_string()).collect();
             format!(
-                "    Stage {{ deps: &[{}], run: s{k}::run }},",
+                "    Stage {{ name: {:?}, deps: &[{}], run: s{k}::run }},",
+                s.name,
                 deps.join(", ")
             )
         })
