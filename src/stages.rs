@@ -6,6 +6,8 @@
 
 use crate::arith::{self, ArithError};
 use crate::store::Table;
+use std::collections::HashMap;
+use std::hash::Hash;
 use std::sync::{Condvar, Mutex, OnceLock};
 
 /// What one stage concludes: (relation, table) and (rule, witness table).
@@ -157,4 +159,44 @@ pub fn run(
         .map(|t| t.into_inner().expect("every rule belongs to a stage"))
         .collect();
     (derived, witnesses)
+}
+
+/// The rows of a relation grouped by key columns: one hash probe gives the other columns of every
+/// row with that key, as a slice of one flat vector (no vector per key, unlike crepe's indexes).
+pub struct MultiMap<K, V> {
+    spans: HashMap<K, (usize, usize), rustc_hash::FxBuildHasher>,
+    values: Vec<V>,
+}
+
+impl<K, V> Default for MultiMap<K, V> {
+    fn default() -> Self {
+        MultiMap {
+            spans: HashMap::default(),
+            values: Vec::new(),
+        }
+    }
+}
+
+impl<K: Hash + Eq + Ord + Copy, V: Copy> MultiMap<K, V> {
+    pub fn build(mut rows: Vec<(K, V)>) -> Self {
+        rows.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let mut spans: HashMap<K, (usize, usize), rustc_hash::FxBuildHasher> = HashMap::default();
+        let mut start = 0;
+        for i in 1..=rows.len() {
+            if i == rows.len() || rows[i].0 != rows[start].0 {
+                spans.insert(rows[start].0, (start, i));
+                start = i;
+            }
+        }
+        MultiMap {
+            spans,
+            values: rows.into_iter().map(|(_, v)| v).collect(),
+        }
+    }
+
+    pub fn get(&self, key: &K) -> &[V] {
+        self.spans
+            .get(key)
+            .map_or(&[][..], |&(a, b)| &self.values[a..b])
+    }
 }

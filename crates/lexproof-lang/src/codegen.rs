@@ -45,8 +45,8 @@ struct Gen<'a> {
     checked: &'a Checked,
     symbols: BTreeMap<String, usize>,
     symbol_list: Vec<String>,
-    /// The current stage's lookup sets: (relation, columns the premise binds).
-    lookups: Vec<(usize, Vec<usize>)>,
+    /// The current stage's lookups: (relation, key columns, whether it returns the other columns).
+    lookups: Vec<(usize, Vec<usize>, bool)>,
     /// The relations the current stage defines.
     stage: Vec<usize>,
 }
@@ -116,32 +116,39 @@ impl Gen<'_> {
     /// A positive premise over a relation outside the current stage whose arguments are all
     /// known (variables bound earlier in the plan, constants, arithmetic on those).
     fn is_test(&self, atom: &CAtom, bound: &[bool]) -> bool {
-        fn known(t: &CTerm, bound: &[bool]) -> bool {
-            match t {
-                CTerm::Var(v) => bound[*v],
-                CTerm::Const(_) => true,
-                CTerm::Wild => false,
-                CTerm::Arith(_, a, b) => known(a, bound) && known(b, bound),
-            }
-        }
         !self.stage.contains(&atom.rel) && atom.args.iter().all(|a| known(a, bound))
     }
 
-    /// `(LOOKUPS...contains(key))`, negated if `negate`, registering the lookup set of `rel` keyed
-    /// by `cols` for this stage.
-    fn lookup(&mut self, rel: usize, cols: Vec<usize>, key: &[String], negate: bool) -> String {
-        let id = match self.lookups.iter().position(|l| l.0 == rel && l.1 == cols) {
+    /// A positive premise over a relation outside the current stage with some arguments known and
+    /// some to bind: read through a lookup on the known columns instead of a crepe relation.
+    fn is_probe(&self, atom: &CAtom, bound: &[bool]) -> bool {
+        !self.stage.contains(&atom.rel)
+            && !self.is_test(atom, bound)
+            && atom.args.iter().any(|a| known(a, bound))
+    }
+
+    /// The id of this stage's lookup on `rel` keyed by `cols` (`map`: returning the other columns).
+    fn lookup_id(&mut self, rel: usize, cols: Vec<usize>, map: bool) -> usize {
+        match self
+            .lookups
+            .iter()
+            .position(|l| l.0 == rel && l.1 == cols && l.2 == map)
+        {
             Some(id) => id,
             None => {
-                self.lookups.push((rel, cols));
+                self.lookups.push((rel, cols, map));
                 self.lookups.len() - 1
             }
-        };
-        let comma = if key.len() == 1 { "," } else { "" };
+        }
+    }
+
+    /// `(LOOKUPS...contains(key))`, negated if `negate`.
+    fn lookup(&mut self, rel: usize, cols: Vec<usize>, key: &[String], negate: bool) -> String {
+        let id = self.lookup_id(rel, cols, false);
         let not = if negate { "!" } else { "" };
         format!(
-            "({not}LOOKUPS.with(|l| l.borrow().n{id}.contains(&({}{comma}))))",
-            key.join(", ")
+            "({not}LOOKUPS.with(|l| l.borrow().l{id}.contains(&{})))",
+            tuple(key)
         )
     }
 
@@ -149,6 +156,7 @@ impl Gen<'_> {
         let mut clauses = Vec::new();
         let mut tmp = 0usize;
         let mut bound = vec![false; rule.vars.len()];
+        let mut via_for = vec![false; rule.vars.len()];
         for &i in &rule.plan {
             match &rule.body[i] {
                 CLit::Pos(atom) if self.is_test(atom, &bound) => {
@@ -163,6 +171,55 @@ impl Gen<'_> {
                     clauses.extend(lets);
                     let cols = (0..atom.args.len()).collect();
                     clauses.push(self.lookup(atom.rel, cols, &key, false));
+                }
+                CLit::Pos(atom) if self.is_probe(atom, &bound) => {
+                    // Some arguments known: the matching rows come from a lookup on those columns,
+                    // bound by a `for` clause. crepe does not count variables bound by `for` as its
+                    // own, so later premises name them as expressions (see `via_for`).
+                    let mut lets = Vec::new();
+                    let mut after = Vec::new();
+                    let (mut cols, mut key, mut pattern) = (Vec::new(), Vec::new(), Vec::new());
+                    let mut seen_here = Vec::new();
+                    for (k, a) in atom.args.iter().enumerate() {
+                        if known(a, &bound) {
+                            cols.push(k);
+                            key.push(self.term(rule, a, &mut lets, &mut tmp));
+                            continue;
+                        }
+                        match a {
+                            CTerm::Var(v) if !seen_here.contains(v) => {
+                                seen_here.push(*v);
+                                pattern.push(format!("v{v}"));
+                            }
+                            CTerm::Var(v) => {
+                                let r = format!("d{i}_{k}");
+                                after.push(format!("({r} == v{v})"));
+                                pattern.push(r);
+                            }
+                            CTerm::Wild => pattern.push("_".to_string()),
+                            CTerm::Arith(..) => {
+                                let r = format!("d{i}_{k}");
+                                let e = self.term(rule, a, &mut after, &mut tmp);
+                                after.push(format!("({r} == {e})"));
+                                pattern.push(r);
+                            }
+                            CTerm::Const(_) => unreachable!("constants are known"),
+                        }
+                    }
+                    clauses.extend(lets);
+                    let id = self.lookup_id(atom.rel, cols, true);
+                    clauses.push(format!(
+                        "for {} in LOOKUPS.with(|l| l.borrow().l{id}.get(&{}).to_vec())",
+                        tuple(&pattern),
+                        tuple(&key)
+                    ));
+                    for v in atom.vars() {
+                        if !bound[v] {
+                            via_for[v] = true;
+                        }
+                        bound[v] = true;
+                    }
+                    clauses.extend(after);
                 }
                 CLit::Pos(atom) => {
                     let mut args = Vec::new();
@@ -188,6 +245,7 @@ impl Gen<'_> {
                                 after.push(format!("({r} == {e})"));
                                 args.push(r);
                             }
+                            CTerm::Var(v) if via_for[*v] => args.push(format!("(v{v})")),
                             other => args.push(self.term(rule, other, &mut Vec::new(), &mut tmp)),
                         }
                     }
@@ -266,6 +324,26 @@ fn type_name(t: Type) -> &'static str {
     }
 }
 
+/// Whether a term's value is known once the variables marked in `bound` are.
+fn known(t: &CTerm, bound: &[bool]) -> bool {
+    match t {
+        CTerm::Var(v) => bound[*v],
+        CTerm::Const(_) => true,
+        CTerm::Wild => false,
+        CTerm::Arith(_, a, b) => known(a, bound) && known(b, bound),
+    }
+}
+
+/// A Rust tuple expression or type of the items: `(a,)` for one.
+fn tuple<S: AsRef<str>>(items: &[S]) -> String {
+    let items: Vec<&str> = items.iter().map(|s| s.as_ref()).collect();
+    if items.len() == 1 {
+        format!("({},)", items[0])
+    } else {
+        format!("({})", items.join(", "))
+    }
+}
+
 /// `let c0 = t.syms(0); ...` and `R(c0[k], ...)`: feeding a table's columns to a crepe struct.
 fn columns_of(types: &[Type]) -> (String, String) {
     let cols: Vec<String> = types
@@ -322,6 +400,10 @@ fn stage(
         for &i in &rule.plan {
             match &rule.body[i] {
                 CLit::Pos(a) if g.is_test(a, &bound) => negated.push(a.rel),
+                CLit::Pos(a) if g.is_probe(a, &bound) => {
+                    negated.push(a.rel);
+                    a.vars().into_iter().for_each(|v| bound[v] = true);
+                }
                 CLit::Pos(a) => {
                     if !comp.contains(&a.rel) && !reads.contains(&a.rel) {
                         reads.push(a.rel);
@@ -429,14 +511,21 @@ fn stage(
     let fields: Vec<String> = lookups
         .iter()
         .enumerate()
-        .map(|(id, (rel, cols))| {
+        .map(|(id, (rel, cols, map))| {
             let types = checked.relations[*rel].types();
             let key: Vec<&str> = cols.iter().map(|&c| rust_type(types[c])).collect();
-            let comma = if key.len() == 1 { "," } else { "" };
-            format!(
-                "        pub n{id}: HashSet<({}{comma}), rustc_hash::FxBuildHasher>,",
-                key.join(", ")
-            )
+            if *map {
+                let rest: Vec<&str> = (0..types.len())
+                    .filter(|c| !cols.contains(c))
+                    .map(|c| rust_type(types[c]))
+                    .collect();
+                format!("        pub l{id}: MultiMap<{}, {}>,", tuple(&key), tuple(&rest))
+            } else {
+                format!(
+                    "        pub l{id}: HashSet<{}, rustc_hash::FxBuildHasher>,",
+                    tuple(&key)
+                )
+            }
         })
         .collect();
     writeln!(
@@ -459,15 +548,28 @@ fn stage(
     .unwrap();
     if !lookups.is_empty() {
         writeln!(code, "        let mut lookups = Lookups::default();").unwrap();
-        for (id, (rel, cols)) in lookups.iter().enumerate() {
-            let (cols_code, _) = columns_of(&checked.relations[*rel].types());
+        for (id, (rel, cols, map)) in lookups.iter().enumerate() {
+            let types = checked.relations[*rel].types();
+            let (cols_code, _) = columns_of(&types);
             let key: Vec<String> = cols.iter().map(|c| format!("c{c}[k]")).collect();
-            let comma = if key.len() == 1 { "," } else { "" };
+            let item = if *map {
+                let rest: Vec<String> = (0..types.len())
+                    .filter(|c| !cols.contains(c))
+                    .map(|c| format!("c{c}[k]"))
+                    .collect();
+                format!("({}, {})", tuple(&key), tuple(&rest))
+            } else {
+                tuple(&key)
+            };
+            let build = if *map {
+                format!("MultiMap::build((0..t.len()).map(|k| {item}).collect())")
+            } else {
+                format!("(0..t.len()).map(|k| {item}).collect()")
+            };
             writeln!(
                 code,
-                "        {{ let t: &Table = {}; {cols_code} lookups.n{id} = (0..t.len()).map(|k| ({}{comma})).collect(); }}",
-                table_of(checked, *rel),
-                key.join(", ")
+                "        {{ let t: &Table = {}; {cols_code} lookups.l{id} = {build}; }}",
+                table_of(checked, *rel)
             )
             .unwrap();
         }
@@ -571,7 +673,7 @@ pub fn generate(checked: &Checked, witnesses: bool, rules_name: &str) -> Generat
     .unwrap();
     writeln!(out, "use crate::value::{{Date, Sym}};").unwrap();
     writeln!(out, "use crate::arith;").unwrap();
-    writeln!(out, "use crate::stages::{{Stage, StageOut}};").unwrap();
+    writeln!(out, "use crate::stages::{{MultiMap, Stage, StageOut}};").unwrap();
     writeln!(out, "use crate::store::{{Table, Type}};").unwrap();
     writeln!(out, "use std::collections::HashSet;").unwrap();
     writeln!(out, "use std::sync::OnceLock;\n").unwrap();
