@@ -117,8 +117,32 @@ impl Database {
     /// Row positions of `t` in the order users see (symbols by text). Tables without symbol columns
     /// are already in that order.
     pub fn display_order(&self, t: &Table) -> Vec<u32> {
+        use crate::store::Type;
+        if !t.types().contains(&Type::Symbol) {
+            // Storage order is display order when no column holds symbols.
+            return (0..t.len() as u32).collect();
+        }
+        if t.arity() <= 4 && !t.types().contains(&Type::Number) {
+            // Symbol ranks and dates fit 32 bits each: sort packed integer keys instead of
+            // comparing values (rows are distinct, so keys are too).
+            let cols: Vec<Vec<u32>> = (0..t.arity())
+                .map(|c| match t.types()[c] {
+                    Type::Symbol => t.syms(c).iter().map(|s| self.ranks[s.0 as usize]).collect(),
+                    // Order-preserving: flip the sign bit.
+                    _ => t.dates(c).iter().map(|d| (d.0 as u32) ^ (1 << 31)).collect(),
+                })
+                .collect();
+            let mut keys: Vec<(u128, u32)> = (0..t.len())
+                .map(|r| {
+                    let k = cols.iter().fold(0u128, |k, col| (k << 32) | col[r] as u128);
+                    (k, r as u32)
+                })
+                .collect();
+            keys.sort_unstable_by_key(|e| e.0);
+            return keys.into_iter().map(|e| e.1).collect();
+        }
         let mut perm: Vec<u32> = (0..t.len() as u32).collect();
-        if t.types().contains(&crate::store::Type::Symbol) {
+        {
             let key = |v: Value| match v {
                 Value::Sym(s) => Value::Sym(crate::value::Sym(self.ranks[s.0 as usize])),
                 v => v,

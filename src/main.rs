@@ -691,12 +691,25 @@ fn write_output_dir(db: &Database, rels: &[usize], dir: &Path) -> Result<(), (St
         )
     };
     std::fs::create_dir_all(dir).map_err(|e| io_err(e, dir))?;
-    for &rel in rels {
+    // One file per relation, rendered and written on every core; the first error (in relation
+    // order) is reported.
+    let errors: Vec<std::sync::Mutex<Option<(String, ExitCode)>>> =
+        rels.iter().map(|_| std::sync::Mutex::new(None)).collect();
+    lexproof::parallel::for_each(rels.iter().enumerate().collect(), |(i, &rel)| {
         let path = dir.join(format!("{}.tsv", db.relation_name(rel)));
-        std::fs::write(&path, render::table_tsv(db, db.tuples(rel)))
-            .map_err(|e| io_err(e, &path))?;
+        if let Err(e) = std::fs::write(&path, render::table_tsv(db, db.tuples(rel))) {
+            if let Ok(mut slot) = errors[i].lock() {
+                *slot = Some(io_err(e, &path));
+            }
+        }
+    });
+    match errors
+        .into_iter()
+        .find_map(|e| e.into_inner().ok().flatten())
+    {
+        Some(e) => Err(e),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 fn query_json(db: &Database, p: &query::Pattern, rows: &[Vec<lexproof::value::Value>]) -> String {

@@ -77,9 +77,29 @@ pub fn rules_json(db: &Database) -> RulesJson {
 
 // ---- derive ----
 
+/// Renders each relation on its own (on every core) and joins them in order.
+fn per_relation(rels: &[usize], f: impl Fn(usize) -> String + Sync) -> String {
+    let slots: Vec<std::sync::Mutex<String>> =
+        rels.iter().map(|_| std::sync::Mutex::new(String::new())).collect();
+    crate::parallel::for_each(rels.iter().enumerate().collect(), |(i, &rel)| {
+        let text = f(rel);
+        if let Ok(mut slot) = slots[i].lock() {
+            *slot = text;
+        }
+    });
+    slots
+        .into_iter()
+        .map(|s| s.into_inner().unwrap_or_default())
+        .collect()
+}
+
 pub fn derive_text(db: &Database, rels: &[usize]) -> String {
+    per_relation(rels, |rel| derive_text_one(db, rel))
+}
+
+fn derive_text_one(db: &Database, rel: usize) -> String {
     let mut out = String::new();
-    for &rel in rels {
+    {
         let t = db.tuples(rel);
         let name = db.relation_name(rel);
         let what = if db.rules.checked.relations[rel].derived {
@@ -100,7 +120,7 @@ pub fn derive_text(db: &Database, rels: &[usize]) -> String {
                 if c > 0 {
                     out.push_str(", ");
                 }
-                out.push_str(&db.interner.literal(&t.get(r as usize, c)));
+                push_literal(db, &mut out, t.get(r as usize, c));
             }
             out.push_str(").\n");
         }
@@ -120,8 +140,12 @@ pub fn tsv(db: &Database, rows: &[Vec<Value>]) -> String {
 }
 
 pub fn derive_tsv(db: &Database, rels: &[usize]) -> String {
+    per_relation(rels, |rel| derive_tsv_one(db, rel))
+}
+
+fn derive_tsv_one(db: &Database, rel: usize) -> String {
     let mut out = String::new();
-    for &rel in rels {
+    {
         let t = db.tuples(rel);
         let name = db.relation_name(rel);
         for r in db.display_order(t) {
@@ -137,6 +161,30 @@ pub fn derive_tsv(db: &Database, rels: &[usize]) -> String {
 }
 
 /// One TSV cell, without allocating for the common cases.
+/// `Interner::literal`, written into `out` without a string per value.
+fn push_literal(db: &Database, out: &mut String, v: Value) {
+    match v {
+        Value::Sym(s) => {
+            let text = db.interner.resolve(s);
+            if text.contains(['"', '\\', '\n', '\t']) {
+                out.push_str(&crate::value::quote(text));
+            } else {
+                out.push('"');
+                out.push_str(text);
+                out.push('"');
+            }
+        }
+        Value::Num(n) => {
+            let _ = write!(out, "{n}");
+        }
+        Value::Date(d) => {
+            out.push('"');
+            out.push_str(&format_date(d.0));
+            out.push('"');
+        }
+    }
+}
+
 fn push_plain(db: &Database, out: &mut String, v: Value) {
     match v {
         Value::Sym(s) => {
