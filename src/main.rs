@@ -315,12 +315,17 @@ fn main() -> ExitCode {
             if let Some(dir) = &output_dir {
                 write_output_dir(db, &rels, dir)?;
             }
-            let out = match format {
-                TableFormat::Text => render::derive_text(db, &rels),
-                TableFormat::Json => render::derive_json(db, &rels),
-                TableFormat::Tsv => render::derive_tsv(db, &rels),
-            };
-            print(&out);
+            match format {
+                TableFormat::Json => print(&render::derive_json(db, &rels)),
+                // Streamed a few relations at a time, so the text of every conclusion is never
+                // held in memory at once.
+                TableFormat::Text => render::derive_streamed(&rels, |rels| {
+                    print(&render::derive_text(db, rels))
+                }),
+                TableFormat::Tsv => render::derive_streamed(&rels, |rels| {
+                    print(&render::derive_tsv(db, rels))
+                }),
+            }
             Ok(ExitCode::SUCCESS)
         }),
         Command::Query {

@@ -93,6 +93,12 @@ fn per_relation(rels: &[usize], f: impl Fn(usize) -> String + Sync) -> String {
         .collect()
 }
 
+/// Calls `emit` on successive groups of relations, one relation per core in each group.
+pub fn derive_streamed(rels: &[usize], mut emit: impl FnMut(&[usize])) {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    rels.chunks(cores).for_each(&mut emit);
+}
+
 pub fn derive_text(db: &Database, rels: &[usize]) -> String {
     per_relation(rels, |rel| derive_text_one(db, rel))
 }
