@@ -134,6 +134,14 @@ impl Table {
             _ => panic!("column {col} is not a date column"),
         }
     }
+    /// Rewrites every symbol cell (e.g. from one interner's ids to another's).
+    pub fn map_syms(&mut self, mut f: impl FnMut(Sym) -> Sym) {
+        for c in &mut self.cols {
+            if let Column::Sym(v) = c {
+                v.iter_mut().for_each(|s| *s = f(*s));
+            }
+        }
+    }
     pub fn end_row(&mut self) {
         self.len += 1;
     }

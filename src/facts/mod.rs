@@ -49,7 +49,6 @@ struct Loader<'a> {
     files: Vec<String>,
     /// SHA-256 of each of `files` as read (`None` for rules files, or when not asked for).
     digests: Vec<Option<String>>,
-    want_digests: bool,
     read: usize,
     errors: Vec<String>,
 }
@@ -70,6 +69,178 @@ impl Staging {
         t.push_row(values);
         lines.push(line as u32);
     }
+}
+
+/// One fact source to parse.
+enum Job {
+    File(PathBuf),
+    Text { name: String, text: String },
+    Bytes { name: String, bytes: Vec<u8> },
+}
+
+/// One parsed source: its facts (symbols in the parsing worker's own interner) or its rendered
+/// errors.
+struct Parsed {
+    name: String,
+    /// False for in-memory bytes whose name has no fact-file extension: nothing to list or load.
+    listed: bool,
+    digest: Option<String>,
+    result: Result<Staging, String>,
+}
+
+/// Parses every job on up to one thread per core. Returns, in job order, which worker parsed each
+/// job and what it found, and each worker's interner.
+fn parse_all(
+    program: &Checked,
+    jobs: &[Job],
+    digests: bool,
+    obs: &dyn crate::progress::Observer,
+) -> (Vec<(usize, Parsed)>, Vec<Interner>) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Mutex;
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(jobs.len())
+        .max(1);
+    let slots: Vec<Mutex<Option<(usize, Parsed)>>> = jobs.iter().map(|_| Mutex::new(None)).collect();
+    let next = AtomicUsize::new(0);
+    let work = |w: usize| {
+        let mut interner = Interner::default();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(job) = jobs.get(i) else { break };
+            let (parsed, bytes) = parse_job(program, job, digests, &mut interner);
+            obs.loaded(bytes);
+            if let Ok(mut slot) = slots[i].lock() {
+                *slot = Some((w, parsed));
+            }
+        }
+        interner
+    };
+    let interners: Vec<Interner> = if workers == 1 {
+        vec![work(0)]
+    } else {
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..workers)
+                .map(|w| {
+                    let work = &work;
+                    scope.spawn(move || work(w))
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+                .collect()
+        })
+    };
+    let parsed = slots
+        .into_iter()
+        .map(|s| {
+            s.into_inner()
+                .ok()
+                .flatten()
+                .expect("every job is parsed by some worker")
+        })
+        .collect();
+    (parsed, interners)
+}
+
+/// Reads and parses one source; also returns its size in bytes (0 if unreadable).
+fn parse_job(
+    program: &Checked,
+    job: &Job,
+    want_digest: bool,
+    interner: &mut Interner,
+) -> (Parsed, u64) {
+    let (name, path, bytes) = match job {
+        Job::File(path) => {
+            let name = path.display().to_string();
+            match std::fs::read(path) {
+                Ok(b) => (name, path.clone(), b),
+                Err(e) => {
+                    let error = format!("{name}: error[unreadable_file]: cannot read facts: {e}\n  hint: check that the file exists and is readable\n");
+                    return (
+                        Parsed {
+                            name,
+                            listed: true,
+                            digest: None,
+                            result: Err(error),
+                        },
+                        0,
+                    );
+                }
+            }
+        }
+        Job::Text { name, text } => (name.clone(), PathBuf::from(name), text.clone().into_bytes()),
+        Job::Bytes { name, bytes } => (name.clone(), PathBuf::from(name), bytes.clone()),
+    };
+    let size = bytes.len() as u64;
+    let kind = match job {
+        Job::Text { .. } => Some(Kind::Dl),
+        _ => kind(&path),
+    };
+    // The digest of exactly the bytes read, for the audit manifest.
+    let digest = want_digest.then(|| crate::rulebase::sha256_hex(&bytes));
+    let result = match lexproof_lang::diag::decode_utf8(&name, bytes) {
+        Err(e) => Err(e),
+        Ok(text) => {
+            match kind {
+                Some(kind) => parse_text(program, interner, &name, &path, kind, text),
+                None => Ok(Staging::default()),
+            }
+        }
+    };
+    (
+        Parsed {
+            name,
+            listed: kind.is_some(),
+            digest,
+            result,
+        },
+        size,
+    )
+}
+
+fn parse_text(
+    program: &Checked,
+    interner: &mut Interner,
+    name: &str,
+    path: &Path,
+    kind: Kind,
+    text: String,
+) -> Result<Staging, String> {
+    let mut l = Loader {
+        program,
+        interner,
+        tables: Vec::new(),
+        origins: Vec::new(),
+        files: Vec::new(),
+        digests: Vec::new(),
+        read: 0,
+        errors: Vec::new(),
+    };
+    let file = SourceFile::new(name, text);
+    let mut diags = Vec::new();
+    let mut facts = Staging::default();
+    match kind {
+        Kind::Dl => dl::read(&mut l, &file, &mut facts, &mut diags),
+        Kind::Tsv => tsv::read(&mut l, path, &file, &mut facts, &mut diags),
+        Kind::Json => json::read(&mut l, &file, &mut facts, &mut diags),
+    }
+    if diags.is_empty() {
+        return Ok(facts);
+    }
+    let n = diags.len();
+    diags.truncate(MAX_ERRORS_PER_FILE);
+    let mut text = render(&file, &diags);
+    if n > MAX_ERRORS_PER_FILE {
+        text.push_str(&format!(
+            "{}: … and {} more errors in this file\n",
+            file.name,
+            n - MAX_ERRORS_PER_FILE
+        ));
+    }
+    Err(text)
 }
 
 /// Stop listing a file's errors after this many: the first ones show the pattern.
@@ -120,7 +291,6 @@ pub fn load_observed(
         origins: vec![Vec::new(); program.relations.len()],
         files: Vec::new(),
         digests: Vec::new(),
-        want_digests: digests,
         read: 0,
         errors: Vec::new(),
     };
@@ -161,26 +331,61 @@ pub fn load_observed(
             .map(|m| m.len())
             .sum(),
     });
+    // Every file (or in-memory text) in the order given; parsed on every core, each worker with its
+    // own interner, then merged in this order so symbol ids and kept origins never depend on timing.
+    let mut jobs: Vec<Job> = Vec::new();
     let mut expanded = expanded.into_iter();
     for source in sources {
         match source {
-            FactSource::Path(_) => {
-                for path in expanded.next().unwrap_or_default() {
-                    let bytes = l.load_file(&path);
-                    obs.loaded(bytes);
+            FactSource::Path(_) => jobs.extend(
+                expanded
+                    .next()
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(Job::File),
+            ),
+            FactSource::DlText { name, text } => jobs.push(Job::Text {
+                name: name.clone(),
+                text: text.clone(),
+            }),
+            FactSource::Bytes { name, bytes } => jobs.push(Job::Bytes {
+                name: name.clone(),
+                bytes: bytes.clone(),
+            }),
+        }
+    }
+    let (parsed, locals) = parse_all(program, &jobs, digests, obs);
+    let mut remaps: Vec<Vec<u32>> = locals.iter().map(|i| vec![u32::MAX; i.len()]).collect();
+    for (worker, file) in parsed {
+        if !file.listed {
+            continue;
+        }
+        let file_idx = l.files.len() as u32;
+        l.files.push(file.name);
+        l.digests.push(file.digest);
+        match file.result {
+            Err(e) => l.errors.push(e),
+            Ok(staging) => {
+                let (local, remap) = (&locals[worker], &mut remaps[worker]);
+                for (rel, staged) in staging.tables.into_iter().enumerate() {
+                    let Some((mut table, lines)) = staged else {
+                        continue;
+                    };
+                    table.map_syms(|s| {
+                        let g = &mut remap[s.0 as usize];
+                        if *g == u32::MAX {
+                            *g = l.interner.intern(local.resolve(s)).0;
+                        }
+                        crate::value::Sym(*g)
+                    });
+                    l.read += table.len();
+                    l.tables[rel].append(&table);
+                    l.origins[rel].extend(lines.into_iter().map(|line| Origin {
+                        file: file_idx,
+                        line,
+                    }));
                 }
             }
-            FactSource::DlText { name, text } => {
-                let digest = digests.then(|| crate::rulebase::sha256_hex(text.as_bytes()));
-                l.load_text(
-                    name.clone(),
-                    Path::new(name),
-                    Kind::Dl,
-                    text.clone(),
-                    digest,
-                )
-            }
-            FactSource::Bytes { name, bytes } => l.load_bytes(Path::new(name), bytes.clone()),
         }
     }
     if !l.errors.is_empty() {
@@ -291,84 +496,6 @@ impl Loader<'_> {
             line: line as u32,
         });
         self.read += 1;
-    }
-
-    /// Loads one file; returns its size in bytes (0 if unreadable).
-    fn load_file(&mut self, path: &Path) -> u64 {
-        let name = path.display().to_string();
-        let bytes = match std::fs::read(path) {
-            Ok(b) => b,
-            Err(e) => {
-                self.errors.push(format!("{name}: error[unreadable_file]: cannot read facts: {e}\n  hint: check that the file exists and is readable\n"));
-                return 0;
-            }
-        };
-        let n = bytes.len() as u64;
-        self.load_bytes(path, bytes);
-        n
-    }
-
-    fn load_bytes(&mut self, path: &Path, bytes: Vec<u8>) {
-        let name = path.display().to_string();
-        // The digest of exactly the bytes read, for the audit manifest.
-        let digest = self
-            .want_digests
-            .then(|| crate::rulebase::sha256_hex(&bytes));
-        let text = match lexproof_lang::diag::decode_utf8(&name, bytes) {
-            Ok(t) => t,
-            Err(e) => {
-                self.errors.push(e);
-                return;
-            }
-        };
-        if let Some(k) = kind(path) {
-            self.load_text(name, path, k, text, digest);
-        }
-    }
-
-    fn load_text(
-        &mut self,
-        name: String,
-        path: &Path,
-        kind: Kind,
-        text: String,
-        digest: Option<String>,
-    ) {
-        let file_idx = self.files.len() as u32;
-        self.files.push(name.clone());
-        self.digests.push(digest);
-        let file = SourceFile::new(name, text);
-        let mut diags = Vec::new();
-        let mut facts = Staging::default();
-        match kind {
-            Kind::Dl => dl::read(self, &file, &mut facts, &mut diags),
-            Kind::Tsv => tsv::read(self, path, &file, &mut facts, &mut diags),
-            Kind::Json => json::read(self, &file, &mut facts, &mut diags),
-        }
-        if diags.is_empty() {
-            for (rel, staged) in facts.tables.into_iter().enumerate() {
-                if let Some((table, lines)) = staged {
-                    self.read += table.len();
-                    self.tables[rel].append(&table);
-                    self.origins[rel].extend(lines.into_iter().map(|line| Origin {
-                        file: file_idx,
-                        line,
-                    }));
-                }
-            }
-        } else {
-            let n = diags.len();
-            diags.truncate(MAX_ERRORS_PER_FILE);
-            let mut text = render(&file, &diags);
-            if n > MAX_ERRORS_PER_FILE {
-                text.push_str(&format!(
-                    "{}: … and {} more errors in this file\n",
-                    file.name,
-                    n - MAX_ERRORS_PER_FILE
-                ));
-            }
-            self.errors.push(text);
-        }
     }
 
     /// Resolves a relation named in a fact file: it must be declared and be an input relation.
