@@ -129,7 +129,11 @@ impl Database {
                 .map(|c| match t.types()[c] {
                     Type::Symbol => t.syms(c).iter().map(|s| self.ranks[s.0 as usize]).collect(),
                     // Order-preserving: flip the sign bit.
-                    _ => t.dates(c).iter().map(|d| (d.0 as u32) ^ (1 << 31)).collect(),
+                    _ => t
+                        .dates(c)
+                        .iter()
+                        .map(|d| (d.0 as u32) ^ (1 << 31))
+                        .collect(),
                 })
                 .collect();
             let mut keys: Vec<(u128, u32)> = (0..t.len())

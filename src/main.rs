@@ -319,12 +319,12 @@ fn main() -> ExitCode {
                 TableFormat::Json => print(&render::derive_json(db, &rels)),
                 // Streamed a few relations at a time, so the text of every conclusion is never
                 // held in memory at once.
-                TableFormat::Text => render::derive_streamed(&rels, |rels| {
-                    print(&render::derive_text(db, rels))
-                }),
-                TableFormat::Tsv => render::derive_streamed(&rels, |rels| {
-                    print(&render::derive_tsv(db, rels))
-                }),
+                TableFormat::Text => {
+                    render::derive_streamed(&rels, |rels| print(&render::derive_text(db, rels)))
+                }
+                TableFormat::Tsv => {
+                    render::derive_streamed(&rels, |rels| print(&render::derive_tsv(db, rels)))
+                }
             }
             Ok(ExitCode::SUCCESS)
         }),

@@ -79,8 +79,10 @@ pub fn rules_json(db: &Database) -> RulesJson {
 
 /// Renders each relation on its own (on every core) and joins them in order.
 fn per_relation(rels: &[usize], f: impl Fn(usize) -> String + Sync) -> String {
-    let slots: Vec<std::sync::Mutex<String>> =
-        rels.iter().map(|_| std::sync::Mutex::new(String::new())).collect();
+    let slots: Vec<std::sync::Mutex<String>> = rels
+        .iter()
+        .map(|_| std::sync::Mutex::new(String::new()))
+        .collect();
     crate::parallel::for_each(rels.iter().enumerate().collect(), |(i, &rel)| {
         let text = f(rel);
         if let Ok(mut slot) = slots[i].lock() {

@@ -179,7 +179,7 @@ impl<K, V> Default for MultiMap<K, V> {
 
 impl<K: Hash + Eq + Ord + Copy, V: Copy> MultiMap<K, V> {
     pub fn build(mut rows: Vec<(K, V)>) -> Self {
-        rows.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        rows.sort_unstable_by_key(|a| a.0);
         let mut spans: HashMap<K, (usize, usize), rustc_hash::FxBuildHasher> = HashMap::default();
         let mut start = 0;
         for i in 1..=rows.len() {

@@ -102,7 +102,8 @@ fn parse_all(
         .map_or(1, |n| n.get())
         .min(jobs.len())
         .max(1);
-    let slots: Vec<Mutex<Option<(usize, Parsed)>>> = jobs.iter().map(|_| Mutex::new(None)).collect();
+    let slots: Vec<Mutex<Option<(usize, Parsed)>>> =
+        jobs.iter().map(|_| Mutex::new(None)).collect();
     let next = AtomicUsize::new(0);
     let work = |w: usize| {
         let mut interner = Interner::default();
@@ -183,12 +184,10 @@ fn parse_job(
     let digest = want_digest.then(|| crate::rulebase::sha256_hex(&bytes));
     let result = match lexproof_lang::diag::decode_utf8(&name, bytes) {
         Err(e) => Err(e),
-        Ok(text) => {
-            match kind {
-                Some(kind) => parse_text(program, interner, &name, &path, kind, text),
-                None => Ok(Staging::default()),
-            }
-        }
+        Ok(text) => match kind {
+            Some(kind) => parse_text(program, interner, &name, &path, kind, text),
+            None => Ok(Staging::default()),
+        },
     };
     (
         Parsed {

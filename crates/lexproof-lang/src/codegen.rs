@@ -448,7 +448,12 @@ fn stage(
     for &i in &defined {
         let r = &checked.relations[i];
         let name = struct_name(checked, i);
-        writeln!(program, "    @output\n    pub struct {name}({});", fields(i)).unwrap();
+        writeln!(
+            program,
+            "    @output\n    pub struct {name}({});",
+            fields(i)
+        )
+        .unwrap();
         outputs.push((name.clone(), r.types(), format!("derived {i}")));
         if r.has_rule_facts {
             writeln!(program, "    @input\n    pub struct I{i}({});", fields(i)).unwrap();
@@ -519,7 +524,11 @@ fn stage(
                     .filter(|c| !cols.contains(c))
                     .map(|c| rust_type(types[c]))
                     .collect();
-                format!("        pub l{id}: MultiMap<{}, {}>,", tuple(&key), tuple(&rest))
+                format!(
+                    "        pub l{id}: MultiMap<{}, {}>,",
+                    tuple(&key),
+                    tuple(&rest)
+                )
             } else {
                 format!(
                     "        pub l{id}: HashSet<{}, rustc_hash::FxBuildHasher>,",
@@ -573,11 +582,7 @@ fn stage(
             )
             .unwrap();
         }
-        writeln!(
-            code,
-            "        LOOKUPS.with(|l| *l.borrow_mut() = lookups);"
-        )
-        .unwrap();
+        writeln!(code, "        LOOKUPS.with(|l| *l.borrow_mut() = lookups);").unwrap();
     }
     writeln!(code, "        let mut rt = Crepe::new();").unwrap();
     for (name, types, source) in &feeds {
@@ -762,16 +767,25 @@ mod tests {
         let g = generate(&c, true, "t.dl");
         // One stage per component: reach, then hop, which reads reach from the first.
         assert!(g.code.contains("pub mod s0 {") && g.code.contains("pub mod s1 {"));
-        assert!(g.code.contains("Stage { name: \"hop\", deps: &[0]"), "{}", g.code);
-        // edge(Y, Z) with Y known is a lookup bound by a `for` clause; `!mark(Z)` and `mark(Y)`
-        // (every argument known) are set tests; reach, scanned, stays a crepe relation.
         assert!(
-            g.code.contains("for (v2,) in LOOKUPS.with(|l| l.borrow().l0.get(&(v1,)).to_vec())"),
+            g.code.contains("Stage { name: \"hop\", deps: &[0]"),
             "{}",
             g.code
         );
-        assert!(g.code.contains("(!LOOKUPS.with(|l| l.borrow().l1.contains(&(v2,))))"));
-        assert!(g.code.contains("(LOOKUPS.with(|l| l.borrow().l1.contains(&(v1,))))"));
+        // edge(Y, Z) with Y known is a lookup bound by a `for` clause; `!mark(Z)` and `mark(Y)`
+        // (every argument known) are set tests; reach, scanned, stays a crepe relation.
+        assert!(
+            g.code
+                .contains("for (v2,) in LOOKUPS.with(|l| l.borrow().l0.get(&(v1,)).to_vec())"),
+            "{}",
+            g.code
+        );
+        assert!(g
+            .code
+            .contains("(!LOOKUPS.with(|l| l.borrow().l1.contains(&(v2,))))"));
+        assert!(g
+            .code
+            .contains("(LOOKUPS.with(|l| l.borrow().l1.contains(&(v1,))))"));
         assert!(g.code.contains("pub l0: MultiMap<(Sym,), (Sym,)>"));
     }
 }
