@@ -359,6 +359,47 @@ fn columns_of(types: &[Type]) -> (String, String) {
     (cols.join(" "), args.join(", "))
 }
 
+/// Where a crepe output goes.
+enum Dest {
+    Derived(usize),
+    Witness(usize),
+}
+
+/// Code appending, for each row of witness table `t` of `rule`, the head it concludes to the head
+/// relation's table `h<rel>`. Arithmetic in the head is checked as in crepe; a failure skips the row
+/// and is recorded.
+fn projection(g: &mut Gen, rule: &Rule) -> String {
+    let mut head_vars = Vec::new();
+    rule.head.args.iter().for_each(|a| a.vars(&mut head_vars));
+    let mut binds = String::new();
+    for (col, &v) in rule.witness.iter().enumerate() {
+        if head_vars.contains(&v) {
+            let get = match rule.vars[v].ty {
+                Type::Symbol => "syms",
+                Type::Number => "nums",
+                Type::Date => "dates",
+            };
+            write!(binds, "let v{v} = t.{get}({col})[k]; ").unwrap();
+        }
+    }
+    let mut lets = Vec::new();
+    let mut tmp = 1000usize;
+    let types = g.checked.relations[rule.head.rel].types();
+    let h = format!("h{}", rule.head.rel);
+    let mut pushes = String::new();
+    for (j, a) in rule.head.args.iter().enumerate() {
+        let e = g.term(rule, a, &mut lets, &mut tmp);
+        let push = match types[j] {
+            Type::Symbol => "push_sym",
+            Type::Number => "push_num",
+            Type::Date => "push_date",
+        };
+        write!(pushes, "{h}.{push}({j}, {e}); ").unwrap();
+    }
+    let lets: String = lets.iter().map(|l| format!("{l} else {{ continue }}; ")).collect();
+    format!("for k in 0..t.len() {{ {binds}{lets}{pushes}{h}.end_row(); }}")
+}
+
 /// The expression giving relation `r`'s table inside a stage's `run`.
 fn table_of(checked: &Checked, r: usize) -> String {
     if checked.relations[r].derived {
@@ -425,9 +466,18 @@ fn stage(
     deps.sort_unstable();
     deps.dedup();
 
+    // A stage that does not read its own relations needs no head relations inside crepe: with
+    // witnesses, each rule's conclusions are its witness rows projected onto the head, computed
+    // after the run (duplicates are removed when the database sorts its tables).
+    let recursive = rules.iter().any(|r| {
+        r.body
+            .iter()
+            .any(|l| matches!(l, CLit::Pos(a) | CLit::Neg(a) if comp.contains(&a.rel)))
+    });
+    let project = witnesses && !recursive;
     let mut program = String::new();
     // (crepe output struct, column types, where the table goes)
-    let mut outputs: Vec<(String, Vec<Type>, String)> = Vec::new();
+    let mut outputs: Vec<(String, Vec<Type>, Dest)> = Vec::new();
     // (crepe input struct, column types, where the table comes from)
     let mut feeds: Vec<(String, Vec<Type>, String)> = Vec::new();
     let fields = |rel: usize| -> String {
@@ -445,7 +495,7 @@ fn stage(
     }
     let mut defined: Vec<usize> = comp.to_vec();
     defined.sort_unstable();
-    for &i in &defined {
+    for &i in defined.iter().filter(|_| !project) {
         let r = &checked.relations[i];
         let name = struct_name(checked, i);
         writeln!(
@@ -454,7 +504,7 @@ fn stage(
             fields(i)
         )
         .unwrap();
-        outputs.push((name.clone(), r.types(), format!("derived {i}")));
+        outputs.push((name.clone(), r.types(), Dest::Derived(i)));
         if r.has_rule_facts {
             writeln!(program, "    @input\n    pub struct I{i}({});", fields(i)).unwrap();
             let vars: Vec<String> = (0..r.arity()).map(|k| format!("x{k}")).collect();
@@ -492,11 +542,13 @@ fn stage(
                 body.join(",\n        ")
             )
             .unwrap();
-            let head = g.head(rule, &rule.head, &mut lets);
-            let mut clauses = vec![format!("{w}({})", wvars.join(", "))];
-            clauses.extend(lets);
-            writeln!(program, "    {head} <- {};", clauses.join(", ")).unwrap();
-            outputs.push((w, wtypes, format!("witness {}", rule.index)));
+            if !project {
+                let head = g.head(rule, &rule.head, &mut lets);
+                let mut clauses = vec![format!("{w}({})", wvars.join(", "))];
+                clauses.extend(lets);
+                writeln!(program, "    {head} <- {};", clauses.join(", ")).unwrap();
+            }
+            outputs.push((w, wtypes, Dest::Witness(rule.index)));
         } else {
             let head = g.head(rule, &rule.head, &mut lets);
             let mut clauses = body;
@@ -608,6 +660,24 @@ fn stage(
         .unwrap();
     }
     writeln!(code, "        let mut out = StageOut::default();").unwrap();
+    if project {
+        for &i in &defined {
+            let tys: Vec<String> = checked.relations[i]
+                .types()
+                .iter()
+                .map(|t| format!("Type::{}", type_name(*t)))
+                .collect();
+            writeln!(
+                code,
+                "        let mut h{i} = Table::new(&[{}]);",
+                tys.join(", ")
+            )
+            .unwrap();
+            if checked.relations[i].has_rule_facts {
+                writeln!(code, "        h{i}.append(&inputs[{i}]);").unwrap();
+            }
+        }
+    }
     for (k, (sname, types, dest)) in outputs.iter().enumerate() {
         let tys: Vec<String> = types
             .iter()
@@ -623,10 +693,13 @@ fn stage(
                 Type::Date => format!("t.push_date({j}, a{j});"),
             })
             .collect();
-        let store = match dest.split_once(' ') {
-            Some(("derived", i)) => format!("out.derived.push(({i}, t));"),
-            Some((_, i)) => format!("out.witnesses.push(({i}, t));"),
-            None => unreachable!("destinations are written above"),
+        let store = match dest {
+            Dest::Derived(i) => format!("out.derived.push(({i}, t));"),
+            Dest::Witness(r) if project => format!(
+                "{} out.witnesses.push(({r}, t));",
+                projection(g, &checked.rules[*r])
+            ),
+            Dest::Witness(r) => format!("out.witnesses.push(({r}, t));"),
         };
         writeln!(
             code,
@@ -636,6 +709,11 @@ fn stage(
             pushes.join(" ")
         )
         .unwrap();
+    }
+    if project {
+        for &i in &defined {
+            writeln!(code, "        out.derived.push(({i}, h{i}));").unwrap();
+        }
     }
     writeln!(code, "        out\n    }}").unwrap();
     let name = defined
