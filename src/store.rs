@@ -210,6 +210,14 @@ impl Table {
                 keys.dedup_by(|b, a| (*a >> 32) == (*b >> 32));
                 keys.into_iter().map(|k| k as u32).collect()
             }
+            None if self.wide_keys().is_some() => {
+                // Up to seven 32-bit words of columns (a number takes four) and the row position:
+                // a 256-bit key, compared as two integers.
+                let mut keys = self.wide_keys().unwrap_or_default();
+                keys.sort_unstable();
+                keys.dedup_by(|b, a| a.0 == b.0 && (a.1 >> 32) == (b.1 >> 32));
+                keys.into_iter().map(|k| k.1 as u32).collect()
+            }
             None => {
                 let mut perm: Vec<u32> = (0..self.len as u32).collect();
                 perm.sort_unstable_by(|&a, &b| {
@@ -253,6 +261,44 @@ impl Table {
         Some(keys)
     }
 
+    /// Order-preserving 256-bit keys (columns as 32-bit words, a number as four, the row position
+    /// last) when the columns take at most seven words, or `None`.
+    fn wide_keys(&self) -> Option<Vec<(u128, u128)>> {
+        let words: usize = self
+            .cols
+            .iter()
+            .map(|c| if matches!(c, Column::Num(_)) { 4 } else { 1 })
+            .sum();
+        if words > 7 || self.len > u32::MAX as usize {
+            return None;
+        }
+        fn shift_in(k: &mut (u128, u128), w: u32) {
+            k.0 = (k.0 << 32) | (k.1 >> 96);
+            k.1 = (k.1 << 32) | w as u128;
+        }
+        let mut keys = vec![(0u128, 0u128); self.len];
+        for c in &self.cols {
+            match c {
+                Column::Sym(v) => keys.iter_mut().zip(v).for_each(|(k, s)| shift_in(k, s.0)),
+                Column::Date(v) => keys
+                    .iter_mut()
+                    .zip(v)
+                    .for_each(|(k, d)| shift_in(k, d.0 as u32 ^ 0x8000_0000)),
+                // Flipping the sign bit maps i128 order onto u128 order; most significant word first.
+                Column::Num(v) => keys.iter_mut().zip(v).for_each(|(k, n)| {
+                    let u = *n as u128 ^ (1 << 127);
+                    for shift in [96, 64, 32, 0] {
+                        shift_in(k, (u >> shift) as u32);
+                    }
+                }),
+            }
+        }
+        for (i, k) in keys.iter_mut().enumerate() {
+            shift_in(k, i as u32);
+        }
+        Some(keys)
+    }
+
     /// Rows whose first columns equal `key`, in a table sorted by `sort_dedup`.
     pub fn range(&self, key: &[Value]) -> std::ops::Range<usize> {
         let lo = partition_point(self.len, |r| self.cmp_prefix(r, key) == Ordering::Less);
@@ -278,4 +324,49 @@ pub fn partition_point(n: usize, mut pred: impl FnMut(usize) -> bool) -> usize {
         }
     }
     lo
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn value(ty: Type, x: i64) -> Value {
+        match ty {
+            Type::Symbol => Value::Sym(Sym(x.unsigned_abs() as u32 % 5)),
+            // Spread over the whole i128 range, both signs, so every key word matters.
+            Type::Number => Value::Num((x as i128) << 100 | (x as i128 & 3)),
+            Type::Date => Value::Date(Date((x % 4) as i32 * 1_000_000)),
+        }
+    }
+
+    proptest! {
+        // Every key path (packed, wide, comparator) sorts like comparing rows and keeps the first
+        // position of each duplicate.
+        #[test]
+        fn sort_dedup_matches_row_comparison(
+            shape in 0usize..5,
+            rows in proptest::collection::vec(proptest::collection::vec(-3i64..4, 4), 0..40),
+        ) {
+            use Type::*;
+            let types: &[Type] = match shape {
+                0 => &[Symbol, Date],
+                1 => &[Symbol, Number],
+                2 => &[Symbol, Number, Date],
+                3 => &[Symbol, Symbol, Symbol, Date],
+                _ => &[Number, Number],
+            };
+            let mut t = Table::new(types);
+            for r in &rows {
+                let vals: Vec<Value> = types.iter().zip(r).map(|(&ty, &x)| value(ty, x)).collect();
+                t.push_row(&vals);
+            }
+            let original = t.clone();
+            let mut expected: Vec<u32> = (0..t.len() as u32).collect();
+            expected.sort_by(|&a, &b| original.cmp_rows(a as usize, b as usize).then(a.cmp(&b)));
+            expected.dedup_by(|b, a| original.cmp_rows(*a as usize, *b as usize) == Ordering::Equal);
+            let kept = t.sort_dedup();
+            prop_assert_eq!(kept, expected);
+        }
+    }
 }
