@@ -26,26 +26,59 @@ pub(super) fn read(
     };
     let arity = l.program.relations[rel].arity();
     let text = &file.text;
-    let mut start = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let bytes = text.as_bytes();
+    let mut pos = if text.starts_with('\u{feff}') { 3 } else { 0 };
     let mut line_no = 0;
     let mut values = Vec::with_capacity(arity);
     let mut cells: Vec<(usize, &str)> = Vec::with_capacity(arity);
-    while start < text.len() {
+    while pos < bytes.len() {
         line_no += 1;
-        let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
-        let line = text[start..end]
-            .strip_suffix('\r')
-            .unwrap_or(&text[start..end]);
-        let line_start = start;
-        start = end + 1;
-        if line.is_empty() {
+        // One pass over the line's bytes finds its end and its cells (tab and newline are ASCII, so
+        // every cut is a character boundary).
+        let line_start = pos;
+        cells.clear();
+        let mut cell_start = pos;
+        let mut cuts: [usize; 8] = [0; 8];
+        let mut ncuts = 0;
+        let mut end = bytes.len();
+        while pos < bytes.len() {
+            match bytes[pos] {
+                b'\t' => {
+                    if ncuts < cuts.len() {
+                        cuts[ncuts] = pos;
+                    }
+                    ncuts += 1;
+                }
+                b'\n' => {
+                    end = pos;
+                    break;
+                }
+                _ => {}
+            }
+            pos += 1;
+        }
+        pos = end + 1;
+        let line_end = if end > line_start && bytes[end - 1] == b'\r' {
+            end - 1
+        } else {
+            end
+        };
+        if line_end == line_start {
             continue;
         }
-        cells.clear();
-        let mut off = line_start;
-        for cell in line.split('\t') {
-            cells.push((off, cell));
-            off += cell.len() + 1;
+        let line = &text[line_start..line_end];
+        if ncuts <= cuts.len() {
+            for &cut in &cuts[..ncuts] {
+                cells.push((cell_start, &text[cell_start..cut]));
+                cell_start = cut + 1;
+            }
+            cells.push((cell_start, &text[cell_start..line_end]));
+        } else {
+            let mut off = line_start;
+            for cell in line.split('\t') {
+                cells.push((off, cell));
+                off += cell.len() + 1;
+            }
         }
         if cells.len() != arity {
             let mut d = l
@@ -66,7 +99,10 @@ pub(super) fn read(
         for (k, (off, cell)) in cells.iter().enumerate() {
             let span = Span::new(*off, off + cell.len());
             let ty = l.program.relations[rel].fields[k].1;
+            let plain = l.program.relations[rel].enums[k].is_none() && !cell.contains('\\');
             let v = match ty {
+                // The common case, without `scalar`'s checks: a free symbol with no escapes.
+                Type::Symbol if plain => Ok(crate::value::Value::Sym(l.interner.intern(cell))),
                 Type::Symbol => match unescape(cell) {
                     Ok(s) => l.scalar(rel, k, &s, true, span),
                     Err(bad) => Err(Diagnostic::error("invalid_escape", Span::new(off + bad, off + bad + 2), "unknown escape in a TSV symbol")
