@@ -396,7 +396,10 @@ fn projection(g: &mut Gen, rule: &Rule) -> String {
         };
         write!(pushes, "{h}.{push}({j}, {e}); ").unwrap();
     }
-    let lets: String = lets.iter().map(|l| format!("{l} else {{ continue }}; ")).collect();
+    let lets: String = lets
+        .iter()
+        .map(|l| format!("{l} else {{ continue }}; "))
+        .collect();
     format!("for k in 0..t.len() {{ {binds}{lets}{pushes}{h}.end_row(); }}")
 }
 
@@ -821,7 +824,8 @@ mod tests {
         );
         let f = SourceFile::new("t.dl", &text);
         let (c, _) = crate::load_rules(&f).unwrap();
-        let g = generate(&c, true, "t.dl");
+        // Without witnesses every head is a crepe relation.
+        let g = generate(&c, false, "t.dl");
         // Struct names carry their index: no keyword (`type`) and no collision (`foo_bar`/`foobar`).
         assert!(g.code.contains("pub struct R0Type(pub Sym)"), "{}", g.code);
         assert!(g.code.contains("R1FooBar") && g.code.contains("R2Foobar"));
@@ -831,7 +835,17 @@ mod tests {
             "{}",
             g.code
         );
-        assert!(g.code.contains("W0(v0) <-"));
+        // With witnesses, a stage that does not read its own relations derives only witness rows in
+        // crepe and projects them onto the head afterwards.
+        let g = generate(&c, true, "t.dl");
+        assert!(g.code.contains("W0(v0) <-"), "{}", g.code);
+        assert!(!g.code.contains("pub struct R2Foobar"), "{}", g.code);
+        assert!(
+            g.code
+                .contains("let v0 = t.syms(0)[k]; h2.push_sym(0, v0); h2.end_row();"),
+            "{}",
+            g.code
+        );
     }
 
     #[test]
