@@ -2,7 +2,6 @@
 //! numbers are exact `i128`, dates are `i32` days since 1970-01-01.
 
 use lexproof_lang::number::format_date;
-use rustc_hash::FxHashMap;
 use std::cmp::Ordering;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -40,10 +39,31 @@ impl Value {
 
 /// Interns symbol text. The compiled rulebase's constants are interned first, so `Sym(n)` in the
 /// generated program means the n-th of its constants.
-#[derive(Default)]
+///
+/// All text lives in one buffer (`text`, symbol `i` at `starts[i]..starts[i + 1]`) and the hash table
+/// holds only ids: no allocation per symbol, and a table a sixth the size of a map of boxed strings,
+/// which matters when a million distinct symbols are looked up ten million times while loading.
 pub struct Interner {
-    map: FxHashMap<Box<str>, u32>,
-    strs: Vec<Box<str>>,
+    table: hashbrown::HashTable<u32>,
+    text: String,
+    starts: Vec<usize>,
+}
+
+impl Default for Interner {
+    fn default() -> Interner {
+        Interner {
+            table: hashbrown::HashTable::new(),
+            text: String::new(),
+            starts: vec![0],
+        }
+    }
+}
+
+fn hash_str(s: &str) -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = rustc_hash::FxBuildHasher.build_hasher();
+    h.write(s.as_bytes());
+    h.finish()
 }
 
 impl Interner {
@@ -54,32 +74,43 @@ impl Interner {
         }
         i
     }
+    fn text_of(&self, id: u32) -> &str {
+        let id = id as usize;
+        &self.text[self.starts[id]..self.starts[id + 1]]
+    }
     pub fn intern(&mut self, s: &str) -> Sym {
-        if let Some(&id) = self.map.get(s) {
+        let hash = hash_str(s);
+        if let Some(&id) = self.table.find(hash, |&id| self.text_of(id) == s) {
             return Sym(id);
         }
-        let id = self.strs.len() as u32;
-        self.strs.push(s.into());
-        self.map.insert(s.into(), id);
+        let id = self.len() as u32;
+        self.text.push_str(s);
+        self.starts.push(self.text.len());
+        let (text, starts) = (&self.text, &self.starts);
+        self.table.insert_unique(hash, id, |&id| {
+            hash_str(&text[starts[id as usize]..starts[id as usize + 1]])
+        });
         Sym(id)
     }
     pub fn get(&self, s: &str) -> Option<Sym> {
-        self.map.get(s).map(|&id| Sym(id))
+        self.table
+            .find(hash_str(s), |&id| self.text_of(id) == s)
+            .map(|&id| Sym(id))
     }
     pub fn resolve(&self, s: Sym) -> &str {
-        &self.strs[s.0 as usize]
+        self.text_of(s.0)
     }
     pub fn len(&self) -> usize {
-        self.strs.len()
+        self.starts.len() - 1
     }
     pub fn is_empty(&self) -> bool {
-        self.strs.is_empty()
+        self.len() == 0
     }
 
     /// Each symbol's position in text order, so display order can compare integers, not strings.
     pub fn display_ranks(&self) -> Vec<u32> {
-        let mut ids: Vec<u32> = (0..self.strs.len() as u32).collect();
-        ids.sort_unstable_by(|&a, &b| self.strs[a as usize].cmp(&self.strs[b as usize]));
+        let mut ids: Vec<u32> = (0..self.len() as u32).collect();
+        ids.sort_unstable_by(|&a, &b| self.text_of(a).cmp(self.text_of(b)));
         let mut rank = vec![0u32; ids.len()];
         for (r, id) in ids.into_iter().enumerate() {
             rank[id as usize] = r as u32;
