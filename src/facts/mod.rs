@@ -378,7 +378,12 @@ pub fn load_observed(
                         crate::value::Sym(*g)
                     });
                     l.read += table.len();
-                    l.tables[rel].append(&table);
+                    if l.tables[rel].is_empty() {
+                        // One file per relation (TSV) is the common case: no copy.
+                        l.tables[rel] = table;
+                    } else {
+                        l.tables[rel].append(&table);
+                    }
                     l.origins[rel].extend(lines.into_iter().map(|line| Origin {
                         file: file_idx,
                         line,
