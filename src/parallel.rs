@@ -3,12 +3,20 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
-/// Runs `f` on every job, on up to `available_parallelism` threads. Jobs are taken in order, so
-/// putting the largest first balances the load.
+/// How many threads parallel work may use (loading, stages, sorting, output): the cores available,
+/// or `LEXPROOF_THREADS`.
+pub fn threads() -> usize {
+    std::env::var("LEXPROOF_THREADS")
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok())
+        .filter(|&n| n > 0)
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+}
+
+/// Runs `f` on every job, on up to `threads()` threads. Jobs are taken in order, so putting the
+/// largest first balances the load.
 pub fn for_each<T: Send, F: Fn(T) + Sync>(jobs: Vec<T>, f: F) {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(jobs.len().max(1));
+    let threads = threads().min(jobs.len().max(1));
     if threads <= 1 {
         jobs.into_iter().for_each(f);
         return;

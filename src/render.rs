@@ -97,7 +97,7 @@ fn per_relation(rels: &[usize], f: impl Fn(usize) -> String + Sync) -> String {
 
 /// Calls `emit` on successive groups of relations, one relation per core in each group.
 pub fn derive_streamed(rels: &[usize], mut emit: impl FnMut(&[usize])) {
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let cores = crate::parallel::threads();
     rels.chunks(cores).for_each(&mut emit);
 }
 

@@ -107,15 +107,6 @@ impl Shared<'_> {
     }
 }
 
-/// How many stages may run at once: the cores available, or `LEXPROOF_THREADS`.
-pub fn threads() -> usize {
-    std::env::var("LEXPROOF_THREADS")
-        .ok()
-        .and_then(|v| v.parse::<usize>().ok())
-        .filter(|&n| n > 0)
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
-}
-
 /// Runs every stage, independent ones in parallel, and returns the derived table of each derived
 /// relation (None for input relations) and the witness table of each of `rules` rules (0 when the
 /// program records none). Arithmetic errors of all stages end up recorded on the calling thread.
@@ -138,7 +129,7 @@ pub fn run(
         wake: Condvar::new(),
         timings: std::env::var_os("LEXPROOF_STAGE_TIMES").is_some_and(|v| v == "1"),
     };
-    let workers = threads().min(stages.len()).max(1);
+    let workers = crate::parallel::threads().min(stages.len()).max(1);
     if workers == 1 {
         shared.worker();
     } else {

@@ -98,10 +98,7 @@ fn parse_all(
 ) -> (Vec<(usize, Parsed)>, Vec<Interner>) {
     use std::sync::atomic::{AtomicUsize, Ordering};
     use std::sync::Mutex;
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(jobs.len())
-        .max(1);
+    let workers = crate::parallel::threads().min(jobs.len()).max(1);
     let slots: Vec<Mutex<Option<(usize, Parsed)>>> =
         jobs.iter().map(|_| Mutex::new(None)).collect();
     let next = AtomicUsize::new(0);
