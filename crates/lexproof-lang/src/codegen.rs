@@ -344,16 +344,30 @@ fn tuple<S: AsRef<str>>(items: &[S]) -> String {
     }
 }
 
+/// The `Table` method giving a column of this type as a slice.
+fn column(t: Type) -> &'static str {
+    match t {
+        Type::Symbol => "syms",
+        Type::Number => "nums",
+        Type::Date => "dates",
+    }
+}
+
+/// The `Table` method appending a value of this type to a column.
+fn push(t: Type) -> &'static str {
+    match t {
+        Type::Symbol => "push_sym",
+        Type::Number => "push_num",
+        Type::Date => "push_date",
+    }
+}
+
 /// `let c0 = t.syms(0); ...` and `R(c0[k], ...)`: feeding a table's columns to a crepe struct.
 fn columns_of(types: &[Type]) -> (String, String) {
     let cols: Vec<String> = types
         .iter()
         .enumerate()
-        .map(|(k, t)| match t {
-            Type::Symbol => format!("let c{k} = t.syms({k});"),
-            Type::Number => format!("let c{k} = t.nums({k});"),
-            Type::Date => format!("let c{k} = t.dates({k});"),
-        })
+        .map(|(k, t)| format!("let c{k} = t.{}({k});", column(*t)))
         .collect();
     let args: Vec<String> = (0..types.len()).map(|k| format!("c{k}[k]")).collect();
     (cols.join(" "), args.join(", "))
@@ -374,11 +388,7 @@ fn projection(g: &mut Gen, rule: &Rule) -> String {
     let mut binds = String::new();
     for (col, &v) in rule.witness.iter().enumerate() {
         if head_vars.contains(&v) {
-            let get = match rule.vars[v].ty {
-                Type::Symbol => "syms",
-                Type::Number => "nums",
-                Type::Date => "dates",
-            };
+            let get = column(rule.vars[v].ty);
             write!(binds, "let v{v} = t.{get}({col})[k]; ").unwrap();
         }
     }
@@ -389,11 +399,7 @@ fn projection(g: &mut Gen, rule: &Rule) -> String {
     let mut pushes = String::new();
     for (j, a) in rule.head.args.iter().enumerate() {
         let e = g.term(rule, a, &mut lets, &mut tmp);
-        let push = match types[j] {
-            Type::Symbol => "push_sym",
-            Type::Number => "push_num",
-            Type::Date => "push_date",
-        };
+        let push = push(types[j]);
         write!(pushes, "{h}.{push}({j}, {e}); ").unwrap();
     }
     let lets: String = lets
@@ -690,11 +696,7 @@ fn stage(
         let pushes: Vec<String> = types
             .iter()
             .enumerate()
-            .map(|(j, t)| match t {
-                Type::Symbol => format!("t.push_sym({j}, a{j});"),
-                Type::Number => format!("t.push_num({j}, a{j});"),
-                Type::Date => format!("t.push_date({j}, a{j});"),
-            })
+            .map(|(j, t)| format!("t.{}({j}, a{j});", push(*t)))
             .collect();
         let store = match dest {
             Dest::Derived(i) => format!("out.derived.push(({i}, t));"),
