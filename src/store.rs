@@ -157,6 +157,16 @@ impl Table {
         self.end_row();
     }
 
+    pub fn reserve(&mut self, rows: usize) {
+        for c in &mut self.cols {
+            match c {
+                Column::Sym(v) => v.reserve(rows),
+                Column::Num(v) => v.reserve(rows),
+                Column::Date(v) => v.reserve(rows),
+            }
+        }
+    }
+
     /// Appends all rows of a table with the same column types.
     pub fn append(&mut self, other: &Table) {
         for (c, o) in self.cols.iter_mut().zip(&other.cols) {

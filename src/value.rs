@@ -40,13 +40,42 @@ impl Value {
 /// Interns symbol text. The compiled rulebase's constants are interned first, so `Sym(n)` in the
 /// generated program means the n-th of its constants.
 ///
-/// All text lives in one buffer (`text`, symbol `i` at `starts[i]..starts[i + 1]`) and the hash table
-/// holds only ids: no allocation per symbol, and a table a sixth the size of a map of boxed strings,
-/// which matters when a million distinct symbols are looked up ten million times while loading.
+/// All text lives in one buffer (`text`, symbol `i` at `starts[i]..starts[i + 1]`): no allocation
+/// per symbol. Each hash-table entry carries its symbol's hash, length and place in `text`, so a
+/// lookup touches the table and, on a hash match, the text once; growing the table never rehashes
+/// text. Loading a million distinct symbols means ten million lookups in a table far larger than
+/// the core's cache, so every memory access a lookup saves is most of its cost.
 pub struct Interner {
-    table: hashbrown::HashTable<u32>,
+    table: hashbrown::HashTable<Entry>,
     text: String,
     starts: Vec<usize>,
+}
+
+/// One symbol in the hash table: 16 bytes.
+#[derive(Clone, Copy)]
+struct Entry {
+    id: u32,
+    hash: u32,
+    /// Offset into `text` (low 40 bits) and length (high 24 bits; `LONG` means "see `starts`").
+    place: u64,
+}
+
+const LONG: u64 = (1 << 24) - 1;
+
+impl Entry {
+    fn new(id: u32, hash: u32, start: usize, len: usize) -> Entry {
+        // Past a terabyte of text the offset does not fit; such entries compare through `starts`.
+        let len = if start as u64 >= 1 << 40 {
+            LONG
+        } else {
+            (len as u64).min(LONG)
+        };
+        Entry {
+            id,
+            hash,
+            place: (start as u64 & ((1 << 40) - 1)) | (len << 40),
+        }
+    }
 }
 
 impl Default for Interner {
@@ -59,11 +88,18 @@ impl Default for Interner {
     }
 }
 
-fn hash_str(s: &str) -> u64 {
+/// A 32-bit hash of symbol text (what the entries keep) ...
+fn hash_str(s: &str) -> u32 {
     use std::hash::{BuildHasher, Hasher};
     let mut h = rustc_hash::FxBuildHasher.build_hasher();
     h.write(s.as_bytes());
-    h.finish()
+    let h = h.finish();
+    (h ^ (h >> 32)) as u32
+}
+
+/// ... spread over 64 bits for the table, whose buckets use the low bits and tags the high ones.
+fn spread(h: u32) -> u64 {
+    (h as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)
 }
 
 impl Interner {
@@ -78,24 +114,38 @@ impl Interner {
         let id = id as usize;
         &self.text[self.starts[id]..self.starts[id + 1]]
     }
+    /// Whether `e` holds `s`, whose hash is `hash`.
+    fn holds(&self, e: &Entry, hash: u32, s: &str) -> bool {
+        if e.hash != hash {
+            return false;
+        }
+        let len = e.place >> 40;
+        if len == LONG {
+            return self.text_of(e.id) == s;
+        }
+        let start = (e.place & ((1 << 40) - 1)) as usize;
+        len as usize == s.len() && self.text.as_bytes()[start..start + s.len()] == *s.as_bytes()
+    }
     pub fn intern(&mut self, s: &str) -> Sym {
         let hash = hash_str(s);
-        if let Some(&id) = self.table.find(hash, |&id| self.text_of(id) == s) {
-            return Sym(id);
+        if let Some(e) = self.table.find(spread(hash), |e| self.holds(e, hash, s)) {
+            return Sym(e.id);
         }
         let id = self.len() as u32;
+        let start = self.text.len();
         self.text.push_str(s);
         self.starts.push(self.text.len());
-        let (text, starts) = (&self.text, &self.starts);
-        self.table.insert_unique(hash, id, |&id| {
-            hash_str(&text[starts[id as usize]..starts[id as usize + 1]])
-        });
+        self.table
+            .insert_unique(spread(hash), Entry::new(id, hash, start, s.len()), |e| {
+                spread(e.hash)
+            });
         Sym(id)
     }
     pub fn get(&self, s: &str) -> Option<Sym> {
+        let hash = hash_str(s);
         self.table
-            .find(hash_str(s), |&id| self.text_of(id) == s)
-            .map(|&id| Sym(id))
+            .find(spread(hash), |e| self.holds(e, hash, s))
+            .map(|e| Sym(e.id))
     }
     pub fn resolve(&self, s: Sym) -> &str {
         self.text_of(s.0)

@@ -60,6 +60,16 @@ pub(crate) struct Staging {
 }
 
 impl Staging {
+    /// Makes room for `rows` more facts of `rel`, so a large file's columns are allocated once.
+    pub(crate) fn reserve(&mut self, program: &Checked, rel: usize, rows: usize) {
+        if self.tables.len() <= rel {
+            self.tables.resize_with(rel + 1, || None);
+        }
+        let (t, lines) = self.tables[rel]
+            .get_or_insert_with(|| (Table::new(&program.relations[rel].types()), Vec::new()));
+        t.reserve(rows);
+        lines.reserve(rows);
+    }
     pub(crate) fn push(&mut self, program: &Checked, rel: usize, values: &[Value], line: usize) {
         if self.tables.len() <= rel {
             self.tables.resize_with(rel + 1, || None);
@@ -350,7 +360,9 @@ pub fn load_observed(
             }),
         }
     }
+    let t0 = std::time::Instant::now();
     let (parsed, locals) = parse_all(program, &jobs, digests, obs);
+    let t_parse = t0.elapsed();
     let mut remaps: Vec<Vec<u32>> = locals.iter().map(|i| vec![u32::MAX; i.len()]).collect();
     for (worker, file) in parsed {
         if !file.listed {
@@ -392,6 +404,7 @@ pub fn load_observed(
     if !l.errors.is_empty() {
         return Err(l.errors);
     }
+    let t_merge = t0.elapsed();
     let mut tables = l.tables;
     let mut origins = l.origins;
     let mut jobs: Vec<(&mut Table, &mut Vec<Origin>)> =
@@ -402,9 +415,13 @@ pub fn load_observed(
         let keep = t.sort_dedup();
         *o = keep.iter().map(|&i| o[i as usize]).collect();
     });
+    let t_sort = t0.elapsed();
     let cyclic = cycles::check(program, &tables, &origins, &l.files, l.interner);
     if !cyclic.is_empty() {
         return Err(cyclic);
+    }
+    if std::env::var_os("LEXPROOF_STAGE_TIMES").is_some_and(|v| v == "1") {
+        eprintln!("lexproof: load phases: parse {:?}, merge {:?}, sort {:?}, cycles {:?}", t_parse, t_merge - t_parse, t_sort - t_merge, t0.elapsed() - t_sort);
     }
     Ok(FactSet {
         tables,
