@@ -167,6 +167,18 @@ impl Table {
         }
     }
 
+    /// Keeps the first `rows` rows, and drops the cells of an unfinished row.
+    pub fn truncate(&mut self, rows: usize) {
+        for c in &mut self.cols {
+            match c {
+                Column::Sym(v) => v.truncate(rows),
+                Column::Num(v) => v.truncate(rows),
+                Column::Date(v) => v.truncate(rows),
+            }
+        }
+        self.len = rows;
+    }
+
     /// Appends all rows of a table with the same column types.
     pub fn append(&mut self, other: &Table) {
         for (c, o) in self.cols.iter_mut().zip(&other.cols) {
@@ -220,24 +232,81 @@ impl Table {
                 keys.dedup_by(|b, a| (*a >> 32) == (*b >> 32));
                 keys.into_iter().map(|k| k as u32).collect()
             }
-            None if self.wide_keys().is_some() => {
-                // Up to seven 32-bit words of columns (a number takes four) and the row position:
-                // a 256-bit key, compared as two integers.
-                let mut keys = self.wide_keys().unwrap_or_default();
-                keys.sort_unstable();
-                keys.dedup_by(|b, a| a.0 == b.0 && (a.1 >> 32) == (b.1 >> 32));
-                keys.into_iter().map(|k| k.1 as u32).collect()
-            }
-            None => {
-                let mut perm: Vec<u32> = (0..self.len as u32).collect();
-                perm.sort_unstable_by(|&a, &b| {
-                    self.cmp_rows(a as usize, b as usize).then(a.cmp(&b))
-                });
-                perm.dedup_by(|b, a| self.cmp_rows(*a as usize, *b as usize) == Ordering::Equal);
-                perm
-            }
+            None if self.leading_words() > 0 => self.sort_by_leading_columns(),
+            None => match self.wide_keys() {
+                Some(mut keys) => {
+                    // Up to seven 32-bit words of columns (a number takes four) and the row
+                    // position: a 256-bit key, compared as two integers.
+                    keys.sort_unstable();
+                    keys.dedup_by(|b, a| a.0 == b.0 && (a.1 >> 32) == (b.1 >> 32));
+                    keys.into_iter().map(|k| k.1 as u32).collect()
+                }
+                None => self.sort_by_comparison(),
+            },
         };
         self.permute(&perm);
+        perm
+    }
+
+    /// How many leading columns are symbols or dates (32-bit words), up to three, when some column
+    /// after them is left.
+    fn leading_words(&self) -> usize {
+        let lead = self
+            .cols
+            .iter()
+            .take(3)
+            .take_while(|c| !matches!(c, Column::Num(_)))
+            .count();
+        if lead < self.cols.len() && self.len <= u32::MAX as usize {
+            lead
+        } else {
+            0
+        }
+    }
+
+    /// Sorts by an integer key of the leading 32-bit columns, then orders each run of rows equal
+    /// in those by the remaining columns. A table like (model, compute) has few such runs, so this
+    /// is mostly one sort of 64-bit keys instead of a sort of 256-bit ones.
+    fn sort_by_leading_columns(&self) -> Vec<u32> {
+        let lead = self.leading_words();
+        let mut keys = vec![0u128; self.len];
+        for c in &self.cols[..lead] {
+            match c {
+                Column::Sym(v) => keys
+                    .iter_mut()
+                    .zip(v)
+                    .for_each(|(k, s)| *k = (*k << 32) | s.0 as u128),
+                Column::Date(v) => keys
+                    .iter_mut()
+                    .zip(v)
+                    .for_each(|(k, d)| *k = (*k << 32) | (d.0 as u32 ^ 0x8000_0000) as u128),
+                Column::Num(_) => unreachable!("leading columns are 32-bit"),
+            }
+        }
+        for (i, k) in keys.iter_mut().enumerate() {
+            *k = (*k << 32) | i as u128;
+        }
+        keys.sort_unstable();
+        let mut perm: Vec<u32> = keys.iter().map(|&k| k as u32).collect();
+        let mut start = 0;
+        while start < keys.len() {
+            let lead_key = keys[start] >> 32;
+            let end = start + keys[start..].partition_point(|k| k >> 32 == lead_key);
+            if end - start > 1 {
+                perm[start..end].sort_unstable_by(|&a, &b| {
+                    self.cmp_rows(a as usize, b as usize).then(a.cmp(&b))
+                });
+            }
+            start = end;
+        }
+        perm.dedup_by(|b, a| self.cmp_rows(*a as usize, *b as usize) == Ordering::Equal);
+        perm
+    }
+
+    fn sort_by_comparison(&self) -> Vec<u32> {
+        let mut perm: Vec<u32> = (0..self.len as u32).collect();
+        perm.sort_unstable_by(|&a, &b| self.cmp_rows(a as usize, b as usize).then(a.cmp(&b)));
+        perm.dedup_by(|b, a| self.cmp_rows(*a as usize, *b as usize) == Ordering::Equal);
         perm
     }
 

@@ -41,26 +41,35 @@ impl Value {
 /// generated program means the n-th of its constants.
 ///
 /// All text lives in one buffer (`text`, symbol `i` at `starts[i]..starts[i + 1]`): no allocation
-/// per symbol. Each hash-table entry carries its symbol's hash, length and place in `text`, so a
-/// lookup touches the table and, on a hash match, the text once; growing the table never rehashes
-/// text. Loading a million distinct symbols means ten million lookups in a table far larger than
-/// the core's cache, so every memory access a lookup saves is most of its cost.
+/// per symbol. The hash table is open addressing with linear probing over `slots`, each slot
+/// carrying its symbol's hash, length and place in `text`, so a lookup touches one slot and, on a
+/// hash match, the text once, and growing never rehashes text. Loading a million distinct symbols
+/// means ten million lookups in a table larger than the cache; `intern_all` overlaps those misses.
 pub struct Interner {
-    table: hashbrown::HashTable<Entry>,
+    slots: Vec<Entry>,
+    /// log2 of `slots.len()`.
+    bits: u32,
     text: String,
     starts: Vec<usize>,
 }
 
-/// One symbol in the hash table: 16 bytes.
+/// One slot of the hash table: 16 bytes.
 #[derive(Clone, Copy)]
 struct Entry {
+    /// `EMPTY` for a free slot.
     id: u32,
     hash: u32,
     /// Offset into `text` (low 40 bits) and length (high 24 bits; `LONG` means "see `starts`").
     place: u64,
 }
 
+const EMPTY: u32 = u32::MAX;
 const LONG: u64 = (1 << 24) - 1;
+const FREE: Entry = Entry {
+    id: EMPTY,
+    hash: 0,
+    place: 0,
+};
 
 impl Entry {
     fn new(id: u32, hash: u32, start: usize, len: usize) -> Entry {
@@ -76,19 +85,23 @@ impl Entry {
             place: (start as u64 & ((1 << 40) - 1)) | (len << 40),
         }
     }
+    fn start(&self) -> usize {
+        (self.place & ((1 << 40) - 1)) as usize
+    }
 }
 
 impl Default for Interner {
     fn default() -> Interner {
+        const BITS: u32 = 4;
         Interner {
-            table: hashbrown::HashTable::new(),
+            slots: vec![FREE; 1 << BITS],
+            bits: BITS,
             text: String::new(),
             starts: vec![0],
         }
     }
 }
 
-/// A 32-bit hash of symbol text (what the entries keep) ...
 fn hash_str(s: &str) -> u32 {
     use std::hash::{BuildHasher, Hasher};
     let mut h = rustc_hash::FxBuildHasher.build_hasher();
@@ -97,10 +110,8 @@ fn hash_str(s: &str) -> u32 {
     (h ^ (h >> 32)) as u32
 }
 
-/// ... spread over 64 bits for the table, whose buckets use the low bits and tags the high ones.
-fn spread(h: u32) -> u64 {
-    (h as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)
-}
+/// How many lookups `intern_all` has in flight at once.
+const BATCH: usize = 32;
 
 impl Interner {
     pub fn with_symbols(symbols: &[&str]) -> Interner {
@@ -114,38 +125,118 @@ impl Interner {
         let id = id as usize;
         &self.text[self.starts[id]..self.starts[id + 1]]
     }
+    /// The slot where probing for `hash` starts (Fibonacci hashing: the product's high bits).
+    fn home(&self, hash: u32) -> usize {
+        ((hash as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - self.bits)) as usize
+    }
     /// Whether `e` holds `s`, whose hash is `hash`.
     fn holds(&self, e: &Entry, hash: u32, s: &str) -> bool {
-        if e.hash != hash {
+        if e.hash != hash || e.id == EMPTY {
             return false;
         }
         let len = e.place >> 40;
         if len == LONG {
             return self.text_of(e.id) == s;
         }
-        let start = (e.place & ((1 << 40) - 1)) as usize;
+        let start = e.start();
         len as usize == s.len() && self.text.as_bytes()[start..start + s.len()] == *s.as_bytes()
     }
-    pub fn intern(&mut self, s: &str) -> Sym {
-        let hash = hash_str(s);
-        if let Some(e) = self.table.find(spread(hash), |e| self.holds(e, hash, s)) {
-            return Sym(e.id);
+    /// The id of `s`, or the free slot where it belongs.
+    fn find(&self, hash: u32, s: &str) -> Result<u32, usize> {
+        let mask = self.slots.len() - 1;
+        let mut i = self.home(hash);
+        loop {
+            let e = &self.slots[i];
+            if e.id == EMPTY {
+                return Err(i);
+            }
+            if self.holds(e, hash, s) {
+                return Ok(e.id);
+            }
+            i = (i + 1) & mask;
         }
+    }
+    fn intern_hashed(&mut self, s: &str, hash: u32) -> Sym {
+        let slot = match self.find(hash, s) {
+            Ok(id) => return Sym(id),
+            Err(slot) => slot,
+        };
         let id = self.len() as u32;
         let start = self.text.len();
         self.text.push_str(s);
         self.starts.push(self.text.len());
-        self.table
-            .insert_unique(spread(hash), Entry::new(id, hash, start, s.len()), |e| {
-                spread(e.hash)
-            });
+        self.slots[slot] = Entry::new(id, hash, start, s.len());
+        // At most three quarters full: probe runs stay short (a slot is a quarter of a cache line)
+        // and a million symbols fit in 2^21 slots, 32 MiB.
+        if 4 * self.len() > 3 * self.slots.len() {
+            self.grow();
+        }
         Sym(id)
     }
+    /// Makes room for `more` symbols beyond those interned, so the table does not grow (and move
+    /// every entry) on the way there.
+    pub fn reserve(&mut self, more: usize) {
+        let want = self.len() + more;
+        let mut bits = self.bits;
+        while 4 * want > 3 << bits {
+            bits += 1;
+        }
+        if bits > self.bits {
+            self.rebuild(bits);
+        }
+        self.starts.reserve(more);
+    }
+    fn grow(&mut self) {
+        self.rebuild(self.bits + 1);
+    }
+    /// Moves every entry into a table of 2^bits slots. With Fibonacci hashing an entry's home in
+    /// the larger table is near twice its old one, so reading the old table in order writes the new
+    /// one almost in order too.
+    fn rebuild(&mut self, bits: u32) {
+        let old = std::mem::take(&mut self.slots);
+        self.bits = bits;
+        self.slots = vec![FREE; 1 << self.bits];
+        let mask = self.slots.len() - 1;
+        for e in old.into_iter().filter(|e| e.id != EMPTY) {
+            let mut i = self.home(e.hash);
+            while self.slots[i].id != EMPTY {
+                i = (i + 1) & mask;
+            }
+            self.slots[i] = e;
+        }
+    }
+    pub fn intern(&mut self, s: &str) -> Sym {
+        self.intern_hashed(s, hash_str(s))
+    }
+    /// Interns every string of `cells` in order (the same ids as one `intern` each), appending the
+    /// symbols to `out`. Reads each batch's slots, then the text they point to, before interning,
+    /// so the cache misses of a batch overlap instead of being waited for one after another.
+    pub fn intern_all(&mut self, cells: &[&str], out: &mut Vec<Sym>) {
+        let mut hashes = [0u32; BATCH];
+        let mut homes = [0usize; BATCH];
+        for chunk in cells.chunks(BATCH) {
+            for (k, s) in chunk.iter().enumerate() {
+                hashes[k] = hash_str(s);
+                homes[k] = self.home(hashes[k]);
+            }
+            // A loop of nothing but independent loads, so the processor has them all in flight.
+            let slots = &self.slots;
+            let touched = homes[..chunk.len()]
+                .iter()
+                .fold(0u64, |acc, &h| acc ^ slots[h].place);
+            std::hint::black_box(touched);
+            let text = self.text.as_bytes();
+            let touched = homes[..chunk.len()].iter().fold(0u8, |acc, &h| {
+                acc ^ text.get(slots[h].start()).copied().unwrap_or(0)
+            });
+            std::hint::black_box(touched);
+            for (k, s) in chunk.iter().enumerate() {
+                out.push(self.intern_hashed(s, hashes[k]));
+            }
+        }
+    }
     pub fn get(&self, s: &str) -> Option<Sym> {
-        let hash = hash_str(s);
-        self.table
-            .find(spread(hash), |e| self.holds(e, hash, s))
-            .map(|e| Sym(e.id))
+        self.find(hash_str(s), s).ok().map(Sym)
     }
     pub fn resolve(&self, s: Sym) -> &str {
         self.text_of(s.0)
@@ -241,4 +332,38 @@ pub fn escape_tsv(s: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn batched_and_single_interning_agree_through_growth() {
+        // Repeats, short and long texts, and enough symbols to grow the table many times.
+        let texts: Vec<String> = (0..50_000)
+            .map(|i| match i % 3 {
+                0 => format!("m-{}", i / 3),
+                1 => format!("m-{}", i / 7),
+                _ => format!("a rather longer symbol text number {}", i % 1000),
+            })
+            .collect();
+        let cells: Vec<&str> = texts.iter().map(String::as_str).collect();
+        let mut one = Interner::default();
+        let singles: Vec<Sym> = cells.iter().map(|s| one.intern(s)).collect();
+        let mut batch = Interner::default();
+        let mut batched = Vec::new();
+        batch.intern_all(&cells, &mut batched);
+        assert_eq!(singles, batched);
+        assert_eq!(one.len(), batch.len());
+        for (s, id) in cells.iter().zip(&singles) {
+            assert_eq!(batch.resolve(*id), *s);
+            assert_eq!(batch.get(s), Some(*id));
+        }
+        assert_eq!(batch.get("never interned"), None);
+        // Reserving keeps ids and lookups.
+        batch.reserve(1_000_000);
+        assert_eq!(batch.get("m-7"), one.get("m-7"));
+        assert_eq!(batch.intern("new"), Sym(one.len() as u32));
+    }
 }

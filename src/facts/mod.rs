@@ -9,7 +9,7 @@ mod tsv;
 
 use crate::rulebase::Rulebase;
 use crate::store::{Table, Type};
-use crate::value::{Date, Interner, Value};
+use crate::value::{Date, Interner, Sym, Value};
 use lexproof_lang::check::{Checked, Const};
 use lexproof_lang::diag::{render, Diagnostic};
 use lexproof_lang::number::{parse_date, parse_number};
@@ -60,15 +60,13 @@ pub(crate) struct Staging {
 }
 
 impl Staging {
-    /// Makes room for `rows` more facts of `rel`, so a large file's columns are allocated once.
-    pub(crate) fn reserve(&mut self, program: &Checked, rel: usize, rows: usize) {
+    /// The table of `rel`'s facts from this file and each fact's line, created empty if need be.
+    pub(crate) fn table(&mut self, program: &Checked, rel: usize) -> &mut (Table, Vec<u32>) {
         if self.tables.len() <= rel {
             self.tables.resize_with(rel + 1, || None);
         }
-        let (t, lines) = self.tables[rel]
-            .get_or_insert_with(|| (Table::new(&program.relations[rel].types()), Vec::new()));
-        t.reserve(rows);
-        lines.reserve(rows);
+        self.tables[rel]
+            .get_or_insert_with(|| (Table::new(&program.relations[rel].types()), Vec::new()))
     }
     pub(crate) fn push(&mut self, program: &Checked, rel: usize, values: &[Value], line: usize) {
         if self.tables.len() <= rel {
@@ -96,6 +94,9 @@ struct Parsed {
     listed: bool,
     digest: Option<String>,
     result: Result<Staging, String>,
+    /// The ids its worker's interner gave symbols it had not seen before this source, in the order
+    /// they were first met.
+    new_symbols: std::ops::Range<u32>,
 }
 
 /// Parses every job on up to one thread per core. Returns, in job order, which worker parsed each
@@ -117,7 +118,9 @@ fn parse_all(
         loop {
             let i = next.fetch_add(1, Ordering::Relaxed);
             let Some(job) = jobs.get(i) else { break };
-            let (parsed, bytes) = parse_job(program, job, digests, &mut interner);
+            let before = interner.len() as u32;
+            let (mut parsed, bytes) = parse_job(program, job, digests, &mut interner);
+            parsed.new_symbols = before..interner.len() as u32;
             obs.loaded(bytes);
             if let Ok(mut slot) = slots[i].lock() {
                 *slot = Some((w, parsed));
@@ -173,6 +176,7 @@ fn parse_job(
                             listed: true,
                             digest: None,
                             result: Err(error),
+                            new_symbols: 0..0,
                         },
                         0,
                     );
@@ -202,6 +206,7 @@ fn parse_job(
             listed: kind.is_some(),
             digest,
             result,
+            new_symbols: 0..0,
         },
         size,
     )
@@ -360,45 +365,73 @@ pub fn load_observed(
             }),
         }
     }
+    // Each step's time, printed with `LEXPROOF_STAGE_TIMES=1` (for profiling loads).
     let t0 = std::time::Instant::now();
     let (parsed, locals) = parse_all(program, &jobs, digests, obs);
     let t_parse = t0.elapsed();
-    let mut remaps: Vec<Vec<u32>> = locals.iter().map(|i| vec![u32::MAX; i.len()]).collect();
+    // Symbols get their global ids in the order the sources are given and, within a source, in
+    // the order its worker first met them: a worker takes sources in increasing order, so the
+    // symbols of a source that are not new to its worker were met in an earlier source, already
+    // merged. The ids never depend on which worker parsed what.
+    let mut remaps: Vec<Vec<Sym>> = locals.iter().map(|i| vec![Sym(0); i.len()]).collect();
+    // Every distinct symbol is in some worker's interner: the largest is a lower bound of how many
+    // there are, usually close.
+    l.interner
+        .reserve(locals.iter().map(Interner::len).max().unwrap_or(0));
+    let mut texts: Vec<&str> = Vec::new();
+    let mut ids = Vec::new();
+    for (worker, file) in &parsed {
+        let range = file.new_symbols.clone();
+        texts.clear();
+        texts.extend(range.clone().map(|id| locals[*worker].resolve(Sym(id))));
+        ids.clear();
+        l.interner.intern_all(&texts, &mut ids);
+        remaps[*worker][range.start as usize..range.end as usize].copy_from_slice(&ids);
+    }
+    let mut staged: Vec<(u32, Staging)> = Vec::new();
     for (worker, file) in parsed {
         if !file.listed {
             continue;
         }
-        let file_idx = l.files.len() as u32;
         l.files.push(file.name);
         l.digests.push(file.digest);
         match file.result {
             Err(e) => l.errors.push(e),
-            Ok(staging) => {
-                let (local, remap) = (&locals[worker], &mut remaps[worker]);
-                for (rel, staged) in staging.tables.into_iter().enumerate() {
-                    let Some((mut table, lines)) = staged else {
-                        continue;
-                    };
-                    table.map_syms(|s| {
-                        let g = &mut remap[s.0 as usize];
-                        if *g == u32::MAX {
-                            *g = l.interner.intern(local.resolve(s)).0;
-                        }
-                        crate::value::Sym(*g)
-                    });
-                    l.read += table.len();
-                    if l.tables[rel].is_empty() {
-                        // One file per relation (TSV) is the common case: no copy.
-                        l.tables[rel] = table;
-                    } else {
-                        l.tables[rel].append(&table);
-                    }
-                    l.origins[rel].extend(lines.into_iter().map(|line| Origin {
-                        file: file_idx,
-                        line,
-                    }));
-                }
+            Ok(staging) => staged.push((worker as u32, staging)),
+        }
+    }
+    if !l.errors.is_empty() {
+        return Err(l.errors);
+    }
+    // Rewriting the cells to global ids is independent per table: done on every core.
+    let mut jobs: Vec<(&Vec<Sym>, &mut Table)> = Vec::new();
+    for (worker, staging) in &mut staged {
+        for (table, _) in staging.tables.iter_mut().flatten() {
+            jobs.push((&remaps[*worker as usize], table));
+        }
+    }
+    jobs.sort_by_key(|(_, t)| std::cmp::Reverse(t.len()));
+    crate::parallel::for_each(jobs, |(remap, table)| {
+        table.map_syms(|s| remap[s.0 as usize])
+    });
+    let first_file = l.files.len() - staged.len();
+    for (i, (_, staging)) in staged.into_iter().enumerate() {
+        let file_idx = (first_file + i) as u32;
+        for (rel, staged) in staging.tables.into_iter().enumerate() {
+            let Some((table, lines)) = staged else {
+                continue;
+            };
+            l.read += table.len();
+            if l.tables[rel].is_empty() {
+                // One file per relation (TSV) is the common case: no copy.
+                l.tables[rel] = table;
+            } else {
+                l.tables[rel].append(&table);
             }
+            l.origins[rel].extend(lines.into_iter().map(|line| Origin {
+                file: file_idx,
+                line,
+            }));
         }
     }
     if !l.errors.is_empty() {
@@ -421,7 +454,14 @@ pub fn load_observed(
         return Err(cyclic);
     }
     if std::env::var_os("LEXPROOF_STAGE_TIMES").is_some_and(|v| v == "1") {
-        eprintln!("lexproof: load phases: parse {:?}, merge {:?}, sort {:?}, cycles {:?}", t_parse, t_merge - t_parse, t_sort - t_merge, t0.elapsed() - t_sort);
+        let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
+        eprintln!(
+            "lexproof: load steps: parse {:.1} ms, merge symbols {:.1} ms, sort {:.1} ms, cycle check {:.1} ms",
+            ms(t_parse),
+            ms(t_merge - t_parse),
+            ms(t_sort - t_merge),
+            ms(t0.elapsed() - t_sort)
+        );
     }
     Ok(FactSet {
         tables,
