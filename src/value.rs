@@ -51,6 +51,24 @@ pub struct Interner {
     bits: u32,
     text: String,
     starts: Vec<usize>,
+    /// Each symbol's hash, so another interner can take symbols from this one without rehashing.
+    hashes: Vec<u32>,
+}
+
+/// Symbols copied out of an interner: their texts back to back, where each ends, their hashes.
+pub struct SymbolRun {
+    text: String,
+    ends: Vec<usize>,
+    hashes: Vec<u32>,
+}
+
+impl SymbolRun {
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
 }
 
 /// One slot of the hash table: 16 bytes.
@@ -98,6 +116,7 @@ impl Default for Interner {
             bits: BITS,
             text: String::new(),
             starts: vec![0],
+            hashes: Vec::new(),
         }
     }
 }
@@ -165,6 +184,7 @@ impl Interner {
         let start = self.text.len();
         self.text.push_str(s);
         self.starts.push(self.text.len());
+        self.hashes.push(hash);
         self.slots[slot] = Entry::new(id, hash, start, s.len());
         // At most three quarters full: probe runs stay short (a slot is a quarter of a cache line)
         // and a million symbols fit in 2^21 slots, 32 MiB.
@@ -185,6 +205,7 @@ impl Interner {
             self.rebuild(bits);
         }
         self.starts.reserve(more);
+        self.hashes.reserve(more);
     }
     fn grow(&mut self) {
         self.rebuild(self.bits + 1);
@@ -209,30 +230,59 @@ impl Interner {
         self.intern_hashed(s, hash_str(s))
     }
     /// Interns every string of `cells` in order (the same ids as one `intern` each), appending the
-    /// symbols to `out`. Reads each batch's slots, then the text they point to, before interning,
-    /// so the cache misses of a batch overlap instead of being waited for one after another.
+    /// symbols to `out`.
     pub fn intern_all(&mut self, cells: &[&str], out: &mut Vec<Sym>) {
         let mut hashes = [0u32; BATCH];
-        let mut homes = [0usize; BATCH];
         for chunk in cells.chunks(BATCH) {
             for (k, s) in chunk.iter().enumerate() {
                 hashes[k] = hash_str(s);
-                homes[k] = self.home(hashes[k]);
             }
-            // A loop of nothing but independent loads, so the processor has them all in flight.
-            let slots = &self.slots;
-            let touched = homes[..chunk.len()]
-                .iter()
-                .fold(0u64, |acc, &h| acc ^ slots[h].place);
-            std::hint::black_box(touched);
-            let text = self.text.as_bytes();
-            let touched = homes[..chunk.len()].iter().fold(0u8, |acc, &h| {
-                acc ^ text.get(slots[h].start()).copied().unwrap_or(0)
-            });
-            std::hint::black_box(touched);
-            for (k, s) in chunk.iter().enumerate() {
-                out.push(self.intern_hashed(s, hashes[k]));
+            self.intern_batch(chunk, &hashes[..chunk.len()], out);
+        }
+    }
+    /// The symbols `ids`, copied out (so another thread can intern them while this interner goes
+    /// on growing).
+    pub fn export(&self, ids: std::ops::Range<u32>) -> SymbolRun {
+        let (a, b) = (ids.start as usize, ids.end as usize);
+        let base = self.starts[a];
+        SymbolRun {
+            text: self.text[base..self.starts[b]].to_string(),
+            ends: self.starts[a + 1..=b].iter().map(|&e| e - base).collect(),
+            hashes: self.hashes[a..b].to_vec(),
+        }
+    }
+    /// Interns the symbols of `run` in order, appending their ids here to `out`; their hashes come
+    /// along, not recomputed.
+    pub fn intern_run(&mut self, run: &SymbolRun, out: &mut Vec<Sym>) {
+        let mut texts = [""; BATCH];
+        let mut start = 0;
+        for (ends, hashes) in run.ends.chunks(BATCH).zip(run.hashes.chunks(BATCH)) {
+            for (k, &end) in ends.iter().enumerate() {
+                texts[k] = &run.text[start..end];
+                start = end;
             }
+            self.intern_batch(&texts[..ends.len()], hashes, out);
+        }
+    }
+    /// Reads the batch's slots, then the text they point to, before interning, so the cache
+    /// misses of a batch overlap instead of being waited for one after another.
+    fn intern_batch(&mut self, cells: &[&str], hashes: &[u32], out: &mut Vec<Sym>) {
+        let mut homes = [0usize; BATCH];
+        for (home, &hash) in homes.iter_mut().zip(hashes) {
+            *home = self.home(hash);
+        }
+        let homes = &homes[..cells.len()];
+        // A loop of nothing but independent loads, so the processor has them all in flight.
+        let slots = &self.slots;
+        let touched = homes.iter().fold(0u64, |acc, &h| acc ^ slots[h].place);
+        std::hint::black_box(touched);
+        let text = self.text.as_bytes();
+        let touched = homes.iter().fold(0u8, |acc, &h| {
+            acc ^ text.get(slots[h].start()).copied().unwrap_or(0)
+        });
+        std::hint::black_box(touched);
+        for (s, &hash) in cells.iter().zip(hashes) {
+            out.push(self.intern_hashed(s, hash));
         }
     }
     pub fn get(&self, s: &str) -> Option<Sym> {

@@ -56,26 +56,32 @@ struct Loader<'a> {
 /// One file's facts, held apart until the whole file has loaded without error.
 #[derive(Default)]
 pub(crate) struct Staging {
-    tables: Vec<Option<(Table, Vec<u32>)>>,
+    /// The file's index in `FactSet::files`.
+    file: u32,
+    tables: Vec<Option<(Table, Vec<Origin>)>>,
 }
 
 impl Staging {
-    /// The table of `rel`'s facts from this file and each fact's line, created empty if need be.
-    pub(crate) fn table(&mut self, program: &Checked, rel: usize) -> &mut (Table, Vec<u32>) {
+    /// The table of `rel`'s facts from this file and each fact's origin, created empty if need be.
+    pub(crate) fn table(&mut self, program: &Checked, rel: usize) -> &mut (Table, Vec<Origin>) {
         if self.tables.len() <= rel {
             self.tables.resize_with(rel + 1, || None);
         }
         self.tables[rel]
             .get_or_insert_with(|| (Table::new(&program.relations[rel].types()), Vec::new()))
     }
-    pub(crate) fn push(&mut self, program: &Checked, rel: usize, values: &[Value], line: usize) {
-        if self.tables.len() <= rel {
-            self.tables.resize_with(rel + 1, || None);
+    /// Where line `line` of this file is.
+    pub(crate) fn origin(&self, line: usize) -> Origin {
+        Origin {
+            file: self.file,
+            line: line as u32,
         }
-        let (t, lines) = self.tables[rel]
-            .get_or_insert_with(|| (Table::new(&program.relations[rel].types()), Vec::new()));
+    }
+    pub(crate) fn push(&mut self, program: &Checked, rel: usize, values: &[Value], line: usize) {
+        let origin = self.origin(line);
+        let (t, origins) = self.table(program, rel);
         t.push_row(values);
-        lines.push(line as u32);
+        origins.push(origin);
     }
 }
 
@@ -94,24 +100,76 @@ struct Parsed {
     listed: bool,
     digest: Option<String>,
     result: Result<Staging, String>,
-    /// The ids its worker's interner gave symbols it had not seen before this source, in the order
-    /// they were first met.
-    new_symbols: std::ops::Range<u32>,
 }
 
-/// Parses every job on up to one thread per core. Returns, in job order, which worker parsed each
-/// job and what it found, and each worker's interner.
+/// What `parse_all` found: per job, in job order, the worker that parsed it and its result; each
+/// worker's interner; per job, the global ids of the symbols new to its worker, in the order the
+/// worker met them (so `remap` can turn a worker's ids into global ones).
+struct ParsedAll {
+    parsed: Vec<(usize, Parsed)>,
+    locals: Vec<Interner>,
+    global_ids: Vec<Vec<Sym>>,
+}
+
+impl ParsedAll {
+    /// Each worker's local id to global id: its jobs' new symbols, in job order, are its ids in
+    /// order (a worker takes jobs in increasing order).
+    fn remaps(&self) -> Vec<Vec<Sym>> {
+        let mut remaps: Vec<Vec<Sym>> = self
+            .locals
+            .iter()
+            .map(|i| Vec::with_capacity(i.len()))
+            .collect();
+        for ((worker, _), ids) in self.parsed.iter().zip(&self.global_ids) {
+            remaps[*worker].extend_from_slice(ids);
+        }
+        remaps
+    }
+}
+
+/// Parses every job on up to one thread per core, each worker with its own interner, and merges
+/// each job's new symbols into `global` in job order as soon as the jobs before it are merged, on
+/// whichever worker finds it ready (so merging overlaps parsing). Global ids are thereby given in
+/// job order and, within a job, in the order its worker first met them: they never depend on which
+/// worker parsed what, since a symbol a worker met in an earlier job is already merged.
 fn parse_all(
     program: &Checked,
     jobs: &[Job],
+    files: &[u32],
     digests: bool,
     obs: &dyn crate::progress::Observer,
-) -> (Vec<(usize, Parsed)>, Vec<Interner>) {
+    global: &mut Interner,
+) -> ParsedAll {
     use std::sync::atomic::{AtomicUsize, Ordering};
     use std::sync::Mutex;
+    struct Merge<'g> {
+        next: usize,
+        global: &'g mut Interner,
+        ids: Vec<Vec<Sym>>,
+    }
     let workers = crate::parallel::threads().min(jobs.len()).max(1);
     let slots: Vec<Mutex<Option<(usize, Parsed)>>> =
         jobs.iter().map(|_| Mutex::new(None)).collect();
+    let runs: Vec<Mutex<Option<crate::value::SymbolRun>>> =
+        jobs.iter().map(|_| Mutex::new(None)).collect();
+    let merge = Mutex::new(Merge {
+        next: 0,
+        global,
+        ids: vec![Vec::new(); jobs.len()],
+    });
+    // Merges the jobs whose turn has come; `None` if another thread is merging (it will go on).
+    let merge_ready = |m: &mut Merge| {
+        while let Some(run) = runs
+            .get(m.next)
+            .and_then(|r| r.lock().ok().and_then(|mut r| r.take()))
+        {
+            let k = m.next;
+            let mut ids = Vec::with_capacity(run.len());
+            m.global.intern_run(&run, &mut ids);
+            m.ids[k] = ids;
+            m.next += 1;
+        }
+    };
     let next = AtomicUsize::new(0);
     let work = |w: usize| {
         let mut interner = Interner::default();
@@ -119,16 +177,22 @@ fn parse_all(
             let i = next.fetch_add(1, Ordering::Relaxed);
             let Some(job) = jobs.get(i) else { break };
             let before = interner.len() as u32;
-            let (mut parsed, bytes) = parse_job(program, job, digests, &mut interner);
-            parsed.new_symbols = before..interner.len() as u32;
+            let (parsed, bytes) = parse_job(program, job, files[i], digests, &mut interner);
             obs.loaded(bytes);
+            let run = interner.export(before..interner.len() as u32);
             if let Ok(mut slot) = slots[i].lock() {
                 *slot = Some((w, parsed));
+            }
+            if let Ok(mut r) = runs[i].lock() {
+                *r = Some(run);
+            }
+            if let Ok(mut m) = merge.try_lock() {
+                merge_ready(&mut m);
             }
         }
         interner
     };
-    let interners: Vec<Interner> = if workers == 1 {
+    let locals: Vec<Interner> = if workers == 1 {
         vec![work(0)]
     } else {
         std::thread::scope(|scope| {
@@ -144,6 +208,10 @@ fn parse_all(
                 .collect()
         })
     };
+    // What no worker got to: a job finished while another worker was merging.
+    let mut m = merge.into_inner().unwrap_or_else(|p| p.into_inner());
+    merge_ready(&mut m);
+    assert_eq!(m.next, jobs.len(), "every job's symbols are merged");
     let parsed = slots
         .into_iter()
         .map(|s| {
@@ -153,13 +221,18 @@ fn parse_all(
                 .expect("every job is parsed by some worker")
         })
         .collect();
-    (parsed, interners)
+    ParsedAll {
+        parsed,
+        locals,
+        global_ids: m.ids,
+    }
 }
 
 /// Reads and parses one source; also returns its size in bytes (0 if unreadable).
 fn parse_job(
     program: &Checked,
     job: &Job,
+    file: u32,
     want_digest: bool,
     interner: &mut Interner,
 ) -> (Parsed, u64) {
@@ -176,7 +249,6 @@ fn parse_job(
                             listed: true,
                             digest: None,
                             result: Err(error),
-                            new_symbols: 0..0,
                         },
                         0,
                     );
@@ -196,7 +268,7 @@ fn parse_job(
     let result = match lexproof_lang::diag::decode_utf8(&name, bytes) {
         Err(e) => Err(e),
         Ok(text) => match kind {
-            Some(kind) => parse_text(program, interner, &name, &path, kind, text),
+            Some(kind) => parse_text(program, interner, &name, &path, kind, text, file),
             None => Ok(Staging::default()),
         },
     };
@@ -206,7 +278,6 @@ fn parse_job(
             listed: kind.is_some(),
             digest,
             result,
-            new_symbols: 0..0,
         },
         size,
     )
@@ -219,6 +290,7 @@ fn parse_text(
     path: &Path,
     kind: Kind,
     text: String,
+    file_idx: u32,
 ) -> Result<Staging, String> {
     let mut l = Loader {
         program,
@@ -232,7 +304,10 @@ fn parse_text(
     };
     let file = SourceFile::new(name, text);
     let mut diags = Vec::new();
-    let mut facts = Staging::default();
+    let mut facts = Staging {
+        file: file_idx,
+        tables: Vec::new(),
+    };
     match kind {
         Kind::Dl => dl::read(&mut l, &file, &mut facts, &mut diags),
         Kind::Tsv => tsv::read(&mut l, path, &file, &mut facts, &mut diags),
@@ -367,29 +442,23 @@ pub fn load_observed(
     }
     // Each step's time, printed with `LEXPROOF_STAGE_TIMES=1` (for profiling loads).
     let t0 = std::time::Instant::now();
-    let (parsed, locals) = parse_all(program, &jobs, digests, obs);
-    let t_parse = t0.elapsed();
-    // Symbols get their global ids in the order the sources are given and, within a source, in
-    // the order its worker first met them: a worker takes sources in increasing order, so the
-    // symbols of a source that are not new to its worker were met in an earlier source, already
-    // merged. The ids never depend on which worker parsed what.
-    let mut remaps: Vec<Vec<Sym>> = locals.iter().map(|i| vec![Sym(0); i.len()]).collect();
-    // Every distinct symbol is in some worker's interner: the largest is a lower bound of how many
-    // there are, usually close.
-    l.interner
-        .reserve(locals.iter().map(Interner::len).max().unwrap_or(0));
-    let mut texts: Vec<&str> = Vec::new();
-    let mut ids = Vec::new();
-    for (worker, file) in &parsed {
-        let range = file.new_symbols.clone();
-        texts.clear();
-        texts.extend(range.clone().map(|id| locals[*worker].resolve(Sym(id))));
-        ids.clear();
-        l.interner.intern_all(&texts, &mut ids);
-        remaps[*worker][range.start as usize..range.end as usize].copy_from_slice(&ids);
+    // Each job's index in `files`: the listed ones (fact files) follow the rules files in order.
+    let mut file_of_job = Vec::with_capacity(jobs.len());
+    let mut listed = l.files.len() as u32;
+    for job in &jobs {
+        file_of_job.push(listed);
+        let is_listed = match job {
+            Job::File(p) => kind(p).is_some(),
+            Job::Text { .. } => true,
+            Job::Bytes { name, .. } => kind(Path::new(name)).is_some(),
+        };
+        listed += is_listed as u32;
     }
+    let all = parse_all(program, &jobs, &file_of_job, digests, obs, l.interner);
+    let t_parse = t0.elapsed();
+    let remaps = all.remaps();
     let mut staged: Vec<(u32, Staging)> = Vec::new();
-    for (worker, file) in parsed {
+    for (worker, file) in all.parsed {
         if !file.listed {
             continue;
         }
@@ -414,24 +483,20 @@ pub fn load_observed(
     crate::parallel::for_each(jobs, |(remap, table)| {
         table.map_syms(|s| remap[s.0 as usize])
     });
-    let first_file = l.files.len() - staged.len();
-    for (i, (_, staging)) in staged.into_iter().enumerate() {
-        let file_idx = (first_file + i) as u32;
+    for (_, staging) in staged {
         for (rel, staged) in staging.tables.into_iter().enumerate() {
-            let Some((table, lines)) = staged else {
+            let Some((table, origins)) = staged else {
                 continue;
             };
             l.read += table.len();
             if l.tables[rel].is_empty() {
                 // One file per relation (TSV) is the common case: no copy.
                 l.tables[rel] = table;
+                l.origins[rel] = origins;
             } else {
                 l.tables[rel].append(&table);
+                l.origins[rel].extend(origins);
             }
-            l.origins[rel].extend(lines.into_iter().map(|line| Origin {
-                file: file_idx,
-                line,
-            }));
         }
     }
     if !l.errors.is_empty() {
@@ -456,7 +521,7 @@ pub fn load_observed(
     if std::env::var_os("LEXPROOF_STAGE_TIMES").is_some_and(|v| v == "1") {
         let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
         eprintln!(
-            "lexproof: load steps: parse {:.1} ms, merge symbols {:.1} ms, sort {:.1} ms, cycle check {:.1} ms",
+            "lexproof: load steps: parse and merge symbols {:.1} ms, global ids {:.1} ms, sort {:.1} ms, cycle check {:.1} ms",
             ms(t_parse),
             ms(t_merge - t_parse),
             ms(t_sort - t_merge),

@@ -1,7 +1,7 @@
 //! Soufflé-style TSV: `<relation>.facts`, one tuple per line, tab-separated, no header, symbols
 //! unquoted (with `\t`, `\n`, `\r` and `\\` escapes), dates as YYYY-MM-DD.
 
-use super::Loader;
+use super::{Loader, Origin};
 use crate::store::Type;
 use crate::value::{Sym, Value};
 use lexproof_lang::diag::Diagnostic;
@@ -30,11 +30,12 @@ pub(super) fn read(
     let bytes = text.as_bytes();
     let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
     let program = l.program;
-    let (table, lines) = facts.table(program, rel);
+    let origin = facts.origin(0);
+    let (table, origins) = facts.table(program, rel);
     // One count of the lines sizes the columns once, instead of growing them by doubling.
     let expected = bytes.iter().filter(|&&b| b == b'\n').count() + 1;
     table.reserve(expected);
-    lines.reserve(expected);
+    origins.reserve(expected);
     let columns: Vec<Column> = (0..arity).map(|k| Column::of(l, rel, k)).collect();
 
     let mut splitter = Splitter::new(text, start);
@@ -105,7 +106,10 @@ pub(super) fn read(
             }
             if ok {
                 table.end_row();
-                lines.push(row_line);
+                origins.push(Origin {
+                    line: row_line,
+                    ..origin
+                });
             } else {
                 // Drop the cells of the row's columns before the bad one.
                 table.truncate(table.len());
@@ -414,6 +418,33 @@ mod tests {
         // Plain digits (the fast path) and the general notation give the same number.
         let nums: Vec<Value> = (0..t.len()).map(|i| t.get(i, 1)).collect();
         assert_eq!(nums, [Value::Num(26 * 10i128.pow(24)); 2]);
+    }
+
+    #[test]
+    fn facts_of_one_relation_from_several_files_keep_their_first_origin() {
+        let (facts, interner, rules) = load_tsv(&[
+            ("notes.txt", "skipped: no fact-file extension"),
+            ("developer.facts", "m1\tacme\nm2\tbeta\n"),
+            (
+                "more.dl",
+                "developer(\"m3\", \"acme\").\ndeveloper(\"m1\", \"acme\").\n",
+            ),
+        ]);
+        let facts = facts.expect("loads");
+        let r = rules.checked.relation("developer").unwrap();
+        let file_of = |row: usize| facts.files[facts.origins[r][row].file as usize].as_str();
+        assert_eq!(
+            rows(&facts, &interner, &rules, "developer"),
+            ["m1|acme@1", "m2|beta@2", "m3|acme@1"]
+        );
+        // The duplicate keeps the origin loaded first; the unlisted source takes no file index.
+        assert_eq!(
+            [file_of(0), file_of(1), file_of(2)],
+            ["developer.facts", "developer.facts", "more.dl"]
+        );
+        // Four facts read beside the rules file's own.
+        let (none, _, _) = load_tsv(&[]);
+        assert_eq!(facts.read, none.expect("loads").read + 4);
     }
 
     #[test]
