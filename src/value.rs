@@ -129,6 +129,23 @@ fn hash_str(s: &str) -> u32 {
     (h ^ (h >> 32)) as u32
 }
 
+/// Whether two byte strings of the same length are equal. Symbols are mostly short: for them two
+/// overlapping word compares (first and last 8 or 4 bytes) beat a call to the C library's `memcmp`
+/// on every lookup.
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    let word8 =
+        |x: &[u8], at: usize| u64::from_le_bytes(x[at..at + 8].try_into().unwrap_or([0; 8]));
+    let word4 =
+        |x: &[u8], at: usize| u32::from_le_bytes(x[at..at + 4].try_into().unwrap_or([0; 4]));
+    match n {
+        17.. => a == b,
+        8..=16 => word8(a, 0) == word8(b, 0) && word8(a, n - 8) == word8(b, n - 8),
+        4..=7 => word4(a, 0) == word4(b, 0) && word4(a, n - 4) == word4(b, n - 4),
+        _ => a.iter().zip(b).all(|(x, y)| x == y),
+    }
+}
+
 /// How many lookups `intern_all` has in flight at once.
 const BATCH: usize = 32;
 
@@ -158,7 +175,8 @@ impl Interner {
             return self.text_of(e.id) == s;
         }
         let start = e.start();
-        len as usize == s.len() && self.text.as_bytes()[start..start + s.len()] == *s.as_bytes()
+        len as usize == s.len()
+            && same_bytes(&self.text.as_bytes()[start..start + s.len()], s.as_bytes())
     }
     /// The id of `s`, or the free slot where it belongs.
     fn find(&self, hash: u32, s: &str) -> Result<u32, usize> {
