@@ -457,8 +457,10 @@ pub fn load_observed(
     let all = parse_all(program, &jobs, &file_of_job, digests, obs, l.interner);
     let t_parse = t0.elapsed();
     let remaps = all.remaps();
+    // The workers' interners are no longer needed: free them before sorting allocates.
+    let ParsedAll { parsed, .. } = all;
     let mut staged: Vec<(u32, Staging)> = Vec::new();
-    for (worker, file) in all.parsed {
+    for (worker, file) in parsed {
         if !file.listed {
             continue;
         }
@@ -483,6 +485,7 @@ pub fn load_observed(
     crate::parallel::for_each(jobs, |(remap, table)| {
         table.map_syms(|s| remap[s.0 as usize])
     });
+    drop(remaps);
     for (_, staging) in staged {
         for (rel, staged) in staging.tables.into_iter().enumerate() {
             let Some((table, origins)) = staged else {
