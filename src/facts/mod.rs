@@ -173,11 +173,15 @@ fn parse_all(
     let next = AtomicUsize::new(0);
     let work = |w: usize| {
         let mut interner = Interner::default();
+        // One read buffer per worker, reused for every file it reads: fresh memory is costly to
+        // touch, and a file's bytes are not needed once it is parsed.
+        let mut buffer = Vec::new();
         loop {
             let i = next.fetch_add(1, Ordering::Relaxed);
             let Some(job) = jobs.get(i) else { break };
             let before = interner.len() as u32;
-            let (parsed, bytes) = parse_job(program, job, files[i], digests, &mut interner);
+            let (parsed, bytes) =
+                parse_job(program, job, files[i], digests, &mut interner, &mut buffer);
             obs.loaded(bytes);
             let run = interner.export(before..interner.len() as u32);
             if let Ok(mut slot) = slots[i].lock() {
@@ -235,12 +239,15 @@ fn parse_job(
     file: u32,
     want_digest: bool,
     interner: &mut Interner,
+    buffer: &mut Vec<u8>,
 ) -> (Parsed, u64) {
     let (name, path, bytes) = match job {
         Job::File(path) => {
+            use std::io::Read;
             let name = path.display().to_string();
-            match std::fs::read(path) {
-                Ok(b) => (name, path.clone(), b),
+            buffer.clear();
+            match std::fs::File::open(path).and_then(|mut f| f.read_to_end(buffer)) {
+                Ok(_) => (name, path.clone(), std::mem::take(buffer)),
                 Err(e) => {
                     let error = format!("{name}: error[unreadable_file]: cannot read facts: {e}\n  hint: check that the file exists and is readable\n");
                     return (
@@ -268,7 +275,11 @@ fn parse_job(
     let result = match lexproof_lang::diag::decode_utf8(&name, bytes) {
         Err(e) => Err(e),
         Ok(text) => match kind {
-            Some(kind) => parse_text(program, interner, &name, &path, kind, text, file),
+            Some(kind) => {
+                let (result, text) = parse_text(program, interner, &name, &path, kind, text, file);
+                *buffer = text.into_bytes();
+                result
+            }
             None => Ok(Staging::default()),
         },
     };
@@ -283,6 +294,7 @@ fn parse_job(
     )
 }
 
+/// Parses one source's text; hands the text back (its buffer is reused for the next file).
 fn parse_text(
     program: &Checked,
     interner: &mut Interner,
@@ -291,7 +303,7 @@ fn parse_text(
     kind: Kind,
     text: String,
     file_idx: u32,
-) -> Result<Staging, String> {
+) -> (Result<Staging, String>, String) {
     let mut l = Loader {
         program,
         interner,
@@ -314,19 +326,19 @@ fn parse_text(
         Kind::Json => json::read(&mut l, &file, &mut facts, &mut diags),
     }
     if diags.is_empty() {
-        return Ok(facts);
+        return (Ok(facts), file.text);
     }
     let n = diags.len();
     diags.truncate(MAX_ERRORS_PER_FILE);
-    let mut text = render(&file, &diags);
+    let mut report = render(&file, &diags);
     if n > MAX_ERRORS_PER_FILE {
-        text.push_str(&format!(
+        report.push_str(&format!(
             "{}: … and {} more errors in this file\n",
             file.name,
             n - MAX_ERRORS_PER_FILE
         ));
     }
-    Err(text)
+    (Err(report), file.text)
 }
 
 /// Stop listing a file's errors after this many: the first ones show the pattern.
