@@ -28,7 +28,9 @@ fn parsing(c: &mut Criterion) {
 }
 
 fn symbols(n: usize) -> Vec<String> {
-    (0..n).map(|i| format!("model-{}-{}", i % 9973, i)).collect()
+    (0..n)
+        .map(|i| format!("model-{}-{}", i % 9973, i))
+        .collect()
 }
 
 fn interning(c: &mut Criterion) {
@@ -52,15 +54,60 @@ fn interning(c: &mut Criterion) {
         })
     });
     g.finish();
+
+    // The loader's case at hub scale: a table of a million symbols, far larger than the cache,
+    // and every symbol met again and again in no useful order.
+    let distinct = symbols(1_000_000);
+    let mut order: Vec<usize> = (0..4_000_000)
+        .map(|k| (k * 7_919) % distinct.len())
+        .collect();
+    order.rotate_left(12_345);
+    let cells: Vec<&str> = order.iter().map(|&k| distinct[k].as_str()).collect();
+    let mut g = c.benchmark_group("intern 4M occurrences of 1M symbols");
+    g.sample_size(10);
+    g.bench_function("baseline: HashMap<&str, u32>", |b| {
+        b.iter(|| {
+            let mut m: HashMap<&str, u32> = HashMap::new();
+            for s in &cells {
+                let n = m.len() as u32;
+                black_box(*m.entry(s).or_insert(n));
+            }
+        })
+    });
+    g.bench_function("lexproof Interner::intern, one at a time", |b| {
+        b.iter(|| {
+            let mut i = Interner::default();
+            for s in &cells {
+                black_box(i.intern(s));
+            }
+        })
+    });
+    g.bench_function("lexproof Interner::intern_all, batched", |b| {
+        b.iter(|| {
+            let mut i = Interner::default();
+            let mut out = Vec::with_capacity(512);
+            for chunk in cells.chunks(512) {
+                out.clear();
+                i.intern_all(chunk, &mut out);
+                black_box(&out);
+            }
+        })
+    });
+    g.finish();
 }
 
 fn fact_text(models: usize) -> String {
     let mut t = String::new();
     for m in 0..models {
         t.push_str(&format!("developer(\"m{m}\", \"p{}\").\n", m % 500));
-        t.push_str(&format!("training_compute(\"m{m}\", {}e21).\n", m % 9000 + 1));
+        t.push_str(&format!(
+            "training_compute(\"m{m}\", {}e21).\n",
+            m % 9000 + 1
+        ));
         t.push_str(&format!("generates(\"m{m}\", \"text\").\n"));
-        t.push_str(&format!("made_available(\"m{m}\", \"api\", \"2025-09-01\").\n"));
+        t.push_str(&format!(
+            "made_available(\"m{m}\", \"api\", \"2025-09-01\").\n"
+        ));
     }
     t
 }
@@ -97,12 +144,20 @@ fn proofs(c: &mut Criterion) {
         name: "bench.dl".into(),
         text: fact_text(20_000),
     }];
-    let Ok((db, _)) = run(EngineKind::Compiled, Rulebase::compiled(), &src, 1_000_000_000) else {
+    let Ok((db, _)) = run(
+        EngineKind::Compiled,
+        Rulebase::compiled(),
+        &src,
+        1_000_000_000,
+    ) else {
         panic!("bench facts load")
     };
     let rel = db.rules.checked.relation("obligation").expect("obligation");
     let t = db.tuples(rel);
-    let rows: Vec<_> = (0..t.len()).step_by(t.len() / 64 + 1).map(|r| t.row(r)).collect();
+    let rows: Vec<_> = (0..t.len())
+        .step_by(t.len() / 64 + 1)
+        .map(|r| t.row(r))
+        .collect();
     let mut g = c.benchmark_group(format!("proof of one obligation ({} in the base)", t.len()));
     g.bench_function("baseline: scan the relation for the tuple", |b| {
         let mut k = 0;
@@ -112,14 +167,17 @@ fn proofs(c: &mut Criterion) {
             black_box((0..t.len()).find(|&r| t.row(r) == *want))
         })
     });
-    g.bench_function(BenchmarkId::new("least-height proof", "binary search in witnesses"), |b| {
-        let mut k = 0;
-        b.iter(|| {
-            let want = &rows[k % rows.len()];
-            k += 1;
-            black_box(least_height(&db, rel, want).map(|p| p.graph.node_count()))
-        })
-    });
+    g.bench_function(
+        BenchmarkId::new("least-height proof", "binary search in witnesses"),
+        |b| {
+            let mut k = 0;
+            b.iter(|| {
+                let want = &rows[k % rows.len()];
+                k += 1;
+                black_box(least_height(&db, rel, want).map(|p| p.graph.node_count()))
+            })
+        },
+    );
     g.finish();
 }
 
