@@ -211,29 +211,12 @@ impl Interner {
         }
         Sym(id)
     }
-    /// Makes room for `more` symbols beyond those interned, so the table does not grow (and move
-    /// every entry) on the way there.
-    pub fn reserve(&mut self, more: usize) {
-        let want = self.len() + more;
-        let mut bits = self.bits;
-        while 4 * want > 3 << bits {
-            bits += 1;
-        }
-        if bits > self.bits {
-            self.rebuild(bits);
-        }
-        self.starts.reserve(more);
-        self.hashes.reserve(more);
-    }
+    /// Moves every entry into a table twice the size. With Fibonacci hashing an entry's home there
+    /// is near twice its old one, so reading the old table in order writes the new one almost in
+    /// order too.
     fn grow(&mut self) {
-        self.rebuild(self.bits + 1);
-    }
-    /// Moves every entry into a table of 2^bits slots. With Fibonacci hashing an entry's home in
-    /// the larger table is near twice its old one, so reading the old table in order writes the new
-    /// one almost in order too.
-    fn rebuild(&mut self, bits: u32) {
         let old = std::mem::take(&mut self.slots);
-        self.bits = bits;
+        self.bits += 1;
         self.slots = vec![FREE; 1 << self.bits];
         let mask = self.slots.len() - 1;
         for e in old.into_iter().filter(|e| e.id != EMPTY) {
@@ -429,9 +412,6 @@ mod tests {
             assert_eq!(batch.get(s), Some(*id));
         }
         assert_eq!(batch.get("never interned"), None);
-        // Reserving keeps ids and lookups.
-        batch.reserve(1_000_000);
-        assert_eq!(batch.get("m-7"), one.get("m-7"));
         assert_eq!(batch.intern("new"), Sym(one.len() as u32));
     }
 }
