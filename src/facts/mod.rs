@@ -157,7 +157,8 @@ fn parse_all(
         global,
         ids: vec![Vec::new(); jobs.len()],
     });
-    // Merges the jobs whose turn has come; `None` if another thread is merging (it will go on).
+    // Merges, in job order, every job whose symbols are ready, stopping at the first that is not
+    // (a later finisher, or the sweep after parsing, merges it).
     let merge_ready = |m: &mut Merge| {
         while let Some(run) = runs
             .get(m.next)
