@@ -325,24 +325,7 @@ impl Table {
     /// in those by the remaining columns. A table like (model, compute) has few such runs, so this
     /// is mostly one sort of 64-bit keys instead of a sort of 256-bit ones.
     fn sort_by_leading_columns(&self) -> Vec<u32> {
-        let lead = self.leading_words();
-        let mut keys = vec![0u128; self.len];
-        for c in &self.cols[..lead] {
-            match c {
-                Column::Sym(v) => keys
-                    .iter_mut()
-                    .zip(v)
-                    .for_each(|(k, s)| *k = (*k << 32) | s.0 as u128),
-                Column::Date(v) => keys
-                    .iter_mut()
-                    .zip(v)
-                    .for_each(|(k, d)| *k = (*k << 32) | (d.0 as u32 ^ 0x8000_0000) as u128),
-                Column::Num(_) => unreachable!("leading columns are 32-bit"),
-            }
-        }
-        for (i, k) in keys.iter_mut().enumerate() {
-            *k = (*k << 32) | i as u128;
-        }
+        let mut keys = self.pack(&self.cols[..self.leading_words()]);
         keys.sort_unstable();
         let mut perm: Vec<u32> = keys.iter().map(|&k| k as u32).collect();
         let mut start = 0;
@@ -376,8 +359,13 @@ impl Table {
         {
             return None;
         }
+        Some(self.pack(&self.cols))
+    }
+
+    /// `col0 | col1 | col2 | row` for up to three symbol or date columns of this table.
+    fn pack(&self, cols: &[Column]) -> Vec<u128> {
         let mut keys = vec![0u128; self.len];
-        for c in &self.cols {
+        for c in cols {
             match c {
                 Column::Sym(v) => keys
                     .iter_mut()
@@ -388,13 +376,13 @@ impl Table {
                     .iter_mut()
                     .zip(v)
                     .for_each(|(k, d)| *k = (*k << 32) | (d.0 as u32 ^ 0x8000_0000) as u128),
-                Column::Num(_) => unreachable!(),
+                Column::Num(_) => unreachable!("packed keys hold 32-bit columns only"),
             }
         }
         for (i, k) in keys.iter_mut().enumerate() {
             *k = (*k << 32) | i as u128;
         }
-        Some(keys)
+        keys
     }
 
     /// Order-preserving 256-bit keys (columns as 32-bit words, a number as four, the row position
