@@ -252,7 +252,7 @@ impl Table {
         for c in &self.cols {
             let values: Box<dyn Iterator<Item = u32>> = match c {
                 Column::Sym(v) => Box::new(v.iter().map(|s| s.0)),
-                Column::Date(v) => Box::new(v.iter().map(|d| d.0 as u32 ^ 0x8000_0000)),
+                Column::Date(v) => Box::new(v.iter().map(|d| date_word(*d))),
                 Column::Num(_) => return None,
             };
             let (lo, hi) = values.fold((u32::MAX, 0), |(lo, hi), x| (lo.min(x), hi.max(x)));
@@ -271,7 +271,7 @@ impl Table {
                 Column::Date(v) => keys
                     .iter_mut()
                     .zip(v)
-                    .for_each(|(k, d)| shift_in(k, d.0 as u32 ^ 0x8000_0000)),
+                    .for_each(|(k, d)| shift_in(k, date_word(*d))),
                 Column::Num(_) => unreachable!("checked above"),
             }
         }
@@ -371,11 +371,10 @@ impl Table {
                     .iter_mut()
                     .zip(v)
                     .for_each(|(k, s)| *k = (*k << 32) | s.0 as u128),
-                // Flipping the sign bit maps i32 order onto u32 order.
                 Column::Date(v) => keys
                     .iter_mut()
                     .zip(v)
-                    .for_each(|(k, d)| *k = (*k << 32) | (d.0 as u32 ^ 0x8000_0000) as u128),
+                    .for_each(|(k, d)| *k = (*k << 32) | date_word(*d) as u128),
                 Column::Num(_) => unreachable!("packed keys hold 32-bit columns only"),
             }
         }
@@ -407,7 +406,7 @@ impl Table {
                 Column::Date(v) => keys
                     .iter_mut()
                     .zip(v)
-                    .for_each(|(k, d)| shift_in(k, d.0 as u32 ^ 0x8000_0000)),
+                    .for_each(|(k, d)| shift_in(k, date_word(*d))),
                 // Flipping the sign bit maps i128 order onto u128 order; most significant word first.
                 Column::Num(v) => keys.iter_mut().zip(v).for_each(|(k, n)| {
                     let u = *n as u128 ^ (1 << 127);
@@ -434,6 +433,11 @@ impl Table {
         let r = self.range(row);
         (!r.is_empty()).then_some(r.start)
     }
+}
+
+/// A date as an unsigned key word: flipping the sign bit maps i32 order onto u32 order.
+fn date_word(d: Date) -> u32 {
+    d.0 as u32 ^ 0x8000_0000
 }
 
 /// The first index in `0..n` for which `pred` is false, `pred` being true then false.
