@@ -135,6 +135,13 @@ impl Table {
         }
     }
     /// Rewrites every symbol cell (e.g. from one interner's ids to another's).
+    /// The symbol columns' cells, column by column.
+    pub fn sym_columns(&self) -> impl Iterator<Item = &[Sym]> {
+        self.cols.iter().filter_map(|c| match c {
+            Column::Sym(v) => Some(&v[..]),
+            _ => None,
+        })
+    }
     pub fn map_syms(&mut self, mut f: impl FnMut(Sym) -> Sym) {
         for c in &mut self.cols {
             if let Column::Sym(v) = c {
@@ -242,20 +249,27 @@ impl Table {
     /// column as its distance from the column's least value, in as many bits as its range needs,
     /// then the row position (in `row_bits` bits).
     fn narrow_keys(&self) -> Option<(Vec<u64>, u32)> {
+        self.narrow_keys_of(&self.cols)
+    }
+
+    /// `narrow_keys` of some of the table's columns (`cols`, symbols and dates only).
+    fn narrow_keys_of(&self, cols: &[Column]) -> Option<(Vec<u64>, u32)> {
         if self.len == 0 || self.len > u32::MAX as usize {
             return None;
         }
         let width = |range: u32| 32 - range.leading_zeros();
         let row_bits = width((self.len - 1) as u32);
         let mut bits = row_bits;
-        let mut layout = Vec::with_capacity(self.cols.len());
-        for c in &self.cols {
-            let values: Box<dyn Iterator<Item = u32>> = match c {
-                Column::Sym(v) => Box::new(v.iter().map(|s| s.0)),
-                Column::Date(v) => Box::new(v.iter().map(|d| date_word(*d))),
+        let mut layout = Vec::with_capacity(cols.len());
+        fn span(words: impl Iterator<Item = u32>) -> (u32, u32) {
+            words.fold((u32::MAX, 0), |(lo, hi), x| (lo.min(x), hi.max(x)))
+        }
+        for c in cols {
+            let (lo, hi) = match c {
+                Column::Sym(v) => span(v.iter().map(|s| s.0)),
+                Column::Date(v) => span(v.iter().map(|d| date_word(*d))),
                 Column::Num(_) => return None,
             };
-            let (lo, hi) = values.fold((u32::MAX, 0), |(lo, hi), x| (lo.min(x), hi.max(x)));
             let w = width(hi - lo);
             bits += w;
             if bits > 64 {
@@ -264,7 +278,7 @@ impl Table {
             layout.push((lo, w));
         }
         let mut keys = vec![0u64; self.len];
-        for (c, &(lo, w)) in self.cols.iter().zip(&layout) {
+        for (c, &(lo, w)) in cols.iter().zip(&layout) {
             let shift_in = |k: &mut u64, x: u32| *k = (*k << w) | (x - lo) as u64;
             match c {
                 Column::Sym(v) => keys.iter_mut().zip(v).for_each(|(k, s)| shift_in(k, s.0)),
@@ -325,21 +339,52 @@ impl Table {
     /// in those by the remaining columns. A table like (model, compute) has few such runs, so this
     /// is mostly one sort of 64-bit keys instead of a sort of 256-bit ones.
     fn sort_by_leading_columns(&self) -> Vec<u32> {
-        let mut keys = self.pack(&self.cols[..self.leading_words()]);
+        let lead = &self.cols[..self.leading_words()];
+        match self.narrow_keys_of(lead) {
+            Some((keys, row_bits)) => {
+                let mask = (1u64 << row_bits) - 1;
+                self.sort_runs(keys, |k| (k & mask) as u32, |k| k >> row_bits)
+            }
+            None => self.sort_runs(self.pack(lead), |k| k as u32, |k| k >> 32),
+        }
+    }
+
+    /// Sorts `keys` (leading columns, then row position), then each run of rows with the same
+    /// leading columns by the rest, dropping duplicates (rows only equal within a run).
+    fn sort_runs<K: Ord + Copy>(
+        &self,
+        mut keys: Vec<K>,
+        row: impl Fn(K) -> u32,
+        lead: impl Fn(K) -> K,
+    ) -> Vec<u32> {
         keys.sort_unstable();
-        let mut perm: Vec<u32> = keys.iter().map(|&k| k as u32).collect();
+        let mut perm = Vec::with_capacity(keys.len());
         let mut start = 0;
         while start < keys.len() {
-            let lead_key = keys[start] >> 32;
-            let end = start + keys[start..].partition_point(|k| k >> 32 == lead_key);
+            let first = lead(keys[start]);
+            let end = start
+                + keys[start..]
+                    .iter()
+                    .take_while(|&&k| lead(k) == first)
+                    .count();
+            let at = perm.len();
+            perm.extend(keys[start..end].iter().map(|&k| row(k)));
             if end - start > 1 {
-                perm[start..end].sort_unstable_by(|&a, &b| {
+                let run = &mut perm[at..];
+                run.sort_unstable_by(|&a, &b| {
                     self.cmp_rows(a as usize, b as usize).then(a.cmp(&b))
                 });
+                let mut kept = at + 1;
+                for r in at + 1..perm.len() {
+                    if self.cmp_rows(perm[kept - 1] as usize, perm[r] as usize) != Ordering::Equal {
+                        perm[kept] = perm[r];
+                        kept += 1;
+                    }
+                }
+                perm.truncate(kept);
             }
             start = end;
         }
-        perm.dedup_by(|b, a| self.cmp_rows(*a as usize, *b as usize) == Ordering::Equal);
         perm
     }
 

@@ -40,35 +40,21 @@ impl Value {
 /// Interns symbol text. The compiled rulebase's constants are interned first, so `Sym(n)` in the
 /// generated program means the n-th of its constants.
 ///
-/// All text lives in one buffer (`text`, symbol `i` at `starts[i]..starts[i + 1]`): no allocation
-/// per symbol. The hash table is open addressing with linear probing over `slots`, each slot
-/// carrying its symbol's hash, length and place in `text`, so a lookup touches one slot and, on a
-/// hash match, the text once, and growing never rehashes text. Loading a million distinct symbols
+/// All text lives in one buffer (`text`; symbol `i` where `places[i]` says): no allocation per
+/// symbol. The hash table is open addressing with linear probing over `slots`, each slot carrying
+/// its symbol's hash, length and place in `text`, so a lookup touches one slot and, on a hash
+/// match, the text once, and growing never rehashes text. Loading a million distinct symbols
 /// means ten million lookups in a table larger than the cache; `intern_all` overlaps those misses.
 pub struct Interner {
     slots: Vec<Entry>,
     /// log2 of `slots.len()`.
     bits: u32,
     text: String,
-    starts: Vec<usize>,
-    /// Each symbol's hash, so another interner can take symbols from this one without rehashing.
-    hashes: Vec<u32>,
-}
-
-/// Symbols copied out of an interner: their texts back to back, where each ends, their hashes.
-pub struct SymbolRun {
-    text: String,
-    ends: Vec<usize>,
-    hashes: Vec<u32>,
-}
-
-impl SymbolRun {
-    pub fn len(&self) -> usize {
-        self.ends.len()
-    }
-    pub fn is_empty(&self) -> bool {
-        self.ends.is_empty()
-    }
+    /// Each symbol's offset in `text` and length, encoded as in `Entry::place`.
+    places: Vec<u64>,
+    /// Offset and length of the symbols whose place does not fit (`LONG`): over 16 MiB long, or
+    /// past a terabyte of text.
+    long: rustc_hash::FxHashMap<u32, (usize, usize)>,
 }
 
 /// One slot of the hash table: 16 bytes.
@@ -77,11 +63,13 @@ struct Entry {
     /// `EMPTY` for a free slot.
     id: u32,
     hash: u32,
-    /// Offset into `text` (low 40 bits) and length (high 24 bits; `LONG` means "see `starts`").
+    /// Offset into `text` (low 40 bits) and length (high 24 bits; `LONG` means "see `long`").
     place: u64,
 }
 
 const EMPTY: u32 = u32::MAX;
+/// A slot whose symbol was dropped when the table was adopted (`adopt`): probing passes over it.
+const GONE: u32 = u32::MAX - 1;
 const LONG: u64 = (1 << 24) - 1;
 const FREE: Entry = Entry {
     id: EMPTY,
@@ -89,20 +77,17 @@ const FREE: Entry = Entry {
     place: 0,
 };
 
-impl Entry {
-    fn new(id: u32, hash: u32, start: usize, len: usize) -> Entry {
-        // Past a terabyte of text the offset does not fit; such entries compare through `starts`.
-        let len = if start as u64 >= 1 << 40 {
-            LONG
-        } else {
-            (len as u64).min(LONG)
-        };
-        Entry {
-            id,
-            hash,
-            place: (start as u64 & ((1 << 40) - 1)) | (len << 40),
-        }
+/// A text's place in `text`: offset (low 40 bits) and length (high 24), or `LONG` in the length
+/// when either does not fit.
+fn place(start: usize, len: usize) -> u64 {
+    if start as u64 >= 1 << 40 || len as u64 >= LONG {
+        LONG << 40
+    } else {
+        start as u64 | (len as u64) << 40
     }
+}
+
+impl Entry {
     fn start(&self) -> usize {
         (self.place & ((1 << 40) - 1)) as usize
     }
@@ -115,13 +100,33 @@ impl Default for Interner {
             slots: vec![FREE; 1 << BITS],
             bits: BITS,
             text: String::new(),
-            starts: vec![0],
-            hashes: Vec::new(),
+            places: Vec::new(),
+            long: Default::default(),
         }
     }
 }
 
-fn hash_str(s: &str) -> u32 {
+/// What one slot of a table handed to `Interner::adopt` holds.
+pub(crate) enum SlotContent {
+    Free,
+    /// A symbol that is not kept: the slot stays taken so probe runs through it stay intact.
+    Gone(u32),
+    /// Symbol `id`, whose text is `text[start..start + len]`.
+    Symbol {
+        id: u32,
+        hash: u32,
+        start: usize,
+        len: usize,
+    },
+}
+
+/// The slot where probing for `hash` starts in a table of `2^bits` slots (Fibonacci hashing: the
+/// product's high bits). Shared with the loader's concurrent table, whose layout `adopt` keeps.
+pub(crate) fn home(hash: u32, bits: u32) -> usize {
+    ((hash as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - bits)) as usize
+}
+
+pub(crate) fn hash_str(s: &str) -> u32 {
     use std::hash::{BuildHasher, Hasher};
     let mut h = rustc_hash::FxBuildHasher.build_hasher();
     h.write(s.as_bytes());
@@ -158,16 +163,19 @@ impl Interner {
         i
     }
     fn text_of(&self, id: u32) -> &str {
-        let id = id as usize;
-        &self.text[self.starts[id]..self.starts[id + 1]]
+        let p = self.places[id as usize];
+        let (start, len) = match p >> 40 {
+            LONG => self.long.get(&id).copied().unwrap_or((0, 0)),
+            len => ((p & ((1 << 40) - 1)) as usize, len as usize),
+        };
+        &self.text[start..start + len]
     }
-    /// The slot where probing for `hash` starts (Fibonacci hashing: the product's high bits).
     fn home(&self, hash: u32) -> usize {
-        ((hash as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - self.bits)) as usize
+        home(hash, self.bits)
     }
     /// Whether `e` holds `s`, whose hash is `hash`.
     fn holds(&self, e: &Entry, hash: u32, s: &str) -> bool {
-        if e.hash != hash || e.id == EMPTY {
+        if e.hash != hash || e.id == EMPTY || e.id == GONE {
             return false;
         }
         let len = e.place >> 40;
@@ -201,9 +209,12 @@ impl Interner {
         let id = self.len() as u32;
         let start = self.text.len();
         self.text.push_str(s);
-        self.starts.push(self.text.len());
-        self.hashes.push(hash);
-        self.slots[slot] = Entry::new(id, hash, start, s.len());
+        let place = place(start, s.len());
+        if place >> 40 == LONG {
+            self.long.insert(id, (start, s.len()));
+        }
+        self.places.push(place);
+        self.slots[slot] = Entry { id, hash, place };
         // At most three quarters full: probe runs stay short (a slot is a quarter of a cache line)
         // and a million symbols fit in 2^21 slots, 32 MiB.
         if 4 * self.len() > 3 * self.slots.len() {
@@ -219,7 +230,7 @@ impl Interner {
         self.bits += 1;
         self.slots = vec![FREE; 1 << self.bits];
         let mask = self.slots.len() - 1;
-        for e in old.into_iter().filter(|e| e.id != EMPTY) {
+        for e in old.into_iter().filter(|e| e.id != EMPTY && e.id != GONE) {
             let mut i = self.home(e.hash);
             while self.slots[i].id != EMPTY {
                 i = (i + 1) & mask;
@@ -241,29 +252,53 @@ impl Interner {
             self.intern_batch(chunk, &hashes[..chunk.len()], out);
         }
     }
-    /// The symbols `ids`, copied out (so another thread can intern them while this interner goes
-    /// on growing).
-    pub fn export(&self, ids: std::ops::Range<u32>) -> SymbolRun {
-        let (a, b) = (ids.start as usize, ids.end as usize);
-        let base = self.starts[a];
-        SymbolRun {
-            text: self.text[base..self.starts[b]].to_string(),
-            ends: self.starts[a + 1..=b].iter().map(|&e| e - base).collect(),
-            hashes: self.hashes[a..b].to_vec(),
-        }
-    }
-    /// Interns the symbols of `run` in order, appending their ids here to `out`; their hashes come
-    /// along, not recomputed.
-    pub fn intern_run(&mut self, run: &SymbolRun, out: &mut Vec<Sym>) {
-        let mut texts = [""; BATCH];
-        let mut start = 0;
-        for (ends, hashes) in run.ends.chunks(BATCH).zip(run.hashes.chunks(BATCH)) {
-            for (k, &end) in ends.iter().enumerate() {
-                texts[k] = &run.text[start..end];
-                start = end;
-            }
-            self.intern_batch(&texts[..ends.len()], hashes, out);
-        }
+    /// Takes over a hash table of `2^bits` slots built elsewhere (the loader's concurrent
+    /// table), in place, with `text` holding every kept symbol's text: `take` says what each slot
+    /// holds. The symbols kept must be ids `0..count`, each once, each where probing from its home
+    /// finds it, in a table at most three quarters full.
+    pub(crate) fn adopt<S>(
+        &mut self,
+        bits: u32,
+        count: usize,
+        text: String,
+        slots: Vec<S>,
+        mut take: impl FnMut(S, &str) -> SlotContent,
+    ) {
+        let mut places = vec![0u64; count];
+        let mut long = rustc_hash::FxHashMap::default();
+        // Same size and alignment: collected into the slots' own memory, not fresh memory.
+        let slots: Vec<Entry> = slots
+            .into_iter()
+            .map(|slot| match take(slot, &text) {
+                SlotContent::Free => FREE,
+                SlotContent::Gone(hash) => Entry {
+                    id: GONE,
+                    hash,
+                    place: 0,
+                },
+                SlotContent::Symbol {
+                    id,
+                    hash,
+                    start,
+                    len,
+                } => {
+                    let place = place(start, len);
+                    if place >> 40 == LONG {
+                        long.insert(id, (start, len));
+                    }
+                    places[id as usize] = place;
+                    Entry { id, hash, place }
+                }
+            })
+            .collect();
+        debug_assert_eq!(slots.len(), 1 << bits);
+        *self = Interner {
+            slots,
+            bits,
+            text,
+            places,
+            long,
+        };
     }
     /// Reads the batch's slots, then the text they point to, before interning, so the cache
     /// misses of a batch overlap instead of being waited for one after another.
@@ -293,7 +328,7 @@ impl Interner {
         self.text_of(s.0)
     }
     pub fn len(&self) -> usize {
-        self.starts.len() - 1
+        self.places.len()
     }
     pub fn is_empty(&self) -> bool {
         self.len() == 0

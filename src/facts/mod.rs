@@ -5,6 +5,7 @@
 mod cycles;
 mod dl;
 mod json;
+mod shared;
 mod tsv;
 
 use crate::rulebase::Rulebase;
@@ -40,10 +41,40 @@ pub struct FactSet {
     pub digests: Vec<Option<String>>,
 }
 
-/// Accumulates facts and per-file diagnostics while loading.
+/// What the fact readers intern symbols through: the run's interner, or a loading thread's handle
+/// on the table all loading threads share.
+pub(crate) trait Intern {
+    fn intern(&mut self, s: &str) -> Sym;
+    /// Interns every string of `cells` in order, appending the symbols to `out`.
+    fn intern_all(&mut self, cells: &[&str], out: &mut Vec<Sym>);
+}
+
+impl Intern for Interner {
+    fn intern(&mut self, s: &str) -> Sym {
+        Interner::intern(self, s)
+    }
+    fn intern_all(&mut self, cells: &[&str], out: &mut Vec<Sym>) {
+        Interner::intern_all(self, cells, out)
+    }
+}
+
+impl Intern for shared::Worker<'_> {
+    fn intern(&mut self, s: &str) -> Sym {
+        shared::Worker::intern(self, s)
+    }
+    fn intern_all(&mut self, cells: &[&str], out: &mut Vec<Sym>) {
+        shared::Worker::intern_all(self, cells, out)
+    }
+}
+
+/// What a fact reader works with: the rulebase (relations, types, enumerations) and an interner.
 struct Loader<'a> {
     program: &'a Checked,
-    interner: &'a mut Interner,
+    interner: &'a mut dyn Intern,
+}
+
+/// Every file's facts and every error, gathered in file order.
+struct Gathered {
     tables: Vec<Table>,
     origins: Vec<Vec<Origin>>,
     files: Vec<String>,
@@ -92,8 +123,7 @@ enum Job {
     Bytes { name: String, bytes: Vec<u8> },
 }
 
-/// One parsed source: its facts (symbols in the parsing worker's own interner) or its rendered
-/// errors.
+/// One parsed source: its facts or its rendered errors.
 struct Parsed {
     name: String,
     /// False for in-memory bytes whose name has no fact-file extension: nothing to list or load.
@@ -102,36 +132,12 @@ struct Parsed {
     result: Result<Staging, String>,
 }
 
-/// What `parse_all` found: per job, in job order, the worker that parsed it and its result; each
-/// worker's interner; per job, the global ids of the symbols new to its worker, in the order the
-/// worker met them (so `remap` can turn a worker's ids into global ones).
-struct ParsedAll {
-    parsed: Vec<(usize, Parsed)>,
-    locals: Vec<Interner>,
-    global_ids: Vec<Vec<Sym>>,
-}
-
-impl ParsedAll {
-    /// Each worker's local id to global id: its jobs' new symbols, in job order, are its ids in
-    /// order (a worker takes jobs in increasing order).
-    fn remaps(&self) -> Vec<Vec<Sym>> {
-        let mut remaps: Vec<Vec<Sym>> = self
-            .locals
-            .iter()
-            .map(|i| Vec::with_capacity(i.len()))
-            .collect();
-        for ((worker, _), ids) in self.parsed.iter().zip(&self.global_ids) {
-            remaps[*worker].extend_from_slice(ids);
-        }
-        remaps
-    }
-}
-
-/// Parses every job on up to one thread per core, each worker with its own interner, and merges
-/// each job's new symbols into `global` in job order as soon as the jobs before it are merged, on
-/// whichever worker finds it ready (so merging overlaps parsing). Global ids are thereby given in
-/// job order and, within a job, in the order its worker first met them: they never depend on which
-/// worker parsed what, since a symbol a worker met in an earlier job is already merged.
+/// Parses every job on up to one thread per core, all interning into one shared table
+/// (`shared::SharedInterner`, seeded with `global`'s symbols). Symbols are numbered in job order
+/// as soon as the jobs before are parsed, by whichever worker finds the next job ready (so
+/// numbering overlaps parsing); ids thus never depend on which worker parsed what. If every job
+/// parsed, the tables are rewritten to those ids on every core and `global` takes the table;
+/// otherwise `global` is left as it was.
 fn parse_all(
     program: &Checked,
     jobs: &[Job],
@@ -139,85 +145,66 @@ fn parse_all(
     digests: bool,
     obs: &dyn crate::progress::Observer,
     global: &mut Interner,
-) -> ParsedAll {
+    expected_symbols: usize,
+) -> (Vec<Parsed>, std::time::Duration) {
+    use shared::{Numbering, SharedInterner};
     use std::sync::atomic::{AtomicUsize, Ordering};
     use std::sync::Mutex;
-    struct Merge<'g> {
-        next: usize,
-        global: &'g mut Interner,
-        ids: Vec<Vec<Sym>>,
-    }
     let workers = crate::parallel::threads().min(jobs.len()).max(1);
-    let slots: Vec<Mutex<Option<(usize, Parsed)>>> =
-        jobs.iter().map(|_| Mutex::new(None)).collect();
-    let runs: Vec<Mutex<Option<crate::value::SymbolRun>>> =
-        jobs.iter().map(|_| Mutex::new(None)).collect();
-    let merge = Mutex::new(Merge {
-        next: 0,
-        global,
-        ids: vec![Vec::new(); jobs.len()],
-    });
-    // Merges, in job order, every job whose symbols are ready, stopping at the first that is not
-    // (a later finisher, or the sweep after parsing, merges it).
-    let merge_ready = |m: &mut Merge| {
-        while let Some(run) = runs
-            .get(m.next)
-            .and_then(|r| r.lock().ok().and_then(|mut r| r.take()))
-        {
-            let k = m.next;
-            let mut ids = Vec::with_capacity(run.len());
-            m.global.intern_run(&run, &mut ids);
-            m.ids[k] = ids;
-            m.next += 1;
+    let interner = SharedInterner::new(global, workers, expected_symbols);
+    let slots: Vec<Mutex<Option<Parsed>>> = jobs.iter().map(|_| Mutex::new(None)).collect();
+    // The next job to number, and the numbering so far.
+    let numbering = Mutex::new((0usize, Numbering::new(global)));
+    // Numbers, in job order, every job that is parsed, stopping at the first that is not (a
+    // later finisher, or the sweep after parsing, numbers it).
+    let number_ready = |(next, numbering): &mut (usize, Numbering)| {
+        while let Some(slot) = slots.get(*next) {
+            let Ok(parsed) = slot.lock() else { break };
+            let Some(parsed) = parsed.as_ref() else { break };
+            if let Ok(staging) = &parsed.result {
+                for (table, _) in staging.tables.iter().flatten() {
+                    numbering.number(interner.tids(), table);
+                }
+            }
+            *next += 1;
         }
     };
     let next = AtomicUsize::new(0);
-    let work = |w: usize| {
-        let mut interner = Interner::default();
+    let work = || {
+        let mut worker = interner.worker();
         // One read buffer per worker, reused for every file it reads: fresh memory is costly to
         // touch, and a file's bytes are not needed once it is parsed.
         let mut buffer = Vec::new();
         loop {
             let i = next.fetch_add(1, Ordering::Relaxed);
             let Some(job) = jobs.get(i) else { break };
-            let before = interner.len() as u32;
             let (parsed, bytes) =
-                parse_job(program, job, files[i], digests, &mut interner, &mut buffer);
+                parse_job(program, job, files[i], digests, &mut worker, &mut buffer);
             obs.loaded(bytes);
-            let run = interner.export(before..interner.len() as u32);
             if let Ok(mut slot) = slots[i].lock() {
-                *slot = Some((w, parsed));
+                *slot = Some(parsed);
             }
-            if let Ok(mut r) = runs[i].lock() {
-                *r = Some(run);
-            }
-            if let Ok(mut m) = merge.try_lock() {
-                merge_ready(&mut m);
+            if let Ok(mut n) = numbering.try_lock() {
+                number_ready(&mut n);
             }
         }
-        interner
     };
-    let locals: Vec<Interner> = if workers == 1 {
-        vec![work(0)]
+    if workers == 1 {
+        work();
     } else {
         std::thread::scope(|scope| {
-            let handles: Vec<_> = (0..workers)
-                .map(|w| {
-                    let work = &work;
-                    scope.spawn(move || work(w))
-                })
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-                .collect()
-        })
-    };
-    // What no worker got to: a job finished while another worker was merging.
-    let mut m = merge.into_inner().unwrap_or_else(|p| p.into_inner());
-    merge_ready(&mut m);
-    assert_eq!(m.next, jobs.len(), "every job's symbols are merged");
-    let parsed = slots
+            let handles: Vec<_> = (0..workers).map(|_| scope.spawn(work)).collect();
+            for h in handles {
+                h.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
+            }
+        });
+    }
+    // What no worker got to: a job finished while another worker was numbering.
+    let mut n = numbering.into_inner().unwrap_or_else(|p| p.into_inner());
+    number_ready(&mut n);
+    let (numbered, numbering) = n;
+    assert_eq!(numbered, jobs.len(), "every job is numbered");
+    let mut parsed: Vec<Parsed> = slots
         .into_iter()
         .map(|s| {
             s.into_inner()
@@ -226,11 +213,20 @@ fn parse_all(
                 .expect("every job is parsed by some worker")
         })
         .collect();
-    ParsedAll {
-        parsed,
-        locals,
-        global_ids: m.ids,
+    let t_ids = std::time::Instant::now();
+    if parsed.iter().any(|p| p.result.is_err()) {
+        return (parsed, t_ids.elapsed());
     }
+    // Rewriting the cells to their numbers is independent per table: done on every core.
+    let mut tables: Vec<&mut Table> = parsed
+        .iter_mut()
+        .filter_map(|p| p.result.as_mut().ok())
+        .flat_map(|staging| staging.tables.iter_mut().flatten().map(|(t, _)| t))
+        .collect();
+    tables.sort_by_key(|t| std::cmp::Reverse(t.len()));
+    crate::parallel::for_each(tables, |table| table.map_syms(|s| numbering.id(s)));
+    interner.into_interner(numbering, global);
+    (parsed, t_ids.elapsed())
 }
 
 /// Reads and parses one source; also returns its size in bytes (0 if unreadable).
@@ -239,7 +235,7 @@ fn parse_job(
     job: &Job,
     file: u32,
     want_digest: bool,
-    interner: &mut Interner,
+    interner: &mut dyn Intern,
     buffer: &mut Vec<u8>,
 ) -> (Parsed, u64) {
     let (name, path, bytes) = match job {
@@ -247,7 +243,16 @@ fn parse_job(
             use std::io::Read;
             let name = path.display().to_string();
             buffer.clear();
-            match std::fs::File::open(path).and_then(|mut f| f.read_to_end(buffer)) {
+            let read = |f: &mut std::fs::File, buffer: &mut Vec<u8>| {
+                // A buffer too small for the file is replaced, not grown: growing would copy its
+                // old bytes, and touching fresh memory twice is the costly part of reading.
+                let size = f.metadata().map_or(0, |m| m.len() as usize);
+                if buffer.capacity() < size.saturating_add(1) {
+                    *buffer = Vec::with_capacity(size.saturating_add(1));
+                }
+                f.read_to_end(buffer)
+            };
+            match std::fs::File::open(path).and_then(|mut f| read(&mut f, buffer)) {
                 Ok(_) => (name, path.clone(), std::mem::take(buffer)),
                 Err(e) => {
                     let error = format!("{name}: error[unreadable_file]: cannot read facts: {e}\n  hint: check that the file exists and is readable\n");
@@ -298,23 +303,14 @@ fn parse_job(
 /// Parses one source's text; hands the text back (its buffer is reused for the next file).
 fn parse_text(
     program: &Checked,
-    interner: &mut Interner,
+    interner: &mut dyn Intern,
     name: &str,
     path: &Path,
     kind: Kind,
     text: String,
     file_idx: u32,
 ) -> (Result<Staging, String>, String) {
-    let mut l = Loader {
-        program,
-        interner,
-        tables: Vec::new(),
-        origins: Vec::new(),
-        files: Vec::new(),
-        digests: Vec::new(),
-        read: 0,
-        errors: Vec::new(),
-    };
+    let mut l = Loader { program, interner };
     let file = SourceFile::new(name, text);
     let mut diags = Vec::new();
     let mut facts = Staging {
@@ -379,9 +375,7 @@ pub fn load_observed(
     obs: &dyn crate::progress::Observer,
 ) -> Result<FactSet, Vec<String>> {
     let program = &rules.checked;
-    let mut l = Loader {
-        program,
-        interner,
+    let mut l = Gathered {
         tables: program
             .relations
             .iter()
@@ -394,11 +388,7 @@ pub fn load_observed(
         errors: Vec::new(),
     };
     for f in &program.facts {
-        let values: Vec<Value> = f
-            .values
-            .iter()
-            .map(|c| const_value(c, l.interner))
-            .collect();
+        let values: Vec<Value> = f.values.iter().map(|c| const_value(c, interner)).collect();
         // Rules files come first in `files`; an extension's facts keep their own file name.
         let file = match l.files.iter().position(|n| *n == f.file) {
             Some(i) => i,
@@ -422,13 +412,14 @@ pub fn load_observed(
         }
     }
     let all: Vec<&PathBuf> = expanded.iter().flatten().collect();
+    let bytes: u64 = all
+        .iter()
+        .filter_map(|p| std::fs::metadata(p).ok())
+        .map(|m| m.len())
+        .sum();
     obs.stage(crate::progress::Stage::Loading {
         files: all.len(),
-        bytes: all
-            .iter()
-            .filter_map(|p| std::fs::metadata(p).ok())
-            .map(|m| m.len())
-            .sum(),
+        bytes,
     });
     // Every file (or in-memory text) in the order given; parsed on every core, each worker with its
     // own interner, then merged in this order so symbol ids and kept origins never depend on timing.
@@ -467,13 +458,21 @@ pub fn load_observed(
         };
         listed += is_listed as u32;
     }
-    let all = parse_all(program, &jobs, &file_of_job, digests, obs, l.interner);
+    // Sizes the shared symbol table for a symbol per 128 bytes of input, a density at which fact
+    // files that repeat ids across files still fit with room; it grows if there are more.
+    let expected_symbols = (bytes / 128).min(1 << 28) as usize;
+    let (parsed, t_ids) = parse_all(
+        program,
+        &jobs,
+        &file_of_job,
+        digests,
+        obs,
+        interner,
+        expected_symbols,
+    );
     let t_parse = t0.elapsed();
-    let remaps = all.remaps();
-    // The workers' interners are no longer needed: free them before sorting allocates.
-    let ParsedAll { parsed, .. } = all;
-    let mut staged: Vec<(u32, Staging)> = Vec::new();
-    for (worker, file) in parsed {
+    let mut staged: Vec<Staging> = Vec::new();
+    for file in parsed {
         if !file.listed {
             continue;
         }
@@ -481,25 +480,13 @@ pub fn load_observed(
         l.digests.push(file.digest);
         match file.result {
             Err(e) => l.errors.push(e),
-            Ok(staging) => staged.push((worker as u32, staging)),
+            Ok(staging) => staged.push(staging),
         }
     }
     if !l.errors.is_empty() {
         return Err(l.errors);
     }
-    // Rewriting the cells to global ids is independent per table: done on every core.
-    let mut jobs: Vec<(&Vec<Sym>, &mut Table)> = Vec::new();
-    for (worker, staging) in &mut staged {
-        for (table, _) in staging.tables.iter_mut().flatten() {
-            jobs.push((&remaps[*worker as usize], table));
-        }
-    }
-    jobs.sort_by_key(|(_, t)| std::cmp::Reverse(t.len()));
-    crate::parallel::for_each(jobs, |(remap, table)| {
-        table.map_syms(|s| remap[s.0 as usize])
-    });
-    drop(remaps);
-    for (_, staging) in staged {
+    for staging in staged {
         for (rel, staged) in staging.tables.into_iter().enumerate() {
             let Some((table, origins)) = staged else {
                 continue;
@@ -530,15 +517,16 @@ pub fn load_observed(
         *o = keep.iter().map(|&i| o[i as usize]).collect();
     });
     let t_sort = t0.elapsed();
-    let cyclic = cycles::check(program, &tables, &origins, &l.files, l.interner);
+    let cyclic = cycles::check(program, &tables, &origins, &l.files, interner);
     if !cyclic.is_empty() {
         return Err(cyclic);
     }
     if std::env::var_os("LEXPROOF_STAGE_TIMES").is_some_and(|v| v == "1") {
         let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
         eprintln!(
-            "lexproof: load steps: parse and merge symbols {:.1} ms, global ids {:.1} ms, sort {:.1} ms, cycle check {:.1} ms",
-            ms(t_parse),
+            "lexproof: load steps: parse and intern {:.1} ms, final ids {:.1} ms, gather {:.1} ms, sort {:.1} ms, cycle check {:.1} ms",
+            ms(t_parse - t_ids),
+            ms(t_ids),
             ms(t_merge - t_parse),
             ms(t_sort - t_merge),
             ms(t0.elapsed() - t_sort)
@@ -627,7 +615,7 @@ fn kind(p: &Path) -> Option<Kind> {
     }
 }
 
-impl Loader<'_> {
+impl Gathered {
     fn push(&mut self, rel: usize, values: &[Value], file: u32, line: usize) {
         self.tables[rel].push_row(values);
         self.origins[rel].push(Origin {
@@ -636,7 +624,9 @@ impl Loader<'_> {
         });
         self.read += 1;
     }
+}
 
+impl Loader<'_> {
     /// Resolves a relation named in a fact file: it must be declared and be an input relation.
     fn relation(&self, name: &str, span: Span) -> Result<usize, Diagnostic> {
         let Some(rel) = self.program.relation(name) else {
