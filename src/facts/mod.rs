@@ -132,6 +132,14 @@ struct Parsed {
     result: Result<Staging, String>,
 }
 
+/// What `parse_all` sizes its buffers and table by.
+struct Sizes {
+    /// About how many distinct symbols the files hold.
+    expected_symbols: usize,
+    /// The largest file's size in bytes.
+    largest: usize,
+}
+
 /// Parses every job on up to one thread per core, all interning into one shared table
 /// (`shared::SharedInterner`, seeded with `global`'s symbols). Symbols are numbered in job order
 /// as soon as the jobs before are parsed, by whichever worker finds the next job ready (so
@@ -145,13 +153,13 @@ fn parse_all(
     digests: bool,
     obs: &dyn crate::progress::Observer,
     global: &mut Interner,
-    expected_symbols: usize,
+    sizes: Sizes,
 ) -> (Vec<Parsed>, std::time::Duration) {
     use shared::{Numbering, SharedInterner};
     use std::sync::atomic::{AtomicUsize, Ordering};
     use std::sync::Mutex;
     let workers = crate::parallel::threads().min(jobs.len()).max(1);
-    let interner = SharedInterner::new(global, workers, expected_symbols);
+    let interner = SharedInterner::new(global, workers, sizes.expected_symbols);
     let slots: Vec<Mutex<Option<Parsed>>> = jobs.iter().map(|_| Mutex::new(None)).collect();
     // The next job to number, and the numbering so far.
     let numbering = Mutex::new((0usize, Numbering::new(global)));
@@ -173,8 +181,9 @@ fn parse_all(
     let work = || {
         let mut worker = interner.worker();
         // One read buffer per worker, reused for every file it reads: fresh memory is costly to
-        // touch, and a file's bytes are not needed once it is parsed.
-        let mut buffer = Vec::new();
+        // touch, and a file's bytes are not needed once it is parsed. Made large enough for any
+        // file at once (capacity never written is never touched), so it is never replaced.
+        let mut buffer = Vec::with_capacity(sizes.largest.saturating_add(1));
         loop {
             let i = next.fetch_add(1, Ordering::Relaxed);
             let Some(job) = jobs.get(i) else { break };
@@ -412,11 +421,13 @@ pub fn load_observed(
         }
     }
     let all: Vec<&PathBuf> = expanded.iter().flatten().collect();
-    let bytes: u64 = all
+    let sizes: Vec<u64> = all
         .iter()
         .filter_map(|p| std::fs::metadata(p).ok())
         .map(|m| m.len())
-        .sum();
+        .collect();
+    let bytes: u64 = sizes.iter().sum();
+    let largest = sizes.iter().max().map_or(0, |&n| n as usize);
     obs.stage(crate::progress::Stage::Loading {
         files: all.len(),
         bytes,
@@ -468,7 +479,10 @@ pub fn load_observed(
         digests,
         obs,
         interner,
-        expected_symbols,
+        Sizes {
+            expected_symbols,
+            largest,
+        },
     );
     let t_parse = t0.elapsed();
     let mut staged: Vec<Staging> = Vec::new();
