@@ -81,34 +81,6 @@ impl Texts {
     fn segment(&self, k: usize) -> &[AtomicU64] {
         self.segments.get(k).map_or(&[], |s| s)
     }
-    /// The text's segment, where its words start, and its length.
-    fn locate(&self, p: Place) -> (&[AtomicU64], usize, usize) {
-        let seg = self.segment(p.segment());
-        match p.short_len() {
-            LONG => (
-                seg,
-                1,
-                seg.first().map_or(0, |w| word_length(w.load(Relaxed))),
-            ),
-            len => (seg, p.offset(), len),
-        }
-    }
-    fn holds(&self, p: Place, s: &[u8]) -> bool {
-        let (seg, start, len) = self.locate(p);
-        len == s.len()
-            && seg
-                .get(start..start + len.div_ceil(8))
-                .is_some_and(|stored| {
-                    stored
-                        .iter()
-                        .zip(words(s))
-                        .all(|(w, x)| w.load(Relaxed) == x)
-                })
-    }
-    fn first_word(&self, p: Place) -> u64 {
-        let (seg, start, _) = self.locate(p);
-        seg.get(start).map_or(0, |w| w.load(Relaxed))
-    }
     /// Every segment's bytes end to end, and where each segment starts in them.
     fn into_text(self) -> (String, Vec<usize>) {
         let mut bytes = Vec::with_capacity(self.segments.iter().map(|(_, s)| s.len() * 8).sum());
@@ -124,6 +96,28 @@ impl Texts {
             .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
         (text, starts)
     }
+}
+
+/// Where a text's words start in its segment `seg`, and its length.
+fn locate(seg: &[AtomicU64], p: Place) -> (usize, usize) {
+    match p.short_len() {
+        LONG => (1, seg.first().map_or(0, |w| word_length(w.load(Relaxed)))),
+        len => (p.offset(), len),
+    }
+}
+
+/// Whether the text at `p`, in segment `seg`, is `s`.
+fn holds(seg: &[AtomicU64], p: Place, s: &[u8]) -> bool {
+    let (start, len) = locate(seg, p);
+    len == s.len()
+        && seg
+            .get(start..start + len.div_ceil(8))
+            .is_some_and(|stored| {
+                stored
+                    .iter()
+                    .zip(words(s))
+                    .all(|(w, x)| w.load(Relaxed) == x)
+            })
 }
 
 /// One thread's place to append texts: its current segment and how much of it is used.
@@ -246,6 +240,7 @@ impl SharedInterner {
             writer: Writer::default(),
             tids: 0..0,
             unflushed: 0,
+            segments: Vec::new(),
         }
     }
 
@@ -318,9 +313,27 @@ pub(crate) struct Worker<'s> {
     tids: std::ops::Range<u32>,
     /// Symbols inserted and not yet added to `shared.count`.
     unflushed: usize,
+    /// The text segments seen so far (empty: not looked up yet), so reading a text does not go
+    /// through the shared directory each time.
+    segments: Vec<&'s [AtomicU64]>,
 }
 
-impl Worker<'_> {
+impl<'s> Worker<'s> {
+    /// Text segment `k` (segments are never empty, so an empty entry means "not cached").
+    fn segment(&mut self, k: usize) -> &'s [AtomicU64] {
+        match self.segments.get(k) {
+            Some(seg) if !seg.is_empty() => seg,
+            _ => {
+                let seg = self.shared.texts.segment(k);
+                if self.segments.len() <= k {
+                    self.segments.resize(k + 1, &[]);
+                }
+                self.segments[k] = seg;
+                seg
+            }
+        }
+    }
+
     pub fn intern(&mut self, s: &str) -> Sym {
         let hash = hash_str(s);
         loop {
@@ -379,18 +392,20 @@ impl Worker<'_> {
 
     /// Loads the slots and then the texts a batch will probe first, so the processor has all
     /// those misses in flight at once.
-    fn touch(&self, table: &Slots, hashes: &[u32]) {
+    fn touch(&mut self, table: &Slots, hashes: &[u32]) {
         let slot = |h: u32| &table.slots[home(h, table.bits)];
         let keys = hashes
             .iter()
             .fold(0u64, |acc, &h| acc ^ slot(h).key.load(Relaxed));
         std::hint::black_box(keys);
-        let texts = hashes
-            .iter()
-            .fold(0u64, |acc, &h| match slot(h).place.load(Relaxed) {
-                0 => acc,
-                p => acc ^ self.shared.texts.first_word(Place(p)),
-            });
+        let mut texts = 0u64;
+        for &h in hashes {
+            if let p @ 1.. = slot(h).place.load(Relaxed) {
+                let seg = self.segment(Place(p).segment());
+                let (start, _) = locate(seg, Place(p));
+                texts ^= seg.get(start).map_or(0, |w| w.load(Relaxed));
+            }
+        }
         std::hint::black_box(texts);
     }
 
@@ -434,7 +449,7 @@ impl Worker<'_> {
                         p => break Place(p),
                     }
                 };
-                if self.shared.texts.holds(place, s.as_bytes()) {
+                if holds(self.segment(place.segment()), place, s.as_bytes()) {
                     break Some(Sym(key_here as u32 - 1));
                 }
             }
