@@ -16,8 +16,27 @@ use std::sync::atomic::AtomicUsize;
 use std::sync::atomic::Ordering::{AcqRel, Acquire, Relaxed, Release};
 use std::sync::{PoisonError, RwLock};
 
-/// How many lookups a worker has in flight at once (as in `Interner::intern_all`).
-const BATCH: usize = 32;
+/// How far ahead of the lookup at hand `intern_all` asks for the slot, and then the text, a later
+/// lookup will read, so their cache misses are under way when it gets there.
+const SLOTS_AHEAD: usize = 16;
+const TEXTS_AHEAD: usize = 8;
+
+/// Asks for the cache line at `p`. Unlike a load, a prefetch does not hold up the instructions
+/// after it, so the lookups in between go on while the line arrives (measured: a load's worth of
+/// touching ahead bought nothing, this a sixth of the load time at 10^6 models). The project's
+/// only `unsafe`: the intrinsic is marked so, but a prefetch is a hint that cannot fault or read
+/// memory into the program, whatever the address.
+#[inline(always)]
+fn prefetch(p: *const i8) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: PREFETCHT0 has no architectural effect besides caching; it never faults.
+    unsafe {
+        core::arch::x86_64::_mm_prefetch::<{ core::arch::x86_64::_MM_HINT_T0 }>(p)
+    };
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = p;
+}
+
 /// Words (8 bytes) per text segment; a text longer than a quarter of one gets a segment of its own.
 const SEGMENT: usize = 1 << 16;
 /// Temporary ids a worker takes at a time, so the shared counter is rarely touched.
@@ -241,6 +260,7 @@ impl SharedInterner {
             tids: 0..0,
             unflushed: 0,
             segments: Vec::new(),
+            hashes: Vec::new(),
         }
     }
 
@@ -316,6 +336,8 @@ pub(crate) struct Worker<'s> {
     /// The text segments seen so far (empty: not looked up yet), so reading a text does not go
     /// through the shared directory each time.
     segments: Vec<&'s [AtomicU64]>,
+    /// `intern_all`'s hashes, kept for the next call.
+    hashes: Vec<u32>,
 }
 
 impl<'s> Worker<'s> {
@@ -354,7 +376,9 @@ impl<'s> Worker<'s> {
     /// Interns every string of `cells` in order, appending the symbols to `out`; a batch's slots
     /// and texts are touched before any is interned, so their cache misses overlap.
     pub fn intern_all(&mut self, cells: &[&str], out: &mut Vec<Sym>) {
-        let mut hashes = [0u32; BATCH];
+        let mut hashes = std::mem::take(&mut self.hashes);
+        hashes.clear();
+        hashes.extend(cells.iter().map(|s| hash_str(s)));
         let mut done = 0;
         while done < cells.len() {
             let table = self
@@ -363,22 +387,28 @@ impl<'s> Worker<'s> {
                 .read()
                 .unwrap_or_else(PoisonError::into_inner);
             let mut full = false;
-            while done < cells.len() && !full {
-                let batch = &cells[done..cells.len().min(done + BATCH)];
-                for (h, s) in hashes.iter_mut().zip(batch) {
-                    *h = hash_str(s);
+            let slot = |h: u32| &table.slots[home(h, table.bits)];
+            while done < cells.len() {
+                if let Some(&h) = hashes.get(done + SLOTS_AHEAD) {
+                    prefetch(slot(h) as *const Slot as *const i8);
                 }
-                self.touch(&table, &hashes[..batch.len()]);
-                for (s, &hash) in batch.iter().zip(&hashes) {
-                    match self.find_or_insert(&table, s, hash) {
-                        Some(sym) => {
-                            out.push(sym);
-                            done += 1;
+                if let Some(&h) = hashes.get(done + TEXTS_AHEAD) {
+                    if let p @ 1.. = slot(h).place.load(Relaxed) {
+                        let seg = self.segment(Place(p).segment());
+                        let (start, _) = locate(seg, Place(p));
+                        if let Some(w) = seg.get(start) {
+                            prefetch(w as *const AtomicU64 as *const i8);
                         }
-                        None => {
-                            full = true;
-                            break;
-                        }
+                    }
+                }
+                match self.find_or_insert(&table, cells[done], hashes[done]) {
+                    Some(sym) => {
+                        out.push(sym);
+                        done += 1;
+                    }
+                    None => {
+                        full = true;
+                        break;
                     }
                 }
             }
@@ -388,25 +418,7 @@ impl<'s> Worker<'s> {
                 self.shared.grow(bits);
             }
         }
-    }
-
-    /// Loads the slots and then the texts a batch will probe first, so the processor has all
-    /// those misses in flight at once.
-    fn touch(&mut self, table: &Slots, hashes: &[u32]) {
-        let slot = |h: u32| &table.slots[home(h, table.bits)];
-        let keys = hashes
-            .iter()
-            .fold(0u64, |acc, &h| acc ^ slot(h).key.load(Relaxed));
-        std::hint::black_box(keys);
-        let mut texts = 0u64;
-        for &h in hashes {
-            if let p @ 1.. = slot(h).place.load(Relaxed) {
-                let seg = self.segment(Place(p).segment());
-                let (start, _) = locate(seg, Place(p));
-                texts ^= seg.get(start).map_or(0, |w| w.load(Relaxed));
-            }
-        }
-        std::hint::black_box(texts);
+        self.hashes = hashes;
     }
 
     /// The symbol for `s`, inserting it if new; `None` if the table must grow first.
