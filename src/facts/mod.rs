@@ -5,7 +5,7 @@
 mod cycles;
 mod dl;
 mod json;
-mod shared;
+pub mod shared;
 mod tsv;
 
 use crate::rulebase::Rulebase;

@@ -220,7 +220,7 @@ fn key(hash: u32, tid: u32) -> u64 {
     (hash as u64) << 32 | (tid as u64 + 1)
 }
 
-pub(crate) struct SharedInterner {
+pub struct SharedInterner {
     table: RwLock<Slots>,
     texts: Texts,
     /// Symbols in the table, as far as workers have reported them (`Worker::room`).
@@ -265,7 +265,7 @@ impl SharedInterner {
     }
 
     /// Every temporary id given so far is below this.
-    pub fn tids(&self) -> u32 {
+    pub(crate) fn tids(&self) -> u32 {
         self.next_tid.load(Acquire)
     }
 
@@ -287,7 +287,7 @@ impl SharedInterner {
 
     /// Gives the table, in place, to `interner`, whose symbols it was seeded with: every symbol
     /// `numbering` numbered gets its number; the others are dropped.
-    pub fn into_interner(self, numbering: Numbering, interner: &mut Interner) {
+    pub(crate) fn into_interner(self, numbering: Numbering, interner: &mut Interner) {
         let SharedInterner { table, texts, .. } = self;
         let Slots { slots, bits } = table.into_inner().unwrap_or_else(PoisonError::into_inner);
         let (text, starts) = texts.into_text();
@@ -326,7 +326,7 @@ impl SharedInterner {
 }
 
 /// One thread's handle on the shared table.
-pub(crate) struct Worker<'s> {
+pub struct Worker<'s> {
     shared: &'s SharedInterner,
     writer: Writer,
     /// Temporary ids taken for this worker and not used yet.

@@ -6,6 +6,7 @@
 //!     cd bench/micro && cargo bench
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use lexproof::engine::{run, EngineKind};
+use lexproof::facts::shared::SharedInterner;
 use lexproof::facts::FactSource;
 use lexproof::proof::least_height;
 use lexproof::rulebase::Rulebase;
@@ -92,6 +93,30 @@ fn interning(c: &mut Criterion) {
                 black_box(&out);
             }
         })
+    });
+    // The loader's table: every loading thread interns into it at once.
+    let shared = |threads: usize| {
+        let table = SharedInterner::new(&Interner::default(), threads, 0);
+        std::thread::scope(|s| {
+            for part in cells.chunks(cells.len().div_ceil(threads)) {
+                let table = &table;
+                s.spawn(move || {
+                    let mut w = table.worker();
+                    let mut out = Vec::with_capacity(512);
+                    for chunk in part.chunks(512) {
+                        out.clear();
+                        w.intern_all(chunk, &mut out);
+                        black_box(&out);
+                    }
+                });
+            }
+        });
+    };
+    g.bench_function("lexproof shared table (prefetching), one thread", |b| {
+        b.iter(|| shared(1))
+    });
+    g.bench_function("lexproof shared table (prefetching), two threads", |b| {
+        b.iter(|| shared(2))
     });
     g.finish();
 }
