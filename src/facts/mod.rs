@@ -432,8 +432,9 @@ pub fn load_observed(
         files: all.len(),
         bytes,
     });
-    // Every file (or in-memory text) in the order given; parsed on every core, each worker with its
-    // own interner, then merged in this order so symbol ids and kept origins never depend on timing.
+    // Every file (or in-memory text) in the order given; parsed on every core into one shared symbol
+    // table, then numbered and gathered in this order so symbol ids and kept origins never depend on
+    // timing.
     let mut jobs: Vec<Job> = Vec::new();
     let mut expanded = expanded.into_iter();
     for source in sources {

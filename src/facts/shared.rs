@@ -103,11 +103,13 @@ impl Texts {
     /// Every segment's bytes end to end, and where each segment starts in them.
     fn into_text(self) -> (String, Vec<usize>) {
         let mut bytes = Vec::with_capacity(self.segments.iter().map(|(_, s)| s.len() * 8).sum());
-        let mut starts = Vec::with_capacity(self.segments.count());
-        for segment in self.segments {
-            starts.push(bytes.len());
-            for w in segment.into_vec() {
-                bytes.extend_from_slice(&w.into_inner().to_le_bytes());
+        let mut starts = vec![0; self.segments.count()];
+        for (k, segment) in self.segments.iter() {
+            if let Some(start) = starts.get_mut(k) {
+                *start = bytes.len();
+            }
+            for w in segment.iter() {
+                bytes.extend_from_slice(&w.load(Relaxed).to_le_bytes());
             }
         }
         // Texts came in as `&str` and start at word boundaries; padding and lengths are ASCII.
@@ -626,6 +628,43 @@ mod tests {
         let fresh = interner.intern("new after adopting");
         assert_eq!(fresh, Sym(expected.len() as u32));
         assert_eq!(interner.get("new after adopting"), Some(fresh));
+    }
+
+    /// Texts longer than a quarter segment get a segment of their own, found again by length.
+    #[test]
+    fn long_texts_get_segments_of_their_own() {
+        let long: Vec<String> = (0..4).map(|k| format!("{k}").repeat(200_000 + k)).collect();
+        let seed = Interner::default();
+        let shared = SharedInterner::new(&seed, 1, 0);
+        let mut w = shared.worker();
+        let mut cells: Vec<&str> = long.iter().map(String::as_str).collect();
+        cells.push("short");
+        cells.extend(long.iter().map(String::as_str));
+        let mut out = Vec::new();
+        w.intern_all(&cells, &mut out);
+        let mut first = out[..5].to_vec();
+        first.sort_unstable();
+        first.dedup();
+        assert_eq!(first.len(), 5, "five different texts, five symbols");
+        assert_eq!(
+            out[5..],
+            out[..4],
+            "the long texts again: found, not inserted"
+        );
+        let mut table = FactTable::new(&[Type::Symbol]);
+        for &s in &out {
+            table.push_row(&[Value::Sym(s)]);
+        }
+        let mut numbering = Numbering::new(&seed);
+        numbering.number(shared.tids(), &table);
+        let mut interner = Interner::default();
+        shared.into_interner(numbering, &mut interner);
+        assert_eq!(interner.len(), 5);
+        for (k, text) in long.iter().enumerate() {
+            assert_eq!(interner.get(text), Some(Sym(k as u32)));
+            assert_eq!(interner.resolve(Sym(k as u32)), text);
+        }
+        assert_eq!(interner.resolve(Sym(4)), "short");
     }
 
     /// A symbol interned but in no numbered table is dropped, and lookups pass over its slot.
