@@ -77,14 +77,18 @@ const FREE: Entry = Entry {
     place: 0,
 };
 
-/// A text's place in `text`: offset (low 40 bits) and length (high 24), or `LONG` in the length
-/// when either does not fit.
-fn place(start: usize, len: usize) -> u64 {
+/// A text's place in an interner's text: offset (low 40 bits) and length (high 24), or `LONG` in
+/// the length when either does not fit (`is_long`; such symbols are also listed in `long`).
+pub(crate) fn text_place(start: usize, len: usize) -> u64 {
     if start as u64 >= 1 << 40 || len as u64 >= LONG {
         LONG << 40
     } else {
         start as u64 | (len as u64) << 40
     }
+}
+
+pub(crate) fn is_long(place: u64) -> bool {
+    place >> 40 == LONG
 }
 
 impl Entry {
@@ -111,12 +115,11 @@ pub(crate) enum SlotContent {
     Free,
     /// A symbol that is not kept: the slot stays taken so probe runs through it stay intact.
     Gone(u32),
-    /// Symbol `id`, whose text is `text[start..start + len]`.
+    /// Symbol `id`, its text where `place` (`text_place`) says.
     Symbol {
         id: u32,
         hash: u32,
-        start: usize,
-        len: usize,
+        place: u64,
     },
 }
 
@@ -209,8 +212,8 @@ impl Interner {
         let id = self.len() as u32;
         let start = self.text.len();
         self.text.push_str(s);
-        let place = place(start, s.len());
-        if place >> 40 == LONG {
+        let place = text_place(start, s.len());
+        if is_long(place) {
             self.long.insert(id, (start, s.len()));
         }
         self.places.push(place);
@@ -252,43 +255,31 @@ impl Interner {
             self.intern_batch(chunk, &hashes[..chunk.len()], out);
         }
     }
-    /// Takes over a hash table of `2^bits` slots built elsewhere (the loader's concurrent
-    /// table), in place, with `text` holding every kept symbol's text: `take` says what each slot
-    /// holds. The symbols kept must be ids `0..count`, each once, each where probing from its home
-    /// finds it, in a table at most three quarters full.
+    /// Takes over a hash table of `2^bits` slots built elsewhere (the loader's concurrent table),
+    /// in place: `take` says what each slot holds. `text` holds every kept symbol's text, `places`
+    /// each one's place in it (`text_place`), `long` the offset and length of those whose place is
+    /// `LONG`. The symbols kept must be ids `0..places.len()`, each once, each where probing from
+    /// its home finds it, in a table at most three quarters full.
     pub(crate) fn adopt<S>(
         &mut self,
         bits: u32,
-        count: usize,
         text: String,
+        places: Vec<u64>,
+        long: Vec<(u32, usize, usize)>,
         slots: Vec<S>,
-        mut take: impl FnMut(S, &str) -> SlotContent,
+        mut take: impl FnMut(S) -> SlotContent,
     ) {
-        let mut places = vec![0u64; count];
-        let mut long = rustc_hash::FxHashMap::default();
         // Same size and alignment: collected into the slots' own memory, not fresh memory.
         let slots: Vec<Entry> = slots
             .into_iter()
-            .map(|slot| match take(slot, &text) {
+            .map(|slot| match take(slot) {
                 SlotContent::Free => FREE,
                 SlotContent::Gone(hash) => Entry {
                     id: GONE,
                     hash,
                     place: 0,
                 },
-                SlotContent::Symbol {
-                    id,
-                    hash,
-                    start,
-                    len,
-                } => {
-                    let place = place(start, len);
-                    if place >> 40 == LONG {
-                        long.insert(id, (start, len));
-                    }
-                    places[id as usize] = place;
-                    Entry { id, hash, place }
-                }
+                SlotContent::Symbol { id, hash, place } => Entry { id, hash, place },
             })
             .collect();
         debug_assert_eq!(slots.len(), 1 << bits);
@@ -297,7 +288,7 @@ impl Interner {
             bits,
             text,
             places,
-            long,
+            long: long.into_iter().map(|(id, a, n)| (id, (a, n))).collect(),
         };
     }
     /// Reads the batch's slots, then the text they point to, before interning, so the cache

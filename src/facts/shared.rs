@@ -9,7 +9,7 @@
 //! run's `Interner`.
 
 use crate::store::Table as FactTable;
-use crate::value::{hash_str, home, Interner, SlotContent, Sym};
+use crate::value::{hash_str, home, is_long, text_place, Interner, SlotContent, Sym};
 use std::sync::atomic::AtomicU32;
 use std::sync::atomic::AtomicU64;
 use std::sync::atomic::AtomicUsize;
@@ -294,38 +294,72 @@ impl SharedInterner {
         let Slots { slots, bits } = table.into_inner().unwrap_or_else(PoisonError::into_inner);
         let (text, starts) = texts.into_text();
         let ids = numbering.ids;
-        let take = |slot: Slot, text: &str| {
-            let Slot { key, place } = slot;
-            let key = key.into_inner();
-            let hash = (key >> 32) as u32;
-            match ids.get((key as u32).wrapping_sub(1) as usize) {
-                _ if key == 0 => SlotContent::Free,
-                Some(&id) if id != UNNUMBERED => {
-                    let p = Place(place.into_inner());
-                    let at = starts[p.segment()];
-                    let (start, len) = match p.short_len() {
-                        LONG => {
-                            let word = text
-                                .as_bytes()
-                                .get(at..at + 8)
-                                .map_or(0, |w| u64::from_le_bytes(w.try_into().unwrap_or([0; 8])));
-                            (at + 8, word_length(word))
-                        }
-                        len => (at + 8 * p.offset(), len),
-                    };
-                    SlotContent::Symbol {
-                        id,
-                        hash,
-                        start,
-                        len,
-                    }
+        let places: Vec<AtomicU64> = (0..numbering.next).map(|_| AtomicU64::new(0)).collect();
+        let long = std::sync::Mutex::new(Vec::new());
+        let mut slots = slots.into_vec();
+        // Each slot's number and place in `text`, written into the slot itself. Independent per
+        // slot, so done on every core: the reads of a number per temporary id and the writes of a
+        // place per number land all over memory, and that is the cost here.
+        let number = |part: &mut [Slot]| {
+            let mut longs = Vec::new();
+            for slot in part {
+                let key = *slot.key.get_mut();
+                if key == 0 {
+                    continue;
                 }
-                _ => SlotContent::Gone(hash),
+                let hash = key >> 32;
+                *slot.key.get_mut() = match ids.get((key as u32).wrapping_sub(1) as usize) {
+                    Some(&id) if id != UNNUMBERED => {
+                        let p = Place(*slot.place.get_mut());
+                        let at = starts[p.segment()];
+                        let (start, len) = match p.short_len() {
+                            LONG => {
+                                let word = text.as_bytes().get(at..at + 8).map_or(0, |w| {
+                                    u64::from_le_bytes(w.try_into().unwrap_or([0; 8]))
+                                });
+                                (at + 8, word_length(word))
+                            }
+                            len => (at + 8 * p.offset(), len),
+                        };
+                        let place = text_place(start, len);
+                        if is_long(place) {
+                            longs.push((id, start, len));
+                        }
+                        places[id as usize].store(place, Relaxed);
+                        *slot.place.get_mut() = place;
+                        hash << 32 | (id as u64 + 1)
+                    }
+                    _ => hash << 32 | DROPPED as u64,
+                };
+            }
+            if let Ok(mut all) = long.lock() {
+                all.extend(longs);
             }
         };
-        interner.adopt(bits, numbering.next as usize, text, slots.into_vec(), take);
+        let part = slots.len().div_ceil(crate::parallel::threads()).max(1);
+        crate::parallel::for_each(slots.chunks_mut(part).collect(), number);
+        let places = places.into_iter().map(AtomicU64::into_inner).collect();
+        let mut long = long.into_inner().unwrap_or_else(PoisonError::into_inner);
+        long.sort_unstable();
+        let take = |slot: Slot| {
+            let key = slot.key.into_inner();
+            let (hash, low) = ((key >> 32) as u32, key as u32);
+            match low {
+                _ if key == 0 => SlotContent::Free,
+                DROPPED => SlotContent::Gone(hash),
+                _ => SlotContent::Symbol {
+                    id: low - 1,
+                    hash,
+                    place: slot.place.into_inner(),
+                },
+            }
+        };
+        interner.adopt(bits, text, places, long, slots, take);
     }
 }
+
+/// A numbered slot's key says `DROPPED` for a symbol no file used.
+const DROPPED: u32 = u32::MAX;
 
 /// One thread's handle on the shared table.
 pub struct Worker<'s> {
