@@ -252,6 +252,20 @@ impl Table {
         self.narrow_keys_of(&self.cols)
     }
 
+    /// Shifts each row's 32-bit word of column `c` (a symbol or a date) into its key with `shift_in`;
+    /// false, and nothing done, for a number column.
+    fn shift_words<K>(keys: &mut [K], c: &Column, shift_in: impl Fn(&mut K, u32)) -> bool {
+        match c {
+            Column::Sym(v) => keys.iter_mut().zip(v).for_each(|(k, s)| shift_in(k, s.0)),
+            Column::Date(v) => keys
+                .iter_mut()
+                .zip(v)
+                .for_each(|(k, d)| shift_in(k, date_word(*d))),
+            Column::Num(_) => return false,
+        }
+        true
+    }
+
     /// `narrow_keys` of some of the table's columns (`cols`, symbols and dates only).
     fn narrow_keys_of(&self, cols: &[Column]) -> Option<(Vec<u64>, u32)> {
         if self.len == 0 || self.len > u32::MAX as usize {
@@ -279,15 +293,7 @@ impl Table {
         }
         let mut keys = vec![0u64; self.len];
         for (c, &(lo, w)) in cols.iter().zip(&layout) {
-            let shift_in = |k: &mut u64, x: u32| *k = (*k << w) | (x - lo) as u64;
-            match c {
-                Column::Sym(v) => keys.iter_mut().zip(v).for_each(|(k, s)| shift_in(k, s.0)),
-                Column::Date(v) => keys
-                    .iter_mut()
-                    .zip(v)
-                    .for_each(|(k, d)| shift_in(k, date_word(*d))),
-                Column::Num(_) => unreachable!("checked above"),
-            }
+            Table::shift_words(&mut keys, c, |k, x| *k = (*k << w) | (x - lo) as u64);
         }
         for (i, k) in keys.iter_mut().enumerate() {
             *k = (*k << row_bits) | i as u64;
@@ -411,17 +417,8 @@ impl Table {
     fn pack(&self, cols: &[Column]) -> Vec<u128> {
         let mut keys = vec![0u128; self.len];
         for c in cols {
-            match c {
-                Column::Sym(v) => keys
-                    .iter_mut()
-                    .zip(v)
-                    .for_each(|(k, s)| *k = (*k << 32) | s.0 as u128),
-                Column::Date(v) => keys
-                    .iter_mut()
-                    .zip(v)
-                    .for_each(|(k, d)| *k = (*k << 32) | date_word(*d) as u128),
-                Column::Num(_) => unreachable!("packed keys hold 32-bit columns only"),
-            }
+            let packed = Table::shift_words(&mut keys, c, |k, x| *k = (*k << 32) | x as u128);
+            debug_assert!(packed, "packed keys hold 32-bit columns only");
         }
         for (i, k) in keys.iter_mut().enumerate() {
             *k = (*k << 32) | i as u128;
@@ -446,19 +443,17 @@ impl Table {
         }
         let mut keys = vec![(0u128, 0u128); self.len];
         for c in &self.cols {
-            match c {
-                Column::Sym(v) => keys.iter_mut().zip(v).for_each(|(k, s)| shift_in(k, s.0)),
-                Column::Date(v) => keys
-                    .iter_mut()
-                    .zip(v)
-                    .for_each(|(k, d)| shift_in(k, date_word(*d))),
+            if Table::shift_words(&mut keys, c, shift_in) {
+                continue;
+            }
+            if let Column::Num(v) = c {
                 // Flipping the sign bit maps i128 order onto u128 order; most significant word first.
-                Column::Num(v) => keys.iter_mut().zip(v).for_each(|(k, n)| {
+                keys.iter_mut().zip(v).for_each(|(k, n)| {
                     let u = *n as u128 ^ (1 << 127);
                     for shift in [96, 64, 32, 0] {
                         shift_in(k, (u >> shift) as u32);
                     }
-                }),
+                });
             }
         }
         for (i, k) in keys.iter_mut().enumerate() {

@@ -599,6 +599,22 @@ mod tests {
             .collect()
     }
 
+    /// Numbers `syms` as one file's one-column table and lets a copy of `seed` adopt the table.
+    fn adopt(shared: SharedInterner, seed: &Interner, syms: &[Sym]) -> Interner {
+        let mut table = FactTable::new(&[Type::Symbol]);
+        for &s in syms {
+            table.push_row(&[Value::Sym(s)]);
+        }
+        let mut numbering = Numbering::new(seed);
+        numbering.number(shared.tids(), &table);
+        let texts: Vec<&str> = (0..seed.len() as u32)
+            .map(|i| seed.resolve(Sym(i)))
+            .collect();
+        let mut interner = Interner::with_symbols(&texts);
+        shared.into_interner(numbering, &mut interner);
+        interner
+    }
+
     /// Several threads interning overlapping symbols through many doublings agree on every id,
     /// and the adopted interner gives each symbol its file-order number.
     #[test]
@@ -640,14 +656,7 @@ mod tests {
         });
         assert_eq!(results[0], results[1]);
         assert_eq!(results[0], results[2]);
-        let mut table = FactTable::new(&[Type::Symbol]);
-        for &s in &results[0] {
-            table.push_row(&[Value::Sym(s)]);
-        }
-        let mut numbering = Numbering::new(&seed);
-        numbering.number(shared.tids(), &table);
-        let mut interner = seed;
-        shared.into_interner(numbering, &mut interner);
+        let mut interner = adopt(shared, &seed, &results[0]);
         let mut expected = Interner::default();
         expected.intern("m-3");
         expected.intern("");
@@ -686,14 +695,8 @@ mod tests {
             out[..4],
             "the long texts again: found, not inserted"
         );
-        let mut table = FactTable::new(&[Type::Symbol]);
-        for &s in &out {
-            table.push_row(&[Value::Sym(s)]);
-        }
-        let mut numbering = Numbering::new(&seed);
-        numbering.number(shared.tids(), &table);
-        let mut interner = Interner::default();
-        shared.into_interner(numbering, &mut interner);
+        drop(w);
+        let interner = adopt(shared, &seed, &out);
         assert_eq!(interner.len(), 5);
         for (k, text) in long.iter().enumerate() {
             assert_eq!(interner.get(text), Some(Sym(k as u32)));
@@ -713,14 +716,9 @@ mod tests {
             .map(|i| w.intern(&format!("dropped {i}")))
             .collect();
         assert!(dropped.iter().all(|d| !kept.contains(d)));
-        let mut table = FactTable::new(&[Type::Symbol]);
-        for &s in kept.iter().rev() {
-            table.push_row(&[Value::Sym(s)]);
-        }
-        let mut numbering = Numbering::new(&seed);
-        numbering.number(shared.tids(), &table);
-        let mut interner = Interner::default();
-        shared.into_interner(numbering, &mut interner);
+        drop(w);
+        let reversed: Vec<Sym> = kept.iter().rev().copied().collect();
+        let mut interner = adopt(shared, &seed, &reversed);
         assert_eq!(interner.len(), 3000);
         assert_eq!(interner.get("kept 2999"), Some(Sym(0)));
         assert_eq!(interner.get("kept 0"), Some(Sym(2999)));
