@@ -10,7 +10,7 @@ mod tsv;
 
 use crate::rulebase::Rulebase;
 use crate::store::{Table, Type};
-use crate::value::{Date, Interner, Sym, Value};
+use crate::value::{Date, Interner, Value};
 use lexproof_lang::check::{Checked, Const};
 use lexproof_lang::diag::{render, Diagnostic};
 use lexproof_lang::number::{parse_date, parse_number};
@@ -41,36 +41,11 @@ pub struct FactSet {
     pub digests: Vec<Option<String>>,
 }
 
-/// What the fact readers intern symbols through: the run's interner, or a loading thread's handle
-/// on the table all loading threads share.
-pub(crate) trait Intern {
-    fn intern(&mut self, s: &str) -> Sym;
-    /// Interns every string of `cells` in order, appending the symbols to `out`.
-    fn intern_all(&mut self, cells: &[&str], out: &mut Vec<Sym>);
-}
-
-impl Intern for Interner {
-    fn intern(&mut self, s: &str) -> Sym {
-        Interner::intern(self, s)
-    }
-    fn intern_all(&mut self, cells: &[&str], out: &mut Vec<Sym>) {
-        Interner::intern_all(self, cells, out)
-    }
-}
-
-impl Intern for shared::Worker<'_> {
-    fn intern(&mut self, s: &str) -> Sym {
-        shared::Worker::intern(self, s)
-    }
-    fn intern_all(&mut self, cells: &[&str], out: &mut Vec<Sym>) {
-        shared::Worker::intern_all(self, cells, out)
-    }
-}
-
-/// What a fact reader works with: the rulebase (relations, types, enumerations) and an interner.
-struct Loader<'a> {
+/// What a fact reader works with: the rulebase (relations, types, enumerations) and its loading
+/// thread's handle on the shared symbol table.
+struct Loader<'a, 's> {
     program: &'a Checked,
-    interner: &'a mut dyn Intern,
+    interner: &'a mut shared::Worker<'s>,
 }
 
 /// Every file's facts and every error, gathered in file order.
@@ -244,7 +219,7 @@ fn parse_job(
     job: &Job,
     file: u32,
     want_digest: bool,
-    interner: &mut dyn Intern,
+    interner: &mut shared::Worker,
     buffer: &mut Vec<u8>,
 ) -> (Parsed, u64) {
     let (name, path, bytes) = match job {
@@ -312,7 +287,7 @@ fn parse_job(
 /// Parses one source's text; hands the text back (its buffer is reused for the next file).
 fn parse_text(
     program: &Checked,
-    interner: &mut dyn Intern,
+    interner: &mut shared::Worker,
     name: &str,
     path: &Path,
     kind: Kind,
@@ -641,7 +616,7 @@ impl Gathered {
     }
 }
 
-impl Loader<'_> {
+impl Loader<'_, '_> {
     /// Resolves a relation named in a fact file: it must be declared and be an input relation.
     fn relation(&self, name: &str, span: Span) -> Result<usize, Diagnostic> {
         let Some(rel) = self.program.relation(name) else {
