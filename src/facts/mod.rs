@@ -495,7 +495,7 @@ pub fn load_observed(
     if !l.errors.is_empty() {
         return Err(l.errors);
     }
-    let t_merge = t0.elapsed();
+    let t_gather = t0.elapsed();
     let mut tables = l.tables;
     let mut origins = l.origins;
     let mut jobs: Vec<(&mut Table, &mut Vec<Origin>)> =
@@ -517,8 +517,8 @@ pub fn load_observed(
             "lexproof: load steps: parse and intern {:.1} ms, final ids {:.1} ms, gather {:.1} ms, sort {:.1} ms, cycle check {:.1} ms",
             ms(t_parse - t_ids),
             ms(t_ids),
-            ms(t_merge - t_parse),
-            ms(t_sort - t_merge),
+            ms(t_gather - t_parse),
+            ms(t_sort - t_gather),
             ms(t0.elapsed() - t_sort)
         );
     }
