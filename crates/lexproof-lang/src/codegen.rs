@@ -685,6 +685,19 @@ fn stage(
             if checked.relations[i].has_rule_facts {
                 writeln!(code, "        h{i}.append(&inputs[{i}]);").unwrap();
             }
+            // One head row per witness row at most: reserved at once, the table never grows
+            // (growing copies it and leaves up to half its capacity unused).
+            let rows: Vec<String> = outputs
+                .iter()
+                .enumerate()
+                .filter(|(_, (_, _, dest))| {
+                    matches!(dest, Dest::Witness(r) if checked.rules[*r].head.rel == i)
+                })
+                .map(|(k, _)| format!("o{k}.len()"))
+                .collect();
+            if !rows.is_empty() {
+                writeln!(code, "        h{i}.reserve({});", rows.join(" + ")).unwrap();
+            }
         }
     }
     for (k, (sname, types, dest)) in outputs.iter().enumerate() {
