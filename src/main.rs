@@ -317,13 +317,15 @@ fn main() -> ExitCode {
             }
             match format {
                 TableFormat::Json => print(&render::derive_json(db, &rels)),
-                // Streamed a few relations at a time, so the text of every conclusion is never
-                // held in memory at once.
-                TableFormat::Text => {
-                    render::derive_streamed(&rels, |rels| print(&render::derive_text(db, rels)))
-                }
-                TableFormat::Tsv => {
-                    render::derive_streamed(&rels, |rels| print(&render::derive_tsv(db, rels)))
+                // Streamed in blocks of rows, so the text of every conclusion is never held in
+                // memory at once. A closed pipe (e.g. `| head`) just ends the output.
+                TableFormat::Text | TableFormat::Tsv => {
+                    let fmt = match format {
+                        TableFormat::Text => render::RowFormat::Text,
+                        _ => render::RowFormat::Tsv,
+                    };
+                    let mut out = std::io::stdout().lock();
+                    let _ = render::write_relations(db, &rels, fmt, render::BLOCK_ROWS, &mut out);
                 }
             }
             Ok(ExitCode::SUCCESS)
@@ -702,7 +704,11 @@ fn write_output_dir(db: &Database, rels: &[usize], dir: &Path) -> Result<(), (St
         rels.iter().map(|_| std::sync::Mutex::new(None)).collect();
     lexproof::parallel::for_each(rels.iter().enumerate().collect(), |(i, &rel)| {
         let path = dir.join(format!("{}.tsv", db.relation_name(rel)));
-        if let Err(e) = std::fs::write(&path, render::table_tsv(db, db.tuples(rel))) {
+        let written = std::fs::File::create(&path).and_then(|f| {
+            let mut w = std::io::BufWriter::with_capacity(1 << 20, f);
+            render::write_relation(db, rel, render::RowFormat::Cells, &mut w)
+        });
+        if let Err(e) = written {
             if let Ok(mut slot) = errors[i].lock() {
                 *slot = Some(io_err(e, &path));
             }

@@ -36,3 +36,23 @@ pub fn for_each<T: Send, F: Fn(T) + Sync>(jobs: Vec<T>, f: F) {
         }
     });
 }
+
+/// `f` applied to every job on up to `threads()` threads, the results in the jobs' order.
+pub fn map<T: Send, R: Send, F: Fn(T) -> R + Sync>(jobs: Vec<T>, f: F) -> Vec<R> {
+    let slots: Vec<Mutex<Option<R>>> = jobs.iter().map(|_| Mutex::new(None)).collect();
+    for_each(jobs.into_iter().enumerate().collect(), |(i, job)| {
+        let r = f(job);
+        if let Ok(mut slot) = slots[i].lock() {
+            *slot = Some(r);
+        }
+    });
+    slots
+        .into_iter()
+        .map(|s| {
+            s.into_inner()
+                .ok()
+                .flatten()
+                .expect("every job ran (a panic in one is propagated by the scope)")
+        })
+        .collect()
+}

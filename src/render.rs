@@ -77,62 +77,114 @@ pub fn rules_json(db: &Database) -> RulesJson {
 
 // ---- derive ----
 
-/// Renders each relation on its own (on every core) and joins them in order.
-fn per_relation(rels: &[usize], f: impl Fn(usize) -> String + Sync) -> String {
-    let slots: Vec<std::sync::Mutex<String>> = rels
-        .iter()
-        .map(|_| std::sync::Mutex::new(String::new()))
-        .collect();
-    crate::parallel::for_each(rels.iter().enumerate().collect(), |(i, &rel)| {
-        let text = f(rel);
-        if let Ok(mut slot) = slots[i].lock() {
-            *slot = text;
-        }
-    });
-    slots
-        .into_iter()
-        .map(|s| s.into_inner().unwrap_or_default())
-        .collect()
+/// How `write_relations` lays out a row.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum RowFormat {
+    /// `name("a", 1).`, each relation after a `// name: N conclusions` line and before a blank one.
+    Text,
+    /// The relation's name, then its cells, tab-separated.
+    Tsv,
+    /// Only the cells, tab-separated (one relation per file).
+    Cells,
 }
 
-/// Calls `emit` on successive groups of relations, one relation per core in each group.
-pub fn derive_streamed(rels: &[usize], mut emit: impl FnMut(&[usize])) {
+/// Rows rendered per block. A block's text is a few MiB at most; a relation's can be hundreds.
+pub const BLOCK_ROWS: usize = 16 * 1024;
+
+/// Writes the rows of `rels` in display order. Display orders are computed a few relations at a
+/// time, one per core; rows are rendered in blocks, one per core, and each wave of blocks is
+/// written before the next is rendered, so memory holds a few blocks of text, never a relation's.
+/// Stops at the first write error (e.g. a closed pipe). `block_rows`: `BLOCK_ROWS` but in tests.
+pub fn write_relations(
+    db: &Database,
+    rels: &[usize],
+    fmt: RowFormat,
+    block_rows: usize,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    let block_rows = block_rows.max(1);
     let cores = crate::parallel::threads();
-    rels.chunks(cores).for_each(&mut emit);
-}
-
-pub fn derive_text(db: &Database, rels: &[usize]) -> String {
-    per_relation(rels, |rel| derive_text_one(db, rel))
-}
-
-fn derive_text_one(db: &Database, rel: usize) -> String {
-    let mut out = String::new();
-    {
-        let t = db.tuples(rel);
-        let name = db.relation_name(rel);
-        let what = if db.rules.checked.relations[rel].derived {
-            "conclusion"
-        } else {
-            "fact"
-        };
-        let _ = writeln!(
-            out,
-            "// {name}: {} {what}{}",
-            t.len(),
-            if t.len() == 1 { "" } else { "s" }
-        );
-        for r in db.display_order(t) {
-            out.push_str(name);
-            out.push('(');
-            for c in 0..t.arity() {
-                if c > 0 {
-                    out.push_str(", ");
-                }
-                push_literal(db, &mut out, t.get(r as usize, c));
+    for group in rels.chunks(cores) {
+        let orders = crate::parallel::map(group.to_vec(), |rel| db.display_order(db.tuples(rel)));
+        for (&rel, order) in group.iter().zip(&orders) {
+            if fmt == RowFormat::Text {
+                out.write_all(text_header(db, rel).as_bytes())?;
             }
-            out.push_str(").\n");
+            for wave in order.chunks(block_rows * cores) {
+                let blocks: Vec<&[u32]> = wave.chunks(block_rows).collect();
+                for text in crate::parallel::map(blocks, |rows| render_rows(db, rel, rows, fmt)) {
+                    out.write_all(text.as_bytes())?;
+                }
+            }
+            if fmt == RowFormat::Text {
+                out.write_all(b"\n")?;
+            }
         }
-        out.push('\n');
+    }
+    out.flush()
+}
+
+/// `write_relations` for one relation on the calling thread (for writing files in parallel).
+pub fn write_relation(
+    db: &Database,
+    rel: usize,
+    fmt: RowFormat,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    if fmt == RowFormat::Text {
+        out.write_all(text_header(db, rel).as_bytes())?;
+    }
+    for rows in db.display_order(db.tuples(rel)).chunks(BLOCK_ROWS) {
+        out.write_all(render_rows(db, rel, rows, fmt).as_bytes())?;
+    }
+    if fmt == RowFormat::Text {
+        out.write_all(b"\n")?;
+    }
+    out.flush()
+}
+
+fn text_header(db: &Database, rel: usize) -> String {
+    let n = db.tuples(rel).len();
+    let what = if db.rules.checked.relations[rel].derived {
+        "conclusion"
+    } else {
+        "fact"
+    };
+    let s = if n == 1 { "" } else { "s" };
+    format!("// {}: {n} {what}{s}\n", db.relation_name(rel))
+}
+
+/// The given rows of relation `rel`, one line each.
+fn render_rows(db: &Database, rel: usize, rows: &[u32], fmt: RowFormat) -> String {
+    let t = db.tuples(rel);
+    let name = db.relation_name(rel);
+    let mut out = String::with_capacity(rows.len() * 48);
+    for &r in rows {
+        match fmt {
+            RowFormat::Text => {
+                out.push_str(name);
+                out.push('(');
+                for c in 0..t.arity() {
+                    if c > 0 {
+                        out.push_str(", ");
+                    }
+                    push_literal(db, &mut out, t.get(r as usize, c));
+                }
+                out.push_str(").\n");
+            }
+            RowFormat::Tsv | RowFormat::Cells => {
+                if fmt == RowFormat::Tsv {
+                    out.push_str(name);
+                }
+                for c in 0..t.arity() {
+                    if c > 0 || fmt == RowFormat::Tsv {
+                        out.push('\t');
+                    }
+                    push_plain(db, &mut out, t.get(r as usize, c));
+                }
+                out.push('\n');
+            }
+        }
     }
     out
 }
@@ -143,27 +195,6 @@ pub fn tsv(db: &Database, rows: &[Vec<Value>]) -> String {
         let cells: Vec<String> = r.iter().map(|v| db.interner.plain(v)).collect();
         out.push_str(&cells.join("\t"));
         out.push('\n');
-    }
-    out
-}
-
-pub fn derive_tsv(db: &Database, rels: &[usize]) -> String {
-    per_relation(rels, |rel| derive_tsv_one(db, rel))
-}
-
-fn derive_tsv_one(db: &Database, rel: usize) -> String {
-    let mut out = String::new();
-    {
-        let t = db.tuples(rel);
-        let name = db.relation_name(rel);
-        for r in db.display_order(t) {
-            out.push_str(name);
-            for c in 0..t.arity() {
-                out.push('\t');
-                push_plain(db, &mut out, t.get(r as usize, c));
-            }
-            out.push('\n');
-        }
     }
     out
 }

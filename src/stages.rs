@@ -90,9 +90,15 @@ impl Shared<'_> {
             let t0 = std::time::Instant::now();
             let out = (self.stages[s].run)(self.inputs, &self.derived);
             if self.timings {
+                let mib = |ts: &[(usize, Table)]| {
+                    ts.iter().map(|(_, t)| t.allocated_bytes()).sum::<usize>() as f64
+                        / (1 << 20) as f64
+                };
                 eprintln!(
-                    "lexproof: stage {s:>3} {:>9.1} ms  {}",
+                    "lexproof: stage {s:>3} {:>9.1} ms  {:>7.1} MiB derived {:>7.1} MiB witnesses  {}",
                     t0.elapsed().as_secs_f64() * 1e3,
+                    mib(&out.derived),
+                    mib(&out.witnesses),
                     self.stages[s].name
                 );
             }

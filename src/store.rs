@@ -90,6 +90,17 @@ impl Table {
     pub fn types(&self) -> Vec<Type> {
         self.cols.iter().map(|c| c.ty()).collect()
     }
+    /// Bytes the columns have allocated (for `LEXPROOF_STAGE_TIMES` memory figures).
+    pub fn allocated_bytes(&self) -> usize {
+        self.cols
+            .iter()
+            .map(|c| match c {
+                Column::Sym(v) => v.capacity() * std::mem::size_of::<Sym>(),
+                Column::Num(v) => v.capacity() * std::mem::size_of::<i128>(),
+                Column::Date(v) => v.capacity() * std::mem::size_of::<Date>(),
+            })
+            .sum()
+    }
     pub fn get(&self, row: usize, col: usize) -> Value {
         self.cols[col].get(row)
     }

@@ -78,6 +78,46 @@ fn assert_same(a: &Snapshot, b: &Snapshot, what: &str) {
     }
 }
 
+/// Derive's streamed output is rendered in blocks of rows on every core: the bytes must not depend
+/// on how the rows are cut into blocks.
+#[test]
+fn streamed_output_does_not_depend_on_block_size() {
+    use lexproof::render::{write_relations, RowFormat, BLOCK_ROWS};
+    let (db, _) = run(
+        EngineKind::Compiled,
+        Rulebase::compiled(),
+        &[FactSource::Path(root().join("facts"))],
+        DEFAULT_MAX_FACTS,
+    )
+    .unwrap_or_else(|_| panic!("compiled engine failed"));
+    let rels: Vec<usize> = (0..db.rules.checked.relations.len()).collect();
+    let rows: usize = rels.iter().map(|&r| db.tuples(r).len()).sum();
+    for fmt in [RowFormat::Text, RowFormat::Tsv, RowFormat::Cells] {
+        let render = |block: usize| {
+            let mut out = Vec::new();
+            write_relations(&db, &rels, fmt, block, &mut out).unwrap();
+            String::from_utf8(out).unwrap()
+        };
+        let whole = render(BLOCK_ROWS);
+        let lines = whole.lines().count();
+        match fmt {
+            // A header and a blank line per relation.
+            RowFormat::Text => assert_eq!(lines, rows + 2 * rels.len()),
+            _ => assert_eq!(lines, rows),
+        }
+        assert!(
+            rows > 100,
+            "the demo facts should give more than a few rows"
+        );
+        for block in [1, 2, 7] {
+            assert!(
+                render(block) == whole,
+                "block size {block} changes the output"
+            );
+        }
+    }
+}
+
 #[test]
 fn engines_agree_on_demo_facts_and_every_scenario() {
     let (c, r) = both_engines(&[FactSource::Path(root().join("facts"))]);
