@@ -2,12 +2,12 @@
 //! sorted so that a fact or the rule instances deriving it are found by binary search. This layout
 //! is engine-neutral: whichever engine fills it, proofs and output read it the same way.
 
-use crate::eval::{const_lookup, eval};
 use crate::facts::{FactSet, Origin};
+use crate::instances::Instances;
 use crate::rulebase::Rulebase;
-use crate::store::{partition_point, Table};
+use crate::store::Table;
 use crate::value::{Interner, Value};
-use lexproof_lang::check::{CTerm, Rule};
+use lexproof_lang::check::Rule;
 use std::cmp::Ordering;
 
 pub struct Database {
@@ -16,9 +16,9 @@ pub struct Database {
     pub facts: FactSet,
     /// Per relation: its derived tuples if rules derive it.
     pub derived: Vec<Option<Table>>,
-    /// Per rule: one row per fired instance (the rule's variables in witness order), sorted by the
-    /// instance's head tuple. Empty when the binary was built without witnesses.
-    pub witnesses: Vec<Table>,
+    /// Per rule: its fired instances, by head tuple. Empty when the binary was built without
+    /// witnesses.
+    pub witnesses: Vec<Instances>,
     pub witnesses_recorded: bool,
     pub engine: crate::engine::EngineKind,
     /// Display rank of each symbol (see `Interner::display_ranks`).
@@ -26,34 +26,17 @@ pub struct Database {
 }
 
 impl Database {
-    /// Builds the database from an engine's raw output: sorts every table for lookup.
+    /// The database of an engine's output: derived tables sorted and deduplicated, each rule's
+    /// instances stored against its head relation's table (`instances::finish`).
     pub fn new(
         rules: Rulebase,
         interner: Interner,
         facts: FactSet,
-        mut derived: Vec<Option<Table>>,
-        mut witnesses: Vec<Table>,
+        derived: Vec<Option<Table>>,
+        witnesses: Vec<Instances>,
         witnesses_recorded: bool,
         engine: crate::engine::EngineKind,
     ) -> Database {
-        // Sorting is the bulk of indexing; tables are independent, so both cores share them.
-        let mut jobs: Vec<(Option<&Rule>, &mut Table)> =
-            derived.iter_mut().flatten().map(|t| (None, t)).collect();
-        jobs.extend(
-            rules
-                .checked
-                .rules
-                .iter()
-                .zip(witnesses.iter_mut())
-                .map(|(r, t)| (Some(r), t)),
-        );
-        jobs.sort_by_key(|(_, t)| std::cmp::Reverse(t.len()));
-        crate::parallel::for_each(jobs, |(rule, t)| match rule {
-            None => {
-                t.sort_dedup();
-            }
-            Some(rule) => sort_by_head(rule, t, &interner),
-        });
         let ranks = interner.display_ranks();
         Database {
             ranks,
@@ -90,28 +73,27 @@ impl Database {
             .map(|i| self.facts.origins[rel][i])
     }
 
-    /// Rows of rule `rule`'s witness table whose instance derives `head`.
+    /// The instances of `rule` (numbered 0..len) that derive `head`.
     pub fn instances(&self, rule: &Rule, head: &[Value]) -> std::ops::Range<usize> {
-        let Some(t) = self.witnesses.get(rule.index) else {
+        let Some(inst) = self.witnesses.get(rule.index) else {
             return 0..0;
         };
-        let lo = partition_point(t.len(), |r| {
-            cmp_head(rule, t, r, head, &self.interner) == Ordering::Less
-        });
-        let hi = partition_point(t.len(), |r| {
-            cmp_head(rule, t, r, head, &self.interner) != Ordering::Greater
-        });
-        lo..hi.max(lo)
+        match self.tuples(rule.head.rel).contains(head) {
+            Some(h) => inst.of_head(h),
+            None => 0..0,
+        }
     }
 
-    /// The values of every rule variable for one witness row.
+    /// The values of every rule variable for one instance.
     pub fn bindings(&self, rule: &Rule, row: usize) -> Vec<Value> {
-        let t = &self.witnesses[rule.index];
-        let mut b = vec![Value::Num(0); rule.vars.len()];
-        for (col, &v) in rule.witness.iter().enumerate() {
-            b[v] = t.get(row, col);
-        }
-        b
+        self.witnesses[rule.index].bindings(row, self.tuples(rule.head.rel), rule.vars.len())
+    }
+
+    /// An instance's recorded values in witness order (the rule's variables as `Rule::witness`
+    /// lists them).
+    pub fn witness_row(&self, rule: &Rule, row: usize) -> Vec<Value> {
+        let b = self.bindings(rule, row);
+        rule.witness.iter().map(|&v| b[v]).collect()
     }
 
     /// Row positions of `t` in the order users see (symbols by text). Tables without symbol columns
@@ -170,75 +152,4 @@ impl Database {
     pub fn witness_count(&self) -> usize {
         self.witnesses.iter().map(|t| t.len()).sum()
     }
-}
-
-fn head_arg(rule: &Rule, t: &Table, row: usize, k: usize, interner: &Interner) -> Option<Value> {
-    match &rule.head.args[k] {
-        CTerm::Var(v) => {
-            let col = rule.witness.iter().position(|w| w == v)?;
-            Some(t.get(row, col))
-        }
-        CTerm::Const(c) => const_lookup(c, interner),
-        other => {
-            let mut b = vec![Value::Num(0); rule.vars.len()];
-            for (col, &v) in rule.witness.iter().enumerate() {
-                b[v] = t.get(row, col);
-            }
-            eval(other, &b, interner, rule.index)
-        }
-    }
-}
-
-fn cmp_head(rule: &Rule, t: &Table, row: usize, head: &[Value], interner: &Interner) -> Ordering {
-    for (k, want) in head.iter().enumerate() {
-        let have = head_arg(rule, t, row, k, interner);
-        let o = match have {
-            Some(v) => v.raw_cmp(want),
-            None => Ordering::Less,
-        };
-        if o != Ordering::Equal {
-            return o;
-        }
-    }
-    Ordering::Equal
-}
-
-/// Sorts a witness table by the head tuple each row derives (then by the whole row, so the order is
-/// total). Head variables come first in a witness row, so for plain heads this is a prefix sort.
-fn sort_by_head(rule: &Rule, t: &mut Table, interner: &Interner) {
-    // Head variables come first in a witness row, in order of first appearance in the head. When the
-    // head holds each variable at most once and no arithmetic, row order is head order (constants
-    // are equal in every row), so a plain row sort is a head sort.
-    let mut next = 0;
-    let row_order_is_head_order = rule.head.args.iter().all(|a| match a {
-        CTerm::Var(v) => {
-            let ok = rule.witness.get(next) == Some(v);
-            next += 1;
-            ok
-        }
-        CTerm::Const(_) => true,
-        _ => false,
-    });
-    if row_order_is_head_order {
-        t.sort_dedup();
-        return;
-    }
-    let arity = rule.head.args.len();
-    let mut perm: Vec<u32> = (0..t.len() as u32).collect();
-    perm.sort_by(|&a, &b| {
-        let (a, b) = (a as usize, b as usize);
-        for k in 0..arity {
-            let x = head_arg(rule, t, a, k, interner);
-            let y = head_arg(rule, t, b, k, interner);
-            let o = match (x, y) {
-                (Some(x), Some(y)) => x.raw_cmp(&y),
-                (x, y) => x.is_some().cmp(&y.is_some()),
-            };
-            if o != Ordering::Equal {
-                return o;
-            }
-        }
-        t.cmp_rows(a, b)
-    });
-    t.permute(&perm);
 }

@@ -122,7 +122,10 @@ pub fn run_observed(
     let (derived, witnesses, recorded) = match kind {
         EngineKind::Compiled => {
             let program = rules.compiled.expect("checked above");
-            let (d, w) = (program.evaluate)(&facts.tables);
+            let finish = |witnesses, heads: &[(usize, std::sync::Arc<crate::store::Table>)]| {
+                crate::instances::finish(&rules.checked, &interner, witnesses, heads)
+            };
+            let (d, w) = (program.evaluate)(&facts.tables, &finish);
             (d, w, program.witnesses)
         }
         EngineKind::Runtime => {
@@ -131,7 +134,10 @@ pub fn run_observed(
                 witnesses,
             };
             match crate::runtime::evaluate(&rules.checked, &facts.tables, &interner, &limits) {
-                Ok((d, w)) => (d, w, witnesses),
+                Ok((d, w)) => {
+                    let (d, w) = crate::instances::finish_all(&rules.checked, &interner, d, w);
+                    (d, w, witnesses)
+                }
                 Err(crate::runtime::EvalError::TooManyFacts { limit, relation }) => {
                     return Err(RunError::Limit(format!(
                         "lexproof: error[fact_limit]: stopped after deriving more than {limit} facts and rule instances (last in `{relation}`)\n  hint: a rule probably recurses without end (e.g. arithmetic in a recursive head); raise the cap with --max-facts if the fact base is really this large\n"

@@ -10,6 +10,7 @@ pub mod eval;
 pub mod explain;
 pub mod facts;
 pub mod html;
+pub mod instances;
 pub mod manifest;
 pub mod parallel;
 pub mod progress;

@@ -265,9 +265,14 @@ fn main() -> ExitCode {
         Command::Check { engine, format } => check(&engine, format),
         Command::Instances { facts } => with_db(&facts, cli.quiet, started, |db| {
             let mut out = String::new();
-            for (rule, t) in db.rules.checked.rules.iter().zip(&db.witnesses) {
-                out.push_str(&format!("// {} ({} instances)\n", rule.id, t.len()));
-                out.push_str(&render::table_tsv(db, t));
+            for (rule, inst) in db.rules.checked.rules.iter().zip(&db.witnesses) {
+                out.push_str(&format!("// {} ({} instances)\n", rule.id, inst.len()));
+                let types: Vec<_> = rule.witness.iter().map(|&v| rule.vars[v].ty).collect();
+                let mut t = lexproof::store::Table::with_capacity(types, inst.len());
+                for i in 0..inst.len() {
+                    t.push_row(&db.witness_row(rule, i));
+                }
+                out.push_str(&render::table_tsv(db, &t));
             }
             print(&out);
             Ok(ExitCode::SUCCESS)

@@ -19,9 +19,9 @@ pub mod generated {
 pub const RULES_TEXT: &str = include_str!(concat!(env!("OUT_DIR"), "/rules.dl"));
 pub const RULES_NAME: &str = include_str!(concat!(env!("OUT_DIR"), "/rules_name.txt"));
 
-/// What an engine returns: per relation its derived table (for derived relations), per rule its
-/// witness table.
-pub type EngineOutput = (Vec<Option<Table>>, Vec<Table>);
+/// What an engine returns: per relation its derived table (for derived relations, sorted), per
+/// rule its instances.
+pub type EngineOutput = (Vec<Option<Table>>, Vec<crate::instances::Instances>);
 
 /// A rulebase compiled into the binary: its text and its generated program.
 pub struct CompiledProgram {
@@ -29,7 +29,7 @@ pub struct CompiledProgram {
     pub text: &'static str,
     /// Symbol constants, interned first so `Sym(n)` in the program means `symbols[n]`.
     pub symbols: &'static [&'static str],
-    pub evaluate: fn(&[Table]) -> EngineOutput,
+    pub evaluate: fn(&[Table], &crate::stages::Finish) -> EngineOutput,
     pub witnesses: bool,
     pub rules: usize,
     pub relations: usize,

@@ -3,12 +3,18 @@
 //! conclusions of earlier stages, and returns its conclusions and rule instances as tables. Running
 //! them one by one frees every stage's hash sets and indexes as soon as it ends (crepe keeps all of
 //! them until its run ends); running independent stages at the same time uses every core.
+//!
+//! A stage's conclusions are handed to the stages that read them as they come out of crepe; the
+//! thread that ran the stage then sorts them (the database needs them sorted) and stores the rule
+//! instances against the sorted tables while later stages already run. A sort before handing them
+//! on would lie on the path every later stage waits for.
 
 use crate::arith::{self, ArithError};
+use crate::instances::Instances;
 use crate::store::Table;
 use std::collections::HashMap;
 use std::hash::Hash;
-use std::sync::{Condvar, Mutex, OnceLock};
+use std::sync::{Arc, Condvar, Mutex, OnceLock};
 
 /// What one stage concludes: (relation, table) and (rule, witness table).
 #[derive(Default)]
@@ -17,12 +23,22 @@ pub struct StageOut {
     pub witnesses: Vec<(usize, Table)>,
 }
 
+/// What the engine makes of a stage's witness tables (`(rule, table)`), given the stage's sorted
+/// conclusions (`(relation, table)`): the rule instances as the database keeps them
+/// (`instances::finish`). Runs on the stage's thread.
+pub type Finish<'a> =
+    dyn Fn(Vec<(usize, Table)>, &[(usize, Arc<Table>)]) -> Vec<(usize, Instances)> + Sync + 'a;
+
+/// Per relation, its table if a stage has derived it.
+pub type Done = Vec<Option<Arc<Table>>>;
+
 /// One generated crepe program and the stages whose conclusions it reads.
 pub struct Stage {
     /// The relations it defines.
     pub name: &'static str,
     pub deps: &'static [usize],
-    pub run: fn(&[Table], &[OnceLock<Table>]) -> StageOut,
+    /// Gets the tables of derived relations done so far (it drops them once it has read them).
+    pub run: fn(&[Table], Done) -> StageOut,
 }
 
 #[derive(Default)]
@@ -37,8 +53,11 @@ struct Board {
 struct Shared<'a> {
     stages: &'a [Stage],
     inputs: &'a [Table],
-    derived: Vec<OnceLock<Table>>,
-    witnesses: Vec<OnceLock<Table>>,
+    /// Per relation: its conclusions once the stage deriving it has ended, first as they came,
+    /// then sorted (stages that took the first keep it alive until they have read it).
+    derived: Vec<Mutex<Option<Arc<Table>>>>,
+    witnesses: Vec<OnceLock<Instances>>,
+    finish: &'a Finish<'a>,
     board: Mutex<Board>,
     wake: Condvar,
     /// Print each stage's time on stderr (`LEXPROOF_STAGE_TIMES=1`, for profiling a rulebase).
@@ -46,15 +65,6 @@ struct Shared<'a> {
 }
 
 impl Shared<'_> {
-    fn store(&self, out: StageOut) {
-        for (r, t) in out.derived {
-            assert!(self.derived[r].set(t).is_ok(), "relation {r} derived twice");
-        }
-        for (r, t) in out.witnesses {
-            assert!(self.witnesses[r].set(t).is_ok(), "rule {r} recorded twice");
-        }
-    }
-
     /// Takes the first stage (in dependency order) whose inputs are ready, waiting while none is;
     /// None once every stage has been taken.
     fn next(&self) -> Option<usize> {
@@ -88,45 +98,80 @@ impl Shared<'_> {
         let _guard = OnPanic(self);
         while let Some(s) = self.next() {
             let t0 = std::time::Instant::now();
-            let out = (self.stages[s].run)(self.inputs, &self.derived);
+            let snapshot: Done = self.derived.iter().map(|slot| lock(slot).clone()).collect();
+            let StageOut { derived, witnesses } = (self.stages[s].run)(self.inputs, snapshot);
+            let t1 = std::time::Instant::now();
+            let derived: Vec<(usize, Arc<Table>)> =
+                derived.into_iter().map(|(r, t)| (r, Arc::new(t))).collect();
+            for (r, t) in &derived {
+                *lock(&self.derived[*r]) = Some(Arc::clone(t));
+            }
+            // Arithmetic errors are recorded per thread; gather them for the caller's thread.
+            let errors = arith::take_errors();
+            {
+                let mut b = lock(&self.board);
+                b.errors.extend(errors);
+                b.done[s] = true;
+                self.wake.notify_all();
+            }
+            // Later stages may start now. Each table is replaced by its sorted copy; the one as it
+            // came is freed when the last stage that took it has read it.
+            let sorted: Vec<(usize, Arc<Table>)> = derived
+                .into_iter()
+                .map(|(r, t)| {
+                    let t = Arc::new(t.sorted());
+                    *lock(&self.derived[r]) = Some(Arc::clone(&t));
+                    (r, t)
+                })
+                .collect();
+            let t2 = std::time::Instant::now();
+            let mut instance_bytes = 0;
+            for (r, inst) in (self.finish)(witnesses, &sorted) {
+                instance_bytes += inst.allocated_bytes();
+                assert!(
+                    self.witnesses[r].set(inst).is_ok(),
+                    "rule {r} recorded twice"
+                );
+            }
             if self.timings {
-                let mib = |ts: &[(usize, Table)]| {
-                    ts.iter().map(|(_, t)| t.allocated_bytes()).sum::<usize>() as f64
-                        / (1 << 20) as f64
-                };
+                let ms = |d: std::time::Duration| d.as_secs_f64() * 1e3;
+                let mib = |b: usize| b as f64 / (1 << 20) as f64;
+                let derived_bytes = sorted.iter().map(|(_, t)| t.allocated_bytes()).sum();
                 eprintln!(
-                    "lexproof: stage {s:>3} {:>9.1} ms  {:>7.1} MiB derived {:>7.1} MiB witnesses  {}",
-                    t0.elapsed().as_secs_f64() * 1e3,
-                    mib(&out.derived),
-                    mib(&out.witnesses),
+                    "lexproof: stage {s:>3} {:>9.1} ms, sort {:>6.1} ms, instances {:>6.1} ms; {:>6.1} MiB derived, {:>6.1} MiB instances  {}",
+                    ms(t1 - t0),
+                    ms(t2 - t1),
+                    ms(t2.elapsed()),
+                    mib(derived_bytes),
+                    mib(instance_bytes),
                     self.stages[s].name
                 );
             }
-            self.store(out);
-            // Arithmetic errors are recorded per thread; gather them for the caller's thread.
-            let errors = arith::take_errors();
-            let mut b = self.board.lock().unwrap_or_else(|e| e.into_inner());
-            b.errors.extend(errors);
-            b.done[s] = true;
-            self.wake.notify_all();
         }
     }
 }
 
-/// Runs every stage, independent ones in parallel, and returns the derived table of each derived
-/// relation (None for input relations) and the witness table of each of `rules` rules (0 when the
-/// program records none). Arithmetic errors of all stages end up recorded on the calling thread.
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Runs every stage, independent ones in parallel, each finished by `finish` on its thread, and
+/// returns the derived table of each derived relation (None for input relations) and the instances
+/// of each of `rules` rules (0 when the program records none). Arithmetic errors of all stages end
+/// up recorded on the calling thread.
 pub fn run(
     stages: &[Stage],
     inputs: &[Table],
     relations: usize,
     rules: usize,
-) -> (Vec<Option<Table>>, Vec<Table>) {
+    finish: &Finish,
+) -> (Vec<Option<Table>>, Vec<Instances>) {
     let shared = Shared {
         stages,
         inputs,
-        derived: (0..relations).map(|_| OnceLock::new()).collect(),
+        derived: (0..relations).map(|_| Mutex::new(None)).collect(),
         witnesses: (0..rules).map(|_| OnceLock::new()).collect(),
+        finish,
         board: Mutex::new(Board {
             started: vec![false; stages.len()],
             done: vec![false; stages.len()],
@@ -149,7 +194,15 @@ pub fn run(
     let mut errors = board.errors;
     errors.sort_by_key(|e| e.rule);
     arith::record(errors);
-    let derived = shared.derived.into_iter().map(|t| t.into_inner()).collect();
+    // Every stage has ended, so each slot holds the only reference to its sorted table.
+    let derived = shared
+        .derived
+        .into_iter()
+        .map(|slot| {
+            let t = slot.into_inner().unwrap_or_else(|e| e.into_inner())?;
+            Some(Arc::try_unwrap(t).unwrap_or_else(|shared| (*shared).clone()))
+        })
+        .collect();
     let witnesses = shared
         .witnesses
         .into_iter()

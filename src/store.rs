@@ -44,13 +44,17 @@ impl Column {
         }
     }
     fn permute(&mut self, perm: &[u32]) {
-        fn gather<T: Copy>(v: &mut Vec<T>, perm: &[u32]) {
-            *v = perm.iter().map(|&i| v[i as usize]).collect();
+        *self = self.gathered(perm);
+    }
+    /// The column's values at positions `perm`, in that order.
+    fn gathered(&self, perm: &[u32]) -> Column {
+        fn gather<T: Copy>(v: &[T], perm: &[u32]) -> Vec<T> {
+            perm.iter().map(|&i| v[i as usize]).collect()
         }
         match self {
-            Column::Sym(v) => gather(v, perm),
-            Column::Num(v) => gather(v, perm),
-            Column::Date(v) => gather(v, perm),
+            Column::Sym(v) => Column::Sym(gather(v, perm)),
+            Column::Num(v) => Column::Num(gather(v, perm)),
+            Column::Date(v) => Column::Date(gather(v, perm)),
         }
     }
     fn ty(&self) -> Type {
@@ -62,7 +66,7 @@ impl Column {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Table {
     cols: Vec<Column>,
     len: usize,
@@ -231,6 +235,21 @@ impl Table {
         Ordering::Equal
     }
 
+    /// The table of columns `keep` (in that order), moved out without copying.
+    pub fn into_columns(mut self, keep: &[usize]) -> Table {
+        let mut taken: Vec<Option<Column>> = std::mem::take(&mut self.cols)
+            .into_iter()
+            .map(Some)
+            .collect();
+        Table {
+            cols: keep
+                .iter()
+                .map(|&c| taken[c].take().expect("each column kept once"))
+                .collect(),
+            len: self.len,
+        }
+    }
+
     pub fn permute(&mut self, perm: &[u32]) {
         for c in &mut self.cols {
             c.permute(perm);
@@ -242,7 +261,24 @@ impl Table {
     /// positions (so per-row side data such as origins can follow). Among duplicates the first
     /// original row is kept.
     pub fn sort_dedup(&mut self) -> Vec<u32> {
-        let perm = match self.narrow_keys() {
+        let perm = self.sort_permutation();
+        self.permute(&perm);
+        perm
+    }
+
+    /// A sorted, deduplicated copy, made without changing this table (which other threads may be
+    /// reading); costs what `sort_dedup` does, whose reordering copies the columns anyway.
+    pub fn sorted(&self) -> Table {
+        let perm = self.sort_permutation();
+        Table {
+            cols: self.cols.iter().map(|c| c.gathered(&perm)).collect(),
+            len: perm.len(),
+        }
+    }
+
+    /// The original positions of the rows `sort_dedup` keeps, in sorted order.
+    fn sort_permutation(&self) -> Vec<u32> {
+        match self.narrow_keys() {
             Some((mut keys, row_bits)) => {
                 // Half the memory and compare cost of the `u128` keys below.
                 keys.sort_unstable();
@@ -251,9 +287,7 @@ impl Table {
                 keys.into_iter().map(|k| (k & mask) as u32).collect()
             }
             None => self.sort_wider(),
-        };
-        self.permute(&perm);
-        perm
+        }
     }
 
     /// Keys of 64 bits for tables of symbols and dates whose values span few enough bits: each

@@ -39,10 +39,10 @@ fn snapshot(db: &Database) -> Snapshot {
         );
     }
     for rule in &db.rules.checked.rules {
-        let t = &db.witnesses[rule.index];
+        let n = db.witnesses[rule.index].len();
         out.insert(
             format!("rule {}", rule.id),
-            (0..t.len()).map(|i| text(t.row(i))).collect(),
+            (0..n).map(|i| text(db.witness_row(rule, i))).collect(),
         );
     }
     out

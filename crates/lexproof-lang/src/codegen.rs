@@ -412,7 +412,7 @@ fn projection(g: &mut Gen, rule: &Rule) -> String {
 /// The expression giving relation `r`'s table inside a stage's `run`.
 fn table_of(checked: &Checked, r: usize) -> String {
     if checked.relations[r].derived {
-        format!("derived[{r}].get().expect(\"stages run after the stages they read\")")
+        format!("derived[{r}].as_deref().expect(\"stages run after the stages they read\")")
     } else {
         format!("&inputs[{r}]")
     }
@@ -613,7 +613,7 @@ fn stage(
     writeln!(code, "    crepe::crepe! {{\n{program}    }}\n").unwrap();
     writeln!(
         code,
-        "    pub fn run(inputs: &[Table], derived: &[OnceLock<Table>]) -> StageOut {{"
+        "    pub fn run(inputs: &[Table], derived: crate::stages::Done) -> StageOut {{"
     )
     .unwrap();
     if !lookups.is_empty() {
@@ -654,6 +654,9 @@ fn stage(
         )
         .unwrap();
     }
+    // Everything read from earlier stages is copied into crepe and the lookups by now: letting go
+    // frees a table the stage that made it has replaced by a sorted copy.
+    writeln!(code, "        drop(derived);").unwrap();
     let names: Vec<String> = (0..outputs.len()).map(|k| format!("o{k}")).collect();
     writeln!(
         code,
@@ -776,8 +779,7 @@ pub fn generate(checked: &Checked, witnesses: bool, rules_name: &str) -> Generat
     writeln!(out, "use crate::arith;").unwrap();
     writeln!(out, "use crate::stages::{{MultiMap, Stage, StageOut}};").unwrap();
     writeln!(out, "use crate::store::{{Table, Type}};").unwrap();
-    writeln!(out, "use std::collections::HashSet;").unwrap();
-    writeln!(out, "use std::sync::OnceLock;\n").unwrap();
+    writeln!(out, "use std::collections::HashSet;\n").unwrap();
     writeln!(out, "pub const WITNESSES: bool = {witnesses};").unwrap();
     writeln!(out, "pub const RULES: usize = {};", checked.rules.len()).unwrap();
     writeln!(
@@ -809,12 +811,12 @@ pub fn generate(checked: &Checked, witnesses: bool, rules_name: &str) -> Generat
     .unwrap();
     writeln!(
         out,
-        "/// Runs the compiled rulebase on input tables (one per relation, in declaration order)."
+        "/// Runs the compiled rulebase on input tables (one per relation, in declaration order),\n/// each stage's output finished by `finish` (see `stages::Finish`)."
     )
     .unwrap();
     writeln!(
         out,
-        "pub fn evaluate(inputs: &[Table]) -> (Vec<Option<Table>>, Vec<Table>) {{\n    crate::stages::run(STAGES, inputs, RELATIONS, if WITNESSES {{ RULES }} else {{ 0 }})\n}}\n"
+"pub fn evaluate(inputs: &[Table], finish: &crate::stages::Finish) -> (Vec<Option<Table>>, Vec<crate::instances::Instances>) {{\n    crate::stages::run(STAGES, inputs, RELATIONS, if WITNESSES {{ RULES }} else {{ 0 }}, finish)\n}}\n"
     )
     .unwrap();
     writeln!(out, "/// Symbol constants of the rules, interned first so `Sym(n)` in the program means SYMBOLS[n].").unwrap();
