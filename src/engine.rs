@@ -122,8 +122,23 @@ pub fn run_observed(
     let (derived, witnesses, recorded) = match kind {
         EngineKind::Compiled => {
             let program = rules.compiled.expect("checked above");
-            let finish = |witnesses, heads: &[(usize, std::sync::Arc<crate::store::Table>)]| {
-                crate::instances::finish(&rules.checked, &interner, witnesses, heads)
+            let finish = |witnesses, sorted: &crate::stages::Sorted| {
+                let heads: Vec<crate::instances::Head> = sorted
+                    .tables
+                    .iter()
+                    .map(|(rel, table, origin)| crate::instances::Head {
+                        rel: *rel,
+                        table,
+                        origin: origin.as_deref(),
+                    })
+                    .collect();
+                crate::instances::finish(
+                    &rules.checked,
+                    &interner,
+                    witnesses,
+                    &heads,
+                    &sorted.projected,
+                )
             };
             let (d, w) = (program.evaluate)(&facts.tables, &finish);
             (d, w, program.witnesses)
@@ -135,6 +150,12 @@ pub fn run_observed(
             };
             match crate::runtime::evaluate(&rules.checked, &facts.tables, &interner, &limits) {
                 Ok((d, w)) => {
+                    // After an arithmetic error the run fails (below) and some heads are missing:
+                    // no instances to store then.
+                    let errors = crate::arith::take_errors();
+                    let failed = !errors.is_empty();
+                    crate::arith::record(errors);
+                    let w = if failed { Vec::new() } else { w };
                     let (d, w) = crate::instances::finish_all(&rules.checked, &interner, d, w);
                     (d, w, witnesses)
                 }

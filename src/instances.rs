@@ -82,24 +82,50 @@ enum HeadArg<'a> {
     Computed(&'a CTerm),
 }
 
+/// A derived relation's sorted table, with each original row's row in it when witness rows were
+/// projected onto the original (see `StageOut::heads`).
+pub struct Head<'a> {
+    pub rel: usize,
+    pub table: &'a Table,
+    pub origin: Option<&'a [u32]>,
+}
+
 /// Stores each rule's witness rows (`(rule, table)`) as `Instances` against its head relation's
-/// table, found in `heads` (`(relation, table)`, sorted and deduplicated). Tables are consumed one
-/// at a time, so only one is ever held twice (sorted and not).
+/// sorted table in `heads`. `projected` (`StageOut::heads`) says which rules' rows were projected
+/// onto their head table and from which row: their head rows come from `Head::origin`; the others'
+/// are found by walking the sorted head table. Tables are consumed one at a time, so only one is
+/// ever held twice (sorted and not).
 pub fn finish(
     checked: &Checked,
     interner: &Interner,
     witnesses: Vec<(usize, Table)>,
-    heads: &[(usize, impl std::borrow::Borrow<Table>)],
+    heads: &[Head],
+    projected: &[(usize, usize, usize)],
 ) -> Vec<(usize, Instances)> {
+    // Head keys are made once per head relation, for all its rules, and only if needed.
+    let mut keys: Vec<(usize, Option<HeadKeys>)> = Vec::new();
     witnesses
         .into_iter()
         .map(|(r, full)| {
             let rule = &checked.rules[r];
+            let rel = rule.head.rel;
             let head = heads
                 .iter()
-                .find(|(rel, _)| *rel == rule.head.rel)
+                .find(|h| h.rel == rel)
                 .expect("a rule's head relation is derived where the rule runs");
-            (r, compact(rule, full, head.1.borrow(), interner))
+            let first = projected.iter().find(|p| p.0 == r).map(|p| p.2);
+            if let (Some(first), Some(origin)) = (first, head.origin) {
+                let rows = origin[first..first + full.len()].to_vec();
+                return (r, compact_projected(rule, full, rows));
+            }
+            if !keys.iter().any(|(h, _)| *h == rel) {
+                keys.push((rel, HeadKeys::new(head.table)));
+            }
+            let k = keys
+                .iter()
+                .find(|(h, _)| *h == rel)
+                .and_then(|(_, k)| k.as_ref());
+            (r, compact(rule, full, head.table, k, interner))
         })
         .collect()
 }
@@ -120,12 +146,20 @@ pub fn finish_all(
     });
     let mut jobs: Vec<(usize, Table)> = witnesses.into_iter().enumerate().collect();
     jobs.sort_by_key(|(_, t)| std::cmp::Reverse(t.len()));
-    let heads: Vec<(usize, &Table)> = derived
+    let heads: Vec<Head> = derived
         .iter()
         .enumerate()
-        .filter_map(|(r, t)| t.as_ref().map(|t| (r, t)))
+        .filter_map(|(rel, t)| {
+            t.as_ref().map(|table| Head {
+                rel,
+                table,
+                origin: None,
+            })
+        })
         .collect();
-    let mut done = crate::parallel::map(jobs, |job| finish(checked, interner, vec![job], &heads));
+    let mut done = crate::parallel::map(jobs, |job| {
+        finish(checked, interner, vec![job], &heads, &[])
+    });
     let mut instances: Vec<Instances> = (0..done.len()).map(|_| Instances::default()).collect();
     for (r, inst) in done.drain(..).flatten() {
         instances[r] = inst;
@@ -133,10 +167,11 @@ pub fn finish_all(
     (derived, instances)
 }
 
-/// Stores `full` (one row per instance of `rule`, its variables in witness order) against `head`,
-/// the rule's head relation sorted and deduplicated.
-fn compact(rule: &Rule, mut full: Table, head: &Table, interner: &Interner) -> Instances {
-    let col_of = |v: usize| rule.witness.iter().position(|&w| w == v);
+/// Which witness variables the head gives ((variable, head column)), and the others (variables
+/// and their witness columns).
+type Layout = (Vec<(usize, usize)>, Vec<usize>, Vec<usize>);
+
+fn layout(rule: &Rule) -> Layout {
     let mut from_head = Vec::new();
     let mut rest_vars = Vec::new();
     let mut rest_cols = Vec::new();
@@ -149,6 +184,46 @@ fn compact(rule: &Rule, mut full: Table, head: &Table, interner: &Interner) -> I
             }
         }
     }
+    (from_head, rest_vars, rest_cols)
+}
+
+/// `compact` for witness rows whose head rows are known (`head_rows`, parallel to the rows): only
+/// (head row, other variables) is sorted.
+fn compact_projected(rule: &Rule, full: Table, mut head_rows: Vec<u32>) -> Instances {
+    let (from_head, rest_vars, rest_cols) = layout(rule);
+    let rest = full.into_columns(&rest_cols);
+    if rest.arity() == 0 {
+        // Every variable is in the head, so each head has at most one instance of this rule.
+        head_rows.sort_unstable();
+        return Instances {
+            head_rows,
+            rest,
+            from_head,
+            rest_vars,
+        };
+    }
+    let mut keyed = rest.with_leading_rows(head_rows);
+    keyed.sort_dedup();
+    let (head_rows, rest) = keyed.without_leading_rows();
+    Instances {
+        head_rows,
+        rest,
+        from_head,
+        rest_vars,
+    }
+}
+
+/// Stores `full` (one row per instance of `rule`, its variables in witness order) against `head`,
+/// the rule's head relation sorted and deduplicated.
+fn compact(
+    rule: &Rule,
+    mut full: Table,
+    head: &Table,
+    keys: Option<&HeadKeys>,
+    interner: &Interner,
+) -> Instances {
+    let col_of = |v: usize| rule.witness.iter().position(|&w| w == v);
+    let (from_head, rest_vars, rest_cols) = layout(rule);
     let args: Vec<HeadArg> = rule
         .head
         .args
@@ -164,9 +239,12 @@ fn compact(rule: &Rule, mut full: Table, head: &Table, interner: &Interner) -> I
         .collect();
     sort_by_head(rule, &args, &mut full, interner);
 
-    let head_rows = match typed_comparison(&args, &full, head) {
-        Some(cmp) => walk_typed(&full, head, &cmp, rule),
-        None => walk_values(rule, &args, &full, head, interner),
+    let plain = args
+        .iter()
+        .all(|a| matches!(a, HeadArg::Column(_) | HeadArg::Constant(Some(_))));
+    let head_rows = match keys {
+        Some(keys) if plain => keys.walk(&full, &args, rule),
+        _ => walk_values(rule, &args, &full, head, interner),
     };
     Instances {
         head_rows,
@@ -176,74 +254,121 @@ fn compact(rule: &Rule, mut full: Table, head: &Table, interner: &Interner) -> I
     }
 }
 
-/// Compares row `h` of the head table with the head tuple of witness row `w`, column by column.
-type ColumnCmp<'a> = Box<dyn Fn(usize, usize) -> Ordering + 'a>;
+/// 64-bit keys that order head tuples as the tuples order: each column's value less the column's
+/// least value in the head table, in as many bits as the column's range needs. With them, finding
+/// each witness row's head row compares integers instead of values.
+struct HeadKeys {
+    /// Per head column: least value and bits, as 128-bit integers (symbol ids, days, numbers).
+    columns: Vec<(i128, u32)>,
+    /// The head table's keys, ascending (its rows are sorted and distinct).
+    keys: Vec<u64>,
+}
 
-/// Typed comparisons of the head table's columns with the witness table's, when every head argument
-/// is a witness column or a known constant (no arithmetic): no `Value` is built per row.
-fn typed_comparison<'a>(
-    args: &[HeadArg],
-    full: &'a Table,
-    head: &'a Table,
-) -> Option<Vec<ColumnCmp<'a>>> {
+/// A column's values as integers in the order of their type.
+fn ints(t: &Table, c: usize) -> Box<dyn Fn(usize) -> i128 + '_> {
     use crate::store::Type;
-    args.iter()
-        .enumerate()
-        .map(|(k, a)| -> Option<ColumnCmp<'a>> {
-            Some(match (a, head.types()[k]) {
-                (HeadArg::Column(c), Type::Symbol) => {
-                    let (x, y) = (head.syms(k), full.syms(*c));
-                    Box::new(move |h, w| x[h].cmp(&y[w]))
-                }
-                (HeadArg::Column(c), Type::Date) => {
-                    let (x, y) = (head.dates(k), full.dates(*c));
-                    Box::new(move |h, w| x[h].cmp(&y[w]))
-                }
-                (HeadArg::Column(c), Type::Number) => {
-                    let (x, y) = (head.nums(k), full.nums(*c));
-                    Box::new(move |h, w| x[h].cmp(&y[w]))
-                }
-                (HeadArg::Constant(Some(Value::Sym(v))), Type::Symbol) => {
-                    let (x, v) = (head.syms(k), *v);
-                    Box::new(move |h, _| x[h].cmp(&v))
-                }
-                (HeadArg::Constant(Some(Value::Date(v))), Type::Date) => {
-                    let (x, v) = (head.dates(k), *v);
-                    Box::new(move |h, _| x[h].cmp(&v))
-                }
-                (HeadArg::Constant(Some(Value::Num(v))), Type::Number) => {
-                    let (x, v) = (head.nums(k), *v);
-                    Box::new(move |h, _| x[h].cmp(&v))
-                }
-                _ => return None,
-            })
-        })
-        .collect()
-}
-
-/// The head row of every witness row (rows in head order), with `typed_comparison`'s comparators.
-fn walk_typed(full: &Table, head: &Table, cmp: &[ColumnCmp], rule: &Rule) -> Vec<u32> {
-    let order = |h: usize, w: usize| {
-        cmp.iter()
-            .map(|c| c(h, w))
-            .find(|o| *o != Ordering::Equal)
-            .unwrap_or(Ordering::Equal)
-    };
-    let mut head_rows = Vec::with_capacity(full.len());
-    let mut at = 0usize;
-    for w in 0..full.len() {
-        at = seek(head.len(), at, |h| order(h, w) == Ordering::Less);
-        assert!(
-            at < head.len() && order(at, w) == Ordering::Equal,
-            "rule {}: an instance's head tuple is not among the derived tuples",
-            rule.id
-        );
-        head_rows.push(at as u32);
+    match t.types()[c] {
+        Type::Symbol => {
+            let v = t.syms(c);
+            Box::new(move |r| v[r].0 as i128)
+        }
+        Type::Date => {
+            let v = t.dates(c);
+            Box::new(move |r| v[r].0 as i128)
+        }
+        Type::Number => {
+            let v = t.nums(c);
+            Box::new(move |r| v[r])
+        }
     }
-    head_rows
 }
 
-/// `walk_typed` for heads with arithmetic: each head tuple evaluated as values.
+fn int_of(v: Value) -> i128 {
+    match v {
+        Value::Sym(s) => s.0 as i128,
+        Value::Date(d) => d.0 as i128,
+        Value::Num(n) => n,
+    }
+}
+
+impl HeadKeys {
+    /// None when the columns' ranges need more than 64 bits.
+    fn new(head: &Table) -> Option<HeadKeys> {
+        if head.is_empty() {
+            return None;
+        }
+        let mut columns = Vec::with_capacity(head.arity());
+        let mut total = 0;
+        for c in 0..head.arity() {
+            let get = ints(head, c);
+            let (lo, hi) = (0..head.len()).fold((i128::MAX, i128::MIN), |(lo, hi), r| {
+                let x = get(r);
+                (lo.min(x), hi.max(x))
+            });
+            let range = hi.checked_sub(lo).filter(|&r| r < 1i128 << 64)? as u64;
+            let bits = 64 - range.leading_zeros();
+            total += bits;
+            if total > 64 {
+                return None;
+            }
+            columns.push((lo, bits));
+        }
+        let mut keys = vec![0u64; head.len()];
+        for (c, &(lo, bits)) in columns.iter().enumerate() {
+            let get = ints(head, c);
+            for (r, k) in keys.iter_mut().enumerate() {
+                *k = shift(*k, bits) | (get(r) - lo) as u64;
+            }
+        }
+        Some(HeadKeys { columns, keys })
+    }
+
+    /// The head row of every witness row of `full` (rows in head order).
+    fn walk(&self, full: &Table, args: &[HeadArg], rule: &Rule) -> Vec<u32> {
+        // Per head column: the witness column giving it, or the constant (as an integer).
+        let sources: Vec<Source> = args
+            .iter()
+            .map(|a| match a {
+                HeadArg::Column(c) => Ok(ints(full, *c)),
+                HeadArg::Constant(Some(v)) => Err(int_of(*v)),
+                _ => unreachable!("only plain heads are walked by key"),
+            })
+            .collect();
+        let mut head_rows = Vec::with_capacity(full.len());
+        let mut at = 0usize;
+        for w in 0..full.len() {
+            let mut key = 0u64;
+            let mut inside = true;
+            for (src, &(lo, bits)) in sources.iter().zip(&self.columns) {
+                let x = match src {
+                    Ok(get) => get(w),
+                    Err(c) => *c,
+                };
+                // Outside the column's range: no head row has it (caught below).
+                inside &= x >= lo && (x - lo) < (1i128 << bits).max(1);
+                key = shift(key, bits) | (x.wrapping_sub(lo) as u64);
+            }
+            at = seek(self.keys.len(), at, |h| self.keys[h] < key);
+            assert!(
+                inside && at < self.keys.len() && self.keys[at] == key,
+                "rule {}: an instance's head tuple is not among the derived tuples",
+                rule.id
+            );
+            head_rows.push(at as u32);
+        }
+        head_rows
+    }
+}
+
+/// Where a head column's value comes from in a witness row: a column (as integers) or a constant.
+type Source<'a> = Result<Box<dyn Fn(usize) -> i128 + 'a>, i128>;
+
+/// `k` shifted left by `bits` (0 to 64).
+fn shift(k: u64, bits: u32) -> u64 {
+    k.checked_shl(bits).unwrap_or(0)
+}
+
+/// `HeadKeys::walk` for heads with arithmetic or wide ranges: each head tuple built as values.
 fn walk_values(
     rule: &Rule,
     args: &[HeadArg],

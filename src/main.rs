@@ -367,6 +367,10 @@ fn main() -> ExitCode {
             actor,
             format,
         } => with_db(&facts, cli.quiet, started, |db| {
+            if !db.witnesses_recorded {
+                // Every duty in the report comes with its proof.
+                return Err((no_proofs(db, "report"), ExitCode::from(2)));
+            }
             let r = lexproof::report::build(db, actor.as_deref())
                 .map_err(|e| (e, ExitCode::from(2)))?;
             print(&match format {
@@ -427,7 +431,7 @@ fn main() -> ExitCode {
                 }
             };
             if !db.witnesses_recorded {
-                return Err(("lexproof: this binary was built without witness relations (feature no-witnesses), so it cannot explain\n  hint: build without --features no-witnesses\n".to_string(), ExitCode::from(2)));
+                return Err((no_proofs(db, "explain"), ExitCode::from(2)));
             }
             let search = Instant::now();
             let found = proof::build_proof(db, p.rel, &values, proof::Options { all, depth });
@@ -678,6 +682,14 @@ fn summary(db: &Database, t: &Timings, started: Instant) {
         ms(t.index),
         ms(started.elapsed())
     );
+}
+
+/// Why `what` (a command that shows proofs) cannot run: no rule instances were recorded.
+fn no_proofs(db: &Database, what: &str) -> String {
+    match db.engine {
+        EngineKind::Compiled => format!("lexproof: this binary was built without witness relations (feature no-witnesses), so it cannot {what}\n  hint: build without --features no-witnesses, or add --engine runtime\n"),
+        EngineKind::Runtime => format!("lexproof: --no-proofs was given, so no rule instances were recorded and lexproof cannot {what}\n  hint: leave out --no-proofs\n"),
+    }
 }
 
 fn ms(d: std::time::Duration) -> f64 {

@@ -21,13 +21,25 @@ use std::sync::{Arc, Condvar, Mutex, OnceLock};
 pub struct StageOut {
     pub derived: Vec<(usize, Table)>,
     pub witnesses: Vec<(usize, Table)>,
+    /// (rule, relation, row): the rule's witness rows were projected onto its head relation's
+    /// table, one head row each, from that row on (so each instance's head row is known without a
+    /// search).
+    pub heads: Vec<(usize, usize, usize)>,
+}
+
+/// A stage's conclusions once sorted, for storing its rule instances against them.
+pub struct Sorted {
+    /// (relation, sorted table, and for tables that rows were projected onto, each original
+    /// row's row in the sorted table).
+    pub tables: Vec<(usize, Arc<Table>, Option<Vec<u32>>)>,
+    /// `StageOut::heads`.
+    pub projected: Vec<(usize, usize, usize)>,
 }
 
 /// What the engine makes of a stage's witness tables (`(rule, table)`), given the stage's sorted
-/// conclusions (`(relation, table)`): the rule instances as the database keeps them
-/// (`instances::finish`). Runs on the stage's thread.
-pub type Finish<'a> =
-    dyn Fn(Vec<(usize, Table)>, &[(usize, Arc<Table>)]) -> Vec<(usize, Instances)> + Sync + 'a;
+/// conclusions: the rule instances as the database keeps them (`instances::finish`). Runs on the
+/// stage's thread.
+pub type Finish<'a> = dyn Fn(Vec<(usize, Table)>, &Sorted) -> Vec<(usize, Instances)> + Sync + 'a;
 
 /// Per relation, its table if a stage has derived it.
 pub type Done = Vec<Option<Arc<Table>>>;
@@ -37,6 +49,8 @@ pub struct Stage {
     /// The relations it defines.
     pub name: &'static str,
     pub deps: &'static [usize],
+    /// The derived relations (of those stages) it reads.
+    pub reads: &'static [usize],
     /// Gets the tables of derived relations done so far (it drops them once it has read them).
     pub run: fn(&[Table], Done) -> StageOut,
 }
@@ -98,8 +112,16 @@ impl Shared<'_> {
         let _guard = OnPanic(self);
         while let Some(s) = self.next() {
             let t0 = std::time::Instant::now();
-            let snapshot: Done = self.derived.iter().map(|slot| lock(slot).clone()).collect();
-            let StageOut { derived, witnesses } = (self.stages[s].run)(self.inputs, snapshot);
+            // Only what it reads: a table held here is kept alive until the stage has read it.
+            let mut snapshot: Done = vec![None; self.derived.len()];
+            for &r in self.stages[s].reads {
+                snapshot[r] = lock(&self.derived[r]).clone();
+            }
+            let StageOut {
+                derived,
+                witnesses,
+                heads,
+            } = (self.stages[s].run)(self.inputs, snapshot);
             let t1 = std::time::Instant::now();
             let derived: Vec<(usize, Arc<Table>)> =
                 derived.into_iter().map(|(r, t)| (r, Arc::new(t))).collect();
@@ -108,6 +130,7 @@ impl Shared<'_> {
             }
             // Arithmetic errors are recorded per thread; gather them for the caller's thread.
             let errors = arith::take_errors();
+            let failed = !errors.is_empty();
             {
                 let mut b = lock(&self.board);
                 b.errors.extend(errors);
@@ -116,17 +139,37 @@ impl Shared<'_> {
             }
             // Later stages may start now. Each table is replaced by its sorted copy; the one as it
             // came is freed when the last stage that took it has read it.
-            let sorted: Vec<(usize, Arc<Table>)> = derived
+            let tables = derived
                 .into_iter()
                 .map(|(r, t)| {
-                    let t = Arc::new(t.sorted());
-                    *lock(&self.derived[r]) = Some(Arc::clone(&t));
-                    (r, t)
+                    let (sorted, origin) = if heads.iter().any(|h| h.1 == r) {
+                        let (t, o) = t.sorted_with_origin();
+                        (t, Some(o))
+                    } else {
+                        (t.sorted(), None)
+                    };
+                    let sorted = Arc::new(sorted);
+                    *lock(&self.derived[r]) = Some(Arc::clone(&sorted));
+                    (r, sorted, origin)
                 })
                 .collect();
+            let sorted = Sorted {
+                tables,
+                projected: heads,
+            };
             let t2 = std::time::Instant::now();
+            // A stage whose arithmetic failed fails the run (some heads are missing): its
+            // instances are never shown.
+            let instances = if failed {
+                witnesses
+                    .into_iter()
+                    .map(|(r, _)| (r, Instances::default()))
+                    .collect()
+            } else {
+                (self.finish)(witnesses, &sorted)
+            };
             let mut instance_bytes = 0;
-            for (r, inst) in (self.finish)(witnesses, &sorted) {
+            for (r, inst) in instances {
                 instance_bytes += inst.allocated_bytes();
                 assert!(
                     self.witnesses[r].set(inst).is_ok(),
@@ -136,7 +179,7 @@ impl Shared<'_> {
             if self.timings {
                 let ms = |d: std::time::Duration| d.as_secs_f64() * 1e3;
                 let mib = |b: usize| b as f64 / (1 << 20) as f64;
-                let derived_bytes = sorted.iter().map(|(_, t)| t.allocated_bytes()).sum();
+                let derived_bytes = sorted.tables.iter().map(|t| t.1.allocated_bytes()).sum();
                 eprintln!(
                     "lexproof: stage {s:>3} {:>9.1} ms, sort {:>6.1} ms, instances {:>6.1} ms; {:>6.1} MiB derived, {:>6.1} MiB instances  {}",
                     ms(t1 - t0),

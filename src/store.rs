@@ -235,6 +235,24 @@ impl Table {
         Ordering::Equal
     }
 
+    /// This table after a first column of row numbers (a symbol column: it sorts as one), for
+    /// sorting rows by a row number and then by their values.
+    pub fn with_leading_rows(mut self, rows: Vec<u32>) -> Table {
+        assert_eq!(rows.len(), self.len, "one row number per row");
+        let rows = Column::Sym(rows.into_iter().map(Sym).collect());
+        self.cols.insert(0, rows);
+        self
+    }
+
+    /// Undoes `with_leading_rows`: the row numbers and the other columns.
+    pub fn without_leading_rows(mut self) -> (Vec<u32>, Table) {
+        let rows = match self.cols.remove(0) {
+            Column::Sym(v) => v.into_iter().map(|s| s.0).collect(),
+            _ => panic!("without_leading_rows: the first column holds row numbers"),
+        };
+        (rows, self)
+    }
+
     /// The table of columns `keep` (in that order), moved out without copying.
     pub fn into_columns(mut self, keep: &[usize]) -> Table {
         let mut taken: Vec<Option<Column>> = std::mem::take(&mut self.cols)
@@ -261,7 +279,7 @@ impl Table {
     /// positions (so per-row side data such as origins can follow). Among duplicates the first
     /// original row is kept.
     pub fn sort_dedup(&mut self) -> Vec<u32> {
-        let perm = self.sort_permutation();
+        let perm = self.sort_order(true);
         self.permute(&perm);
         perm
     }
@@ -269,24 +287,74 @@ impl Table {
     /// A sorted, deduplicated copy, made without changing this table (which other threads may be
     /// reading); costs what `sort_dedup` does, whose reordering copies the columns anyway.
     pub fn sorted(&self) -> Table {
-        let perm = self.sort_permutation();
+        self.gathered(&self.sort_order(true))
+    }
+
+    /// `sorted`, and for each row of this table its row in the sorted one (duplicates share one).
+    pub fn sorted_with_origin(&self) -> (Table, Vec<u32>) {
+        let (order, repeats) = self.sort_grouped();
+        let mut kept: Vec<u32> = Vec::with_capacity(order.len());
+        let mut origin = vec![0u32; self.len];
+        for (&r, &repeat) in order.iter().zip(&repeats) {
+            if !repeat {
+                kept.push(r);
+            }
+            origin[r as usize] = (kept.len() - 1) as u32;
+        }
+        (self.gathered(&kept), origin)
+    }
+
+    /// Every row's original position in sorted order, and whether it equals the row before it
+    /// (told by the sort keys where there are some, not by comparing rows again).
+    fn sort_grouped(&self) -> (Vec<u32>, Vec<bool>) {
+        fn by_keys<K: Ord + Copy>(
+            mut keys: Vec<K>,
+            row: impl Fn(K) -> u32,
+            value: impl Fn(K) -> K,
+        ) -> (Vec<u32>, Vec<bool>) {
+            keys.sort_unstable();
+            let repeats = (0..keys.len())
+                .map(|j| j > 0 && value(keys[j]) == value(keys[j - 1]))
+                .collect();
+            (keys.into_iter().map(row).collect(), repeats)
+        }
+        if let Some((keys, row_bits)) = self.narrow_keys() {
+            let mask = (1u64 << row_bits) - 1;
+            return by_keys(keys, |k| (k & mask) as u32, |k| k >> row_bits);
+        }
+        if let Some(keys) = self.packed_keys() {
+            return by_keys(keys, |k| k as u32, |k| k >> 32);
+        }
+        let order = self.sort_order(false);
+        let repeats = (0..order.len())
+            .map(|j| {
+                j > 0 && self.cmp_rows(order[j - 1] as usize, order[j] as usize) == Ordering::Equal
+            })
+            .collect();
+        (order, repeats)
+    }
+
+    fn gathered(&self, perm: &[u32]) -> Table {
         Table {
-            cols: self.cols.iter().map(|c| c.gathered(&perm)).collect(),
+            cols: self.cols.iter().map(|c| c.gathered(perm)).collect(),
             len: perm.len(),
         }
     }
 
-    /// The original positions of the rows `sort_dedup` keeps, in sorted order.
-    fn sort_permutation(&self) -> Vec<u32> {
+    /// The original positions of the rows in sorted order (equal rows by position): of every row,
+    /// or, with `dedup`, of the first of each set of equal rows (the rows `sort_dedup` keeps).
+    fn sort_order(&self, dedup: bool) -> Vec<u32> {
         match self.narrow_keys() {
             Some((mut keys, row_bits)) => {
                 // Half the memory and compare cost of the `u128` keys below.
                 keys.sort_unstable();
-                keys.dedup_by(|b, a| (*a >> row_bits) == (*b >> row_bits));
+                if dedup {
+                    keys.dedup_by(|b, a| (*a >> row_bits) == (*b >> row_bits));
+                }
                 let mask = (1u64 << row_bits) - 1;
                 keys.into_iter().map(|k| (k & mask) as u32).collect()
             }
-            None => self.sort_wider(),
+            None => self.sort_wider(dedup),
         }
     }
 
@@ -347,25 +415,29 @@ impl Table {
     }
 
     /// `sort_dedup`'s permutation for tables `narrow_keys` does not fit.
-    fn sort_wider(&self) -> Vec<u32> {
+    fn sort_wider(&self, dedup: bool) -> Vec<u32> {
         match self.packed_keys() {
             Some(mut keys) => {
                 // Rows of up to three 32-bit columns pack into one integer with the row position in the
                 // low bits: one integer sort, no per-comparison column dispatch.
                 keys.sort_unstable();
-                keys.dedup_by(|b, a| (*a >> 32) == (*b >> 32));
+                if dedup {
+                    keys.dedup_by(|b, a| (*a >> 32) == (*b >> 32));
+                }
                 keys.into_iter().map(|k| k as u32).collect()
             }
-            None if self.leading_words() > 0 => self.sort_by_leading_columns(),
+            None if self.leading_words() > 0 => self.sort_by_leading_columns(dedup),
             None => match self.wide_keys() {
                 Some(mut keys) => {
                     // Up to seven 32-bit words of columns (a number takes four) and the row
                     // position: a 256-bit key, compared as two integers.
                     keys.sort_unstable();
-                    keys.dedup_by(|b, a| a.0 == b.0 && (a.1 >> 32) == (b.1 >> 32));
+                    if dedup {
+                        keys.dedup_by(|b, a| a.0 == b.0 && (a.1 >> 32) == (b.1 >> 32));
+                    }
                     keys.into_iter().map(|k| k.1 as u32).collect()
                 }
-                None => self.sort_by_comparison(),
+                None => self.sort_by_comparison(dedup),
             },
         }
     }
@@ -389,24 +461,25 @@ impl Table {
     /// Sorts by an integer key of the leading 32-bit columns, then orders each run of rows equal
     /// in those by the remaining columns. A table like (model, compute) has few such runs, so this
     /// is mostly one sort of 64-bit keys instead of a sort of 256-bit ones.
-    fn sort_by_leading_columns(&self) -> Vec<u32> {
+    fn sort_by_leading_columns(&self, dedup: bool) -> Vec<u32> {
         let lead = &self.cols[..self.leading_words()];
         match self.narrow_keys_of(lead) {
             Some((keys, row_bits)) => {
                 let mask = (1u64 << row_bits) - 1;
-                self.sort_runs(keys, |k| (k & mask) as u32, |k| k >> row_bits)
+                self.sort_runs(keys, |k| (k & mask) as u32, |k| k >> row_bits, dedup)
             }
-            None => self.sort_runs(self.pack(lead), |k| k as u32, |k| k >> 32),
+            None => self.sort_runs(self.pack(lead), |k| k as u32, |k| k >> 32, dedup),
         }
     }
 
     /// Sorts `keys` (leading columns, then row position), then each run of rows with the same
-    /// leading columns by the rest, dropping duplicates (rows only equal within a run).
+    /// leading columns by the rest, dropping duplicates if `dedup` (rows only equal within a run).
     fn sort_runs<K: Ord + Copy>(
         &self,
         mut keys: Vec<K>,
         row: impl Fn(K) -> u32,
         lead: impl Fn(K) -> K,
+        dedup: bool,
     ) -> Vec<u32> {
         keys.sort_unstable();
         let mut perm = Vec::with_capacity(keys.len());
@@ -425,6 +498,8 @@ impl Table {
                 run.sort_unstable_by(|&a, &b| {
                     self.cmp_rows(a as usize, b as usize).then(a.cmp(&b))
                 });
+            }
+            if end - start > 1 && dedup {
                 let mut kept = at + 1;
                 for r in at + 1..perm.len() {
                     if self.cmp_rows(perm[kept - 1] as usize, perm[r] as usize) != Ordering::Equal {
@@ -439,10 +514,12 @@ impl Table {
         perm
     }
 
-    fn sort_by_comparison(&self) -> Vec<u32> {
+    fn sort_by_comparison(&self, dedup: bool) -> Vec<u32> {
         let mut perm: Vec<u32> = (0..self.len as u32).collect();
         perm.sort_unstable_by(|&a, &b| self.cmp_rows(a as usize, b as usize).then(a.cmp(&b)));
-        perm.dedup_by(|b, a| self.cmp_rows(*a as usize, *b as usize) == Ordering::Equal);
+        if dedup {
+            perm.dedup_by(|b, a| self.cmp_rows(*a as usize, *b as usize) == Ordering::Equal);
+        }
         perm
     }
 
@@ -586,8 +663,16 @@ mod tests {
             let mut expected: Vec<u32> = (0..t.len() as u32).collect();
             expected.sort_by(|&a, &b| original.cmp_rows(a as usize, b as usize).then(a.cmp(&b)));
             expected.dedup_by(|b, a| original.cmp_rows(*a as usize, *b as usize) == Ordering::Equal);
+            let (copy, origin) = original.sorted_with_origin();
             let kept = t.sort_dedup();
             prop_assert_eq!(kept, expected);
+            // The copies agree with the table sorted in place, and every row finds itself.
+            let rows_of = |x: &Table| (0..x.len()).map(|i| x.row(i)).collect::<Vec<_>>();
+            prop_assert_eq!(rows_of(&original.sorted()), rows_of(&t));
+            prop_assert_eq!(rows_of(&copy), rows_of(&t));
+            for (i, &o) in origin.iter().enumerate() {
+                prop_assert_eq!(copy.row(o as usize), original.row(i));
+            }
         }
     }
 }

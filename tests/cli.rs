@@ -304,6 +304,44 @@ fn explain_of_an_atom_that_does_not_hold_says_so() {
 }
 
 #[test]
+fn commands_that_show_proofs_refuse_a_run_without_them() {
+    let q = lexproof(&[
+        "-q",
+        "query",
+        "obligation(A, M, D)",
+        "--facts",
+        "facts",
+        "--format",
+        "tsv",
+    ]);
+    let first = stdout(&q);
+    let cells: Vec<&str> = first
+        .lines()
+        .next()
+        .expect("an obligation")
+        .split('\t')
+        .collect();
+    let atom = format!("obligation({:?}, {:?}, {:?})", cells[0], cells[1], cells[2]);
+    let no_proofs = ["--facts", "facts", "--engine", "runtime", "--no-proofs"];
+    for args in [vec!["report"], vec!["explain", atom.as_str()]] {
+        let o = lexproof(&[args.as_slice(), &no_proofs].concat());
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        assert!(
+            err.contains("--no-proofs was given") && err.contains("hint: leave out --no-proofs"),
+            "{args:?}: {err}"
+        );
+        assert!(!err.contains("panicked"), "{err}");
+        assert!(stdout(&o).is_empty());
+    }
+    // Derive needs no proofs: the same conclusions with or without them.
+    let with = lexproof(&["-q", "derive", "--facts", "facts", "--engine", "runtime"]);
+    let without = lexproof(&[&["-q", "derive"][..], &no_proofs].concat());
+    assert_eq!(without.status.code(), Some(0), "{}", stderr(&without));
+    assert_eq!(stdout(&with), stdout(&without));
+}
+
+#[test]
 fn check_accepts_the_shipped_rules_and_rejects_broken_ones() {
     let o = lexproof(&["check"]);
     assert!(o.status.success(), "{}", stderr(&o));

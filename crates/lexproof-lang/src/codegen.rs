@@ -428,6 +428,8 @@ struct Stage {
     code: String,
     /// Stages whose conclusions this one reads.
     deps: Vec<usize>,
+    /// Derived relations of those stages that it reads.
+    reads: Vec<usize>,
 }
 
 fn stage(
@@ -474,6 +476,15 @@ fn stage(
         .collect();
     deps.sort_unstable();
     deps.dedup();
+    // The derived relations of earlier stages it reads: only these are handed to it.
+    let mut inputs: Vec<usize> = reads
+        .iter()
+        .chain(&negated)
+        .copied()
+        .filter(|&r| defined_by[r].is_some())
+        .collect();
+    inputs.sort_unstable();
+    inputs.dedup();
 
     // A stage that does not read its own relations needs no head relations inside crepe: with
     // witnesses, each rule's conclusions are its witness rows projected onto the head, computed
@@ -716,10 +727,15 @@ fn stage(
             .collect();
         let store = match dest {
             Dest::Derived(i) => format!("out.derived.push(({i}, t));"),
-            Dest::Witness(r) if project => format!(
-                "{} out.witnesses.push(({r}, t));",
-                projection(g, &checked.rules[*r])
-            ),
+            // `heads` says where the rows' heads start in the head table, if none was skipped.
+            Dest::Witness(r) if project => {
+                let rel = checked.rules[*r].head.rel;
+                let h = format!("h{rel}");
+                format!(
+                    "let first = {h}.len(); {} if {h}.len() - first == t.len() {{ out.heads.push(({r}, {rel}, first)); }} out.witnesses.push(({r}, t));",
+                    projection(g, &checked.rules[*r])
+                )
+            }
             Dest::Witness(r) => format!("out.witnesses.push(({r}, t));"),
         };
         writeln!(
@@ -742,7 +758,12 @@ fn stage(
         .map(|&r| checked.relations[r].name.as_str())
         .collect::<Vec<_>>()
         .join(" ");
-    Stage { name, code, deps }
+    Stage {
+        name,
+        code,
+        deps,
+        reads: inputs,
+    }
 }
 
 /// The generated Rust source: one crepe program per stage (see `Stage`), the stage graph, and
@@ -795,11 +816,17 @@ pub fn generate(checked: &Checked, witnesses: bool, rules_name: &str) -> Generat
         .iter()
         .enumerate()
         .map(|(k, s)| {
-            let deps: Vec<String> = s.deps.iter().map(|d| d.to_string()).collect();
+            let list = |v: &[usize]| {
+                v.iter()
+                    .map(|d| d.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
             format!(
-                "    Stage {{ name: {:?}, deps: &[{}], run: s{k}::run }},",
+                "    Stage {{ name: {:?}, deps: &[{}], reads: &[{}], run: s{k}::run }},",
                 s.name,
-                deps.join(", ")
+                list(&s.deps),
+                list(&s.reads)
             )
         })
         .collect();
