@@ -16,14 +16,19 @@ thread_local! {
 }
 
 fn fail<T>(rule: usize, what: String) -> Option<T> {
-    ERRORS.with(|e| {
-        let mut e = e.borrow_mut();
-        // One error per rule is enough to report; the run fails either way.
-        if !e.iter().any(|x| x.rule == rule) {
-            e.push(ArithError { rule, what });
-        }
-    });
+    ERRORS.with(|e| keep(&mut e.borrow_mut(), ArithError { rule, what }));
     None
+}
+
+/// One error per rule is enough to report (the run fails either way): the least by text, so the
+/// message does not depend on the order instances were evaluated in (which hash sets and thread
+/// timing decide).
+fn keep(errors: &mut Vec<ArithError>, x: ArithError) {
+    match errors.iter_mut().find(|y| y.rule == x.rule) {
+        Some(y) if x.what < y.what => *y = x,
+        Some(_) => {}
+        None => errors.push(x),
+    }
 }
 
 /// Records errors gathered on other threads (the compiled engine's parallel stages) on this one.
@@ -31,9 +36,7 @@ pub fn record(errors: Vec<ArithError>) {
     ERRORS.with(|e| {
         let mut e = e.borrow_mut();
         for x in errors {
-            if !e.iter().any(|y| y.rule == x.rule) {
-                e.push(x);
-            }
+            keep(&mut e, x);
         }
     });
 }
@@ -85,4 +88,32 @@ pub fn date_sub(rule: usize, a: Date, b: i128) -> Option<Date> {
 }
 pub fn date_diff(_rule: usize, a: Date, b: Date) -> Option<i128> {
     Some(a.0 as i128 - b.0 as i128)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_error_kept_per_rule_does_not_depend_on_order() {
+        let e = |rule, what: &str| ArithError {
+            rule,
+            what: what.to_string(),
+        };
+        let all = [e(1, "9 + 1"), e(1, "3 * 7"), e(2, "x"), e(1, "5 - 2")];
+        let kept = |order: &[usize]| {
+            let mut v = Vec::new();
+            for &i in order {
+                keep(&mut v, all[i].clone());
+            }
+            v.sort_by_key(|x: &ArithError| x.rule);
+            v.iter()
+                .map(|x| (x.rule, x.what.clone()))
+                .collect::<Vec<_>>()
+        };
+        let want = vec![(1, "3 * 7".to_string()), (2, "x".to_string())];
+        assert_eq!(kept(&[0, 1, 2, 3]), want);
+        assert_eq!(kept(&[3, 2, 1, 0]), want);
+        assert_eq!(kept(&[2, 0, 3, 1]), want);
+    }
 }

@@ -126,18 +126,7 @@ pub fn weakest_per_tuple(db: &Database) -> Vec<Vec<Option<Authority>>> {
                 };
                 for row in 0..w.len() {
                     let b = db.bindings(rule, row);
-                    let Some(head) = rule
-                        .head
-                        .args
-                        .iter()
-                        .map(|t| eval(t, &b, &db.interner, rule.index))
-                        .collect::<Option<Vec<Value>>>()
-                    else {
-                        continue;
-                    };
-                    let Some(hi) = db.tuples(rule.head.rel).contains(&head) else {
-                        continue;
-                    };
+                    let hi = w.head_row(row);
                     let cur = best[rule.head.rel][hi];
                     if cur.height == 0 {
                         continue;

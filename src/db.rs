@@ -1,6 +1,6 @@
-//! The result of a run: input facts with origins, derived relations and witness relations, each
-//! sorted so that a fact or the rule instances deriving it are found by binary search. This layout
-//! is engine-neutral: whichever engine fills it, proofs and output read it the same way.
+//! The result of a run: input facts with origins, derived relations (sorted, so a fact is found by
+//! binary search) and each rule's instances (by head row, see `instances`). This layout is
+//! engine-neutral: whichever engine fills it, proofs and output read it the same way.
 
 use crate::facts::{FactSet, Origin};
 use crate::instances::Instances;

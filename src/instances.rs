@@ -118,7 +118,7 @@ pub fn finish(
                 let rows = origin[first..first + full.len()].to_vec();
                 return (r, compact_projected(rule, full, rows));
             }
-            if !keys.iter().any(|(h, _)| *h == rel) {
+            if plain_head(rule, interner) && !keys.iter().any(|(h, _)| *h == rel) {
                 keys.push((rel, HeadKeys::new(head.table)));
             }
             let k = keys
@@ -144,8 +144,20 @@ pub fn finish_all(
     crate::parallel::for_each(jobs, |t| {
         t.sort_dedup();
     });
-    let mut jobs: Vec<(usize, Table)> = witnesses.into_iter().enumerate().collect();
-    jobs.sort_by_key(|(_, t)| std::cmp::Reverse(t.len()));
+    // One job per head relation, so its head keys are made once.
+    let rules = witnesses.len();
+    let mut jobs: Vec<Vec<(usize, Table)>> = Vec::new();
+    for (r, t) in witnesses.into_iter().enumerate() {
+        let rel = checked.rules[r].head.rel;
+        match jobs
+            .iter_mut()
+            .find(|j| checked.rules[j[0].0].head.rel == rel)
+        {
+            Some(j) => j.push((r, t)),
+            None => jobs.push(vec![(r, t)]),
+        }
+    }
+    jobs.sort_by_key(|j| std::cmp::Reverse(j.iter().map(|(_, t)| t.len()).sum::<usize>()));
     let heads: Vec<Head> = derived
         .iter()
         .enumerate()
@@ -157,14 +169,22 @@ pub fn finish_all(
             })
         })
         .collect();
-    let mut done = crate::parallel::map(jobs, |job| {
-        finish(checked, interner, vec![job], &heads, &[])
-    });
-    let mut instances: Vec<Instances> = (0..done.len()).map(|_| Instances::default()).collect();
+    let mut done = crate::parallel::map(jobs, |job| finish(checked, interner, job, &heads, &[]));
+    let mut instances: Vec<Instances> = (0..rules).map(|_| Instances::default()).collect();
     for (r, inst) in done.drain(..).flatten() {
         instances[r] = inst;
     }
     (derived, instances)
+}
+
+/// Whether every head argument is a variable or a constant some fact or rule has (a head `HeadKeys`
+/// can find).
+fn plain_head(rule: &Rule, interner: &Interner) -> bool {
+    rule.head.args.iter().all(|a| match a {
+        CTerm::Var(_) => true,
+        CTerm::Const(c) => const_lookup(c, interner).is_some(),
+        _ => false,
+    })
 }
 
 /// Which witness variables the head gives ((variable, head column)), and the others (variables
@@ -345,7 +365,9 @@ impl HeadKeys {
                     Err(c) => *c,
                 };
                 // Outside the column's range: no head row has it (caught below).
-                inside &= x >= lo && (x - lo) < (1i128 << bits).max(1);
+                inside &= x
+                    .checked_sub(lo)
+                    .is_some_and(|d| d >= 0 && d < 1i128 << bits);
                 key = shift(key, bits) | (x.wrapping_sub(lo) as u64);
             }
             at = seek(self.keys.len(), at, |h| self.keys[h] < key);
@@ -472,4 +494,177 @@ fn sort_by_head(rule: &Rule, args: &[HeadArg], t: &mut Table, interner: &Interne
         t.cmp_rows(a, b)
     });
     t.permute(&perm);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::value::Sym;
+    use lexproof_lang::SourceFile;
+    use proptest::prelude::*;
+
+    /// (rule, relation, first row), as `StageOut::heads`.
+    type Placed = (usize, usize, usize);
+
+    const RULES: &str = r#"
+.decl q(x: symbol, n: number, d: date, y: symbol)
+.decl p(x: symbol, n: number, d: date)
+.decl s(x: symbol, y: symbol)
+@rule plain
+@cite "t" @authority statute @says "s"
+p(X, N, D) :- q(X, N, D, _).
+@rule extra
+@cite "t" @authority statute @says "s"
+p(X, N, D) :- q(X, N, D, Y), s(Y, X).
+@rule constant
+@cite "t" @authority statute @says "s"
+p(X, 0, D) :- q(X, _, D, "b").
+@rule computed
+@cite "t" @authority statute @says "s"
+p(X, N + 1, D) :- q(X, N, D, _).
+@rule twice
+@cite "t" @authority statute @says "s"
+s(X, X) :- q(X, _, _, _).
+@rule whole
+@cite "t" @authority statute @says "s"
+p(X, N, D) :- q(X, N, D, X).
+"#;
+
+    /// A witness table per rule from `picks` (indexes into small pools of values, numbers and dates
+    /// at both ends of their ranges), as an engine would record them (no duplicate rows).
+    fn witness_tables(
+        checked: &Checked,
+        syms: &[Sym],
+        picks: &[Vec<usize>],
+    ) -> Vec<(usize, Table)> {
+        use crate::store::Type;
+        let nums = [i128::MIN + 7, -3, 0, 5, i128::MAX - 7];
+        let dates = [-1_000_000, -1, 0, 19_000, 2_900_000];
+        checked
+            .rules
+            .iter()
+            .map(|rule| {
+                let types: Vec<Type> = rule.witness.iter().map(|&v| rule.vars[v].ty).collect();
+                let mut t = Table::new(&types);
+                let mut seen = std::collections::BTreeSet::new();
+                for pick in picks {
+                    let row: Vec<Value> = types
+                        .iter()
+                        .zip(pick)
+                        .map(|(ty, &i)| match ty {
+                            Type::Symbol => Value::Sym(syms[i % syms.len()]),
+                            Type::Number => Value::Num(nums[i % nums.len()]),
+                            Type::Date => Value::Date(crate::value::Date(dates[i % dates.len()])),
+                        })
+                        .collect();
+                    let key: Vec<String> = row.iter().map(|v| format!("{v:?}")).collect();
+                    if seen.insert(key) {
+                        t.push_row(&row);
+                    }
+                }
+                (rule.index, t)
+            })
+            .collect()
+    }
+
+    fn head_of(rule: &Rule, t: &Table, row: usize, interner: &Interner) -> Option<Vec<Value>> {
+        let mut b = vec![Value::Num(0); rule.vars.len()];
+        for (c, &v) in rule.witness.iter().enumerate() {
+            b[v] = t.get(row, c);
+        }
+        rule.head
+            .args
+            .iter()
+            .map(|a| eval(a, &b, interner, rule.index))
+            .collect()
+    }
+
+    proptest! {
+        /// Instances stored against the sorted head tables, found by walking them or by where
+        /// the projection put each row, give back exactly the witness rows, under the right heads.
+        #[test]
+        fn instances_give_back_every_witness_row(
+            picks in proptest::collection::vec(proptest::collection::vec(0usize..5, 4), 0..30),
+            projected in any::<bool>(),
+        ) {
+            let (checked, _) = lexproof_lang::load_rules(&SourceFile::new("t.dl", RULES)).unwrap();
+            let mut interner = Interner::default();
+            let syms: Vec<Sym> = ["a", "b", "c"].iter().map(|s| interner.intern(s)).collect();
+            let full = witness_tables(&checked, &syms, &picks);
+            // Rows whose head arithmetic overflows derive nothing: an engine records no such row.
+            let full: Vec<(usize, Table)> = full
+                .into_iter()
+                .map(|(r, t)| {
+                    let rule = &checked.rules[r];
+                    let mut kept = Table::new(&t.types());
+                    for i in 0..t.len() {
+                        if head_of(rule, &t, i, &interner).is_some() {
+                            kept.push_row(&t.row(i));
+                        }
+                    }
+                    (r, kept)
+                })
+                .collect();
+            // Each head relation's table: its rules' heads in rule order, as a projection makes it.
+            let mut unsorted: Vec<(usize, Table, Vec<Placed>)> = Vec::new();
+            for (r, t) in &full {
+                let rule = &checked.rules[*r];
+                let rel = rule.head.rel;
+                if !unsorted.iter().any(|u| u.0 == rel) {
+                    unsorted.push((rel, Table::new(&checked.relations[rel].types()), Vec::new()));
+                }
+                let u = unsorted.iter_mut().find(|u| u.0 == rel).unwrap();
+                u.2.push((*r, rel, u.1.len()));
+                for i in 0..t.len() {
+                    u.1.push_row(&head_of(rule, t, i, &interner).unwrap());
+                }
+            }
+            let sorted: Vec<(usize, Table, Vec<u32>)> = unsorted
+                .iter()
+                .map(|(rel, t, _)| {
+                    let (s, o) = t.sorted_with_origin();
+                    (*rel, s, o)
+                })
+                .collect();
+            let heads: Vec<Head> = sorted
+                .iter()
+                .map(|(rel, table, origin)| Head {
+                    rel: *rel,
+                    table,
+                    origin: projected.then_some(origin.as_slice()),
+                })
+                .collect();
+            let places: Vec<Placed> = if projected {
+                unsorted.iter().flat_map(|u| u.2.clone()).collect()
+            } else {
+                Vec::new()
+            };
+            let done = finish(&checked, &interner, full.clone(), &heads, &places);
+            prop_assert_eq!(done.len(), full.len());
+            for ((r, inst), (_, t)) in done.iter().zip(&full) {
+                let rule = &checked.rules[*r];
+                let head = &heads.iter().find(|h| h.rel == rule.head.rel).unwrap().table;
+                let row_text = |vals: Vec<Value>| format!("{vals:?}");
+                let want: std::collections::BTreeSet<String> =
+                    (0..t.len()).map(|i| row_text(t.row(i))).collect();
+                let mut got = std::collections::BTreeSet::new();
+                for i in 0..inst.len() {
+                    prop_assert!(i == 0 || inst.head_row(i - 1) <= inst.head_row(i));
+                    prop_assert!(inst.of_head(inst.head_row(i)).contains(&i));
+                    let b = inst.bindings(i, head, rule.vars.len());
+                    let w: Vec<Value> = rule.witness.iter().map(|&v| b[v]).collect();
+                    let derived: Vec<Value> = rule
+                        .head
+                        .args
+                        .iter()
+                        .map(|a| eval(a, &b, &interner, rule.index).unwrap())
+                        .collect();
+                    prop_assert_eq!(head.row(inst.head_row(i)), derived, "rule {}", rule.id);
+                    got.insert(row_text(w));
+                }
+                prop_assert_eq!(inst.len(), t.len(), "rule {}", rule.id);
+                prop_assert_eq!(got, want, "rule {}", rule.id);
+            }
+        }
+    }
 }

@@ -264,6 +264,9 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Check { engine, format } => check(&engine, format),
         Command::Instances { facts } => with_db(&facts, cli.quiet, started, |db| {
+            if !db.witnesses_recorded {
+                return Err((no_proofs(db, "list rule instances"), ExitCode::from(2)));
+            }
             let mut out = String::new();
             for (rule, inst) in db.rules.checked.rules.iter().zip(&db.witnesses) {
                 out.push_str(&format!("// {} ({} instances)\n", rule.id, inst.len()));

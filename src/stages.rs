@@ -51,7 +51,8 @@ pub struct Stage {
     pub deps: &'static [usize],
     /// The derived relations (of those stages) it reads.
     pub reads: &'static [usize],
-    /// Gets the tables of derived relations done so far (it drops them once it has read them).
+    /// Gets the tables of the relations in `reads` (it drops them once it has read them); they
+    /// may be as the stage deriving them made them (unsorted, with duplicates) or sorted.
     pub run: fn(&[Table], Done) -> StageOut,
 }
 

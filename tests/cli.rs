@@ -323,7 +323,11 @@ fn commands_that_show_proofs_refuse_a_run_without_them() {
         .collect();
     let atom = format!("obligation({:?}, {:?}, {:?})", cells[0], cells[1], cells[2]);
     let no_proofs = ["--facts", "facts", "--engine", "runtime", "--no-proofs"];
-    for args in [vec!["report"], vec!["explain", atom.as_str()]] {
+    for args in [
+        vec!["report"],
+        vec!["instances"],
+        vec!["explain", atom.as_str()],
+    ] {
         let o = lexproof(&[args.as_slice(), &no_proofs].concat());
         let err = stderr(&o);
         assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");

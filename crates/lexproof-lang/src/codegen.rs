@@ -488,7 +488,7 @@ fn stage(
 
     // A stage that does not read its own relations needs no head relations inside crepe: with
     // witnesses, each rule's conclusions are its witness rows projected onto the head, computed
-    // after the run (duplicates are removed when the database sorts its tables).
+    // after the run (duplicates are removed when the stage's tables are sorted).
     let recursive = rules.iter().any(|r| {
         r.body
             .iter()
