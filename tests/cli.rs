@@ -304,6 +304,36 @@ fn explain_of_an_atom_that_does_not_hold_says_so() {
 }
 
 #[test]
+fn arithmetic_overflow_is_reported_the_same_by_both_engines_on_any_thread_count() {
+    let dir = scratch("overflow");
+    write(
+        &dir,
+        "f.dl",
+        b"modified_from(\"ft\", \"base\").\nmodification_compute(\"ft\", 100000000000000000000000000000000000000).\ntraining_compute(\"base\", 5).\ntraining_compute(\"ft\", 5).\n",
+    );
+    let facts = dir.to_str().unwrap();
+    let mut seen = Vec::new();
+    for (threads, engine) in [("1", "compiled"), ("2", "compiled"), ("2", "runtime")] {
+        let o = Command::new(env!("CARGO_BIN_EXE_lexproof"))
+            .args(["-q", "derive", "--facts", facts, "--engine", engine])
+            .current_dir(root())
+            .env("LEXPROOF_THREADS", threads)
+            .output()
+            .expect("run lexproof");
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{engine} on {threads}: {err}");
+        assert!(
+            err.contains("error[arithmetic_error]: rule `modification_significant_relative`: 3 * 100000000000000000000000000000000000000 overflows")
+                && err.contains("hint:"),
+            "{err}"
+        );
+        assert!(!err.contains("panicked") && stdout(&o).is_empty(), "{err}");
+        seen.push(err);
+    }
+    assert!(seen.windows(2).all(|w| w[0] == w[1]), "{seen:?}");
+}
+
+#[test]
 fn commands_that_show_proofs_refuse_a_run_without_them() {
     let q = lexproof(&[
         "-q",
