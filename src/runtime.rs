@@ -439,6 +439,15 @@ impl Eval<'_> {
     }
 
     /// Moves pending head tuples into their relations; returns whether anything was new.
+    /// Frees the duplicate checks of these rules' witness relations once their component is done:
+    /// nothing adds to them any more, and nothing reads them until the run ends (a hash table of
+    /// row ids per rule, a few bytes per instance).
+    fn forget_duplicates_of(&mut self, rules: &[&Rule]) {
+        for rule in rules {
+            self.witnesses[rule.index].set = HashTable::new();
+        }
+    }
+
     fn commit(&mut self, rels: &[usize]) -> bool {
         let mut any = false;
         for &r in rels {
@@ -526,6 +535,7 @@ pub fn evaluate(
         }
         let mut changed = ev.commit(comp);
         if recursive_positions.iter().all(|p| p.is_empty()) {
+            ev.forget_duplicates_of(&rules);
             continue;
         }
         let plans: Vec<Vec<(usize, Vec<Step>)>> = rules
@@ -541,6 +551,7 @@ pub fn evaluate(
             }
             changed = ev.commit(comp);
         }
+        ev.forget_duplicates_of(&rules);
     }
     if let Some(e) = ev.error {
         return Err(e);
