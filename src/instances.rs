@@ -408,9 +408,7 @@ fn walk_values(
                 HeadArg::Column(c) => full.get(row, *c),
                 HeadArg::Constant(Some(v)) => *v,
                 HeadArg::Constant(None) | HeadArg::Computed(_) => {
-                    for (col, &v) in rule.witness.iter().enumerate() {
-                        bindings[v] = full.get(row, col);
-                    }
+                    set_bindings(rule, full, row, &mut bindings);
                     match a {
                         HeadArg::Computed(t) => eval(t, &bindings, interner, rule.index),
                         _ => None,
@@ -430,6 +428,13 @@ fn walk_values(
         head_rows.push(at as u32);
     }
     head_rows
+}
+
+/// Puts witness row `row` of `t` (the rule's variables in witness order) into `b`, by variable.
+fn set_bindings(rule: &Rule, t: &Table, row: usize, b: &mut [Value]) {
+    for (col, &v) in rule.witness.iter().enumerate() {
+        b[v] = t.get(row, col);
+    }
 }
 
 /// The first row at or after `from` not ordered before the key (`before`): instances come in head order, so
@@ -472,9 +477,7 @@ fn sort_by_head(rule: &Rule, args: &[HeadArg], t: &mut Table, interner: &Interne
             HeadArg::Constant(v) => *v,
             HeadArg::Computed(term) => {
                 let mut b = vec![Value::Num(0); rule.vars.len()];
-                for (col, &v) in rule.witness.iter().enumerate() {
-                    b[v] = t.get(row, col);
-                }
+                set_bindings(rule, t, row, &mut b);
                 eval(term, &b, interner, rule.index)
             }
         }
@@ -569,9 +572,7 @@ p(X, N, D) :- q(X, N, D, X).
 
     fn head_of(rule: &Rule, t: &Table, row: usize, interner: &Interner) -> Option<Vec<Value>> {
         let mut b = vec![Value::Num(0); rule.vars.len()];
-        for (c, &v) in rule.witness.iter().enumerate() {
-            b[v] = t.get(row, c);
-        }
+        set_bindings(rule, t, row, &mut b);
         rule.head
             .args
             .iter()
