@@ -86,6 +86,18 @@ pub fn num_add_date(rule: usize, a: i128, b: Date) -> Option<Date> {
 pub fn date_sub(rule: usize, a: Date, b: i128) -> Option<Date> {
     days(rule, a.0, b, -1)
 }
+pub fn weekday(_rule: usize, d: Date) -> Option<i128> {
+    Some(lexproof_lang::number::weekday(d.0) as i128)
+}
+pub fn add_months(rule: usize, d: Date, n: i128) -> Option<Date> {
+    match lexproof_lang::number::add_months(d.0, n) {
+        Some(r) if (-719_528..=2_932_896).contains(&r) => Some(Date(r)),
+        _ => fail(
+            rule,
+            format!("add_months by {n} months leaves the calendar (years 0 to 9999)"),
+        ),
+    }
+}
 pub fn date_diff(_rule: usize, a: Date, b: Date) -> Option<i128> {
     Some(a.0 as i128 - b.0 as i128)
 }

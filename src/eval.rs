@@ -1,7 +1,7 @@
 //! Evaluating checked terms on concrete bindings, for rebuilding rule instances from witnesses.
 
 use crate::value::{Interner, Value};
-use lexproof_lang::ast::ArithOp;
+use lexproof_lang::ast::{ArithOp, Builtin};
 use lexproof_lang::check::{CTerm, Const};
 
 /// `bindings[v]` is the value of rule variable `v`. Symbol constants resolve through the interner;
@@ -16,6 +16,13 @@ pub fn eval(t: &CTerm, bindings: &[Value], interner: &Interner, rule: usize) -> 
             let b = eval(b, bindings, interner, rule)?;
             arith(*op, a, b, rule)
         }
+        CTerm::Call(f, args) => {
+            let args = args
+                .iter()
+                .map(|a| eval(a, bindings, interner, rule))
+                .collect::<Option<Vec<Value>>>()?;
+            call(*f, &args, rule)
+        }
     }
 }
 
@@ -24,6 +31,17 @@ pub fn const_lookup(c: &Const, interner: &Interner) -> Option<Value> {
         Const::Sym(s) => interner.get(s).map(Value::Sym),
         Const::Num(n) => Some(Value::Num(*n)),
         Const::Date(d) => Some(Value::Date(crate::value::Date(*d))),
+    }
+}
+
+pub fn call(f: Builtin, args: &[Value], rule: usize) -> Option<Value> {
+    use crate::arith as ar;
+    match (f, args) {
+        (Builtin::Weekday, [Value::Date(d)]) => ar::weekday(rule, *d).map(Value::Num),
+        (Builtin::AddMonths, [Value::Date(d), Value::Num(n)]) => {
+            ar::add_months(rule, *d, *n).map(Value::Date)
+        }
+        _ => None,
     }
 }
 

@@ -410,6 +410,14 @@ fn term_text(db: &Database, t: &CTerm, b: &[Value]) -> String {
             op.symbol(),
             term_text(db, y, b)
         ),
+        CTerm::Call(f, args) => format!(
+            "{}({})",
+            f.name(),
+            args.iter()
+                .map(|a| term_text(db, a, b))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
     }
 }
 

@@ -577,6 +577,7 @@ pub fn intern_constants(program: &Checked, interner: &mut Interner) {
                 walk(a, i);
                 walk(b, i);
             }
+            CTerm::Call(_, args) => args.iter().for_each(|a| walk(a, i)),
             _ => {}
         }
     }

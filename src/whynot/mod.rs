@@ -218,7 +218,7 @@ impl<'a> Explainer<'a> {
                         return None;
                     }
                 }
-                CTerm::Arith(..) | CTerm::Wild => {}
+                CTerm::Arith(..) | CTerm::Call(..) | CTerm::Wild => {}
             }
         }
         let mut s = Search {
@@ -549,6 +549,14 @@ impl Search<'_> {
                 op.symbol(),
                 self.term_text(y, b)
             ),
+            CTerm::Call(f, args) => format!(
+                "{}({})",
+                f.name(),
+                args.iter()
+                    .map(|a| self.term_text(a, b))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
         }
     }
 
@@ -557,7 +565,7 @@ impl Search<'_> {
             CTerm::Var(v) => b[*v],
             CTerm::Wild => None,
             CTerm::Const(c) => const_lookup(c, &self.db.interner),
-            CTerm::Arith(..) => {
+            CTerm::Arith(..) | CTerm::Call(..) => {
                 let mut vars = Vec::new();
                 t.vars(&mut vars);
                 if vars.iter().any(|v| b[*v].is_none()) {

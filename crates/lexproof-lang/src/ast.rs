@@ -99,6 +99,53 @@ impl ArithOp {
     }
 }
 
+/// Functions on values that rules may call inside terms: the calendar arithmetic legal periods need.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Builtin {
+    /// `weekday(D)`: 1 (Monday) to 7 (Sunday).
+    Weekday,
+    /// `add_months(D, N)`: N calendar months after D, on the last day of the month where the day
+    /// does not exist (Reg. 1182/71 Art. 3(2)(c)).
+    AddMonths,
+}
+
+impl Builtin {
+    pub const ALL: [Builtin; 2] = [Builtin::Weekday, Builtin::AddMonths];
+
+    pub fn parse(name: &str) -> Option<Builtin> {
+        Builtin::ALL.into_iter().find(|b| b.name() == name)
+    }
+    pub fn name(self) -> &'static str {
+        match self {
+            Builtin::Weekday => "weekday",
+            Builtin::AddMonths => "add_months",
+        }
+    }
+    pub fn params(self) -> &'static [Type] {
+        match self {
+            Builtin::Weekday => &[Type::Date],
+            Builtin::AddMonths => &[Type::Date, Type::Number],
+        }
+    }
+    pub fn result(self) -> Type {
+        match self {
+            Builtin::Weekday => Type::Number,
+            Builtin::AddMonths => Type::Date,
+        }
+    }
+    /// How a call is written, for messages: `add_months(date, number)`.
+    pub fn signature(self) -> String {
+        let params: Vec<String> = self.params().iter().map(|t| t.to_string()).collect();
+        format!(
+            "{}({}) -> {}",
+            self.name(),
+            params.join(", "),
+            self.result()
+        )
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum CmpOp {
     #[serde(rename = "=")]
@@ -147,13 +194,15 @@ pub enum Term {
     /// Raw literal text; parsed exactly by the checker.
     Num(String, Span),
     Arith(ArithOp, Box<Term>, Box<Term>, Span),
+    /// A built-in function applied to its arguments.
+    Call(Builtin, Vec<Term>, Span),
 }
 
 impl Term {
     pub fn span(&self) -> Span {
         match self {
             Term::Var(_, s) | Term::Wild(s) | Term::Str(_, s) | Term::Num(_, s) => *s,
-            Term::Arith(_, _, _, s) => *s,
+            Term::Arith(_, _, _, s) | Term::Call(_, _, s) => *s,
         }
     }
 }

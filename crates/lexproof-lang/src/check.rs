@@ -1,7 +1,7 @@
 //! The checker: resolves names, checks arity, types, safety, metadata and stratification, and
 //! produces the checked program every engine and the proof code work from.
 
-use crate::ast::{self, ArithOp, Authority, CmpOp, Literal, Term, Type};
+use crate::ast::{self, ArithOp, Authority, Builtin, CmpOp, Literal, Term, Type};
 use crate::diag::Diagnostic;
 use crate::number::{parse_date, parse_number};
 use crate::plan;
@@ -43,6 +43,8 @@ pub enum CTerm {
     Var(usize),
     Const(Const),
     Arith(ArithOp, Box<CTerm>, Box<CTerm>),
+    /// A built-in function applied to its arguments (`weekday(D)`).
+    Call(Builtin, Vec<CTerm>),
     /// `_` under negation: any value.
     Wild,
 }
@@ -55,6 +57,7 @@ impl CTerm {
                 a.vars(out);
                 b.vars(out);
             }
+            CTerm::Call(_, args) => args.iter().for_each(|a| a.vars(out)),
             CTerm::Const(_) | CTerm::Wild => {}
         }
     }
@@ -1055,6 +1058,7 @@ impl Checker<'_> {
                 .position(|x| x == n)
                 .is_some_and(|v| scope.bound[v]),
             Term::Arith(_, a, b, _) => self.all_bound(scope, a) && self.all_bound(scope, b),
+            Term::Call(_, args, _) => args.iter().all(|a| self.all_bound(scope, a)),
             Term::Wild(_) => false,
             Term::Str(..) | Term::Num(..) => true,
         }
@@ -1188,7 +1192,86 @@ impl Checker<'_> {
                     }
                 }
             }
+            Term::Call(f, args, span) => {
+                self.call(scope, *f, args, *span, expected, ctx, count_use)
+            }
         }
+    }
+
+    /// A built-in call: its arity and argument types, and its result against what the place expects.
+    #[allow(clippy::too_many_arguments)]
+    fn call(
+        &mut self,
+        scope: &mut Scope,
+        f: Builtin,
+        args: &[Term],
+        span: Span,
+        expected: Option<Type>,
+        ctx: &str,
+        count_use: bool,
+    ) -> Option<CTerm> {
+        if args.len() != f.params().len() {
+            self.diags.push(
+                Diagnostic::error(
+                    "arity_mismatch",
+                    span,
+                    format!(
+                        "`{}` takes {} argument{}, but {} {} given",
+                        f.name(),
+                        f.params().len(),
+                        if f.params().len() == 1 { "" } else { "s" },
+                        args.len(),
+                        if args.len() == 1 { "is" } else { "are" }
+                    ),
+                )
+                .label("this call")
+                .hint(format!("call it as {}", f.signature())),
+            );
+            return None;
+        }
+        let what = format!("argument of `{}`", f.name());
+        let mut out = Vec::new();
+        for (a, ty) in args.iter().zip(f.params()) {
+            let e = self.term(scope, a, Some(*ty), &what, count_use)?;
+            if let Some(have) = self.type_of(scope, &e) {
+                if have != *ty {
+                    self.diags.push(
+                        Diagnostic::error(
+                            "type_mismatch",
+                            a.span(),
+                            format!("{what} expects a {ty}, but this is a {have}"),
+                        )
+                        .label(format!("{have} here"))
+                        .hint(format!("call it as {}", f.signature())),
+                    );
+                    return None;
+                }
+            }
+            out.push(e);
+        }
+        if let Some(e) = expected {
+            if e != f.result() {
+                self.diags.push(
+                    Diagnostic::error(
+                        "type_mismatch",
+                        span,
+                        format!(
+                            "{ctx} expects a {e}, but `{}` gives a {}",
+                            f.name(),
+                            f.result()
+                        ),
+                    )
+                    .label(format!("{} here", f.result()))
+                    .hint(format!(
+                        "`{}` returns a {}",
+                        f.signature(),
+                        f.result()
+                    )),
+                );
+                return None;
+            }
+        }
+        Some(CTerm::Call(f, out))
     }
 
     fn type_of(&self, scope: &Scope, t: &CTerm) -> Option<Type> {
@@ -1200,6 +1283,7 @@ impl Checker<'_> {
             CTerm::Arith(op, a, b) => {
                 arith_type(*op, self.type_of(scope, a)?, self.type_of(scope, b)?)
             }
+            CTerm::Call(f, _) => Some(f.result()),
             CTerm::Wild => None,
         }
     }
@@ -1220,7 +1304,11 @@ impl Checker<'_> {
         let comp = sccs(n, &edges);
         // Arithmetic in the head of a recursive rule can build ever new values (`n(X + 1) :- n(X).`).
         for (ri, r) in self.out.rules.iter().enumerate() {
-            let computes = r.head.args.iter().any(|t| matches!(t, CTerm::Arith(..)));
+            let computes = r
+                .head
+                .args
+                .iter()
+                .any(|t| matches!(t, CTerm::Arith(..) | CTerm::Call(..)));
             let recursive = r
                 .body
                 .iter()
@@ -1310,7 +1398,7 @@ fn recursion_guards(r: &Rule, comp: &[usize], relations: &[Relation]) -> Vec<Acy
     // taken as bounded by that comparison: cycles in the facts are then harmless.
     let mut computed = Vec::new();
     for t in &r.head.args {
-        if let CTerm::Arith(..) = t {
+        if let CTerm::Arith(..) | CTerm::Call(..) = t {
             t.vars(&mut computed);
         }
     }
@@ -1399,6 +1487,7 @@ fn collect_unbound(scope: &Scope, t: &Term, out: &mut Vec<(String, Span)>) {
             collect_unbound(scope, a, out);
             collect_unbound(scope, b, out);
         }
+        Term::Call(_, args, _) => args.iter().for_each(|a| collect_unbound(scope, a, out)),
         _ => {}
     }
 }

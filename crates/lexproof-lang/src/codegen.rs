@@ -97,6 +97,19 @@ impl Gen<'_> {
                 ));
                 name
             }
+            CTerm::Call(f, args) => {
+                let args: Vec<String> =
+                    args.iter().map(|a| self.term(rule, a, lets, tmp)).collect();
+                let name = format!("t{tmp}");
+                *tmp += 1;
+                lets.push(format!(
+                    "let Some({name}) = arith::{}({}, {})",
+                    f.name(),
+                    rule.index,
+                    args.join(", ")
+                ));
+                name
+            }
         }
     }
 
@@ -110,6 +123,7 @@ impl Gen<'_> {
                 crate::check::arith_type(*op, self.type_of(rule, a), self.type_of(rule, b))
                     .unwrap_or(Type::Number)
             }
+            CTerm::Call(f, _) => f.result(),
         }
     }
 
@@ -197,7 +211,7 @@ impl Gen<'_> {
                                 pattern.push(r);
                             }
                             CTerm::Wild => pattern.push("_".to_string()),
-                            CTerm::Arith(..) => {
+                            CTerm::Arith(..) | CTerm::Call(..) => {
                                 let r = format!("d{i}_{k}");
                                 let e = self.term(rule, a, &mut after, &mut tmp);
                                 after.push(format!("({r} == {e})"));
@@ -237,7 +251,7 @@ impl Gen<'_> {
                                 after.push(format!("({r} == v{v})"));
                                 args.push(r);
                             }
-                            CTerm::Arith(..) => {
+                            CTerm::Arith(..) | CTerm::Call(..) => {
                                 let r = format!("d{i}_{k}");
                                 let mut lets = Vec::new();
                                 let e = self.term(rule, a, &mut lets, &mut tmp);
@@ -331,6 +345,7 @@ fn known(t: &CTerm, bound: &[bool]) -> bool {
         CTerm::Const(_) => true,
         CTerm::Wild => false,
         CTerm::Arith(_, a, b) => known(a, bound) && known(b, bound),
+        CTerm::Call(_, args) => args.iter().all(|a| known(a, bound)),
     }
 }
 

@@ -23,6 +23,25 @@ fn arith_vars(t: &Term, out: &mut Vec<String>) {
     }
 }
 
+/// Variables passed to a built-in, with the type each parameter takes.
+fn call_vars(t: &Term, out: &mut Vec<(String, Type)>) {
+    match t {
+        Term::Call(f, args, _) => {
+            for (a, ty) in args.iter().zip(f.params()) {
+                match a {
+                    Term::Var(v, _) => out.push((v.clone(), *ty)),
+                    other => call_vars(other, out),
+                }
+            }
+        }
+        Term::Arith(_, a, b, _) => {
+            call_vars(a, out);
+            call_vars(b, out);
+        }
+        _ => {}
+    }
+}
+
 pub fn declarations(prog: &Program) -> (Vec<Decl>, Vec<Diagnostic>) {
     let mut order: Vec<String> = Vec::new();
     let mut rels: BTreeMap<String, (usize, crate::source::Span)> = BTreeMap::new();
@@ -77,6 +96,17 @@ pub fn declarations(prog: &Program) -> (Vec<Decl>, Vec<Diagnostic>) {
                 for v in vs {
                     var_ty.insert(v, Type::Number);
                 }
+                let mut typed = Vec::new();
+                match l {
+                    Literal::Cmp(_, a, b, _) => {
+                        call_vars(a, &mut typed);
+                        call_vars(b, &mut typed);
+                    }
+                    Literal::Pos(a) | Literal::Neg(a, _) => {
+                        a.args.iter().for_each(|t| call_vars(t, &mut typed))
+                    }
+                }
+                var_ty.extend(typed);
             }
             c.head.args.iter().for_each(|t| {
                 let mut vs = Vec::new();
@@ -90,6 +120,7 @@ pub fn declarations(prog: &Program) -> (Vec<Decl>, Vec<Diagnostic>) {
                     let known = match t {
                         Term::Str(..) => Some(Type::Symbol),
                         Term::Num(..) | Term::Arith(..) => Some(Type::Number),
+                        Term::Call(f, ..) => Some(f.result()),
                         Term::Var(v, _) => var_ty.get(v).copied(),
                         Term::Wild(_) => None,
                     };

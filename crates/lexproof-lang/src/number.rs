@@ -142,6 +142,28 @@ pub fn format_date(days: i32) -> String {
     }
 }
 
+/// ISO weekday of a day count: 1 is Monday, 7 is Sunday (1970-01-01 was a Thursday).
+pub fn weekday(days: i32) -> i32 {
+    (days as i64 + 3).rem_euclid(7) as i32 + 1
+}
+
+/// The day `n` calendar months after (or before, for negative `n`) a day count, keeping the day of
+/// the month; where that day does not exist in the target month, its last day (Reg. 1182/71
+/// Art. 3(2)(c): one month after 31 January ends on 28 or 29 February). `None` past year ±10^9.
+pub fn add_months(days: i32, n: i128) -> Option<i32> {
+    let (y, m, d) = civil_from_days(days as i64);
+    let months = i128::from(y) * 12 + i128::from(m - 1) + n;
+    if months.abs() > 12_000_000_000 {
+        return None;
+    }
+    let (ty, tm) = (
+        months.div_euclid(12) as i64,
+        months.rem_euclid(12) as i64 + 1,
+    );
+    let td = d.min(days_in_month(ty, tm));
+    i32::try_from(days_from_civil(ty, tm, td)).ok()
+}
+
 fn is_leap(y: i64) -> bool {
     (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
 }
@@ -204,6 +226,23 @@ mod tests {
         assert_eq!(parse_number("1.e3"), Err(NumberError::Malformed));
         assert_eq!(parse_number("abc"), Err(NumberError::Malformed));
         assert_eq!(parse_number(""), Err(NumberError::Malformed));
+    }
+
+    #[test]
+    fn weekdays_and_month_arithmetic_follow_the_calendar() {
+        let d = |t: &str| parse_date(t).unwrap();
+        assert_eq!(weekday(d("2025-08-02")), 6); // a Saturday
+        assert_eq!(weekday(d("2025-08-18")), 1);
+        assert_eq!(weekday(d("1970-01-01")), 4);
+        assert_eq!(weekday(d("1969-12-28")), 7);
+        let am = |t: &str, n| format_date(add_months(d(t), n).unwrap());
+        assert_eq!(am("2025-08-31", 6), "2026-02-28");
+        assert_eq!(am("2027-08-31", 6), "2028-02-29");
+        assert_eq!(am("2025-01-31", 1), "2025-02-28");
+        assert_eq!(am("2025-03-31", -1), "2025-02-28");
+        assert_eq!(am("2025-08-02", 120), "2035-08-02");
+        assert_eq!(am("2024-02-29", 12), "2025-02-28");
+        assert_eq!(add_months(0, i128::MAX), None);
     }
 
     #[test]

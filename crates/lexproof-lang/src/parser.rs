@@ -504,6 +504,17 @@ impl Parser {
                 let span = s.to(a.span);
                 Ok(Literal::Neg(a, span))
             }
+            (Some(Tok::Ident(n)), Some(Tok::LParen)) if Builtin::parse(n).is_some() => {
+                // `weekday(D) <= 5` is a comparison; a relation that happens to share a built-in's
+                // name (plain Datalog) is still read as an atom.
+                let (pos, ndiags) = (self.pos, self.diags.len());
+                if let Ok(l) = self.comparison() {
+                    return Ok(l);
+                }
+                self.pos = pos;
+                self.diags.truncate(ndiags);
+                Ok(Literal::Pos(self.atom()?))
+            }
             (Some(Tok::Ident(_)), Some(Tok::LParen)) => Ok(Literal::Pos(self.atom()?)),
             (Some(Tok::Var(_)), Some(Tok::LParen)) if self.plain => Ok(Literal::Pos(self.atom()?)),
             (Some(Tok::Ident(n)), Some(Tok::Var(_))) if n == "not" && self.plain => {
@@ -642,6 +653,11 @@ impl Parser {
                 self.expect(Tok::RParen, "`)`", "close the parenthesis")?;
                 Ok(inner)
             }
+            Tok::Ident(name)
+                if self.peek_at(1) == Some(&Tok::LParen) && Builtin::parse(&name).is_some() =>
+            {
+                self.call(Builtin::parse(&name).unwrap_or(Builtin::Weekday), t.span)
+            }
             Tok::Ident(name) if self.plain => {
                 self.bump();
                 Ok(Term::Var(name, t.span))
@@ -670,6 +686,38 @@ impl Parser {
                 unreachable!()
             }
         }
+    }
+}
+
+impl Parser {
+    /// `name(arg, ...)` of a built-in function, the name already seen at `start`.
+    fn call(&mut self, f: Builtin, start: Span) -> PResult<Term> {
+        self.bump();
+        self.expect(
+            Tok::LParen,
+            "`(`",
+            "a function call looks like `weekday(D)`",
+        )?;
+        let mut args = Vec::new();
+        if self.peek() != Some(&Tok::RParen) {
+            loop {
+                args.push(self.term()?);
+                match self.peek() {
+                    Some(Tok::Comma) => {
+                        self.bump();
+                    }
+                    Some(Tok::RParen) => break,
+                    _ => {
+                        self.error(
+                            "`,` or `)`",
+                            "separate arguments with commas and close the call with `)`",
+                        )?;
+                    }
+                }
+            }
+        }
+        let close = self.bump().span;
+        Ok(Term::Call(f, args, start.to(close)))
     }
 }
 
