@@ -98,6 +98,12 @@ pub fn add_months(rule: usize, d: Date, n: i128) -> Option<Date> {
         ),
     }
 }
+pub fn latest(_rule: usize, a: Date, b: Date) -> Option<Date> {
+    Some(a.max(b))
+}
+pub fn earliest(_rule: usize, a: Date, b: Date) -> Option<Date> {
+    Some(a.min(b))
+}
 pub fn date_diff(_rule: usize, a: Date, b: Date) -> Option<i128> {
     Some(a.0 as i128 - b.0 as i128)
 }

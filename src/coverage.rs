@@ -48,13 +48,18 @@ pub const PROVISIONS: &[&str] = &[
     "Art. 53(2)",
     "Art. 53(3)",
     "Art. 54(1)",
+    "Art. 54(3)(b)",
+    "Art. 54(5)",
     "Art. 54(6)",
     "Art. 55(1)(a)",
     "Art. 55(1)(b)",
     "Art. 55(1)(c)",
     "Art. 55(1)(d)",
     "Art. 111(3)",
+    "Art. 113",
     "Art. 113(b)",
+    "Reg. 1182/71 Art. 2",
+    "Reg. 1182/71 Art. 3",
 ];
 
 /// A citation covers a provision if it names it or a point inside it (`Art. 53(1)(a)` covers
@@ -156,5 +161,8 @@ mod tests {
         assert!(!covers("Art. 3(6)", "Art. 3(63)"));
         assert!(!covers("Recital 97 S1", "Recital 97 S11"));
         assert!(!covers("Art. 53(1)", "Art. 53(1)(a)"));
+        assert!(covers("Reg. 1182/71 Art. 3(4)", "Reg. 1182/71 Art. 3"));
+        assert!(covers("Art. 113(b)", "Art. 113"));
+        assert!(!covers("Art. 111(3)", "Art. 11"));
     }
 }

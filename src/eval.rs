@@ -41,6 +41,12 @@ pub fn call(f: Builtin, args: &[Value], rule: usize) -> Option<Value> {
         (Builtin::AddMonths, [Value::Date(d), Value::Num(n)]) => {
             ar::add_months(rule, *d, *n).map(Value::Date)
         }
+        (Builtin::Latest, [Value::Date(a), Value::Date(b)]) => {
+            ar::latest(rule, *a, *b).map(Value::Date)
+        }
+        (Builtin::Earliest, [Value::Date(a), Value::Date(b)]) => {
+            ar::earliest(rule, *a, *b).map(Value::Date)
+        }
         _ => None,
     }
 }

@@ -108,10 +108,19 @@ pub enum Builtin {
     /// `add_months(D, N)`: N calendar months after D, on the last day of the month where the day
     /// does not exist (Reg. 1182/71 Art. 3(2)(c)).
     AddMonths,
+    /// `latest(D1, D2)`: the later of two dates.
+    Latest,
+    /// `earliest(D1, D2)`: the earlier of two dates.
+    Earliest,
 }
 
 impl Builtin {
-    pub const ALL: [Builtin; 2] = [Builtin::Weekday, Builtin::AddMonths];
+    pub const ALL: [Builtin; 4] = [
+        Builtin::Weekday,
+        Builtin::AddMonths,
+        Builtin::Latest,
+        Builtin::Earliest,
+    ];
 
     pub fn parse(name: &str) -> Option<Builtin> {
         Builtin::ALL.into_iter().find(|b| b.name() == name)
@@ -120,18 +129,21 @@ impl Builtin {
         match self {
             Builtin::Weekday => "weekday",
             Builtin::AddMonths => "add_months",
+            Builtin::Latest => "latest",
+            Builtin::Earliest => "earliest",
         }
     }
     pub fn params(self) -> &'static [Type] {
         match self {
             Builtin::Weekday => &[Type::Date],
             Builtin::AddMonths => &[Type::Date, Type::Number],
+            Builtin::Latest | Builtin::Earliest => &[Type::Date, Type::Date],
         }
     }
     pub fn result(self) -> Type {
         match self {
             Builtin::Weekday => Type::Number,
-            Builtin::AddMonths => Type::Date,
+            Builtin::AddMonths | Builtin::Latest | Builtin::Earliest => Type::Date,
         }
     }
     /// How a call is written, for messages: `add_months(date, number)`.
