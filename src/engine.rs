@@ -76,28 +76,47 @@ pub fn run_with(
     max_facts: usize,
     witnesses: bool,
 ) -> Result<(Database, Timings), RunError> {
-    run_observed(
-        kind,
-        rules,
-        sources,
+    let options = RunOptions {
         max_facts,
         witnesses,
-        false,
-        &crate::progress::Silent,
-    )
+        ..RunOptions::default()
+    };
+    run_observed(kind, rules, sources, &options, &crate::progress::Silent)
 }
 
-/// `run_with`, reporting each stage to `obs` (the CLI's progress bar) and computing the facts
-/// files' digests if `digests` (for `--manifest`).
+/// How a run goes beyond the rules and facts.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    /// The run-time evaluator's cap on derived facts plus rule instances.
+    pub max_facts: usize,
+    /// Whether the run-time evaluator records rule instances.
+    pub witnesses: bool,
+    /// Compute each facts file's SHA-256 (for the audit manifest).
+    pub digests: bool,
+    /// `--as-of`: the assessment date, overriding `assessment_date` facts.
+    pub as_of: Option<crate::value::Date>,
+}
+
+impl Default for RunOptions {
+    fn default() -> RunOptions {
+        RunOptions {
+            max_facts: DEFAULT_MAX_FACTS,
+            witnesses: true,
+            digests: false,
+            as_of: None,
+        }
+    }
+}
+
+/// A run with `options`, reporting each stage to `obs` (the CLI's progress bar).
 pub fn run_observed(
     kind: EngineKind,
     rules: Rulebase,
     sources: &[facts::FactSource],
-    max_facts: usize,
-    witnesses: bool,
-    digests: bool,
+    options: &RunOptions,
     obs: &dyn crate::progress::Observer,
 ) -> Result<(Database, Timings), RunError> {
+    let (max_facts, witnesses) = (options.max_facts, options.witnesses);
     use crate::progress::Stage;
     assert!(
         kind == EngineKind::Runtime || rules.compiled.is_some(),
@@ -114,8 +133,10 @@ pub fn run_observed(
             i
         }
     };
-    let facts = facts::load_observed(&rules, sources, &mut interner, digests, obs)
+    let mut facts = facts::load_observed(&rules, sources, &mut interner, options.digests, obs)
         .map_err(RunError::Facts)?;
+    facts.as_of = facts::as_of::settle(&rules.checked, &mut facts, options.as_of)
+        .map_err(|e| RunError::Facts(vec![e]))?;
     let t1 = Instant::now();
     obs.stage(Stage::Deriving);
     crate::arith::take_errors();

@@ -44,6 +44,10 @@ struct FactArgs {
     /// combine several. Default: the ./facts directory.
     #[arg(long = "facts", value_name = "PATH")]
     facts: Vec<PathBuf>,
+    /// Assess as of this day (YYYY-MM-DD): events dated after it have not happened yet. Overrides
+    /// any assessment_date fact.
+    #[arg(long = "as-of", value_name = "DATE")]
+    as_of: Option<String>,
     #[command(flatten)]
     engine: EngineArgs,
 }
@@ -582,16 +586,26 @@ fn with_db(
         eprintln!("lexproof: --no-proofs applies to the run-time evaluator; add --engine runtime\n  hint: the compiled engine records proofs as it was built (see the no-witnesses feature)");
         return ExitCode::from(2);
     }
+    let as_of = match facts
+        .as_of
+        .as_deref()
+        .map(lexproof::facts::as_of::parse_option)
+    {
+        Some(Err(e)) => {
+            eprint!("{e}");
+            return ExitCode::from(2);
+        }
+        Some(Ok(d)) => Some(d),
+        None => None,
+    };
+    let options = lexproof::engine::RunOptions {
+        max_facts: facts.engine.max_facts,
+        witnesses: !facts.engine.no_proofs,
+        digests: facts.engine.manifest.is_some(),
+        as_of,
+    };
     let bar = TermProgress::new(quiet);
-    let result = lexproof::engine::run_observed(
-        kind,
-        rules,
-        &sources,
-        facts.engine.max_facts,
-        !facts.engine.no_proofs,
-        facts.engine.manifest.is_some(),
-        &bar,
-    );
+    let result = lexproof::engine::run_observed(kind, rules, &sources, &options, &bar);
     bar.clear();
     let (db, timings) = match result {
         Ok(x) => x,
@@ -617,6 +631,10 @@ fn with_db(
             return ExitCode::from(2);
         }
     };
+    if db.facts.as_of == lexproof::facts::as_of::AsOf::Unset {
+        // Not hidden by -q: without a date nothing can be overdue, which changes what the answers mean.
+        eprintln!("lexproof: warning: no assessment date: every dated fact counts and nothing is reported overdue\n  hint: pass --as-of YYYY-MM-DD, or add assessment_date(\"YYYY-MM-DD\"). to the facts");
+    }
     let code = match f(&db) {
         Ok(c) => c,
         Err((msg, c)) => {
@@ -671,6 +689,9 @@ fn summary(db: &Database, t: &Timings, started: Instant) {
         db.conclusion_count(),
         db.witness_count()
     );
+    if let Some(d) = db.facts.as_of.describe(&db.facts.files) {
+        eprintln!("lexproof: assessed as of {d}");
+    }
     if !db.facts.skipped.is_empty() {
         eprintln!(
             "lexproof: skipped {} file(s) that are not .dl, .facts or .json: {}",

@@ -2,6 +2,7 @@
 //! All files are read and checked before anything is used: one bad fact fails the whole load, with
 //! every error located at file:line:column, so nothing is ever half-loaded.
 
+pub mod as_of;
 mod cycles;
 mod dl;
 mod json;
@@ -39,6 +40,8 @@ pub struct FactSet {
     pub fact_files: usize,
     /// SHA-256 of each of `files` as read; `None` for rules files, or if not asked for.
     pub digests: Vec<Option<String>>,
+    /// The date the run assesses as of, and where it came from (set by `as_of::settle`).
+    pub as_of: as_of::AsOf,
 }
 
 /// What a fact reader works with: the rulebase (relations, types, enumerations) and its loading
@@ -530,6 +533,7 @@ pub fn load_observed(
         digests: l.digests,
         read: l.read,
         skipped,
+        as_of: as_of::AsOf::NotApplicable,
     })
 }
 
