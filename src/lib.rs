@@ -23,5 +23,6 @@ pub mod runtime;
 pub mod scenario;
 pub mod stages;
 pub mod store;
+pub mod timeline;
 pub mod value;
 pub mod whynot;

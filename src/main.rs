@@ -124,6 +124,16 @@ fn rules_parts(a: &EngineArgs) -> Result<Vec<(String, String)>, String> {
 
 #[derive(Subcommand)]
 enum Command {
+    /// A model's legal history: its statuses and every actor's duties over time, with deadlines,
+    /// the assessment date and the rule behind each mark.
+    Timeline {
+        /// The model, e.g. aurora-m (quotes optional).
+        model: String,
+        #[command(flatten)]
+        facts: FactArgs,
+        #[arg(long, value_enum, default_value_t = TimelineFormat::Text)]
+        format: TimelineFormat,
+    },
     /// Derive every conclusion (which models are GPAI models, who provides them, which duties bind whom).
     Derive {
         #[command(flatten)]
@@ -248,6 +258,16 @@ enum ProofFormat {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
+enum TimelineFormat {
+    /// A chart in characters, then each row's dates with the rules behind them.
+    Text,
+    /// One self-contained HTML page: the picture, the rows, the rules they link to.
+    Html,
+    /// The picture alone, as SVG.
+    Svg,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
 enum ReportFormat {
     /// Markdown.
     Md,
@@ -285,6 +305,23 @@ fn main() -> ExitCode {
             Ok(ExitCode::SUCCESS)
         }),
         Command::Test { dir, engine } => run_scenarios(&dir, &engine),
+        Command::Timeline {
+            model,
+            facts,
+            format,
+        } => with_db(&facts, cli.quiet, started, |db| {
+            if !db.witnesses_recorded {
+                return Err((no_proofs(db, "draw a timeline"), ExitCode::from(2)));
+            }
+            let model = model.trim().trim_matches('"');
+            let t = lexproof::timeline::build(db, model).map_err(|e| (e, ExitCode::from(2)))?;
+            print(&match format {
+                TimelineFormat::Text => lexproof::timeline::text(&t),
+                TimelineFormat::Html => lexproof::timeline::html(&t),
+                TimelineFormat::Svg => lexproof::timeline::svg(&t, false) + "\n",
+            });
+            Ok(ExitCode::SUCCESS)
+        }),
         Command::Coverage { scenarios, engine } => {
             let (rules, kind, _) = match resolve_rules(&engine) {
                 Ok(x) => x,

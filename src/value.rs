@@ -394,6 +394,23 @@ pub fn quote(s: &str) -> String {
     out
 }
 
+/// Text safe to print on a terminal: control characters (escape sequences, carriage returns, NUL)
+/// are shown as `\u{..}` escapes instead of acting on the terminal.
+pub fn printable(s: &str) -> String {
+    if !s.chars().any(char::is_control) {
+        return s.to_string();
+    }
+    s.chars()
+        .map(|c| {
+            if c.is_control() {
+                format!("\\u{{{:x}}}", c as u32)
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
 pub fn escape_tsv(s: &str) -> String {
     if !s.contains(['\t', '\n', '\r', '\\']) {
         return s.to_string();

@@ -888,3 +888,6 @@ mod proofs;
 
 #[path = "cli/hardening.rs"]
 mod hardening;
+
+#[path = "cli/timeline.rs"]
+mod timeline;

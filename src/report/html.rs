@@ -95,10 +95,10 @@ fn model(db: &Database, m: &ModelReport, n: &mut usize, out: &mut String) {
         out,
         "<h3>Model <code>{}</code>: general-purpose AI model{}{}</h3>",
         esc(&plain(db, &m.model)),
-        if m.systemic_risk {
-            " with systemic risk"
-        } else {
-            ", no systemic risk concluded"
+        match (m.systemic_risk, m.systemic_risk_since) {
+            (true, Some(d)) => format!(" with systemic risk since {}", esc(&plain(db, &d))),
+            (true, None) => " with systemic risk".to_string(),
+            _ => ", no systemic risk concluded".to_string(),
         },
         m.placed_on_market.map_or(String::new(), |d| format!(
             ", placed on the market {}",
@@ -108,24 +108,26 @@ fn model(db: &Database, m: &ModelReport, n: &mut usize, out: &mut String) {
     if m.duties.is_empty() {
         out.push_str("<p>No duty binds this provider for this model.</p>");
     } else {
-        out.push_str("<table class=\"duties\"><tr><th>Duty</th><th>What it requires</th><th>Source</th><th>Deadline</th><th>Weakest authority</th></tr>");
+        out.push_str("<table class=\"duties\"><tr><th>Duty</th><th>What it requires</th><th>Source</th><th>Applies since</th><th>Deadline</th><th>Status</th><th>Weakest authority</th></tr>");
         for d in &m.duties {
             let deadline = match (d.deadline, d.overdue) {
                 (Some(x), true) => format!(
                     "<span class=\"overdue\">{} (overdue)</span>",
-                    esc(&plain(db, &x))
+                    esc(&super::md::long(db, &x))
                 ),
-                (Some(x), false) => esc(&plain(db, &x)),
+                (Some(x), false) => esc(&super::md::long(db, &x)),
                 (None, true) => "<span class=\"overdue\">overdue</span>".into(),
                 (None, false) => "none set".into(),
             };
             let auth = d.weakest.map_or("-", |a| a.as_str());
             let _ = write!(
                 out,
-                "<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td>{deadline}</td><td class=\"auth-{auth}\">{auth}{}</td></tr>",
+                "<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{deadline}</td><td>{}</td><td class=\"auth-{auth}\">{auth}{}</td></tr>",
                 esc(&plain(db, &d.duty)),
                 esc(&d.says),
                 esc(&d.citations.join("; ")),
+                esc(&d.since.map_or("-".to_string(), |x| plain(db, &x))),
+                esc(&super::md::status_text(db, &d.status)),
                 if d.ambiguous.is_empty() { "" } else { " ⚠" }
             );
         }
@@ -177,6 +179,13 @@ fn model(db: &Database, m: &ModelReport, n: &mut usize, out: &mut String) {
             let _ = write!(out, "<li>{}: {}.</li>", duties.join(", "), esc(&nc.reason));
         }
         out.push_str("</ul>");
+    }
+    if let Some(t) = &m.timeline {
+        if !t.rows.is_empty() {
+            out.push_str("<figure class=\"timeline\">");
+            out.push_str(&crate::timeline::svg(t, false));
+            out.push_str("<figcaption>Timeline: bars while a status or duty is in force, marks for deadlines and events, the dashed line for the assessment date (hover for the rule behind each).</figcaption></figure>");
+        }
     }
     if !m.open_questions.is_empty() {
         out.push_str("<h4>Open questions</h4><ul>");

@@ -36,6 +36,30 @@ pub fn plain(db: &Database, v: &Value) -> String {
     db.interner.plain(v)
 }
 
+fn longest_backtick_run(s: &str) -> usize {
+    s.split(|c| c != '`').map(str::len).max().unwrap_or(0)
+}
+
+/// A date as a deadline is read (`Mon 15 Sep 2025`); other values as they are.
+pub fn long(db: &Database, v: &Value) -> String {
+    match v {
+        Value::Date(d) => crate::timeline::long_date(*d),
+        _ => plain(db, v),
+    }
+}
+
+/// A duty's statuses in words (`met on time`), or `-`.
+pub fn status_text(db: &Database, status: &[Value]) -> String {
+    if status.is_empty() {
+        return "-".to_string();
+    }
+    status
+        .iter()
+        .map(|s| plain(db, s).replace('_', " "))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 pub fn markdown(db: &Database, r: &Report) -> String {
     let mut out = String::new();
     let _ = writeln!(
@@ -58,10 +82,13 @@ pub fn markdown(db: &Database, r: &Report) -> String {
 }
 
 pub fn header(db: &Database, r: &Report) -> String {
+    let as_of = match (&r.as_of, r.assessment_date) {
+        (Some(x), _) => x.clone(),
+        (None, Some(d)) => plain(db, &d),
+        (None, None) => "no assessment date (every dated fact counts)".to_string(),
+    };
     format!(
-        "Assessed as of {}. Rules: {} (sha256 {}). Facts: {} file{}. Produced by lexproof {}; every conclusion can be explained with `lexproof explain`.",
-        r.assessment_date
-            .map_or("no assessment date (every dated fact counts)".to_string(), |d| plain(db, &d)),
+        "Assessed as of {as_of}. Rules: {} (sha256 {}). Facts: {} file{}. Produced by lexproof {}; every conclusion can be explained with `lexproof explain`.",
         db.rules.file.name,
         db.rules.sha256,
         db.facts.fact_files,
@@ -143,10 +170,10 @@ fn model(db: &Database, m: &ModelReport, out: &mut String) {
         out,
         "### Model {}: general-purpose AI model{}{}\n",
         code(&plain(db, &m.model)),
-        if m.systemic_risk {
-            " with systemic risk"
-        } else {
-            ", no systemic risk concluded"
+        match (m.systemic_risk, m.systemic_risk_since) {
+            (true, Some(d)) => format!(" with systemic risk since {}", plain(db, &d)),
+            (true, None) => " with systemic risk".to_string(),
+            _ => ", no systemic risk concluded".to_string(),
         },
         m.placed_on_market.map_or(String::new(), |d| format!(
             ", placed on the market {}",
@@ -158,22 +185,24 @@ fn model(db: &Database, m: &ModelReport, out: &mut String) {
     } else {
         let _ = writeln!(
             out,
-            "| Duty | What it requires | Source | Deadline | Weakest authority |"
+            "| Duty | What it requires | Source | Applies since | Deadline | Status | Weakest authority |"
         );
-        let _ = writeln!(out, "|---|---|---|---|---|");
+        let _ = writeln!(out, "|---|---|---|---|---|---|---|");
         for d in &m.duties {
             let deadline = match (d.deadline, d.overdue) {
-                (Some(x), true) => format!("**{} (overdue)**", plain(db, &x)),
-                (Some(x), false) => plain(db, &x),
+                (Some(x), true) => format!("**{} (overdue)**", long(db, &x)),
+                (Some(x), false) => long(db, &x),
                 (None, true) => "**overdue**".to_string(),
                 (None, false) => "none set".to_string(),
             };
             let _ = writeln!(
                 out,
-                "| {} | {} | {} | {deadline} | {}{} |",
+                "| {} | {} | {} | {} | {deadline} | {} | {}{} |",
                 code(&plain(db, &d.duty)).replace('|', "\\|"),
                 md(&d.says),
                 md(&d.citations.join("; ")),
+                d.since.map_or("-".to_string(), |x| plain(db, &x)),
+                md(&status_text(db, &d.status)),
                 d.weakest.map_or("-", |a| a.as_str()),
                 if d.ambiguous.is_empty() { "" } else { " ⚠" }
             );
@@ -237,6 +266,19 @@ fn model(db: &Database, m: &ModelReport, out: &mut String) {
             let _ = writeln!(out, "- {}: {}.", duties.join(", "), md(&n.reason));
         }
         out.push('\n');
+    }
+    if let Some(t) = &m.timeline {
+        if !t.rows.is_empty() {
+            let _ = writeln!(
+                out,
+                "Timeline (`lexproof timeline {}`):\n",
+                plain(db, &m.model).replace('`', "'")
+            );
+            // A fence longer than any run of backticks in the text, so no value can close it.
+            let text = crate::timeline::text(t);
+            let fence = "`".repeat(3 + longest_backtick_run(&text));
+            let _ = writeln!(out, "{fence}text\n{text}{fence}\n");
+        }
     }
     if !m.open_questions.is_empty() {
         let _ = writeln!(out, "Open questions:\n");

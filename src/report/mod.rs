@@ -47,6 +47,10 @@ struct Rels {
     own: Vec<usize>,
     established_in: Option<usize>,
     assessment_date: Option<usize>,
+    /// The dated vocabulary, where the rules declare it.
+    obligation_since: Option<usize>,
+    duty_status: Option<usize>,
+    systemic_risk_since: Option<usize>,
 }
 
 fn relations(db: &Database) -> Result<Rels, String> {
@@ -78,11 +82,16 @@ fn relations(db: &Database) -> Result<Rels, String> {
             .collect(),
         established_in: opt("established_in", 2),
         assessment_date: opt("assessment_date", 1),
+        obligation_since: opt("obligation_since", 4),
+        duty_status: opt("duty_status", 4),
+        systemic_risk_since: opt("systemic_risk_since", 2),
     })
 }
 
 pub struct Report {
     pub assessment_date: Option<Value>,
+    /// Which date the run assessed as of, and where it came from.
+    pub as_of: Option<String>,
     pub actors: Vec<ActorReport>,
     /// `--actor` named an actor that appears in no fact.
     pub unknown_actor: Option<String>,
@@ -131,6 +140,9 @@ pub struct NotProvider {
 pub struct ModelReport {
     pub model: Value,
     pub systemic_risk: bool,
+    pub systemic_risk_since: Option<Value>,
+    /// The model's legal history, where the rules carry the dated vocabulary.
+    pub timeline: Option<crate::timeline::Timeline>,
     pub placed_on_market: Option<Value>,
     pub duties: Vec<Duty>,
     pub exemptions: Vec<Exemption>,
@@ -143,6 +155,10 @@ pub struct Duty {
     pub duty: Value,
     pub says: String,
     pub citations: Vec<String>,
+    /// The day it has applied since.
+    pub since: Option<Value>,
+    /// Where it stands on the assessment date (`duty_status`).
+    pub status: Vec<Value>,
     pub deadline: Option<Value>,
     pub overdue: bool,
     pub weakest: Option<Authority>,
@@ -251,6 +267,7 @@ pub fn build(db: &Database, actor: Option<&str>) -> Result<Report, String> {
     }
     Ok(Report {
         assessment_date,
+        as_of: db.facts.as_of.describe(&db.facts.files),
         actors: out,
         unknown_actor,
     })
@@ -291,12 +308,21 @@ fn model_report(db: &Database, rels: &Rels, a: Value, m: Value, duties: &[Value]
     };
     let deadlines = mine(rels.deadline);
     let overdue = mine(rels.overdue);
+    let since = rels.obligation_since.map(mine).unwrap_or_default();
+    let statuses = rels.duty_status.map(mine).unwrap_or_default();
     let mut bound = Vec::new();
     for t in mine(rels.obligation) {
         let d = t[2];
         let proof =
             least_height(db, rels.obligation, &t).expect("a derived obligation has a proof");
-        bound.push(duty(db, proof, d, &deadlines, &overdue));
+        let mut x = duty(db, proof, d, &deadlines, &overdue);
+        x.since = since.iter().find(|s| s[2] == d).map(|s| s[3]);
+        x.status = statuses
+            .iter()
+            .filter(|s| s[2] == d)
+            .map(|s| s[3])
+            .collect();
+        bound.push(x);
     }
     let mut exemptions = Vec::new();
     for t in mine(rels.exempt) {
@@ -333,6 +359,10 @@ fn model_report(db: &Database, rels: &Rels, a: Value, m: Value, duties: &[Value]
     ModelReport {
         model: m,
         systemic_risk: db.holds(rels.systemic_risk, &[m]),
+        systemic_risk_since: rels
+            .systemic_risk_since
+            .and_then(|r| rows(r).into_iter().find(|t| t[0] == m).map(|t| t[1])),
+        timeline: crate::timeline::build(db, &db.interner.plain(&m)).ok(),
         placed_on_market: rows(rels.placed_on_market)
             .into_iter()
             .find(|t| t[0] == m)
@@ -399,6 +429,8 @@ fn duty(
         duty: d,
         says: r.says.clone(),
         citations: r.citations.clone(),
+        since: None,
+        status: Vec::new(),
         deadline: deadlines.iter().find(|t| t[2] == d).map(|t| t[3]),
         overdue: overdue.iter().any(|t| t[2] == d),
         weakest: proof.weakest_authority(db, proof.root),

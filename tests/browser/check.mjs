@@ -6,6 +6,7 @@
 //   node check.mjs proof  PAGE.html SEARCH_TERM [--screenshot OUT.png]
 //   node check.mjs report PAGE.html SEARCH_TERM [--screenshot OUT.png]
 //   node check.mjs xss    PAGE.html PAYLOAD
+//   node check.mjs timeline PAGE.html ROW_LABEL
 import { chromium } from 'playwright-core';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,8 +14,8 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 const [mode, pagePath, term, ...rest] = process.argv.slice(2);
-if (!['proof', 'report', 'xss'].includes(mode) || !pagePath || term === undefined) {
-  console.error('usage: node check.mjs proof|report|xss PAGE.html TERM [--screenshot OUT.png]');
+if (!['proof', 'report', 'xss', 'timeline'].includes(mode) || !pagePath || term === undefined) {
+  console.error('usage: node check.mjs proof|report|xss|timeline PAGE.html TERM [--screenshot OUT.png]');
   process.exit(2);
 }
 const shotAt = rest.indexOf('--screenshot');
@@ -45,7 +46,28 @@ try {
   await page.goto(pathToFileURL(resolve(pagePath)).href, { waitUntil: 'load' });
   await page.waitForTimeout(200);
 
-  if (mode === 'xss') {
+  if (mode === 'timeline') {
+    // The picture: bars, marks and the as-of line are drawn, each with a tooltip naming a rule.
+    const bars = await page.locator('svg.timeline rect.bar').count();
+    const marks = await page.locator('svg.timeline rect.mark').count();
+    check(bars > 0, `the timeline draws ${bars} bar(s)`);
+    check(marks > 0, `the timeline draws ${marks} mark(s)`);
+    check(await page.locator('svg.timeline line.as-of').count() === 1, 'the as-of line is missing');
+    const tip = await page.locator('svg.timeline rect.mark title').first().textContent();
+    check(/\[[a-z0-9_]+: .*Art\./.test(tip || ''), `a mark's tooltip names no rule and citation: ${tip}`);
+    const box = await page.locator('svg.timeline rect.bar').first().boundingBox();
+    check(box !== null && box.width >= 2, 'a bar is not visible');
+    const rows = await page.locator('table.timeline-rows tr').allTextContents();
+    check(rows.some((r) => r.includes(term)), `no row is labelled ${term}`);
+    // Following a mark's link lands on the rule behind it, which says what it does.
+    const link = page.locator('svg.timeline a').first();
+    const href = await link.getAttribute('href');
+    await link.click();
+    await page.waitForTimeout(100);
+    check(href !== null && (await page.evaluate(() => window.location.hash)) === href, `clicking a mark did not go to ${href}`);
+    const target = href ? page.locator(`[id="${href.slice(1)}"]`) : null;
+    check(target !== null && await target.count() === 1 && await target.isVisible(), `the rule ${href} is not on the page`);
+  } else if (mode === 'xss') {
     const injected = await page.evaluate(() => document.querySelectorAll('img, iframe, object, embed').length);
     check(injected === 0, `the page grew ${injected} element(s) from a value: markup was not escaped`);
     const text = await page.evaluate(() => document.body.textContent);

@@ -389,6 +389,11 @@ fn html_pages_work_in_a_real_browser_and_escape_values() {
     let report_page = dir.join("report.html");
     std::fs::write(&report_page, &report.stdout).unwrap();
     browser("report", &report_page, "copyright");
+    let timeline = lexproof(&["-q", "timeline", "aurora-m", "--format", "html"]);
+    assert!(timeline.status.success(), "{}", stderr(&timeline));
+    let timeline_page = dir.join("timeline.html");
+    std::fs::write(&timeline_page, &timeline.stdout).unwrap();
+    browser("timeline", &timeline_page, "art53_1_b aurora-labs");
 
     let payload = "<img src=x onerror=alert(1)>";
     let facts = write(
