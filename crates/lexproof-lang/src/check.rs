@@ -1315,6 +1315,20 @@ impl Checker<'_> {
                 .any(|l| matches!(l, CLit::Pos(a) if comp[a.rel] == comp[r.head.rel]));
             if computes && recursive {
                 let guards = recursion_guards(r, &comp, &self.out.relations);
+                let recursive_premises = r
+                    .body
+                    .iter()
+                    .filter(|l| matches!(l, CLit::Pos(a) if comp[a.rel] == comp[r.head.rel]))
+                    .count();
+                // Each step follows an edge of an input relation that loading rejects when it has a
+                // cycle: the recursion ends, so there is nothing to warn about.
+                if recursive_premises == 1 && !guards.is_empty() {
+                    self.out.acyclic.extend(guards.into_iter().map(|mut g| {
+                        g.rule = ri;
+                        g
+                    }));
+                    continue;
+                }
                 let name = &self.out.relations[r.head.rel].name;
                 let span = rule_spans_of(prog).get(ri).copied().unwrap_or_default();
                 let hint = match guards.first() {
@@ -1692,6 +1706,18 @@ mod tests {
         assert!(d[0].message.contains("`n`"));
         // Bounded by a comparison it is still reported (the checker cannot prove the bound), as a warning.
         assert_eq!(d[0].severity, Severity::Warning);
+    }
+
+    #[test]
+    fn recursion_along_an_acyclic_input_relation_is_no_warning_but_a_guard() {
+        let src = ".decl step(a: symbol, b: symbol)\n.decl c(a: symbol, n: number)\n.decl base(a: symbol, n: number)\n\
+@rule base\n@cite \"x\"\n@authority statute\n@says \"s\"\nc(A, N) :- base(A, N).\n\
+@rule up\n@cite \"x\"\n@authority statute\n@says \"s\"\nc(A, N + 1) :- step(A, B), c(B, N).\n";
+        let file = SourceFile::new("t.dl", src);
+        let (prog, _) = crate::parser::parse_program(&file);
+        let (checked, d) = check_program(&prog, &file);
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(checked.acyclic.len(), 1);
     }
 
     #[test]
