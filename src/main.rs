@@ -374,7 +374,12 @@ fn main() -> ExitCode {
                         _ => render::RowFormat::Tsv,
                     };
                     let mut out = std::io::stdout().lock();
-                    let _ = render::write_relations(db, &rels, fmt, render::BLOCK_ROWS, &mut out);
+                    if let Err(e) =
+                        render::write_relations(db, &rels, fmt, render::BLOCK_ROWS, &mut out)
+                            .and_then(|_| out.flush())
+                    {
+                        write_failed(&e);
+                    }
                 }
             }
             Ok(ExitCode::SUCCESS)
@@ -760,9 +765,20 @@ fn ms(d: std::time::Duration) -> f64 {
 fn print(s: &str) {
     let stdout = std::io::stdout();
     let mut lock = stdout.lock();
-    // A closed pipe (e.g. `| head`) is not an error worth a panic.
-    let _ = lock.write_all(s.as_bytes());
-    let _ = lock.flush();
+    if let Err(e) = lock.write_all(s.as_bytes()).and_then(|_| lock.flush()) {
+        write_failed(&e);
+    }
+}
+
+/// Output that could not be written is never reported as success. A closed pipe (`| head`) ends the
+/// run quietly, as other Unix tools do, with the shell's status for it (128 + SIGPIPE); any other
+/// failure (a full disk, a size limit) is an error.
+fn write_failed(e: &std::io::Error) -> ! {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        std::process::exit(141);
+    }
+    eprintln!("lexproof: error[write_failed]: cannot write the output: {e}\n  hint: check the disk space and where the output goes; what was written is incomplete");
+    std::process::exit(2);
 }
 
 fn write_output_dir(db: &Database, rels: &[usize], dir: &Path) -> Result<(), (String, ExitCode)> {
@@ -971,14 +987,14 @@ fn check(engine: &EngineArgs, format: CheckFormat) -> ExitCode {
         CheckFormat::Text => {
             eprint!("{}", render_all(diags));
             match &result {
-                Ok((rb, w)) => println!(
-                    "{name}: ok: {} relations, {} rules, {} facts, {} warning{}",
+                Ok((rb, w)) => print(&format!(
+                    "{name}: ok: {} relations, {} rules, {} facts, {} warning{}\n",
                     rb.checked.relations.len(),
                     rb.checked.rules.len(),
                     rb.checked.facts.len(),
                     w.len(),
                     if w.len() == 1 { "" } else { "s" }
-                ),
+                )),
                 Err(d) => {
                     let n = d
                         .iter()

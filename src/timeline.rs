@@ -128,7 +128,7 @@ pub fn build(db: &Database, model: &str) -> Result<Timeline, String> {
     let rows_of = |rel: usize| -> Vec<Vec<Value>> {
         crate::render::sorted_rows(db, db.tuples(rel))
             .into_iter()
-            .filter(|t| t.iter().any(|v| *v == m))
+            .filter(|t| t.contains(&m))
             .collect()
     };
     let plain = |v: &Value| db.interner.plain(v);

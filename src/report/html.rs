@@ -45,6 +45,61 @@ pub fn html(db: &Database, r: &Report) -> String {
     for a in &r.actors {
         actor(db, a, &mut n, &mut body);
     }
+    if !r.systems.is_empty() {
+        body.push_str("<section class=\"systems\"><h2>AI systems built on these models</h2>");
+        for s in &r.systems {
+            let list = |v: &[crate::value::Value]| -> String {
+                v.iter()
+                    .map(|x| format!("<code>{}</code>", esc(&plain(db, x))))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            let _ = write!(
+                body,
+                "<h3>System <code>{}</code></h3><ul>",
+                esc(&plain(db, &s.system))
+            );
+            let _ = write!(
+                body,
+                "<li>Downstream provider (Art. 3(68)): {}</li>",
+                list(&s.providers)
+            );
+            for (m, p) in &s.builds_on {
+                let _ = write!(
+                    body,
+                    "<li>Builds on the model <code>{}</code> of <code>{}</code>, which the AI Office supervises (Art. 88(1))</li>",
+                    esc(&plain(db, m)),
+                    esc(&plain(db, p))
+                );
+            }
+            let _ = write!(
+                body,
+                "<li>Market surveillance of the system (Art. 79(1)): {}{}</li>",
+                if s.supervised_in.is_empty() {
+                    "no Member State recorded where it is offered".to_string()
+                } else {
+                    list(&s.supervised_in)
+                },
+                if s.ai_office {
+                    "; the AI Office too, as model and system share a provider (Art. 75(1))"
+                } else {
+                    ""
+                }
+            );
+            for (a, r, d, late) in &s.corrective_actions {
+                let _ = write!(
+                    body,
+                    "<li>Corrective action required on {} (Art. 79(2)): <code>{}</code> must act by {}{}</li>",
+                    esc(&plain(db, r)),
+                    esc(&plain(db, a)),
+                    esc(&super::md::long(db, d)),
+                    if *late { " <span class=\"overdue\">overdue</span>" } else { "" }
+                );
+            }
+            body.push_str("</ul>");
+        }
+        body.push_str("</section>");
+    }
     page("lexproof compliance report", &body)
 }
 

@@ -11,6 +11,31 @@ struct Doc<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     unknown_actor: Option<&'a str>,
     actors: Vec<Actor<'a>>,
+    systems: Vec<System<'a>>,
+}
+
+#[derive(Serialize)]
+struct System<'a> {
+    system: JsonValue<'a>,
+    downstream_providers: Vec<JsonValue<'a>>,
+    builds_on: Vec<BuildsOn<'a>>,
+    supervised_in: Vec<JsonValue<'a>>,
+    supervised_by_ai_office: bool,
+    corrective_actions: Vec<Corrective<'a>>,
+}
+
+#[derive(Serialize)]
+struct BuildsOn<'a> {
+    model: JsonValue<'a>,
+    provider: JsonValue<'a>,
+}
+
+#[derive(Serialize)]
+struct Corrective<'a> {
+    actor: JsonValue<'a>,
+    required_on: JsonValue<'a>,
+    deadline: JsonValue<'a>,
+    overdue: bool,
 }
 
 #[derive(Serialize)]
@@ -38,6 +63,7 @@ struct Question<'a> {
 struct Model<'a> {
     model: JsonValue<'a>,
     systemic_risk: bool,
+    systemic_risk_since: Option<JsonValue<'a>>,
     placed_on_market: Option<JsonValue<'a>>,
     duties: Vec<Duty<'a>>,
     exemptions: Vec<Exemption<'a>>,
@@ -50,6 +76,8 @@ struct Duty<'a> {
     duty: JsonValue<'a>,
     says: &'a str,
     citations: &'a [String],
+    applies_since: Option<JsonValue<'a>>,
+    status: Vec<JsonValue<'a>>,
     deadline: Option<JsonValue<'a>>,
     overdue: bool,
     weakest_authority: Option<&'static str>,
@@ -121,6 +149,7 @@ pub fn json(db: &Database, r: &Report) -> String {
                     .map(|m| Model {
                         model: v(&m.model),
                         systemic_risk: m.systemic_risk,
+                        systemic_risk_since: m.systemic_risk_since.as_ref().map(v),
                         placed_on_market: m.placed_on_market.as_ref().map(v),
                         duties: m
                             .duties
@@ -129,6 +158,8 @@ pub fn json(db: &Database, r: &Report) -> String {
                                 duty: v(&d.duty),
                                 says: &d.says,
                                 citations: &d.citations,
+                                applies_since: d.since.as_ref().map(v),
+                                status: d.status.iter().map(v).collect(),
                                 deadline: d.deadline.as_ref().map(v),
                                 overdue: d.overdue,
                                 weakest_authority: d.weakest.map(|a| a.as_str()),
@@ -165,6 +196,34 @@ pub fn json(db: &Database, r: &Report) -> String {
                             })
                             .collect(),
                         open_questions: questions(&m.open_questions),
+                    })
+                    .collect(),
+            })
+            .collect(),
+        systems: r
+            .systems
+            .iter()
+            .map(|x| System {
+                system: v(&x.system),
+                downstream_providers: x.providers.iter().map(v).collect(),
+                builds_on: x
+                    .builds_on
+                    .iter()
+                    .map(|(m, p)| BuildsOn {
+                        model: v(m),
+                        provider: v(p),
+                    })
+                    .collect(),
+                supervised_in: x.supervised_in.iter().map(v).collect(),
+                supervised_by_ai_office: x.ai_office,
+                corrective_actions: x
+                    .corrective_actions
+                    .iter()
+                    .map(|(a, r, d, late)| Corrective {
+                        actor: v(a),
+                        required_on: v(r),
+                        deadline: v(d),
+                        overdue: *late,
                     })
                     .collect(),
             })

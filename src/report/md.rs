@@ -78,7 +78,65 @@ pub fn markdown(db: &Database, r: &Report) -> String {
     for a in &r.actors {
         actor(db, a, &mut out);
     }
+    if !r.systems.is_empty() {
+        let _ = writeln!(out, "## AI systems built on these models\n");
+        for s in &r.systems {
+            system(db, s, &mut out);
+        }
+    }
     out
+}
+
+fn system(db: &Database, s: &super::SystemReport, out: &mut String) {
+    let list = |v: &[Value]| -> String {
+        if v.is_empty() {
+            "not given".to_string()
+        } else {
+            v.iter()
+                .map(|x| code(&plain(db, x)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        }
+    };
+    let _ = writeln!(out, "### System {}\n", code(&plain(db, &s.system)));
+    let _ = writeln!(
+        out,
+        "- Downstream provider (Art. 3(68)): {}.",
+        list(&s.providers)
+    );
+    for (m, p) in &s.builds_on {
+        let _ = writeln!(
+            out,
+            "- Builds on the model {} of {}, which the AI Office supervises (Art. 88(1)).",
+            code(&plain(db, m)),
+            code(&plain(db, p))
+        );
+    }
+    let _ = writeln!(
+        out,
+        "- Market surveillance of the system (Art. 79(1)): {}.{}",
+        if s.supervised_in.is_empty() {
+            "no Member State recorded where it is offered".to_string()
+        } else {
+            format!("the authorities of {}", list(&s.supervised_in))
+        },
+        if s.ai_office {
+            " The AI Office has market surveillance powers too, as model and system share a provider (Art. 75(1))."
+        } else {
+            ""
+        }
+    );
+    for (a, r, d, late) in &s.corrective_actions {
+        let _ = writeln!(
+            out,
+            "- Corrective action required on {} (Art. 79(2)): {} must act by {}{}.",
+            plain(db, r),
+            code(&plain(db, a)),
+            long(db, d),
+            if *late { " — **overdue**" } else { "" }
+        );
+    }
+    out.push('\n');
 }
 
 pub fn header(db: &Database, r: &Report) -> String {

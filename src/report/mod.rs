@@ -95,6 +95,75 @@ pub struct Report {
     pub actors: Vec<ActorReport>,
     /// `--actor` named an actor that appears in no fact.
     pub unknown_actor: Option<String>,
+    /// AI systems built on the models (Art. 3(68), 75(1), 79), where the rules declare them.
+    pub systems: Vec<SystemReport>,
+}
+
+/// One AI system: who answers for it, what it builds on, who supervises it, what it must correct.
+pub struct SystemReport {
+    pub system: Value,
+    pub providers: Vec<Value>,
+    /// (model, its provider)
+    pub builds_on: Vec<(Value, Value)>,
+    pub supervised_in: Vec<Value>,
+    pub ai_office: bool,
+    /// (actor, required on, deadline, overdue)
+    pub corrective_actions: Vec<(Value, Value, Value, bool)>,
+}
+
+/// The AI systems that integrate a model, shown when `actor` (if any) provides them or a model in them.
+fn systems(db: &Database, actor: Option<Value>) -> Vec<SystemReport> {
+    let p = &db.rules.checked;
+    let rel = |n: &str, a: usize| p.relation(n).filter(|&r| p.relations[r].arity() == a);
+    let (Some(builds), Some(sys_provider)) =
+        (rel("system_builds_on", 3), rel("system_provider", 2))
+    else {
+        return Vec::new();
+    };
+    let rows = |r: Option<usize>| -> Vec<Vec<Value>> {
+        r.map(|r| crate::render::sorted_rows(db, db.tuples(r)))
+            .unwrap_or_default()
+    };
+    let builds = rows(Some(builds));
+    let providers = rows(Some(sys_provider));
+    let supervised = rows(rel("system_supervised_in", 2));
+    let office = rows(rel("system_supervised_by_ai_office", 1));
+    let deadlines = rows(rel("corrective_action_deadline", 4));
+    let overdue = rows(rel("corrective_action_overdue", 3));
+    let mut names: Vec<Value> = builds.iter().map(|t| t[0]).collect();
+    names.dedup();
+    names
+        .into_iter()
+        .map(|s| {
+            let of = |t: &[Vec<Value>]| -> Vec<Vec<Value>> {
+                t.iter().filter(|r| r[0] == s).cloned().collect()
+            };
+            SystemReport {
+                system: s,
+                providers: providers
+                    .iter()
+                    .filter(|t| t[0] == s)
+                    .map(|t| t[1])
+                    .collect(),
+                builds_on: of(&builds).into_iter().map(|t| (t[1], t[2])).collect(),
+                supervised_in: of(&supervised).into_iter().map(|t| t[1]).collect(),
+                ai_office: !of(&office).is_empty(),
+                corrective_actions: deadlines
+                    .iter()
+                    .filter(|t| t[1] == s)
+                    .map(|t| {
+                        let late = overdue.iter().any(|o| o[..3] == t[..3]);
+                        (t[0], t[2], t[3], late)
+                    })
+                    .collect(),
+            }
+        })
+        .filter(|x| {
+            actor.is_none_or(|a| {
+                x.providers.contains(&a) || x.builds_on.iter().any(|(_, p)| *p == a)
+            })
+        })
+        .collect()
 }
 
 pub struct ActorReport {
@@ -269,6 +338,11 @@ pub fn build(db: &Database, actor: Option<&str>) -> Result<Report, String> {
         assessment_date,
         as_of: db.facts.as_of.describe(&db.facts.files),
         actors: out,
+        systems: if unknown_actor.is_some() {
+            Vec::new()
+        } else {
+            systems(db, actor.and_then(|a| it.get(a)).map(Value::Sym))
+        },
         unknown_actor,
     })
 }

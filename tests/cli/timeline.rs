@@ -153,3 +153,78 @@ fn timeline_escapes_values_from_the_facts() {
         assert!(s.contains("&lt;b&gt;p&lt;/b&gt;"), "{s}");
     }
 }
+
+#[test]
+fn report_has_a_section_per_ai_system() {
+    let dir = scratch("report-systems");
+    let f = write(
+        &dir,
+        "s.dl",
+        b"assessment_date(\"2026-11-28\").\nestablished_in(\"mp\", \"US\").\nestablished_in(\"co\", \"FR\").\ndeveloper(\"m\", \"mp\").\ntraining_compute(\"m\", 5e24).\ngenerates(\"m\", \"text\").\nmade_available(\"m\", \"api\", \"2025-09-01\").\nai_system(\"app\").\nsystem_provider(\"app\", \"co\").\nintegrates(\"app\", \"m\").\nsystem_made_available(\"app\", \"2026-01-12\").\nsystem_offered_in(\"app\", \"FR\").\ncorrective_action_required(\"app\", \"FR\", \"2026-09-01\").\n",
+    );
+    let o = lexproof(&["-q", "report", "--facts", &f]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let r = stdout(&o);
+    for needle in [
+        "## AI systems built on these models",
+        "### System `app`",
+        "Downstream provider (Art. 3(68)): `co`.",
+        "Builds on the model `m` of `mp`",
+        "the authorities of `FR`",
+        "must act by Tue 22 Sep 2026 — **overdue**",
+    ] {
+        assert!(r.contains(needle), "missing {needle:?} in\n{r}");
+    }
+    // The model's provider sees the systems built on its model; an unrelated actor does not.
+    let o = lexproof(&["-q", "report", "--facts", &f, "--actor", "mp"]);
+    assert!(stdout(&o).contains("### System `app`"));
+    let o = lexproof(&["-q", "report", "--facts", &f, "--format", "json"]);
+    let j: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(
+        j["systems"][0]["corrective_actions"][0]["deadline"],
+        "2026-09-22"
+    );
+    assert_eq!(j["systems"][0]["supervised_by_ai_office"], false);
+}
+
+/// Output that cannot be written is an error, never a success (a full disk), and a closed pipe ends
+/// the run quietly with a non-zero status.
+#[test]
+fn failed_writes_are_not_success() {
+    let full = || std::fs::OpenOptions::new().write(true).open("/dev/full");
+    if full().is_err() {
+        return; // no /dev/full on this system
+    }
+    for args in [
+        &["-q", "report"][..],
+        &["-q", "derive"][..],
+        &["-q", "derive", "--format", "json"][..],
+        &["check"][..],
+        &["-q", "timeline", "aurora-m"][..],
+    ] {
+        let o = Command::new(env!("CARGO_BIN_EXE_lexproof"))
+            .args(args)
+            .current_dir(root())
+            .stdout(full().unwrap())
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains("error[write_failed]"),
+            "{args:?}: {}",
+            stderr(&o)
+        );
+    }
+    // A reader that goes away: no panic, no message, no success.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_lexproof"))
+        .args(["-q", "derive", "--all"])
+        .current_dir(root())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let o = child.wait_with_output().unwrap();
+    assert_ne!(o.status.code(), Some(0));
+    assert!(!stderr(&o).contains("panicked"), "{}", stderr(&o));
+}

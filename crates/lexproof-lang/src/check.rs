@@ -1715,7 +1715,7 @@ mod tests {
 @rule up\n@cite \"x\"\n@authority statute\n@says \"s\"\nc(A, N + 1) :- step(A, B), c(B, N).\n";
         let file = SourceFile::new("t.dl", src);
         let (prog, _) = crate::parser::parse_program(&file);
-        let (checked, d) = check_program(&prog, &file);
+        let (checked, d) = super::check_program(&prog, &file);
         assert!(d.is_empty(), "{d:?}");
         assert_eq!(checked.acyclic.len(), 1);
     }
