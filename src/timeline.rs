@@ -49,7 +49,7 @@ const NEEDS: &[(&str, usize)] = &[
     ("placed_on_market", 2),
     ("systemic_risk_since", 2),
     ("systemic_risk_period", 3),
-    ("obligation_since", 4),
+    ("duty_applies_from", 4),
     ("obligation_period", 5),
     ("deadline", 4),
     ("duty_status", 4),

@@ -48,7 +48,7 @@ struct Rels {
     established_in: Option<usize>,
     assessment_date: Option<usize>,
     /// The dated vocabulary, where the rules declare it.
-    obligation_since: Option<usize>,
+    duty_applies_from: Option<usize>,
     duty_status: Option<usize>,
     systemic_risk_since: Option<usize>,
 }
@@ -82,7 +82,7 @@ fn relations(db: &Database) -> Result<Rels, String> {
             .collect(),
         established_in: opt("established_in", 2),
         assessment_date: opt("assessment_date", 1),
-        obligation_since: opt("obligation_since", 4),
+        duty_applies_from: opt("duty_applies_from", 4),
         duty_status: opt("duty_status", 4),
         systemic_risk_since: opt("systemic_risk_since", 2),
     })
@@ -382,7 +382,7 @@ fn model_report(db: &Database, rels: &Rels, a: Value, m: Value, duties: &[Value]
     };
     let deadlines = mine(rels.deadline);
     let overdue = mine(rels.overdue);
-    let since = rels.obligation_since.map(mine).unwrap_or_default();
+    let since = rels.duty_applies_from.map(mine).unwrap_or_default();
     let statuses = rels.duty_status.map(mine).unwrap_or_default();
     let mut bound = Vec::new();
     for t in mine(rels.obligation) {
