@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
 # Seeds each fuzz target's corpus from the repository's own inputs, then runs it.
-#   fuzz/run.sh TARGET SECONDS      e.g. fuzz/run.sh rules 600
+#   fuzz/run.sh TARGET SECONDS      e.g. fuzz/run.sh rules 600, or fuzz/run.sh all 3600
 # Needs the nightly toolchain and cargo-fuzz (`cargo install cargo-fuzz`). Crashes land in
 # fuzz/artifacts/TARGET/; copy each into tests/fuzz-regressions/TARGET/ once fixed.
 set -euo pipefail
 cd "$(dirname "$0")"
 target=$1
 seconds=${2:-300}
+# `all`: every target in turn, SECONDS each.
+if [ "$target" = all ]; then
+  for t in rules facts_dl facts_tsv facts_json atom; do "$0" "$t" "$seconds"; done
+  exit 0
+fi
 corpus=corpus/$target
 mkdir -p "$corpus"
 seed() { for f in "$@"; do [ -f "$f" ] && cp "$f" "$corpus/seed-$(basename "$f")"; done; return 0; }

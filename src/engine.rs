@@ -95,6 +95,8 @@ pub struct RunOptions {
     pub digests: bool,
     /// `--as-of`: the assessment date, overriding `assessment_date` facts.
     pub as_of: Option<crate::value::Date>,
+    /// `--max-memory` in bytes; `None`: a safe share of what the machine and process limits allow.
+    pub max_memory: Option<u64>,
 }
 
 impl Default for RunOptions {
@@ -104,6 +106,7 @@ impl Default for RunOptions {
             witnesses: true,
             digests: false,
             as_of: None,
+            max_memory: None,
         }
     }
 }
@@ -123,6 +126,18 @@ pub fn run_observed(
         "the compiled engine runs only the compiled-in rulebase"
     );
     let t0 = Instant::now();
+    crate::budget::start(
+        crate::budget::Limits {
+            max_facts,
+            max_memory: options.max_memory,
+        },
+        rules
+            .checked
+            .rules
+            .iter()
+            .map(|r| rules.checked.relations[r.head.rel].name.clone())
+            .collect(),
+    );
     let mut interner = match kind {
         EngineKind::Compiled => {
             Interner::with_symbols(rules.compiled.map_or(&[][..], |p| p.symbols))
@@ -140,6 +155,7 @@ pub fn run_observed(
     let t1 = Instant::now();
     obs.stage(Stage::Deriving);
     crate::arith::take_errors();
+
     let (derived, witnesses, recorded) = match kind {
         EngineKind::Compiled => {
             let program = rules.compiled.expect("checked above");
@@ -162,6 +178,36 @@ pub fn run_observed(
                 )
             };
             let (d, w) = (program.evaluate)(&facts.tables, &finish);
+            // The guards count in batches; the exact count settles a limit below one batch.
+            let produced: usize = d.iter().flatten().map(|t| t.len()).sum::<usize>()
+                + w.iter().map(|i| i.len()).sum::<usize>();
+            if produced > max_facts {
+                let last = rules
+                    .checked
+                    .rules
+                    .iter()
+                    .rev()
+                    .find(|r| d[r.head.rel].as_ref().is_some_and(|t| !t.is_empty()))
+                    .map_or(0, |r| r.index);
+                crate::budget::record(crate::budget::Trip::Facts {
+                    rule: last,
+                    limit: max_facts,
+                });
+            }
+            if let Some(trip) = crate::budget::take_trip() {
+                let relation = |rule: usize| {
+                    let rel = rules.checked.rules[rule].head.rel;
+                    rules.checked.relations[rel].name.clone()
+                };
+                return Err(RunError::Limit(match trip {
+                    crate::budget::Trip::Facts { rule, limit } => {
+                        fact_limit_message(limit, &relation(rule))
+                    }
+                    crate::budget::Trip::Memory { rule, limit, used } => {
+                        memory_limit_message(limit, used, &relation(rule))
+                    }
+                }));
+            }
             (d, w, program.witnesses)
         }
         EngineKind::Runtime => {
@@ -181,8 +227,15 @@ pub fn run_observed(
                     (d, w, witnesses)
                 }
                 Err(crate::runtime::EvalError::TooManyFacts { limit, relation }) => {
-                    return Err(RunError::Limit(format!(
-                        "lexproof: error[fact_limit]: stopped after deriving more than {limit} facts and rule instances (last in `{relation}`)\n  hint: a rule probably recurses without end (e.g. arithmetic in a recursive head); raise the cap with --max-facts if the fact base is really this large\n"
+                    return Err(RunError::Limit(fact_limit_message(limit, &relation)))
+                }
+                Err(crate::runtime::EvalError::OutOfMemory {
+                    limit,
+                    used,
+                    relation,
+                }) => {
+                    return Err(RunError::Limit(memory_limit_message(
+                        limit, used, &relation,
                     )))
                 }
             }
@@ -216,4 +269,19 @@ pub fn run_observed(
             index: t3 - t2,
         },
     ))
+}
+
+fn fact_limit_message(limit: usize, relation: &str) -> String {
+    format!(
+        "lexproof: error[fact_limit]: stopped after deriving more than {limit} facts and rule instances (last in `{relation}`)\n  hint: a rule probably recurses without end (e.g. arithmetic in a recursive head); raise the cap with --max-facts if the fact base is really this large\n"
+    )
+}
+
+fn memory_limit_message(limit: u64, used: u64, relation: &str) -> String {
+    let gib = |b: u64| b as f64 / (1u64 << 30) as f64;
+    format!(
+        "lexproof: error[memory_limit]: stopped at {:.2} GiB of memory, past the budget of {:.2} GiB, while deriving `{relation}`\n  hint: a rule may recurse without end or join many facts with each other (e.g. thousands of dates for one model); check the facts feeding `{relation}`, or raise the budget with --max-memory (e.g. --max-memory 16G) if the machine has room\n",
+        gib(used),
+        gib(limit)
+    )
 }

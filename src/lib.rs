@@ -3,6 +3,7 @@
 
 pub mod arith;
 pub mod authority;
+pub mod budget;
 pub mod coverage;
 pub mod db;
 pub mod engine;
@@ -12,6 +13,7 @@ pub mod facts;
 pub mod html;
 pub mod instances;
 pub mod manifest;
+pub mod outfile;
 pub mod parallel;
 pub mod progress;
 pub mod proof;

@@ -12,7 +12,8 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: lexproof::budget::Budgeted<mimalloc::MiMalloc> =
+    lexproof::budget::Budgeted(mimalloc::MiMalloc);
 
 const ABOUT: &str =
     "lexproof derives which EU AI Act duties for general-purpose AI models apply to whom, \
@@ -65,9 +66,13 @@ struct EngineArgs {
     /// evaluator, any rules file) or `auto` (compiled unless --rules or --extend is given).
     #[arg(long, value_enum, default_value_t = EngineChoice::Auto)]
     engine: EngineChoice,
-    /// The run-time evaluator stops with an error after this many derived facts and rule instances.
+    /// Stop with error[fact_limit] after this many derived facts and rule instances (both engines).
     #[arg(long, value_name = "N", default_value_t = lexproof::engine::DEFAULT_MAX_FACTS)]
     max_facts: usize,
+    /// Stop with error[memory_limit] once the process uses more memory than SIZE (e.g. 4G, 512M).
+    /// Default: 80% of the smaller of physical memory and the address-space limit (`ulimit -v`).
+    #[arg(long, value_name = "SIZE", value_parser = lexproof::budget::parse_size)]
+    max_memory: Option<u64>,
     /// Also write an audit manifest to FILE (JSON): lexproof version, engine, SHA-256 of the rules
     /// and of each facts file, the assessment date, counts and the time of the run.
     #[arg(long, value_name = "FILE")]
@@ -282,7 +287,23 @@ enum CheckFormat {
     Json,
 }
 
+/// The stack of the thread that runs a command. Proof walks (building, rendering) recurse once per
+/// level of a proof, and `proof::MAX_LEVELS` levels need far more than the main thread's 8 MiB; the
+/// memory is reserved, and only what a walk touches is used.
+const STACK_BYTES: usize = 512 << 20;
+
 fn main() -> ExitCode {
+    match std::thread::Builder::new()
+        .name("lexproof".into())
+        .stack_size(STACK_BYTES)
+        .spawn(run)
+    {
+        Ok(h) => h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
+        Err(_) => run(),
+    }
+}
+
+fn run() -> ExitCode {
     let cli = Cli::parse();
     let started = Instant::now();
     match cli.command {
@@ -645,6 +666,7 @@ fn with_db(
         witnesses: !facts.engine.no_proofs,
         digests: facts.engine.manifest.is_some(),
         as_of,
+        max_memory: facts.engine.max_memory,
     };
     let bar = TermProgress::new(quiet);
     let result = lexproof::engine::run_observed(kind, rules, &sources, &options, &bar);
@@ -695,6 +717,14 @@ fn with_db(
     if !quiet {
         summary(&db, &timings, started);
     }
+    // Not part of the summary: -q must not hide that some of the input was not read.
+    if !db.facts.skipped.is_empty() {
+        eprintln!(
+            "lexproof: warning: skipped {} file(s) that are not .dl, .facts or .json: {}\n  hint: rename fact files to one of these extensions, or move other files out of the facts directory",
+            db.facts.skipped.len(),
+            db.facts.skipped.join(", ")
+        );
+    }
     code
 }
 
@@ -733,13 +763,6 @@ fn summary(db: &Database, t: &Timings, started: Instant) {
     );
     if let Some(d) = db.facts.as_of.describe(&db.facts.files) {
         eprintln!("lexproof: assessed as of {d}");
-    }
-    if !db.facts.skipped.is_empty() {
-        eprintln!(
-            "lexproof: skipped {} file(s) that are not .dl, .facts or .json: {}",
-            db.facts.skipped.len(),
-            db.facts.skipped.join(", ")
-        );
     }
     eprintln!(
         "lexproof: load {:.1} ms, derive {:.1} ms, index {:.1} ms, total {:.1} ms",
@@ -798,9 +821,8 @@ fn write_output_dir(db: &Database, rels: &[usize], dir: &Path) -> Result<(), (St
         rels.iter().map(|_| std::sync::Mutex::new(None)).collect();
     lexproof::parallel::for_each(rels.iter().enumerate().collect(), |(i, &rel)| {
         let path = dir.join(format!("{}.tsv", db.relation_name(rel)));
-        let written = std::fs::File::create(&path).and_then(|f| {
-            let mut w = std::io::BufWriter::with_capacity(1 << 20, f);
-            render::write_relation(db, rel, render::RowFormat::Cells, &mut w)
+        let written = lexproof::outfile::write_with(&path, |w| {
+            render::write_relation(db, rel, render::RowFormat::Cells, w)
         });
         if let Err(e) = written {
             if let Ok(mut slot) = errors[i].lock() {

@@ -137,7 +137,7 @@ pub struct ScenarioManifest {
 }
 
 pub fn write<T: Serialize>(m: &T, path: &std::path::Path) -> Result<(), String> {
-    std::fs::write(path, to_json(m)).map_err(|e| {
+    crate::outfile::write_with(path, |w| w.write_all(to_json(m).as_bytes())).map_err(|e| {
         format!(
             "lexproof: cannot write the manifest {}: {e}\n  hint: check that the directory exists and is writable\n",
             path.display()

@@ -98,6 +98,10 @@ pub struct Options {
     pub depth: Option<usize>,
 }
 
+/// The most levels of rules a proof shows below its conclusion, whatever `--depth` asks: proof
+/// walks recurse once per level, and deeper facts are listed as not expanded.
+pub const MAX_LEVELS: usize = 100_000;
+
 /// The proof of least height of `rel(values)`, or `None` if it does not hold.
 pub fn least_height(db: &Database, rel: usize, values: &[Value]) -> Option<Proof> {
     build_proof(db, rel, values, Options::default())
@@ -157,13 +161,14 @@ pub fn build_proof(db: &Database, rel: usize, values: &[Value], opts: Options) -
         .map(|f| ranked_derivations(db, &ex, &height, f, opts.all))
         .collect();
     let level = levels(&ex, &shown, root);
+    let depth = Some(opts.depth.unwrap_or(MAX_LEVELS).min(MAX_LEVELS));
     let mut b = Builder {
         db,
         ex: &ex,
         height: &height,
         shown: &shown,
         level: &level,
-        depth: opts.depth,
+        depth,
         graph: DiGraph::new(),
         built: FxHashMap::default(),
     };
@@ -174,36 +179,50 @@ pub fn build_proof(db: &Database, rel: usize, values: &[Value], opts: Options) -
     })
 }
 
-/// Heights by relaxation on the explored subgraph (small: only what lies beneath one fact).
+/// Each explored fact's least proof height (input facts 0; a derivation one more than its highest
+/// premise), by Knuth's generalisation of Dijkstra's algorithm: facts are settled in order of height,
+/// and a derivation counts once all its premises are settled. Linear up to the heap's logarithm, so a
+/// chain of 10^5 fine-tunes costs what it holds (relaxing until nothing changes took a pass per
+/// level). Facts with no finite height keep `usize::MAX`.
 fn heights(ex: &Explorer) -> Vec<usize> {
+    use std::cmp::Reverse;
+    use std::collections::BinaryHeap;
     let n = ex.facts.len();
-    let mut height: Vec<usize> = (0..n)
-        .map(|i| {
-            if ex.origin[i].is_some() {
-                0
-            } else {
-                usize::MAX
-            }
-        })
-        .collect();
-    loop {
-        let mut changed = false;
-        for f in 0..n {
-            if ex.origin[f].is_some() {
-                continue;
-            }
-            for d in &ex.derivs[f] {
-                let h = d.premises.iter().map(|&p| height[p]).max().unwrap_or(0);
-                if h != usize::MAX && h + 1 < height[f] {
-                    height[f] = h + 1;
-                    changed = true;
-                }
-            }
+    let mut height = vec![usize::MAX; n];
+    // Per fact, the derivations it is a premise of (once per occurrence).
+    let mut users: Vec<Vec<(usize, usize)>> = vec![Vec::new(); n];
+    let mut waiting: Vec<Vec<usize>> = Vec::with_capacity(n);
+    let mut heap = BinaryHeap::new();
+    for f in 0..n {
+        if ex.origin[f].is_some() {
+            heap.push(Reverse((0, f)));
         }
-        if !changed {
-            return height;
+        let mut w = Vec::with_capacity(ex.derivs[f].len());
+        for (d, deriv) in ex.derivs[f].iter().enumerate() {
+            for &p in &deriv.premises {
+                users[p].push((f, d));
+            }
+            if deriv.premises.is_empty() && ex.origin[f].is_none() {
+                heap.push(Reverse((1, f)));
+            }
+            w.push(deriv.premises.len());
+        }
+        waiting.push(w);
+    }
+    while let Some(Reverse((h, f))) = heap.pop() {
+        if height[f] != usize::MAX {
+            continue;
+        }
+        height[f] = h;
+        for &(g, d) in &users[f] {
+            waiting[g][d] -= 1;
+            // Premises settle in order of height, so the last one settled is the highest.
+            if waiting[g][d] == 0 && height[g] == usize::MAX && ex.origin[g].is_none() {
+                heap.push(Reverse((h + 1, g)));
+            }
         }
     }
+    height
 }
 
 fn deriv_height(d: &Deriv, height: &[usize]) -> usize {
@@ -423,6 +442,27 @@ fn term_text(db: &Database, t: &CTerm, b: &[Value]) -> String {
 
 impl Proof {
     /// Premises of a node, in the order of the rule's body.
+    /// How many levels of nodes the proof has below its root (shared nodes counted where they are
+    /// deepest), without recursion.
+    pub fn levels(&self) -> usize {
+        let order = match petgraph::algo::toposort(&self.graph, None) {
+            Ok(o) => o,
+            // With `--all`, a derivation may run through its own conclusion: no order, and the
+            // renderers show such a node once and refer back to it.
+            Err(_) => return self.graph.node_count(),
+        };
+        let mut depth = vec![0usize; self.graph.node_count()];
+        let mut deepest = 0;
+        for ix in order {
+            let d = depth[ix.index()];
+            deepest = deepest.max(d);
+            for c in self.graph.neighbors(ix) {
+                depth[c.index()] = depth[c.index()].max(d + 1);
+            }
+        }
+        deepest
+    }
+
     pub fn children(&self, ix: NodeIndex) -> Vec<NodeIndex> {
         // petgraph lists outgoing edges newest first.
         let mut c: Vec<NodeIndex> = self.graph.neighbors(ix).collect();
@@ -436,8 +476,23 @@ impl Proof {
     /// evaluated (recursion shown by `--all`) adds nothing.
     pub fn weakest_authority(&self, db: &Database, ix: NodeIndex) -> Option<Authority> {
         let mut memo = FxHashMap::default();
-        let mut stack = Vec::new();
-        self.authority_at(db, ix, &mut memo, &mut stack)
+        let mut on_stack = rustc_hash::FxHashSet::default();
+        self.authority_at(db, ix, &mut memo, &mut on_stack)
+    }
+
+    /// `weakest_authority` of every node, indexed by node (for renderers that show it per node:
+    /// one walk, not one per node).
+    pub fn weakest_authorities(&self, db: &Database) -> Vec<Option<Authority>> {
+        let mut memo = FxHashMap::default();
+        let mut on_stack = rustc_hash::FxHashSet::default();
+        self.authority_at(db, self.root, &mut memo, &mut on_stack);
+        self.graph
+            .node_indices()
+            .map(|ix| match memo.get(&ix) {
+                Some(a) => *a,
+                None => self.authority_at(db, ix, &mut memo, &mut on_stack),
+            })
+            .collect()
     }
 
     fn authority_at(
@@ -445,31 +500,30 @@ impl Proof {
         db: &Database,
         ix: NodeIndex,
         memo: &mut FxHashMap<NodeIndex, Option<Authority>>,
-        stack: &mut Vec<NodeIndex>,
+        on_stack: &mut rustc_hash::FxHashSet<NodeIndex>,
     ) -> Option<Authority> {
         if let Some(a) = memo.get(&ix) {
             return *a;
         }
-        if stack.contains(&ix) {
+        if !on_stack.insert(ix) {
             return None;
         }
-        stack.push(ix);
         let children = self.children(ix);
         let a = match &self.graph[ix] {
             Node::Derived { rule, .. } => children
                 .into_iter()
-                .filter_map(|c| self.authority_at(db, c, memo, stack))
+                .filter_map(|c| self.authority_at(db, c, memo, on_stack))
                 .chain(Some(db.rules.checked.rules[*rule].authority))
                 .min(),
             Node::Choice { .. } => children
                 .into_iter()
-                .map(|c| self.authority_at(db, c, memo, stack))
+                .map(|c| self.authority_at(db, c, memo, on_stack))
                 .max()
                 .flatten(),
             Node::Truncated { weakest, .. } => *weakest,
             _ => None,
         };
-        stack.pop();
+        on_stack.remove(&ix);
         memo.insert(ix, a);
         a
     }

@@ -48,7 +48,30 @@ impl Pattern {
 
 /// Parses and types a pattern; errors come back rendered, located in the pattern text.
 pub fn parse(db: &Database, text: &str) -> Result<Pattern, String> {
-    let file = SourceFile::new("atom", text);
+    parse_in(db, text, SourceFile::new("atom", text))
+}
+
+/// `parse` for an atom written at `line`:`column` (1-based) of file `name`, e.g. an `expect` line of
+/// a scenario: errors point there.
+pub fn parse_at(
+    db: &Database,
+    text: &str,
+    name: &str,
+    line: usize,
+    column: usize,
+) -> Result<Pattern, String> {
+    // Blank lines and columns before the atom put it where it is in the file.
+    let placed = format!(
+        "{}{}{text}",
+        "\n".repeat(line.saturating_sub(1)),
+        " ".repeat(column.saturating_sub(1))
+    );
+    let mut p = parse_in(db, &placed, SourceFile::new(name, placed.clone()))?;
+    p.text = text.to_string();
+    Ok(p)
+}
+
+fn parse_in(db: &Database, text: &str, file: SourceFile) -> Result<Pattern, String> {
     let atom = lexproof_lang::parser::parse_atom(&file).map_err(|d| render(&file, &d))?;
     let program = &db.rules.checked;
     let fail = |d: Diagnostic| Err(render(&file, &[d]));
@@ -83,10 +106,18 @@ pub fn parse(db: &Database, text: &str) -> Result<Pattern, String> {
         );
     }
     let mut args = Vec::new();
-    for (arg, (fname, ty)) in atom.args.iter().zip(&r.fields) {
+    for (k, (arg, (fname, ty))) in atom.args.iter().zip(&r.fields).enumerate() {
         let a = match (arg, ty) {
             (Term::Var(v, _), _) => Arg::Var(v.clone()),
             (Term::Wild(_), _) => Arg::Any,
+            // A value outside its enumeration can never match: a misspelt duty is an error, not a
+            // quiet "nothing holds".
+            (Term::Str(s, span), Type::Symbol)
+                if r.enums[k].is_some_and(|e| !program.enums[e].contains(s)) =>
+            {
+                let e = &program.enums[r.enums[k].unwrap_or_default()];
+                return fail(e.reject(s, *span, fname));
+            }
             (Term::Str(s, _), Type::Symbol) => db.interner.get(s).map_or(Arg::Unknown, |s| Arg::Is(Value::Sym(s))),
             (Term::Str(s, span), Type::Date) => match parse_date(s) {
                 Some(d) => Arg::Is(Value::Date(Date(d))),

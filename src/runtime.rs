@@ -22,9 +22,21 @@ pub struct Limits {
     pub witnesses: bool,
 }
 
+/// Instances recorded between two samples of the process's memory.
+const MEMORY_CHECK_EVERY: usize = 1 << 16;
+
 #[derive(Debug)]
 pub enum EvalError {
-    TooManyFacts { limit: usize, relation: String },
+    TooManyFacts {
+        limit: usize,
+        relation: String,
+    },
+    /// The process's memory passed the run's budget (`crate::budget`) while deriving `relation`.
+    OutOfMemory {
+        limit: u64,
+        used: u64,
+        relation: String,
+    },
 }
 
 fn hash_value(h: &mut rustc_hash::FxHasher, v: &Value) {
@@ -430,11 +442,26 @@ impl Eval<'_> {
             self.pending_nullary[rule.head.rel] = true;
         }
         self.count += 1;
+        crate::budget::note(rule.index);
         if self.count > self.limits.max_facts && self.error.is_none() {
             self.error = Some(EvalError::TooManyFacts {
                 limit: self.limits.max_facts,
                 relation: self.program.relations[rule.head.rel].name.clone(),
             });
+        }
+        if self.count.is_multiple_of(MEMORY_CHECK_EVERY)
+            && self.error.is_none()
+            && !crate::budget::check_memory(rule.index)
+        {
+            if let Some(crate::budget::Trip::Memory { limit, used, .. }) =
+                crate::budget::take_trip()
+            {
+                self.error = Some(EvalError::OutOfMemory {
+                    limit,
+                    used,
+                    relation: self.program.relations[rule.head.rel].name.clone(),
+                });
+            }
         }
     }
 

@@ -23,6 +23,8 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, Clone)]
 pub struct Expectation {
     pub line: usize,
+    /// Where the atom starts on its line (1-based, in characters).
+    pub column: usize,
     pub text: String,
     pub holds: bool,
     pub atom: String,
@@ -60,7 +62,11 @@ pub fn parse(name: &str, text: &str) -> Result<Scenario, String> {
         }
         match t.strip_prefix("expect ") {
             Some(rest) => {
-                expectations.push(parse_expectation(rest).map_err(|e| format!("{name}:{}: error[scenario_syntax]: {e}\n  hint: write `expect [not] atom(...) [by rule_id, ...] [weakest statute|recital|guidelines].`\n", i + 1))?.with_line(i + 1, t));
+                let e = parse_expectation(rest).map_err(|e| format!("{}:{}: error[scenario_syntax]: {}\n  hint: write `expect [not] atom(...) [by rule_id, ...] [weakest statute|recital|guidelines].`\n", crate::value::printable(name), i + 1, crate::value::shorten(&crate::value::printable(&e), 200)))?;
+                let column = line
+                    .find(&e.atom)
+                    .map_or(1, |at| line[..at].chars().count() + 1);
+                expectations.push(e.with_place(i + 1, column, t));
                 facts.push('\n');
             }
             None => {
@@ -81,8 +87,9 @@ pub fn parse(name: &str, text: &str) -> Result<Scenario, String> {
 }
 
 impl Expectation {
-    fn with_line(mut self, line: usize, text: &str) -> Expectation {
+    fn with_place(mut self, line: usize, column: usize, text: &str) -> Expectation {
         self.line = line;
+        self.column = column;
         self.text = text.to_string();
         self
     }
@@ -150,6 +157,7 @@ fn parse_expectation(rest: &str) -> Result<Expectation, String> {
     }
     Ok(Expectation {
         line: 0,
+        column: 0,
         text: String::new(),
         holds,
         atom,
@@ -195,12 +203,12 @@ pub fn run(s: &Scenario, rules: &Rulebase, kind: EngineKind) -> Outcome {
         .collect();
     let mut report = String::new();
     for e in &s.expectations {
-        if let Err(msg) = check(&db, e) {
+        if let Err(msg) = check(&db, &s.name, e) {
             report.push_str(&format!(
                 "  {}:{}: {}\n{}",
-                s.name,
+                crate::value::printable(&s.name),
                 e.line,
-                e.text,
+                crate::value::shorten(&crate::value::printable(&e.text), 200),
                 indent(&msg)
             ));
         }
@@ -216,8 +224,8 @@ fn indent(s: &str) -> String {
     s.lines().map(|l| format!("      {l}\n")).collect()
 }
 
-fn check(db: &Database, e: &Expectation) -> Result<(), String> {
-    let p = query::parse(db, &e.atom)?;
+fn check(db: &Database, scenario: &str, e: &Expectation) -> Result<(), String> {
+    let p = query::parse_at(db, &e.atom, scenario, e.line, e.column)?;
     if p.args
         .iter()
         .any(|a| matches!(a, query::Arg::Var(_) | query::Arg::Any))

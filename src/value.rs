@@ -387,6 +387,9 @@ pub fn quote(s: &str) -> String {
             '\\' => out.push_str("\\\\"),
             '\n' => out.push_str("\\n"),
             '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            // Any other control character (ESC, NUL) as its code: it would act on a terminal.
+            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
             c => out.push(c),
         }
     }
@@ -396,23 +399,19 @@ pub fn quote(s: &str) -> String {
 
 /// Text safe to print on a terminal: control characters (escape sequences, carriage returns, NUL)
 /// are shown as `\u{..}` escapes instead of acting on the terminal.
-pub fn printable(s: &str) -> String {
-    if !s.chars().any(char::is_control) {
-        return s.to_string();
-    }
-    s.chars()
-        .map(|c| {
-            if c.is_control() {
-                format!("\\u{{{:x}}}", c as u32)
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
-}
+pub use lexproof_lang::diag::printable;
 
+pub use lexproof_lang::diag::shorten;
+
+/// A symbol as a TSV cell (and as plain text for people): tabs, line breaks and backslashes
+/// escaped so the cell stays one cell, and any other control character as `\u{..}` so it cannot
+/// act on a terminal; the TSV reader reads all of these back.
 pub fn escape_tsv(s: &str) -> String {
-    if !s.contains(['\t', '\n', '\r', '\\']) {
+    // A byte test first: C0 controls, DEL, a backslash, or 0xC2 (which leads every C1 control).
+    if !s
+        .bytes()
+        .any(|b| b < 0x20 || b == 0x7f || b == b'\\' || b == 0xc2)
+    {
         return s.to_string();
     }
     let mut out = String::with_capacity(s.len() + 4);
@@ -422,6 +421,7 @@ pub fn escape_tsv(s: &str) -> String {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\\' => out.push_str("\\\\"),
+            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
             c => out.push(c),
         }
     }

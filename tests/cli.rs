@@ -891,3 +891,6 @@ mod hardening;
 
 #[path = "cli/timeline.rs"]
 mod timeline;
+
+#[path = "cli/hostile.rs"]
+mod hostile;

@@ -133,7 +133,7 @@ fn tree_node(
                 esc(&r.says),
                 esc(&r.citations.join("; "))
             );
-            if let Some(w) = proof.weakest_authority(db, ix) {
+            if let Some(w) = shared.weakest(db, proof, ix) {
                 let _ = write!(
                     out,
                     "<dt>Weakest beneath</dt><dd class=\"auth-{0}\">{0}</dd>",

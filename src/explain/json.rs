@@ -150,7 +150,7 @@ pub fn node_json<'a>(
             relation: db.relation_name(*rel),
             values: JsonRow(&db.interner, values),
             height: *height,
-            weakest_authority: proof.weakest_authority(db, ix).map(|a| a.as_str()),
+            weakest_authority: shared.weakest(db, proof, ix).map(|a| a.as_str()),
             rule: RuleJson::new(db, *rule),
             instance: instance_text(db, proof, ix),
             premises: kids(shared),
@@ -165,7 +165,7 @@ pub fn node_json<'a>(
             relation: db.relation_name(*rel),
             values: JsonRow(&db.interner, values),
             height: *height,
-            weakest_authority: proof.weakest_authority(db, ix).map(|a| a.as_str()),
+            weakest_authority: shared.weakest(db, proof, ix).map(|a| a.as_str()),
             derivations: kids(shared),
         },
         Node::Truncated {
@@ -202,11 +202,23 @@ pub fn json(db: &Database, proof: &Proof, query: &str) -> String {
         proof: NodeJson<'a>,
     }
     let mut shared = Shared::new(proof);
-    to_json(&Doc {
+    let doc = Doc {
         schema_version: SCHEMA_VERSION,
         query,
         holds: true,
         rules: rules_json(db),
         proof: node_json(db, proof, proof.root, &mut shared),
-    })
+    };
+    // Indentation grows with depth, so a deep proof printed indented would grow with the square
+    // of its depth: past `INDENTED_LEVELS`, the same document comes without whitespace.
+    if proof.levels() > INDENTED_LEVELS {
+        let mut s = serde_json::to_string(&doc).expect("our JSON documents always serialise");
+        s.push('\n');
+        s
+    } else {
+        to_json(&doc)
+    }
 }
+
+/// The deepest proof printed indented.
+const INDENTED_LEVELS: usize = 64;

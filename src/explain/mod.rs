@@ -72,6 +72,8 @@ pub struct Shared {
     flags: Vec<bool>,
     numbers: Vec<Option<usize>>,
     next: usize,
+    /// Each node's weakest authority, computed once on first use.
+    weakest: Option<Vec<Option<Authority>>>,
 }
 
 impl Shared {
@@ -81,7 +83,22 @@ impl Shared {
             numbers: vec![None; flags.len()],
             flags,
             next: 1,
+            weakest: None,
         }
+    }
+
+    /// `Proof::weakest_authority` of node `ix`, from one walk of the whole proof.
+    pub fn weakest(
+        &mut self,
+        db: &crate::db::Database,
+        proof: &Proof,
+        ix: NodeIndex,
+    ) -> Option<Authority> {
+        self.weakest
+            .get_or_insert_with(|| proof.weakest_authorities(db))
+            .get(ix.index())
+            .copied()
+            .flatten()
     }
 
     /// `None` if the node is not shared; `Some((k, true))` the first time, `Some((k, false))` after.

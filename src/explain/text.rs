@@ -53,7 +53,7 @@ fn node(
                     i + 1,
                     alts.len()
                 );
-                node(db, proof, *c, &format!("{indent}{cont}"), shared, out);
+                node(db, proof, *c, &nest(indent, cont), shared, out);
             }
         }
         Node::Derived { rule, height, .. } => {
@@ -85,11 +85,24 @@ fn node(
                 };
                 let _ = writeln!(out, "{indent}{branch}{}{suffix}", node_atom(db, child));
                 if expand {
-                    node(db, proof, *c, &format!("{indent}{cont}"), shared, out);
+                    node(db, proof, *c, &nest(indent, cont), shared, out);
                 }
             }
         }
         Node::Absent { .. } | Node::Condition { .. } => {}
+    }
+}
+
+/// Indentation stops growing after `INDENTED_LEVELS` levels (deeper steps continue at that
+/// indentation; each shows its height): indenting every level would make a chain of n steps n^2
+/// characters long.
+const INDENTED_LEVELS: usize = 40;
+
+fn nest(indent: &str, cont: &str) -> String {
+    if indent.chars().count() >= INDENTED_LEVELS * 3 {
+        indent.to_string()
+    } else {
+        format!("{indent}{cont}")
     }
 }
 

@@ -89,7 +89,7 @@ pub(super) fn read(
             }
         }
         if values.len() == c.head.args.len() {
-            facts.push(l.program, rel, &values, file.line_col(c.head.span.start).0);
+            facts.push(l.program, rel, &values, file.line_of(c.head.span.start));
         }
     }
 }

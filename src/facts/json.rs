@@ -341,7 +341,7 @@ pub(super) fn read(
                 }
             }
             if values.len() == cells.len() {
-                facts.push(l.program, rel, &values, file.line_col(span.start).0);
+                facts.push(l.program, rel, &values, file.line_of(span.start));
             }
         }
     }

@@ -228,7 +228,8 @@ fn parse_job(
     let (name, path, bytes) = match job {
         Job::File(path) => {
             use std::io::Read;
-            let name = path.display().to_string();
+            // A control character (a newline) in a file name would break `file:line:col`.
+            let name = crate::value::printable(&path.display().to_string());
             buffer.clear();
             let read = |f: &mut std::fs::File, buffer: &mut Vec<u8>| {
                 // A buffer too small for the file is replaced, not grown: growing would copy its
@@ -391,9 +392,10 @@ pub fn load_observed(
     let mut skipped = Vec::new();
     // Expand directories first, so the progress bar knows the total.
     let mut expanded: Vec<Vec<PathBuf>> = Vec::new();
+    let mut seen = Seen::default();
     for source in sources {
         if let FactSource::Path(p) = source {
-            let (files, skip) = expand(std::slice::from_ref(p), &mut l.errors);
+            let (files, skip) = expand(std::slice::from_ref(p), &mut seen, &mut l.errors);
             skipped.extend(skip);
             expanded.push(files);
         }
@@ -546,49 +548,115 @@ pub fn const_value(c: &Const, interner: &mut Interner) -> Value {
 }
 
 /// Files to load, in a stable order: explicit files as given, directories walked recursively in
-/// name order.
-fn expand(paths: &[PathBuf], errors: &mut Vec<String>) -> (Vec<PathBuf>, Vec<String>) {
+/// name order. Each file is read once however often it is reached (the same path given twice, a
+/// symlink to a file already listed); a directory reached again through a symlink is not walked
+/// again, which also ends symlink loops. Only regular files are read: a FIFO would block, a device
+/// would never end.
+fn expand(
+    paths: &[PathBuf],
+    seen: &mut Seen,
+    errors: &mut Vec<String>,
+) -> (Vec<PathBuf>, Vec<String>) {
     let mut files = Vec::new();
     let mut skipped = Vec::new();
     for p in paths {
         match std::fs::metadata(p) {
-            Ok(m) if m.is_dir() => walk(p, &mut files, &mut skipped, errors),
-            Ok(_) => {
-                if kind(p).is_some() {
-                    files.push(p.clone());
-                } else {
+            Ok(m) if m.is_dir() => walk(p, seen, &mut files, &mut skipped, errors),
+            Ok(m) => {
+                if kind(p).is_none() {
                     errors.push(format!(
                         "{}: error[unknown_file_kind]: lexproof reads facts from `.dl`, `.facts` (TSV) and `.json` files\n  hint: rename the file with one of these extensions, or pass the directory that holds it\n",
-                        p.display()
+                        crate::value::printable(&p.display().to_string())
                     ));
+                } else if let Some(e) = not_regular(p, &m) {
+                    errors.push(e);
+                } else if seen.file(p) {
+                    files.push(p.clone());
                 }
             }
             Err(e) => errors.push(format!(
                 "{}: error[unreadable_file]: cannot read facts: {e}\n  hint: check the path given to --facts\n",
-                p.display()
+                crate::value::printable(&p.display().to_string())
             )),
         }
     }
     (files, skipped)
 }
 
-fn walk(dir: &Path, files: &mut Vec<PathBuf>, skipped: &mut Vec<String>, errors: &mut Vec<String>) {
+/// The files and directories already reached, by their canonical path.
+#[derive(Default)]
+struct Seen {
+    files: std::collections::HashSet<PathBuf>,
+    dirs: std::collections::HashSet<PathBuf>,
+}
+
+impl Seen {
+    /// Whether `p` is reached for the first time.
+    fn file(&mut self, p: &Path) -> bool {
+        self.files
+            .insert(std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf()))
+    }
+    fn dir(&mut self, p: &Path) -> bool {
+        self.dirs
+            .insert(std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf()))
+    }
+}
+
+/// The error for a fact path that is not a regular file (a FIFO, socket or device).
+fn not_regular(p: &Path, m: &std::fs::Metadata) -> Option<String> {
+    (!m.is_file()).then(|| {
+        format!(
+            "{}: error[not_a_regular_file]: this is not a regular file (a pipe, socket or device), so lexproof does not read it\n  hint: copy the facts into an ordinary file, or remove it from the facts directory\n",
+            crate::value::printable(&p.display().to_string())
+        )
+    })
+}
+
+fn walk(
+    dir: &Path,
+    seen: &mut Seen,
+    files: &mut Vec<PathBuf>,
+    skipped: &mut Vec<String>,
+    errors: &mut Vec<String>,
+) {
+    if !seen.dir(dir) {
+        return;
+    }
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) => {
-            errors.push(format!("{}: error[unreadable_file]: cannot read the directory: {e}\n  hint: check its permissions\n", dir.display()));
+            errors.push(format!("{}: error[unreadable_file]: cannot read the directory: {e}\n  hint: check its permissions\n", crate::value::printable(&dir.display().to_string())));
             return;
         }
     };
     let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
     paths.sort();
     for p in paths {
-        if p.is_dir() {
-            walk(&p, files, skipped, errors);
+        let m = match std::fs::metadata(&p) {
+            Ok(m) => m,
+            // A dangling symlink named as a fact file is an error: facts were meant to be there.
+            Err(e) if kind(&p).is_some() => {
+                errors.push(format!(
+                    "{}: error[unreadable_file]: cannot read facts: {e}\n  hint: check that the file exists and is readable\n",
+                    crate::value::printable(&p.display().to_string())
+                ));
+                continue;
+            }
+            Err(_) => {
+                skipped.push(crate::value::printable(&p.display().to_string()));
+                continue;
+            }
+        };
+        if m.is_dir() {
+            walk(&p, seen, files, skipped, errors);
         } else if kind(&p).is_some() {
-            files.push(p);
+            if let Some(e) = not_regular(&p, &m) {
+                errors.push(e);
+            } else if seen.file(&p) {
+                files.push(p);
+            }
         } else {
-            skipped.push(p.display().to_string());
+            skipped.push(crate::value::printable(&p.display().to_string()));
         }
     }
 }

@@ -360,6 +360,21 @@ fn unescape(s: &str) -> Result<std::borrow::Cow<'_, str>, usize> {
             Some((_, 'n')) => out.push('\n'),
             Some((_, 'r')) => out.push('\r'),
             Some((_, '\\')) => out.push('\\'),
+            Some((_, 'u')) => {
+                // `\u{1b}`: a control character as lexproof writes it.
+                let rest = &s[i + 2..];
+                let close = rest.find('}').ok_or(i)?;
+                let c = rest
+                    .strip_prefix('{')
+                    .filter(|_| (2..=7).contains(&close))
+                    .and_then(|hex| u32::from_str_radix(&hex[..close - 1], 16).ok())
+                    .and_then(char::from_u32)
+                    .ok_or(i)?;
+                out.push(c);
+                for _ in 0..=close {
+                    chars.next();
+                }
+            }
             _ => return Err(i),
         }
     }

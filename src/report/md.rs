@@ -16,19 +16,24 @@ pub fn md(s: &str) -> String {
                 out.push(c);
             }
             '\n' | '\r' | '\t' => out.push(' '),
+            c if c.is_control() => out.push_str(&crate::value::printable(&c.to_string())),
             c => out.push(c),
         }
     }
     out
 }
 
-/// A code span; values holding backticks get a longer fence.
+/// A code span around any text: the fence is one backtick longer than the longest run of
+/// backticks inside (so the value cannot close it early and let markup out), padded with spaces
+/// where the value starts or ends with a backtick; line breaks become spaces and other control
+/// characters escapes.
 pub fn code(s: &str) -> String {
-    let s = s.replace(['\n', '\r'], " ");
-    if s.contains('`') {
-        format!("`` {s} ``")
+    let s = crate::value::printable(&s.replace(['\n', '\r'], " "));
+    let fence = "`".repeat(longest_backtick_run(&s) + 1);
+    if s.starts_with('`') || s.ends_with('`') {
+        format!("{fence} {s} {fence}")
     } else {
-        format!("`{s}`")
+        format!("{fence}{s}{fence}")
     }
 }
 

@@ -171,7 +171,7 @@ impl Gen<'_> {
         let mut tmp = 0usize;
         let mut bound = vec![false; rule.vars.len()];
         let mut via_for = vec![false; rule.vars.len()];
-        for &i in &rule.plan {
+        for &i in &rule.join_plan {
             match &rule.body[i] {
                 CLit::Pos(atom) if self.is_test(atom, &bound) => {
                     // Every argument is known here and the relation is complete before this stage:
@@ -309,9 +309,11 @@ impl Gen<'_> {
                 }
             }
         }
-        if rule.plan.is_empty() {
+        if rule.join_plan.is_empty() {
             clauses.push("(true)".to_string());
         }
+        // Last, so it counts instances, not attempts: the run's budget (see `budget` in lexproof).
+        clauses.push(format!("(crate::budget::tick({}))", rule.index));
         clauses
     }
 
@@ -464,7 +466,7 @@ fn stage(
     let mut negated: Vec<usize> = Vec::new();
     for rule in &rules {
         let mut bound = vec![false; rule.vars.len()];
-        for &i in &rule.plan {
+        for &i in &rule.join_plan {
             match &rule.body[i] {
                 CLit::Pos(a) if g.is_test(a, &bound) => negated.push(a.rel),
                 CLit::Pos(a) if g.is_probe(a, &bound) => {

@@ -1,12 +1,7 @@
-//! Diagnostics with stable codes, rendered by codespan-reporting as `file:line:col: error[code]: …`
+//! Diagnostics with stable codes, rendered as `file:line:col: error[code]: …`
 //! followed by the source line, a caret and a hint, or serialised as JSON.
 
 use crate::source::{SourceFile, Span};
-use codespan_reporting::diagnostic::{
-    Diagnostic as CsDiagnostic, Label, LabelStyle, Severity as CsSeverity,
-};
-use codespan_reporting::files::SimpleFile;
-use codespan_reporting::term::{self, Config, DisplayStyle};
 use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -79,36 +74,17 @@ pub fn locate(file: &SourceFile, d: &Diagnostic) -> LocatedDiagnostic {
     }
 }
 
-fn to_codespan(d: &Diagnostic) -> CsDiagnostic<()> {
-    let severity = match d.severity {
-        Severity::Error => CsSeverity::Error,
-        Severity::Warning => CsSeverity::Warning,
-    };
-    let mut cs = CsDiagnostic::new(severity)
-        .with_code(d.code)
-        .with_message(&d.message)
-        .with_labels(vec![Label::new(
-            LabelStyle::Primary,
-            (),
-            d.span.start as usize..d.span.end as usize,
-        )
-        .with_message(&d.label)]);
-    if let Some(h) = &d.hint {
-        cs = cs.with_notes(vec![format!("hint: {h}")]);
-    }
-    cs
-}
+/// The widest excerpt of a source line shown under a diagnostic; a longer line (minified JSON, a
+/// generated rule) is cut around the error with `...` marks, so a huge line never floods the output.
+pub const EXCERPT_WIDTH: usize = 100;
 
 /// Renders diagnostics for a terminal or log: a `file:line:col: error[code]: message` line (the form
-/// editors and grep understand), then codespan's source excerpt with a caret and the hint.
+/// editors and grep understand), then the source line (cut to `EXCERPT_WIDTH` characters around the
+/// error), a caret under the error with its label, and the hint. Control characters from the input
+/// are shown escaped, never sent to the terminal.
 pub fn render(file: &SourceFile, diags: &[Diagnostic]) -> String {
-    let files = SimpleFile::new(file.name.as_str(), file.text.as_str());
-    let config = Config {
-        display_style: DisplayStyle::Rich,
-        chars: term::Chars::ascii(),
-        ..Config::default()
-    };
     let mut out = String::new();
+    let name = printable(&file.name);
     for d in diags {
         let (line, col) = file.line_col(d.span.start);
         let sev = match d.severity {
@@ -116,16 +92,104 @@ pub fn render(file: &SourceFile, diags: &[Diagnostic]) -> String {
             Severity::Warning => "warning",
         };
         out.push_str(&format!(
-            "{}:{line}:{col}: {sev}[{}]: {}\n",
-            file.name, d.code, d.message
+            "{name}:{line}:{col}: {sev}[{}]: {}\n",
+            d.code,
+            printable_lines(&d.message)
         ));
-        // codespan's own header repeats the message; the located line above replaces it. A render
-        // error could only come from a span outside the file: then the excerpt is left out.
-        if let Ok(rich) = term::emit_into_string(&config, &files, &to_codespan(d)) {
-            out.push_str(rich.split_once('\n').map(|x| x.1).unwrap_or(""));
+        let gutter = " ".repeat(line.to_string().len());
+        out.push_str(&format!("{gutter} --> {name}:{line}:{col}\n{gutter} |\n"));
+        let (text, caret_at, carets) = excerpt(file, d.span, line, col);
+        out.push_str(&format!("{line} | {text}\n"));
+        let label = printable_lines(&d.label);
+        let marks = format!("{}{}", " ".repeat(caret_at), "^".repeat(carets));
+        if label.is_empty() {
+            out.push_str(&format!("{gutter} | {marks}\n"));
+        } else {
+            out.push_str(&format!("{gutter} | {marks} {label}\n"));
         }
+        if let Some(h) = &d.hint {
+            out.push_str(&format!(
+                "{gutter} |\n{gutter} = hint: {}\n",
+                printable_lines(h)
+            ));
+        }
+        out.push('\n');
     }
     out
+}
+
+/// The shown part of line `line` (where the span starts, at 1-based column `col`), where the caret
+/// starts in it and how many carets mark the span (at least one; a span running past the line or
+/// the window is marked to its edge).
+fn excerpt(file: &SourceFile, span: Span, line: usize, col: usize) -> (String, usize, usize) {
+    let full = file.line_text(line);
+    let start = (span.start as usize).min(file.text.len());
+    let end = (span.end as usize).clamp(start, file.text.len());
+    let span_chars = file.text[start..end]
+        .chars()
+        .take_while(|&c| c != '\n')
+        .take(EXCERPT_WIDTH)
+        .count();
+    let before = col - 1;
+    // Characters left out at the front: enough to bring the caret into view with some context.
+    let skip = before.saturating_sub(EXCERPT_WIDTH / 3);
+    let mut shown: String = full
+        .chars()
+        .skip(skip)
+        .take(EXCERPT_WIDTH)
+        .map(visible)
+        .collect();
+    let mut caret_at = before - skip;
+    if skip > 0 {
+        shown.insert_str(0, "...");
+        caret_at += 3;
+    }
+    let shown_chars = full.chars().skip(skip).take(EXCERPT_WIDTH + 1).count();
+    if shown_chars > EXCERPT_WIDTH {
+        shown.push_str("...");
+    }
+    let room = EXCERPT_WIDTH.saturating_sub(before - skip);
+    (shown, caret_at, span_chars.min(room).max(1))
+}
+
+/// One character of a source excerpt as one terminal column: a tab as a space, any other control
+/// character as `?` (it would move the cursor or change the terminal).
+fn visible(c: char) -> char {
+    match c {
+        '\t' => ' ',
+        c if c.is_control() => '?',
+        c => c,
+    }
+}
+
+/// `s` with control characters written as `\u{..}` escapes, so input can never steer a terminal.
+pub fn printable(s: &str) -> String {
+    if !s.chars().any(char::is_control) {
+        return s.to_string();
+    }
+    s.chars()
+        .map(|c| {
+            if c.is_control() {
+                format!("\\u{{{:x}}}", c as u32)
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+/// `s` cut to at most `max` characters, with `...` where it was cut: for echoing input that may be
+/// huge (a generated line) in a message.
+pub fn shorten(s: &str, max: usize) -> String {
+    match s.char_indices().nth(max) {
+        Some((at, _)) => format!("{}...", &s[..at]),
+        None => s.to_string(),
+    }
+}
+
+/// `printable` for a message of several lines: its own line breaks stay.
+fn printable_lines(s: &str) -> String {
+    s.split('\n').map(printable).collect::<Vec<_>>().join("\n")
 }
 
 /// Decodes a file's bytes as UTF-8; if they are not, returns the rendered `invalid_utf8` error located

@@ -136,11 +136,26 @@ pub fn lex(text: &str, diags: &mut Vec<Diagnostic>) -> Vec<Token> {
                                 '\\' => s.push('\\'),
                                 'n' => s.push('\n'),
                                 't' => s.push('\t'),
+                                'r' => s.push('\r'),
+                                'u' => {
+                                    // `\u{1b}`: any character by its hexadecimal code, as lexproof
+                                    // writes control characters back out.
+                                    if let Some((c, len)) = unicode_escape(&text[j + 2..]) {
+                                        s.push(c);
+                                        j += len;
+                                    } else {
+                                        diags.push(
+                                            Diagnostic::error("syntax_error", Span::new(j, j + 2), "malformed \\u escape in string")
+                                                .label("expected `\\u{` hexadecimal digits `}`")
+                                                .hint("write a character by its code as \\u{1b}, with 1 to 6 hexadecimal digits"),
+                                        );
+                                    }
+                                }
                                 _ => {
                                     diags.push(
                                         Diagnostic::error("syntax_error", Span::new(j, j + 1 + e.len_utf8()), "unknown escape in string")
                                             .label("not an escape lexproof knows")
-                                            .hint("use \\\" for a quote, \\\\ for a backslash, \\n or \\t"),
+                                            .hint("use \\\" for a quote, \\\\ for a backslash, \\n, \\t, \\r, or \\u{1b} for any character by its code"),
                                     );
                                 }
                             }
@@ -267,6 +282,18 @@ pub fn lex(text: &str, diags: &mut Vec<Diagnostic>) -> Vec<Token> {
         }
     }
     toks
+}
+
+/// `{hex}` after `\u`: the character and how many bytes the braces took.
+fn unicode_escape(rest: &str) -> Option<(char, usize)> {
+    let inner = rest.strip_prefix('{')?;
+    let close = inner.find('}')?;
+    let hex = &inner[..close];
+    if hex.is_empty() || hex.len() > 6 {
+        return None;
+    }
+    let c = char::from_u32(u32::from_str_radix(hex, 16).ok()?)?;
+    Some((c, close + 2))
 }
 
 #[cfg(test)]

@@ -94,11 +94,19 @@ pub fn parse_number(text: &str) -> Result<i128, NumberError> {
             }
         }
     }
+    // Accumulated with its sign, so the most negative number (-2^127, which has no positive
+    // counterpart) reads back as it prints.
     let mut value: i128 = 0;
     for d in digits {
         value = value
             .checked_mul(10)
-            .and_then(|v| v.checked_add(d as i128))
+            .and_then(|v| {
+                if neg {
+                    v.checked_sub(d as i128)
+                } else {
+                    v.checked_add(d as i128)
+                }
+            })
             .ok_or(NumberError::OutOfRange)?;
     }
     for _ in 0..scale {
@@ -107,7 +115,7 @@ pub fn parse_number(text: &str) -> Result<i128, NumberError> {
         }
         value = value.checked_mul(10).ok_or(NumberError::OutOfRange)?;
     }
-    Ok(if neg { -value } else { value })
+    Ok(value)
 }
 
 /// Days since 1970-01-01 of an ISO `YYYY-MM-DD` date, or `None` if it is not a real calendar date.
@@ -213,6 +221,12 @@ mod tests {
         );
         assert_eq!(parse_number("1e23"), Ok(100_000_000_000_000_000_000_000));
         assert_eq!(parse_number("-42"), Ok(-42));
+        assert_eq!(parse_number(&i128::MIN.to_string()), Ok(i128::MIN));
+        assert_eq!(parse_number(&i128::MAX.to_string()), Ok(i128::MAX));
+        assert_eq!(
+            parse_number("-170141183460469231731687303715884105729"),
+            Err(NumberError::OutOfRange)
+        );
         assert_eq!(
             parse_number("4.0e24"),
             Ok(4_000_000_000_000_000_000_000_000)

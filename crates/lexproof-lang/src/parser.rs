@@ -16,6 +16,7 @@ pub fn parse_program(file: &SourceFile) -> (Program, Vec<Diagnostic>) {
         diags,
         eof: Span::new(file.text.len(), file.text.len()),
         plain,
+        depth: 0,
     };
     let mut prog = Program {
         plain,
@@ -43,6 +44,7 @@ pub fn parse_atom(file: &SourceFile) -> Result<Atom, Vec<Diagnostic>> {
         diags,
         eof: Span::new(file.text.len(), file.text.len()),
         plain: false,
+        depth: 0,
     };
     let atom = p.atom();
     if atom.is_ok() {
@@ -77,7 +79,13 @@ struct Parser {
     /// Plain Datalog (a file without declarations): any identifier followed by `(` names a
     /// relation, any other identifier is a variable, as in crepe and many textbooks.
     plain: bool,
+    /// How deeply the term being parsed nests (parentheses, signs, calls, operator chains).
+    depth: usize,
 }
+
+/// The deepest a term may nest. Every later pass (checker, evaluators, proofs) walks terms
+/// recursively, so the bound keeps them all within the stack; no real rule comes near it.
+pub const MAX_NESTING: usize = 100;
 
 /// A file without `.decl` and `.type` is plain Datalog.
 pub fn is_plain(toks: &[Token]) -> bool {
@@ -526,13 +534,19 @@ impl Parser {
             (Some(Tok::LParen), _) => {
                 // `(n <= 25)`: a parenthesised premise, as crepe writes tests; otherwise the
                 // parenthesis opens an arithmetic term such as `(A + B) > 3`.
-                let (pos, ndiags) = (self.pos, self.diags.len());
+                let (pos, ndiags, outer) = (self.pos, self.diags.len(), self.depth);
+                self.enter()?;
                 self.bump();
-                if let Ok(l) = self.literal() {
+                let inner = self.literal();
+                self.depth = outer;
+                if let Ok(l) = inner {
                     if self.peek() == Some(&Tok::RParen) {
                         self.bump();
                         return Ok(l);
                     }
+                }
+                if self.diags[ndiags..].iter().any(|d| d.code == "too_deep") {
+                    return Err(());
                 }
                 self.pos = pos;
                 self.diags.truncate(ndiags);
@@ -569,7 +583,34 @@ impl Parser {
         }
     }
 
+    /// Goes one level deeper into a term, or reports that the term nests too deeply.
+    fn enter(&mut self) -> PResult<()> {
+        if self.depth >= MAX_NESTING {
+            let span = self.span();
+            self.diags.push(
+                Diagnostic::error(
+                    "too_deep",
+                    span,
+                    format!("this term nests more than {MAX_NESTING} levels deep"),
+                )
+                .label("nesting limit reached here")
+                .hint("split the expression over several premises with intermediate variables, e.g. `Y = A + B, X = Y * 2`"),
+            );
+            return Err(());
+        }
+        self.depth += 1;
+        Ok(())
+    }
+
     fn term(&mut self) -> PResult<Term> {
+        let outer = self.depth;
+        let result = self.term_chain();
+        self.depth = outer;
+        result
+    }
+
+    /// `a + b - c`: each operator makes the (left-leaning) tree one level deeper.
+    fn term_chain(&mut self) -> PResult<Term> {
         let mut lhs = self.product()?;
         loop {
             let op = match self.peek() {
@@ -577,6 +618,7 @@ impl Parser {
                 Some(Tok::Minus) => ArithOp::Sub,
                 _ => return Ok(lhs),
             };
+            self.enter()?;
             self.bump();
             let rhs = self.product()?;
             let span = lhs.span().to(rhs.span());
@@ -585,6 +627,13 @@ impl Parser {
     }
 
     fn product(&mut self) -> PResult<Term> {
+        let outer = self.depth;
+        let result = self.product_chain();
+        self.depth = outer;
+        result
+    }
+
+    fn product_chain(&mut self) -> PResult<Term> {
         let mut lhs = self.unary()?;
         loop {
             let op = match self.peek() {
@@ -592,6 +641,7 @@ impl Parser {
                 Some(Tok::Slash) => ArithOp::Div,
                 _ => return Ok(lhs),
             };
+            self.enter()?;
             self.bump();
             let rhs = self.unary()?;
             let span = lhs.span().to(rhs.span());
@@ -600,14 +650,22 @@ impl Parser {
     }
 
     fn unary(&mut self) -> PResult<Term> {
+        let outer = self.depth;
+        let result = self.signed();
+        self.depth = outer;
+        result
+    }
+
+    fn signed(&mut self) -> PResult<Term> {
         if self.peek() == Some(&Tok::Minus) {
+            self.enter()?;
             let s = self.bump().span;
             if let Some(Tok::Num(n)) = self.peek() {
                 let text = format!("-{n}");
                 let span = s.to(self.bump().span);
                 return Ok(Term::Num(text, span));
             }
-            let inner = self.unary()?;
+            let inner = self.signed()?;
             let span = s.to(inner.span());
             return Ok(Term::Arith(
                 ArithOp::Sub,
@@ -648,6 +706,7 @@ impl Parser {
                 Ok(Term::Num(n, t.span))
             }
             Tok::LParen => {
+                self.enter()?;
                 self.bump();
                 let inner = self.term()?;
                 self.expect(Tok::RParen, "`)`", "close the parenthesis")?;
@@ -692,6 +751,7 @@ impl Parser {
 impl Parser {
     /// `name(arg, ...)` of a built-in function, the name already seen at `start`.
     fn call(&mut self, f: Builtin, start: Span) -> PResult<Term> {
+        self.enter()?;
         self.bump();
         self.expect(
             Tok::LParen,

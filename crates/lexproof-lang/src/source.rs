@@ -48,6 +48,16 @@ impl SourceFile {
         })
     }
 
+    /// 1-based line of a byte offset, in logarithmic time (`line_col` counts the characters before
+    /// the offset on its line, linear in the line's length: too slow per tuple of a one-line file).
+    pub fn line_of(&self, offset: u32) -> usize {
+        let offset = (offset as usize).min(self.text.len());
+        match self.line_starts().binary_search(&offset) {
+            Ok(l) => l + 1,
+            Err(l) => l,
+        }
+    }
+
     /// 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, offset: u32) -> (usize, usize) {
         let offset = (offset as usize).min(self.text.len());

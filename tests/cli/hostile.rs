@@ -1,0 +1,530 @@
+//! Hostile and huge inputs (issue: reliability): each ends with a located error or a correct
+//! result, never a crash, a hang, a flood of output or an answer with exit 0 built on half the input.
+
+use super::*;
+
+/// A rules file with one rule whose body is `body`.
+fn rules_with_body(body: &str) -> String {
+    format!(
+        ".decl a(x: number)\n.decl b(x: number)\n@rule r\n@cite \"Art. 1\"\n@authority statute\n@says \"s\"\nb(X) :- {body}.\n"
+    )
+}
+
+fn assert_too_deep(o: &Output, what: &str) {
+    let err = stderr(o);
+    assert_eq!(o.status.code(), Some(2), "{what}: {err}");
+    assert!(err.contains("error[too_deep]"), "{what}: {err}");
+    assert!(err.contains("hint:"), "{what}: {err}");
+    assert!(
+        err.len() < 4000,
+        "{what}: the error echoes the input: {} bytes",
+        err.len()
+    );
+}
+
+#[test]
+fn deep_nesting_is_a_located_error_not_a_stack_overflow() {
+    let d = scratch("hostile-nesting");
+    let n = 100_000;
+    let parens = format!("a(Y), X = {}Y{}", "(".repeat(n), ")".repeat(n));
+    let minus = format!("a(Y), X = {}Y", "-".repeat(n));
+    let chain = format!("a(Y), X = Y{}", "+1".repeat(n));
+    let premise = format!("{}a(X){}", "(".repeat(n), ")".repeat(n));
+    for (name, body) in [
+        ("parens", parens),
+        ("minus", minus),
+        ("chain", chain),
+        ("premise", premise),
+    ] {
+        let f = write(&d, &format!("{name}.dl"), rules_with_body(&body).as_bytes());
+        assert_too_deep(&lexproof(&["check", "--rules", &f]), name);
+    }
+    // In a fact file, a query atom and a scenario's `expect` line.
+    let facts = d.join("facts");
+    std::fs::create_dir_all(&facts).unwrap();
+    write(
+        &facts,
+        "x.dl",
+        format!("training_compute(\"m\", {}1).\n", "-".repeat(n)).as_bytes(),
+    );
+    assert_too_deep(
+        &lexproof(&["derive", "--facts", facts.to_str().unwrap()]),
+        "fact",
+    );
+    // (An argument of the command line holds at most 128 KiB.)
+    let q = format!(
+        "obligation({}A{}, M, D)",
+        "(".repeat(30_000),
+        ")".repeat(30_000)
+    );
+    assert_too_deep(&lexproof(&["query", &q]), "query");
+    let sc = d.join("scenarios");
+    std::fs::create_dir_all(&sc).unwrap();
+    write(
+        &sc,
+        "deep.dl",
+        format!(
+            "developer(\"m\", \"a\").\nexpect obligation(\"a\", \"m\", {}\"x\"{}).\n",
+            "(".repeat(n),
+            ")".repeat(n)
+        )
+        .as_bytes(),
+    );
+    let o = lexproof(&["test", sc.to_str().unwrap()]);
+    let out = stdout(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    assert!(
+        out.contains("deep.dl:2:") && out.contains("error[too_deep]"),
+        "{out}"
+    );
+    assert!(
+        out.len() < 4000,
+        "the failure echoes the input: {} bytes",
+        out.len()
+    );
+    // Nesting within the bound still works: 50 levels of parentheses.
+    let f = write(
+        &d,
+        "fine.dl",
+        rules_with_body(&format!("a(Y), X = {}Y{}", "(".repeat(50), ")".repeat(50))).as_bytes(),
+    );
+    let o = lexproof(&["check", "--rules", &f]);
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+#[test]
+fn a_huge_line_is_cut_around_the_error_in_diagnostics() {
+    let d = scratch("hostile-long-line");
+    let mut line = "developer(\"m\", \"p\"). ".repeat(500_000);
+    line.push_str("developer(\"m\" \"p\").\n");
+    let f = write(&d, "one-line.dl", line.as_bytes());
+    let o = lexproof(&["derive", "--facts", &f]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{}", &err[..err.len().min(2000)]);
+    assert!(
+        err.contains("one-line.dl:1:10500015: error[syntax_error]"),
+        "{}",
+        &err[..err.len().min(2000)]
+    );
+    assert!(
+        err.len() < 2000,
+        "stderr is {} bytes for one error",
+        err.len()
+    );
+    assert!(
+        err.contains("1 | ...") && err.contains("developer(\"m\" \"p\")."),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_unknown_symbol_of_any_length_gets_an_answer_at_once() {
+    let long = "x".repeat(100_000);
+    let o = lexproof(&["query", &format!("obligation(A, \"m\", \"{long}\")")]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{}", &err[..err.len().min(2000)]);
+    assert!(
+        err.contains("error[not_in_enumeration]"),
+        "{}",
+        &err[..err.len().min(2000)]
+    );
+    assert!(err.len() < 4000, "{} bytes", err.len());
+}
+
+#[test]
+fn misspelt_enumeration_values_in_queries_and_expectations_are_errors() {
+    let o = lexproof(&["query", r#"obligation(A, M, "art53_1a")"#]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("error[not_in_enumeration]") && err.contains("did you mean \"art53_1_a\"?"),
+        "{err}"
+    );
+    let d = scratch("hostile-expect-typo");
+    write(
+        &d,
+        "typo.dl",
+        b"developer(\"m\", \"p\").\nexpect not obligation(\"p\", \"m\", \"art53_1a\").\n",
+    );
+    let o = lexproof(&["test", d.to_str().unwrap()]);
+    let out = stdout(&o);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "a test that cannot fail passed:\n{out}"
+    );
+    assert!(
+        out.contains("typo.dl:2:33: error[not_in_enumeration]"),
+        "{out}"
+    );
+}
+
+#[test]
+fn control_characters_never_reach_the_terminal_and_read_back() {
+    let d = scratch("hostile-control");
+    let facts = d.join("facts");
+    std::fs::create_dir_all(&facts).unwrap();
+    write(
+        &facts,
+        "x.dl",
+        "developer(\"m\u{1b}]0;pwned\u{7}\", \"p\rq\u{0}\").\n".as_bytes(),
+    );
+    let o = lexproof(&[
+        "-q",
+        "query",
+        "developer(M, A)",
+        "--facts",
+        facts.to_str().unwrap(),
+    ]);
+    let out = stdout(&o);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        out,
+        "developer(\"m\\u{1b}]0;pwned\\u{7}\", \"p\\rq\\u{0}\").\n"
+    );
+    // What lexproof prints reads back as the same facts, in `.dl` and as TSV.
+    let again = d.join("again");
+    std::fs::create_dir_all(&again).unwrap();
+    write(&again, "x.dl", out.as_bytes());
+    let o = lexproof(&[
+        "-q",
+        "query",
+        "developer(M, A)",
+        "--facts",
+        again.to_str().unwrap(),
+    ]);
+    assert_eq!(stdout(&o), out);
+    let o = lexproof(&[
+        "-q",
+        "query",
+        "developer(M, A)",
+        "--facts",
+        facts.to_str().unwrap(),
+        "--format",
+        "tsv",
+    ]);
+    let tsv = stdout(&o);
+    assert!(!tsv.contains('\u{1b}') && tsv.contains("\\u{1b}"), "{tsv}");
+    // A control character in a fact file's content reaches diagnostics only escaped.
+    write(
+        &facts,
+        "bad.dl",
+        "develope\u{1b}[2J(\"m\", \"p\").\n".as_bytes(),
+    );
+    let o = lexproof(&["derive", "--facts", facts.to_str().unwrap()]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(!err.contains('\u{1b}'), "{err:?}");
+}
+
+#[test]
+fn markdown_code_spans_hold_any_run_of_backticks() {
+    let d = scratch("hostile-markdown");
+    let model = "m``<img src=x onerror=alert(1)>``";
+    write(
+        &d,
+        "x.dl",
+        format!("developer(\"{model}\", \"p\").\ntraining_compute(\"{model}\", 4.0e24).\ngenerates(\"{model}\", \"text\").\nmade_available(\"{model}\", \"api\", \"2025-09-01\").\nassessment_date(\"2026-01-01\").\n").as_bytes(),
+    );
+    let o = lexproof(&[
+        "-q",
+        "report",
+        "--facts",
+        d.to_str().unwrap(),
+        "--format",
+        "md",
+    ]);
+    let md = stdout(&o);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // The value ends with backticks, so the fence is padded with a space each side.
+    let span = format!("``` {model} ```");
+    assert!(md.contains(&span), "{md}");
+    for line in md.lines().filter(|l| l.contains("<img")) {
+        let code = code_span_bytes(line);
+        for (at, _) in line.match_indices("<img") {
+            let escaped = at > 0 && line.as_bytes()[at - 1] == b'\\';
+            assert!(code[at] || escaped, "markup outside a code span: {line}");
+        }
+    }
+}
+
+/// Which bytes of a markdown line lie inside a code span, as CommonMark reads them: a run of N
+/// backticks opens a span that the next run of exactly N backticks closes.
+fn code_span_bytes(line: &str) -> Vec<bool> {
+    let b = line.as_bytes();
+    let mut inside = vec![false; b.len()];
+    let run_at = |i: usize| b[i..].iter().take_while(|&&c| c == b'`').count();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] != b'`' {
+            i += 1;
+            continue;
+        }
+        let n = run_at(i);
+        let mut j = i + n;
+        let mut close = None;
+        while j < b.len() {
+            if b[j] == b'`' {
+                let m = run_at(j);
+                if m == n {
+                    close = Some(j);
+                    break;
+                }
+                j += m;
+            } else {
+                j += 1;
+            }
+        }
+        match close {
+            Some(j) => {
+                inside[i + n..j].iter_mut().for_each(|x| *x = true);
+                i = j + n;
+            }
+            None => i += n,
+        }
+    }
+    inside
+}
+
+#[test]
+fn directory_walks_read_each_regular_file_once_and_end() {
+    let d = scratch("hostile-walk");
+    let facts = d.join("facts");
+    std::fs::create_dir_all(&facts).unwrap();
+    std::fs::copy(root().join("facts/demo.dl"), facts.join("demo.dl")).unwrap();
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(".", facts.join("a")).unwrap();
+        std::os::unix::fs::symlink(".", facts.join("b")).unwrap();
+        std::os::unix::fs::symlink("demo.dl", facts.join("again.dl")).unwrap();
+    }
+    let p = facts.to_str().unwrap();
+    let o = lexproof(&[
+        "derive",
+        "--facts",
+        p,
+        "--facts",
+        p,
+        "--facts",
+        &format!("{p}/demo.dl"),
+    ]);
+    let err = stderr(&o);
+    assert!(o.status.success(), "{err}");
+    assert!(err.contains("from 1 file and the rules file"), "{err}");
+    #[cfg(unix)]
+    {
+        let fifo = facts.join("pipe.dl");
+        let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+        assert!(made.success());
+        let o = lexproof(&["derive", "--facts", p]);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{err}");
+        assert!(err.contains("pipe.dl: error[not_a_regular_file]"), "{err}");
+        std::fs::remove_file(&fifo).unwrap();
+        std::os::unix::fs::symlink("/dev/zero", facts.join("zero.facts")).unwrap();
+        let o = lexproof(&["derive", "--facts", p]);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{err}");
+        assert!(
+            err.contains("zero.facts: error[not_a_regular_file]"),
+            "{err}"
+        );
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn output_dir_replaces_symlinks_instead_of_writing_through_them() {
+    let d = scratch("hostile-output-dir");
+    let precious = write(&d, "precious.txt", b"keep me");
+    let out = d.join("out");
+    std::fs::create_dir_all(&out).unwrap();
+    std::os::unix::fs::symlink(&precious, out.join("provider.tsv")).unwrap();
+    let o = lexproof(&["-q", "derive", "--output-dir", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(std::fs::read_to_string(&precious).unwrap(), "keep me");
+    let written = std::fs::read_to_string(out.join("provider.tsv")).unwrap();
+    assert!(written.contains("aurora-labs"), "{written}");
+    assert!(!std::fs::symlink_metadata(out.join("provider.tsv"))
+        .unwrap()
+        .file_type()
+        .is_symlink());
+}
+
+#[test]
+fn one_line_files_load_every_tuple() {
+    let d = scratch("hostile-one-line");
+    let rows: Vec<String> = (0..200_000)
+        .map(|i| format!("[\"m{i}\", \"p{i}\"]"))
+        .collect();
+    write(
+        &d,
+        "x.json",
+        format!("{{\"developer\": [{}]}}", rows.join(",")).as_bytes(),
+    );
+    let dl: Vec<String> = (0..100_000)
+        .map(|i| format!("developer(\"n{i}\", \"q{i}\")."))
+        .collect();
+    write(&d, "y.dl", dl.join(" ").as_bytes());
+    let o = lexproof(&[
+        "query",
+        "developer(M, A)",
+        "--facts",
+        d.to_str().unwrap(),
+        "--format",
+        "tsv",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout(&o).lines().count(), 300_000);
+}
+
+/// A fine-tune chain `c0 <- c1 <- ... <- c{n-1}`, each step adding compute.
+fn chain_facts(n: usize) -> String {
+    let mut s = String::from("assessment_date(\"2026-06-01\").\ndeveloper(\"c0\", \"a0\").\ntraining_compute(\"c0\", 3.0e24).\ngenerates(\"c0\", \"text\").\nmade_available(\"c0\", \"api\", \"2025-09-01\").\n");
+    for i in 1..n {
+        s.push_str(&format!(
+            "modified_from(\"c{i}\", \"c{}\").\nmodifier(\"c{i}\", \"a{i}\").\nmodification_compute(\"c{i}\", 1.5e24).\n",
+            i - 1
+        ));
+    }
+    s
+}
+
+#[test]
+fn a_long_fine_tune_chain_explains_in_every_format_in_linear_size() {
+    let n = 20_000;
+    let d = scratch("hostile-chain");
+    write(&d, "chain.dl", chain_facts(n).as_bytes());
+    let facts = d.to_str().unwrap();
+    let total =
+        3_000_000_000_000_000_000_000_000i128 + 1_500_000_000_000_000_000_000_000 * (n as i128 - 1);
+    let atom = format!("cumulative_compute(\"c{}\", {total})", n - 1);
+    for engine in ["compiled", "runtime"] {
+        for format in ["text", "json", "dot", "mermaid", "prose", "html"] {
+            let o = lexproof(&[
+                "-q", "explain", &atom, "--facts", facts, "--engine", engine, "--format", format,
+            ]);
+            assert!(o.status.success(), "{engine} {format}: {}", stderr(&o));
+            let per_level = o.stdout.len() / n;
+            assert!(
+                per_level < 6_000,
+                "{engine} {format}: {per_level} bytes per level"
+            );
+        }
+    }
+    let o = lexproof(&[
+        "-q",
+        "why-not",
+        &format!("cumulative_compute(\"c{}\", 1)", n - 1),
+        "--facts",
+        facts,
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+#[test]
+fn runaway_recursion_and_quadratic_joins_stop_within_the_budget_on_both_engines() {
+    let d = scratch("hostile-budget");
+    let rules = write(
+        &d,
+        "runaway.dl",
+        b".decl n(x: number)\n@rule base\n@cite \"Art. 1\"\n@authority statute\n@says \"s\"\nn(0).\n@rule step\n@cite \"Art. 1\"\n@authority statute\n@says \"s\"\nn(X + 1) :- n(X).\n",
+    );
+    let empty = d.join("empty");
+    std::fs::create_dir_all(&empty).unwrap();
+    let o = lexproof(&[
+        "-q",
+        "derive",
+        "--rules",
+        &rules,
+        "--facts",
+        empty.to_str().unwrap(),
+        "--max-memory",
+        "300M",
+    ]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("error[memory_limit]") && err.contains("`n`"),
+        "{err}"
+    );
+    assert!(o.stdout.is_empty());
+    // The compiled engine honours --max-facts too.
+    let o = lexproof(&["-q", "derive", "--max-facts", "50"]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("error[fact_limit]"), "{err}");
+    assert!(o.stdout.is_empty());
+    // Thousands of placing dates for one model: the comparison of every date with every other
+    // stops at the memory budget, naming the relation.
+    let mut dates = String::from(
+        "developer(\"m\", \"p\").\ntraining_compute(\"m\", 4.0e24).\ngenerates(\"m\", \"text\").\n",
+    );
+    for i in 0..40_000 {
+        dates.push_str(&format!(
+            "made_available(\"m\", \"api\", \"{}\").\n",
+            day(i)
+        ));
+    }
+    let facts = d.join("dates");
+    std::fs::create_dir_all(&facts).unwrap();
+    write(&facts, "x.dl", dates.as_bytes());
+    let o = lexproof(&[
+        "-q",
+        "derive",
+        "--facts",
+        facts.to_str().unwrap(),
+        "--max-memory",
+        "1G",
+    ]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("error[memory_limit]") && err.contains("earlier_placing"),
+        "{err}"
+    );
+    assert!(o.stdout.is_empty());
+}
+
+/// The `i`th day from 1 Jan 2000 as `YYYY-MM-DD` (proleptic Gregorian).
+fn day(i: i64) -> String {
+    // Civil-from-days (H. Hinnant), from 2000-03-01 = day 0 of era arithmetic.
+    let z = i + 10_957 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+#[test]
+fn the_most_negative_number_reads_back_and_quiet_runs_still_warn_of_skipped_files() {
+    let d = scratch("hostile-min-skipped");
+    write(
+        &d,
+        "x.dl",
+        format!("training_compute(\"m\", {}).\n", i128::MIN).as_bytes(),
+    );
+    write(&d, "notes.txt", b"not facts");
+    let o = lexproof(&[
+        "-q",
+        "query",
+        "training_compute(M, C)",
+        "--facts",
+        d.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o),
+        format!("training_compute(\"m\", {}).\n", i128::MIN)
+    );
+    let err = stderr(&o);
+    assert!(
+        err.contains("warning: skipped 1 file(s)") && err.contains("notes.txt"),
+        "{err}"
+    );
+}
