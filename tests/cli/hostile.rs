@@ -528,3 +528,40 @@ fn the_most_negative_number_reads_back_and_quiet_runs_still_warn_of_skipped_file
         "{err}"
     );
 }
+
+#[test]
+fn wide_relations_check_and_report_a_repeated_field() {
+    let d = scratch("hostile-wide");
+    let n = 5_000;
+    let decl = |name: &str, repeat: bool| {
+        let mut fields: Vec<String> = (0..n).map(|i| format!("a{i}: symbol")).collect();
+        if repeat {
+            fields.push("a7: symbol".into());
+        }
+        format!(".decl {name}({})\n", fields.join(", "))
+    };
+    let vars: Vec<String> = (0..n).map(|i| format!("X{i}")).collect();
+    let rule = format!(
+        "@rule wide\n@cite \"Art. 1\"\n@authority statute\n@says \"s\"\ns({0}) :- r({0}).\n",
+        vars.join(", ")
+    );
+    let ok = write(
+        &d,
+        "ok.dl",
+        format!("{}{}{rule}", decl("r", false), decl("s", false)).as_bytes(),
+    );
+    let o = lexproof(&["check", "--rules", &ok]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let bad = write(
+        &d,
+        "bad.dl",
+        format!("{}{}", decl("r", true), decl("s", false)).as_bytes(),
+    );
+    let o = lexproof(&["check", "--rules", &bad]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("error[duplicate_field]: field `a7` appears twice in `r`"),
+        "{err}"
+    );
+}

@@ -345,6 +345,8 @@ struct Checker<'a> {
 /// What a rule's variables are bound to while it is checked.
 struct Scope {
     names: Vec<String>,
+    /// Each name's first index in `names` (a rule may have thousands of variables).
+    index: std::collections::HashMap<String, usize>,
     types: Vec<Option<Type>>,
     bound: Vec<bool>,
     first_span: Vec<Span>,
@@ -352,14 +354,20 @@ struct Scope {
 }
 
 impl Scope {
+    fn find(&self, name: &str) -> Option<usize> {
+        self.index.get(name).copied()
+    }
     fn var(&mut self, name: &str, span: Span) -> usize {
-        if let Some(i) = self.names.iter().position(|n| n == name) {
+        if let Some(i) = self.find(name) {
             self.uses[i] += 1;
             return i;
         }
         self.fresh(name, span)
     }
     fn fresh(&mut self, name: &str, span: Span) -> usize {
+        self.index
+            .entry(name.to_string())
+            .or_insert(self.names.len());
         self.names.push(name.to_string());
         self.types.push(None);
         self.bound.push(false);
@@ -392,8 +400,9 @@ impl Checker<'_> {
                 continue;
             }
             let mut values: Vec<String> = Vec::new();
+            let mut listed: std::collections::HashSet<&str> = std::collections::HashSet::new();
             for (v, span) in &e.values {
-                if values.contains(v) {
+                if !listed.insert(v.as_str()) {
                     self.diags.push(
                         Diagnostic::error(
                             "duplicate_field",
@@ -430,9 +439,9 @@ impl Checker<'_> {
                 );
                 continue;
             }
-            let mut seen: Vec<&str> = Vec::new();
+            let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
             for f in &d.fields {
-                if seen.contains(&f.name.as_str()) {
+                if !seen.insert(f.name.as_str()) {
                     self.diags.push(
                         Diagnostic::error(
                             "duplicate_field",
@@ -443,7 +452,6 @@ impl Checker<'_> {
                         .hint("give each field its own name"),
                     );
                 }
-                seen.push(&f.name);
             }
             let mut fields = Vec::new();
             let mut enums = Vec::new();
@@ -765,6 +773,7 @@ impl Checker<'_> {
 
         let mut scope = Scope {
             names: Vec::new(),
+            index: std::collections::HashMap::new(),
             types: Vec::new(),
             bound: Vec::new(),
             first_span: Vec::new(),
@@ -844,7 +853,7 @@ impl Checker<'_> {
                 if let Literal::Cmp(CmpOp::Eq, l, r, _) = lit {
                     for (target, expr) in [(l, r), (r, l)] {
                         if let Term::Var(name, span) = target {
-                            let known = scope.names.iter().position(|n| n == name);
+                            let known = scope.find(name);
                             if known.is_some_and(|v| scope.bound[v]) {
                                 continue;
                             }
@@ -1070,11 +1079,7 @@ impl Checker<'_> {
 
     fn all_bound(&self, scope: &Scope, t: &Term) -> bool {
         match t {
-            Term::Var(n, _) => scope
-                .names
-                .iter()
-                .position(|x| x == n)
-                .is_some_and(|v| scope.bound[v]),
+            Term::Var(n, _) => scope.find(n).is_some_and(|v| scope.bound[v]),
             Term::Arith(_, a, b, _) => self.all_bound(scope, a) && self.all_bound(scope, b),
             Term::Call(_, args, _) => args.iter().all(|a| self.all_bound(scope, a)),
             Term::Wild(_) => false,
@@ -1127,7 +1132,7 @@ impl Checker<'_> {
     ) -> Option<CTerm> {
         match t {
             Term::Var(n, span) => {
-                let v = match scope.names.iter().position(|x| x == n) {
+                let v = match scope.find(n) {
                     Some(v) => {
                         let _ = count_use;
                         scope.uses[v] += 1;
@@ -1520,13 +1525,7 @@ fn find_negation_span(prog: &ast::Program, rule: &Rule, rel: &str) -> Option<Spa
 }
 
 fn collect_unbound(scope: &Scope, t: &Term, out: &mut Vec<(String, Span)>) {
-    let is_bound = |n: &str| {
-        scope
-            .names
-            .iter()
-            .position(|x| x == n)
-            .is_some_and(|v| scope.bound[v])
-    };
+    let is_bound = |n: &str| scope.find(n).is_some_and(|v| scope.bound[v]);
     match t {
         Term::Var(n, span) if !is_bound(n) && !out.iter().any(|(m, _)| m == n) => {
             out.push((n.clone(), *span))
