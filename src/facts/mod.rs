@@ -547,6 +547,15 @@ pub fn const_value(c: &Const, interner: &mut Interner) -> Value {
     }
 }
 
+/// A loader error about a path (not a place in its text): `path: error[code]: message` and a hint,
+/// the path made safe to print.
+fn path_error(p: &Path, code: &str, message: &str, hint: &str) -> String {
+    format!(
+        "{}: error[{code}]: {message}\n  hint: {hint}\n",
+        crate::value::printable(&p.display().to_string())
+    )
+}
+
 /// Files to load, in a stable order: explicit files as given, directories walked recursively in
 /// name order. Each file is read once however often it is reached (the same path given twice, a
 /// symlink to a file already listed); a directory reached again through a symlink is not walked
@@ -564,9 +573,11 @@ fn expand(
             Ok(m) if m.is_dir() => walk(p, seen, &mut files, &mut skipped, errors),
             Ok(m) => {
                 if kind(p).is_none() {
-                    errors.push(format!(
-                        "{}: error[unknown_file_kind]: lexproof reads facts from `.dl`, `.facts` (TSV) and `.json` files\n  hint: rename the file with one of these extensions, or pass the directory that holds it\n",
-                        crate::value::printable(&p.display().to_string())
+                    errors.push(path_error(
+                        p,
+                        "unknown_file_kind",
+                        "lexproof reads facts from `.dl`, `.facts` (TSV) and `.json` files",
+                        "rename the file with one of these extensions, or pass the directory that holds it",
                     ));
                 } else if let Some(e) = not_regular(p, &m) {
                     errors.push(e);
@@ -574,9 +585,11 @@ fn expand(
                     files.push(p.clone());
                 }
             }
-            Err(e) => errors.push(format!(
-                "{}: error[unreadable_file]: cannot read facts: {e}\n  hint: check the path given to --facts\n",
-                crate::value::printable(&p.display().to_string())
+            Err(e) => errors.push(path_error(
+                p,
+                "unreadable_file",
+                &format!("cannot read facts: {e}"),
+                "check the path given to --facts",
             )),
         }
     }
@@ -605,9 +618,11 @@ impl Seen {
 /// The error for a fact path that is not a regular file (a FIFO, socket or device).
 fn not_regular(p: &Path, m: &std::fs::Metadata) -> Option<String> {
     (!m.is_file()).then(|| {
-        format!(
-            "{}: error[not_a_regular_file]: this is not a regular file (a pipe, socket or device), so lexproof does not read it\n  hint: copy the facts into an ordinary file, or remove it from the facts directory\n",
-            crate::value::printable(&p.display().to_string())
+        path_error(
+            p,
+            "not_a_regular_file",
+            "this is not a regular file (a pipe, socket or device), so lexproof does not read it",
+            "copy the facts into an ordinary file, or remove it from the facts directory",
         )
     })
 }
@@ -625,7 +640,12 @@ fn walk(
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) => {
-            errors.push(format!("{}: error[unreadable_file]: cannot read the directory: {e}\n  hint: check its permissions\n", crate::value::printable(&dir.display().to_string())));
+            errors.push(path_error(
+                dir,
+                "unreadable_file",
+                &format!("cannot read the directory: {e}"),
+                "check its permissions",
+            ));
             return;
         }
     };
@@ -636,9 +656,11 @@ fn walk(
             Ok(m) => m,
             // A dangling symlink named as a fact file is an error: facts were meant to be there.
             Err(e) if kind(&p).is_some() => {
-                errors.push(format!(
-                    "{}: error[unreadable_file]: cannot read facts: {e}\n  hint: check that the file exists and is readable\n",
-                    crate::value::printable(&p.display().to_string())
+                errors.push(path_error(
+                    &p,
+                    "unreadable_file",
+                    &format!("cannot read facts: {e}"),
+                    "check that the file exists and is readable",
                 ));
                 continue;
             }

@@ -10,6 +10,16 @@ fn rules_with_body(body: &str) -> String {
     )
 }
 
+/// Asserts a run failed with exit 2 and said each of `needles` on stderr; gives stderr back.
+fn assert_error(o: &Output, needles: &[&str]) -> String {
+    let err = stderr(o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    for n in needles {
+        assert!(err.contains(n), "expected {n:?} in:\n{err}");
+    }
+    err
+}
+
 fn assert_too_deep(o: &Output, what: &str) {
     let err = stderr(o);
     assert_eq!(o.status.code(), Some(2), "{what}: {err}");
@@ -134,11 +144,9 @@ fn an_unknown_symbol_of_any_length_gets_an_answer_at_once() {
 #[test]
 fn misspelt_enumeration_values_in_queries_and_expectations_are_errors() {
     let o = lexproof(&["query", r#"obligation(A, M, "art53_1a")"#]);
-    let err = stderr(&o);
-    assert_eq!(o.status.code(), Some(2), "{err}");
-    assert!(
-        err.contains("error[not_in_enumeration]") && err.contains("did you mean \"art53_1_a\"?"),
-        "{err}"
+    assert_error(
+        &o,
+        &["error[not_in_enumeration]", "did you mean \"art53_1_a\"?"],
     );
     let d = scratch("hostile-expect-typo");
     write(
@@ -212,8 +220,7 @@ fn control_characters_never_reach_the_terminal_and_read_back() {
         "develope\u{1b}[2J(\"m\", \"p\").\n".as_bytes(),
     );
     let o = lexproof(&["derive", "--facts", facts.to_str().unwrap()]);
-    let err = stderr(&o);
-    assert_eq!(o.status.code(), Some(2), "{err}");
+    let err = assert_error(&o, &[]);
     assert!(!err.contains('\u{1b}'), "{err:?}");
 }
 
@@ -317,18 +324,11 @@ fn directory_walks_read_each_regular_file_once_and_end() {
         let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
         assert!(made.success());
         let o = lexproof(&["derive", "--facts", p]);
-        let err = stderr(&o);
-        assert_eq!(o.status.code(), Some(2), "{err}");
-        assert!(err.contains("pipe.dl: error[not_a_regular_file]"), "{err}");
+        assert_error(&o, &["pipe.dl: error[not_a_regular_file]"]);
         std::fs::remove_file(&fifo).unwrap();
         std::os::unix::fs::symlink("/dev/zero", facts.join("zero.facts")).unwrap();
         let o = lexproof(&["derive", "--facts", p]);
-        let err = stderr(&o);
-        assert_eq!(o.status.code(), Some(2), "{err}");
-        assert!(
-            err.contains("zero.facts: error[not_a_regular_file]"),
-            "{err}"
-        );
+        assert_error(&o, &["zero.facts: error[not_a_regular_file]"]);
     }
 }
 
@@ -442,18 +442,11 @@ fn runaway_recursion_and_quadratic_joins_stop_within_the_budget_on_both_engines(
         "--max-memory",
         "300M",
     ]);
-    let err = stderr(&o);
-    assert_eq!(o.status.code(), Some(2), "{err}");
-    assert!(
-        err.contains("error[memory_limit]") && err.contains("`n`"),
-        "{err}"
-    );
+    assert_error(&o, &["error[memory_limit]", "`n`"]);
     assert!(o.stdout.is_empty());
     // The compiled engine honours --max-facts too.
     let o = lexproof(&["-q", "derive", "--max-facts", "50"]);
-    let err = stderr(&o);
-    assert_eq!(o.status.code(), Some(2), "{err}");
-    assert!(err.contains("error[fact_limit]"), "{err}");
+    assert_error(&o, &["error[fact_limit]"]);
     assert!(o.stdout.is_empty());
     // Thousands of placing dates for one model: the comparison of every date with every other
     // stops at the memory budget, naming the relation.
@@ -477,12 +470,7 @@ fn runaway_recursion_and_quadratic_joins_stop_within_the_budget_on_both_engines(
         "--max-memory",
         "1G",
     ]);
-    let err = stderr(&o);
-    assert_eq!(o.status.code(), Some(2), "{err}");
-    assert!(
-        err.contains("error[memory_limit]") && err.contains("earlier_placing"),
-        "{err}"
-    );
+    assert_error(&o, &["error[memory_limit]", "earlier_placing"]);
     assert!(o.stdout.is_empty());
 }
 
@@ -558,10 +546,8 @@ fn wide_relations_check_and_report_a_repeated_field() {
         format!("{}{}", decl("r", true), decl("s", false)).as_bytes(),
     );
     let o = lexproof(&["check", "--rules", &bad]);
-    let err = stderr(&o);
-    assert_eq!(o.status.code(), Some(2), "{err}");
-    assert!(
-        err.contains("error[duplicate_field]: field `a7` appears twice in `r`"),
-        "{err}"
+    assert_error(
+        &o,
+        &["error[duplicate_field]: field `a7` appears twice in `r`"],
     );
 }
