@@ -9,7 +9,7 @@ target=$1
 seconds=${2:-300}
 # `all`: every target in turn, SECONDS each.
 if [ "$target" = all ]; then
-  for t in rules facts_dl facts_tsv facts_json atom; do "$0" "$t" "$seconds"; done
+  for t in rules facts_dl facts_tsv facts_headed_tsv facts_csv facts_json model_card atom; do "$0" "$t" "$seconds"; done
   exit 0
 fi
 corpus=corpus/$target
@@ -18,14 +18,17 @@ seed() { for f in "$@"; do [ -f "$f" ] && cp "$f" "$corpus/seed-$(basename "$f")
 case $target in
   rules) seed ../rules.dl ../tests/rulebases/*.dl ../tests/rulebases/compiled/*.dl ../tests/bad-input/rules/*.dl ;;
   facts_dl) seed ../facts/*.dl ../tests/bad-input/facts/*.dl ../tests/scenarios/*.dl ;;
-  facts_json) seed ../tests/bad-input/facts/*.json
+  facts_json) seed ../tests/bad-input/facts/*.json ../tests/formats/keyed.json ../examples/import/cyclonedx/bom.json
     printf '{"developer": [["m", "p"]], "training_compute": [["m", 2.6e25]], "made_available": [["m", "api", "2025-09-01"]]}' > "$corpus/seed-demo.json" ;;
   facts_tsv) printf '\000m1\tp1\nm2\tp2\n' > "$corpus/seed-developer"
     printf '\001m1\t2.6e25\nm2\t1e23\n' > "$corpus/seed-compute"
     printf '\002m1\tapi\t2025-09-01\n' > "$corpus/seed-made" ;;
+  facts_csv) for f in ../tests/formats/csv/*.csv; do cp "$f" "$corpus/seed-$(basename "$f")"; done ;;
+  facts_headed_tsv) for f in ../tests/formats/tsv/*.tsv; do cp "$f" "$corpus/seed-$(basename "$f")"; done ;;
+  model_card) for f in ../examples/import/hf/*/README.md; do cp "$f" "$corpus/seed-$(basename "$(dirname "$f")")"; done ;;
   atom) for a in 'obligation(A, "aurora-m", D)' 'obligation("aurora-labs", "aurora-m", "art53_1_a")' \
       'systemic_risk("borealis-70")' 'gpai_model(_)' 'training_compute(M, 1e25)' 'deadline(A, M, D, "2025-08-16")'; do
       printf '%s' "$a" > "$corpus/seed-$(printf '%s' "$a" | md5sum | cut -c1-8)"; done ;;
-  *) echo "unknown target $target (rules, facts_dl, facts_tsv, facts_json, atom)"; exit 2 ;;
+  *) echo "unknown target $target (rules, facts_dl, facts_tsv, facts_headed_tsv, facts_csv, facts_json, model_card, atom)"; exit 2 ;;
 esac
 cargo +nightly fuzz run -O -s none "$target" "$corpus" -- -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 -print_final_stats=1

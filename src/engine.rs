@@ -97,6 +97,9 @@ pub struct RunOptions {
     pub as_of: Option<crate::value::Date>,
     /// `--max-memory` in bytes; `None`: a safe share of what the machine and process limits allow.
     pub max_memory: Option<u64>,
+    /// `--skip-unknown`: files in fact directories that no reader claims are skipped with a
+    /// warning instead of failing the load.
+    pub skip_unknown: bool,
 }
 
 impl Default for RunOptions {
@@ -107,6 +110,7 @@ impl Default for RunOptions {
             digests: false,
             as_of: None,
             max_memory: None,
+            skip_unknown: false,
         }
     }
 }
@@ -148,8 +152,17 @@ pub fn run_observed(
             i
         }
     };
-    let mut facts = facts::load_observed(&rules, sources, &mut interner, options.digests, obs)
-        .map_err(RunError::Facts)?;
+    let mut facts = facts::load_observed(
+        &rules,
+        sources,
+        &mut interner,
+        facts::LoadOptions {
+            digests: options.digests,
+            skip_unknown: options.skip_unknown,
+        },
+        obs,
+    )
+    .map_err(RunError::Facts)?;
     facts.as_of = facts::as_of::settle(&rules.checked, &mut facts, options.as_of)
         .map_err(|e| RunError::Facts(vec![e]))?;
     let t1 = Instant::now();

@@ -49,6 +49,10 @@ struct FactArgs {
     /// any assessment_date fact.
     #[arg(long = "as-of", value_name = "DATE")]
     as_of: Option<String>,
+    /// Skip files in fact directories that no reader claims (a warning lists them) instead of
+    /// stopping with error[unknown_file_kind].
+    #[arg(long)]
+    skip_unknown: bool,
     #[command(flatten)]
     engine: EngineArgs,
 }
@@ -233,6 +237,32 @@ enum Command {
         #[command(flatten)]
         facts: FactArgs,
     },
+    /// The vocabulary: every input and conclusion relation, what each argument means, the allowed
+    /// values of each enumeration, the legal source and an example fact. With RELATION (or a type
+    /// name such as channel), that entry only.
+    Vocab {
+        /// A relation or enumeration, e.g. made_available or channel.
+        name: Option<String>,
+        /// Also list the rulebase's internal helper relations.
+        #[arg(long)]
+        all: bool,
+        /// `md` writes the Markdown of docs/vocabulary.md.
+        #[arg(long, value_enum, default_value_t = VocabFormat::Text)]
+        format: VocabFormat,
+        #[command(flatten)]
+        engine: EngineArgs,
+    },
+    /// Turn Hugging Face model cards (README.md with YAML front matter) or CycloneDX 1.6/1.7 ML-BOMs
+    /// into a `.dl` fact file on stdout: only what the sources state (docs/import.md); what could not
+    /// be mapped, and the inputs still missing, go to stderr.
+    Import {
+        /// The source format.
+        #[arg(value_enum)]
+        format: ImportFormat,
+        /// Files, or folders searched for `.md` cards or `.json` BOMs.
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<PathBuf>,
+    },
     /// Check a rules file for mistakes (syntax, unknown relations, types, unsafe variables, ...).
     Check {
         #[command(flatten)]
@@ -287,6 +317,18 @@ enum CheckFormat {
     Json,
 }
 
+#[derive(Clone, Copy, ValueEnum)]
+enum ImportFormat {
+    HfCard,
+    Cyclonedx,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum VocabFormat {
+    Text,
+    Md,
+}
+
 /// The stack of the thread that runs a command. Proof walks (building, rendering) recurse once per
 /// level of a proof, and `proof::MAX_LEVELS` levels need far more than the main thread's 8 MiB; the
 /// memory is reserved, and only what a walk touches is used.
@@ -308,6 +350,13 @@ fn run() -> ExitCode {
     let started = Instant::now();
     match cli.command {
         Command::Check { engine, format } => check(&engine, format),
+        Command::Import { format, paths } => import(format, &paths),
+        Command::Vocab {
+            name,
+            all,
+            format,
+            engine,
+        } => vocab(name.as_deref(), all, format, &engine),
         Command::Instances { facts } => with_db(&facts, cli.quiet, started, |db| {
             if !db.witnesses_recorded {
                 return Err((no_proofs(db, "list rule instances"), ExitCode::from(2)));
@@ -411,6 +460,13 @@ fn run() -> ExitCode {
             format,
         } => with_db(&facts, cli.quiet, started, |db| {
             let p = query::parse(db, &atom).map_err(|e| (e, ExitCode::from(2)))?;
+            if p.has_unknown() {
+                // Not hidden by -q: no match because of a value no fact or rule mentions.
+                eprint!(
+                    "lexproof: warning: {}",
+                    unknown_value_message(db, &p, &atom)
+                );
+            }
             let rows = query::matches(db, &p);
             let name = db.relation_name(p.rel).to_string();
             let out = match format {
@@ -443,6 +499,16 @@ fn run() -> ExitCode {
             }
             let r = lexproof::report::build(db, actor.as_deref())
                 .map_err(|e| (e, ExitCode::from(2)))?;
+            if let Some(a) = &r.unknown_actor {
+                // Not hidden by -q: the report is empty because of the name given.
+                eprintln!(
+                    "lexproof: warning: no fact or rule mentions the actor \"{}\"{}",
+                    lexproof::value::printable(a),
+                    nearest_symbol(db, a)
+                        .map(|s| format!("\n  hint: did you mean \"{s}\"?"))
+                        .unwrap_or_default()
+                );
+            }
             print(&match format {
                 ReportFormat::Md => lexproof::report::markdown(db, &r),
                 ReportFormat::Html => lexproof::report::html(db, &r),
@@ -492,7 +558,7 @@ fn run() -> ExitCode {
             let p = query::parse(db, &atom).map_err(|e| (e, ExitCode::from(2)))?;
             let values = match p.ground() {
                 Some(v) => v,
-                None if p.has_unknown() => return Err((format!("lexproof: {atom} does not hold: it names a value that appears in no fact and no rule\n"), ExitCode::from(1))),
+                None if p.has_unknown() => return Err((format!("lexproof: {}", unknown_value_message(db, &p, &atom)), ExitCode::from(1))),
                 None => {
                     return Err((
                         format!("lexproof: explain needs a ground atom (no variables or `_`), got {atom}\n  hint: find the matching conclusions with `lexproof query '{atom}'`, then explain one of them\n"),
@@ -535,9 +601,7 @@ fn unknown_value_message(db: &Database, p: &query::Pattern, atom: &str) -> Strin
                 out.push_str(&format!(
                     "\"{s}\" appears in no fact and in no rule, so nothing is known about it."
                 ));
-                let known = (0..db.interner.len() as u32)
-                    .map(|i| db.interner.resolve(lexproof::value::Sym(i)));
-                if let Some(best) = lexproof_lang::check::suggest(s, known) {
+                if let Some(best) = nearest_symbol(db, s) {
                     out.push_str(&format!("\n  hint: did you mean \"{best}\"?"));
                 }
                 break;
@@ -546,6 +610,17 @@ fn unknown_value_message(db: &Database, p: &query::Pattern, atom: &str) -> Strin
     }
     out.push('\n');
     out
+}
+
+/// The symbol of the facts and rules nearest to `s` in spelling or case (`"Aurora-M"` for
+/// `"aurora-m"`), for "did you mean".
+fn nearest_symbol(db: &Database, s: &str) -> Option<String> {
+    let known =
+        || (0..db.interner.len() as u32).map(|i| db.interner.resolve(lexproof::value::Sym(i)));
+    if let Some(same) = known().find(|k| k.eq_ignore_ascii_case(s)) {
+        return Some(same.to_string());
+    }
+    lexproof_lang::check::suggest(s, known())
 }
 
 type CmdResult = Result<ExitCode, (String, ExitCode)>;
@@ -667,6 +742,7 @@ fn with_db(
         digests: facts.engine.manifest.is_some(),
         as_of,
         max_memory: facts.engine.max_memory,
+        skip_unknown: facts.skip_unknown,
     };
     let bar = TermProgress::new(quiet);
     let result = lexproof::engine::run_observed(kind, rules, &sources, &options, &bar);
@@ -720,9 +796,10 @@ fn with_db(
     // Not part of the summary: -q must not hide that some of the input was not read.
     if !db.facts.skipped.is_empty() {
         eprintln!(
-            "lexproof: warning: skipped {} file(s) that are not .dl, .facts or .json: {}\n  hint: rename fact files to one of these extensions, or move other files out of the facts directory",
+            "lexproof: warning: skipped {} file(s) that no reader claims, or hidden: {}\n  hint: lexproof reads {}; rename fact files to one of these extensions",
             db.facts.skipped.len(),
-            db.facts.skipped.join(", ")
+            db.facts.skipped.join(", "),
+            lexproof::facts::READ_KINDS
         );
     }
     code
@@ -731,6 +808,10 @@ fn with_db(
 fn fact_paths(facts: &FactArgs) -> Result<Vec<PathBuf>, String> {
     if !facts.facts.is_empty() {
         return Ok(facts.facts.clone());
+    }
+    // A rules file of one's own is its own world: its ground facts, and only the facts named.
+    if facts.engine.rules.is_some() {
+        return Ok(Vec::new());
     }
     let default = PathBuf::from("facts");
     if default.is_dir() {
@@ -964,6 +1045,99 @@ fn run_scenarios(dir: &Path, engine: &EngineArgs) -> ExitCode {
         }
     }
     ExitCode::from(code)
+}
+
+fn import(format: ImportFormat, paths: &[PathBuf]) -> ExitCode {
+    use lexproof::import;
+    let format = match format {
+        ImportFormat::HfCard => import::Format::HfCard,
+        ImportFormat::Cyclonedx => import::Format::CycloneDx,
+    };
+    let files = match import::files(format, paths) {
+        Ok(f) => f,
+        Err(e) => {
+            eprint!("{e}");
+            return ExitCode::from(2);
+        }
+    };
+    let mut done = Vec::new();
+    let mut failed = false;
+    for f in &files {
+        match import::file(format, f) {
+            Ok(i) => done.push((f.display().to_string(), i)),
+            Err(e) => {
+                eprint!("{e}");
+                failed = true;
+            }
+        }
+    }
+    if failed {
+        eprintln!("lexproof: nothing was imported: fix the files above");
+        return ExitCode::from(2);
+    }
+    for (_, i) in &done {
+        for n in &i.notes {
+            eprintln!("{n}");
+        }
+    }
+    print(&import::to_dl(&done));
+    ExitCode::SUCCESS
+}
+
+fn vocab(name: Option<&str>, all: bool, format: VocabFormat, engine: &EngineArgs) -> ExitCode {
+    use lexproof::vocab;
+    let rules = match resolve_rules(engine) {
+        Ok((rules, _, _)) => rules,
+        Err(e) => {
+            eprint!("{e}");
+            return ExitCode::from(2);
+        }
+    };
+    let program = &rules.checked;
+    let out = match (name, format) {
+        (None, VocabFormat::Md) => vocab::markdown(program, &rules.file.name),
+        (None, VocabFormat::Text) => {
+            let mut parts = vec![vocab::Part::Inputs, vocab::Part::Conclusions];
+            if all {
+                parts.push(vocab::Part::Helpers);
+            }
+            vocab::text(program, &parts)
+        }
+        (Some(name), _) => {
+            let name = name.trim().trim_matches('"');
+            let mut out = String::new();
+            match vocab::find(program, name) {
+                Some(vocab::Entry::Relation(rel)) => {
+                    vocab::relation_text(program, rel, &mut out);
+                    let r = &program.relations[rel];
+                    let mut shown = Vec::new();
+                    for e in r.enums.iter().flatten() {
+                        if !shown.contains(e) {
+                            shown.push(*e);
+                            out.push('\n');
+                            vocab::type_text(&program.enums[*e], &mut out);
+                        }
+                    }
+                }
+                Some(vocab::Entry::Type(e)) => vocab::type_text(e, &mut out),
+                None => {
+                    let hint = match lexproof_lang::check::suggest(name, vocab::names(program)) {
+                        Some(s) => format!("did you mean `{s}`? `lexproof vocab` lists them all"),
+                        None => "`lexproof vocab` lists every relation and enumeration".to_string(),
+                    };
+                    eprintln!(
+                        "lexproof: error[unknown_relation]: no relation or enumeration `{}` in {}\n  hint: {hint}",
+                        lexproof::value::printable(name),
+                        rules.file.name
+                    );
+                    return ExitCode::from(2);
+                }
+            }
+            out
+        }
+    };
+    print(&out);
+    ExitCode::SUCCESS
 }
 
 fn check(engine: &EngineArgs, format: CheckFormat) -> ExitCode {

@@ -417,9 +417,9 @@ impl Builder<'_> {
 /// A term with its variables replaced by their values; arithmetic keeps its shape.
 fn term_text(db: &Database, t: &CTerm, b: &[Value]) -> String {
     match t {
-        CTerm::Var(v) => db.interner.literal(&b[*v]),
+        CTerm::Var(v) => db.interner.readable(&b[*v]),
         CTerm::Const(c) => match crate::eval::const_lookup(c, &db.interner) {
-            Some(v) => db.interner.literal(&v),
+            Some(v) => db.interner.readable(&v),
             None => format!("{c:?}"),
         },
         CTerm::Wild => "_".into(),

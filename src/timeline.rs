@@ -8,7 +8,7 @@ use crate::db::Database;
 use crate::html::esc;
 use crate::proof::{least_height, Node};
 use crate::value::{Date, Value};
-use lexproof_lang::number::{format_date, weekday};
+use lexproof_lang::number::format_date;
 use std::fmt::Write;
 
 /// The rule behind a bar or a mark.
@@ -72,19 +72,7 @@ fn date(v: &Value) -> Option<Date> {
 
 /// `Mon 18 Aug 2025`: how a deadline is shown to a reader.
 pub fn long_date(d: Date) -> String {
-    const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
-    let iso = format_date(d.0);
-    let (y, rest) = iso.split_at(iso.len() - 6);
-    let m: usize = rest[1..3].parse().unwrap_or(1);
-    let day: u32 = rest[4..6].parse().unwrap_or(1);
-    format!(
-        "{} {day} {} {y}",
-        DAYS[(weekday(d.0) - 1) as usize],
-        MONTHS[m - 1]
-    )
+    lexproof_lang::number::readable_date(d.0)
 }
 
 fn source(db: &Database, rel: usize, row: &[Value]) -> Option<Source> {

@@ -372,6 +372,21 @@ impl Interner {
         }
     }
 
+    /// A value as people read it: a number of 10^6 or more as `3×10^24` where that is exact,
+    /// anything else as `literal` writes it.
+    pub fn readable(&self, v: &Value) -> String {
+        match v {
+            Value::Num(n) => lexproof_lang::number::readable(*n),
+            _ => self.literal(v),
+        }
+    }
+
+    /// `atom` with its numbers as people read them (`readable`).
+    pub fn readable_atom(&self, rel: &str, values: &[Value]) -> String {
+        let args: Vec<String> = values.iter().map(|v| self.readable(v)).collect();
+        format!("{rel}({})", args.join(", "))
+    }
+
     pub fn atom(&self, rel: &str, values: &[Value]) -> String {
         let args: Vec<String> = values.iter().map(|v| self.literal(v)).collect();
         format!("{rel}({})", args.join(", "))

@@ -708,27 +708,20 @@ fn extend_and_rules_run_at_run_time_with_the_right_file_and_line() {
     let o = lexproof(&["derive", "--rules", "rules.dl", "--engine", "compiled"]);
     assert_eq!(o.status.code(), Some(2));
     let a = lexproof(&[
-        "-q", "derive", "--rules", "rules.dl", "--all", "--format", "tsv",
+        "-q", "derive", "--rules", "rules.dl", "--facts", "facts", "--all", "--format", "tsv",
     ]);
     let b = lexproof(&["-q", "derive", "--all", "--format", "tsv"]);
     assert_eq!(a.stdout, b.stdout);
+    // A rules file of one's own reads no facts but its own unless --facts names them.
+    let c = lexproof(&["-q", "query", "developer(M, A)", "--rules", "rules.dl"]);
+    assert!(c.status.success() && c.stdout.is_empty(), "{}", stderr(&c));
 }
 
 #[test]
 fn runaway_recursion_stops_at_the_fact_limit() {
     let dir = scratch("limit");
     let rules = write(&dir, "count.dl", b".decl n(x: number)\nn(0).\n@rule up\n@cite \"x\"\n@authority statute\n@says \"s\"\nn(X + 1) :- n(X).\n");
-    let empty = dir.join("nofacts");
-    std::fs::create_dir_all(&empty).unwrap();
-    let o = lexproof(&[
-        "derive",
-        "--rules",
-        &rules,
-        "--facts",
-        empty.to_str().unwrap(),
-        "--max-facts",
-        "10000",
-    ]);
+    let o = lexproof(&["derive", "--rules", &rules, "--max-facts", "10000"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("error[fact_limit]"), "{}", stderr(&o));
 }
@@ -737,17 +730,7 @@ fn runaway_recursion_stops_at_the_fact_limit() {
 fn plain_datalog_files_are_accepted_with_inferred_declarations() {
     let dir = scratch("plain");
     let rules = write(&dir, "tc.dl", b"edge(\"a\", \"b\").\nedge(\"b\", \"c\").\npath(X, Y) :- edge(X, Y).\npath(X, Y) :- edge(X, Z), path(Z, Y).\nlonely(X) :- edge(X, _), not path(_, X).\nFib(0, 1).\nFib(n + 1, x) :- Fib(n, x), (n < 3).\n");
-    let empty = dir.join("nofacts");
-    std::fs::create_dir_all(&empty).unwrap();
-    let o = lexproof(&[
-        "-q",
-        "derive",
-        "--rules",
-        &rules,
-        "--facts",
-        empty.to_str().unwrap(),
-        "--all",
-    ]);
+    let o = lexproof(&["-q", "derive", "--rules", &rules, "--all"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let out = stdout(&o);
     assert!(
@@ -892,5 +875,99 @@ mod hardening;
 #[path = "cli/timeline.rs"]
 mod timeline;
 
+#[path = "cli/formats.rs"]
+mod formats;
+
 #[path = "cli/hostile.rs"]
 mod hostile;
+
+/// docs/vocabulary.md is generated from the documentation in rules.dl; it must match what the
+/// binary prints, and every input and conclusion relation must be documented with an example.
+#[test]
+fn vocabulary_doc_is_generated_from_the_rules_and_current() {
+    let o = lexproof(&["vocab", "--format", "md"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let fresh = stdout(&o);
+    let on_disk = std::fs::read_to_string(root().join("docs/vocabulary.md")).unwrap();
+    assert!(
+        fresh == on_disk,
+        "docs/vocabulary.md is stale: run `lexproof vocab --format md > docs/vocabulary.md`"
+    );
+    let all = stdout(&lexproof(&["vocab"]));
+    for rel in [
+        "developer",
+        "made_available",
+        "compute_reached",
+        "obligation",
+        "duty_status",
+    ] {
+        assert!(all.contains(&format!("\n{rel}(")), "{rel} missing:\n{all}");
+    }
+    // Every documented relation has a description, each field a meaning, and an example.
+    let text = std::fs::read_to_string(root().join("rules.dl")).unwrap();
+    let rb = lexproof::rulebase::Rulebase::compiled();
+    let p = &rb.checked;
+    for rel in 0..p.relations.len() {
+        if lexproof::vocab::part_of(p, rel) == lexproof::vocab::Part::Helpers {
+            continue;
+        }
+        let r = &p.relations[rel];
+        assert!(!r.doc.text.is_empty(), "{} has no @doc", r.name);
+        assert!(!r.doc.examples.is_empty(), "{} has no @example", r.name);
+        assert!(!r.doc.citations.is_empty(), "{} has no @cite", r.name);
+        for (k, a) in r.doc.args.iter().enumerate() {
+            assert!(
+                !a.is_empty(),
+                "{}: field {} has no @arg",
+                r.name,
+                r.fields[k].0
+            );
+        }
+    }
+    for e in &p.enums {
+        assert!(!e.doc.is_empty(), "type {} has no @doc", e.name);
+        if e.name != "country" {
+            for v in &e.values {
+                assert!(
+                    e.value_docs.contains_key(v),
+                    "{}: \"{v}\" has no @value",
+                    e.name
+                );
+            }
+        }
+    }
+    assert!(text.contains("@key model\n.decl training_compute"));
+}
+
+#[test]
+fn vocab_prints_one_entry_with_its_values_and_suggests_names() {
+    let o = lexproof(&["vocab", "made_available"]);
+    let out = stdout(&o);
+    assert!(o.status.success());
+    assert!(
+        out.starts_with("made_available(model: symbol, channel: channel, from: date)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("\"app_store\"") && out.contains("Example: made_available("),
+        "{out}"
+    );
+    let o = lexproof(&["vocab", "chanel"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("did you mean `channel`?"),
+        "{}",
+        stderr(&o)
+    );
+    // Suggestions weigh case and the synonyms an enumeration lists.
+    let d = scratch("vocab-suggest");
+    let f = write(
+        &d,
+        "f.dl",
+        b"established_in(\"acme\", \"de\").\nmade_available(\"m\", \"app\", \"2025-09-01\").\n",
+    );
+    let o = lexproof(&["-q", "derive", "--facts", &f]);
+    let err = stderr(&o);
+    assert!(err.contains("did you mean \"DE\"?"), "{err}");
+    assert!(err.contains("did you mean \"app_store\"?"), "{err}");
+}

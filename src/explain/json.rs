@@ -1,4 +1,7 @@
-use super::{absent_atom, node_atom, text::instance_text, Shared};
+use super::{
+    absent_atom_exact as absent_atom, node_atom_exact as node_atom,
+    text::instance_text_exact as instance_text, Shared,
+};
 use crate::db::Database;
 use crate::proof::{Node, Proof};
 use crate::render::{rules_json, to_json, JsonRow, JsonValue, RulesJson, SCHEMA_VERSION};

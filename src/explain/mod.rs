@@ -27,22 +27,51 @@ pub fn origin_text(db: &Database, o: &Origin) -> String {
     format!("{}:{}", db.facts.files[o.file as usize], o.line)
 }
 
-/// An atom whose unknown arguments (`None`) are shown as `_`.
+/// An atom whose unknown arguments (`None`) are shown as `_`, numbers as people read them.
 pub fn absent_atom(db: &Database, rel: usize, pattern: &[Option<Value>]) -> String {
+    absent_atom_in(db, rel, pattern, false)
+}
+
+/// `absent_atom` with numbers exact, for JSON.
+pub fn absent_atom_exact(db: &Database, rel: usize, pattern: &[Option<Value>]) -> String {
+    absent_atom_in(db, rel, pattern, true)
+}
+
+fn absent_atom_in(db: &Database, rel: usize, pattern: &[Option<Value>], exact: bool) -> String {
     let args: Vec<String> = pattern
         .iter()
-        .map(|v| v.map_or("_".to_string(), |v| db.interner.literal(&v)))
+        .map(|v| {
+            v.map_or("_".to_string(), |v| match exact {
+                true => db.interner.literal(&v),
+                false => db.interner.readable(&v),
+            })
+        })
         .collect();
     format!("{}({})", db.relation_name(rel), args.join(", "))
 }
 
+/// A proof node's atom as people read it (numbers as `3×10^24`): text, prose, graphs, HTML.
 pub fn node_atom(db: &Database, n: &Node) -> String {
+    node_atom_in(db, n, false)
+}
+
+/// A proof node's atom in fact syntax with exact numbers: JSON.
+pub fn node_atom_exact(db: &Database, n: &Node) -> String {
+    node_atom_in(db, n, true)
+}
+
+fn node_atom_in(db: &Database, n: &Node, exact: bool) -> String {
     match n {
         Node::Fact { rel, values, .. }
         | Node::Derived { rel, values, .. }
         | Node::Choice { rel, values, .. }
-        | Node::Truncated { rel, values, .. } => db.interner.atom(db.relation_name(*rel), values),
-        Node::Absent { rel, pattern } => format!("not {}", absent_atom(db, *rel, pattern)),
+        | Node::Truncated { rel, values, .. } => match exact {
+            true => db.interner.atom(db.relation_name(*rel), values),
+            false => db.interner.readable_atom(db.relation_name(*rel), values),
+        },
+        Node::Absent { rel, pattern } => {
+            format!("not {}", absent_atom_in(db, *rel, pattern, exact))
+        }
         Node::Condition { text } => text.clone(),
     }
 }

@@ -1,4 +1,4 @@
-use super::{absent_atom, node_atom, origin_text, rule_label, Shared};
+use super::{node_atom, origin_text, rule_label, Shared};
 use crate::db::Database;
 use crate::proof::{Node, Proof};
 use petgraph::graph::NodeIndex;
@@ -116,15 +116,28 @@ fn branch(last: bool) -> (&'static str, &'static str) {
 
 /// The ground rule instance: the head, `:-`, and the premises with values filled in.
 pub fn instance_text(db: &Database, proof: &Proof, ix: NodeIndex) -> String {
+    instance_text_in(db, proof, ix, false)
+}
+
+/// `instance_text` with exact numbers, for JSON.
+pub fn instance_text_exact(db: &Database, proof: &Proof, ix: NodeIndex) -> String {
+    instance_text_in(db, proof, ix, true)
+}
+
+fn instance_text_in(db: &Database, proof: &Proof, ix: NodeIndex, exact: bool) -> String {
+    let atom = |n: &Node| match exact {
+        true => super::node_atom_exact(db, n),
+        false => node_atom(db, n),
+    };
     let premises: Vec<String> = proof
         .children(ix)
         .into_iter()
         .map(|c| match &proof.graph[c] {
-            Node::Absent { rel, pattern } => format!("!{}", absent_atom(db, *rel, pattern)),
-            n => node_atom(db, n),
+            Node::Absent { .. } => format!("!{}", atom(&proof.graph[c]).trim_start_matches("not ")),
+            n => atom(n),
         })
         .collect();
-    let head = node_atom(db, &proof.graph[ix]);
+    let head = atom(&proof.graph[ix]);
     if premises.is_empty() {
         format!("{head}.")
     } else {

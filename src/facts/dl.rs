@@ -46,7 +46,7 @@ pub(super) fn read(
             }
         };
         if let Err(d) = l.arity(rel, c.head.args.len(), c.head.span) {
-            diags.push(d);
+            diags.push(thousands_separators(file, &c.head.args).unwrap_or(d));
             continue;
         }
         let mut values = Vec::with_capacity(c.head.args.len());
@@ -75,6 +75,22 @@ pub(super) fn read(
                 .hint("write dates in quotes as \"YYYY-MM-DD\"")),
                 (Term::Str(s, span), _) => l.scalar(rel, k, s, true, *span),
                 (Term::Num(n, span), _) => l.scalar(rel, k, n, false, *span),
+                (other, Type::Date)
+                    if lexproof_lang::number::parse_date(file.slice(other.span()).trim())
+                        .is_some() =>
+                {
+                    let text = file.slice(other.span()).trim();
+                    Err(Diagnostic::error(
+                        "type_mismatch",
+                        other.span(),
+                        format!(
+                            "field `{fname}` of `{}` is a date: write it in quotes",
+                            c.head.rel
+                        ),
+                    )
+                    .label("an unquoted date reads as a subtraction")
+                    .hint(format!("write \"{text}\"")))
+                }
                 (other, _) => Err(Diagnostic::error(
                     "non_ground_fact",
                     other.span(),
@@ -92,4 +108,33 @@ pub(super) fn read(
             facts.push(l.program, rel, &values, file.line_of(c.head.span.start));
         }
     }
+}
+
+/// The error for `3,000,000` written as a number: the commas split it into arguments, so the
+/// arity is wrong; say what happened instead.
+fn thousands_separators(file: &SourceFile, args: &[Term]) -> Option<Diagnostic> {
+    let is_group = |t: &Term| matches!(t, Term::Num(n, _) if n.len() == 3 && n.bytes().all(|b| b.is_ascii_digit()));
+    let start = args.iter().enumerate().position(|(i, a)| {
+        matches!(a, Term::Num(n, _) if n.len() <= 3 && n.bytes().all(|b| b.is_ascii_digit()))
+            && args.get(i + 1).is_some_and(is_group)
+    })?;
+    let mut end = start + 1;
+    while args.get(end + 1).is_some_and(is_group) {
+        end += 1;
+    }
+    let span = args[start].span().to(args[end].span());
+    let written = file.slice(span).to_string();
+    let digits: String = written.chars().filter(|c| c.is_ascii_digit()).collect();
+    Some(
+        Diagnostic::error(
+            "invalid_number",
+            span,
+            format!("`{written}` is written with thousands separators, which numbers do not take"),
+        )
+        .label("commas separate arguments")
+        .hint(format!(
+            "write {digits}, or {}",
+            lexproof_lang::number::fact_syntax(digits.parse().unwrap_or(0))
+        )),
+    )
 }

@@ -8,7 +8,7 @@ use lexproof_lang::diag::Diagnostic;
 use lexproof_lang::source::Span;
 use lexproof_lang::SourceFile;
 
-enum J {
+pub(crate) enum J {
     Null,
     Bool,
     Num(String),
@@ -250,12 +250,8 @@ fn shape(span: Span, msg: impl Into<String>) -> Diagnostic {
         .hint("write {\"relation\": [[v1, v2], ...]}: an object of relations, each an array of tuples, each an array of values")
 }
 
-pub(super) fn read(
-    l: &mut Loader,
-    file: &SourceFile,
-    facts: &mut super::Staging,
-    diags: &mut Vec<Diagnostic>,
-) {
+/// The whole file as one JSON value, every part with its span.
+pub(crate) fn parse(file: &SourceFile) -> Result<(J, Span), Diagnostic> {
     let text = file
         .text
         .strip_prefix('\u{feff}')
@@ -267,16 +263,32 @@ pub(super) fn read(
         i: offset,
         depth: 0,
     };
-    let (doc, doc_span) = match p.value() {
+    let doc = p.value()?;
+    p.ws();
+    if p.i < p.s.len() {
+        return Err(syntax(p.here(), "unexpected text after the JSON value"));
+    }
+    Ok(doc)
+}
+
+pub(super) fn read(
+    l: &mut Loader,
+    file: &SourceFile,
+    facts: &mut super::Staging,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let (doc, doc_span) = match parse(file) {
         Ok(v) => v,
         Err(d) => {
             diags.push(d);
             return;
         }
     };
-    p.ws();
-    if p.i < p.s.len() {
-        diags.push(syntax(p.here(), "unexpected text after the JSON value"));
+    if crate::import::cyclonedx::is_bom(&doc) {
+        match crate::import::cyclonedx::import(&file.name, file, &doc) {
+            Ok(imported) => super::push_imported(l, file, &imported, facts, diags),
+            Err(e) => diags.push(e),
+        }
         return;
     }
     let J::Obj(rels) = doc else {
@@ -302,20 +314,32 @@ pub(super) fn read(
             continue;
         };
         for (tuple, span) in tuples {
-            let J::Arr(cells) = tuple else {
-                diags.push(shape(
-                    span,
-                    format!(
-                        "each tuple of `{name}` must be an array of values, not {}",
-                        tuple.kind()
-                    ),
-                ));
-                continue;
+            let cells: Vec<(J, Span)> = match tuple {
+                J::Arr(cells) => {
+                    if let Err(d) = l.arity(rel, cells.len(), span) {
+                        diags.push(d);
+                        continue;
+                    }
+                    cells
+                }
+                J::Obj(members) => match keyed(l, rel, members, span) {
+                    Ok(cells) => cells,
+                    Err(ds) => {
+                        diags.extend(ds);
+                        continue;
+                    }
+                },
+                other => {
+                    diags.push(shape(
+                        span,
+                        format!(
+                            "each tuple of `{name}` must be an array of values or an object keyed by field, not {}",
+                            other.kind()
+                        ),
+                    ));
+                    continue;
+                }
             };
-            if let Err(d) = l.arity(rel, cells.len(), span) {
-                diags.push(d);
-                continue;
-            }
             let mut values = Vec::with_capacity(cells.len());
             for (k, (cell, cspan)) in cells.iter().enumerate() {
                 let ty = l.program.relations[rel].fields[k].1;
@@ -344,5 +368,73 @@ pub(super) fn read(
                 facts.push(l.program, rel, &values, file.line_of(span.start));
             }
         }
+    }
+}
+
+/// A tuple written as an object keyed by field name (`{"model": "m1", "actor": "p1"}`), put in
+/// field order; every field named once, nothing else.
+fn keyed(
+    l: &Loader,
+    rel: usize,
+    members: Vec<(String, Span, J, Span)>,
+    span: Span,
+) -> Result<Vec<(J, Span)>, Vec<Diagnostic>> {
+    let r = &l.program.relations[rel];
+    let fields: Vec<&str> = r.fields.iter().map(|(f, _)| f.as_str()).collect();
+    let mut cells: Vec<Option<(J, Span)>> = (0..r.arity()).map(|_| None).collect();
+    let mut errors = Vec::new();
+    for (key, kspan, value, vspan) in members {
+        match fields.iter().position(|f| *f == key) {
+            Some(k) if cells[k].is_some() => errors.push(
+                shape(kspan, format!("field `{key}` is given twice"))
+                    .hint(format!("give each field of `{}` once", r.name)),
+            ),
+            Some(k) => cells[k] = Some((value, vspan)),
+            None => {
+                let hint = match lexproof_lang::check::suggest(&key, fields.iter().copied()) {
+                    Some(s) => format!(
+                        "did you mean `{s}`? The fields of `{}` are {}",
+                        r.name,
+                        fields.join(", ")
+                    ),
+                    None => format!("the fields of `{}` are {}", r.name, fields.join(", ")),
+                };
+                errors.push(
+                    Diagnostic::error(
+                        "unknown_field",
+                        kspan,
+                        format!(
+                            "`{}` has no field `{}`",
+                            r.name,
+                            lexproof_lang::diag::shorten(&key, 60)
+                        ),
+                    )
+                    .label("not a field")
+                    .hint(hint),
+                );
+            }
+        }
+    }
+    let missing: Vec<&str> = (0..r.arity())
+        .filter(|&k| cells[k].is_none())
+        .map(|k| fields[k])
+        .collect();
+    if errors.is_empty() && !missing.is_empty() {
+        errors.push(
+            shape(
+                span,
+                format!(
+                    "this `{}` fact does not give {}",
+                    r.name,
+                    missing.join(", ")
+                ),
+            )
+            .hint(format!("give every field: {}", fields.join(", "))),
+        );
+    }
+    if errors.is_empty() {
+        Ok(cells.into_iter().flatten().collect())
+    } else {
+        Err(errors)
     }
 }

@@ -3,9 +3,11 @@
 //! every error located at file:line:column, so nothing is ever half-loaded.
 
 pub mod as_of;
+mod csv;
 mod cycles;
 mod dl;
-mod json;
+pub(crate) mod json;
+mod keys;
 pub mod shared;
 mod tsv;
 
@@ -306,8 +308,14 @@ fn parse_text(
         tables: Vec::new(),
     };
     match kind {
+        Kind::ModelCard => match crate::import::hf::import(name, path, &file.text) {
+            Ok(imported) => push_imported(&mut l, &file, &imported, &mut facts, &mut diags),
+            Err(report) => return (Err(report), file.text),
+        },
         Kind::Dl => dl::read(&mut l, &file, &mut facts, &mut diags),
-        Kind::Tsv => tsv::read(&mut l, path, &file, &mut facts, &mut diags),
+        Kind::Tsv => tsv::read(&mut l, path, false, &file, &mut facts, &mut diags),
+        Kind::HeadedTsv => tsv::read(&mut l, path, true, &file, &mut facts, &mut diags),
+        Kind::Csv => csv::read(&mut l, path, &file, &mut facts, &mut diags),
         Kind::Json => json::read(&mut l, &file, &mut facts, &mut diags),
     }
     if diags.is_empty() {
@@ -324,6 +332,42 @@ fn parse_text(
         ));
     }
     (Err(report), file.text)
+}
+
+/// Stages the facts an importer found in `file`, each at its line, checked like any fact.
+fn push_imported(
+    l: &mut Loader,
+    file: &SourceFile,
+    imported: &crate::import::Imported,
+    facts: &mut Staging,
+    diags: &mut Vec<Diagnostic>,
+) {
+    for f in &imported.facts {
+        let line_text = file.line_text(f.line);
+        let start = (line_text.as_ptr() as usize).saturating_sub(file.text.as_ptr() as usize);
+        let span = Span::new(start, start + line_text.len());
+        let rel = match l.relation(f.rel, span) {
+            Ok(r) => r,
+            Err(d) => {
+                diags.push(d);
+                continue;
+            }
+        };
+        if let Err(d) = l.arity(rel, f.args.len(), span) {
+            diags.push(d);
+            continue;
+        }
+        let mut values = Vec::with_capacity(f.args.len());
+        for (k, a) in f.args.iter().enumerate() {
+            match l.scalar(rel, k, a, true, span) {
+                Ok(v) => values.push(v),
+                Err(d) => diags.push(d),
+            }
+        }
+        if values.len() == f.args.len() {
+            facts.push(l.program, rel, &values, f.line);
+        }
+    }
 }
 
 /// Stop listing a file's errors after this many: the first ones show the pattern.
@@ -350,18 +394,34 @@ pub fn load(
     sources: &[FactSource],
     interner: &mut Interner,
 ) -> Result<FactSet, Vec<String>> {
-    load_observed(rules, sources, interner, false, &crate::progress::Silent)
+    load_observed(
+        rules,
+        sources,
+        interner,
+        LoadOptions::default(),
+        &crate::progress::Silent,
+    )
 }
 
-/// `load`, telling `obs` how many bytes there are to read and as each file is read, and computing
-/// each file's SHA-256 if `digests` (for the audit manifest; it costs a pass over every byte).
+/// How to load: whether to hash every file, and what to do with files no reader claims.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LoadOptions {
+    /// Compute each file's SHA-256, for the audit manifest (a pass over every byte).
+    pub digests: bool,
+    /// Skip files in fact directories that no reader claims (listed in `FactSet::skipped`)
+    /// instead of failing the load.
+    pub skip_unknown: bool,
+}
+
+/// `load`, telling `obs` how many bytes there are to read and as each file is read.
 pub fn load_observed(
     rules: &Rulebase,
     sources: &[FactSource],
     interner: &mut Interner,
-    digests: bool,
+    options: LoadOptions,
     obs: &dyn crate::progress::Observer,
 ) -> Result<FactSet, Vec<String>> {
+    let digests = options.digests;
     let program = &rules.checked;
     let mut l = Gathered {
         tables: program
@@ -395,7 +455,17 @@ pub fn load_observed(
     let mut seen = Seen::default();
     for source in sources {
         if let FactSource::Path(p) = source {
-            let (files, skip) = expand(std::slice::from_ref(p), &mut seen, &mut l.errors);
+            let errors_before = l.errors.len();
+            let again = seen.reached(p);
+            let (files, skip) = expand(p, options.skip_unknown, &mut seen, &mut l.errors);
+            if files.is_empty() && l.errors.len() == errors_before && !again {
+                l.errors.push(path_error(
+                    p,
+                    "no_fact_files",
+                    &format!("no fact file here: lexproof reads {READ_KINDS}"),
+                    "pass the directory or file that holds the facts",
+                ));
+            }
             skipped.extend(skip);
             expanded.push(files);
         }
@@ -512,9 +582,12 @@ pub fn load_observed(
         *o = keep.iter().map(|&i| o[i as usize]).collect();
     });
     let t_sort = t0.elapsed();
-    let cyclic = cycles::check(program, &tables, &origins, &l.files, interner);
-    if !cyclic.is_empty() {
-        return Err(cyclic);
+    let mut invalid = keys::check(program, &tables, &origins, &l.files, interner);
+    invalid.extend(cycles::check(
+        program, &tables, &origins, &l.files, interner,
+    ));
+    if !invalid.is_empty() {
+        return Err(invalid);
     }
     if std::env::var_os("LEXPROOF_STAGE_TIMES").is_some_and(|v| v == "1") {
         let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
@@ -562,38 +635,44 @@ fn path_error(p: &Path, code: &str, message: &str, hint: &str) -> String {
 /// again, which also ends symlink loops. Only regular files are read: a FIFO would block, a device
 /// would never end.
 fn expand(
-    paths: &[PathBuf],
+    p: &Path,
+    skip_unknown: bool,
     seen: &mut Seen,
     errors: &mut Vec<String>,
 ) -> (Vec<PathBuf>, Vec<String>) {
     let mut files = Vec::new();
     let mut skipped = Vec::new();
-    for p in paths {
-        match std::fs::metadata(p) {
-            Ok(m) if m.is_dir() => walk(p, seen, &mut files, &mut skipped, errors),
-            Ok(m) => {
-                if kind(p).is_none() {
-                    errors.push(path_error(
-                        p,
-                        "unknown_file_kind",
-                        "lexproof reads facts from `.dl`, `.facts` (TSV) and `.json` files",
-                        "rename the file with one of these extensions, or pass the directory that holds it",
-                    ));
-                } else if let Some(e) = not_regular(p, &m) {
-                    errors.push(e);
-                } else if seen.file(p) {
-                    files.push(p.clone());
-                }
+    match std::fs::metadata(p) {
+        Ok(m) if m.is_dir() => walk(p, skip_unknown, seen, &mut files, &mut skipped, errors),
+        Ok(m) => {
+            if kind(p).is_none() {
+                errors.push(unknown_kind(p));
+            } else if let Some(e) = not_regular(p, &m) {
+                errors.push(e);
+            } else if seen.file(p) {
+                files.push(p.to_path_buf());
             }
-            Err(e) => errors.push(path_error(
-                p,
-                "unreadable_file",
-                &format!("cannot read facts: {e}"),
-                "check the path given to --facts",
-            )),
         }
+        Err(e) => errors.push(path_error(
+            p,
+            "unreadable_file",
+            &format!("cannot read facts: {e}"),
+            "check the path given to --facts",
+        )),
     }
     (files, skipped)
+}
+
+/// The file kinds lexproof reads, for messages.
+pub const READ_KINDS: &str = "`.dl` (facts as in rules files), `.facts`, `.tsv` and `.csv` (named after the relation), `.json` (facts, or a CycloneDX BOM) and `.md` (a Hugging Face model card) files";
+
+fn unknown_kind(p: &Path) -> String {
+    path_error(
+        p,
+        "unknown_file_kind",
+        &format!("no reader claims this file: lexproof reads {READ_KINDS}"),
+        "rename the file if it holds facts, move it out of the facts directory, or pass --skip-unknown to skip such files with a warning",
+    )
 }
 
 /// The files and directories already reached, by their canonical path.
@@ -613,6 +692,11 @@ impl Seen {
         self.dirs
             .insert(std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf()))
     }
+    /// Whether `p` was reached already (a path given to --facts twice, or inside another).
+    fn reached(&self, p: &Path) -> bool {
+        let c = std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+        self.files.contains(&c) || self.dirs.contains(&c)
+    }
 }
 
 /// The error for a fact path that is not a regular file (a FIFO, socket or device).
@@ -629,6 +713,7 @@ fn not_regular(p: &Path, m: &std::fs::Metadata) -> Option<String> {
 
 fn walk(
     dir: &Path,
+    skip_unknown: bool,
     seen: &mut Seen,
     files: &mut Vec<PathBuf>,
     skipped: &mut Vec<String>,
@@ -669,16 +754,24 @@ fn walk(
                 continue;
             }
         };
-        if m.is_dir() {
-            walk(&p, seen, files, skipped, errors);
+        // Hidden files and folders (`.git`, `.DS_Store`) are never facts.
+        let hidden = p
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with('.'));
+        if hidden {
+            skipped.push(crate::value::printable(&p.display().to_string()));
+        } else if m.is_dir() {
+            walk(&p, skip_unknown, seen, files, skipped, errors);
         } else if kind(&p).is_some() {
             if let Some(e) = not_regular(&p, &m) {
                 errors.push(e);
             } else if seen.file(&p) {
                 files.push(p);
             }
-        } else {
+        } else if skip_unknown {
             skipped.push(crate::value::printable(&p.display().to_string()));
+        } else {
+            errors.push(unknown_kind(&p));
         }
     }
 }
@@ -687,13 +780,19 @@ fn walk(
 enum Kind {
     Dl,
     Tsv,
+    HeadedTsv,
+    Csv,
     Json,
+    ModelCard,
 }
 
 fn kind(p: &Path) -> Option<Kind> {
     match p.extension()?.to_str()? {
         "dl" => Some(Kind::Dl),
         "facts" => Some(Kind::Tsv),
+        "tsv" => Some(Kind::HeadedTsv),
+        "csv" => Some(Kind::Csv),
+        "md" => Some(Kind::ModelCard),
         "json" => Some(Kind::Json),
         _ => None,
     }

@@ -1,5 +1,7 @@
-//! Soufflé-style TSV: `<relation>.facts`, one tuple per line, tab-separated, no header, symbols
-//! unquoted (with `\t`, `\n`, `\r` and `\\` escapes), dates as YYYY-MM-DD.
+//! TSV: `<relation>.facts` (Soufflé's form) and `<relation>.tsv`, one tuple per line,
+//! tab-separated, symbols unquoted (with `\t`, `\n`, `\r`, `\\` and `\u{..}` escapes), dates as
+//! YYYY-MM-DD. A first line naming the relation's fields is a header: required in `.tsv`, optional
+//! in `.facts`; its columns may come in any order.
 
 use super::{Loader, Origin};
 use crate::store::Type;
@@ -12,23 +14,23 @@ use std::path::Path;
 pub(super) fn read(
     l: &mut Loader,
     path: &Path,
+    headed: bool,
     file: &SourceFile,
     facts: &mut super::Staging,
     diags: &mut Vec<Diagnostic>,
 ) {
-    let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
-    let rel = match l.relation(stem, Span::new(0, 0)) {
-        Ok(r) => r,
-        Err(mut d) => {
-            d.message = format!("the file name says relation `{stem}`: {}", d.message);
-            diags.push(d);
-            return;
-        }
+    let Some(rel) = file_relation(l, path, diags) else {
+        return;
     };
     let arity = l.program.relations[rel].arity();
     let text = &file.text;
     let bytes = text.as_bytes();
     let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let Some((start, order)) = header(l, rel, text, start, headed, diags) else {
+        return;
+    };
+    let header_lines = u32::from(order.is_some());
+    let order: Vec<usize> = order.unwrap_or_else(|| (0..arity).collect());
     let program = l.program;
     let origin = facts.origin(0);
     let (table, origins) = facts.table(program, rel);
@@ -36,14 +38,15 @@ pub(super) fn read(
     let expected = count_newlines(bytes) + 1;
     table.reserve(expected);
     origins.reserve(expected);
-    let columns: Vec<Column> = (0..arity).map(|k| Column::of(l, rel, k)).collect();
+    // Per column of the file, in file order: how its cells become values of field `order[k]`.
+    let columns: Vec<Column> = order.iter().map(|&k| Column::of(l, rel, k)).collect();
 
     let mut splitter = Splitter::new(text, start);
     let mut rows: Vec<(u32, usize)> = Vec::with_capacity(CHUNK);
     let mut cells: Vec<Cell> = Vec::with_capacity(CHUNK * arity);
     let mut symbols: Vec<&str> = Vec::with_capacity(CHUNK * arity);
     let mut syms = Vec::with_capacity(CHUNK * arity);
-    let mut line_no: u32 = 0;
+    let mut line_no: u32 = header_lines;
     while !splitter.done() {
         // Split up to CHUNK lines into cells; rows of the wrong arity are reported and dropped.
         rows.clear();
@@ -79,7 +82,7 @@ pub(super) fn read(
         let mut next_sym = syms.iter().copied();
         for &(row_line, first) in &rows {
             let mut ok = true;
-            for (k, (c, cell)) in columns.iter().zip(&cells[first..first + arity]).enumerate() {
+            for ((c, cell), &k) in columns.iter().zip(&cells[first..first + arity]).zip(&order) {
                 let fast = match c {
                     Column::Free if !cell.escaped => next_sym.next().map(Value::Sym),
                     Column::Enum(allowed) if !cell.escaped => next_sym
@@ -116,6 +119,160 @@ pub(super) fn read(
             }
         }
     }
+}
+
+/// The relation a TSV or CSV file holds, from its name (`developer.csv` holds `developer`).
+pub(super) fn file_relation(l: &Loader, path: &Path, diags: &mut Vec<Diagnostic>) -> Option<usize> {
+    let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+    match l.relation(stem, Span::new(0, 0)) {
+        Ok(r) => Some(r),
+        Err(mut d) => {
+            d.message = format!("the file name says relation `{stem}`: {}", d.message);
+            diags.push(d);
+            None
+        }
+    }
+}
+
+/// Reads a header line if there is one: returns where the data starts and, for a header, which
+/// field each column holds. `None` after reporting a header that does not name the fields.
+/// Without `required`, a first line is a header only when it looks like one: every cell a name
+/// and one of them a field's name.
+fn header(
+    l: &Loader,
+    rel: usize,
+    text: &str,
+    start: usize,
+    required: bool,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<(usize, Option<Vec<usize>>)> {
+    let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    let line = text[start..end]
+        .strip_suffix('\r')
+        .unwrap_or(&text[start..end]);
+    let mut cells: Vec<(&str, Span)> = Vec::new();
+    let mut at = start;
+    for cell in line.split('\t') {
+        cells.push((cell.trim(), Span::new(at, at + cell.len())));
+        at += cell.len() + 1;
+    }
+    if !required {
+        let r = &l.program.relations[rel];
+        let field = |name: &str| r.fields.iter().any(|(f, _)| f.eq_ignore_ascii_case(name));
+        let names = cells.iter().all(|(c, _)| {
+            c.chars().next().is_some_and(|ch| ch.is_ascii_alphabetic())
+                && c.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '_')
+        });
+        if !(names && cells.iter().any(|(c, _)| field(c))) {
+            return Some((start, None));
+        }
+    }
+    let order = header_order(l, rel, &cells, required, ".tsv", "<TAB>", diags)?;
+    Some(((end + 1).min(text.len()), Some(order)))
+}
+
+/// Which field each header cell names (case aside), or `None` after reporting a header that
+/// does not name each field exactly once. With `required`, a line naming no field at all is
+/// reported as a missing header (data where the header should be).
+pub(super) fn header_order(
+    l: &Loader,
+    rel: usize,
+    cells: &[(&str, Span)],
+    required: bool,
+    ext: &str,
+    sep: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Vec<usize>> {
+    let r = &l.program.relations[rel];
+    let field = |name: &str| {
+        r.fields
+            .iter()
+            .position(|(f, _)| f.eq_ignore_ascii_case(name))
+    };
+    let fields: Vec<&str> = r.fields.iter().map(|(f, _)| f.as_str()).collect();
+    let expected = fields.join(sep);
+    let whole = match (cells.first(), cells.last()) {
+        (Some(a), Some(b)) => a.1.to(b.1),
+        _ => Span::new(0, 0),
+    };
+    if required && cells.iter().all(|(c, _)| field(c).is_none()) {
+        diags.push(Diagnostic::error("missing_header", whole, format!("a `{ext}` file starts with a header line naming the fields of `{}`", r.name))
+            .label("data, not a header")
+            .hint(if ext == ".tsv" {
+                format!("add the first line {expected} (tab-separated), or name the file {}.facts, which needs no header", r.name)
+            } else {
+                format!("add the first line {expected}")
+            }));
+        return None;
+    }
+    let mut order = Vec::new();
+    let mut bad = false;
+    for (c, span) in cells {
+        match field(c) {
+            Some(k) if order.contains(&k) => {
+                diags.push(
+                    Diagnostic::error(
+                        "bad_header",
+                        *span,
+                        format!("column `{c}` is named twice in the header"),
+                    )
+                    .label("repeated column")
+                    .hint(format!("name each field of `{}` once: {expected}", r.name)),
+                );
+                bad = true;
+            }
+            Some(k) => order.push(k),
+            None => {
+                let hint = match lexproof_lang::check::suggest(c, fields.iter().copied()) {
+                    Some(s) => format!(
+                        "did you mean `{s}`? The header names the fields of `{}`: {expected}",
+                        r.name
+                    ),
+                    None => format!(
+                        "the header names the fields of `{}`, in any order: {expected}",
+                        r.name
+                    ),
+                };
+                let what = if c.is_empty() {
+                    "an empty column name".to_string()
+                } else {
+                    format!(
+                        "`{}` is not a field of `{}`",
+                        lexproof_lang::diag::shorten(c, 60),
+                        r.name
+                    )
+                };
+                diags.push(
+                    Diagnostic::error("bad_header", *span, what)
+                        .label("not a field")
+                        .hint(hint),
+                );
+                bad = true;
+            }
+        }
+    }
+    if !bad && order.len() != r.arity() {
+        let missing: Vec<&str> = (0..r.arity())
+            .filter(|k| !order.contains(k))
+            .map(|k| fields[k])
+            .collect();
+        diags.push(
+            Diagnostic::error(
+                "bad_header",
+                whole,
+                format!(
+                    "the header does not name field{} {} of `{}`",
+                    if missing.len() == 1 { "" } else { "s" },
+                    missing.join(", "),
+                    r.name
+                ),
+            )
+            .label("incomplete header")
+            .hint(format!("name every field: {expected}")),
+        );
+        bad = true;
+    }
+    (!bad).then_some(order)
 }
 
 /// Lines split and interned together (see `Interner::intern_all`).

@@ -38,7 +38,10 @@ pub fn code(s: &str) -> String {
 }
 
 pub fn plain(db: &Database, v: &Value) -> String {
-    db.interner.plain(v)
+    match v {
+        Value::Num(n) => lexproof_lang::number::readable(*n),
+        _ => db.interner.plain(v),
+    }
 }
 
 fn longest_backtick_run(s: &str) -> usize {

@@ -17,7 +17,11 @@ pub fn text(db: &Database, e: &Explanation) -> String {
         Verdict::Holds(rows) => {
             let _ = writeln!(out, "{atom} holds; see `lexproof explain` for why:");
             for r in rows {
-                let _ = writeln!(out, "  {}", db.interner.atom(db.relation_name(e.rel), r));
+                let _ = writeln!(
+                    out,
+                    "  {}",
+                    db.interner.readable_atom(db.relation_name(e.rel), r)
+                );
             }
         }
         _ => {
@@ -89,7 +93,7 @@ fn rule_attempts(db: &Database, ra: &RuleAttempts, indent: &str, out: &mut Strin
                 }
                 (CLit::Neg(x), Status::Blocked(row)) => format!(
                     "!{} is blocked: that fact holds ({})",
-                    db.interner.atom(db.relation_name(x.rel), row),
+                    db.interner.readable_atom(db.relation_name(x.rel), row),
                     support(db, x.rel, row)
                 ),
                 (_, Status::False(t)) => format!("{t} is false"),
@@ -141,7 +145,7 @@ fn attempt(
         .iter()
         .zip(&a.bindings)
         .filter(|(v, _)| v.name != "_")
-        .filter_map(|(v, b)| b.map(|b| format!("{} = {}", v.name, db.interner.literal(&b))))
+        .filter_map(|(v, b)| b.map(|b| format!("{} = {}", v.name, db.interner.readable(&b))))
         .collect();
     let title = if ra.attempts.len() > 1 {
         format!("closest instance {}", k + 1)
@@ -173,7 +177,7 @@ fn premise(db: &Database, lit: &CLit, p: &Premise, indent: &str, out: &mut Strin
         CLit::Pos(a) | CLit::Neg(a) => a.rel,
         _ => 0,
     };
-    let name = |row: &[Value]| db.interner.atom(db.relation_name(rel(lit)), row);
+    let name = |row: &[Value]| db.interner.readable_atom(db.relation_name(rel(lit)), row);
     match &p.status {
         Status::Holds(row) => {
             let _ = writeln!(

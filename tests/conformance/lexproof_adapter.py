@@ -149,17 +149,14 @@ def _evaluate(text: str) -> Model:
     with tempfile.TemporaryDirectory(prefix="lexproof-conf-") as tmp:
         rules = Path(tmp) / "case.dl"
         rules.write_text(text, encoding="utf-8")
-        # An empty facts directory: without --facts, derive would load the demo ./facts.
-        empty = Path(tmp) / "no-facts"
-        empty.mkdir()
-
+        # A rules file of its own brings its facts: without --facts, nothing else is read.
         check = _run(["check", "--rules", str(rules), "--format", "json"])
         report = _json(check, "check")
         if not report.get("ok"):
             _raise_for(report.get("diagnostics", []))
 
         # The suite compares conclusions only: no proofs needed, so none are recorded.
-        derive = _run(["-q", "derive", "--rules", str(rules), "--facts", str(empty),
+        derive = _run(["-q", "derive", "--rules", str(rules),
                        "--all", "--format", "json", "--no-proofs"])
         if derive.returncode != 0:
             # A run-time error (arithmetic_error, --max-facts), reported on stderr.

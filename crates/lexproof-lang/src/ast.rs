@@ -67,6 +67,7 @@ pub struct EnumDecl {
     pub name: String,
     pub name_span: Span,
     pub values: Vec<(String, Span)>,
+    pub doc: Doc,
 }
 
 #[derive(Debug, Clone)]
@@ -74,6 +75,38 @@ pub struct Decl {
     pub name: String,
     pub name_span: Span,
     pub fields: Vec<Field>,
+    pub doc: Doc,
+}
+
+/// The documentation annotations written above a `.decl` or `.type`: what `lexproof vocab` prints.
+#[derive(Debug, Clone, Default)]
+pub struct Doc {
+    /// `@doc "..."`, one string per line written.
+    pub text: Vec<String>,
+    /// `@arg field "..."`: what an argument means.
+    pub args: Vec<(String, String, Span)>,
+    /// `@cite "..."`: where the law speaks of it.
+    pub citations: Vec<String>,
+    /// `@example rel(...)`: a fact written as in a `.dl` file.
+    pub examples: Vec<Atom>,
+    /// `@key field, ...`: these fields determine the others (one value per key).
+    pub key: Option<(Vec<(String, Span)>, Span)>,
+    /// `@value "v" "..."`: what one value of an enumeration means.
+    pub values: Vec<(String, String, Span)>,
+    /// `@aka "v" "synonym", ...`: words people use for a value, for suggestions.
+    pub aka: Vec<(String, Vec<String>, Span)>,
+}
+
+impl Doc {
+    pub fn is_empty(&self) -> bool {
+        self.text.is_empty()
+            && self.args.is_empty()
+            && self.citations.is_empty()
+            && self.examples.is_empty()
+            && self.key.is_none()
+            && self.values.is_empty()
+            && self.aka.is_empty()
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -243,6 +276,12 @@ pub struct Meta {
     pub ambiguous: Option<String>,
     pub says: Option<String>,
     pub span: Option<Span>,
+    /// Documentation annotations (`@doc`, `@arg`, ...), allowed only before `.decl` and `.type`.
+    pub doc: Doc,
+    /// Where the first annotation that belongs only to rules (`@rule`, `@authority`, ...) is.
+    pub rule_only: Option<(String, Span)>,
+    /// Where the first annotation that belongs only to declarations (`@doc`, `@arg`, ...) is.
+    pub decl_only: Option<(String, Span)>,
 }
 
 impl Meta {

@@ -27,6 +27,22 @@ pub struct Relation {
     pub line: usize,
     /// Per field: the `.type` enumeration restricting its values, if any.
     pub enums: Vec<Option<usize>>,
+    /// What the declaration's documentation annotations say.
+    pub doc: RelationDoc,
+    /// `@key`: the fields that determine the others, so facts agreeing on them must be equal.
+    pub key: Option<Vec<usize>>,
+}
+
+/// A relation's documentation (`@doc`, `@arg`, `@cite`, `@example` above its `.decl`).
+#[derive(Debug, Clone, Default)]
+pub struct RelationDoc {
+    /// The `@doc` lines joined by spaces; empty if undocumented.
+    pub text: String,
+    /// Per field: what it means (empty if not said).
+    pub args: Vec<String>,
+    pub citations: Vec<String>,
+    /// Example facts, checked like facts of the rules file.
+    pub examples: Vec<Vec<Const>>,
 }
 
 impl Relation {
@@ -195,11 +211,33 @@ pub struct EnumType {
     pub name: String,
     /// Sorted, for binary search.
     pub values: Vec<String>,
+    /// The values in the order the `.type` lists them.
+    pub declared: Vec<String>,
+    /// `@doc` above the `.type`.
+    pub doc: String,
+    /// `@value`: what each documented value means.
+    pub value_docs: BTreeMap<String, String>,
+    /// `@aka`: (word people use, the value it means), for suggestions.
+    pub aka: Vec<(String, String)>,
 }
 
 impl EnumType {
     pub fn contains(&self, v: &str) -> bool {
         self.values.binary_search_by(|x| x.as_str().cmp(v)).is_ok()
+    }
+    /// The value someone writing `value` most likely meant: the same letters in another case
+    /// ("de" for "DE"), a value whose `@aka` lists it ("app" for "app_store"), else the
+    /// nearest spelling.
+    pub fn nearest(&self, value: &str) -> Option<String> {
+        let norm = |s: &str| s.trim().to_lowercase().replace([' ', '-'], "_");
+        let v = norm(value);
+        if let Some(same) = self.values.iter().find(|x| norm(x) == v) {
+            return Some(same.clone());
+        }
+        if let Some((_, meant)) = self.aka.iter().find(|(w, _)| norm(w) == v) {
+            return Some(meant.clone());
+        }
+        suggest(value, self.values.iter().map(|s| s.as_str()))
     }
     /// An error for a value outside the enumeration, with the nearest allowed value.
     pub fn reject(&self, value: &str, span: Span, field: &str) -> Diagnostic {
@@ -213,7 +251,7 @@ impl EnumType {
             ),
         )
         .label(format!("not one of the {} values", self.name));
-        match suggest(value, self.values.iter().map(|s| s.as_str())) {
+        match self.nearest(value) {
             Some(s) => d.hint(format!("did you mean \"{s}\"?")),
             None if self.values.len() <= 12 => d.hint(format!(
                 "allowed: {}",
@@ -421,6 +459,10 @@ impl Checker<'_> {
             self.out.enums.push(EnumType {
                 name: e.name.clone(),
                 values,
+                declared: e.values.iter().map(|(v, _)| v.clone()).collect(),
+                doc: e.doc.text.join(" "),
+                value_docs: BTreeMap::new(),
+                aka: Vec::new(),
             });
         }
         for d in &prog.decls {
@@ -497,8 +539,167 @@ impl Checker<'_> {
                 has_rule_facts: false,
                 line: self.line(d.name_span),
                 enums,
+                doc: RelationDoc::default(),
+                key: None,
             });
         }
+        for (i, e) in prog.enums.iter().enumerate() {
+            if enum_names.get(&e.name) == Some(&i) {
+                self.enum_doc(i, &e.doc);
+            }
+        }
+        for d in &prog.decls {
+            if let Some(&rel) = self.out.by_name.get(&d.name) {
+                if self.out.relations[rel].line == self.line(d.name_span) {
+                    self.relation_doc(rel, &d.doc);
+                }
+            }
+        }
+    }
+
+    fn enum_doc(&mut self, e: usize, doc: &ast::Doc) {
+        for (what, span) in [
+            ("@arg", doc.args.first().map(|a| a.2)),
+            ("@example", doc.examples.first().map(|a| a.span)),
+            ("@key", doc.key.as_ref().map(|k| k.1)),
+        ] {
+            if let Some(span) = span {
+                self.diags.push(
+                    Diagnostic::error(
+                        "misplaced_annotation",
+                        span,
+                        format!("`{what}` documents a relation, not a `.type`"),
+                    )
+                    .label("misplaced annotation")
+                    .hint("document an enumeration with @doc, @cite, @value and @aka"),
+                );
+            }
+        }
+        for (value, text, span) in &doc.values {
+            if self.known_value(e, value, *span) {
+                self.out.enums[e]
+                    .value_docs
+                    .insert(value.clone(), text.clone());
+            }
+        }
+        for (value, words, span) in &doc.aka {
+            if !self.known_value(e, value, *span) {
+                continue;
+            }
+            for w in words {
+                if self.out.enums[e].contains(w) {
+                    self.diags.push(
+                        Diagnostic::error(
+                            "duplicate_field",
+                            *span,
+                            format!(
+                                "\"{w}\" is itself a {} value, so it cannot stand for \"{value}\"",
+                                self.out.enums[e].name
+                            ),
+                        )
+                        .label("synonym that is a value")
+                        .hint("list as @aka only words that are not values of the enumeration"),
+                    );
+                } else {
+                    self.out.enums[e].aka.push((w.clone(), value.clone()));
+                }
+            }
+        }
+    }
+
+    fn known_value(&mut self, e: usize, value: &str, span: Span) -> bool {
+        let en = &self.out.enums[e];
+        if en.contains(value) {
+            return true;
+        }
+        let d = en.reject(value, span, &format!("documented in `.type {}`", en.name));
+        self.diags.push(d);
+        false
+    }
+
+    fn relation_doc(&mut self, rel: usize, doc: &ast::Doc) {
+        let field_of = |c: &mut Checker, name: &str, span: Span| -> Option<usize> {
+            let r = &c.out.relations[rel];
+            if let Some(k) = r.fields.iter().position(|(f, _)| f == name) {
+                return Some(k);
+            }
+            let names: Vec<&str> = r.fields.iter().map(|(f, _)| f.as_str()).collect();
+            c.diags.push(
+                Diagnostic::error(
+                    "unknown_field",
+                    span,
+                    format!("`{}` has no field `{name}`", r.name),
+                )
+                .label("not a field of the declaration below")
+                .hint(format!("its fields are {}", names.join(", "))),
+            );
+            None
+        };
+        let mut out = RelationDoc {
+            text: doc.text.join(" "),
+            args: vec![String::new(); self.out.relations[rel].arity()],
+            citations: doc.citations.clone(),
+            examples: Vec::new(),
+        };
+        for (name, text, span) in &doc.args {
+            if let Some(k) = field_of(self, name, *span) {
+                out.args[k] = text.clone();
+            }
+        }
+        if let Some((fields, _)) = &doc.key {
+            let mut key = Vec::new();
+            for (name, span) in fields {
+                if let Some(k) = field_of(self, name, *span) {
+                    key.push(k);
+                }
+            }
+            key.sort_unstable();
+            key.dedup();
+            if key.len() == fields.len() {
+                self.out.relations[rel].key = Some(key);
+            }
+        }
+        if let Some((_, span)) = doc
+            .values
+            .first()
+            .map(|v| (0, v.2))
+            .or(doc.aka.first().map(|v| (0, v.2)))
+        {
+            self.diags.push(
+                Diagnostic::error(
+                    "misplaced_annotation",
+                    span,
+                    "`@value` and `@aka` document a `.type`, not a relation",
+                )
+                .label("misplaced annotation")
+                .hint("document a relation with @doc, @arg, @cite, @example and @key"),
+            );
+        }
+        for atom in &doc.examples {
+            if atom.rel != self.out.relations[rel].name {
+                self.diags.push(
+                    Diagnostic::error(
+                        "unknown_relation",
+                        atom.rel_span,
+                        format!(
+                            "an example of `{}` must be a `{}` fact",
+                            self.out.relations[rel].name, self.out.relations[rel].name
+                        ),
+                    )
+                    .label("another relation")
+                    .hint("write the example as a fact of the relation declared below"),
+                );
+                continue;
+            }
+            let before = self.diags.len();
+            self.enum_constants_of(atom);
+            if let Some((_, values)) = self.ground(atom) {
+                if self.diags.len() == before {
+                    out.examples.push(values);
+                }
+            }
+        }
+        self.out.relations[rel].doc = out;
     }
 
     fn resolve(&mut self, atom: &ast::Atom) -> Option<usize> {
@@ -608,12 +809,23 @@ impl Checker<'_> {
     }
 
     fn fact(&mut self, clause: &ast::Clause) {
-        let Some(rel) = self.resolve(&clause.head) else {
-            return;
-        };
+        if let Some((rel, values)) = self.ground(&clause.head) {
+            let line = self.line(clause.span);
+            self.out.facts.push(Fact {
+                rel,
+                values,
+                file: self.file.name.clone(),
+                line,
+            });
+        }
+    }
+
+    /// A ground atom's relation and values, or `None` after reporting why it is not one.
+    fn ground(&mut self, atom: &ast::Atom) -> Option<(usize, Vec<Const>)> {
+        let rel = self.resolve(atom)?;
         let types = self.out.relations[rel].types();
         let mut values = Vec::new();
-        for (i, (arg, ty)) in clause.head.args.iter().zip(types).enumerate() {
+        for (i, (arg, ty)) in atom.args.iter().zip(types).enumerate() {
             match arg {
                 Term::Str(..) | Term::Num(..) => {
                     let ctx = self.field_context(rel, i);
@@ -641,15 +853,7 @@ impl Checker<'_> {
                 }
             }
         }
-        if values.len() == clause.head.args.len() {
-            let line = self.line(clause.span);
-            self.out.facts.push(Fact {
-                rel,
-                values,
-                file: self.file.name.clone(),
-                line,
-            });
-        }
+        (values.len() == atom.args.len()).then_some((rel, values))
     }
 
     /// Symbol constants in enumeration-typed positions must be among its values: a typo such as
@@ -661,14 +865,20 @@ impl Checker<'_> {
                 Literal::Cmp(..) => None,
             },
         ));
-        let mut found = Vec::new();
         for atom in atoms {
+            self.enum_constants_of(atom);
+        }
+    }
+
+    fn enum_constants_of(&mut self, atom: &ast::Atom) {
+        let mut found = Vec::new();
+        {
             let Some(rel) = self.out.relation(&atom.rel) else {
-                continue;
+                return;
             };
             let r = &self.out.relations[rel];
             if r.arity() != atom.args.len() {
-                continue;
+                return;
             }
             for (k, arg) in atom.args.iter().enumerate() {
                 if let (Term::Str(v, span), Some(e)) = (arg, r.enums[k]) {

@@ -173,6 +173,7 @@ pub fn declarations(prog: &Program) -> (Vec<Decl>, Vec<Diagnostic>) {
                     .collect(),
                 name,
                 name_span: span,
+                doc: Default::default(),
             }
         })
         .collect();

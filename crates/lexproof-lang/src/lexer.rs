@@ -176,7 +176,7 @@ pub fn lex(text: &str, diags: &mut Vec<Diagnostic>) -> Vec<Token> {
                             "this string is never closed",
                         )
                         .label("string starts here")
-                        .hint("add the closing `\"` on the same line"),
+                        .hint("add the closing `\"` on the same line; a quote inside a symbol is written \\\", e.g. \"O\\\"Brien\""),
                     );
                 }
                 push(&mut toks, Tok::Str(s), j);

@@ -14,7 +14,20 @@ pub enum NumberError {
 impl NumberError {
     pub fn describe(&self, text: &str) -> String {
         match self {
-            NumberError::Malformed => format!("`{text}` is not a number"),
+            NumberError::Malformed => {
+                let digits: String = text
+                    .chars()
+                    .filter(|c| !matches!(c, ',' | '_' | '\'' | ' '))
+                    .collect();
+                let separated = digits.len() < text.len()
+                    && !digits.is_empty()
+                    && parse_number(&digits).is_ok();
+                if separated {
+                    format!("`{text}` is written with thousands separators, which numbers do not take: write {digits}")
+                } else {
+                    format!("`{text}` is not a number")
+                }
+            }
             NumberError::NotInteger => format!("`{text}` is not a whole number"),
             NumberError::OutOfRange => {
                 format!("`{text}` is outside the exact number range, {NUMBER_RANGE}")
@@ -148,6 +161,56 @@ pub fn format_date(days: i32) -> String {
     } else {
         format!("{y}-{m:02}-{d:02}")
     }
+}
+
+/// A number of 10^6 or more (in magnitude) with at most four significant digits, as its mantissa
+/// and power of ten (`3e24` is `("3", 24)`, `2.65e25` is `("2.65", 25)`); `None` for others, which
+/// read best in full.
+pub fn scientific(n: i128) -> Option<(String, u32)> {
+    let digits = n.unsigned_abs().to_string();
+    if digits.len() < 7 {
+        return None;
+    }
+    let significant = digits.trim_end_matches('0');
+    if significant.len() > 4 {
+        return None;
+    }
+    let sign = if n < 0 { "-" } else { "" };
+    let mantissa = match significant.len() {
+        1 => format!("{sign}{significant}"),
+        _ => format!("{sign}{}.{}", &significant[..1], &significant[1..]),
+    };
+    Some((mantissa, digits.len() as u32 - 1))
+}
+
+/// A number as people read it: `3×10^24` where `scientific` applies, else in full.
+pub fn readable(n: i128) -> String {
+    match scientific(n) {
+        Some((m, e)) => format!("{m}×10^{e}"),
+        None => n.to_string(),
+    }
+}
+
+/// A number as a fact file may write it: `3e24` where `scientific` applies, else in full.
+pub fn fact_syntax(n: i128) -> String {
+    match scientific(n) {
+        Some((m, e)) => format!("{m}e{e}"),
+        None => n.to_string(),
+    }
+}
+
+/// A date with its weekday, for deadlines people read: `Mon 18 Aug 2025`.
+pub fn readable_date(days: i32) -> String {
+    const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let (y, m, d) = civil_from_days(days as i64);
+    format!(
+        "{} {d} {} {y}",
+        DAYS[(weekday(days) - 1) as usize],
+        MONTHS[(m - 1) as usize]
+    )
 }
 
 /// ISO weekday of a day count: 1 is Monday, 7 is Sunday (1970-01-01 was a Thursday).

@@ -195,6 +195,7 @@ impl Parser {
                     name,
                     name_span,
                     values,
+                    doc: Doc::default(),
                 });
                 Ok(())
             }
@@ -233,13 +234,55 @@ impl Parser {
                 );
                 Err(())
             }
-            _ => {
-                let meta = self.annotations()?;
+            Some(Tok::Annotation(_)) => {
+                let mut meta = self.annotations()?;
+                let documents = match self.peek() {
+                    Some(Tok::Directive(d)) if d == "decl" || d == "type" => Some(d == "type"),
+                    _ => None,
+                };
+                if let Some(is_type) = documents {
+                    if let Some((name, span)) = meta.rule_only.take() {
+                        return self.misplaced(&name, span, "a `.decl` or `.type`", "rule annotations (@rule, @authority, @ambiguous, @says) go above a rule; document a declaration with @doc, @arg, @cite, @example, @key, @value and @aka");
+                    }
+                    let mut doc = std::mem::take(&mut meta.doc);
+                    doc.citations = std::mem::take(&mut meta.citations);
+                    self.statement(prog)?;
+                    let target = if is_type {
+                        prog.enums.last_mut().map(|e| &mut e.doc)
+                    } else {
+                        prog.decls.last_mut().map(|d| &mut d.doc)
+                    };
+                    if let Some(t) = target {
+                        *t = doc;
+                    }
+                    return Ok(());
+                }
+                if let Some((name, span)) = meta.decl_only.take() {
+                    return self.misplaced(&name, span, "a rule", "@doc, @arg, @example, @key, @value and @aka document a `.decl` or `.type` and go directly above it");
+                }
                 let clause = self.clause(meta)?;
                 prog.clauses.push(clause);
                 Ok(())
             }
+            _ => {
+                let clause = self.clause(Meta::default())?;
+                prog.clauses.push(clause);
+                Ok(())
+            }
         }
+    }
+
+    fn misplaced(&mut self, name: &str, span: Span, place: &str, hint: &str) -> PResult<()> {
+        self.diags.push(
+            Diagnostic::error(
+                "misplaced_annotation",
+                span,
+                format!("`@{name}` does not belong above {place}"),
+            )
+            .label("misplaced annotation")
+            .hint(hint),
+        );
+        Err(())
     }
 
     /// A lower-case name, or a syntax error saying what was expected.
@@ -323,6 +366,7 @@ impl Parser {
             name,
             name_span,
             fields,
+            doc: Doc::default(),
         })
     }
 
@@ -343,6 +387,20 @@ impl Parser {
         }
     }
 
+    /// A field name as written in a `.decl` (lower- or upper-case).
+    fn field_name(&mut self, expected: &str, hint: &str) -> PResult<(String, Span)> {
+        match self.peek() {
+            Some(Tok::Ident(n)) | Some(Tok::Var(n)) => {
+                let n = n.clone();
+                Ok((n, self.bump().span))
+            }
+            _ => {
+                let _ = self.error(expected, hint);
+                Err(())
+            }
+        }
+    }
+
     fn annotations(&mut self) -> PResult<Meta> {
         let mut meta = Meta::default();
         while let Some(Tok::Annotation(name)) = self.peek() {
@@ -350,6 +408,14 @@ impl Parser {
             let span = self.span();
             self.bump();
             meta.span = Some(meta.span.map_or(span, |s| s.to(span)));
+            let slot = match name.as_str() {
+                "rule" | "authority" | "ambiguous" | "says" => Some(&mut meta.rule_only),
+                "doc" | "arg" | "example" | "key" | "value" | "aka" => Some(&mut meta.decl_only),
+                _ => None,
+            };
+            if let Some(slot) = slot {
+                slot.get_or_insert((name.clone(), span));
+            }
             match name.as_str() {
                 "rule" => match self.peek() {
                     Some(Tok::Ident(id)) => {
@@ -392,6 +458,51 @@ impl Parser {
                 },
                 "ambiguous" => meta.ambiguous = Some(self.string_arg("reason")?),
                 "says" => meta.says = Some(self.string_arg("plain-language statement")?),
+                "doc" => meta.doc.text.push(self.string_arg("description")?),
+                "arg" => {
+                    let (field, fspan) =
+                        self.field_name("the field name", "write `@arg model \"the model's id\"`")?;
+                    let text = self.string_arg("description")?;
+                    meta.doc.args.push((field, text, fspan));
+                }
+                "example" => {
+                    let atom = self.atom()?;
+                    if self.peek() == Some(&Tok::Dot) {
+                        self.bump();
+                    }
+                    meta.doc.examples.push(atom);
+                }
+                "key" => {
+                    let mut fields =
+                        vec![self.field_name(
+                            "a field name",
+                            "write `@key model` or `@key model, on`",
+                        )?];
+                    while self.peek() == Some(&Tok::Comma) {
+                        self.bump();
+                        fields.push(self.field_name(
+                            "a field name",
+                            "write `@key model` or `@key model, on`",
+                        )?);
+                    }
+                    meta.doc.key = Some((fields, span.to(self.prev_span())));
+                }
+                "value" => {
+                    let vspan = self.span();
+                    let value = self.string_arg("value")?;
+                    let text = self.string_arg("description")?;
+                    meta.doc.values.push((value, text, vspan));
+                }
+                "aka" => {
+                    let vspan = self.span();
+                    let value = self.string_arg("value")?;
+                    let mut words = vec![self.string_arg("synonym")?];
+                    while self.peek() == Some(&Tok::Comma) {
+                        self.bump();
+                        words.push(self.string_arg("synonym")?);
+                    }
+                    meta.doc.aka.push((value, words, vspan));
+                }
                 other => {
                     self.diags.push(
                         Diagnostic::error(
@@ -400,7 +511,7 @@ impl Parser {
                             format!("unknown annotation `@{other}`"),
                         )
                         .label("not an annotation")
-                        .hint("annotations are @rule, @cite, @authority, @ambiguous and @says"),
+                        .hint("rules take @rule, @cite, @authority, @ambiguous and @says; declarations take @doc, @arg, @cite, @example, @key, @value and @aka"),
                     );
                     return Err(());
                 }

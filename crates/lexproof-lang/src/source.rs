@@ -72,9 +72,12 @@ impl SourceFile {
     }
 
     /// The text of a 1-based line, without its line end.
+    /// Line `line` (1-based) without its line end; empty past the last line.
     pub fn line_text(&self, line: usize) -> &str {
         let starts = self.line_starts();
-        let start = starts[line - 1];
+        let Some(&start) = line.checked_sub(1).and_then(|i| starts.get(i)) else {
+            return &self.text[self.text.len()..];
+        };
         let end = starts.get(line).copied().unwrap_or(self.text.len());
         self.text[start..end].trim_end_matches(['\n', '\r'])
     }
