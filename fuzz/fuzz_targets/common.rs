@@ -20,3 +20,12 @@ pub fn load_both(name: &str, data: &[u8]) {
         _ => panic!("one engine accepted the facts and the other did not"),
     }
 }
+
+/// The first byte picks one of `relations`; the rest is loaded as the file `<relation>.<ext>`.
+pub fn load_picked(data: &[u8], relations: &[&str], ext: &str) {
+    let Some((&pick, rest)) = data.split_first() else {
+        return;
+    };
+    let rel = relations[pick as usize % relations.len()];
+    load_both(&format!("{rel}.{ext}"), rest);
+}

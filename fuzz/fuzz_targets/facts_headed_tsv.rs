@@ -11,10 +11,4 @@ const RELATIONS: &[&str] = &[
     "no_such_relation",
 ];
 
-fuzz_target!(|data: &[u8]| {
-    let Some((&pick, rest)) = data.split_first() else {
-        return;
-    };
-    let rel = RELATIONS[pick as usize % RELATIONS.len()];
-    common::load_both(&format!("{rel}.tsv"), rest);
-});
+fuzz_target!(|data: &[u8]| common::load_picked(data, RELATIONS, "tsv"));

@@ -762,6 +762,13 @@ fn walk(
             skipped.push(crate::value::printable(&p.display().to_string()));
         } else if m.is_dir() {
             walk(&p, skip_unknown, seen, files, skipped, errors);
+        } else if skip_unknown
+            && m.is_file()
+            && matches!(kind(&p), Some(Kind::ModelCard))
+            && !has_front_matter(&p)
+        {
+            // A folder's own notes (README.md without a card's metadata) are not a model card.
+            skipped.push(crate::value::printable(&p.display().to_string()));
         } else if kind(&p).is_some() {
             if let Some(e) = not_regular(&p, &m) {
                 errors.push(e);
@@ -774,6 +781,19 @@ fn walk(
             errors.push(unknown_kind(&p));
         }
     }
+}
+
+/// Whether a file starts with a `---` line, as a model card's front matter does.
+fn has_front_matter(p: &Path) -> bool {
+    use std::io::Read;
+    let mut head = [0u8; 8];
+    let n = std::fs::File::open(p)
+        .and_then(|mut f| f.read(&mut head))
+        .unwrap_or(0);
+    let head = head[..n]
+        .strip_prefix(b"\xef\xbb\xbf")
+        .unwrap_or(&head[..n]);
+    head.starts_with(b"---")
 }
 
 #[derive(Clone, Copy)]

@@ -137,6 +137,23 @@ fn bad_csv_cards_and_boms_are_located_errors() {
         stderr(&o)
     );
     assert_eq!(o.status.code(), Some(2));
+    // In a folder, --skip-unknown passes over notes that are not a card.
+    let notes = scratch("formats-notes");
+    write(&notes, "README.md", b"# Notes about this folder\n");
+    write(&notes, "facts.dl", b"developer(\"m\", \"p\").\n");
+    let o = lexproof(&[
+        "-q",
+        "derive",
+        "--skip-unknown",
+        "--facts",
+        notes.to_str().unwrap(),
+    ]);
+    let err = stderr(&o);
+    assert!(o.status.success(), "{err}");
+    assert!(
+        err.contains("skipped 1 file(s)") && err.contains("README.md"),
+        "{err}"
+    );
     let bom = write(
         &d,
         "bom.json",
