@@ -1,5 +1,6 @@
 //! CSV: `<relation>.csv`, RFC 4180 (through the `csv` crate), a required first line naming the
-//! relation's fields in any order, one fact per record. Cells are trimmed of surrounding spaces,
+//! relation's fields in any order, one fact per record; separated by commas, or by semicolons when
+//! the header is. Cells are trimmed of surrounding spaces,
 //! which spreadsheets add and no identifier means; symbols need no quotes, numbers and dates are
 //! written as in TSV.
 
@@ -22,7 +23,15 @@ pub(super) fn read(
     };
     let text = file.text.as_str();
     let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    // Spreadsheets set to a decimal comma export with semicolons; the header tells which.
+    let first_line = text[start..].lines().next().unwrap_or("");
+    let delimiter = if first_line.contains(';') && !first_line.contains(',') {
+        b';'
+    } else {
+        b','
+    };
     let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
         .has_headers(false)
         .flexible(true)
         .trim(csv::Trim::All)
@@ -54,10 +63,11 @@ pub(super) fn read(
         while matches!(text.as_bytes().get(line_start), Some(b'\n' | b'\r')) {
             line_start += 1;
         }
-        let spans = cell_spans(text, line_start, &record);
+        let spans = cell_spans(text, line_start, &record, delimiter);
         let Some(order) = &order else {
             let cells: Vec<(&str, Span)> = record.iter().zip(spans.iter().copied()).collect();
-            match tsv::header_order(l, rel, &cells, true, ".csv", ",", diags) {
+            let sep = if delimiter == b';' { ";" } else { "," };
+            match tsv::header_order(l, rel, &cells, true, ".csv", sep, diags) {
                 Some(o) => order = Some(o),
                 None => return,
             }
@@ -109,7 +119,12 @@ pub(super) fn read(
 
 /// Where each cell of a record starts in the text, found by walking the raw line with CSV's
 /// quoting rules (the parsed record no longer knows); exact for one-line records.
-fn cell_spans(text: &str, line_start: usize, record: &csv::StringRecord) -> Vec<Span> {
+fn cell_spans(
+    text: &str,
+    line_start: usize,
+    record: &csv::StringRecord,
+    delimiter: u8,
+) -> Vec<Span> {
     let bytes = text.as_bytes();
     let mut spans = Vec::with_capacity(record.len());
     let mut i = line_start;
@@ -122,7 +137,8 @@ fn cell_spans(text: &str, line_start: usize, record: &csv::StringRecord) -> Vec<
         while i < bytes.len() {
             match bytes[i] {
                 b'"' => quoted = !quoted,
-                b',' | b'\n' | b'\r' if !quoted => break,
+                b'\n' | b'\r' if !quoted => break,
+                b if b == delimiter && !quoted => break,
                 _ => {}
             }
             i += 1;
@@ -132,7 +148,7 @@ fn cell_spans(text: &str, line_start: usize, record: &csv::StringRecord) -> Vec<
             end -= 1;
         }
         spans.push(Span::new(cell_start, end.max(cell_start)));
-        if i < bytes.len() && bytes[i] == b',' {
+        if i < bytes.len() && bytes[i] == delimiter {
             i += 1;
         }
     }

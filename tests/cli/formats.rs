@@ -235,3 +235,25 @@ fn misspelt_models_and_actors_get_a_suggestion_from_the_facts() {
         stderr(&o)
     );
 }
+
+#[test]
+fn csv_from_a_spreadsheet_with_semicolons_reads_the_same() {
+    let d = scratch("formats-semicolon");
+    write(
+        &d,
+        "developer.csv",
+        b"model;actor\r\naurora-m;aurora-labs\r\norca-chat;\"orca; inc.\"\r\n",
+    );
+    let o = lexproof(&[
+        "-q",
+        "query",
+        "developer(M, A)",
+        "--facts",
+        d.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o),
+        "developer(\"aurora-m\", \"aurora-labs\").\ndeveloper(\"orca-chat\", \"orca; inc.\").\n"
+    );
+}
