@@ -63,6 +63,14 @@ pub(super) fn read(
         while matches!(text.as_bytes().get(line_start), Some(b'\n' | b'\r')) {
             line_start += 1;
         }
+        if let Some(open) = unclosed_quote(text, line_start, delimiter) {
+            diags.push(
+                Diagnostic::error("csv_syntax", Span::new(open, open + 1), "this quote is never closed, so the rest of the file would be read as one value")
+                    .label("quote opened here")
+                    .hint("close the quoted value with `\"`; a quote inside a quoted value is written twice (`\"\"`)"),
+            );
+            return;
+        }
         let spans = cell_spans(text, line_start, &record, delimiter);
         let Some(order) = &order else {
             let cells: Vec<(&str, Span)> = record.iter().zip(spans.iter().copied()).collect();
@@ -153,4 +161,35 @@ fn cell_spans(
         }
     }
     spans
+}
+
+/// Where a quoted value that runs to the end of the file opens, in the record starting at
+/// `start`: the `csv` crate reads it as one value holding every later line.
+fn unclosed_quote(text: &str, start: usize, delimiter: u8) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut i = start;
+    let mut field_start = true;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' if field_start => {
+                let open = i;
+                i += 1;
+                loop {
+                    match bytes.get(i) {
+                        None => return Some(open),
+                        Some(b'"') if bytes.get(i + 1) == Some(&b'"') => i += 2,
+                        Some(b'"') => break,
+                        Some(_) => i += 1,
+                    }
+                }
+                field_start = false;
+            }
+            b'\n' => return None,
+            b if b == delimiter => field_start = true,
+            b' ' if field_start => {}
+            _ => field_start = false,
+        }
+        i += 1;
+    }
+    None
 }

@@ -132,9 +132,13 @@ fn thousands_separators(file: &SourceFile, args: &[Term]) -> Option<Diagnostic> 
             format!("`{written}` is written with thousands separators, which numbers do not take"),
         )
         .label("commas separate arguments")
-        .hint(format!(
-            "write {digits}, or {}",
-            lexproof_lang::number::fact_syntax(digits.parse().unwrap_or(0))
-        )),
+        .hint({
+            let short = lexproof_lang::number::fact_syntax(digits.parse().unwrap_or(0));
+            if short == digits {
+                format!("write {digits}")
+            } else {
+                format!("write {digits}, or {short}")
+            }
+        }),
     )
 }

@@ -807,7 +807,7 @@ enum Kind {
 }
 
 fn kind(p: &Path) -> Option<Kind> {
-    match p.extension()?.to_str()? {
+    match p.extension()?.to_str()?.to_ascii_lowercase().as_str() {
         "dl" => Some(Kind::Dl),
         "facts" => Some(Kind::Tsv),
         "tsv" => Some(Kind::HeadedTsv),
@@ -843,9 +843,7 @@ impl Loader<'_, '_> {
                 Some(s) => d.hint(format!(
                     "did you mean `{s}`? The relations are declared in the rules file"
                 )),
-                None => d.hint(
-                    "use a relation declared in the rules file (see the vocabulary in the README)",
-                ),
+                None => d.hint("use a relation of the vocabulary: `lexproof vocab` lists them"),
             });
         };
         if self.program.relations[rel].derived {

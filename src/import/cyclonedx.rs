@@ -43,7 +43,12 @@ fn bad(span: Span, msg: String, hint: &str) -> Diagnostic {
 /// A component's model id: a Hugging Face purl's `OWNER/NAME`, else `group/name`, else `name`.
 fn id_of(c: &J) -> Option<String> {
     if let Some(purl) = string(c, "purl") {
-        if let Some(rest) = purl.strip_prefix("pkg:huggingface/") {
+        let prefix = "pkg:huggingface/";
+        let rest = purl
+            .get(..prefix.len())
+            .filter(|p| p.eq_ignore_ascii_case(prefix))
+            .and_then(|_| purl.get(prefix.len()..));
+        if let Some(rest) = rest {
             let path = rest.split(['@', '?', '#']).next().unwrap_or("");
             if !path.is_empty() {
                 return Some(percent_decode(path));
@@ -51,6 +56,9 @@ fn id_of(c: &J) -> Option<String> {
         }
     }
     let name = string(c, "name")?.trim();
+    if name.is_empty() {
+        return None;
+    }
     match string(c, "group").map(str::trim) {
         Some(g) if !g.is_empty() && !name.starts_with(&format!("{g}/")) => {
             Some(format!("{g}/{name}"))
@@ -75,6 +83,24 @@ fn percent_decode(s: &str) -> String {
         i += 1;
     }
     String::from_utf8_lossy(&out).into_owned()
+}
+
+/// An ISO 3166-1 alpha-2 code in the rulebase's `country` list (any case; the EU's "EL" and the
+/// common "UK" read as "GR" and "GB").
+fn country(cc: &str) -> Option<String> {
+    let code = match cc.to_ascii_uppercase().as_str() {
+        "EL" => "GR".to_string(),
+        "UK" => "GB".to_string(),
+        other => other.to_string(),
+    };
+    let rules = crate::rulebase::Rulebase::compiled();
+    let known = rules
+        .checked
+        .enums
+        .iter()
+        .find(|e| e.name == "country")
+        .is_some_and(|e| e.contains(&code));
+    known.then_some(code)
 }
 
 fn is_model(c: &J) -> bool {
@@ -159,20 +185,19 @@ pub(crate) fn import(name: &str, file: &SourceFile, doc: &J) -> Result<Imported,
                 out.fact("developer", &[&id, who], line(mspan), "manufacturer.name");
                 if let Some((addr, aspan)) = member(m, "address") {
                     if let Some(cc) = string(addr, "country").map(str::trim) {
-                        if cc.len() == 2 && cc.chars().all(|ch| ch.is_ascii_alphabetic()) {
-                            out.fact(
+                        match country(cc) {
+                            Some(code) => out.fact(
                                 "established_in",
-                                &[who, &cc.to_ascii_uppercase()],
+                                &[who, &code],
                                 line(aspan),
                                 "manufacturer.address.country",
-                            );
-                        } else {
-                            out.note(
+                            ),
+                            None => out.note(
                                 name,
                                 line(aspan),
                                 "manufacturer.address.country",
                                 format!("not mapped: `{cc}` is not an ISO 3166-1 alpha-2 code"),
-                            );
+                            ),
                         }
                     }
                 }
@@ -269,7 +294,14 @@ pub(crate) fn import(name: &str, file: &SourceFile, doc: &J) -> Result<Imported,
         if let Some((_, s)) = member(c, "version") {
             out.note(name, line(s), "version", "not mapped: a provider's versions are one model over its lifecycle (Guidelines §2.2)");
         }
-        if !ids.contains(&id) {
+        if ids.contains(&id) {
+            out.note(
+                name,
+                line(cspan),
+                "name",
+                format!("warning: another component already describes {}; both are read as one model (a provider's versions are one model, Guidelines §2.2), whose licence fact needs every one of them to qualify", crate::value::quote(&id)),
+            );
+        } else {
             ids.push(id);
         }
     }

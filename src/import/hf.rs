@@ -127,7 +127,14 @@ fn node(
     *at += 1;
     match e {
         Event::Scalar(s, ..) => Ok((Y::Scalar(s.clone()), line)),
-        Event::Alias(_) => Ok((Y::Scalar(String::new()), line)),
+        Event::Alias(_) => Err(error(
+            file,
+            line,
+            m.col() + 1,
+            "yaml_syntax",
+            "a YAML alias (`*name`): lexproof reads card fields as written, not through anchors",
+            "write the value itself in place of the alias",
+        )),
         Event::SequenceStart(..) => {
             let mut items = Vec::new();
             while *at < ev.len() && !matches!(ev[*at].0, Event::SequenceEnd) {
@@ -256,6 +263,8 @@ pub fn import(file: &str, path: &std::path::Path, text: &str) -> Result<Imported
         ));
     }
     let mut bases = 0;
+    // The kind of modification, written once a base model is (the order of fields is free).
+    let mut relation: Option<(&str, usize)> = None;
     for (key, kline, value, vline) in &fields {
         let (key, kline) = (key.as_str(), *kline);
         match key {
@@ -266,7 +275,13 @@ pub fn import(file: &str, path: &std::path::Path, text: &str) -> Result<Imported
                     Y::Seq(items) => items
                         .iter()
                         .enumerate()
-                        .filter_map(|(i, (y, l))| y.text().map(|t| (t, *l, format!("base_model[{i}]"))))
+                        .filter_map(|(i, (y, l))| match y.text() {
+                            Some(t) => Some((t, *l, format!("base_model[{i}]"))),
+                            None => {
+                                out.note(file, *l, &format!("base_model[{i}]"), "not mapped: a list or mapping, where a model id is due");
+                                None
+                            }
+                        })
                         .collect(),
                     Y::Map(_) => {
                         out.note(file, kline, key, "not mapped: a mapping, where a model id or a list of them is due");
@@ -288,10 +303,7 @@ pub fn import(file: &str, path: &std::path::Path, text: &str) -> Result<Imported
             }
             "base_model_relation" => match value.text().map(str::trim) {
                 Some(r) => match RELATIONS.iter().find(|(k, _)| *k == r) {
-                    Some((_, kind)) if get("base_model").is_some() => {
-                        out.fact("modification_kind", &[&id, kind], kline, key)
-                    }
-                    Some(_) => out.note(file, kline, key, "not mapped: no base_model is named"),
+                    Some((_, kind)) => relation = Some((*kind, kline)),
                     None => out.note(file, kline, key, format!("not mapped: `{r}` is not one of finetune, adapter, merge, quantized")),
                 },
                 None => out.note(file, kline, key, "not mapped: not a single value"),
@@ -327,8 +339,17 @@ pub fn import(file: &str, path: &std::path::Path, text: &str) -> Result<Imported
             _ => out.note(file, kline, key, "not mapped: not a field lexproof reads"),
         }
     }
-    if bases == 0 && get("base_model_relation").is_some() && get("base_model").is_none() {
-        // Already noted at the field.
+    match relation {
+        Some((kind, line)) if bases > 0 => {
+            out.fact("modification_kind", &[&id, kind], line, "base_model_relation")
+        }
+        Some((_, line)) => out.note(
+            file,
+            line,
+            "base_model_relation",
+            "not mapped: no base model is named (base_model is missing, empty, or names the model itself)",
+        ),
+        None => {}
     }
     out.not_stated(file, &id);
     Ok(out)
@@ -343,11 +364,12 @@ mod tests {
     fn ids_lines_and_mapping() {
         let card = "---\nbase_model:\n- Qwen/Qwen2.5-7B-Instruct\nbase_model_relation: finetune\nlicense: cc-by-nc-4.0\npipeline_tag: text-generation\n---\n# x\n";
         let i = import("c/README.md", Path::new("x/acme--ft/README.md"), card).unwrap();
-        let facts: Vec<(&str, Vec<&str>, usize)> = i
+        let mut facts: Vec<(&str, Vec<&str>, usize)> = i
             .facts
             .iter()
             .map(|f| (f.rel, f.args.iter().map(|s| s.as_str()).collect(), f.line))
             .collect();
+        facts.sort_by_key(|f| f.2);
         assert_eq!(
             facts,
             vec![

@@ -421,9 +421,9 @@ impl Search<'_> {
                     (true, Some(x), Some(y)) => {
                         let text = format!(
                             "{} {} {}",
-                            db.interner.literal(&x),
+                            db.interner.readable(&x),
                             op.symbol(),
-                            db.interner.literal(&y)
+                            db.interner.readable(&y)
                         );
                         if op.holds(x.raw_cmp(&y)) {
                             next(self, b, st, Status::True(text))
@@ -453,7 +453,7 @@ impl Search<'_> {
                     Some(v) if unknown.is_empty() => {
                         let saved = b[*x];
                         b[*x] = Some(v);
-                        let text = format!("{} = {}", rule.vars[*x].name, db.interner.literal(&v));
+                        let text = format!("{} = {}", rule.vars[*x].name, db.interner.readable(&v));
                         next(self, b, st, Status::True(text));
                         b[*x] = saved;
                     }
@@ -482,8 +482,8 @@ impl Search<'_> {
                     head_differs = Some(format!(
                         "argument {} would be {}, not {}",
                         i + 1,
-                        self.db.interner.literal(h),
-                        self.db.interner.literal(w)
+                        self.db.interner.readable(h),
+                        self.db.interner.readable(w)
                     ));
                 }
             }
@@ -536,13 +536,13 @@ impl Search<'_> {
     fn term_text(&self, t: &CTerm, b: &[Option<Value>]) -> String {
         match t {
             CTerm::Var(v) => match b[*v] {
-                Some(x) => self.db.interner.literal(&x),
+                Some(x) => self.db.interner.readable(&x),
                 None => self.rule.vars[*v].name.clone(),
             },
             CTerm::Wild => "_".into(),
             CTerm::Const(_) => self
                 .value(t, b)
-                .map_or_else(|| format!("{t:?}"), |v| self.db.interner.literal(&v)),
+                .map_or_else(|| format!("{t:?}"), |v| self.db.interner.readable(&v)),
             CTerm::Arith(op, x, y) => format!(
                 "{} {} {}",
                 self.term_text(x, b),

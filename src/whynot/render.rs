@@ -2,7 +2,7 @@
 
 use super::{Attempt, Explanation, Premise, RuleAttempts, Status, Verdict};
 use crate::db::Database;
-use crate::explain::{absent_atom, instance_text, origin_text, rule_label};
+use crate::explain::{absent_atom, absent_atom_exact, instance_text, origin_text, rule_label};
 use crate::proof::{least_height, Node};
 use crate::render::{rules_json, to_json, JsonRow, JsonValue, RulesJson, SCHEMA_VERSION};
 use crate::value::Value;
@@ -346,7 +346,7 @@ fn explanation_json<'a>(db: &'a Database, e: &'a Explanation) -> ExplanationJson
         ),
     };
     ExplanationJson {
-        atom: absent_atom(db, e.rel, &e.pattern),
+        atom: absent_atom_exact(db, e.rel, &e.pattern),
         relation: db.relation_name(e.rel),
         pattern: e
             .pattern
@@ -428,7 +428,7 @@ fn premise_json<'a>(db: &'a Database, lit: &CLit, p: &'a Premise) -> PremiseJson
         }
         Status::Absent(pat) => {
             j.status = "absent";
-            j.atom = Some(absent_atom(db, rel, pat));
+            j.atom = Some(absent_atom_exact(db, rel, pat));
         }
         Status::True(t) => {
             j.status = "true";
@@ -445,7 +445,7 @@ fn premise_json<'a>(db: &'a Database, lit: &CLit, p: &'a Premise) -> PremiseJson
         }
         Status::Missing(pat) => {
             j.status = "missing";
-            j.atom = Some(absent_atom(db, rel, pat));
+            j.atom = Some(absent_atom_exact(db, rel, pat));
             j.why_not = p.sub.as_ref().map(|s| Box::new(explanation_json(db, s)));
         }
         Status::Blocked(row) => {

@@ -257,3 +257,32 @@ fn csv_from_a_spreadsheet_with_semicolons_reads_the_same() {
         "developer(\"aurora-m\", \"aurora-labs\").\ndeveloper(\"orca-chat\", \"orca; inc.\").\n"
     );
 }
+
+#[test]
+fn bom_countries_read_as_the_rulebase_writes_them() {
+    let d = scratch("formats-bom-country");
+    let bom = write(
+        &d,
+        "bom.json",
+        br#"{"bomFormat": "CycloneDX", "specVersion": "1.6", "components": [
+  {"type": "machine-learning-model", "name": "m", "group": "acme",
+   "manufacturer": {"name": "Acme", "address": {"country": "uk"}}},
+  {"type": "machine-learning-model", "name": "n", "purl": "pkg:HuggingFace/Org/N@1",
+   "manufacturer": {"name": "Org", "address": {"country": "Narnia"}}},
+  {"type": "machine-learning-model", "name": "", "group": "g"}
+]}
+"#,
+    );
+    let o = lexproof(&["import", "cyclonedx", &bom]);
+    let (out, err) = (stdout(&o), stderr(&o));
+    assert!(o.status.success(), "{err}");
+    assert!(out.contains("established_in(\"Acme\", \"GB\")."), "{out}");
+    assert!(out.contains("developer(\"Org/N\", \"Org\")."), "{out}");
+    assert!(!out.contains("\"g/\""), "{out}");
+    assert!(
+        err.contains("`Narnia` is not an ISO 3166-1 alpha-2 code"),
+        "{err}"
+    );
+    let o = lexproof(&["-q", "derive", "--facts", &bom]);
+    assert!(o.status.success(), "{}", stderr(&o));
+}

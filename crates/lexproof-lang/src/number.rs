@@ -15,15 +15,18 @@ impl NumberError {
     pub fn describe(&self, text: &str) -> String {
         match self {
             NumberError::Malformed => {
-                let digits: String = text
-                    .chars()
-                    .filter(|c| !matches!(c, ',' | '_' | '\'' | ' '))
-                    .collect();
-                let separated = digits.len() < text.len()
-                    && !digits.is_empty()
-                    && parse_number(&digits).is_ok();
-                if separated {
-                    format!("`{text}` is written with thousands separators, which numbers do not take: write {digits}")
+                // `3,000,000` (groups of three after the first) or a decimal comma (`2,6e25`).
+                let groups: Vec<&str> = text.split([',', '_', '\'', ' ']).collect();
+                let thousands = groups.len() > 1
+                    && groups[1..]
+                        .iter()
+                        .all(|g| g.len() == 3 && g.bytes().all(|b| b.is_ascii_digit()))
+                    && parse_number(&groups.concat()).is_ok();
+                let decimal = text.replacen(',', ".", 1);
+                if thousands {
+                    format!("`{text}` is written with thousands separators, which numbers do not take: write {}", groups.concat())
+                } else if text.matches(',').count() == 1 && parse_number(&decimal).is_ok() {
+                    format!("`{text}` is written with a decimal comma: write {decimal}")
                 } else {
                     format!("`{text}` is not a number")
                 }
