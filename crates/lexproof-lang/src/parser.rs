@@ -592,10 +592,16 @@ impl Parser {
                     }
                     Some(Tok::RParen) => break,
                     _ => {
-                        self.error(
-                            "`,` or `)`",
-                            "separate arguments with commas and close the atom with `)`",
-                        )?;
+                        // `"acme "pro" model"`: a string ended by a quote meant to be inside it.
+                        let glued = self.pos > 0
+                            && matches!(self.toks[self.pos - 1].tok, Tok::Str(_))
+                            && self.toks[self.pos - 1].span.end == self.span().start;
+                        let hint = if glued {
+                            "a quote inside a symbol is written \\\", e.g. \"acme \\\"pro\\\" model\"; otherwise separate arguments with commas"
+                        } else {
+                            "separate arguments with commas and close the atom with `)`"
+                        };
+                        self.error("`,` or `)`", hint)?;
                     }
                 }
             }
