@@ -786,14 +786,13 @@ fn walk(
 /// Whether a file starts with a `---` line, as a model card's front matter does.
 fn has_front_matter(p: &Path) -> bool {
     use std::io::Read;
-    let mut head = [0u8; 8];
+    let mut head = [0u8; 16];
     let n = std::fs::File::open(p)
         .and_then(|mut f| f.read(&mut head))
         .unwrap_or(0);
-    let head = head[..n]
-        .strip_prefix(b"\xef\xbb\xbf")
-        .unwrap_or(&head[..n]);
-    head.starts_with(b"---")
+    let head = String::from_utf8_lossy(&head[..n]);
+    let head = head.strip_prefix('\u{feff}').unwrap_or(&head);
+    crate::import::hf::opens_card(head.split('\n').next().unwrap_or(""))
 }
 
 #[derive(Clone, Copy)]

@@ -93,14 +93,21 @@ fn country(cc: &str) -> Option<String> {
         "UK" => "GB".to_string(),
         other => other.to_string(),
     };
-    let rules = crate::rulebase::Rulebase::compiled();
-    let known = rules
-        .checked
-        .enums
-        .iter()
-        .find(|e| e.name == "country")
-        .is_some_and(|e| e.contains(&code));
-    known.then_some(code)
+    // The shipped rulebase's list, read once: checking the rules again per address would cost
+    // milliseconds each in a BOM of many models.
+    static COUNTRIES: std::sync::OnceLock<Option<lexproof_lang::check::EnumType>> =
+        std::sync::OnceLock::new();
+    let countries = COUNTRIES.get_or_init(|| {
+        crate::rulebase::Rulebase::compiled()
+            .checked
+            .enums
+            .into_iter()
+            .find(|e| e.name == "country")
+    });
+    countries
+        .as_ref()
+        .is_some_and(|e| e.contains(&code))
+        .then_some(code)
 }
 
 fn is_model(c: &J) -> bool {

@@ -38,12 +38,17 @@ fn error(file: &str, line: usize, col: usize, code: &str, msg: &str, hint: &str)
     )
 }
 
+/// Whether a file's first line (a byte-order mark removed) opens a card's front matter.
+pub fn opens_card(first_line: &str) -> bool {
+    first_line.trim_end() == "---"
+}
+
 /// The front matter's text and the file line it starts on, or an error.
 fn front_matter<'t>(file: &str, text: &'t str) -> Result<(&'t str, usize), String> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut lines = text.split_inclusive('\n');
     let first = lines.next().unwrap_or("");
-    if first.trim_end() != "---" {
+    if !opens_card(first) {
         return Err(error(
             file,
             1,
