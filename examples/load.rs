@@ -3,9 +3,9 @@
 //! The load step alone, without deriving, so changes to parsing and interning can be compared
 //! with less noise than whole runs give.
 
+use lexproof::data::value::Interner;
 use lexproof::facts::{load, FactSource};
-use lexproof::rulebase::Rulebase;
-use lexproof::value::Interner;
+use lexproof::rules::rulebase::Rulebase;
 use std::time::Instant;
 
 // The same allocator as the lexproof binary, so allocation costs match.
@@ -20,8 +20,10 @@ fn main() {
         .map_or(5, |r| r.parse().expect("RUNS is a number"));
     let mut times = Vec::new();
     for _ in 0..runs {
-        let rules = Rulebase::compiled();
-        let mut interner = Interner::with_symbols(rules.compiled.map_or(&[][..], |p| p.symbols));
+        let rules = Rulebase::shipped();
+        let mut interner = Interner::with_symbols(
+            lexproof::engine::compiled::program_for(&rules).map_or(&[][..], |p| p.symbols),
+        );
         let t = Instant::now();
         let facts = match load(
             &rules,

@@ -4,16 +4,17 @@ use clap::{Parser, Subcommand, ValueEnum};
 use lexproof::db::Database;
 use lexproof::engine::{EngineKind, RunError, Timings};
 use lexproof::facts::FactSource;
-use lexproof::rulebase::{render_all, sha256_hex, Rulebase};
-use lexproof::{explain, proof, query, render, whynot};
+use lexproof::present::{explain, render};
+use lexproof::reason::{proof, query, whynot};
+use lexproof::rules::rulebase::{render_all, sha256_hex, Rulebase};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
 #[global_allocator]
-static GLOBAL: lexproof::budget::Budgeted<mimalloc::MiMalloc> =
-    lexproof::budget::Budgeted(mimalloc::MiMalloc);
+static GLOBAL: lexproof::engine::budget::Budgeted<mimalloc::MiMalloc> =
+    lexproof::engine::budget::Budgeted(mimalloc::MiMalloc);
 
 const ABOUT: &str =
     "lexproof derives which EU AI Act duties for general-purpose AI models apply to whom, \
@@ -75,7 +76,7 @@ struct EngineArgs {
     max_facts: usize,
     /// Stop with error[memory_limit] once the process uses more memory than SIZE (e.g. 4G, 512M).
     /// Default: 80% of the smaller of physical memory and the address-space limit (`ulimit -v`).
-    #[arg(long, value_name = "SIZE", value_parser = lexproof::budget::parse_size)]
+    #[arg(long, value_name = "SIZE", value_parser = lexproof::engine::budget::parse_size)]
     max_memory: Option<u64>,
     /// Also write an audit manifest to FILE (JSON): lexproof version, engine, SHA-256 of the rules
     /// and of each facts file, the assessment date, counts and the time of the run.
@@ -112,7 +113,7 @@ fn resolve_rules(a: &EngineArgs) -> Result<(Rulebase, EngineKind, String), Strin
         return Err("lexproof: --engine compiled runs only the rulebase built into lexproof; --rules and --extend need the run-time evaluator\n  hint: drop --engine compiled, or rebuild with LEXPROOF_RULES=FILE cargo build --release\n".into());
     }
     if !custom && a.engine != EngineChoice::Runtime {
-        return Ok((Rulebase::compiled(), EngineKind::Compiled, String::new()));
+        return Ok((Rulebase::shipped(), EngineKind::Compiled, String::new()));
     }
     let (rb, w) = Rulebase::from_parts(&rules_parts(a)?).map_err(|d| render_all(&d))?;
     Ok((rb, EngineKind::Runtime, render_all(&w)))
@@ -121,8 +122,8 @@ fn resolve_rules(a: &EngineArgs) -> Result<(Rulebase, EngineKind, String), Strin
 /// The rules files the options name (the shipped rulebase by default), as (name, text).
 fn rules_parts(a: &EngineArgs) -> Result<Vec<(String, String)>, String> {
     let shipped = (
-        lexproof::rulebase::RULES_NAME.to_string(),
-        lexproof::rulebase::RULES_TEXT.to_string(),
+        lexproof::rules::rulebase::RULES_NAME.to_string(),
+        lexproof::rules::rulebase::RULES_TEXT.to_string(),
     );
     Ok(match (&a.rules, &a.extend) {
         (Some(r), _) => vec![read_rules_file(r)?],
@@ -365,7 +366,7 @@ fn run() -> ExitCode {
             for (rule, inst) in db.rules.checked.rules.iter().zip(&db.witnesses) {
                 out.push_str(&format!("// {} ({} instances)\n", rule.id, inst.len()));
                 let types: Vec<_> = rule.witness.iter().map(|&v| rule.vars[v].ty).collect();
-                let mut t = lexproof::store::Table::with_capacity(types, inst.len());
+                let mut t = lexproof::data::store::Table::with_capacity(types, inst.len());
                 for i in 0..inst.len() {
                     t.push_row(&db.witness_row(rule, i));
                 }
@@ -384,11 +385,12 @@ fn run() -> ExitCode {
                 return Err((no_proofs(db, "draw a timeline"), ExitCode::from(2)));
             }
             let model = model.trim().trim_matches('"');
-            let t = lexproof::timeline::build(db, model).map_err(|e| (e, ExitCode::from(2)))?;
+            let t =
+                lexproof::reason::timeline::build(db, model).map_err(|e| (e, ExitCode::from(2)))?;
             print(&match format {
-                TimelineFormat::Text => lexproof::timeline::text(&t),
-                TimelineFormat::Html => lexproof::timeline::html(&t),
-                TimelineFormat::Svg => lexproof::timeline::svg(&t, false) + "\n",
+                TimelineFormat::Text => lexproof::present::timeline::text(&t),
+                TimelineFormat::Html => lexproof::present::timeline::html(&t),
+                TimelineFormat::Svg => lexproof::present::timeline::svg(&t, false) + "\n",
             });
             Ok(ExitCode::SUCCESS)
         }),
@@ -400,9 +402,9 @@ fn run() -> ExitCode {
                     return ExitCode::from(2);
                 }
             };
-            match lexproof::coverage::compute(&rules, kind, &scenarios) {
+            match lexproof::audit::coverage::compute(&rules, kind, &scenarios) {
                 Ok((rows, n)) => {
-                    print(&lexproof::coverage::render(&rows, n));
+                    print(&lexproof::audit::coverage::render(&rows, n));
                     if rows.iter().all(|r| r.fired) {
                         ExitCode::SUCCESS
                     } else {
@@ -497,22 +499,22 @@ fn run() -> ExitCode {
                 // Every duty in the report comes with its proof.
                 return Err((no_proofs(db, "report"), ExitCode::from(2)));
             }
-            let r = lexproof::report::build(db, actor.as_deref())
+            let r = lexproof::present::report::build(db, actor.as_deref())
                 .map_err(|e| (e, ExitCode::from(2)))?;
             if let Some(a) = &r.unknown_actor {
                 // Not hidden by -q: the report is empty because of the name given.
                 eprintln!(
                     "lexproof: warning: no fact or rule mentions the actor \"{}\"{}",
-                    lexproof::value::printable(a),
+                    lexproof::data::value::printable(a),
                     nearest_symbol(db, a)
                         .map(|s| format!("\n  hint: did you mean \"{s}\"?"))
                         .unwrap_or_default()
                 );
             }
             print(&match format {
-                ReportFormat::Md => lexproof::report::markdown(db, &r),
-                ReportFormat::Html => lexproof::report::html(db, &r),
-                ReportFormat::Json => lexproof::report::json(db, &r),
+                ReportFormat::Md => lexproof::present::report::markdown(db, &r),
+                ReportFormat::Html => lexproof::present::report::html(db, &r),
+                ReportFormat::Json => lexproof::present::report::json(db, &r),
             });
             Ok(ExitCode::SUCCESS)
         }),
@@ -539,8 +541,8 @@ fn run() -> ExitCode {
                 eprintln!("lexproof: why-not search {:.3} ms", ms(search.elapsed()));
             }
             print(&match format {
-                CheckFormat::Text => whynot::text(db, &e),
-                CheckFormat::Json => whynot::json(db, &e, &atom),
+                CheckFormat::Text => lexproof::present::whynot::text(db, &e),
+                CheckFormat::Json => lexproof::present::whynot::json(db, &e, &atom),
             });
             Ok(if matches!(e.verdict, whynot::Verdict::Holds(_)) {
                 ExitCode::from(1)
@@ -615,8 +617,9 @@ fn unknown_value_message(db: &Database, p: &query::Pattern, atom: &str) -> Strin
 /// The symbol of the facts and rules nearest to `s` in spelling or case (`"Aurora-M"` for
 /// `"aurora-m"`), for "did you mean".
 fn nearest_symbol(db: &Database, s: &str) -> Option<String> {
-    let known =
-        || (0..db.interner.len() as u32).map(|i| db.interner.resolve(lexproof::value::Sym(i)));
+    let known = || {
+        (0..db.interner.len() as u32).map(|i| db.interner.resolve(lexproof::data::value::Sym(i)))
+    };
     if let Some(same) = known().find(|k| k.eq_ignore_ascii_case(s)) {
         return Some(same.to_string());
     }
@@ -652,9 +655,9 @@ impl TermProgress {
     }
 }
 
-impl lexproof::progress::Observer for TermProgress {
-    fn stage(&self, stage: lexproof::progress::Stage) {
-        use lexproof::progress::Stage;
+impl lexproof::data::progress::Observer for TermProgress {
+    fn stage(&self, stage: lexproof::data::progress::Stage) {
+        use lexproof::data::progress::Stage;
         let Some(b) = &self.0 else { return };
         let spinner = |msg: &'static str| {
             b.set_style(
@@ -783,9 +786,14 @@ fn with_db(
         }
     };
     if let Some(path) = &facts.engine.manifest {
-        let m =
-            lexproof::manifest::for_run(&db, &timings, wall, started.elapsed(), code_number(code));
-        if let Err(e) = lexproof::manifest::write(&m, path) {
+        let m = lexproof::audit::manifest::for_run(
+            &db,
+            &timings,
+            wall,
+            started.elapsed(),
+            code_number(code),
+        );
+        if let Err(e) = lexproof::audit::manifest::write(&m, path) {
             eprint!("{e}");
             return ExitCode::from(2);
         }
@@ -900,9 +908,9 @@ fn write_output_dir(db: &Database, rels: &[usize], dir: &Path) -> Result<(), (St
     // order) is reported.
     let errors: Vec<std::sync::Mutex<Option<(String, ExitCode)>>> =
         rels.iter().map(|_| std::sync::Mutex::new(None)).collect();
-    lexproof::parallel::for_each(rels.iter().enumerate().collect(), |(i, &rel)| {
+    lexproof::data::parallel::for_each(rels.iter().enumerate().collect(), |(i, &rel)| {
         let path = dir.join(format!("{}.tsv", db.relation_name(rel)));
-        let written = lexproof::outfile::write_with(&path, |w| {
+        let written = lexproof::present::outfile::write_with(&path, |w| {
             render::write_relation(db, rel, render::RowFormat::Cells, w)
         });
         if let Err(e) = written {
@@ -920,7 +928,11 @@ fn write_output_dir(db: &Database, rels: &[usize], dir: &Path) -> Result<(), (St
     }
 }
 
-fn query_json(db: &Database, p: &query::Pattern, rows: &[Vec<lexproof::value::Value>]) -> String {
+fn query_json(
+    db: &Database,
+    p: &query::Pattern,
+    rows: &[Vec<lexproof::data::value::Value>],
+) -> String {
     use render::{JsonRow, JsonValue};
     #[derive(serde::Serialize)]
     struct Match<'a> {
@@ -962,7 +974,7 @@ fn query_json(db: &Database, p: &query::Pattern, rows: &[Vec<lexproof::value::Va
 }
 
 fn run_scenarios(dir: &Path, engine: &EngineArgs) -> ExitCode {
-    use lexproof::scenario;
+    use lexproof::audit::scenario;
     let (rules, kind, _) = match resolve_rules(engine) {
         Ok(x) => x,
         Err(e) => {
@@ -993,7 +1005,7 @@ fn run_scenarios(dir: &Path, engine: &EngineArgs) -> ExitCode {
     for f in &files {
         if engine.manifest.is_some() {
             let bytes = std::fs::read(f).unwrap_or_default();
-            digests.push(lexproof::manifest::FileDigest {
+            digests.push(lexproof::audit::manifest::FileDigest {
                 file: f.display().to_string(),
                 sha256: sha256_hex(&bytes),
             });
@@ -1023,23 +1035,23 @@ fn run_scenarios(dir: &Path, engine: &EngineArgs) -> ExitCode {
     print(&out);
     let code = u8::from(failed > 0);
     if let Some(path) = &engine.manifest {
-        let m = lexproof::manifest::ScenarioManifest {
+        let m = lexproof::audit::manifest::ScenarioManifest {
             schema_version: render::SCHEMA_VERSION,
             lexproof_version: env!("CARGO_PKG_VERSION"),
             command: std::env::args().collect(),
             exit_code: code,
             engine: kind.name(),
-            rules: lexproof::manifest::FileDigest {
+            rules: lexproof::audit::manifest::FileDigest {
                 file: rules.file.name.clone(),
                 sha256: rules.sha256.clone(),
             },
             scenarios: digests,
             passed,
             failed,
-            started_at: lexproof::manifest::rfc3339(wall),
+            started_at: lexproof::audit::manifest::rfc3339(wall),
             total_ms: started.elapsed().as_secs_f64() * 1e3,
         };
-        if let Err(e) = lexproof::manifest::write(&m, path) {
+        if let Err(e) = lexproof::audit::manifest::write(&m, path) {
             eprint!("{e}");
             return ExitCode::from(2);
         }
@@ -1048,7 +1060,7 @@ fn run_scenarios(dir: &Path, engine: &EngineArgs) -> ExitCode {
 }
 
 fn import(format: ImportFormat, paths: &[PathBuf]) -> ExitCode {
-    use lexproof::import;
+    use lexproof::facts::import;
     let format = match format {
         ImportFormat::HfCard => import::Format::HfCard,
         ImportFormat::Cyclonedx => import::Format::CycloneDx,
@@ -1085,7 +1097,7 @@ fn import(format: ImportFormat, paths: &[PathBuf]) -> ExitCode {
 }
 
 fn vocab(name: Option<&str>, all: bool, format: VocabFormat, engine: &EngineArgs) -> ExitCode {
-    use lexproof::vocab;
+    use lexproof::rules::vocab;
     let rules = match resolve_rules(engine) {
         Ok((rules, _, _)) => rules,
         Err(e) => {
@@ -1127,7 +1139,7 @@ fn vocab(name: Option<&str>, all: bool, format: VocabFormat, engine: &EngineArgs
                     };
                     eprintln!(
                         "lexproof: error[unknown_relation]: no relation or enumeration `{}` in {}\n  hint: {hint}",
-                        lexproof::value::printable(name),
+                        lexproof::data::value::printable(name),
                         rules.file.name
                     );
                     return ExitCode::from(2);

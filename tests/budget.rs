@@ -1,7 +1,7 @@
 //! The run budget's counters are global to the process, so the test that trips them runs in a
 //! process of its own (an integration test binary), apart from the tests that run engines.
 
-use lexproof::budget::{check_memory, start, take_trip, tick, Limits, Trip};
+use lexproof::engine::budget::{check_memory, start, take_trip, tick, Limits, Trip};
 
 #[test]
 fn the_fact_limit_trips_and_names_the_rule() {

@@ -6,11 +6,11 @@
 //! - Random programs (recursion, negation, comparisons, arithmetic) cannot each be compiled, so the
 //!   run-time evaluator is checked against `naive` below: same relations, same rule instances.
 
+use lexproof::data::value::Value;
 use lexproof::db::Database;
 use lexproof::engine::{run, EngineKind, DEFAULT_MAX_FACTS};
 use lexproof::facts::FactSource;
-use lexproof::rulebase::Rulebase;
-use lexproof::value::Value;
+use lexproof::rules::rulebase::Rulebase;
 use proptest::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
@@ -51,14 +51,14 @@ fn snapshot(db: &Database) -> Snapshot {
 fn both_engines(sources: &[FactSource]) -> (Snapshot, Snapshot) {
     let compiled = run(
         EngineKind::Compiled,
-        Rulebase::compiled(),
+        Rulebase::shipped(),
         sources,
         DEFAULT_MAX_FACTS,
     )
     .unwrap_or_else(|_| panic!("compiled engine failed"));
     let runtime = run(
         EngineKind::Runtime,
-        Rulebase::compiled(),
+        Rulebase::shipped(),
         sources,
         DEFAULT_MAX_FACTS,
     )
@@ -82,10 +82,10 @@ fn assert_same(a: &Snapshot, b: &Snapshot, what: &str) {
 /// on how the rows are cut into blocks.
 #[test]
 fn streamed_output_does_not_depend_on_block_size() {
-    use lexproof::render::{write_relations, RowFormat, BLOCK_ROWS};
+    use lexproof::present::render::{write_relations, RowFormat, BLOCK_ROWS};
     let (db, _) = run(
         EngineKind::Compiled,
-        Rulebase::compiled(),
+        Rulebase::shipped(),
         &[FactSource::Path(root().join("facts"))],
         DEFAULT_MAX_FACTS,
     )
@@ -128,9 +128,9 @@ fn engines_agree_on_demo_facts_and_every_scenario() {
     }
     let mut n = 0;
     for dir in dirs {
-        for f in lexproof::scenario::files(&dir).unwrap() {
+        for f in lexproof::audit::scenario::files(&dir).unwrap() {
             let text = std::fs::read_to_string(&f).unwrap();
-            let s = lexproof::scenario::parse(&f.display().to_string(), &text).unwrap();
+            let s = lexproof::audit::scenario::parse(&f.display().to_string(), &text).unwrap();
             let src = [FactSource::DlText {
                 name: s.name.clone(),
                 text: s.facts.clone(),
@@ -541,7 +541,7 @@ proptest! {
         let text = program_text(&rules, &facts);
         let (rb, _) = match Rulebase::from_parts(&[("gen.dl".into(), text.clone())]) {
             Ok(x) => x,
-            Err(d) => panic!("generated program rejected:\n{text}\n{}", lexproof::rulebase::render_all(&d)),
+            Err(d) => panic!("generated program rejected:\n{text}\n{}", lexproof::rules::rulebase::render_all(&d)),
         };
         // Generated programs are finite (see make_rule); a small cap turns a generator mistake into a
         // failure instead of exhausting memory.
@@ -605,10 +605,10 @@ fn random_facts(program: &lexproof_lang::Checked, seed: u64) -> String {
 
 #[test]
 fn engines_agree_on_the_compiled_test_rulebases() {
-    let programs = lexproof::rulebase::test_programs::PROGRAMS;
+    let programs = lexproof::engine::compiled::test_programs::PROGRAMS;
     assert!(programs.len() >= 2);
     for p in programs {
-        let rb = Rulebase::compiled_test(p.name).unwrap();
+        let rb = lexproof::engine::compiled::test_rulebase(p.name).unwrap();
         let mut nonempty = 0;
         for seed in 0..40 {
             let facts = random_facts(&rb.checked, seed);

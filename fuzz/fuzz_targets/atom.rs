@@ -5,8 +5,8 @@ use libfuzzer_sys::fuzz_target;
 use lexproof::db::Database;
 use lexproof::engine::{run, EngineKind};
 use lexproof::facts::FactSource;
-use lexproof::proof::{build_proof, Options};
-use lexproof::rulebase::Rulebase;
+use lexproof::reason::proof::{build_proof, Options};
+use lexproof::rules::rulebase::Rulebase;
 use std::sync::OnceLock;
 
 fn db() -> &'static Database {
@@ -17,7 +17,7 @@ fn db() -> &'static Database {
             name: "demo.dl".into(),
             text: demo.into(),
         }];
-        match run(EngineKind::Compiled, Rulebase::compiled(), &src, 1_000_000) {
+        match run(EngineKind::Compiled, Rulebase::shipped(), &src, 1_000_000) {
             Ok((db, _)) => db,
             Err(_) => panic!("the demo facts load"),
         }
@@ -29,24 +29,24 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let db = db();
-    let Ok(p) = lexproof::query::parse(db, text) else {
+    let Ok(p) = lexproof::reason::query::parse(db, text) else {
         return;
     };
-    let _ = lexproof::query::matches(db, &p);
-    let limits = lexproof::whynot::Limits {
+    let _ = lexproof::reason::query::matches(db, &p);
+    let limits = lexproof::reason::whynot::Limits {
         steps: 2_000,
         ..Default::default()
     };
-    let e = lexproof::whynot::why_not(db, &p, limits);
-    let _ = lexproof::whynot::text(db, &e);
-    let _ = lexproof::whynot::json(db, &e, text);
+    let e = lexproof::reason::whynot::why_not(db, &p, limits);
+    let _ = lexproof::reason::whynot::text(db, &e);
+    let _ = lexproof::reason::whynot::json(db, &e, text);
     if let Some(values) = p.ground() {
         for all in [false, true] {
             if let Some(proof) = build_proof(db, p.rel, &values, Options { all, depth: Some(3) }) {
-                let _ = lexproof::explain::text(db, &proof);
-                let _ = lexproof::explain::json(db, &proof, text);
-                let _ = lexproof::explain::html(db, &proof, text);
-                let _ = lexproof::explain::prose(db, &proof);
+                let _ = lexproof::present::explain::text(db, &proof);
+                let _ = lexproof::present::explain::json(db, &proof, text);
+                let _ = lexproof::present::explain::html(db, &proof, text);
+                let _ = lexproof::present::explain::prose(db, &proof);
             }
         }
     }

@@ -2,15 +2,15 @@
 //! engines; when both accept them, they must agree on every conclusion count.
 use lexproof::engine::{run, EngineKind};
 use lexproof::facts::FactSource;
-use lexproof::rulebase::Rulebase;
+use lexproof::rules::rulebase::Rulebase;
 
 pub fn load_both(name: &str, data: &[u8]) {
     let src = [FactSource::Bytes {
         name: name.to_string(),
         bytes: data.to_vec(),
     }];
-    let compiled = run(EngineKind::Compiled, Rulebase::compiled(), &src, 1_000_000);
-    let runtime = run(EngineKind::Runtime, Rulebase::compiled(), &src, 1_000_000);
+    let compiled = run(EngineKind::Compiled, Rulebase::shipped(), &src, 1_000_000);
+    let runtime = run(EngineKind::Runtime, Rulebase::shipped(), &src, 1_000_000);
     match (compiled, runtime) {
         (Ok((a, _)), Ok((b, _))) => {
             assert_eq!(a.conclusion_count(), b.conclusion_count(), "engines disagree");

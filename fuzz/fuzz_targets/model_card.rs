@@ -6,6 +6,6 @@ mod common;
 fuzz_target!(|data: &[u8]| {
     common::load_both("cards/acme--m/README.md", data);
     if let Ok(text) = std::str::from_utf8(data) {
-        let _ = lexproof::import::hf::import("README.md", std::path::Path::new("README.md"), text);
+        let _ = lexproof::facts::import::hf::import("README.md", std::path::Path::new("README.md"), text);
     }
 });

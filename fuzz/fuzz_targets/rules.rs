@@ -7,13 +7,13 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = lexproof_lang::diag::decode_utf8("fuzz.dl", data.to_vec()) else {
         return;
     };
-    match lexproof::rulebase::Rulebase::from_parts(&[("fuzz.dl".to_string(), text)]) {
+    match lexproof::rules::rulebase::Rulebase::from_parts(&[("fuzz.dl".to_string(), text)]) {
         Ok((rb, warnings)) => {
-            let _ = lexproof::rulebase::render_all(&warnings);
+            let _ = lexproof::rules::rulebase::render_all(&warnings);
             let _ = lexproof_lang::codegen::generate(&rb.checked, true, "fuzz.dl");
         }
         Err(diags) => {
-            let _ = lexproof::rulebase::render_all(&diags);
+            let _ = lexproof::rules::rulebase::render_all(&diags);
         }
     }
 });

@@ -3,8 +3,8 @@
 //! silently depend on which one a rule happened to join with.
 
 use super::{FactSet, Origin};
-use crate::store::Table;
-use crate::value::{Date, Value};
+use crate::data::store::Table;
+use crate::data::value::{Date, Value};
 use lexproof_lang::number::format_date;
 use lexproof_lang::Checked;
 

@@ -5,7 +5,7 @@
 //! written as in TSV.
 
 use super::{tsv, Loader};
-use crate::store::Type;
+use crate::data::store::Type;
 use lexproof_lang::diag::Diagnostic;
 use lexproof_lang::source::Span;
 use lexproof_lang::SourceFile;

@@ -2,8 +2,8 @@
 //! `check::AcyclicGuard`): with a cycle such a rule derives without end, on either engine.
 
 use super::Origin;
-use crate::store::Table;
-use crate::value::{Interner, Value};
+use crate::data::store::Table;
+use crate::data::value::{Interner, Value};
 use lexproof_lang::check::Checked;
 use rustc_hash::FxHashMap;
 

@@ -3,7 +3,7 @@
 //! text (a JSON `2.6e25` never passes through a float). Numeric strings are accepted as numbers.
 
 use super::Loader;
-use crate::store::Type;
+use crate::data::store::Type;
 use lexproof_lang::diag::Diagnostic;
 use lexproof_lang::source::Span;
 use lexproof_lang::SourceFile;
@@ -284,8 +284,8 @@ pub(super) fn read(
             return;
         }
     };
-    if crate::import::cyclonedx::is_bom(&doc) {
-        match crate::import::cyclonedx::import(&file.name, file, &doc) {
+    if crate::facts::import::cyclonedx::is_bom(&doc) {
+        match crate::facts::import::cyclonedx::import(&file.name, file, &doc) {
             Ok(imported) => super::push_imported(l, file, &imported, facts, diags),
             Err(e) => diags.push(e),
         }

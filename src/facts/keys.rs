@@ -3,8 +3,8 @@
 //! would otherwise both be believed, and the larger would silently decide systemic risk.
 
 use super::Origin;
-use crate::store::Table;
-use crate::value::{Interner, Value};
+use crate::data::store::Table;
+use crate::data::value::{Interner, Value};
 use lexproof_lang::check::Checked;
 use rustc_hash::FxHashMap;
 

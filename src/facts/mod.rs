@@ -6,14 +6,15 @@ pub mod as_of;
 mod csv;
 mod cycles;
 mod dl;
+pub mod import;
 pub(crate) mod json;
 mod keys;
 pub mod shared;
 mod tsv;
 
-use crate::rulebase::Rulebase;
-use crate::store::{Table, Type};
-use crate::value::{Date, Interner, Value};
+use crate::data::store::{Table, Type};
+use crate::data::value::{Date, Interner, Value};
+use crate::rules::rulebase::Rulebase;
 use lexproof_lang::check::{Checked, Const};
 use lexproof_lang::diag::{render, Diagnostic};
 use lexproof_lang::number::{parse_date, parse_number};
@@ -131,14 +132,14 @@ fn parse_all(
     jobs: &[Job],
     files: &[u32],
     digests: bool,
-    obs: &dyn crate::progress::Observer,
+    obs: &dyn crate::data::progress::Observer,
     global: &mut Interner,
     sizes: Sizes,
 ) -> (Vec<Parsed>, std::time::Duration) {
     use shared::{Numbering, SharedInterner};
     use std::sync::atomic::{AtomicUsize, Ordering};
     use std::sync::Mutex;
-    let workers = crate::parallel::threads().min(jobs.len()).max(1);
+    let workers = crate::data::parallel::threads().min(jobs.len()).max(1);
     let interner = SharedInterner::new(global, workers, sizes.expected_symbols);
     let slots: Vec<Mutex<Option<Parsed>>> = jobs.iter().map(|_| Mutex::new(None)).collect();
     // The next job to number, and the numbering so far.
@@ -213,7 +214,7 @@ fn parse_all(
         .flat_map(|staging| staging.tables.iter_mut().flatten().map(|(t, _)| t))
         .collect();
     tables.sort_by_key(|t| std::cmp::Reverse(t.len()));
-    crate::parallel::for_each(tables, |table| table.map_syms(|s| numbering.id(s)));
+    crate::data::parallel::for_each(tables, |table| table.map_syms(|s| numbering.id(s)));
     interner.into_interner(numbering, global);
     (parsed, t_ids.elapsed())
 }
@@ -231,7 +232,7 @@ fn parse_job(
         Job::File(path) => {
             use std::io::Read;
             // A control character (a newline) in a file name would break `file:line:col`.
-            let name = crate::value::printable(&path.display().to_string());
+            let name = crate::data::value::printable(&path.display().to_string());
             buffer.clear();
             let read = |f: &mut std::fs::File, buffer: &mut Vec<u8>| {
                 // A buffer too small for the file is replaced, not grown: growing would copy its
@@ -267,7 +268,7 @@ fn parse_job(
         _ => kind(&path),
     };
     // The digest of exactly the bytes read, for the audit manifest.
-    let digest = want_digest.then(|| crate::rulebase::sha256_hex(&bytes));
+    let digest = want_digest.then(|| crate::rules::rulebase::sha256_hex(&bytes));
     let result = match lexproof_lang::diag::decode_utf8(&name, bytes) {
         Err(e) => Err(e),
         Ok(text) => match kind {
@@ -308,7 +309,7 @@ fn parse_text(
         tables: Vec::new(),
     };
     match kind {
-        Kind::ModelCard => match crate::import::hf::import(name, path, &file.text) {
+        Kind::ModelCard => match crate::facts::import::hf::import(name, path, &file.text) {
             Ok(imported) => push_imported(&mut l, &file, &imported, &mut facts, &mut diags),
             Err(report) => return (Err(report), file.text),
         },
@@ -338,7 +339,7 @@ fn parse_text(
 fn push_imported(
     l: &mut Loader,
     file: &SourceFile,
-    imported: &crate::import::Imported,
+    imported: &crate::facts::import::Imported,
     facts: &mut Staging,
     diags: &mut Vec<Diagnostic>,
 ) {
@@ -399,7 +400,7 @@ pub fn load(
         sources,
         interner,
         LoadOptions::default(),
-        &crate::progress::Silent,
+        &crate::data::progress::Silent,
     )
 }
 
@@ -419,7 +420,7 @@ pub fn load_observed(
     sources: &[FactSource],
     interner: &mut Interner,
     options: LoadOptions,
-    obs: &dyn crate::progress::Observer,
+    obs: &dyn crate::data::progress::Observer,
 ) -> Result<FactSet, Vec<String>> {
     let digests = options.digests;
     let program = &rules.checked;
@@ -478,7 +479,7 @@ pub fn load_observed(
         .collect();
     let bytes: u64 = sizes.iter().sum();
     let largest = sizes.iter().max().map_or(0, |&n| n as usize);
-    obs.stage(crate::progress::Stage::Loading {
+    obs.stage(crate::data::progress::Stage::Loading {
         files: all.len(),
         bytes,
     });
@@ -576,7 +577,7 @@ pub fn load_observed(
     let mut jobs: Vec<(&mut Table, &mut Vec<Origin>)> =
         tables.iter_mut().zip(origins.iter_mut()).collect();
     jobs.sort_by_key(|(t, _)| std::cmp::Reverse(t.len()));
-    crate::parallel::for_each(jobs, |(t, o)| {
+    crate::data::parallel::for_each(jobs, |(t, o)| {
         // Equal rows sort by position, so the first-loaded origin of a duplicate fact is kept.
         let keep = t.sort_dedup();
         *o = keep.iter().map(|&i| o[i as usize]).collect();
@@ -625,7 +626,7 @@ pub fn const_value(c: &Const, interner: &mut Interner) -> Value {
 fn path_error(p: &Path, code: &str, message: &str, hint: &str) -> String {
     format!(
         "{}: error[{code}]: {message}\n  hint: {hint}\n",
-        crate::value::printable(&p.display().to_string())
+        crate::data::value::printable(&p.display().to_string())
     )
 }
 
@@ -750,7 +751,7 @@ fn walk(
                 continue;
             }
             Err(_) => {
-                skipped.push(crate::value::printable(&p.display().to_string()));
+                skipped.push(crate::data::value::printable(&p.display().to_string()));
                 continue;
             }
         };
@@ -759,7 +760,7 @@ fn walk(
             .file_name()
             .is_some_and(|n| n.to_string_lossy().starts_with('.'));
         if hidden {
-            skipped.push(crate::value::printable(&p.display().to_string()));
+            skipped.push(crate::data::value::printable(&p.display().to_string()));
         } else if m.is_dir() {
             walk(&p, skip_unknown, seen, files, skipped, errors);
         } else if skip_unknown
@@ -768,7 +769,7 @@ fn walk(
             && !has_front_matter(&p)
         {
             // A folder's own notes (README.md without a card's metadata) are not a model card.
-            skipped.push(crate::value::printable(&p.display().to_string()));
+            skipped.push(crate::data::value::printable(&p.display().to_string()));
         } else if kind(&p).is_some() {
             if let Some(e) = not_regular(&p, &m) {
                 errors.push(e);
@@ -776,7 +777,7 @@ fn walk(
                 files.push(p);
             }
         } else if skip_unknown {
-            skipped.push(crate::value::printable(&p.display().to_string()));
+            skipped.push(crate::data::value::printable(&p.display().to_string()));
         } else {
             errors.push(unknown_kind(&p));
         }
@@ -792,7 +793,7 @@ fn has_front_matter(p: &Path) -> bool {
         .unwrap_or(0);
     let head = String::from_utf8_lossy(&head[..n]);
     let head = head.strip_prefix('\u{feff}').unwrap_or(&head);
-    crate::import::hf::opens_card(head.split('\n').next().unwrap_or(""))
+    crate::facts::import::hf::opens_card(head.split('\n').next().unwrap_or(""))
 }
 
 #[derive(Clone, Copy)]

@@ -8,8 +8,8 @@
 //! in file order (`Numbering`), and `into_interner` hands the table, its layout unchanged, to the
 //! run's `Interner`.
 
-use crate::store::Table as FactTable;
-use crate::value::{hash_str, home, is_long, text_place, Interner, SlotContent, Sym};
+use crate::data::store::Table as FactTable;
+use crate::data::value::{hash_str, home, is_long, text_place, Interner, SlotContent, Sym};
 use std::sync::atomic::AtomicU32;
 use std::sync::atomic::AtomicU64;
 use std::sync::atomic::AtomicUsize;
@@ -336,8 +336,11 @@ impl SharedInterner {
                 all.extend(longs);
             }
         };
-        let part = slots.len().div_ceil(crate::parallel::threads()).max(1);
-        crate::parallel::for_each(slots.chunks_mut(part).collect(), number);
+        let part = slots
+            .len()
+            .div_ceil(crate::data::parallel::threads())
+            .max(1);
+        crate::data::parallel::for_each(slots.chunks_mut(part).collect(), number);
         let places = places.into_iter().map(AtomicU64::into_inner).collect();
         let mut long = long.into_inner().unwrap_or_else(PoisonError::into_inner);
         long.sort_unstable();
@@ -585,8 +588,8 @@ impl Numbering {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::Type;
-    use crate::value::Value;
+    use crate::data::store::Type;
+    use crate::data::value::Value;
 
     fn texts(n: usize) -> Vec<String> {
         (0..n)

@@ -4,8 +4,8 @@
 //! in `.facts`; its columns may come in any order.
 
 use super::{Loader, Origin};
-use crate::store::Type;
-use crate::value::{Sym, Value};
+use crate::data::store::Type;
+use crate::data::value::{Sym, Value};
 use lexproof_lang::diag::Diagnostic;
 use lexproof_lang::source::Span;
 use lexproof_lang::SourceFile;
@@ -492,7 +492,7 @@ fn convert(
     }
 }
 
-fn push_value(table: &mut crate::store::Table, k: usize, v: Value) {
+fn push_value(table: &mut crate::data::store::Table, k: usize, v: Value) {
     match v {
         Value::Sym(s) => table.push_sym(k, s),
         Value::Num(n) => table.push_num(k, n),
@@ -540,12 +540,12 @@ fn unescape(s: &str) -> Result<std::borrow::Cow<'_, str>, usize> {
 
 #[cfg(test)]
 mod tests {
+    use crate::data::value::{Interner, Value};
     use crate::facts::{load, FactSet, FactSource};
-    use crate::rulebase::Rulebase;
-    use crate::value::{Interner, Value};
+    use crate::rules::rulebase::Rulebase;
 
     fn load_tsv(files: &[(&str, &str)]) -> (Result<FactSet, Vec<String>>, Interner, Rulebase) {
-        let rules = Rulebase::compiled();
+        let rules = Rulebase::shipped();
         let mut interner = Interner::default();
         let sources: Vec<FactSource> = files
             .iter()

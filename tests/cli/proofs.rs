@@ -4,8 +4,8 @@
 use super::*;
 use lexproof::engine::{run, EngineKind, DEFAULT_MAX_FACTS};
 use lexproof::facts::FactSource;
-use lexproof::proof::{build_proof, Options};
-use lexproof::rulebase::Rulebase;
+use lexproof::reason::proof::{build_proof, Options};
+use lexproof::rules::rulebase::Rulebase;
 
 /// Every conclusion of the demo facts, each format, least-height and `--all`: renders, parses,
 /// and the DOT of all of them is accepted by Graphviz in one run.
@@ -13,7 +13,7 @@ use lexproof::rulebase::Rulebase;
 fn every_demo_conclusion_renders_in_every_format() {
     let (db, _) = run(
         EngineKind::Compiled,
-        Rulebase::compiled(),
+        Rulebase::shipped(),
         &[FactSource::Path(root().join("facts"))],
         DEFAULT_MAX_FACTS,
     )
@@ -21,24 +21,25 @@ fn every_demo_conclusion_renders_in_every_format() {
     let mut dot_all = String::new();
     let mut n = 0;
     for &rel in &db.rules.checked.outputs {
-        for row in lexproof::render::sorted_rows(&db, db.tuples(rel)) {
+        for row in db.sorted_rows(db.tuples(rel)) {
             let atom = db.interner.atom(db.relation_name(rel), &row);
             for all in [false, true] {
                 let p = build_proof(&db, rel, &row, Options { all, depth: None })
                     .unwrap_or_else(|| panic!("{atom} holds but has no proof"));
-                let text = lexproof::explain::text(&db, &p);
+                let text = lexproof::present::explain::text(&db, &p);
                 assert!(text.starts_with(&atom), "{text}");
                 let json: serde_json::Value =
-                    serde_json::from_str(&lexproof::explain::json(&db, &p, &atom)).unwrap();
+                    serde_json::from_str(&lexproof::present::explain::json(&db, &p, &atom))
+                        .unwrap();
                 assert_eq!(json["proof"]["atom"], atom.as_str());
-                let mermaid = lexproof::explain::mermaid(&db, &p);
+                let mermaid = lexproof::present::explain::mermaid(&db, &p);
                 assert!(mermaid.starts_with("flowchart TD\n"));
-                let prose = lexproof::explain::prose(&db, &p);
+                let prose = lexproof::present::explain::prose(&db, &p);
                 assert!(prose.starts_with(&atom), "{prose}");
-                let html = lexproof::explain::html(&db, &p, &atom);
-                assert!(html.contains(&lexproof::html::esc(&atom)));
+                let html = lexproof::present::explain::html(&db, &p, &atom);
+                assert!(html.contains(&lexproof::present::html::esc(&atom)));
                 assert!(html.contains("Content-Security-Policy"));
-                dot_all.push_str(&lexproof::explain::dot(&db, &p));
+                dot_all.push_str(&lexproof::present::explain::dot(&db, &p));
                 n += 1;
             }
             // A depth limit keeps the conclusion and the weakest authority of the whole proof.

@@ -8,9 +8,9 @@ use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use lexproof::engine::{run, EngineKind};
 use lexproof::facts::shared::SharedInterner;
 use lexproof::facts::FactSource;
-use lexproof::proof::least_height;
-use lexproof::rulebase::Rulebase;
-use lexproof::value::Interner;
+use lexproof::reason::proof::least_height;
+use lexproof::rules::rulebase::Rulebase;
+use lexproof::data::value::Interner;
 use std::collections::HashMap;
 use std::hint::black_box;
 
@@ -151,7 +151,7 @@ fn loading(c: &mut Criterion) {
         })
     });
     g.bench_function("lexproof facts::load", |b| {
-        let rules = Rulebase::compiled();
+        let rules = Rulebase::shipped();
         b.iter(|| {
             let mut i = Interner::default();
             let src = [FactSource::DlText {
@@ -171,7 +171,7 @@ fn proofs(c: &mut Criterion) {
     }];
     let Ok((db, _)) = run(
         EngineKind::Compiled,
-        Rulebase::compiled(),
+        Rulebase::shipped(),
         &src,
         1_000_000_000,
     ) else {

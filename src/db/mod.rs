@@ -1,0 +1,191 @@
+//! The result of a run: input facts with origins, derived relations (sorted, so a fact is found by
+//! binary search) and each rule's instances (by head row, see `instances`). This layout is
+//! engine-neutral: whichever engine fills it, proofs and output read it the same way.
+
+pub mod instances;
+
+use crate::data::store::Table;
+use crate::data::value::{Interner, Value};
+use crate::db::instances::Instances;
+use crate::facts::{FactSet, Origin};
+use crate::rules::rulebase::Rulebase;
+use lexproof_lang::check::Rule;
+use std::cmp::Ordering;
+
+/// Which engine evaluates the rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EngineKind {
+    /// The crepe program compiled into the binary (only for the compiled-in rulebase).
+    Compiled,
+    /// The run-time semi-naive evaluator (any rulebase).
+    Runtime,
+}
+
+impl EngineKind {
+    /// `compiled` or `runtime`, as the `--engine` option spells it.
+    pub fn name(self) -> &'static str {
+        match self {
+            EngineKind::Compiled => "compiled",
+            EngineKind::Runtime => "runtime",
+        }
+    }
+
+    pub fn describe(self) -> &'static str {
+        match self {
+            EngineKind::Compiled => "compiled engine (crepe)",
+            EngineKind::Runtime => "run-time evaluator",
+        }
+    }
+}
+
+pub struct Database {
+    pub rules: Rulebase,
+    pub interner: Interner,
+    pub facts: FactSet,
+    /// Per relation: its derived tuples if rules derive it.
+    pub derived: Vec<Option<Table>>,
+    /// Per rule: its fired instances, by head tuple. Empty when the binary was built without
+    /// witnesses.
+    pub witnesses: Vec<Instances>,
+    pub witnesses_recorded: bool,
+    pub engine: EngineKind,
+    /// Display rank of each symbol (see `Interner::display_ranks`).
+    pub ranks: Vec<u32>,
+}
+
+impl Database {
+    /// The database of an engine's output: derived tables sorted and deduplicated, each rule's
+    /// instances stored against its head relation's table (`instances::finish`).
+    pub fn new(
+        rules: Rulebase,
+        interner: Interner,
+        facts: FactSet,
+        derived: Vec<Option<Table>>,
+        witnesses: Vec<Instances>,
+        witnesses_recorded: bool,
+        engine: EngineKind,
+    ) -> Database {
+        let ranks = interner.display_ranks();
+        Database {
+            ranks,
+            rules,
+            interner,
+            facts,
+            derived,
+            witnesses,
+            witnesses_recorded,
+            engine,
+        }
+    }
+
+    pub fn relation_name(&self, rel: usize) -> &str {
+        &self.rules.checked.relations[rel].name
+    }
+
+    /// All tuples that hold for a relation: derived ones for conclusions, else the input facts.
+    pub fn tuples(&self, rel: usize) -> &Table {
+        self.derived[rel]
+            .as_ref()
+            .unwrap_or(&self.facts.tables[rel])
+    }
+
+    pub fn holds(&self, rel: usize, values: &[Value]) -> bool {
+        self.tuples(rel).contains(values).is_some()
+            || self.facts.tables[rel].contains(values).is_some()
+    }
+
+    /// The origin of an input fact (a fact file or a ground fact in the rules file).
+    pub fn input_origin(&self, rel: usize, values: &[Value]) -> Option<Origin> {
+        self.facts.tables[rel]
+            .contains(values)
+            .map(|i| self.facts.origins[rel][i])
+    }
+
+    /// The instances of `rule` (numbered 0..len) that derive `head`.
+    pub fn instances(&self, rule: &Rule, head: &[Value]) -> std::ops::Range<usize> {
+        let Some(inst) = self.witnesses.get(rule.index) else {
+            return 0..0;
+        };
+        match self.tuples(rule.head.rel).contains(head) {
+            Some(h) => inst.of_head(h),
+            None => 0..0,
+        }
+    }
+
+    /// The values of every rule variable for one instance.
+    pub fn bindings(&self, rule: &Rule, row: usize) -> Vec<Value> {
+        self.witnesses[rule.index].bindings(row, self.tuples(rule.head.rel), rule.vars.len())
+    }
+
+    /// An instance's recorded values in witness order (the rule's variables as `Rule::witness`
+    /// lists them).
+    pub fn witness_row(&self, rule: &Rule, row: usize) -> Vec<Value> {
+        let b = self.bindings(rule, row);
+        rule.witness.iter().map(|&v| b[v]).collect()
+    }
+
+    /// The rows of `t` in the order users see.
+    pub fn sorted_rows(&self, t: &Table) -> Vec<Vec<Value>> {
+        self.display_order(t)
+            .into_iter()
+            .map(|r| t.row(r as usize))
+            .collect()
+    }
+
+    /// Row positions of `t` in the order users see (symbols by text). Tables without symbol columns
+    /// are already in that order.
+    pub fn display_order(&self, t: &Table) -> Vec<u32> {
+        use crate::data::store::Type;
+        if !t.types().contains(&Type::Symbol) {
+            // Storage order is display order when no column holds symbols.
+            return (0..t.len() as u32).collect();
+        }
+        if t.arity() <= 4 && !t.types().contains(&Type::Number) {
+            // Symbol ranks and dates fit 32 bits each: sort packed integer keys instead of
+            // comparing values (rows are distinct, so keys are too).
+            let cols: Vec<Vec<u32>> = (0..t.arity())
+                .map(|c| match t.types()[c] {
+                    Type::Symbol => t.syms(c).iter().map(|s| self.ranks[s.0 as usize]).collect(),
+                    // Order-preserving: flip the sign bit.
+                    _ => t
+                        .dates(c)
+                        .iter()
+                        .map(|d| (d.0 as u32) ^ (1 << 31))
+                        .collect(),
+                })
+                .collect();
+            let mut keys: Vec<(u128, u32)> = (0..t.len())
+                .map(|r| {
+                    let k = cols.iter().fold(0u128, |k, col| (k << 32) | col[r] as u128);
+                    (k, r as u32)
+                })
+                .collect();
+            keys.sort_unstable_by_key(|e| e.0);
+            return keys.into_iter().map(|e| e.1).collect();
+        }
+        let mut perm: Vec<u32> = (0..t.len() as u32).collect();
+        {
+            let key = |v: Value| match v {
+                Value::Sym(s) => Value::Sym(crate::data::value::Sym(self.ranks[s.0 as usize])),
+                v => v,
+            };
+            perm.sort_unstable_by(|&a, &b| {
+                for c in 0..t.arity() {
+                    match key(t.get(a as usize, c)).raw_cmp(&key(t.get(b as usize, c))) {
+                        Ordering::Equal => continue,
+                        o => return o,
+                    }
+                }
+                Ordering::Equal
+            });
+        }
+        perm
+    }
+
+    pub fn conclusion_count(&self) -> usize {
+        self.derived.iter().flatten().map(|t| t.len()).sum()
+    }
+    pub fn witness_count(&self) -> usize {
+        self.witnesses.iter().map(|t| t.len()).sum()
+    }
+}

@@ -1,0 +1,10 @@
+//! What the generated code may name: the crepe programs that build.rs writes from a rules file
+//! compile against this module alone (`use crate::engine::api::*;`), so the library can move its
+//! internals without touching the code generator.
+
+pub use super::budget::tick;
+pub use super::stages::{run as run_stages, Done, Finish, MultiMap, Stage, StageOut};
+pub use crate::data::store::{Table, Type};
+pub use crate::data::value::{Date, Sym};
+pub use crate::db::instances::Instances;
+pub use crate::rules::arith;

@@ -1,0 +1,624 @@
+//! The run-time evaluator: any checked rulebase, evaluated without compiling it. Relations are
+//! columnar tables with a hash set for deduplication and sorted permutation indexes for joins
+//! (kept up to date by merging, not re-sorting, as a relation grows). Components of the dependency
+//! graph are evaluated in order; recursive ones semi-naively, each rule once per recursive premise
+//! with that premise restricted to the facts new in the last round. Witnesses are recorded with the
+//! same layout as the compiled engine's, so proofs and output are the same.
+
+use crate::data::store::{partition_point, Table};
+use crate::data::value::{Interner, Value};
+use crate::rules::eval::eval;
+use hashbrown::HashTable;
+use lexproof_lang::ast::CmpOp;
+use lexproof_lang::check::{CLit, CTerm, Checked, Const, Rule};
+use std::cmp::Ordering;
+use std::hash::Hasher;
+
+pub struct Limits {
+    /// Stop with an error once derived facts plus recorded rule instances exceed this.
+    pub max_facts: usize,
+    /// Record every rule instance (the witnesses proofs are built from). Off, evaluation only keeps
+    /// the conclusions: less memory and time, no proofs.
+    pub witnesses: bool,
+}
+
+/// Instances recorded between two samples of the process's memory.
+const MEMORY_CHECK_EVERY: usize = 1 << 16;
+
+#[derive(Debug)]
+pub enum EvalError {
+    TooManyFacts {
+        limit: usize,
+        relation: String,
+    },
+    /// The process's memory passed the run's budget (`crate::engine::budget`) while deriving `relation`.
+    OutOfMemory {
+        limit: u64,
+        used: u64,
+        relation: String,
+    },
+}
+
+fn hash_value(h: &mut rustc_hash::FxHasher, v: &Value) {
+    match v {
+        Value::Sym(s) => h.write_u32(s.0),
+        Value::Num(n) => h.write_u128(*n as u128),
+        Value::Date(d) => h.write_i32(d.0),
+    }
+}
+
+fn hash_values(vals: &[Value]) -> u64 {
+    let mut h = rustc_hash::FxHasher::default();
+    vals.iter().for_each(|v| hash_value(&mut h, v));
+    h.finish()
+}
+
+fn hash_row(t: &Table, row: usize) -> u64 {
+    let mut h = rustc_hash::FxHasher::default();
+    (0..t.arity()).for_each(|c| hash_value(&mut h, &t.get(row, c)));
+    h.finish()
+}
+
+/// A sorted permutation of a table's rows by some columns.
+struct SortedIndex {
+    cols: Vec<usize>,
+    perm: Vec<u32>,
+}
+
+fn cmp_cols(t: &Table, a: usize, b: usize, cols: &[usize]) -> Ordering {
+    for &c in cols {
+        match t.get(a, c).raw_cmp(&t.get(b, c)) {
+            Ordering::Equal => continue,
+            o => return o,
+        }
+    }
+    Ordering::Equal
+}
+
+struct Rel {
+    table: Table,
+    set: HashTable<u32>,
+    indexes: Vec<SortedIndex>,
+}
+
+impl Rel {
+    fn new(types: &[lexproof_lang::ast::Type]) -> Rel {
+        Rel {
+            table: Table::new(types),
+            set: HashTable::new(),
+            indexes: Vec::new(),
+        }
+    }
+
+    fn contains(&self, vals: &[Value]) -> bool {
+        let t = &self.table;
+        self.set
+            .find(hash_values(vals), |&r| {
+                t.cmp_prefix(r as usize, vals) == Ordering::Equal
+            })
+            .is_some()
+    }
+
+    /// Adds a row unless present; true if it was new.
+    fn insert(&mut self, vals: &[Value]) -> bool {
+        if self.contains(vals) {
+            return false;
+        }
+        let row = self.table.len() as u32;
+        self.table.push_row(vals);
+        let t = &self.table;
+        self.set
+            .insert_unique(hash_values(vals), row, |&r| hash_row(t, r as usize));
+        true
+    }
+
+    /// The index on `cols`, brought up to date by sorting only the rows added since and merging.
+    fn index(&mut self, cols: &[usize]) -> &SortedIndex {
+        let pos = match self.indexes.iter().position(|i| i.cols == cols) {
+            Some(p) => p,
+            None => {
+                self.indexes.push(SortedIndex {
+                    cols: cols.to_vec(),
+                    perm: Vec::new(),
+                });
+                self.indexes.len() - 1
+            }
+        };
+        let t = &self.table;
+        let idx = &mut self.indexes[pos];
+        let built = idx.perm.len();
+        if built < t.len() {
+            let mut fresh: Vec<u32> = (built as u32..t.len() as u32).collect();
+            fresh.sort_unstable_by(|&a, &b| {
+                cmp_cols(t, a as usize, b as usize, cols).then(a.cmp(&b))
+            });
+            if built == 0 {
+                idx.perm = fresh;
+            } else {
+                let old = std::mem::take(&mut idx.perm);
+                let mut merged = Vec::with_capacity(t.len());
+                let (mut i, mut j) = (0, 0);
+                while i < old.len() && j < fresh.len() {
+                    if cmp_cols(t, old[i] as usize, fresh[j] as usize, cols) != Ordering::Greater {
+                        merged.push(old[i]);
+                        i += 1;
+                    } else {
+                        merged.push(fresh[j]);
+                        j += 1;
+                    }
+                }
+                merged.extend_from_slice(&old[i..]);
+                merged.extend_from_slice(&fresh[j..]);
+                idx.perm = merged;
+            }
+        }
+        &self.indexes[pos]
+    }
+}
+
+/// One step of a compiled join.
+enum Step {
+    Scan {
+        rel: usize,
+        /// Restricted to the rows new in the last round.
+        delta: bool,
+        key_cols: Vec<usize>,
+        key: Vec<CTerm>,
+        binds: Vec<(usize, usize)>,
+        /// Columns that must equal another column of the same row (a repeated variable).
+        same: Vec<(usize, usize)>,
+        /// Columns that must equal a term evaluated once the row's variables are bound.
+        tests: Vec<(usize, CTerm)>,
+    },
+    Neg {
+        rel: usize,
+        args: Vec<CTerm>,
+    },
+    Cmp(CmpOp, CTerm, CTerm),
+    Assign(usize, CTerm),
+}
+
+fn compile(rule: &Rule, first: Option<usize>) -> Vec<Step> {
+    let order = match first {
+        Some(_) => lexproof_lang::plan::order_from(&rule.body, first),
+        None => rule.plan.clone(),
+    };
+    let mut bound = vec![false; rule.vars.len()];
+    let mut steps = Vec::new();
+    for i in order {
+        match &rule.body[i] {
+            CLit::Pos(a) => {
+                let (mut key_cols, mut key, mut binds, mut same, mut tests) =
+                    (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+                let mut here: Vec<(usize, usize)> = Vec::new();
+                for (c, t) in a.args.iter().enumerate() {
+                    match t {
+                        CTerm::Var(v) if bound[*v] => {
+                            key_cols.push(c);
+                            key.push(t.clone());
+                        }
+                        CTerm::Var(v) => match here.iter().find(|(w, _)| w == v) {
+                            Some(&(_, col)) => same.push((c, col)),
+                            None => {
+                                here.push((*v, c));
+                                binds.push((c, *v));
+                            }
+                        },
+                        CTerm::Const(_) => {
+                            key_cols.push(c);
+                            key.push(t.clone());
+                        }
+                        other => {
+                            let mut vs = Vec::new();
+                            other.vars(&mut vs);
+                            if vs.iter().all(|v| bound[*v]) {
+                                key_cols.push(c);
+                                key.push(other.clone());
+                            } else {
+                                tests.push((c, other.clone()));
+                            }
+                        }
+                    }
+                }
+                for &(v, _) in &here {
+                    bound[v] = true;
+                }
+                steps.push(Step::Scan {
+                    rel: a.rel,
+                    delta: Some(i) == first,
+                    key_cols,
+                    key,
+                    binds,
+                    same,
+                    tests,
+                });
+            }
+            CLit::Neg(a) => steps.push(Step::Neg {
+                rel: a.rel,
+                args: a.args.clone(),
+            }),
+            CLit::Cmp(op, a, b) => steps.push(Step::Cmp(*op, a.clone(), b.clone())),
+            CLit::Assign(v, e) => {
+                bound[*v] = true;
+                steps.push(Step::Assign(*v, e.clone()));
+            }
+        }
+    }
+    steps
+}
+
+struct Eval<'a> {
+    program: &'a Checked,
+    interner: &'a Interner,
+    rels: Vec<Rel>,
+    witnesses: Vec<Rel>,
+    /// Per relation: the row range that was new in the last round.
+    delta: Vec<(usize, usize)>,
+    /// Head tuples found this round, flattened, per relation.
+    pending: Vec<Vec<Value>>,
+    pending_nullary: Vec<bool>,
+    count: usize,
+    limits: &'a Limits,
+    error: Option<EvalError>,
+}
+
+impl Eval<'_> {
+    fn run_rule(&mut self, rule: &Rule, steps: &[Step]) {
+        let mut b = vec![Value::Num(0); rule.vars.len()];
+        self.step(rule, steps, 0, &mut b);
+    }
+
+    fn step(&mut self, rule: &Rule, steps: &[Step], k: usize, b: &mut Vec<Value>) {
+        if self.error.is_some() {
+            return;
+        }
+        let Some(s) = steps.get(k) else {
+            self.emit(rule, b);
+            return;
+        };
+        let ri = rule.index;
+        match s {
+            Step::Scan {
+                rel,
+                delta,
+                key_cols,
+                key,
+                binds,
+                same,
+                tests,
+            } => {
+                let Some(keyv) = key
+                    .iter()
+                    .map(|t| eval(t, b, self.interner, ri))
+                    .collect::<Option<Vec<Value>>>()
+                else {
+                    return;
+                };
+                let rows: Vec<u32> = if *delta {
+                    let (lo, hi) = self.delta[*rel];
+                    let t = &self.rels[*rel].table;
+                    (lo..hi)
+                        .filter(|&r| key_cols.iter().zip(&keyv).all(|(&c, v)| t.get(r, c) == *v))
+                        .map(|r| r as u32)
+                        .collect()
+                } else if key_cols.is_empty() {
+                    (0..self.rels[*rel].table.len() as u32).collect()
+                } else {
+                    let rel_state = &mut self.rels[*rel];
+                    rel_state.index(key_cols);
+                    let t = &rel_state.table;
+                    let idx = rel_state
+                        .indexes
+                        .iter()
+                        .find(|i| &i.cols == key_cols)
+                        .expect("index just built");
+                    let cmp = |r: u32| {
+                        for (&c, v) in key_cols.iter().zip(&keyv) {
+                            match t.get(r as usize, c).raw_cmp(v) {
+                                Ordering::Equal => continue,
+                                o => return o,
+                            }
+                        }
+                        Ordering::Equal
+                    };
+                    let lo =
+                        partition_point(idx.perm.len(), |i| cmp(idx.perm[i]) == Ordering::Less);
+                    let hi =
+                        partition_point(idx.perm.len(), |i| cmp(idx.perm[i]) != Ordering::Greater);
+                    idx.perm[lo..hi.max(lo)].to_vec()
+                };
+                'rows: for r in rows {
+                    let r = r as usize;
+                    {
+                        let t = &self.rels[*rel].table;
+                        for &(c, c2) in same {
+                            if t.get(r, c) != t.get(r, c2) {
+                                continue 'rows;
+                            }
+                        }
+                        for &(c, v) in binds {
+                            b[v] = t.get(r, c);
+                        }
+                        for (c, term) in tests {
+                            if eval(term, b, self.interner, ri) != Some(t.get(r, *c)) {
+                                continue 'rows;
+                            }
+                        }
+                    }
+                    self.step(rule, steps, k + 1, b);
+                }
+            }
+            Step::Neg { rel, args } => {
+                let wild: Vec<bool> = args.iter().map(|a| matches!(a, CTerm::Wild)).collect();
+                let Some(vals) = args
+                    .iter()
+                    .map(|t| {
+                        if matches!(t, CTerm::Wild) {
+                            Some(Value::Num(0))
+                        } else {
+                            eval(t, b, self.interner, ri)
+                        }
+                    })
+                    .collect::<Option<Vec<Value>>>()
+                else {
+                    return;
+                };
+                let present = if wild.iter().any(|w| *w) {
+                    let cols: Vec<usize> = (0..args.len()).filter(|&c| !wild[c]).collect();
+                    let key: Vec<Value> = cols.iter().map(|&c| vals[c]).collect();
+                    let rel_state = &mut self.rels[*rel];
+                    if cols.is_empty() {
+                        !rel_state.table.is_empty()
+                    } else {
+                        rel_state.index(&cols);
+                        let t = &rel_state.table;
+                        let idx = rel_state
+                            .indexes
+                            .iter()
+                            .find(|i| i.cols == cols)
+                            .expect("index just built");
+                        let pos = partition_point(idx.perm.len(), |i| {
+                            let r = idx.perm[i] as usize;
+                            let mut o = Ordering::Equal;
+                            for (&c, v) in cols.iter().zip(&key) {
+                                o = t.get(r, c).raw_cmp(v);
+                                if o != Ordering::Equal {
+                                    break;
+                                }
+                            }
+                            o == Ordering::Less
+                        });
+                        pos < idx.perm.len()
+                            && cols
+                                .iter()
+                                .zip(&key)
+                                .all(|(&c, v)| t.get(idx.perm[pos] as usize, c) == *v)
+                    }
+                } else {
+                    self.rels[*rel].contains(&vals)
+                };
+                if !present {
+                    self.step(rule, steps, k + 1, b);
+                }
+            }
+            Step::Cmp(op, l, r) => {
+                let (Some(x), Some(y)) =
+                    (eval(l, b, self.interner, ri), eval(r, b, self.interner, ri))
+                else {
+                    return;
+                };
+                if op.holds(x.raw_cmp(&y)) {
+                    self.step(rule, steps, k + 1, b);
+                }
+            }
+            Step::Assign(v, e) => {
+                let Some(x) = eval(e, b, self.interner, ri) else {
+                    return;
+                };
+                b[*v] = x;
+                self.step(rule, steps, k + 1, b);
+            }
+        }
+    }
+
+    fn emit(&mut self, rule: &Rule, b: &[Value]) {
+        if self.limits.witnesses {
+            let w: Vec<Value> = rule.witness.iter().map(|&v| b[v]).collect();
+            if !self.witnesses[rule.index].insert(&w) {
+                return;
+            }
+        }
+        let Some(head) = rule
+            .head
+            .args
+            .iter()
+            .map(|t| eval(t, b, self.interner, rule.index))
+            .collect::<Option<Vec<Value>>>()
+        else {
+            return;
+        };
+        self.pending[rule.head.rel].extend_from_slice(&head);
+        if head.is_empty() {
+            self.pending_nullary[rule.head.rel] = true;
+        }
+        self.count += 1;
+        crate::engine::budget::note(rule.index);
+        if self.count > self.limits.max_facts && self.error.is_none() {
+            self.error = Some(EvalError::TooManyFacts {
+                limit: self.limits.max_facts,
+                relation: self.program.relations[rule.head.rel].name.clone(),
+            });
+        }
+        if self.count.is_multiple_of(MEMORY_CHECK_EVERY)
+            && self.error.is_none()
+            && !crate::engine::budget::check_memory(rule.index)
+        {
+            if let Some(crate::engine::budget::Trip::Memory { limit, used, .. }) =
+                crate::engine::budget::take_trip()
+            {
+                self.error = Some(EvalError::OutOfMemory {
+                    limit,
+                    used,
+                    relation: self.program.relations[rule.head.rel].name.clone(),
+                });
+            }
+        }
+    }
+
+    /// Moves pending head tuples into their relations; returns whether anything was new.
+    /// Frees the duplicate checks of these rules' witness relations once their component is done:
+    /// nothing adds to them any more, and nothing reads them until the run ends (a hash table of
+    /// row ids per rule, a few bytes per instance).
+    fn forget_duplicates_of(&mut self, rules: &[&Rule]) {
+        for rule in rules {
+            self.witnesses[rule.index].set = HashTable::new();
+        }
+    }
+
+    fn commit(&mut self, rels: &[usize]) -> bool {
+        let mut any = false;
+        for &r in rels {
+            let arity = self.program.relations[r].arity();
+            let start = self.rels[r].table.len();
+            let pending = std::mem::take(&mut self.pending[r]);
+            if arity == 0 {
+                // A nullary relation holds or not: one empty tuple.
+                if self.pending_nullary[r] && self.rels[r].insert(&[]) {
+                    self.count += 1;
+                }
+                self.pending_nullary[r] = false;
+            }
+            for row in pending.chunks(arity.max(1)) {
+                if arity > 0 && self.rels[r].insert(row) {
+                    self.count += 1;
+                }
+            }
+            let end = self.rels[r].table.len();
+            self.delta[r] = (start, end);
+            any |= end > start;
+        }
+        any
+    }
+}
+
+/// Evaluates `program` on input tables (one per relation). Symbol constants of the rules must be
+/// interned already (see `intern_constants`).
+pub fn evaluate(
+    program: &Checked,
+    inputs: &[Table],
+    interner: &Interner,
+    limits: &Limits,
+) -> Result<(Vec<Option<Table>>, Vec<Table>), EvalError> {
+    let mut rels: Vec<Rel> = program
+        .relations
+        .iter()
+        .map(|r| Rel::new(&r.types()))
+        .collect();
+    for (r, rel) in program.relations.iter().enumerate() {
+        // Input relations and the rules file's facts for derived relations start out as given.
+        if !rel.derived || rel.has_rule_facts {
+            let t = &inputs[r];
+            for row in 0..t.len() {
+                rels[r].insert(&t.row(row));
+            }
+        }
+    }
+    let witnesses: Vec<Rel> = program
+        .rules
+        .iter()
+        .map(|rule| {
+            Rel::new(
+                &rule
+                    .witness
+                    .iter()
+                    .map(|&v| rule.vars[v].ty)
+                    .collect::<Vec<_>>(),
+            )
+        })
+        .collect();
+    let n = program.relations.len();
+    let mut ev = Eval {
+        program,
+        interner,
+        rels,
+        witnesses,
+        delta: vec![(0, 0); n],
+        pending: vec![Vec::new(); n],
+        pending_nullary: vec![false; n],
+        count: 0,
+        limits,
+        error: None,
+    };
+    for comp in &program.components {
+        let rules: Vec<&Rule> = program.component_rules(comp).collect();
+        if rules.is_empty() {
+            continue;
+        }
+        let recursive_positions: Vec<Vec<usize>> =
+            rules.iter().map(|r| r.recursive_premises(comp)).collect();
+        for rule in &rules {
+            let steps = compile(rule, None);
+            ev.run_rule(rule, &steps);
+        }
+        let mut changed = ev.commit(comp);
+        if recursive_positions.iter().all(|p| p.is_empty()) {
+            ev.forget_duplicates_of(&rules);
+            continue;
+        }
+        let plans: Vec<Vec<(usize, Vec<Step>)>> = rules
+            .iter()
+            .zip(&recursive_positions)
+            .map(|(rule, ps)| ps.iter().map(|&p| (p, compile(rule, Some(p)))).collect())
+            .collect();
+        while changed && ev.error.is_none() {
+            for (rule, ps) in rules.iter().zip(&plans) {
+                for (_, steps) in ps {
+                    ev.run_rule(rule, steps);
+                }
+            }
+            changed = ev.commit(comp);
+        }
+        ev.forget_duplicates_of(&rules);
+    }
+    if let Some(e) = ev.error {
+        return Err(e);
+    }
+    let derived = program
+        .relations
+        .iter()
+        .zip(ev.rels)
+        .map(|(r, rel)| r.derived.then_some(rel.table))
+        .collect();
+    let witnesses = ev.witnesses.into_iter().map(|w| w.table).collect();
+    Ok((derived, witnesses))
+}
+
+/// Interns every symbol constant of the rules, so evaluation can resolve them without mutation.
+pub fn intern_constants(program: &Checked, interner: &mut Interner) {
+    fn walk(t: &CTerm, i: &mut Interner) {
+        match t {
+            CTerm::Const(Const::Sym(s)) => {
+                i.intern(s);
+            }
+            CTerm::Arith(_, a, b) => {
+                walk(a, i);
+                walk(b, i);
+            }
+            CTerm::Call(_, args) => args.iter().for_each(|a| walk(a, i)),
+            _ => {}
+        }
+    }
+    for r in &program.rules {
+        r.head.args.iter().for_each(|t| walk(t, interner));
+        for l in &r.body {
+            match l {
+                CLit::Pos(a) | CLit::Neg(a) => a.args.iter().for_each(|t| walk(t, interner)),
+                CLit::Cmp(_, a, b) => {
+                    walk(a, interner);
+                    walk(b, interner);
+                }
+                CLit::Assign(_, e) => walk(e, interner),
+            }
+        }
+    }
+}

@@ -1,0 +1,296 @@
+//! Runs the compiled rulebase's stages. The code generator turns each component of the rules'
+//! dependency graph into its own crepe program (a stage); a stage reads input tables and the
+//! conclusions of earlier stages, and returns its conclusions and rule instances as tables. Running
+//! them one by one frees every stage's hash sets and indexes as soon as it ends (crepe keeps all of
+//! them until its run ends); running independent stages at the same time uses every core.
+//!
+//! A stage's conclusions are handed to the stages that read them as they come out of crepe; the
+//! thread that ran the stage then sorts them (the database needs them sorted) and stores the rule
+//! instances against the sorted tables while later stages already run. A sort before handing them
+//! on would lie on the path every later stage waits for.
+
+use crate::data::store::Table;
+use crate::db::instances::Instances;
+use crate::rules::arith::{self, ArithError};
+use std::collections::HashMap;
+use std::hash::Hash;
+use std::sync::{Arc, Condvar, Mutex, OnceLock};
+
+/// What one stage concludes: (relation, table) and (rule, witness table).
+#[derive(Default)]
+pub struct StageOut {
+    pub derived: Vec<(usize, Table)>,
+    pub witnesses: Vec<(usize, Table)>,
+    /// (rule, relation, row): the rule's witness rows were projected onto its head relation's
+    /// table, one head row each, from that row on (so each instance's head row is known without a
+    /// search).
+    pub heads: Vec<(usize, usize, usize)>,
+}
+
+/// A stage's conclusions once sorted, for storing its rule instances against them.
+pub struct Sorted {
+    /// (relation, sorted table, and for tables that rows were projected onto, each original
+    /// row's row in the sorted table).
+    pub tables: Vec<(usize, Arc<Table>, Option<Vec<u32>>)>,
+    /// `StageOut::heads`.
+    pub projected: Vec<(usize, usize, usize)>,
+}
+
+/// What the engine makes of a stage's witness tables (`(rule, table)`), given the stage's sorted
+/// conclusions: the rule instances as the database keeps them (`instances::finish`). Runs on the
+/// stage's thread.
+pub type Finish<'a> = dyn Fn(Vec<(usize, Table)>, &Sorted) -> Vec<(usize, Instances)> + Sync + 'a;
+
+/// Per relation, its table if a stage has derived it.
+pub type Done = Vec<Option<Arc<Table>>>;
+
+/// One generated crepe program and the stages whose conclusions it reads.
+pub struct Stage {
+    /// The relations it defines.
+    pub name: &'static str,
+    pub deps: &'static [usize],
+    /// The derived relations (of those stages) it reads.
+    pub reads: &'static [usize],
+    /// Gets the tables of the relations in `reads` (it drops them once it has read them); they
+    /// may be as the stage deriving them made them (unsorted, with duplicates) or sorted.
+    pub run: fn(&[Table], Done) -> StageOut,
+}
+
+#[derive(Default)]
+struct Board {
+    started: Vec<bool>,
+    done: Vec<bool>,
+    /// Set when a stage panicked, so the other workers stop waiting.
+    failed: bool,
+    errors: Vec<ArithError>,
+}
+
+struct Shared<'a> {
+    stages: &'a [Stage],
+    inputs: &'a [Table],
+    /// Per relation: its conclusions once the stage deriving it has ended, first as they came,
+    /// then sorted (stages that took the first keep it alive until they have read it).
+    derived: Vec<Mutex<Option<Arc<Table>>>>,
+    witnesses: Vec<OnceLock<Instances>>,
+    finish: &'a Finish<'a>,
+    board: Mutex<Board>,
+    wake: Condvar,
+    /// Print each stage's time on stderr (`LEXPROOF_STAGE_TIMES=1`, for profiling a rulebase).
+    timings: bool,
+}
+
+impl Shared<'_> {
+    /// Takes the first stage (in dependency order) whose inputs are ready, waiting while none is;
+    /// None once every stage has been taken.
+    fn next(&self) -> Option<usize> {
+        let mut b = self.board.lock().unwrap_or_else(|e| e.into_inner());
+        loop {
+            if b.failed || b.started.iter().all(|s| *s) {
+                return None;
+            }
+            let ready = (0..self.stages.len())
+                .find(|&s| !b.started[s] && self.stages[s].deps.iter().all(|&d| b.done[d]));
+            if let Some(s) = ready {
+                b.started[s] = true;
+                return Some(s);
+            }
+            b = self.wake.wait(b).unwrap_or_else(|e| e.into_inner());
+        }
+    }
+
+    fn worker(&self) {
+        // Marks the run failed if this worker unwinds, so the others do not wait forever.
+        struct OnPanic<'a, 'b>(&'a Shared<'b>);
+        impl Drop for OnPanic<'_, '_> {
+            fn drop(&mut self) {
+                if std::thread::panicking() {
+                    let mut b = self.0.board.lock().unwrap_or_else(|e| e.into_inner());
+                    b.failed = true;
+                    self.0.wake.notify_all();
+                }
+            }
+        }
+        let _guard = OnPanic(self);
+        while let Some(s) = self.next() {
+            let t0 = std::time::Instant::now();
+            // Only what it reads: a table held here is kept alive until the stage has read it.
+            let mut snapshot: Done = vec![None; self.derived.len()];
+            for &r in self.stages[s].reads {
+                snapshot[r] = lock(&self.derived[r]).clone();
+            }
+            let StageOut {
+                derived,
+                witnesses,
+                heads,
+            } = (self.stages[s].run)(self.inputs, snapshot);
+            let t1 = std::time::Instant::now();
+            let derived: Vec<(usize, Arc<Table>)> =
+                derived.into_iter().map(|(r, t)| (r, Arc::new(t))).collect();
+            for (r, t) in &derived {
+                *lock(&self.derived[*r]) = Some(Arc::clone(t));
+            }
+            // Arithmetic errors are recorded per thread; gather them for the caller's thread.
+            let errors = arith::take_errors();
+            let failed = !errors.is_empty();
+            {
+                let mut b = lock(&self.board);
+                b.errors.extend(errors);
+                b.done[s] = true;
+                self.wake.notify_all();
+            }
+            // Later stages may start now. Each table is replaced by its sorted copy; the one as it
+            // came is freed when the last stage that took it has read it.
+            let tables = derived
+                .into_iter()
+                .map(|(r, t)| {
+                    let (sorted, origin) = if heads.iter().any(|h| h.1 == r) {
+                        let (t, o) = t.sorted_with_origin();
+                        (t, Some(o))
+                    } else {
+                        (t.sorted(), None)
+                    };
+                    let sorted = Arc::new(sorted);
+                    *lock(&self.derived[r]) = Some(Arc::clone(&sorted));
+                    (r, sorted, origin)
+                })
+                .collect();
+            let sorted = Sorted {
+                tables,
+                projected: heads,
+            };
+            let t2 = std::time::Instant::now();
+            // A stage whose arithmetic failed fails the run (some heads are missing): its
+            // instances are never shown.
+            let instances = if failed {
+                witnesses
+                    .into_iter()
+                    .map(|(r, _)| (r, Instances::default()))
+                    .collect()
+            } else {
+                (self.finish)(witnesses, &sorted)
+            };
+            let mut instance_bytes = 0;
+            for (r, inst) in instances {
+                instance_bytes += inst.allocated_bytes();
+                assert!(
+                    self.witnesses[r].set(inst).is_ok(),
+                    "rule {r} recorded twice"
+                );
+            }
+            if self.timings {
+                let ms = |d: std::time::Duration| d.as_secs_f64() * 1e3;
+                let mib = |b: usize| b as f64 / (1 << 20) as f64;
+                let derived_bytes = sorted.tables.iter().map(|t| t.1.allocated_bytes()).sum();
+                eprintln!(
+                    "lexproof: stage {s:>3} {:>9.1} ms, sort {:>6.1} ms, instances {:>6.1} ms; {:>6.1} MiB derived, {:>6.1} MiB instances  {}",
+                    ms(t1 - t0),
+                    ms(t2 - t1),
+                    ms(t2.elapsed()),
+                    mib(derived_bytes),
+                    mib(instance_bytes),
+                    self.stages[s].name
+                );
+            }
+        }
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Runs every stage, independent ones in parallel, each finished by `finish` on its thread, and
+/// returns the derived table of each derived relation (None for input relations) and the instances
+/// of each of `rules` rules (0 when the program records none). Arithmetic errors of all stages end
+/// up recorded on the calling thread.
+pub fn run(
+    stages: &[Stage],
+    inputs: &[Table],
+    relations: usize,
+    rules: usize,
+    finish: &Finish,
+) -> (Vec<Option<Table>>, Vec<Instances>) {
+    let shared = Shared {
+        stages,
+        inputs,
+        derived: (0..relations).map(|_| Mutex::new(None)).collect(),
+        witnesses: (0..rules).map(|_| OnceLock::new()).collect(),
+        finish,
+        board: Mutex::new(Board {
+            started: vec![false; stages.len()],
+            done: vec![false; stages.len()],
+            ..Board::default()
+        }),
+        wake: Condvar::new(),
+        timings: std::env::var_os("LEXPROOF_STAGE_TIMES").is_some_and(|v| v == "1"),
+    };
+    let workers = crate::data::parallel::threads().min(stages.len()).max(1);
+    if workers == 1 {
+        shared.worker();
+    } else {
+        std::thread::scope(|scope| {
+            for _ in 0..workers {
+                scope.spawn(|| shared.worker());
+            }
+        });
+    }
+    let board = shared.board.into_inner().unwrap_or_else(|e| e.into_inner());
+    let mut errors = board.errors;
+    errors.sort_by_key(|e| e.rule);
+    arith::record(errors);
+    // Every stage has ended, so each slot holds the only reference to its sorted table.
+    let derived = shared
+        .derived
+        .into_iter()
+        .map(|slot| {
+            let t = slot.into_inner().unwrap_or_else(|e| e.into_inner())?;
+            Some(Arc::try_unwrap(t).unwrap_or_else(|shared| (*shared).clone()))
+        })
+        .collect();
+    let witnesses = shared
+        .witnesses
+        .into_iter()
+        .map(|t| t.into_inner().expect("every rule belongs to a stage"))
+        .collect();
+    (derived, witnesses)
+}
+
+/// The rows of a relation grouped by key columns: one hash probe gives the other columns of every
+/// row with that key, as a slice of one flat vector (no vector per key, unlike crepe's indexes).
+pub struct MultiMap<K, V> {
+    spans: HashMap<K, (usize, usize), rustc_hash::FxBuildHasher>,
+    values: Vec<V>,
+}
+
+impl<K, V> Default for MultiMap<K, V> {
+    fn default() -> Self {
+        MultiMap {
+            spans: HashMap::default(),
+            values: Vec::new(),
+        }
+    }
+}
+
+impl<K: Hash + Eq + Ord + Copy, V: Copy> MultiMap<K, V> {
+    pub fn build(mut rows: Vec<(K, V)>) -> Self {
+        rows.sort_unstable_by_key(|a| a.0);
+        let mut spans: HashMap<K, (usize, usize), rustc_hash::FxBuildHasher> = HashMap::default();
+        let mut start = 0;
+        for i in 1..=rows.len() {
+            if i == rows.len() || rows[i].0 != rows[start].0 {
+                spans.insert(rows[start].0, (start, i));
+                start = i;
+            }
+        }
+        MultiMap {
+            spans,
+            values: rows.into_iter().map(|(_, v)| v).collect(),
+        }
+    }
+
+    pub fn get(&self, key: &K) -> &[V] {
+        self.spans
+            .get(key)
+            .map_or(&[][..], |&(a, b)| &self.values[a..b])
+    }
+}

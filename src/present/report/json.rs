@@ -1,0 +1,234 @@
+use super::Report;
+use crate::db::Database;
+use crate::present::render::{rules_json, to_json, JsonValue, RulesJson, SCHEMA_VERSION};
+use serde::Serialize;
+
+#[derive(Serialize)]
+struct Doc<'a> {
+    schema_version: u32,
+    rules: RulesJson,
+    assessment_date: Option<JsonValue<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    unknown_actor: Option<&'a str>,
+    actors: Vec<Actor<'a>>,
+    systems: Vec<System<'a>>,
+}
+
+#[derive(Serialize)]
+struct System<'a> {
+    system: JsonValue<'a>,
+    downstream_providers: Vec<JsonValue<'a>>,
+    builds_on: Vec<BuildsOn<'a>>,
+    supervised_in: Vec<JsonValue<'a>>,
+    supervised_by_ai_office: bool,
+    corrective_actions: Vec<Corrective<'a>>,
+}
+
+#[derive(Serialize)]
+struct BuildsOn<'a> {
+    model: JsonValue<'a>,
+    provider: JsonValue<'a>,
+}
+
+#[derive(Serialize)]
+struct Corrective<'a> {
+    actor: JsonValue<'a>,
+    required_on: JsonValue<'a>,
+    deadline: JsonValue<'a>,
+    overdue: bool,
+}
+
+#[derive(Serialize)]
+struct Actor<'a> {
+    actor: JsonValue<'a>,
+    established_in: Vec<JsonValue<'a>>,
+    models: Vec<Model<'a>>,
+    not_provider: Vec<NotProvider<'a>>,
+}
+
+#[derive(Serialize)]
+struct NotProvider<'a> {
+    model: JsonValue<'a>,
+    reason: &'a str,
+    open_questions: Vec<Question<'a>>,
+}
+
+#[derive(Serialize)]
+struct Question<'a> {
+    question: JsonValue<'a>,
+    supply: JsonValue<'a>,
+}
+
+#[derive(Serialize)]
+struct Model<'a> {
+    model: JsonValue<'a>,
+    systemic_risk: bool,
+    systemic_risk_since: Option<JsonValue<'a>>,
+    placed_on_market: Option<JsonValue<'a>>,
+    duties: Vec<Duty<'a>>,
+    exemptions: Vec<Exemption<'a>>,
+    not_concluded: Vec<NotConcluded<'a>>,
+    open_questions: Vec<Question<'a>>,
+}
+
+#[derive(Serialize)]
+struct Duty<'a> {
+    duty: JsonValue<'a>,
+    says: &'a str,
+    citations: &'a [String],
+    applies_since: Option<JsonValue<'a>>,
+    status: Vec<JsonValue<'a>>,
+    deadline: Option<JsonValue<'a>>,
+    overdue: bool,
+    weakest_authority: Option<&'static str>,
+    ambiguous: Vec<Ambiguous<'a>>,
+    rules: Vec<&'a str>,
+    facts: Vec<FactUse<'a>>,
+}
+
+#[derive(Serialize)]
+struct Ambiguous<'a> {
+    rule: &'a str,
+    reason: &'a str,
+}
+
+#[derive(Serialize)]
+struct FactUse<'a> {
+    fact: &'a str,
+    origin: &'a str,
+}
+
+#[derive(Serialize)]
+struct Exemption<'a> {
+    duty: JsonValue<'a>,
+    rule: &'a str,
+    citations: &'a [String],
+    says: &'a str,
+    weakest_authority: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+struct NotConcluded<'a> {
+    duties: Vec<JsonValue<'a>>,
+    reason: &'a str,
+}
+
+pub fn json(db: &Database, r: &Report) -> String {
+    let v = |x: &crate::data::value::Value| JsonValue(&db.interner, *x);
+    let questions =
+        |qs: &[(crate::data::value::Value, crate::data::value::Value)]| -> Vec<Question> {
+            qs.iter()
+                .map(|(q, n)| Question {
+                    question: v(q),
+                    supply: v(n),
+                })
+                .collect()
+        };
+    let doc = Doc {
+        schema_version: SCHEMA_VERSION,
+        rules: rules_json(db),
+        assessment_date: r.assessment_date.as_ref().map(v),
+        unknown_actor: r.unknown_actor.as_deref(),
+        actors: r
+            .actors
+            .iter()
+            .map(|a| Actor {
+                actor: v(&a.actor),
+                established_in: a.established_in.iter().map(v).collect(),
+                not_provider: a
+                    .not_provider
+                    .iter()
+                    .map(|n| NotProvider {
+                        model: v(&n.model),
+                        reason: &n.reason,
+                        open_questions: questions(&n.open_questions),
+                    })
+                    .collect(),
+                models: a
+                    .models
+                    .iter()
+                    .map(|m| Model {
+                        model: v(&m.model),
+                        systemic_risk: m.systemic_risk,
+                        systemic_risk_since: m.systemic_risk_since.as_ref().map(v),
+                        placed_on_market: m.placed_on_market.as_ref().map(v),
+                        duties: m
+                            .duties
+                            .iter()
+                            .map(|d| Duty {
+                                duty: v(&d.duty),
+                                says: &d.says,
+                                citations: &d.citations,
+                                applies_since: d.since.as_ref().map(v),
+                                status: d.status.iter().map(v).collect(),
+                                deadline: d.deadline.as_ref().map(v),
+                                overdue: d.overdue,
+                                weakest_authority: d.weakest.map(|a| a.as_str()),
+                                ambiguous: d
+                                    .ambiguous
+                                    .iter()
+                                    .map(|(rule, reason)| Ambiguous { rule, reason })
+                                    .collect(),
+                                rules: d.rules.iter().map(|(id, _)| id.as_str()).collect(),
+                                facts: d
+                                    .facts
+                                    .iter()
+                                    .map(|(fact, origin)| FactUse { fact, origin })
+                                    .collect(),
+                            })
+                            .collect(),
+                        exemptions: m
+                            .exemptions
+                            .iter()
+                            .map(|e| Exemption {
+                                duty: v(&e.duty),
+                                rule: &e.rule,
+                                citations: &e.citations,
+                                says: &e.says,
+                                weakest_authority: e.weakest.map(|a| a.as_str()),
+                            })
+                            .collect(),
+                        not_concluded: m
+                            .not_concluded
+                            .iter()
+                            .map(|n| NotConcluded {
+                                duties: n.duties.iter().map(v).collect(),
+                                reason: &n.reason,
+                            })
+                            .collect(),
+                        open_questions: questions(&m.open_questions),
+                    })
+                    .collect(),
+            })
+            .collect(),
+        systems: r
+            .systems
+            .iter()
+            .map(|x| System {
+                system: v(&x.system),
+                downstream_providers: x.providers.iter().map(v).collect(),
+                builds_on: x
+                    .builds_on
+                    .iter()
+                    .map(|(m, p)| BuildsOn {
+                        model: v(m),
+                        provider: v(p),
+                    })
+                    .collect(),
+                supervised_in: x.supervised_in.iter().map(v).collect(),
+                supervised_by_ai_office: x.ai_office,
+                corrective_actions: x
+                    .corrective_actions
+                    .iter()
+                    .map(|(a, r, d, late)| Corrective {
+                        actor: v(a),
+                        required_on: v(r),
+                        deadline: v(d),
+                        overdue: *late,
+                    })
+                    .collect(),
+            })
+            .collect(),
+    };
+    to_json(&doc)
+}

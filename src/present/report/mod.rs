@@ -1,0 +1,588 @@
+//! `lexproof report`: what a compliance officer hands to management. Per actor and model: the duties
+//! that bind it (deadline, overdue, weakest authority, unsettled law, a short proof), the duties
+//! lifted and by which rule, the duties a reader would expect that are not concluded and why not,
+//! and the open questions (conclusions left undetermined, with the facts to supply).
+//!
+//! The report reads the public conclusion vocabulary (provider, obligation, exempt, deadline,
+//! overdue, undetermined, ...); a rulebase without it gets a clear error.
+
+mod html;
+mod json;
+mod md;
+
+pub use html::html;
+pub use json::json;
+pub use md::markdown;
+
+use crate::data::value::Value;
+use crate::db::Database;
+use crate::reason::proof::{least_height, Node, Proof};
+use crate::reason::query::{Arg, Pattern};
+use crate::reason::whynot::{self, Explanation, Status, Verdict};
+use lexproof_lang::ast::Authority;
+use lexproof_lang::check::{CLit, CTerm};
+
+/// The relations the report reads, with their arities.
+const NEEDS: &[(&str, usize)] = &[
+    ("provider", 2),
+    ("obligation", 3),
+    ("exempt", 3),
+    ("deadline", 4),
+    ("overdue", 3),
+    ("undetermined", 3),
+    ("systemic_risk", 1),
+    ("placed_on_market", 2),
+];
+
+struct Rels {
+    provider: usize,
+    obligation: usize,
+    exempt: usize,
+    deadline: usize,
+    overdue: usize,
+    undetermined: usize,
+    systemic_risk: usize,
+    placed_on_market: usize,
+    /// Input relations naming an actor's models (model, actor), where the rules declare them.
+    own: Vec<usize>,
+    established_in: Option<usize>,
+    assessment_date: Option<usize>,
+    /// The dated vocabulary, where the rules declare it.
+    duty_applies_from: Option<usize>,
+    duty_status: Option<usize>,
+    systemic_risk_since: Option<usize>,
+}
+
+fn relations(db: &Database) -> Result<Rels, String> {
+    let p = &db.rules.checked;
+    let mut ix = Vec::new();
+    for (name, arity) in NEEDS {
+        match p.relation(name) {
+            Some(r) if p.relations[r].arity() == *arity => ix.push(r),
+            _ => {
+                return Err(format!(
+                    "lexproof: report needs the relation {name}/{arity} of the conclusion vocabulary, which these rules do not declare\n  hint: report works with the shipped rulebase or one extending it (--extend); use derive or query for other rulebases\n"
+                ))
+            }
+        }
+    }
+    let opt = |n: &str, a: usize| p.relation(n).filter(|&r| p.relations[r].arity() == a);
+    Ok(Rels {
+        provider: ix[0],
+        obligation: ix[1],
+        exempt: ix[2],
+        deadline: ix[3],
+        overdue: ix[4],
+        undetermined: ix[5],
+        systemic_risk: ix[6],
+        placed_on_market: ix[7],
+        own: ["developer", "modifier"]
+            .iter()
+            .filter_map(|n| opt(n, 2))
+            .collect(),
+        established_in: opt("established_in", 2),
+        assessment_date: opt("assessment_date", 1),
+        duty_applies_from: opt("duty_applies_from", 4),
+        duty_status: opt("duty_status", 4),
+        systemic_risk_since: opt("systemic_risk_since", 2),
+    })
+}
+
+pub struct Report {
+    pub assessment_date: Option<Value>,
+    /// Which date the run assessed as of, and where it came from.
+    pub as_of: Option<String>,
+    pub actors: Vec<ActorReport>,
+    /// `--actor` named an actor that appears in no fact.
+    pub unknown_actor: Option<String>,
+    /// AI systems built on the models (Art. 3(68), 75(1), 79), where the rules declare them.
+    pub systems: Vec<SystemReport>,
+}
+
+/// One AI system: who answers for it, what it builds on, who supervises it, what it must correct.
+pub struct SystemReport {
+    pub system: Value,
+    pub providers: Vec<Value>,
+    /// (model, its provider)
+    pub builds_on: Vec<(Value, Value)>,
+    pub supervised_in: Vec<Value>,
+    pub ai_office: bool,
+    /// (actor, required on, deadline, overdue)
+    pub corrective_actions: Vec<(Value, Value, Value, bool)>,
+}
+
+/// The AI systems that integrate a model, shown when `actor` (if any) provides them or a model in them.
+fn systems(db: &Database, actor: Option<Value>) -> Vec<SystemReport> {
+    let p = &db.rules.checked;
+    let rel = |n: &str, a: usize| p.relation(n).filter(|&r| p.relations[r].arity() == a);
+    let (Some(builds), Some(sys_provider)) =
+        (rel("system_builds_on", 3), rel("system_provider", 2))
+    else {
+        return Vec::new();
+    };
+    let rows = |r: Option<usize>| -> Vec<Vec<Value>> {
+        r.map(|r| db.sorted_rows(db.tuples(r))).unwrap_or_default()
+    };
+    let builds = rows(Some(builds));
+    let providers = rows(Some(sys_provider));
+    let supervised = rows(rel("system_supervised_in", 2));
+    let office = rows(rel("system_supervised_by_ai_office", 1));
+    let deadlines = rows(rel("corrective_action_deadline", 4));
+    let overdue = rows(rel("corrective_action_overdue", 3));
+    let mut names: Vec<Value> = builds.iter().map(|t| t[0]).collect();
+    names.dedup();
+    names
+        .into_iter()
+        .map(|s| {
+            let of = |t: &[Vec<Value>]| -> Vec<Vec<Value>> {
+                t.iter().filter(|r| r[0] == s).cloned().collect()
+            };
+            SystemReport {
+                system: s,
+                providers: providers
+                    .iter()
+                    .filter(|t| t[0] == s)
+                    .map(|t| t[1])
+                    .collect(),
+                builds_on: of(&builds).into_iter().map(|t| (t[1], t[2])).collect(),
+                supervised_in: of(&supervised).into_iter().map(|t| t[1]).collect(),
+                ai_office: !of(&office).is_empty(),
+                corrective_actions: deadlines
+                    .iter()
+                    .filter(|t| t[1] == s)
+                    .map(|t| {
+                        let late = overdue.iter().any(|o| o[..3] == t[..3]);
+                        (t[0], t[2], t[3], late)
+                    })
+                    .collect(),
+            }
+        })
+        .filter(|x| {
+            actor.is_none_or(|a| {
+                x.providers.contains(&a) || x.builds_on.iter().any(|(_, p)| *p == a)
+            })
+        })
+        .collect()
+}
+
+pub struct ActorReport {
+    pub actor: Value,
+    pub established_in: Vec<Value>,
+    pub models: Vec<ModelReport>,
+    /// Models the actor develops or modifies without being concluded their provider: why not, and
+    /// the open questions about them.
+    pub not_provider: Vec<NotProvider>,
+}
+
+/// One actor's line in the summary table.
+pub struct Totals {
+    pub duties: usize,
+    pub overdue: usize,
+    pub exemptions: usize,
+    pub open_questions: usize,
+}
+
+impl ActorReport {
+    pub fn totals(&self) -> Totals {
+        let sum = |f: &dyn Fn(&ModelReport) -> usize| self.models.iter().map(f).sum::<usize>();
+        Totals {
+            duties: sum(&|m| m.duties.len()),
+            overdue: sum(&|m| m.duties.iter().filter(|d| d.overdue).count()),
+            exemptions: sum(&|m| m.exemptions.len()),
+            open_questions: sum(&|m| m.open_questions.len())
+                + self
+                    .not_provider
+                    .iter()
+                    .map(|n| n.open_questions.len())
+                    .sum::<usize>(),
+        }
+    }
+}
+
+pub struct NotProvider {
+    pub model: Value,
+    pub reason: String,
+    pub open_questions: Vec<(Value, Value)>,
+}
+
+pub struct ModelReport {
+    pub model: Value,
+    pub systemic_risk: bool,
+    pub systemic_risk_since: Option<Value>,
+    /// The model's legal history, where the rules carry the dated vocabulary.
+    pub timeline: Option<crate::reason::timeline::Timeline>,
+    pub placed_on_market: Option<Value>,
+    pub duties: Vec<Duty>,
+    pub exemptions: Vec<Exemption>,
+    pub not_concluded: Vec<NotConcluded>,
+    /// (question, facts needed)
+    pub open_questions: Vec<(Value, Value)>,
+}
+
+pub struct Duty {
+    pub duty: Value,
+    pub says: String,
+    pub citations: Vec<String>,
+    /// The day it has applied since.
+    pub since: Option<Value>,
+    /// Where it stands on the assessment date (`duty_status`).
+    pub status: Vec<Value>,
+    pub deadline: Option<Value>,
+    pub overdue: bool,
+    pub weakest: Option<Authority>,
+    /// (rule id, why the law is unsettled) for every ambiguous rule in the proof.
+    pub ambiguous: Vec<(String, String)>,
+    /// The rules of the proof, top down: (id, citations).
+    pub rules: Vec<(String, Vec<String>)>,
+    /// Input facts the proof rests on, with their origins.
+    pub facts: Vec<(String, String)>,
+    pub proof: Proof,
+}
+
+pub struct Exemption {
+    pub duty: Value,
+    pub rule: String,
+    pub citations: Vec<String>,
+    pub says: String,
+    pub weakest: Option<Authority>,
+    pub proof: Proof,
+}
+
+pub struct NotConcluded {
+    pub duties: Vec<Value>,
+    pub reason: String,
+}
+
+pub fn build(db: &Database, actor: Option<&str>) -> Result<Report, String> {
+    let rels = relations(db)?;
+    let it = &db.interner;
+    let rows = |rel: usize| db.sorted_rows(db.tuples(rel));
+    let assessment_date = rels
+        .assessment_date
+        .and_then(|r| rows(r).into_iter().next().map(|t| t[0]));
+    // Providers, and actors that develop or modify a model without being concluded its provider.
+    let mut actors: Vec<Value> = Vec::new();
+    for t in rows(rels.provider) {
+        if !actors.contains(&t[0]) {
+            actors.push(t[0]);
+        }
+    }
+    for &r in &rels.own {
+        for t in rows(r) {
+            if !actors.contains(&t[1]) {
+                actors.push(t[1]);
+            }
+        }
+    }
+    let mut unknown_actor = None;
+    if let Some(a) = actor {
+        match it.get(a) {
+            Some(s) => actors = vec![Value::Sym(s)],
+            None => {
+                actors.clear();
+                unknown_actor = Some(a.to_string());
+            }
+        }
+    }
+    actors.sort_by(|a, b| it.display_cmp(a, b));
+    let duty_values = duty_values(db, rels.obligation);
+    let mut out = Vec::new();
+    for a in actors {
+        let mut models: Vec<Value> = rows(rels.provider)
+            .into_iter()
+            .filter(|t| t[0] == a)
+            .map(|t| t[1])
+            .collect();
+        models.dedup();
+        let mut reports = Vec::new();
+        for m in &models {
+            reports.push(model_report(db, &rels, a, *m, &duty_values));
+        }
+        // Models the actor develops or modifies but is not concluded to provide.
+        let mut own: Vec<Value> = Vec::new();
+        for &r in &rels.own {
+            for t in rows(r) {
+                if t[1] == a && !models.contains(&t[0]) && !own.contains(&t[0]) {
+                    own.push(t[0]);
+                }
+            }
+        }
+        own.sort_by(|x, y| it.display_cmp(x, y));
+        let not_provider = own
+            .into_iter()
+            .map(|m| NotProvider {
+                model: m,
+                reason: reason(db, rels.provider, &[a, m]),
+                open_questions: questions(db, rels.undetermined, m),
+            })
+            .collect();
+        let established_in = rels
+            .established_in
+            .map(|r| {
+                rows(r)
+                    .into_iter()
+                    .filter(|t| t[0] == a)
+                    .map(|t| t[1])
+                    .collect()
+            })
+            .unwrap_or_default();
+        out.push(ActorReport {
+            actor: a,
+            established_in,
+            models: reports,
+            not_provider,
+        });
+    }
+    Ok(Report {
+        assessment_date,
+        as_of: db.facts.as_of.describe(&db.facts.files),
+        actors: out,
+        systems: if unknown_actor.is_some() {
+            Vec::new()
+        } else {
+            systems(db, actor.and_then(|a| it.get(a)).map(Value::Sym))
+        },
+        unknown_actor,
+    })
+}
+
+/// The values the duty field of `obligation` can take: its enumeration, else the duties any
+/// obligation rule names.
+fn duty_values(db: &Database, obligation: usize) -> Vec<Value> {
+    let p = &db.rules.checked;
+    let mut out: Vec<Value> = Vec::new();
+    if let Some(e) = p.relations[obligation].enums[2] {
+        for s in &p.enums[e].values {
+            if let Some(x) = db.interner.get(s) {
+                out.push(Value::Sym(x));
+            }
+        }
+    } else {
+        for r in p.rules_for(obligation) {
+            if let CTerm::Const(c) = &r.head.args[2] {
+                if let Some(v) = crate::rules::eval::const_lookup(c, &db.interner) {
+                    if !out.contains(&v) {
+                        out.push(v);
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+fn model_report(db: &Database, rels: &Rels, a: Value, m: Value, duties: &[Value]) -> ModelReport {
+    let rows = |rel: usize| db.sorted_rows(db.tuples(rel));
+    let mine = |rel: usize| -> Vec<Vec<Value>> {
+        rows(rel)
+            .into_iter()
+            .filter(|t| t[0] == a && t[1] == m)
+            .collect()
+    };
+    let deadlines = mine(rels.deadline);
+    let overdue = mine(rels.overdue);
+    let since = rels.duty_applies_from.map(mine).unwrap_or_default();
+    let statuses = rels.duty_status.map(mine).unwrap_or_default();
+    let mut bound = Vec::new();
+    for t in mine(rels.obligation) {
+        let d = t[2];
+        let proof =
+            least_height(db, rels.obligation, &t).expect("a derived obligation has a proof");
+        let mut x = duty(db, proof, d, &deadlines, &overdue);
+        x.since = since.iter().find(|s| s[2] == d).map(|s| s[3]);
+        x.status = statuses
+            .iter()
+            .filter(|s| s[2] == d)
+            .map(|s| s[3])
+            .collect();
+        bound.push(x);
+    }
+    let mut exemptions = Vec::new();
+    for t in mine(rels.exempt) {
+        let proof = least_height(db, rels.exempt, &t).expect("a derived exemption has a proof");
+        let Node::Derived { rule, .. } = proof.graph[proof.root] else {
+            continue;
+        };
+        let r = &db.rules.checked.rules[rule];
+        exemptions.push(Exemption {
+            duty: t[2],
+            rule: r.id.clone(),
+            citations: r.citations.clone(),
+            says: r.says.clone(),
+            weakest: proof.weakest_authority(db, proof.root),
+            proof,
+        });
+    }
+    // Expected duties neither bound nor lifted, grouped by the reason they are not concluded.
+    let mut not_concluded: Vec<NotConcluded> = Vec::new();
+    for &d in duties {
+        if bound.iter().any(|x| x.duty == d) || exemptions.iter().any(|x| x.duty == d) {
+            continue;
+        }
+        let why = reason(db, rels.obligation, &[a, m, d]);
+        match not_concluded.iter_mut().find(|n| n.reason == why) {
+            Some(n) => n.duties.push(d),
+            None => not_concluded.push(NotConcluded {
+                duties: vec![d],
+                reason: why,
+            }),
+        }
+    }
+    let open_questions = questions(db, rels.undetermined, m);
+    ModelReport {
+        model: m,
+        systemic_risk: db.holds(rels.systemic_risk, &[m]),
+        systemic_risk_since: rels
+            .systemic_risk_since
+            .and_then(|r| rows(r).into_iter().find(|t| t[0] == m).map(|t| t[1])),
+        timeline: crate::reason::timeline::build(db, &db.interner.plain(&m)).ok(),
+        placed_on_market: rows(rels.placed_on_market)
+            .into_iter()
+            .find(|t| t[0] == m)
+            .map(|t| t[1]),
+        duties: bound,
+        exemptions,
+        not_concluded,
+        open_questions,
+    }
+}
+
+fn questions(db: &Database, undetermined: usize, m: Value) -> Vec<(Value, Value)> {
+    db.sorted_rows(db.tuples(undetermined))
+        .into_iter()
+        .filter(|t| t[0] == m)
+        .map(|t| (t[1], t[2]))
+        .collect()
+}
+
+fn duty(
+    db: &Database,
+    proof: Proof,
+    d: Value,
+    deadlines: &[Vec<Value>],
+    overdue: &[Vec<Value>],
+) -> Duty {
+    let Node::Derived { rule, .. } = proof.graph[proof.root] else {
+        unreachable!("an obligation is derived")
+    };
+    let r = &db.rules.checked.rules[rule];
+    let mut rules: Vec<(String, Vec<String>)> = Vec::new();
+    let mut ambiguous = Vec::new();
+    let mut facts = Vec::new();
+    // Rules files come first in the file list (see `facts::load`).
+    let rules_files = db.facts.files.len() - db.facts.fact_files;
+    let mut bfs = petgraph::visit::Bfs::new(&proof.graph, proof.root);
+    while let Some(ix) = bfs.next(&proof.graph) {
+        match &proof.graph[ix] {
+            Node::Derived { rule, .. } => {
+                let r = &db.rules.checked.rules[*rule];
+                if !rules.iter().any(|(id, _)| *id == r.id) {
+                    rules.push((r.id.clone(), r.citations.clone()));
+                    if let Some(why) = &r.ambiguous {
+                        ambiguous.push((r.id.clone(), why.clone()));
+                    }
+                }
+            }
+            // Facts of the rules files (thresholds, lists) are part of the law, not of the case.
+            Node::Fact {
+                rel,
+                values,
+                origin,
+            } if origin.file as usize >= rules_files => {
+                let atom = db.interner.atom(db.relation_name(*rel), values);
+                let at = crate::present::explain::origin_text(db, origin);
+                if !facts.iter().any(|(x, _)| *x == atom) {
+                    facts.push((atom, at));
+                }
+            }
+            _ => {}
+        }
+    }
+    Duty {
+        duty: d,
+        says: r.says.clone(),
+        citations: r.citations.clone(),
+        since: None,
+        status: Vec::new(),
+        deadline: deadlines.iter().find(|t| t[2] == d).map(|t| t[3]),
+        overdue: overdue.iter().any(|t| t[2] == d),
+        weakest: proof.weakest_authority(db, proof.root),
+        ambiguous,
+        rules,
+        facts,
+        proof,
+    }
+}
+
+/// One line on why `rel(values)` is not concluded: the first failing premise of the closest rule,
+/// followed down through missing conclusions (at most three steps) to what decides it.
+pub fn reason(db: &Database, rel: usize, values: &[Value]) -> String {
+    let p = Pattern {
+        rel,
+        args: values.iter().map(|v| Arg::Is(*v)).collect(),
+        text: String::new(),
+    };
+    let limits = whynot::Limits {
+        depth: 3,
+        ..whynot::Limits::default()
+    };
+    let e = whynot::why_not(db, &p, limits);
+    let mut steps = Vec::new();
+    follow(db, &e, &mut steps);
+    if steps.is_empty() {
+        return "no rule concludes it from these facts".to_string();
+    }
+    steps.join("; ")
+}
+
+fn follow(db: &Database, e: &Explanation, steps: &mut Vec<String>) {
+    let Verdict::Rules(rules) = &e.verdict else {
+        return;
+    };
+    let Some(ra) = rules.first() else { return };
+    let Some(a) = ra.attempts.first() else { return };
+    let rule = &db.rules.checked.rules[ra.rule];
+    let Some(li) = a.order.iter().copied().find(|&li| {
+        !matches!(
+            a.premises[li].status,
+            Status::Holds(_) | Status::Absent(_) | Status::True(_)
+        )
+    }) else {
+        return;
+    };
+    let rel = match &rule.body[li] {
+        CLit::Pos(x) | CLit::Neg(x) => x.rel,
+        _ => 0,
+    };
+    let premise = &a.premises[li];
+    match &premise.status {
+        Status::Missing(pat) => {
+            steps.push(format!(
+                "{} does not hold",
+                crate::present::explain::absent_atom(db, rel, pat)
+            ));
+            if steps.len() < 3 {
+                if let Some(sub) = &premise.sub {
+                    follow(db, sub, steps);
+                }
+            }
+        }
+        Status::Blocked(row) => {
+            let atom = db.interner.atom(db.relation_name(rel), row);
+            let by = match least_height(db, rel, row).map(|p| p.graph[p.root].clone()) {
+                Some(Node::Derived { rule, .. }) => {
+                    let r = &db.rules.checked.rules[rule];
+                    format!(" (rule {} [{}])", r.id, r.citations.join("; "))
+                }
+                _ => match db.input_origin(rel, row) {
+                    Some(o) => format!(" (fact, {})", crate::present::explain::origin_text(db, &o)),
+                    None => String::new(),
+                },
+            };
+            steps.push(format!("{atom} holds{by}, which rules it out"));
+        }
+        Status::False(t) => steps.push(format!("{t} is false")),
+        Status::Unchecked(t, _) => steps.push(format!("{t} cannot be checked")),
+        _ => {}
+    }
+}

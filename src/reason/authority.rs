@@ -1,0 +1,198 @@
+//! The weakest authority behind every conclusion, for whole-database output (`derive --format json`).
+//! It is the weakest authority in the same least-height proof `explain` shows, computed for all
+//! conclusions at once: relations are processed in dependency order, and recursive ones to a fixpoint.
+
+use crate::data::value::Value;
+use crate::db::Database;
+use crate::rules::eval::eval;
+use lexproof_lang::ast::Authority;
+use lexproof_lang::check::{CLit, Rule};
+use std::cmp::Ordering;
+
+const NONE: u32 = u32::MAX;
+
+#[derive(Clone, Copy)]
+struct Best {
+    height: u32,
+    rule: u32,
+    row: u32,
+}
+
+/// The positive premises of a rule instance, in body order.
+pub fn premises(db: &Database, rule: &Rule, bindings: &[Value]) -> Vec<(usize, Vec<Value>)> {
+    rule.body
+        .iter()
+        .filter_map(|l| match l {
+            CLit::Pos(a) => a
+                .args
+                .iter()
+                .map(|t| eval(t, bindings, &db.interner, rule.index))
+                .collect::<Option<Vec<Value>>>()
+                .map(|v| (a.rel, v)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Among instances of equal height: rule order, then premise values in display order, then bindings.
+pub fn tie_break(db: &Database, a: (usize, usize), b: (usize, usize)) -> Ordering {
+    let rules = &db.rules.checked.rules;
+    a.0.cmp(&b.0).then_with(|| {
+        let r = &rules[a.0];
+        let (ba, bb) = (db.bindings(r, a.1), db.bindings(r, b.1));
+        let (pa, pb) = (premises(db, r, &ba), premises(db, r, &bb));
+        for (x, y) in pa.iter().zip(&pb) {
+            match db.interner.display_cmp_rows(&x.1, &y.1) {
+                Ordering::Equal => continue,
+                o => return o,
+            }
+        }
+        db.interner.display_cmp_rows(&ba, &bb)
+    })
+}
+
+/// Per relation, per row of `db.tuples(rel)`: the weakest authority in its least-height proof
+/// (`None` for input facts, and for everything when no witnesses were recorded).
+pub fn weakest_per_tuple(db: &Database) -> Vec<Vec<Option<Authority>>> {
+    let program = &db.rules.checked;
+    let derived_leaf = |r: usize, i: usize| db.input_origin(r, &db.tuples(r).row(i)).is_some();
+    let per_derived =
+        |f: &dyn Fn(usize, usize) -> Option<Authority>| -> Vec<Vec<Option<Authority>>> {
+            program
+                .relations
+                .iter()
+                .enumerate()
+                .map(|(r, rel)| {
+                    if rel.derived {
+                        (0..db.tuples(r).len()).map(|i| f(r, i)).collect()
+                    } else {
+                        Vec::new()
+                    }
+                })
+                .collect()
+        };
+    if !db.witnesses_recorded {
+        return per_derived(&|_, _| None);
+    }
+    // All rules of one authority (e.g. a plain Datalog file): every derived conclusion has it, and
+    // no proof needs choosing.
+    if let Some(first) = program.rules.first().map(|r| r.authority) {
+        if program.rules.iter().all(|r| r.authority == first) {
+            return per_derived(&|r, i| (!derived_leaf(r, i)).then_some(first));
+        }
+    }
+    let nrel = program.relations.len();
+    let mut best: Vec<Vec<Best>> = (0..nrel)
+        .map(|r| {
+            if program.relations[r].derived {
+                vec![
+                    Best {
+                        height: NONE,
+                        rule: NONE,
+                        row: 0
+                    };
+                    db.tuples(r).len()
+                ]
+            } else {
+                Vec::new()
+            }
+        })
+        .collect();
+    // Derived facts that are also given as facts (in the rules file) are leaves.
+    for (r, b) in best.iter_mut().enumerate() {
+        for (i, slot) in b.iter_mut().enumerate() {
+            if db.input_origin(r, &db.tuples(r).row(i)).is_some() {
+                slot.height = 0;
+            }
+        }
+    }
+    let height_of = |best: &Vec<Vec<Best>>, rel: usize, vals: &[Value]| -> Option<u32> {
+        if !program.relations[rel].derived {
+            return db.facts.tables[rel].contains(vals).map(|_| 0);
+        }
+        db.tuples(rel)
+            .contains(vals)
+            .map(|i| best[rel][i].height)
+            .filter(|&h| h != NONE)
+    };
+    for comp in &program.components {
+        let rules: Vec<&Rule> = program.component_rules(comp).collect();
+        let recursive = rules.iter().any(|r| !r.recursive_premises(comp).is_empty());
+        loop {
+            let mut changed = false;
+            for rule in &rules {
+                let Some(w) = db.witnesses.get(rule.index) else {
+                    continue;
+                };
+                for row in 0..w.len() {
+                    let b = db.bindings(rule, row);
+                    let hi = w.head_row(row);
+                    let cur = best[rule.head.rel][hi];
+                    if cur.height == 0 {
+                        continue;
+                    }
+                    let mut h = 0;
+                    let mut ok = true;
+                    for (prel, pvals) in premises(db, rule, &b) {
+                        match height_of(&best, prel, &pvals) {
+                            Some(ph) => h = h.max(ph),
+                            None => ok = false,
+                        }
+                    }
+                    if !ok {
+                        continue;
+                    }
+                    let cand = Best {
+                        height: h + 1,
+                        rule: rule.index as u32,
+                        row: row as u32,
+                    };
+                    let better = cur.height == NONE
+                        || cand.height < cur.height
+                        || (cand.height == cur.height
+                            && tie_break(
+                                db,
+                                (cand.rule as usize, cand.row as usize),
+                                (cur.rule as usize, cur.row as usize),
+                            ) == Ordering::Less);
+                    if better {
+                        best[rule.head.rel][hi] = cand;
+                        changed = true;
+                    }
+                }
+            }
+            if !recursive || !changed {
+                break;
+            }
+        }
+    }
+    // Weakest authority bottom-up by height: a chosen instance's premises are strictly lower.
+    let mut order: Vec<(u32, usize, usize)> = Vec::new();
+    for (r, b) in best.iter().enumerate() {
+        for (i, x) in b.iter().enumerate() {
+            if x.height != NONE && x.height > 0 {
+                order.push((x.height, r, i));
+            }
+        }
+    }
+    order.sort_unstable();
+    let mut weakest: Vec<Vec<Option<Authority>>> =
+        best.iter().map(|b| vec![None; b.len()]).collect();
+    for (_, r, i) in order {
+        let x = best[r][i];
+        let rule = &program.rules[x.rule as usize];
+        let b = db.bindings(rule, x.row as usize);
+        let mut w = Some(rule.authority);
+        for (prel, pvals) in premises(db, rule, &b) {
+            if program.relations[prel].derived {
+                if let Some(pi) = db.tuples(prel).contains(&pvals) {
+                    if let Some(pw) = weakest[prel][pi] {
+                        w = Some(w.map_or(pw, |a| a.min(pw)));
+                    }
+                }
+            }
+        }
+        weakest[r][i] = w;
+    }
+    weakest
+}

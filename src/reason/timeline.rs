@@ -1,0 +1,251 @@
+//! A model's legal history (`lexproof timeline MODEL`; drawn by `present::timeline`). One row per status and per duty
+//! (for every actor bound), a bar from the day it started to the day it ended (or the assessment
+//! date), the deadlines and events as marks, each followed by (text) or linked to (HTML, SVG) the
+//! rule and citations behind it. Built from the dated conclusion vocabulary, so it shows exactly
+//! what `derive` concludes.
+
+use crate::data::value::{Date, Value};
+use crate::db::Database;
+use crate::reason::proof::{least_height, Node};
+
+/// The rule behind a bar or a mark.
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub rule: String,
+    pub citations: Vec<String>,
+    pub says: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Mark {
+    pub date: Date,
+    pub what: String,
+    pub source: Option<Source>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Row {
+    pub label: String,
+    /// The bar: from, and until (`None`: still running on the assessment date).
+    pub span: Option<(Date, Option<Date>)>,
+    pub source: Option<Source>,
+    pub marks: Vec<Mark>,
+    /// A closing word: the duty's status, or an exemption.
+    pub note: String,
+}
+
+pub struct Timeline {
+    pub model: String,
+    pub as_of: Option<Date>,
+    pub as_of_text: Option<String>,
+    pub rows: Vec<Row>,
+}
+
+/// The relations a timeline reads, looked up by name (a rulebase without them gets an error).
+const NEEDS: &[(&str, usize)] = &[
+    ("placed_on_market", 2),
+    ("systemic_risk_since", 2),
+    ("systemic_risk_period", 3),
+    ("duty_applies_from", 4),
+    ("obligation_period", 5),
+    ("deadline", 4),
+    ("duty_status", 4),
+    ("enforceable_from", 4),
+    ("exempt", 3),
+];
+
+fn rel(db: &Database, name: &str, arity: usize) -> Option<usize> {
+    let p = &db.rules.checked;
+    p.relation(name)
+        .filter(|&r| p.relations[r].arity() == arity)
+}
+
+fn date(v: &Value) -> Option<Date> {
+    match v {
+        Value::Date(d) => Some(*d),
+        _ => None,
+    }
+}
+
+fn source(db: &Database, rel: usize, row: &[Value]) -> Option<Source> {
+    let proof = least_height(db, rel, row)?;
+    match &proof.graph[proof.root] {
+        Node::Derived { rule, .. } => {
+            let r = &db.rules.checked.rules[*rule];
+            Some(Source {
+                rule: r.id.clone(),
+                citations: r.citations.clone(),
+                says: r.says.clone(),
+            })
+        }
+        _ => None,
+    }
+}
+
+/// The timeline of `model`; an error names a missing relation or suggests a known model.
+pub fn build(db: &Database, model: &str) -> Result<Timeline, String> {
+    let mut r = Vec::new();
+    for (name, arity) in NEEDS {
+        r.push(rel(db, name, *arity).ok_or_else(|| {
+            format!("lexproof: timeline needs the relation {name}/{arity} of the conclusion vocabulary, which these rules do not declare\n  hint: timeline works with the shipped rulebase or one extending it (--extend)\n")
+        })?);
+    }
+    let [placed, sr_since, sr_period, ob_since, ob_period, deadline, status, enforce, exempt] =
+        r[..]
+    else {
+        unreachable!("one index per needed relation")
+    };
+    let Some(m) = db.interner.get(model).map(Value::Sym) else {
+        let known =
+            (0..db.interner.len() as u32).map(|i| db.interner.resolve(crate::data::value::Sym(i)));
+        let hint = lexproof_lang::check::suggest(model, known).map_or(String::new(), |s| {
+            format!("\n  hint: did you mean \"{s}\"?")
+        });
+        return Err(format!(
+            "lexproof: no fact and no rule mentions the model \"{model}\"{hint}\n"
+        ));
+    };
+    let rows_of = |rel: usize| -> Vec<Vec<Value>> {
+        db.sorted_rows(db.tuples(rel))
+            .into_iter()
+            .filter(|t| t.contains(&m))
+            .collect()
+    };
+    let plain = |v: &Value| db.interner.plain(v);
+    let mut rows = Vec::new();
+    for t in rows_of(placed) {
+        let d = date(&t[1]).expect("placing carries a date");
+        rows.push(Row {
+            label: "placed on the Union market".into(),
+            span: None,
+            source: None,
+            marks: vec![Mark {
+                date: d,
+                what: "placed".into(),
+                source: source(db, placed, &t),
+            }],
+            note: String::new(),
+        });
+    }
+    for t in rows_of(sr_since) {
+        rows.push(Row {
+            label: "systemic risk".into(),
+            span: date(&t[1]).map(|d| (d, None)),
+            source: source(db, sr_since, &t),
+            marks: Vec::new(),
+            note: String::new(),
+        });
+    }
+    for t in rows_of(sr_period) {
+        rows.push(Row {
+            label: "systemic risk (ended)".into(),
+            span: date(&t[1]).map(|d| (d, date(&t[2]))),
+            source: source(db, sr_period, &t),
+            marks: Vec::new(),
+            note: "ended".into(),
+        });
+    }
+    for opt in [
+        (
+            "reassessment_request_from",
+            2,
+            "reassessment may be requested",
+        ),
+        ("retention_until", 3, "documentation kept until"),
+    ] {
+        if let Some(x) = rel(db, opt.0, opt.1) {
+            for t in rows_of(x) {
+                let d = date(t.last().expect("a dated row")).expect("a date");
+                rows.push(Row {
+                    label: opt.2.into(),
+                    span: None,
+                    source: None,
+                    marks: vec![Mark {
+                        date: d,
+                        what: opt.2.into(),
+                        source: source(db, x, &t),
+                    }],
+                    note: String::new(),
+                });
+            }
+        }
+    }
+    // Duties: one row per (actor, duty) that binds, bound once, or is owed from a later day.
+    let mut keys: Vec<(Value, Value)> = Vec::new();
+    for x in [ob_since, ob_period, deadline, status] {
+        for t in rows_of(x) {
+            if t[1] == m && !keys.contains(&(t[0], t[2])) {
+                keys.push((t[0], t[2]));
+            }
+        }
+    }
+    keys.sort_by(|a, b| {
+        db.interner
+            .display_cmp(&a.0, &b.0)
+            .then(db.interner.display_cmp(&a.1, &b.1))
+    });
+    for (a, d) in keys {
+        let mine = |x: usize| -> Vec<Vec<Value>> {
+            rows_of(x)
+                .into_iter()
+                .filter(|t| t[0] == a && t[1] == m && t[2] == d)
+                .collect()
+        };
+        let label = format!("{} {}", plain(&d), plain(&a));
+        let mut marks = Vec::new();
+        for t in mine(deadline) {
+            marks.push(Mark {
+                date: date(&t[3]).expect("a deadline is a date"),
+                what: "deadline".into(),
+                source: source(db, deadline, &t),
+            });
+        }
+        for t in mine(enforce) {
+            marks.push(Mark {
+                date: date(&t[3]).expect("a date"),
+                what: "enforceable from".into(),
+                source: source(db, enforce, &t),
+            });
+        }
+        let statuses: Vec<String> = mine(status).iter().map(|t| plain(&t[3])).collect();
+        let note = statuses.join(", ").replace('_', " ");
+        let since = mine(ob_since);
+        for t in &since {
+            rows.push(Row {
+                label: label.clone(),
+                span: date(&t[3]).map(|x| (x, None)),
+                source: source(db, ob_since, t),
+                marks: marks.clone(),
+                note: note.clone(),
+            });
+        }
+        for t in mine(ob_period) {
+            rows.push(Row {
+                label: format!("{label} (ended)"),
+                span: date(&t[3]).map(|x| (x, date(&t[4]))),
+                source: source(db, ob_period, &t),
+                marks: Vec::new(),
+                note: if mine(exempt).is_empty() {
+                    "ended".into()
+                } else {
+                    "ended; now exempt".into()
+                },
+            });
+        }
+        if since.is_empty() && !marks.is_empty() {
+            rows.push(Row {
+                label,
+                span: None,
+                source: None,
+                marks,
+                note,
+            });
+        }
+    }
+    Ok(Timeline {
+        model: model.to_string(),
+        as_of: db.facts.as_of.date(),
+        as_of_text: db.facts.as_of.describe(&db.facts.files),
+        rows,
+    })
+}
