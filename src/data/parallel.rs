@@ -3,14 +3,22 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
+/// The cap set by `set_threads`; 0: none.
+static CAP: AtomicUsize = AtomicUsize::new(0);
+
+/// Caps the threads of all parallel work (the CLI sets it from `LEXPROOF_THREADS`); results do not
+/// depend on it. 0 removes the cap.
+pub fn set_threads(n: usize) {
+    CAP.store(n, Ordering::Relaxed);
+}
+
 /// How many threads parallel work may use (loading, stages, sorting, output): the cores available,
-/// or `LEXPROOF_THREADS`.
+/// or the cap.
 pub fn threads() -> usize {
-    std::env::var("LEXPROOF_THREADS")
-        .ok()
-        .and_then(|v| v.parse::<usize>().ok())
-        .filter(|&n| n > 0)
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+    match CAP.load(Ordering::Relaxed) {
+        0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        n => n,
+    }
 }
 
 /// Runs `f` on every job, on up to `threads()` threads. Jobs are taken in order, so putting the

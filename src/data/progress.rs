@@ -1,6 +1,8 @@
 //! Progress of a long run (loading, deriving, indexing), reported to an observer. The CLI shows it as
 //! a progress bar on stderr when stderr is a terminal; tests and pipes see nothing.
 
+use std::time::Duration;
+
 /// The stages of a run, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Stage {
@@ -14,10 +16,37 @@ pub enum Stage {
     Done,
 }
 
+/// Where the time of a run went, for profiling a rulebase or a fact base (the CLI prints these with
+/// `LEXPROOF_STAGE_TIMES=1`).
+#[derive(Debug, Clone)]
+pub enum Timing {
+    /// The steps of loading the facts.
+    Load {
+        parse_and_intern: Duration,
+        final_ids: Duration,
+        gather: Duration,
+        sort: Duration,
+        checks: Duration,
+    },
+    /// One stage of the compiled program: `index` in dependency order, `name` the relations it
+    /// defines.
+    Stage {
+        index: usize,
+        name: &'static str,
+        run: Duration,
+        sort: Duration,
+        instances: Duration,
+        derived_bytes: usize,
+        instance_bytes: usize,
+    },
+}
+
 pub trait Observer: Sync {
     fn stage(&self, _stage: Stage) {}
     /// One fact file of `bytes` bytes was read.
     fn loaded(&self, _bytes: u64) {}
+    /// A step finished (see `Timing`).
+    fn timing(&self, _timing: Timing) {}
 }
 
 /// Reports nothing.

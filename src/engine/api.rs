@@ -4,6 +4,7 @@
 
 pub use super::budget::tick;
 pub use super::stages::{run as run_stages, Done, Finish, MultiMap, Stage, StageOut};
+pub use crate::data::progress::Observer;
 pub use crate::data::store::{Table, Type};
 pub use crate::data::value::{Date, Sym};
 pub use crate::db::instances::Instances;

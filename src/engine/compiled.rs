@@ -1,6 +1,7 @@
 //! The crepe programs build.rs generated into this binary: the shipped rulebase's and, for the
 //! engines' differential tests, the small ones in `tests/rulebases/compiled/`.
 
+use crate::data::progress::Observer;
 use crate::data::store::Table;
 use crate::db::instances::Instances;
 use crate::rules::rulebase::{Rulebase, RULES_NAME, RULES_TEXT};
@@ -26,7 +27,7 @@ pub struct CompiledProgram {
     pub text: &'static str,
     /// Symbol constants, interned first so `Sym(n)` in the program means `symbols[n]`.
     pub symbols: &'static [&'static str],
-    pub evaluate: fn(&[Table], &super::stages::Finish) -> EngineOutput,
+    pub evaluate: fn(&[Table], &super::stages::Finish, &dyn Observer) -> EngineOutput,
     pub witnesses: bool,
     pub rules: usize,
     pub relations: usize,

@@ -179,7 +179,7 @@ pub fn run_observed(
                     &sorted.projected,
                 )
             };
-            let (d, w) = (program.evaluate)(&facts.tables, &finish);
+            let (d, w) = (program.evaluate)(&facts.tables, &finish, obs);
             // The guards count in batches; the exact count settles a limit below one batch.
             let produced: usize = d.iter().flatten().map(|t| t.len()).sum::<usize>()
                 + w.iter().map(|i| i.len()).sum::<usize>();

@@ -9,6 +9,7 @@
 //! instances against the sorted tables while later stages already run. A sort before handing them
 //! on would lie on the path every later stage waits for.
 
+use crate::data::progress::{Observer, Timing};
 use crate::data::store::Table;
 use crate::db::instances::Instances;
 use crate::rules::arith::{self, ArithError};
@@ -75,8 +76,8 @@ struct Shared<'a> {
     finish: &'a Finish<'a>,
     board: Mutex<Board>,
     wake: Condvar,
-    /// Print each stage's time on stderr (`LEXPROOF_STAGE_TIMES=1`, for profiling a rulebase).
-    timings: bool,
+    /// Told each stage's time and memory.
+    obs: &'a dyn Observer,
 }
 
 impl Shared<'_> {
@@ -177,20 +178,15 @@ impl Shared<'_> {
                     "rule {r} recorded twice"
                 );
             }
-            if self.timings {
-                let ms = |d: std::time::Duration| d.as_secs_f64() * 1e3;
-                let mib = |b: usize| b as f64 / (1 << 20) as f64;
-                let derived_bytes = sorted.tables.iter().map(|t| t.1.allocated_bytes()).sum();
-                eprintln!(
-                    "lexproof: stage {s:>3} {:>9.1} ms, sort {:>6.1} ms, instances {:>6.1} ms; {:>6.1} MiB derived, {:>6.1} MiB instances  {}",
-                    ms(t1 - t0),
-                    ms(t2 - t1),
-                    ms(t2.elapsed()),
-                    mib(derived_bytes),
-                    mib(instance_bytes),
-                    self.stages[s].name
-                );
-            }
+            self.obs.timing(Timing::Stage {
+                index: s,
+                name: self.stages[s].name,
+                run: t1 - t0,
+                sort: t2 - t1,
+                instances: t2.elapsed(),
+                derived_bytes: sorted.tables.iter().map(|t| t.1.allocated_bytes()).sum(),
+                instance_bytes,
+            });
         }
     }
 }
@@ -209,6 +205,7 @@ pub fn run(
     relations: usize,
     rules: usize,
     finish: &Finish,
+    obs: &dyn Observer,
 ) -> (Vec<Option<Table>>, Vec<Instances>) {
     let shared = Shared {
         stages,
@@ -222,7 +219,7 @@ pub fn run(
             ..Board::default()
         }),
         wake: Condvar::new(),
-        timings: std::env::var_os("LEXPROOF_STAGE_TIMES").is_some_and(|v| v == "1"),
+        obs,
     };
     let workers = crate::data::parallel::threads().min(stages.len()).max(1);
     if workers == 1 {

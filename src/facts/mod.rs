@@ -507,7 +507,7 @@ pub fn load_observed(
             }),
         }
     }
-    // Each step's time, printed with `LEXPROOF_STAGE_TIMES=1` (for profiling loads).
+    // Each step's time, for the observer.
     let t0 = std::time::Instant::now();
     // Each job's index in `files`: the listed ones (fact files) follow the rules files in order.
     let mut file_of_job = Vec::with_capacity(jobs.len());
@@ -590,17 +590,13 @@ pub fn load_observed(
     if !invalid.is_empty() {
         return Err(invalid);
     }
-    if std::env::var_os("LEXPROOF_STAGE_TIMES").is_some_and(|v| v == "1") {
-        let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
-        eprintln!(
-            "lexproof: load steps: parse and intern {:.1} ms, final ids {:.1} ms, gather {:.1} ms, sort {:.1} ms, cycle check {:.1} ms",
-            ms(t_parse - t_ids),
-            ms(t_ids),
-            ms(t_gather - t_parse),
-            ms(t_sort - t_gather),
-            ms(t0.elapsed() - t_sort)
-        );
-    }
+    obs.timing(crate::data::progress::Timing::Load {
+        parse_and_intern: t_parse - t_ids,
+        final_ids: t_ids,
+        gather: t_gather - t_parse,
+        sort: t_sort - t_gather,
+        checks: t0.elapsed() - t_sort,
+    });
     Ok(FactSet {
         tables,
         origins,

@@ -857,7 +857,7 @@ pub fn generate(checked: &Checked, witnesses: bool, rules_name: &str) -> Generat
     .unwrap();
     writeln!(
         out,
-"pub fn evaluate(inputs: &[Table], finish: &Finish) -> (Vec<Option<Table>>, Vec<Instances>) {{\n    run_stages(STAGES, inputs, RELATIONS, if WITNESSES {{ RULES }} else {{ 0 }}, finish)\n}}\n"
+"pub fn evaluate(inputs: &[Table], finish: &Finish, obs: &dyn Observer) -> (Vec<Option<Table>>, Vec<Instances>) {{\n    run_stages(STAGES, inputs, RELATIONS, if WITNESSES {{ RULES }} else {{ 0 }}, finish, obs)\n}}\n"
     )
     .unwrap();
     writeln!(out, "/// Symbol constants of the rules, interned first so `Sym(n)` in the program means SYMBOLS[n].").unwrap();

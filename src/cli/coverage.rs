@@ -1,0 +1,42 @@
+//! `lexproof coverage`: which provisions the rules cover and the scenarios exercise.
+
+use super::args::{resolve_rules, EngineArgs};
+use super::output::print;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Directory of scenario files used to see which rules fire.
+    #[arg(long, default_value = "tests/scenarios", value_name = "DIR")]
+    pub scenarios: PathBuf,
+    #[command(flatten)]
+    pub engine: EngineArgs,
+}
+
+pub fn run(args: Args) -> ExitCode {
+    let Args { scenarios, engine } = args;
+    {
+        let (rules, kind, _) = match resolve_rules(&engine) {
+            Ok(x) => x,
+            Err(e) => {
+                eprint!("{e}");
+                return ExitCode::from(2);
+            }
+        };
+        match lexproof::audit::coverage::compute(&rules, kind, &scenarios) {
+            Ok((rows, n)) => {
+                print(&lexproof::audit::coverage::render(&rows, n));
+                if rows.iter().all(|r| r.fired) {
+                    ExitCode::SUCCESS
+                } else {
+                    ExitCode::from(1)
+                }
+            }
+            Err(e) => {
+                eprint!("{e}");
+                ExitCode::from(2)
+            }
+        }
+    }
+}

@@ -1,0 +1,61 @@
+//! `lexproof report`: the compliance report.
+
+use super::args::FactArgs;
+use super::output::print;
+use super::session::with_db;
+use super::session::{no_proofs, Failure};
+use super::suggest::nearest_symbol;
+use super::Ctx;
+use clap::ValueEnum;
+use std::process::ExitCode;
+
+#[derive(clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    pub facts: FactArgs,
+    /// Only this actor (e.g. "aurora-labs").
+    #[arg(long, value_name = "ACTOR")]
+    pub actor: Option<String>,
+    #[arg(long, value_enum, default_value_t = ReportFormat::Md)]
+    pub format: ReportFormat,
+}
+
+pub fn run(args: Args, ctx: &Ctx) -> ExitCode {
+    let Args {
+        facts,
+        actor,
+        format,
+    } = args;
+    with_db(&facts, ctx, |db| {
+        if !db.witnesses_recorded {
+            // Every duty in the report comes with its proof.
+            return Err(Failure::input(no_proofs(db, "report")));
+        }
+        let r = lexproof::present::report::build(db, actor.as_deref()).map_err(Failure::input)?;
+        if let Some(a) = &r.unknown_actor {
+            // Not hidden by -q: the report is empty because of the name given.
+            eprintln!(
+                "lexproof: warning: no fact or rule mentions the actor \"{}\"{}",
+                lexproof::data::value::printable(a),
+                nearest_symbol(db, a)
+                    .map(|s| format!("\n  hint: did you mean \"{s}\"?"))
+                    .unwrap_or_default()
+            );
+        }
+        print(&match format {
+            ReportFormat::Md => lexproof::present::report::markdown(db, &r),
+            ReportFormat::Html => lexproof::present::report::html(db, &r),
+            ReportFormat::Json => lexproof::present::report::json(db, &r),
+        });
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum ReportFormat {
+    /// Markdown.
+    Md,
+    /// One self-contained HTML page with a collapsible proof per duty.
+    Html,
+    Json,
+}
