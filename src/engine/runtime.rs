@@ -9,8 +9,8 @@ use crate::data::store::{partition_point, Table};
 use crate::data::value::{Interner, Value};
 use crate::rules::eval::eval;
 use hashbrown::HashTable;
-use lexproof_lang::ast::CmpOp;
 use lexproof_lang::check::{CLit, CTerm, Checked, Const, Rule};
+use lexproof_lang::plan::{RulePlan, Step};
 use std::cmp::Ordering;
 use std::hash::Hasher;
 
@@ -156,95 +156,25 @@ impl Rel {
     }
 }
 
-/// One step of a compiled join.
-enum Step {
-    Scan {
-        rel: usize,
-        /// Restricted to the rows new in the last round.
-        delta: bool,
-        key_cols: Vec<usize>,
-        key: Vec<CTerm>,
-        binds: Vec<(usize, usize)>,
-        /// Columns that must equal another column of the same row (a repeated variable).
-        same: Vec<(usize, usize)>,
-        /// Columns that must equal a term evaluated once the row's variables are bound.
-        tests: Vec<(usize, CTerm)>,
-    },
-    Neg {
-        rel: usize,
-        args: Vec<CTerm>,
-    },
-    Cmp(CmpOp, CTerm, CTerm),
-    Assign(usize, CTerm),
+/// A rule's plan with, per step, the key columns of its scan (empty for other steps), so the
+/// index on them is found without building the list at every row.
+struct Compiled {
+    plan: RulePlan,
+    key_cols: Vec<Vec<usize>>,
 }
 
-fn compile(rule: &Rule, first: Option<usize>) -> Vec<Step> {
-    let order = match first {
-        Some(_) => lexproof_lang::plan::order_from(&rule.body, first),
-        None => rule.plan.clone(),
-    };
-    let mut bound = vec![false; rule.vars.len()];
-    let mut steps = Vec::new();
-    for i in order {
-        match &rule.body[i] {
-            CLit::Pos(a) => {
-                let (mut key_cols, mut key, mut binds, mut same, mut tests) =
-                    (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
-                let mut here: Vec<(usize, usize)> = Vec::new();
-                for (c, t) in a.args.iter().enumerate() {
-                    match t {
-                        CTerm::Var(v) if bound[*v] => {
-                            key_cols.push(c);
-                            key.push(t.clone());
-                        }
-                        CTerm::Var(v) => match here.iter().find(|(w, _)| w == v) {
-                            Some(&(_, col)) => same.push((c, col)),
-                            None => {
-                                here.push((*v, c));
-                                binds.push((c, *v));
-                            }
-                        },
-                        CTerm::Const(_) => {
-                            key_cols.push(c);
-                            key.push(t.clone());
-                        }
-                        other => {
-                            let mut vs = Vec::new();
-                            other.vars(&mut vs);
-                            if vs.iter().all(|v| bound[*v]) {
-                                key_cols.push(c);
-                                key.push(other.clone());
-                            } else {
-                                tests.push((c, other.clone()));
-                            }
-                        }
-                    }
-                }
-                for &(v, _) in &here {
-                    bound[v] = true;
-                }
-                steps.push(Step::Scan {
-                    rel: a.rel,
-                    delta: Some(i) == first,
-                    key_cols,
-                    key,
-                    binds,
-                    same,
-                    tests,
-                });
-            }
-            CLit::Neg(a) => steps.push(Step::Neg {
-                rel: a.rel,
-                args: a.args.clone(),
-            }),
-            CLit::Cmp(op, a, b) => steps.push(Step::Cmp(*op, a.clone(), b.clone())),
-            CLit::Assign(v, e) => {
-                bound[*v] = true;
-                steps.push(Step::Assign(*v, e.clone()));
-            }
-        }
+impl Compiled {
+    fn new(plan: RulePlan) -> Compiled {
+        let key_cols = plan
+            .steps
+            .iter()
+            .map(|s| match s {
+                Step::Scan(scan) => scan.key.iter().map(|(c, _)| *c).collect(),
+                _ => Vec::new(),
+            })
+            .collect();
+        Compiled { plan, key_cols }
     }
-    steps
 }
 
 struct Eval<'a> {
@@ -263,48 +193,43 @@ struct Eval<'a> {
 }
 
 impl Eval<'_> {
-    fn run_rule(&mut self, rule: &Rule, steps: &[Step]) {
+    fn run_rule(&mut self, rule: &Rule, plan: &Compiled) {
         let mut b = vec![Value::Num(0); rule.vars.len()];
-        self.step(rule, steps, 0, &mut b);
+        self.step(rule, plan, 0, &mut b);
     }
 
-    fn step(&mut self, rule: &Rule, steps: &[Step], k: usize, b: &mut Vec<Value>) {
+    fn step(&mut self, rule: &Rule, plan: &Compiled, k: usize, b: &mut Vec<Value>) {
         if self.error.is_some() {
             return;
         }
-        let Some(s) = steps.get(k) else {
+        let Some(s) = plan.plan.steps.get(k) else {
             self.emit(rule, b);
             return;
         };
         let ri = rule.index;
         match s {
-            Step::Scan {
-                rel,
-                delta,
-                key_cols,
-                key,
-                binds,
-                same,
-                tests,
-            } => {
-                let Some(keyv) = key
+            Step::Scan(scan) => {
+                let key_cols = &plan.key_cols[k];
+                let Some(keyv) = scan
+                    .key
                     .iter()
-                    .map(|t| eval(t, b, self.interner, ri))
+                    .map(|(_, t)| eval(t, b, self.interner, ri))
                     .collect::<Option<Vec<Value>>>()
                 else {
                     return;
                 };
-                let rows: Vec<u32> = if *delta {
-                    let (lo, hi) = self.delta[*rel];
-                    let t = &self.rels[*rel].table;
+                let rel = scan.rel;
+                let rows: Vec<u32> = if scan.delta {
+                    let (lo, hi) = self.delta[rel];
+                    let t = &self.rels[rel].table;
                     (lo..hi)
                         .filter(|&r| key_cols.iter().zip(&keyv).all(|(&c, v)| t.get(r, c) == *v))
                         .map(|r| r as u32)
                         .collect()
                 } else if key_cols.is_empty() {
-                    (0..self.rels[*rel].table.len() as u32).collect()
+                    (0..self.rels[rel].table.len() as u32).collect()
                 } else {
-                    let rel_state = &mut self.rels[*rel];
+                    let rel_state = &mut self.rels[rel];
                     rel_state.index(key_cols);
                     let t = &rel_state.table;
                     let idx = rel_state
@@ -330,93 +255,97 @@ impl Eval<'_> {
                 'rows: for r in rows {
                     let r = r as usize;
                     {
-                        let t = &self.rels[*rel].table;
-                        for &(c, c2) in same {
-                            if t.get(r, c) != t.get(r, c2) {
+                        let t = &self.rels[rel].table;
+                        for &(c, v) in &scan.binds {
+                            b[v] = t.get(r, c);
+                        }
+                        for &(c, v) in &scan.same {
+                            if t.get(r, c) != b[v] {
                                 continue 'rows;
                             }
                         }
-                        for &(c, v) in binds {
-                            b[v] = t.get(r, c);
-                        }
-                        for (c, term) in tests {
+                        for (c, term) in &scan.checks {
                             if eval(term, b, self.interner, ri) != Some(t.get(r, *c)) {
                                 continue 'rows;
                             }
                         }
                     }
-                    self.step(rule, steps, k + 1, b);
+                    self.step(rule, plan, k + 1, b);
                 }
             }
-            Step::Neg { rel, args } => {
-                let wild: Vec<bool> = args.iter().map(|a| matches!(a, CTerm::Wild)).collect();
+            Step::Member { rel, args, .. } => {
                 let Some(vals) = args
                     .iter()
-                    .map(|t| {
-                        if matches!(t, CTerm::Wild) {
-                            Some(Value::Num(0))
-                        } else {
-                            eval(t, b, self.interner, ri)
-                        }
-                    })
+                    .map(|t| eval(t, b, self.interner, ri))
                     .collect::<Option<Vec<Value>>>()
                 else {
                     return;
                 };
-                let present = if wild.iter().any(|w| *w) {
-                    let cols: Vec<usize> = (0..args.len()).filter(|&c| !wild[c]).collect();
-                    let key: Vec<Value> = cols.iter().map(|&c| vals[c]).collect();
-                    let rel_state = &mut self.rels[*rel];
-                    if cols.is_empty() {
-                        !rel_state.table.is_empty()
-                    } else {
-                        rel_state.index(&cols);
-                        let t = &rel_state.table;
-                        let idx = rel_state
-                            .indexes
-                            .iter()
-                            .find(|i| i.cols == cols)
-                            .expect("index just built");
-                        let pos = partition_point(idx.perm.len(), |i| {
-                            let r = idx.perm[i] as usize;
-                            let mut o = Ordering::Equal;
-                            for (&c, v) in cols.iter().zip(&key) {
-                                o = t.get(r, c).raw_cmp(v);
-                                if o != Ordering::Equal {
-                                    break;
-                                }
-                            }
-                            o == Ordering::Less
-                        });
-                        pos < idx.perm.len()
-                            && cols
-                                .iter()
-                                .zip(&key)
-                                .all(|(&c, v)| t.get(idx.perm[pos] as usize, c) == *v)
-                    }
-                } else {
-                    self.rels[*rel].contains(&vals)
-                };
-                if !present {
-                    self.step(rule, steps, k + 1, b);
+                if self.rels[*rel].contains(&vals) {
+                    self.step(rule, plan, k + 1, b);
                 }
             }
-            Step::Cmp(op, l, r) => {
-                let (Some(x), Some(y)) =
-                    (eval(l, b, self.interner, ri), eval(r, b, self.interner, ri))
+            Step::Absent { rel, cols, key, .. } => {
+                let Some(key) = key
+                    .iter()
+                    .map(|t| eval(t, b, self.interner, ri))
+                    .collect::<Option<Vec<Value>>>()
                 else {
                     return;
                 };
-                if op.holds(x.raw_cmp(&y)) {
-                    self.step(rule, steps, k + 1, b);
+                let rel_state = &mut self.rels[*rel];
+                let present = if cols.len() == rel_state.table.arity() {
+                    rel_state.contains(&key)
+                } else if cols.is_empty() {
+                    !rel_state.table.is_empty()
+                } else {
+                    rel_state.index(cols);
+                    let t = &rel_state.table;
+                    let idx = rel_state
+                        .indexes
+                        .iter()
+                        .find(|i| &i.cols == cols)
+                        .expect("index just built");
+                    let pos = partition_point(idx.perm.len(), |i| {
+                        let r = idx.perm[i] as usize;
+                        let mut o = Ordering::Equal;
+                        for (&c, v) in cols.iter().zip(&key) {
+                            o = t.get(r, c).raw_cmp(v);
+                            if o != Ordering::Equal {
+                                break;
+                            }
+                        }
+                        o == Ordering::Less
+                    });
+                    pos < idx.perm.len()
+                        && cols
+                            .iter()
+                            .zip(&key)
+                            .all(|(&c, v)| t.get(idx.perm[pos] as usize, c) == *v)
+                };
+                if !present {
+                    self.step(rule, plan, k + 1, b);
                 }
             }
-            Step::Assign(v, e) => {
-                let Some(x) = eval(e, b, self.interner, ri) else {
+            Step::Compare {
+                op, left, right, ..
+            } => {
+                let (Some(x), Some(y)) = (
+                    eval(left, b, self.interner, ri),
+                    eval(right, b, self.interner, ri),
+                ) else {
                     return;
                 };
-                b[*v] = x;
-                self.step(rule, steps, k + 1, b);
+                if op.holds(x.raw_cmp(&y)) {
+                    self.step(rule, plan, k + 1, b);
+                }
+            }
+            Step::Let { var, expr, .. } => {
+                let Some(x) = eval(expr, b, self.interner, ri) else {
+                    return;
+                };
+                b[*var] = x;
+                self.step(rule, plan, k + 1, b);
             }
         }
     }
@@ -557,23 +486,26 @@ pub fn evaluate(
         let recursive_positions: Vec<Vec<usize>> =
             rules.iter().map(|r| r.recursive_premises(comp)).collect();
         for rule in &rules {
-            let steps = compile(rule, None);
-            ev.run_rule(rule, &steps);
+            ev.run_rule(rule, &Compiled::new(RulePlan::full(rule, comp)));
         }
         let mut changed = ev.commit(comp);
         if recursive_positions.iter().all(|p| p.is_empty()) {
             ev.forget_duplicates_of(&rules);
             continue;
         }
-        let plans: Vec<Vec<(usize, Vec<Step>)>> = rules
+        let plans: Vec<Vec<Compiled>> = rules
             .iter()
             .zip(&recursive_positions)
-            .map(|(rule, ps)| ps.iter().map(|&p| (p, compile(rule, Some(p)))).collect())
+            .map(|(rule, ps)| {
+                ps.iter()
+                    .map(|&p| Compiled::new(RulePlan::delta(rule, comp, p)))
+                    .collect()
+            })
             .collect();
         while changed && ev.error.is_none() {
             for (rule, ps) in rules.iter().zip(&plans) {
-                for (_, steps) in ps {
-                    ev.run_rule(rule, steps);
+                for plan in ps {
+                    ev.run_rule(rule, plan);
                 }
             }
             changed = ev.commit(comp);

@@ -4,9 +4,9 @@
 
 use crate::data::value::Value;
 use crate::db::Database;
-use crate::rules::eval::eval;
+use crate::reason::instance::{premises, tie_break};
 use lexproof_lang::ast::Authority;
-use lexproof_lang::check::{CLit, Rule};
+use lexproof_lang::check::Rule;
 use std::cmp::Ordering;
 
 const NONE: u32 = u32::MAX;
@@ -16,39 +16,6 @@ struct Best {
     height: u32,
     rule: u32,
     row: u32,
-}
-
-/// The positive premises of a rule instance, in body order.
-pub fn premises(db: &Database, rule: &Rule, bindings: &[Value]) -> Vec<(usize, Vec<Value>)> {
-    rule.body
-        .iter()
-        .filter_map(|l| match l {
-            CLit::Pos(a) => a
-                .args
-                .iter()
-                .map(|t| eval(t, bindings, &db.interner, rule.index))
-                .collect::<Option<Vec<Value>>>()
-                .map(|v| (a.rel, v)),
-            _ => None,
-        })
-        .collect()
-}
-
-/// Among instances of equal height: rule order, then premise values in display order, then bindings.
-pub fn tie_break(db: &Database, a: (usize, usize), b: (usize, usize)) -> Ordering {
-    let rules = &db.rules.checked.rules;
-    a.0.cmp(&b.0).then_with(|| {
-        let r = &rules[a.0];
-        let (ba, bb) = (db.bindings(r, a.1), db.bindings(r, b.1));
-        let (pa, pb) = (premises(db, r, &ba), premises(db, r, &bb));
-        for (x, y) in pa.iter().zip(&pb) {
-            match db.interner.display_cmp_rows(&x.1, &y.1) {
-                Ordering::Equal => continue,
-                o => return o,
-            }
-        }
-        db.interner.display_cmp_rows(&ba, &bb)
-    })
 }
 
 /// Per relation, per row of `db.tuples(rel)`: the weakest authority in its least-height proof
@@ -154,6 +121,16 @@ pub fn weakest_per_tuple(db: &Database) -> Vec<Vec<Option<Authority>>> {
                                 db,
                                 (cand.rule as usize, cand.row as usize),
                                 (cur.rule as usize, cur.row as usize),
+                                || {
+                                    let r = &db.rules.checked.rules[cur.rule as usize];
+                                    let values = |row: u32| -> Vec<Vec<Value>> {
+                                        premises(db, r, &db.bindings(r, row as usize))
+                                            .into_iter()
+                                            .map(|p| p.1)
+                                            .collect()
+                                    };
+                                    (values(cand.row), values(cur.row))
+                                },
                             ) == Ordering::Less);
                     if better {
                         best[rule.head.rel][hi] = cand;

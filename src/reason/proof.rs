@@ -8,12 +8,12 @@
 use crate::data::value::Value;
 use crate::db::Database;
 use crate::facts::Origin;
+use crate::reason::instance::{self, tie_break};
 use crate::rules::eval::eval;
 use lexproof_lang::ast::Authority;
 use lexproof_lang::check::{CLit, CTerm};
 use petgraph::graph::{DiGraph, NodeIndex};
 use rustc_hash::FxHashMap;
-use std::cmp::Ordering;
 
 #[derive(Debug, Clone)]
 pub enum Node {
@@ -131,19 +131,10 @@ pub fn build_proof(db: &Database, rel: usize, values: &[Value], opts: Options) -
         for rule in program.rules_for(frel) {
             for row in db.instances(rule, &fvals) {
                 let b = db.bindings(rule, row);
-                let mut premises = Vec::new();
-                for lit in &rule.body {
-                    if let CLit::Pos(a) = lit {
-                        let vals: Option<Vec<Value>> = a
-                            .args
-                            .iter()
-                            .map(|t| eval(t, &b, &db.interner, rule.index))
-                            .collect();
-                        if let Some(vals) = vals {
-                            premises.push(ex.id(a.rel, vals, &mut queue));
-                        }
-                    }
-                }
+                let premises = instance::premises(db, rule, &b)
+                    .into_iter()
+                    .map(|(prel, vals)| ex.id(prel, vals, &mut queue))
+                    .collect();
                 ex.derivs[f].push(Deriv {
                     rule: rule.index,
                     row,
@@ -246,7 +237,6 @@ fn ranked_derivations(
     if ex.origin[f].is_some() {
         return Vec::new();
     }
-    let it = &db.interner;
     let mut idx: Vec<usize> = (0..ex.derivs[f].len())
         .filter(|&i| all || deriv_height(&ex.derivs[f][i], height) == height[f])
         .filter(|&i| deriv_height(&ex.derivs[f][i], height) != usize::MAX)
@@ -255,16 +245,16 @@ fn ranked_derivations(
         let (a, b) = (&ex.derivs[f][i], &ex.derivs[f][j]);
         deriv_height(a, height)
             .cmp(&deriv_height(b, height))
-            .then(a.rule.cmp(&b.rule))
             .then_with(|| {
-                for (x, y) in a.premises.iter().zip(&b.premises) {
-                    match it.display_cmp_rows(&ex.facts[*x].1, &ex.facts[*y].1) {
-                        Ordering::Equal => continue,
-                        o => return o,
-                    }
-                }
-                let r = &db.rules.checked.rules[a.rule];
-                it.display_cmp_rows(&db.bindings(r, a.row), &db.bindings(r, b.row))
+                tie_break(db, (a.rule, a.row), (b.rule, b.row), || {
+                    let values = |d: &Deriv| -> Vec<&[Value]> {
+                        d.premises
+                            .iter()
+                            .map(|&p| ex.facts[p].1.as_slice())
+                            .collect()
+                    };
+                    (values(a), values(b))
+                })
             })
     });
     if !all {

@@ -4,7 +4,6 @@
 use crate::ast::{self, ArithOp, Authority, Builtin, CmpOp, Literal, Term, Type};
 use crate::diag::Diagnostic;
 use crate::number::{parse_date, parse_number};
-use crate::plan;
 use crate::source::{SourceFile, Span};
 use std::collections::BTreeMap;
 
@@ -151,7 +150,7 @@ pub struct Rule {
     /// Evaluation order of `body`: each literal's variables are bound before it is tested.
     pub plan: Vec<usize>,
     /// The order the compiled engine joins in: `plan`, except that a recursive rule starts from its
-    /// recursive premise (see `Checker::stratify`). Why-not and proofs keep `plan`, whose
+    /// recursive premise (see `plan::order_rules`). Why-not and proofs keep `plan`, whose
     /// closest instances read better.
     pub join_plan: Vec<usize>,
 }
@@ -1242,7 +1241,6 @@ impl Checker<'_> {
         let mut seen = vec![false; vars.len()];
         witness.retain(|&v| !std::mem::replace(&mut seen[v], true));
         witness.extend((0..vars.len()).filter(|&v| !seen[v]));
-        let plan = plan::order(&body);
         let text = self
             .file
             .slice(clause.head.span.to(clause.span))
@@ -1261,8 +1259,9 @@ impl Checker<'_> {
             body,
             vars,
             witness,
-            join_plan: plan.clone(),
-            plan,
+            // Filled by `plan::order_rules` once the components are known.
+            plan: Vec::new(),
+            join_plan: Vec::new(),
         });
     }
 
@@ -1618,22 +1617,6 @@ impl Checker<'_> {
         let mut strata = vec![0usize; n];
         let order = topo_components(n, &edges, &comp);
         self.out.components = order.clone();
-        // A recursive rule joins from its recursive premise: crepe evaluates clauses in the order
-        // given, and its semi-naive rounds restrict the recursive premise to the new facts, so
-        // leading with it makes each round cost what is new, not a scan of the other premises (a
-        // chain of n fine-tunes would otherwise take n scans of n facts).
-        for group in &order {
-            for r in self
-                .out
-                .rules
-                .iter_mut()
-                .filter(|r| group.contains(&r.head.rel))
-            {
-                if let Some(&first) = r.recursive_premises(group).first() {
-                    r.join_plan = plan::order_from(&r.body, Some(first));
-                }
-            }
-        }
         for group in order {
             let mut s = 0;
             for &h in &group {

@@ -8,6 +8,7 @@
 
 use crate::ast::{ArithOp, Type};
 use crate::check::{CAtom, CLit, CTerm, Checked, Const, Rule};
+use crate::plan::{RulePlan, Scan, Step};
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
@@ -47,8 +48,6 @@ struct Gen<'a> {
     symbol_list: Vec<String>,
     /// The current stage's lookups: (relation, key columns, whether it returns the other columns).
     lookups: Vec<(usize, Vec<usize>, bool)>,
-    /// The relations the current stage defines.
-    stage: Vec<usize>,
 }
 
 impl Gen<'_> {
@@ -127,20 +126,6 @@ impl Gen<'_> {
         }
     }
 
-    /// A positive premise over a relation outside the current stage whose arguments are all
-    /// known (variables bound earlier in the plan, constants, arithmetic on those).
-    fn is_test(&self, atom: &CAtom, bound: &[bool]) -> bool {
-        !self.stage.contains(&atom.rel) && atom.args.iter().all(|a| known(a, bound))
-    }
-
-    /// A positive premise over a relation outside the current stage with some arguments known and
-    /// some to bind: read through a lookup on the known columns instead of a crepe relation.
-    fn is_probe(&self, atom: &CAtom, bound: &[bool]) -> bool {
-        !self.stage.contains(&atom.rel)
-            && !self.is_test(atom, bound)
-            && atom.args.iter().any(|a| known(a, bound))
-    }
-
     /// The id of this stage's lookup on `rel` keyed by `cols` (`map`: returning the other columns).
     fn lookup_id(&mut self, rel: usize, cols: Vec<usize>, map: bool) -> usize {
         match self
@@ -166,133 +151,99 @@ impl Gen<'_> {
         )
     }
 
-    fn body(&mut self, rule: &Rule) -> Vec<String> {
+    /// The crepe clauses of a rule's body, step by step from its plan.
+    fn body(&mut self, rule: &Rule, plan: &RulePlan) -> Vec<String> {
         let mut clauses = Vec::new();
         let mut tmp = 0usize;
-        let mut bound = vec![false; rule.vars.len()];
+        // Variables bound by a `for` clause: crepe does not count them as its own, so later
+        // premises name them as expressions.
         let mut via_for = vec![false; rule.vars.len()];
-        for &i in &rule.join_plan {
-            match &rule.body[i] {
-                CLit::Pos(atom) if self.is_test(atom, &bound) => {
+        for step in &plan.steps {
+            match step {
+                Step::Member { rel, args, .. } => {
                     // Every argument is known here and the relation is complete before this stage:
                     // a membership test, with no need to load the relation into crepe.
                     let mut lets = Vec::new();
-                    let key: Vec<String> = atom
-                        .args
+                    let key: Vec<String> = args
                         .iter()
                         .map(|a| self.term(rule, a, &mut lets, &mut tmp))
                         .collect();
                     clauses.extend(lets);
-                    let cols = (0..atom.args.len()).collect();
-                    clauses.push(self.lookup(atom.rel, cols, &key, false));
+                    let cols = (0..args.len()).collect();
+                    clauses.push(self.lookup(*rel, cols, &key, false));
                 }
-                CLit::Pos(atom) if self.is_probe(atom, &bound) => {
+                Step::Scan(scan) if !scan.own && !scan.key.is_empty() => {
                     // Some arguments known: the matching rows come from a lookup on those columns,
-                    // bound by a `for` clause. crepe does not count variables bound by `for` as its
-                    // own, so later premises name them as expressions (see `via_for`).
+                    // bound by a `for` clause.
                     let mut lets = Vec::new();
                     let mut after = Vec::new();
-                    let (mut cols, mut key, mut pattern) = (Vec::new(), Vec::new(), Vec::new());
-                    let mut seen_here = Vec::new();
-                    for (k, a) in atom.args.iter().enumerate() {
-                        if known(a, &bound) {
-                            cols.push(k);
-                            key.push(self.term(rule, a, &mut lets, &mut tmp));
-                            continue;
-                        }
-                        match a {
-                            CTerm::Var(v) if !seen_here.contains(v) => {
-                                seen_here.push(*v);
-                                pattern.push(format!("v{v}"));
-                            }
-                            CTerm::Var(v) => {
-                                let r = format!("d{i}_{k}");
-                                after.push(format!("({r} == v{v})"));
-                                pattern.push(r);
-                            }
-                            CTerm::Wild => pattern.push("_".to_string()),
-                            CTerm::Arith(..) | CTerm::Call(..) => {
-                                let r = format!("d{i}_{k}");
-                                let e = self.term(rule, a, &mut after, &mut tmp);
-                                after.push(format!("({r} == {e})"));
-                                pattern.push(r);
-                            }
-                            CTerm::Const(_) => unreachable!("constants are known"),
-                        }
-                    }
+                    let key: Vec<String> = scan
+                        .key
+                        .iter()
+                        .map(|(_, t)| self.term(rule, t, &mut lets, &mut tmp))
+                        .collect();
+                    let cols: Vec<usize> = scan.key.iter().map(|(c, _)| *c).collect();
+                    let arity = self.checked.relations[scan.rel].arity();
+                    let pattern: Vec<String> = (0..arity)
+                        .filter(|c| !cols.contains(c))
+                        .map(|c| self.unknown_column(rule, scan, c, &mut after, &mut tmp))
+                        .collect();
                     clauses.extend(lets);
-                    let id = self.lookup_id(atom.rel, cols, true);
+                    let id = self.lookup_id(scan.rel, cols, true);
                     clauses.push(format!(
                         "for {} in LOOKUPS.with(|l| l.borrow().l{id}.get(&{}).to_vec())",
                         tuple(&pattern),
                         tuple(&key)
                     ));
-                    for v in atom.vars() {
-                        if !bound[v] {
-                            via_for[v] = true;
-                        }
-                        bound[v] = true;
+                    for &(_, v) in &scan.binds {
+                        via_for[v] = true;
                     }
                     clauses.extend(after);
                 }
-                CLit::Pos(atom) => {
-                    let mut args = Vec::new();
+                Step::Scan(scan) => {
+                    // A crepe relation: known columns are join keys or constants.
                     let mut after = Vec::new();
-                    let mut seen_here = Vec::new();
-                    for (k, a) in atom.args.iter().enumerate() {
-                        match a {
-                            CTerm::Var(v) if !bound[*v] && !seen_here.contains(v) => {
-                                seen_here.push(*v);
-                                args.push(format!("v{v}"));
-                            }
-                            CTerm::Var(v) if seen_here.contains(v) => {
-                                // crepe reads a variable repeated inside one atom as an unbound key.
-                                let r = format!("d{i}_{k}");
-                                after.push(format!("({r} == v{v})"));
-                                args.push(r);
-                            }
-                            CTerm::Arith(..) | CTerm::Call(..) => {
-                                let r = format!("d{i}_{k}");
-                                let mut lets = Vec::new();
-                                let e = self.term(rule, a, &mut lets, &mut tmp);
-                                after.extend(lets);
+                    let arity = self.checked.relations[scan.rel].arity();
+                    let mut args = Vec::with_capacity(arity);
+                    for c in 0..arity {
+                        let arg = match scan.key.iter().find(|(k, _)| *k == c) {
+                            Some((_, CTerm::Var(v))) if via_for[*v] => format!("(v{v})"),
+                            Some((_, t @ (CTerm::Arith(..) | CTerm::Call(..)))) => {
+                                let r = format!("d{}_{c}", scan.lit);
+                                let e = self.term(rule, t, &mut after, &mut tmp);
                                 after.push(format!("({r} == {e})"));
-                                args.push(r);
+                                r
                             }
-                            CTerm::Var(v) if via_for[*v] => args.push(format!("(v{v})")),
-                            other => args.push(self.term(rule, other, &mut Vec::new(), &mut tmp)),
-                        }
-                    }
-                    for v in atom.vars() {
-                        bound[v] = true;
+                            Some((_, t)) => self.term(rule, t, &mut Vec::new(), &mut tmp),
+                            None => self.unknown_column(rule, scan, c, &mut after, &mut tmp),
+                        };
+                        args.push(arg);
                     }
                     clauses.push(format!(
                         "{}({})",
-                        struct_name(self.checked, atom.rel),
+                        struct_name(self.checked, scan.rel),
                         args.join(", ")
                     ));
                     clauses.extend(after);
                 }
-                CLit::Neg(atom) => {
+                Step::Absent { rel, cols, key, .. } => {
                     // A negated relation is complete before this stage runs (stratification), so
                     // it is tested against a hash set of the columns the atom binds instead of
                     // being loaded into crepe, whose negation index keeps a Vec per key.
                     let mut lets = Vec::new();
-                    let mut cols = Vec::new();
-                    let mut key = Vec::new();
-                    for (k, a) in atom.args.iter().enumerate() {
-                        if !matches!(a, CTerm::Wild) {
-                            cols.push(k);
-                            key.push(self.term(rule, a, &mut lets, &mut tmp));
-                        }
-                    }
+                    let key: Vec<String> = key
+                        .iter()
+                        .map(|t| self.term(rule, t, &mut lets, &mut tmp))
+                        .collect();
                     clauses.extend(lets);
-                    clauses.push(self.lookup(atom.rel, cols, &key, true));
+                    clauses.push(self.lookup(*rel, cols.clone(), &key, true));
                 }
-                CLit::Cmp(op, a, b) => {
+                Step::Compare {
+                    op, left, right, ..
+                } => {
                     let mut lets = Vec::new();
-                    let ea = self.term(rule, a, &mut lets, &mut tmp);
-                    let eb = self.term(rule, b, &mut lets, &mut tmp);
+                    let ea = self.term(rule, left, &mut lets, &mut tmp);
+                    let eb = self.term(rule, right, &mut lets, &mut tmp);
                     clauses.extend(lets);
                     let op = match op.symbol() {
                         "=" => "==",
@@ -300,21 +251,44 @@ impl Gen<'_> {
                     };
                     clauses.push(format!("({ea} {op} {eb})"));
                 }
-                CLit::Assign(x, e) => {
+                Step::Let { var, expr, .. } => {
                     let mut lets = Vec::new();
-                    let ee = self.term(rule, e, &mut lets, &mut tmp);
+                    let ee = self.term(rule, expr, &mut lets, &mut tmp);
                     clauses.extend(lets);
-                    clauses.push(format!("let v{x} = {ee}"));
-                    bound[*x] = true;
+                    clauses.push(format!("let v{var} = {ee}"));
                 }
             }
         }
-        if rule.join_plan.is_empty() {
+        if plan.steps.is_empty() {
             clauses.push("(true)".to_string());
         }
         // Last, so it counts instances, not attempts: the run's budget (see `budget` in lexproof).
         clauses.push(format!("(tick({}))", rule.index));
         clauses
+    }
+
+    /// The pattern for column `c` of a scan, which the row binds: a new variable, or a fresh name
+    /// tested in `after` against the variable it repeats or the term it must equal.
+    fn unknown_column(
+        &mut self,
+        rule: &Rule,
+        scan: &Scan,
+        c: usize,
+        after: &mut Vec<String>,
+        tmp: &mut usize,
+    ) -> String {
+        if let Some((_, v)) = scan.binds.iter().find(|(k, _)| *k == c) {
+            return format!("v{v}");
+        }
+        let r = format!("d{}_{c}", scan.lit);
+        if let Some((_, v)) = scan.same.iter().find(|(k, _)| *k == c) {
+            // crepe reads a variable repeated inside one atom as an unbound key.
+            after.push(format!("({r} == v{v})"));
+        } else if let Some((_, t)) = scan.checks.iter().find(|(k, _)| *k == c) {
+            let e = self.term(rule, t, after, tmp);
+            after.push(format!("({r} == {e})"));
+        }
+        r
     }
 
     fn head(&mut self, rule: &Rule, atom: &CAtom, lets: &mut Vec<String>) -> String {
@@ -337,17 +311,6 @@ fn type_name(t: Type) -> &'static str {
         Type::Symbol => "Symbol",
         Type::Number => "Number",
         Type::Date => "Date",
-    }
-}
-
-/// Whether a term's value is known once the variables marked in `bound` are.
-fn known(t: &CTerm, bound: &[bool]) -> bool {
-    match t {
-        CTerm::Var(v) => bound[*v],
-        CTerm::Const(_) => true,
-        CTerm::Wild => false,
-        CTerm::Arith(_, a, b) => known(a, bound) && known(b, bound),
-        CTerm::Call(_, args) => args.iter().all(|a| known(a, bound)),
     }
 }
 
@@ -458,31 +421,24 @@ fn stage(
 ) -> Stage {
     let checked = g.checked;
     let rules: Vec<&Rule> = checked.component_rules(comp).collect();
-    // Relations from outside the stage: `reads` are loaded into crepe (premises that bind
-    // variables), `negated` only tested against lookup sets (negations and premises whose
-    // arguments are all known; see `Gen::body`, which must classify premises the same way).
-    g.stage = comp.to_vec();
+    // Relations from outside the stage: `reads` are loaded into crepe (scans that bind every
+    // column they read), `negated` only read through lookups (membership tests, keyed scans,
+    // negations).
+    let plans: Vec<RulePlan> = rules.iter().map(|r| RulePlan::compiled(r, comp)).collect();
     let mut reads: Vec<usize> = Vec::new();
     let mut negated: Vec<usize> = Vec::new();
-    for rule in &rules {
-        let mut bound = vec![false; rule.vars.len()];
-        for &i in &rule.join_plan {
-            match &rule.body[i] {
-                CLit::Pos(a) if g.is_test(a, &bound) => negated.push(a.rel),
-                CLit::Pos(a) if g.is_probe(a, &bound) => {
-                    negated.push(a.rel);
-                    a.vars().into_iter().for_each(|v| bound[v] = true);
+    for step in plans.iter().flat_map(|p| &p.steps) {
+        match step {
+            Step::Scan(s) if s.own => {}
+            Step::Scan(s) if s.key.is_empty() => {
+                if !reads.contains(&s.rel) {
+                    reads.push(s.rel);
                 }
-                CLit::Pos(a) => {
-                    if !comp.contains(&a.rel) && !reads.contains(&a.rel) {
-                        reads.push(a.rel);
-                    }
-                    a.vars().into_iter().for_each(|v| bound[v] = true);
-                }
-                CLit::Neg(a) => negated.push(a.rel),
-                CLit::Assign(v, _) => bound[*v] = true,
-                CLit::Cmp(..) => {}
             }
+            Step::Scan(Scan { rel, .. }) | Step::Member { rel, .. } | Step::Absent { rel, .. } => {
+                negated.push(*rel)
+            }
+            Step::Compare { .. } | Step::Let { .. } => {}
         }
     }
     reads.sort_unstable();
@@ -549,14 +505,14 @@ fn stage(
             feeds.push((format!("I{i}"), r.types(), format!("&inputs[{i}]")));
         }
     }
-    for rule in &rules {
+    for (rule, plan) in rules.iter().zip(&plans) {
         writeln!(
             program,
             "    // {rules_name}:{} rule {}",
             rule.line, rule.id
         )
         .unwrap();
-        let body = g.body(rule);
+        let body = g.body(rule, plan);
         let mut lets = Vec::new();
         if witnesses {
             let wtypes: Vec<Type> = rule.witness.iter().map(|&v| rule.vars[v].ty).collect();
@@ -792,7 +748,6 @@ pub fn generate(checked: &Checked, witnesses: bool, rules_name: &str) -> Generat
         symbols: BTreeMap::new(),
         symbol_list: Vec::new(),
         lookups: Vec::new(),
-        stage: Vec::new(),
     };
     let mut stages: Vec<Stage> = Vec::new();
     let mut defined_by: Vec<Option<usize>> = vec![None; checked.relations.len()];

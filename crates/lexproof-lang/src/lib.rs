@@ -32,7 +32,8 @@ pub fn load_rules(file: &SourceFile) -> Result<(Checked, Vec<Diagnostic>), Vec<D
                 .hint("check the path given to --rules or LEXPROOF_RULES; a rules file needs at least one declaration, fact or rule"),
         );
     }
-    let (checked, check_diags) = check_program(&program, file);
+    let (mut checked, check_diags) = check_program(&program, file);
+    plan::order_rules(&mut checked);
     diags.extend(check_diags);
     if diags.iter().any(|d| d.severity == Severity::Error) {
         diags.sort_by_key(|d| (d.span.start, d.span.end));

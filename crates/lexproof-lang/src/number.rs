@@ -226,7 +226,7 @@ pub fn weekday(days: i32) -> i32 {
 /// Art. 3(2)(c): one month after 31 January ends on 28 or 29 February). `None` past year ±10^9.
 pub fn add_months(days: i32, n: i128) -> Option<i32> {
     let (y, m, d) = civil_from_days(days as i64);
-    let months = i128::from(y) * 12 + i128::from(m - 1) + n;
+    let months = (i128::from(y) * 12 + i128::from(m - 1)).checked_add(n)?;
     if months.abs() > 12_000_000_000 {
         return None;
     }
