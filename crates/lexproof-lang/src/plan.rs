@@ -337,7 +337,7 @@ impl fmt::Display for Shown<'_> {
                     writeln!(f, "{line}")?;
                 }
                 Step::Member { rel, args, .. } => {
-                    let a = cols(&mut args.iter().map(|t| term(t)));
+                    let a = cols(&mut args.iter().map(&term));
                     writeln!(f, "  member {}({a})", c.relations[*rel].name)?;
                 }
                 Step::Absent {
@@ -356,7 +356,7 @@ impl fmt::Display for Shown<'_> {
                 }
             }
         }
-        let h = cols(&mut rule.head.args.iter().map(|t| term(t)));
+        let h = cols(&mut rule.head.args.iter().map(&term));
         writeln!(f, "  head {}({h})", c.relations[rule.head.rel].name)
     }
 }
