@@ -3,6 +3,8 @@
 //! reason, present, audit (the command line sits on top, in the binary). ARCHITECTURE.md maps them;
 //! `tests/layers.rs` holds the code to that order.
 
+#![deny(unsafe_code)]
+
 pub mod audit;
 pub mod data;
 pub mod db;

@@ -61,6 +61,7 @@ pub fn for_run(
     started_at: SystemTime,
     total: Duration,
     exit_code: u8,
+    command: Vec<String>,
 ) -> Manifest {
     let program = &db.rules.checked;
     let outputs: Vec<usize> = if program.outputs.is_empty() {
@@ -80,7 +81,7 @@ pub fn for_run(
     Manifest {
         schema_version: SCHEMA_VERSION,
         lexproof_version: env!("CARGO_PKG_VERSION"),
-        command: std::env::args().collect(),
+        command,
         exit_code,
         engine: db.engine.name(),
         witnesses_recorded: db.witnesses_recorded,

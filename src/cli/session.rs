@@ -128,6 +128,7 @@ pub fn with_db(facts: &FactArgs, ctx: &Ctx, f: impl FnOnce(&Database) -> CmdResu
             wall,
             started.elapsed(),
             code_number(code),
+            std::env::args().collect(),
         );
         if let Err(e) = lexproof::audit::manifest::write(&m, path) {
             eprint!("{e}");

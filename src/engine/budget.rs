@@ -7,7 +7,7 @@
 //! The compiled engine's rules cannot be interrupted from outside crepe, so every generated rule
 //! body ends with a `tick` guard: it counts the instance, and once the budget is spent it fails, so
 //! crepe derives nothing more and reaches its fixpoint at once; the run then reports the trip. The
-//! run-time evaluator calls `tick` as it records each instance. Ticks are counted per thread and
+//! run-time evaluator counts its instances itself and reports them with `note`. Ticks are counted per thread and
 //! added to the shared count in batches; memory is sampled every `MEMORY_EVERY` batches.
 
 use std::cell::Cell;
@@ -229,6 +229,8 @@ fn usage() -> Option<(u64, u64)> {
 /// (under `ulimit -v`) or the machine swapping.
 pub struct Budgeted<A>(pub A);
 
+// A global allocator is `unsafe` by its trait; every method forwards to the wrapped one.
+#[allow(unsafe_code)]
 unsafe impl<A: std::alloc::GlobalAlloc> std::alloc::GlobalAlloc for Budgeted<A> {
     unsafe fn alloc(&self, layout: std::alloc::Layout) -> *mut u8 {
         if layout.size() >= BIG_ALLOCATION {

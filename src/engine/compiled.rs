@@ -57,7 +57,7 @@ fn programs() -> impl Iterator<Item = &'static CompiledProgram> {
 /// The program compiled from exactly this rulebase's text, if the binary has one.
 pub fn program_for(rules: &Rulebase) -> Option<&'static CompiledProgram> {
     let text = rules.built_in?;
-    let p = programs().find(|p| std::ptr::eq(p.text, text))?;
+    let p = programs().find(|p| p.text == text)?;
     assert!(
         rules.checked.rules.len() == p.rules && rules.checked.relations.len() == p.relations,
         "generated program out of date"

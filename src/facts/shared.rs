@@ -24,9 +24,10 @@ const TEXTS_AHEAD: usize = 8;
 /// Asks for the cache line at `p`. Unlike a load, a prefetch does not hold up the instructions
 /// after it, so the lookups in between go on while the line arrives (measured at 10^6 models:
 /// prefetching instead of touching each batch with loads cut the load time by a sixth). The
-/// project's only `unsafe`: the intrinsic is marked so, but a prefetch is a hint that cannot fault
-/// or read memory into the program, whatever the address.
+/// project's `unsafe` besides the allocator wrapper: the intrinsic is marked so, but a prefetch is a
+/// hint that cannot fault or read memory into the program, whatever the address.
 #[inline(always)]
+#[allow(unsafe_code)]
 fn prefetch(p: *const i8) {
     #[cfg(target_arch = "x86_64")]
     // SAFETY: PREFETCHT0 has no architectural effect besides caching; it never faults.

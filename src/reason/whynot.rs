@@ -586,7 +586,7 @@ impl Search<'_> {
     }
 }
 
-/// The order premises are tried in: the rule's join plan, with premises over lists the rules file
+/// The order premises are tried in: the rule's evaluation plan (`Rule::plan`), with premises over lists the rules file
 /// fixes itself (thresholds, the duties of an article) first. Those are constants in all but name;
 /// binding them first makes "closest" mean closest in the facts of the case, so the answer reads
 /// "compute does not exceed 10^25" rather than "10^23 is not the Art. 51 threshold". Moving a

@@ -851,6 +851,14 @@ mod tests {
         // With witnesses, a stage that does not read its own relations derives only witness rows in
         // crepe and projects them onto the head afterwards.
         let g = generate(&c, true, "t.dl");
+        // The generated code names the library only through its one interface module.
+        for (i, _) in g.code.match_indices("crate::") {
+            assert!(
+                g.code[i..].starts_with("crate::engine::api::*;"),
+                "{}",
+                &g.code[i..(i + 60).min(g.code.len())]
+            );
+        }
         assert!(g.code.contains("W0(v0) <-"), "{}", g.code);
         assert!(!g.code.contains("pub struct R2Foobar"), "{}", g.code);
         assert!(
