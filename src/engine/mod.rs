@@ -8,7 +8,9 @@ pub mod compiled;
 pub mod runtime;
 pub mod stages;
 
+use crate::data::store::Table;
 use crate::data::value::Interner;
+use crate::db::instances::Instances;
 use crate::db::Database;
 use crate::facts;
 use crate::rules::rulebase::Rulebase;
@@ -161,108 +163,11 @@ pub fn run_observed(
     let (derived, witnesses, recorded) = match kind {
         EngineKind::Compiled => {
             let program = program.expect("checked above");
-            let finish = |witnesses, sorted: &crate::engine::stages::Sorted| {
-                let heads: Vec<crate::db::instances::Head> = sorted
-                    .tables
-                    .iter()
-                    .map(|(rel, table, origin)| crate::db::instances::Head {
-                        rel: *rel,
-                        table,
-                        origin: origin.as_deref(),
-                    })
-                    .collect();
-                crate::db::instances::finish(
-                    &rules.checked,
-                    &interner,
-                    witnesses,
-                    &heads,
-                    &sorted.projected,
-                )
-            };
-            let (d, w) = (program.evaluate)(&facts.tables, &finish, obs);
-            // The guards count in batches; the exact count settles a limit below one batch.
-            let produced: usize = d.iter().flatten().map(|t| t.len()).sum::<usize>()
-                + w.iter().map(|i| i.len()).sum::<usize>();
-            if produced > max_facts {
-                let last = rules
-                    .checked
-                    .rules
-                    .iter()
-                    .rev()
-                    .find(|r| d[r.head.rel].as_ref().is_some_and(|t| !t.is_empty()))
-                    .map_or(0, |r| r.index);
-                crate::engine::budget::record(crate::engine::budget::Trip::Facts {
-                    rule: last,
-                    limit: max_facts,
-                });
-            }
-            if let Some(trip) = crate::engine::budget::take_trip() {
-                let relation = |rule: usize| {
-                    let rel = rules.checked.rules[rule].head.rel;
-                    rules.checked.relations[rel].name.clone()
-                };
-                return Err(RunError::Limit(match trip {
-                    crate::engine::budget::Trip::Facts { rule, limit } => {
-                        fact_limit_message(limit, &relation(rule))
-                    }
-                    crate::engine::budget::Trip::Memory { rule, limit, used } => {
-                        memory_limit_message(limit, used, &relation(rule))
-                    }
-                }));
-            }
-            (d, w, program.witnesses)
+            derive_compiled(program, &rules, &facts, &interner, max_facts, obs)?
         }
-        EngineKind::Runtime => {
-            let limits = crate::engine::runtime::Limits {
-                max_facts,
-                witnesses,
-            };
-            match crate::engine::runtime::evaluate(
-                &rules.checked,
-                &facts.tables,
-                &interner,
-                &limits,
-            ) {
-                Ok((d, w)) => {
-                    // After an arithmetic error the run fails (below) and some heads are missing:
-                    // no instances to store then.
-                    let errors = crate::rules::arith::take_errors();
-                    let failed = !errors.is_empty();
-                    crate::rules::arith::record(errors);
-                    let w = if failed { Vec::new() } else { w };
-                    let (d, w) = crate::db::instances::finish_all(&rules.checked, &interner, d, w);
-                    (d, w, witnesses)
-                }
-                Err(crate::engine::runtime::EvalError::TooManyFacts { limit, relation }) => {
-                    return Err(RunError::Limit(fact_limit_message(limit, &relation)))
-                }
-                Err(crate::engine::runtime::EvalError::OutOfMemory {
-                    limit,
-                    used,
-                    relation,
-                }) => {
-                    return Err(RunError::Limit(memory_limit_message(
-                        limit, used, &relation,
-                    )))
-                }
-            }
-        }
+        EngineKind::Runtime => derive_runtime(&rules, &facts, &interner, max_facts, witnesses)?,
     };
-    let errors = crate::rules::arith::take_errors();
-    if !errors.is_empty() {
-        return Err(RunError::Arithmetic(
-            errors
-                .iter()
-                .map(|e| {
-                    let r = &rules.checked.rules[e.rule];
-                    format!(
-                        "{}:{}: error[arithmetic_error]: rule `{}`: {}\n  hint: numbers are exact within about ±1.7e38; check the facts feeding this rule, or guard the rule with a comparison\n",
-                        r.file, r.line, r.id, e.what
-                    )
-                })
-                .collect(),
-        ));
-    }
+    arithmetic_errors(&rules)?;
     let t2 = Instant::now();
     obs.stage(Stage::Indexing);
     let db = Database::new(rules, interner, facts, derived, witnesses, recorded, kind);
@@ -291,4 +196,126 @@ fn memory_limit_message(limit: u64, used: u64, relation: &str) -> String {
         gib(used),
         gib(limit)
     )
+}
+
+/// What a derivation returns: per relation its derived table, per rule its instances, and whether
+/// instances were recorded.
+type Derived = (Vec<Option<Table>>, Vec<Instances>, bool);
+
+/// The compiled engine's run: stages on all cores, each stage's instances stored as it ends; a
+/// budget trip (facts or memory) becomes the run's error.
+fn derive_compiled(
+    program: &compiled::CompiledProgram,
+    rules: &Rulebase,
+    facts: &facts::FactSet,
+    interner: &Interner,
+    max_facts: usize,
+    obs: &dyn crate::data::progress::Observer,
+) -> Result<Derived, RunError> {
+    let finish = |witnesses, sorted: &crate::engine::stages::Sorted| {
+        let heads: Vec<crate::db::instances::Head> = sorted
+            .tables
+            .iter()
+            .map(|(rel, table, origin)| crate::db::instances::Head {
+                rel: *rel,
+                table,
+                origin: origin.as_deref(),
+            })
+            .collect();
+        crate::db::instances::finish(
+            &rules.checked,
+            interner,
+            witnesses,
+            &heads,
+            &sorted.projected,
+        )
+    };
+    let (d, w) = (program.evaluate)(&facts.tables, &finish, obs);
+    // The guards count in batches; the exact count settles a limit below one batch.
+    let produced: usize = d.iter().flatten().map(|t| t.len()).sum::<usize>()
+        + w.iter().map(|i| i.len()).sum::<usize>();
+    if produced > max_facts {
+        let last = rules
+            .checked
+            .rules
+            .iter()
+            .rev()
+            .find(|r| d[r.head.rel].as_ref().is_some_and(|t| !t.is_empty()))
+            .map_or(0, |r| r.index);
+        crate::engine::budget::record(crate::engine::budget::Trip::Facts {
+            rule: last,
+            limit: max_facts,
+        });
+    }
+    if let Some(trip) = crate::engine::budget::take_trip() {
+        let relation = |rule: usize| {
+            let rel = rules.checked.rules[rule].head.rel;
+            rules.checked.relations[rel].name.clone()
+        };
+        return Err(RunError::Limit(match trip {
+            crate::engine::budget::Trip::Facts { rule, limit } => {
+                fact_limit_message(limit, &relation(rule))
+            }
+            crate::engine::budget::Trip::Memory { rule, limit, used } => {
+                memory_limit_message(limit, used, &relation(rule))
+            }
+        }));
+    }
+    Ok((d, w, program.witnesses))
+}
+
+/// The run-time evaluator's run, its output sorted and compacted like the compiled engine's.
+fn derive_runtime(
+    rules: &Rulebase,
+    facts: &facts::FactSet,
+    interner: &Interner,
+    max_facts: usize,
+    witnesses: bool,
+) -> Result<Derived, RunError> {
+    let limits = crate::engine::runtime::Limits {
+        max_facts,
+        witnesses,
+    };
+    match crate::engine::runtime::evaluate(&rules.checked, &facts.tables, interner, &limits) {
+        Ok((d, w)) => {
+            // After an arithmetic error the run fails (below) and some heads are missing:
+            // no instances to store then.
+            let errors = crate::rules::arith::take_errors();
+            let failed = !errors.is_empty();
+            crate::rules::arith::record(errors);
+            let w = if failed { Vec::new() } else { w };
+            let (d, w) = crate::db::instances::finish_all(&rules.checked, interner, d, w);
+            Ok((d, w, witnesses))
+        }
+        Err(crate::engine::runtime::EvalError::TooManyFacts { limit, relation }) => {
+            Err(RunError::Limit(fact_limit_message(limit, &relation)))
+        }
+        Err(crate::engine::runtime::EvalError::OutOfMemory {
+            limit,
+            used,
+            relation,
+        }) => Err(RunError::Limit(memory_limit_message(
+            limit, used, &relation,
+        ))),
+    }
+}
+
+/// Arithmetic that failed inside a rule (overflow, division by zero), as located errors.
+fn arithmetic_errors(rules: &Rulebase) -> Result<(), RunError> {
+    let errors = crate::rules::arith::take_errors();
+    if !errors.is_empty() {
+        return Err(RunError::Arithmetic(
+            errors
+                .iter()
+                .map(|e| {
+                    let r = &rules.checked.rules[e.rule];
+                    format!(
+                        "{}:{}: error[arithmetic_error]: rule `{}`: {}\n  hint: numbers are exact within about ±1.7e38; check the facts feeding this rule, or guard the rule with a comparison\n",
+                        r.file, r.line, r.id, e.what
+                    )
+                })
+                .collect(),
+        ));
+    }
+    Ok(())
 }

@@ -10,7 +10,7 @@ use crate::data::value::{Interner, Value};
 use crate::rules::eval::eval;
 use hashbrown::HashTable;
 use lexproof_lang::check::{CLit, CTerm, Checked, Const, Rule};
-use lexproof_lang::plan::{RulePlan, Step};
+use lexproof_lang::plan::{RulePlan, Scan, Step};
 use std::cmp::Ordering;
 use std::hash::Hasher;
 
@@ -219,39 +219,7 @@ impl Eval<'_> {
                     return;
                 };
                 let rel = scan.rel;
-                let rows: Vec<u32> = if scan.delta {
-                    let (lo, hi) = self.delta[rel];
-                    let t = &self.rels[rel].table;
-                    (lo..hi)
-                        .filter(|&r| key_cols.iter().zip(&keyv).all(|(&c, v)| t.get(r, c) == *v))
-                        .map(|r| r as u32)
-                        .collect()
-                } else if key_cols.is_empty() {
-                    (0..self.rels[rel].table.len() as u32).collect()
-                } else {
-                    let rel_state = &mut self.rels[rel];
-                    rel_state.index(key_cols);
-                    let t = &rel_state.table;
-                    let idx = rel_state
-                        .indexes
-                        .iter()
-                        .find(|i| &i.cols == key_cols)
-                        .expect("index just built");
-                    let cmp = |r: u32| {
-                        for (&c, v) in key_cols.iter().zip(&keyv) {
-                            match t.get(r as usize, c).raw_cmp(v) {
-                                Ordering::Equal => continue,
-                                o => return o,
-                            }
-                        }
-                        Ordering::Equal
-                    };
-                    let lo =
-                        partition_point(idx.perm.len(), |i| cmp(idx.perm[i]) == Ordering::Less);
-                    let hi =
-                        partition_point(idx.perm.len(), |i| cmp(idx.perm[i]) != Ordering::Greater);
-                    idx.perm[lo..hi.max(lo)].to_vec()
-                };
+                let rows = self.rows(scan, key_cols, &keyv);
                 'rows: for r in rows {
                     let r = r as usize;
                     {
@@ -293,36 +261,7 @@ impl Eval<'_> {
                 else {
                     return;
                 };
-                let rel_state = &mut self.rels[*rel];
-                let present = if cols.len() == rel_state.table.arity() {
-                    rel_state.contains(&key)
-                } else if cols.is_empty() {
-                    !rel_state.table.is_empty()
-                } else {
-                    rel_state.index(cols);
-                    let t = &rel_state.table;
-                    let idx = rel_state
-                        .indexes
-                        .iter()
-                        .find(|i| &i.cols == cols)
-                        .expect("index just built");
-                    let pos = partition_point(idx.perm.len(), |i| {
-                        let r = idx.perm[i] as usize;
-                        let mut o = Ordering::Equal;
-                        for (&c, v) in cols.iter().zip(&key) {
-                            o = t.get(r, c).raw_cmp(v);
-                            if o != Ordering::Equal {
-                                break;
-                            }
-                        }
-                        o == Ordering::Less
-                    });
-                    pos < idx.perm.len()
-                        && cols
-                            .iter()
-                            .zip(&key)
-                            .all(|(&c, v)| t.get(idx.perm[pos] as usize, c) == *v)
-                };
+                let present = self.present(*rel, cols, &key);
                 if !present {
                     self.step(rule, plan, k + 1, b);
                 }
@@ -347,6 +286,77 @@ impl Eval<'_> {
                 b[*var] = x;
                 self.step(rule, plan, k + 1, b);
             }
+        }
+    }
+
+    /// The rows of a scan's relation that agree with its key: the last round's new rows for a
+    /// delta scan, else all rows or those an index on the key columns finds.
+    fn rows(&mut self, scan: &Scan, key_cols: &[usize], keyv: &[Value]) -> Vec<u32> {
+        let rel = scan.rel;
+        if scan.delta {
+            let (lo, hi) = self.delta[rel];
+            let t = &self.rels[rel].table;
+            (lo..hi)
+                .filter(|&r| key_cols.iter().zip(keyv).all(|(&c, v)| t.get(r, c) == *v))
+                .map(|r| r as u32)
+                .collect()
+        } else if key_cols.is_empty() {
+            (0..self.rels[rel].table.len() as u32).collect()
+        } else {
+            let rel_state = &mut self.rels[rel];
+            rel_state.index(key_cols);
+            let t = &rel_state.table;
+            let idx = rel_state
+                .indexes
+                .iter()
+                .find(|i| i.cols == key_cols)
+                .expect("index just built");
+            let cmp = |r: u32| {
+                for (&c, v) in key_cols.iter().zip(keyv) {
+                    match t.get(r as usize, c).raw_cmp(v) {
+                        Ordering::Equal => continue,
+                        o => return o,
+                    }
+                }
+                Ordering::Equal
+            };
+            let lo = partition_point(idx.perm.len(), |i| cmp(idx.perm[i]) == Ordering::Less);
+            let hi = partition_point(idx.perm.len(), |i| cmp(idx.perm[i]) != Ordering::Greater);
+            idx.perm[lo..hi.max(lo)].to_vec()
+        }
+    }
+
+    /// Whether some row of `rel` agrees with `key` on `cols` (for a negation).
+    fn present(&mut self, rel: usize, cols: &[usize], key: &[Value]) -> bool {
+        let rel_state = &mut self.rels[rel];
+        if cols.len() == rel_state.table.arity() {
+            rel_state.contains(key)
+        } else if cols.is_empty() {
+            !rel_state.table.is_empty()
+        } else {
+            rel_state.index(cols);
+            let t = &rel_state.table;
+            let idx = rel_state
+                .indexes
+                .iter()
+                .find(|i| i.cols == cols)
+                .expect("index just built");
+            let pos = partition_point(idx.perm.len(), |i| {
+                let r = idx.perm[i] as usize;
+                let mut o = Ordering::Equal;
+                for (&c, v) in cols.iter().zip(key) {
+                    o = t.get(r, c).raw_cmp(v);
+                    if o != Ordering::Equal {
+                        break;
+                    }
+                }
+                o == Ordering::Less
+            });
+            pos < idx.perm.len()
+                && cols
+                    .iter()
+                    .zip(key)
+                    .all(|(&c, v)| t.get(idx.perm[pos] as usize, c) == *v)
         }
     }
 

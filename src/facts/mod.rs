@@ -422,55 +422,10 @@ pub fn load_observed(
     options: LoadOptions,
     obs: &dyn crate::data::progress::Observer,
 ) -> Result<FactSet, Vec<String>> {
-    let digests = options.digests;
     let program = &rules.checked;
-    let mut l = Gathered {
-        tables: program
-            .relations
-            .iter()
-            .map(|r| Table::new(&r.types()))
-            .collect(),
-        origins: vec![Vec::new(); program.relations.len()],
-        files: Vec::new(),
-        digests: Vec::new(),
-        read: 0,
-        errors: Vec::new(),
-    };
-    for f in &program.facts {
-        let values: Vec<Value> = f.values.iter().map(|c| const_value(c, interner)).collect();
-        // Rules files come first in `files`; an extension's facts keep their own file name.
-        let file = match l.files.iter().position(|n| *n == f.file) {
-            Some(i) => i,
-            None => {
-                l.files.push(f.file.clone());
-                l.digests.push(None);
-                l.files.len() - 1
-            }
-        };
-        l.push(f.rel, &values, file as u32, f.line);
-    }
+    let mut l = Gathered::with_rule_facts(program, interner);
     let rules_files = l.files.len();
-    let mut skipped = Vec::new();
-    // Expand directories first, so the progress bar knows the total.
-    let mut expanded: Vec<Vec<PathBuf>> = Vec::new();
-    let mut seen = Seen::default();
-    for source in sources {
-        if let FactSource::Path(p) = source {
-            let errors_before = l.errors.len();
-            let again = seen.reached(p);
-            let (files, skip) = expand(p, options.skip_unknown, &mut seen, &mut l.errors);
-            if files.is_empty() && l.errors.len() == errors_before && !again {
-                l.errors.push(path_error(
-                    p,
-                    "no_fact_files",
-                    &format!("no fact file here: lexproof reads {READ_KINDS}"),
-                    "pass the directory or file that holds the facts",
-                ));
-            }
-            skipped.extend(skip);
-            expanded.push(files);
-        }
-    }
+    let (expanded, skipped) = expand_sources(sources, options.skip_unknown, &mut l.errors);
     let all: Vec<&PathBuf> = expanded.iter().flatten().collect();
     let sizes: Vec<u64> = all
         .iter()
@@ -483,44 +438,10 @@ pub fn load_observed(
         files: all.len(),
         bytes,
     });
-    // Every file (or in-memory text) in the order given; parsed on every core into one shared symbol
-    // table, then numbered and gathered in this order so symbol ids and kept origins never depend on
-    // timing.
-    let mut jobs: Vec<Job> = Vec::new();
-    let mut expanded = expanded.into_iter();
-    for source in sources {
-        match source {
-            FactSource::Path(_) => jobs.extend(
-                expanded
-                    .next()
-                    .unwrap_or_default()
-                    .into_iter()
-                    .map(Job::File),
-            ),
-            FactSource::DlText { name, text } => jobs.push(Job::Text {
-                name: name.clone(),
-                text: text.clone(),
-            }),
-            FactSource::Bytes { name, bytes } => jobs.push(Job::Bytes {
-                name: name.clone(),
-                bytes: bytes.clone(),
-            }),
-        }
-    }
+    let jobs = jobs_in_order(sources, expanded);
     // Each step's time, for the observer.
     let t0 = std::time::Instant::now();
-    // Each job's index in `files`: the listed ones (fact files) follow the rules files in order.
-    let mut file_of_job = Vec::with_capacity(jobs.len());
-    let mut listed = l.files.len() as u32;
-    for job in &jobs {
-        file_of_job.push(listed);
-        let is_listed = match job {
-            Job::File(p) => kind(p).is_some(),
-            Job::Text { .. } => true,
-            Job::Bytes { name, .. } => kind(Path::new(name)).is_some(),
-        };
-        listed += is_listed as u32;
-    }
+    let file_of_job = file_indexes(&jobs, l.files.len() as u32);
     // Sizes the shared symbol table for a symbol per 128 bytes of input, a density at which fact
     // files that repeat ids across files still fit with room; it grows if there are more.
     let expected_symbols = (bytes / 128).min(1 << 28) as usize;
@@ -528,7 +449,7 @@ pub fn load_observed(
         program,
         &jobs,
         &file_of_job,
-        digests,
+        options.digests,
         obs,
         interner,
         Sizes {
@@ -537,51 +458,10 @@ pub fn load_observed(
         },
     );
     let t_parse = t0.elapsed();
-    let mut staged: Vec<Staging> = Vec::new();
-    for file in parsed {
-        if !file.listed {
-            continue;
-        }
-        l.files.push(file.name);
-        l.digests.push(file.digest);
-        match file.result {
-            Err(e) => l.errors.push(e),
-            Ok(staging) => staged.push(staging),
-        }
-    }
-    if !l.errors.is_empty() {
-        return Err(l.errors);
-    }
-    for staging in staged {
-        for (rel, staged) in staging.tables.into_iter().enumerate() {
-            let Some((table, origins)) = staged else {
-                continue;
-            };
-            l.read += table.len();
-            if l.tables[rel].is_empty() {
-                // One file per relation (TSV) is the common case: no copy.
-                l.tables[rel] = table;
-                l.origins[rel] = origins;
-            } else {
-                l.tables[rel].append(&table);
-                l.origins[rel].extend(origins);
-            }
-        }
-    }
-    if !l.errors.is_empty() {
-        return Err(l.errors);
-    }
+    l.gather(parsed)?;
     let t_gather = t0.elapsed();
-    let mut tables = l.tables;
-    let mut origins = l.origins;
-    let mut jobs: Vec<(&mut Table, &mut Vec<Origin>)> =
-        tables.iter_mut().zip(origins.iter_mut()).collect();
-    jobs.sort_by_key(|(t, _)| std::cmp::Reverse(t.len()));
-    crate::data::parallel::for_each(jobs, |(t, o)| {
-        // Equal rows sort by position, so the first-loaded origin of a duplicate fact is kept.
-        let keep = t.sort_dedup();
-        *o = keep.iter().map(|&i| o[i as usize]).collect();
-    });
+    let (mut tables, mut origins) = (l.tables, l.origins);
+    sort_tables(&mut tables, &mut origins);
     let t_sort = t0.elapsed();
     let mut invalid = keys::check(program, &tables, &origins, &l.files, interner);
     invalid.extend(cycles::check(
@@ -607,6 +487,167 @@ pub fn load_observed(
         skipped,
         as_of: as_of::AsOf::NotApplicable,
     })
+}
+
+impl Gathered {
+    /// Empty tables for every relation, holding the rules files' own facts.
+    fn with_rule_facts(program: &Checked, interner: &mut Interner) -> Gathered {
+        let mut l = Gathered {
+            tables: program
+                .relations
+                .iter()
+                .map(|r| Table::new(&r.types()))
+                .collect(),
+            origins: vec![Vec::new(); program.relations.len()],
+            files: Vec::new(),
+            digests: Vec::new(),
+            read: 0,
+            errors: Vec::new(),
+        };
+        for f in &program.facts {
+            let values: Vec<Value> = f.values.iter().map(|c| const_value(c, interner)).collect();
+            // Rules files come first in `files`; an extension's facts keep their own file name.
+            let file = match l.files.iter().position(|n| *n == f.file) {
+                Some(i) => i,
+                None => {
+                    l.files.push(f.file.clone());
+                    l.digests.push(None);
+                    l.files.len() - 1
+                }
+            };
+            l.push(f.rel, &values, file as u32, f.line);
+        }
+        l
+    }
+
+    /// Appends each listed file's parsed tables in the order given; any file's error fails the load.
+    fn gather(&mut self, parsed: Vec<Parsed>) -> Result<(), Vec<String>> {
+        let l = self;
+        let mut staged: Vec<Staging> = Vec::new();
+        for file in parsed {
+            if !file.listed {
+                continue;
+            }
+            l.files.push(file.name);
+            l.digests.push(file.digest);
+            match file.result {
+                Err(e) => l.errors.push(e),
+                Ok(staging) => staged.push(staging),
+            }
+        }
+        if !l.errors.is_empty() {
+            return Err(std::mem::take(&mut l.errors));
+        }
+        for staging in staged {
+            for (rel, staged) in staging.tables.into_iter().enumerate() {
+                let Some((table, origins)) = staged else {
+                    continue;
+                };
+                l.read += table.len();
+                if l.tables[rel].is_empty() {
+                    // One file per relation (TSV) is the common case: no copy.
+                    l.tables[rel] = table;
+                    l.origins[rel] = origins;
+                } else {
+                    l.tables[rel].append(&table);
+                    l.origins[rel].extend(origins);
+                }
+            }
+        }
+        if !l.errors.is_empty() {
+            return Err(std::mem::take(&mut l.errors));
+        }
+        Ok(())
+    }
+}
+
+/// The files of every `--facts` path (directories walked once, hidden and unclaimed files
+/// skipped or refused), in the order given, and the files skipped.
+fn expand_sources(
+    sources: &[FactSource],
+    skip_unknown: bool,
+    errors: &mut Vec<String>,
+) -> (Vec<Vec<PathBuf>>, Vec<String>) {
+    // Expand directories first, so the progress bar knows the total.
+    let mut skipped = Vec::new();
+    let mut expanded: Vec<Vec<PathBuf>> = Vec::new();
+    let mut seen = Seen::default();
+    for source in sources {
+        if let FactSource::Path(p) = source {
+            let errors_before = errors.len();
+            let again = seen.reached(p);
+            let (files, skip) = expand(p, skip_unknown, &mut seen, errors);
+            if files.is_empty() && errors.len() == errors_before && !again {
+                errors.push(path_error(
+                    p,
+                    "no_fact_files",
+                    &format!("no fact file here: lexproof reads {READ_KINDS}"),
+                    "pass the directory or file that holds the facts",
+                ));
+            }
+            skipped.extend(skip);
+            expanded.push(files);
+        }
+    }
+    (expanded, skipped)
+}
+
+/// Every file (or in-memory text) in the order given; parsed on every core into one shared symbol
+/// table, then numbered and gathered in this order so symbol ids and kept origins never depend on
+/// timing.
+fn jobs_in_order(sources: &[FactSource], expanded: Vec<Vec<PathBuf>>) -> Vec<Job> {
+    let mut jobs: Vec<Job> = Vec::new();
+    let mut expanded = expanded.into_iter();
+    for source in sources {
+        match source {
+            FactSource::Path(_) => jobs.extend(
+                expanded
+                    .next()
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(Job::File),
+            ),
+            FactSource::DlText { name, text } => jobs.push(Job::Text {
+                name: name.clone(),
+                text: text.clone(),
+            }),
+            FactSource::Bytes { name, bytes } => jobs.push(Job::Bytes {
+                name: name.clone(),
+                bytes: bytes.clone(),
+            }),
+        }
+    }
+    jobs
+}
+
+/// Each job's index in the list of files: the listed ones (fact files) follow the `first` rules
+/// files in order.
+fn file_indexes(jobs: &[Job], first: u32) -> Vec<u32> {
+    // Each job's index in `files`: the listed ones (fact files) follow the rules files in order.
+    let mut file_of_job = Vec::with_capacity(jobs.len());
+    let mut listed = first;
+    for job in jobs {
+        file_of_job.push(listed);
+        let is_listed = match job {
+            Job::File(p) => kind(p).is_some(),
+            Job::Text { .. } => true,
+            Job::Bytes { name, .. } => kind(Path::new(name)).is_some(),
+        };
+        listed += is_listed as u32;
+    }
+    file_of_job
+}
+
+/// Sorts and deduplicates every table on all cores, largest first, keeping each kept fact's origin.
+fn sort_tables(tables: &mut [Table], origins: &mut [Vec<Origin>]) {
+    let mut jobs: Vec<(&mut Table, &mut Vec<Origin>)> =
+        tables.iter_mut().zip(origins.iter_mut()).collect();
+    jobs.sort_by_key(|(t, _)| std::cmp::Reverse(t.len()));
+    crate::data::parallel::for_each(jobs, |(t, o)| {
+        // Equal rows sort by position, so the first-loaded origin of a duplicate fact is kept.
+        let keep = t.sort_dedup();
+        *o = keep.iter().map(|&i| o[i as usize]).collect();
+    });
 }
 
 pub fn const_value(c: &Const, interner: &mut Interner) -> Value {

@@ -900,8 +900,89 @@ impl Checker<'_> {
         format!("field `{}` of `{}`", r.fields[i].0, r.name)
     }
 
+    /// Checks one rule, phase by phase, and adds it to the rulebase if it has no error.
     fn rule(&mut self, clause: &ast::Clause, rule_ids: &mut BTreeMap<String, Span>) {
         let errors_before = self.diags.len();
+        let (id, authority) = self.rule_metadata(clause, rule_ids);
+        let mut scope = Scope {
+            names: Vec::new(),
+            index: std::collections::HashMap::new(),
+            types: Vec::new(),
+            bound: Vec::new(),
+            first_span: Vec::new(),
+            uses: Vec::new(),
+        };
+        let body_ast: &[Literal] = clause.body.as_deref().unwrap_or(&[]);
+        let mut body: Vec<Option<CLit>> = vec![None; body_ast.len()];
+        self.bind_premises(&mut scope, body_ast, &mut body);
+        self.type_premise_values(&mut scope, body_ast, &mut body);
+        let assigned = self.assignments(&mut scope, body_ast, &mut body);
+        self.tests(&mut scope, body_ast, &mut body, &assigned);
+        let head = self.head(&mut scope, clause);
+        self.singletons(&scope);
+        let has_errors = self.diags[errors_before..]
+            .iter()
+            .any(|d| d.severity == crate::diag::Severity::Error);
+        if has_errors || body.iter().any(|b| b.is_none()) {
+            if !has_errors {
+                // Defensive: a literal that failed to check always reports why.
+                self.diags.push(Diagnostic::error(
+                    "internal_error",
+                    clause.span,
+                    "rule could not be checked",
+                ));
+            }
+            return;
+        }
+        let (Some(head), Some(authority)) = (head, authority) else {
+            return;
+        };
+        let m = &clause.meta;
+        let body: Vec<CLit> = body.into_iter().map(|b| b.unwrap()).collect();
+        let vars: Vec<Var> = scope
+            .names
+            .iter()
+            .zip(&scope.types)
+            .map(|(n, t)| Var {
+                name: n.clone(),
+                ty: t.unwrap_or(Type::Symbol),
+            })
+            .collect();
+        let mut witness = head.vars();
+        let mut seen = vec![false; vars.len()];
+        witness.retain(|&v| !std::mem::replace(&mut seen[v], true));
+        witness.extend((0..vars.len()).filter(|&v| !seen[v]));
+        let text = self
+            .file
+            .slice(clause.head.span.to(clause.span))
+            .to_string();
+        self.out.rules.push(Rule {
+            index: self.out.rules.len(),
+            id,
+            citations: m.citations.clone(),
+            authority,
+            ambiguous: m.ambiguous.clone(),
+            says: m.says.clone().unwrap_or_else(|| text.clone()),
+            file: self.file.name.clone(),
+            line: self.line(clause.head.span),
+            text,
+            head,
+            body,
+            vars,
+            witness,
+            // Filled by `plan::order_rules` once the components are known.
+            plan: Vec::new(),
+            join_plan: Vec::new(),
+        });
+    }
+
+    /// The rule's id, citations, authority and plain-language line: each missing or malformed one
+    /// is an error (plain Datalog files need none). Returns the id and the authority.
+    fn rule_metadata(
+        &mut self,
+        clause: &ast::Clause,
+        rule_ids: &mut BTreeMap<String, Span>,
+    ) -> (String, Option<Authority>) {
         let m = &clause.meta;
         // Metadata errors point at the rule's id (or its head): one line, not the whole block.
         let anchor = m.id.as_ref().map_or(clause.head.span, |(_, s)| *s);
@@ -979,19 +1060,16 @@ impl Checker<'_> {
                 .hint("add `@says \"...\"`: one sentence a lawyer can read, used in proofs"),
             );
         }
+        (id, authority)
+    }
 
-        let mut scope = Scope {
-            names: Vec::new(),
-            index: std::collections::HashMap::new(),
-            types: Vec::new(),
-            bound: Vec::new(),
-            first_span: Vec::new(),
-            uses: Vec::new(),
-        };
-        let body_ast: &[Literal] = clause.body.as_deref().unwrap_or(&[]);
-        let mut body: Vec<Option<CLit>> = vec![None; body_ast.len()];
-
-        // Positive atoms bind variables and give them their types.
+    /// Positive atoms bind variables and give them their types.
+    fn bind_premises(
+        &mut self,
+        scope: &mut Scope,
+        body_ast: &[Literal],
+        body: &mut [Option<CLit>],
+    ) {
         for (i, lit) in body_ast.iter().enumerate() {
             if let Literal::Pos(atom) = lit {
                 if let Some(rel) = self.resolve(atom) {
@@ -1002,7 +1080,7 @@ impl Checker<'_> {
                         let t = match arg {
                             Term::Var(name, span) => {
                                 let v = scope.var(name, *span);
-                                self.bind(&mut scope, v, ty, *span, &ctx);
+                                self.bind(scope, v, ty, *span, &ctx);
                                 Some(CTerm::Var(v))
                             }
                             Term::Wild(span) => {
@@ -1031,7 +1109,15 @@ impl Checker<'_> {
                 }
             }
         }
-        // Non-variable arguments of positive atoms are typed once all atoms have bound their variables.
+    }
+
+    /// Non-variable arguments of positive atoms, typed once all atoms have bound their variables.
+    fn type_premise_values(
+        &mut self,
+        scope: &mut Scope,
+        body_ast: &[Literal],
+        body: &mut [Option<CLit>],
+    ) {
         for (i, lit) in body_ast.iter().enumerate() {
             if let (Literal::Pos(atom), Some(CLit::Pos(catom))) = (lit, &body[i]) {
                 let rel = catom.rel;
@@ -1042,8 +1128,7 @@ impl Checker<'_> {
                         let ctx = self.field_context(rel, k);
                         // Arithmetic inside a premise tests a value; its variables must be bound
                         // elsewhere (crepe's `Fib(n - 1, x)` with `n` bound nowhere is unsafe).
-                        if let Some(t) = self.term_in(&mut scope, arg, Some(ty), &ctx, "comparison")
-                        {
+                        if let Some(t) = self.term_in(scope, arg, Some(ty), &ctx, "comparison") {
                             args[k] = t;
                         }
                     }
@@ -1051,7 +1136,16 @@ impl Checker<'_> {
                 body[i] = Some(CLit::Pos(CAtom { rel, args }));
             }
         }
-        // `X = expr` with `X` otherwise unbound binds `X`; repeat so chains of assignments resolve.
+    }
+
+    /// `X = expr` with `X` otherwise unbound binds `X`; repeated so chains of assignments resolve.
+    /// Returns which literals were assignments.
+    fn assignments(
+        &mut self,
+        scope: &mut Scope,
+        body_ast: &[Literal],
+        body: &mut [Option<CLit>],
+    ) -> Vec<bool> {
         let mut assigned = vec![false; body_ast.len()];
         loop {
             let mut progress = false;
@@ -1066,14 +1160,12 @@ impl Checker<'_> {
                             if known.is_some_and(|v| scope.bound[v]) {
                                 continue;
                             }
-                            if !self.all_bound(&scope, expr) {
+                            if !self.all_bound(scope, expr) {
                                 continue;
                             }
                             let before = self.diags.len();
-                            if let Some(e) =
-                                self.term(&mut scope, expr, None, "the assignment", true)
-                            {
-                                let ty = self.type_of(&scope, &e);
+                            if let Some(e) = self.term(scope, expr, None, "the assignment", true) {
+                                let ty = self.type_of(scope, &e);
                                 let v = scope.var(name, *span);
                                 scope.bound[v] = true;
                                 scope.types[v] = ty;
@@ -1093,7 +1185,17 @@ impl Checker<'_> {
                 break;
             }
         }
-        // Negations and comparisons only test: their variables must already be bound.
+        assigned
+    }
+
+    /// Negations and comparisons only test: their variables must already be bound.
+    fn tests(
+        &mut self,
+        scope: &mut Scope,
+        body_ast: &[Literal],
+        body: &mut [Option<CLit>],
+        assigned: &[bool],
+    ) {
         for (i, lit) in body_ast.iter().enumerate() {
             if assigned[i] {
                 continue;
@@ -1109,7 +1211,7 @@ impl Checker<'_> {
                                 args.push(CTerm::Wild);
                                 continue;
                             }
-                            match self.term_in(&mut scope, arg, Some(ty), &ctx, "negated premise") {
+                            match self.term_in(scope, arg, Some(ty), &ctx, "negated premise") {
                                 Some(t) => args.push(t),
                                 None => args.push(CTerm::Wild),
                             }
@@ -1118,56 +1220,63 @@ impl Checker<'_> {
                     }
                 }
                 Literal::Cmp(op, l, r, _) => {
-                    let lt = self.term_in(&mut scope, l, None, "the comparison", "comparison");
-                    let rt_expected = lt.as_ref().and_then(|t| self.type_of(&scope, t));
-                    let rt =
-                        self.term_in(&mut scope, r, rt_expected, "the comparison", "comparison");
-                    // A constant on the left takes its type from the right.
-                    let lt = match (&lt, &rt) {
-                        (None, Some(rt)) if matches!(l, Term::Str(..) | Term::Num(..)) => {
-                            let ty = self.type_of(&scope, rt);
-                            self.diags.pop();
-                            self.term_in(&mut scope, l, ty, "the comparison", "comparison")
-                        }
-                        _ => lt,
-                    };
-                    if let (Some(a), Some(b)) = (lt, rt) {
-                        let (ta, tb) = (self.type_of(&scope, &a), self.type_of(&scope, &b));
-                        if let (Some(ta), Some(tb)) = (ta, tb) {
-                            if ta != tb {
-                                self.diags.push(
-                                    Diagnostic::error(
-                                        "type_mismatch",
-                                        l.span().to(r.span()),
-                                        format!("cannot compare a {ta} with a {tb}"),
-                                    )
-                                    .label(format!("{ta} {} {tb}", op.symbol()))
-                                    .hint("both sides of a comparison must have the same type"),
-                                );
-                            } else if ta == Type::Symbol && !matches!(op, CmpOp::Eq | CmpOp::Ne) {
-                                self.diags.push(
-                                    Diagnostic::error(
-                                        "type_mismatch",
-                                        l.span().to(r.span()),
-                                        format!("symbols cannot be ordered with `{}`", op.symbol()),
-                                    )
-                                    .label("symbols have no order")
-                                    .hint(
-                                        "compare symbols with `=` or `!=`; order numbers and dates",
-                                    ),
-                                );
-                            } else {
-                                body[i] = Some(CLit::Cmp(*op, a, b));
-                            }
-                        }
+                    if let Some(c) = self.comparison(scope, op, l, r) {
+                        body[i] = Some(c);
                     }
                 }
                 Literal::Pos(_) => {}
             }
         }
+    }
 
-        // The head: every variable bound, no `_`.
-        let head = match self.resolve(&clause.head) {
+    /// A comparison whose sides check and agree in type (symbols only compared for equality).
+    fn comparison(&mut self, scope: &mut Scope, op: &CmpOp, l: &Term, r: &Term) -> Option<CLit> {
+        let lt = self.term_in(scope, l, None, "the comparison", "comparison");
+        let rt_expected = lt.as_ref().and_then(|t| self.type_of(scope, t));
+        let rt = self.term_in(scope, r, rt_expected, "the comparison", "comparison");
+        // A constant on the left takes its type from the right.
+        let lt = match (&lt, &rt) {
+            (None, Some(rt)) if matches!(l, Term::Str(..) | Term::Num(..)) => {
+                let ty = self.type_of(scope, rt);
+                self.diags.pop();
+                self.term_in(scope, l, ty, "the comparison", "comparison")
+            }
+            _ => lt,
+        };
+        if let (Some(a), Some(b)) = (lt, rt) {
+            let (ta, tb) = (self.type_of(scope, &a), self.type_of(scope, &b));
+            if let (Some(ta), Some(tb)) = (ta, tb) {
+                if ta != tb {
+                    self.diags.push(
+                        Diagnostic::error(
+                            "type_mismatch",
+                            l.span().to(r.span()),
+                            format!("cannot compare a {ta} with a {tb}"),
+                        )
+                        .label(format!("{ta} {} {tb}", op.symbol()))
+                        .hint("both sides of a comparison must have the same type"),
+                    );
+                } else if ta == Type::Symbol && !matches!(op, CmpOp::Eq | CmpOp::Ne) {
+                    self.diags.push(
+                        Diagnostic::error(
+                            "type_mismatch",
+                            l.span().to(r.span()),
+                            format!("symbols cannot be ordered with `{}`", op.symbol()),
+                        )
+                        .label("symbols have no order")
+                        .hint("compare symbols with `=` or `!=`; order numbers and dates"),
+                    );
+                } else {
+                    return Some(CLit::Cmp(*op, a, b));
+                }
+            }
+        }
+        None
+    }
+
+    /// The head: every variable bound, no `_`.
+    fn head(&mut self, scope: &mut Scope, clause: &ast::Clause) -> Option<CAtom> {
+        match self.resolve(&clause.head) {
             Some(rel) => {
                 let types = self.out.relations[rel].types();
                 let mut args = Vec::new();
@@ -1185,15 +1294,18 @@ impl Checker<'_> {
                         continue;
                     }
                     let ctx = self.field_context(rel, k);
-                    if let Some(t) = self.term_in(&mut scope, arg, Some(ty), &ctx, "head") {
+                    if let Some(t) = self.term_in(scope, arg, Some(ty), &ctx, "head") {
                         args.push(t);
                     }
                 }
                 (args.len() == clause.head.args.len()).then_some(CAtom { rel, args })
             }
             None => None,
-        };
+        }
+    }
 
+    /// A named variable used once is probably a typo.
+    fn singletons(&mut self, scope: &Scope) {
         for (v, name) in scope.names.iter().enumerate() {
             if name != "_" && !name.starts_with('_') && scope.uses[v] == 1 && scope.bound[v] {
                 self.diags.push(
@@ -1209,60 +1321,6 @@ impl Checker<'_> {
                 );
             }
         }
-
-        let has_errors = self.diags[errors_before..]
-            .iter()
-            .any(|d| d.severity == crate::diag::Severity::Error);
-        if has_errors || body.iter().any(|b| b.is_none()) {
-            if !has_errors {
-                // Defensive: a literal that failed to check always reports why.
-                self.diags.push(Diagnostic::error(
-                    "internal_error",
-                    clause.span,
-                    "rule could not be checked",
-                ));
-            }
-            return;
-        }
-        let (Some(head), Some(authority)) = (head, authority) else {
-            return;
-        };
-        let body: Vec<CLit> = body.into_iter().map(|b| b.unwrap()).collect();
-        let vars: Vec<Var> = scope
-            .names
-            .iter()
-            .zip(&scope.types)
-            .map(|(n, t)| Var {
-                name: n.clone(),
-                ty: t.unwrap_or(Type::Symbol),
-            })
-            .collect();
-        let mut witness = head.vars();
-        let mut seen = vec![false; vars.len()];
-        witness.retain(|&v| !std::mem::replace(&mut seen[v], true));
-        witness.extend((0..vars.len()).filter(|&v| !seen[v]));
-        let text = self
-            .file
-            .slice(clause.head.span.to(clause.span))
-            .to_string();
-        self.out.rules.push(Rule {
-            index: self.out.rules.len(),
-            id,
-            citations: m.citations.clone(),
-            authority,
-            ambiguous: m.ambiguous.clone(),
-            says: m.says.clone().unwrap_or_else(|| text.clone()),
-            file: self.file.name.clone(),
-            line: self.line(clause.head.span),
-            text,
-            head,
-            body,
-            vars,
-            witness,
-            // Filled by `plan::order_rules` once the components are known.
-            plan: Vec::new(),
-            join_plan: Vec::new(),
-        });
     }
 
     fn bind(&mut self, scope: &mut Scope, v: usize, ty: Type, span: Span, ctx: &str) {

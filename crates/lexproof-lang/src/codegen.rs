@@ -44,6 +44,10 @@ fn rust_type(t: Type) -> &'static str {
 
 struct Gen<'a> {
     checked: &'a Checked,
+    /// Record every rule instance (witness relations).
+    witnesses: bool,
+    /// The rules file's name, for the comments that place each rule.
+    rules_name: &'a str,
     symbols: BTreeMap<String, usize>,
     symbol_list: Vec<String>,
     /// The current stage's lookups: (relation, key columns, whether it returns the other columns).
@@ -412,36 +416,11 @@ struct Stage {
     reads: Vec<usize>,
 }
 
-fn stage(
-    g: &mut Gen,
-    comp: &[usize],
-    defined_by: &[Option<usize>],
-    witnesses: bool,
-    rules_name: &str,
-) -> Stage {
-    let checked = g.checked;
+fn stage(g: &mut Gen, comp: &[usize], defined_by: &[Option<usize>]) -> Stage {
+    let (checked, witnesses) = (g.checked, g.witnesses);
     let rules: Vec<&Rule> = checked.component_rules(comp).collect();
-    // Relations from outside the stage: `reads` are loaded into crepe (scans that bind every
-    // column they read), `negated` only read through lookups (membership tests, keyed scans,
-    // negations).
     let plans: Vec<RulePlan> = rules.iter().map(|r| RulePlan::compiled(r, comp)).collect();
-    let mut reads: Vec<usize> = Vec::new();
-    let mut negated: Vec<usize> = Vec::new();
-    for step in plans.iter().flat_map(|p| &p.steps) {
-        match step {
-            Step::Scan(s) if s.own => {}
-            Step::Scan(s) if s.key.is_empty() => {
-                if !reads.contains(&s.rel) {
-                    reads.push(s.rel);
-                }
-            }
-            Step::Scan(Scan { rel, .. }) | Step::Member { rel, .. } | Step::Absent { rel, .. } => {
-                negated.push(*rel)
-            }
-            Step::Compare { .. } | Step::Let { .. } => {}
-        }
-    }
-    reads.sort_unstable();
+    let (reads, negated) = outside_relations(&plans);
     let mut deps: Vec<usize> = reads
         .iter()
         .chain(&negated)
@@ -468,96 +447,167 @@ fn stage(
             .any(|l| matches!(l, CLit::Pos(a) | CLit::Neg(a) if comp.contains(&a.rel)))
     });
     let project = witnesses && !recursive;
-    let mut program = String::new();
-    // (crepe output struct, column types, where the table goes)
-    let mut outputs: Vec<(String, Vec<Type>, Dest)> = Vec::new();
-    // (crepe input struct, column types, where the table comes from)
-    let mut feeds: Vec<(String, Vec<Type>, String)> = Vec::new();
-    let fields = |rel: usize| -> String {
-        checked.relations[rel]
-            .fields
-            .iter()
-            .map(|(_, t)| format!("pub {}", rust_type(*t)))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    for &r in &reads {
-        let name = struct_name(checked, r);
-        writeln!(program, "    @input\n    pub struct {name}({});", fields(r)).unwrap();
-        feeds.push((name, checked.relations[r].types(), table_of(checked, r)));
-    }
     let mut defined: Vec<usize> = comp.to_vec();
     defined.sort_unstable();
-    for &i in defined.iter().filter(|_| !project) {
-        let r = &checked.relations[i];
-        let name = struct_name(checked, i);
-        writeln!(
-            program,
-            "    @output\n    pub struct {name}({});",
-            fields(i)
-        )
-        .unwrap();
-        outputs.push((name.clone(), r.types(), Dest::Derived(i)));
-        if r.has_rule_facts {
-            writeln!(program, "    @input\n    pub struct I{i}({});", fields(i)).unwrap();
-            let vars: Vec<String> = (0..r.arity()).map(|k| format!("x{k}")).collect();
-            writeln!(program, "    {name}({0}) <- I{i}({0});", vars.join(", ")).unwrap();
-            feeds.push((format!("I{i}"), r.types(), format!("&inputs[{i}]")));
-        }
-    }
-    for (rule, plan) in rules.iter().zip(&plans) {
-        writeln!(
-            program,
-            "    // {rules_name}:{} rule {}",
-            rule.line, rule.id
-        )
-        .unwrap();
-        let body = g.body(rule, plan);
-        let mut lets = Vec::new();
-        if witnesses {
-            let wtypes: Vec<Type> = rule.witness.iter().map(|&v| rule.vars[v].ty).collect();
-            let wfields: Vec<String> = wtypes
-                .iter()
-                .map(|t| format!("pub {}", rust_type(*t)))
-                .collect();
-            let wvars: Vec<String> = rule.witness.iter().map(|v| format!("v{v}")).collect();
-            let w = format!("W{}", rule.index);
-            writeln!(
-                program,
-                "    @output\n    pub struct {w}({});",
-                wfields.join(", ")
-            )
-            .unwrap();
-            writeln!(
-                program,
-                "    {w}({}) <-\n        {};",
-                wvars.join(", "),
-                body.join(",\n        ")
-            )
-            .unwrap();
-            if !project {
-                let head = g.head(rule, &rule.head, &mut lets);
-                let mut clauses = vec![format!("{w}({})", wvars.join(", "))];
-                clauses.extend(lets);
-                writeln!(program, "    {head} <- {};", clauses.join(", ")).unwrap();
-            }
-            outputs.push((w, wtypes, Dest::Witness(rule.index)));
-        } else {
-            let head = g.head(rule, &rule.head, &mut lets);
-            let mut clauses = body;
-            clauses.extend(lets);
-            writeln!(
-                program,
-                "    {head} <-\n        {};",
-                clauses.join(",\n        ")
-            )
-            .unwrap();
-        }
-    }
-
+    let program = CrepeProgram::new(g, &rules, &plans, &reads, &defined, project);
     let lookups = std::mem::take(&mut g.lookups);
     let mut code = String::new();
     writeln!(code, "    use super::*;\n").unwrap();
+    code.push_str(&lookups_decl(checked, &lookups));
+    writeln!(code, "    crepe::crepe! {{\n{}    }}\n", program.text).unwrap();
+    code.push_str(&run_fn(g, &lookups, &program, &defined, project));
+    let name = defined
+        .iter()
+        .map(|&r| checked.relations[r].name.as_str())
+        .collect::<Vec<_>>()
+        .join(" ");
+    Stage {
+        name,
+        code,
+        deps,
+        reads: inputs,
+    }
+}
+
+/// The relations from outside a stage that its plans read: `reads` are loaded into crepe (scans
+/// that bind every column they read), `negated` only read through lookups (membership tests, keyed
+/// scans, negations). `reads` sorted.
+fn outside_relations(plans: &[RulePlan]) -> (Vec<usize>, Vec<usize>) {
+    let mut reads: Vec<usize> = Vec::new();
+    let mut negated: Vec<usize> = Vec::new();
+    for step in plans.iter().flat_map(|p| &p.steps) {
+        match step {
+            Step::Scan(s) if s.own => {}
+            Step::Scan(s) if s.key.is_empty() => {
+                if !reads.contains(&s.rel) {
+                    reads.push(s.rel);
+                }
+            }
+            Step::Scan(Scan { rel, .. }) | Step::Member { rel, .. } | Step::Absent { rel, .. } => {
+                negated.push(*rel)
+            }
+            Step::Compare { .. } | Step::Let { .. } => {}
+        }
+    }
+    reads.sort_unstable();
+    (reads, negated)
+}
+
+/// A stage's crepe program: its text, its output relations (struct, column types, where the table
+/// goes) and its input relations (struct, column types, where the table comes from).
+struct CrepeProgram {
+    text: String,
+    outputs: Vec<(String, Vec<Type>, Dest)>,
+    feeds: Vec<(String, Vec<Type>, String)>,
+}
+
+impl CrepeProgram {
+    fn new(
+        g: &mut Gen,
+        rules: &[&Rule],
+        plans: &[RulePlan],
+        reads: &[usize],
+        defined: &[usize],
+        project: bool,
+    ) -> CrepeProgram {
+        let (checked, witnesses, rules_name) = (g.checked, g.witnesses, g.rules_name);
+        let mut program = String::new();
+        // (crepe output struct, column types, where the table goes)
+        let mut outputs: Vec<(String, Vec<Type>, Dest)> = Vec::new();
+        // (crepe input struct, column types, where the table comes from)
+        let mut feeds: Vec<(String, Vec<Type>, String)> = Vec::new();
+        let fields = |rel: usize| -> String {
+            checked.relations[rel]
+                .fields
+                .iter()
+                .map(|(_, t)| format!("pub {}", rust_type(*t)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        for &r in reads {
+            let name = struct_name(checked, r);
+            writeln!(program, "    @input\n    pub struct {name}({});", fields(r)).unwrap();
+            feeds.push((name, checked.relations[r].types(), table_of(checked, r)));
+        }
+        for &i in defined.iter().filter(|_| !project) {
+            let r = &checked.relations[i];
+            let name = struct_name(checked, i);
+            writeln!(
+                program,
+                "    @output\n    pub struct {name}({});",
+                fields(i)
+            )
+            .unwrap();
+            outputs.push((name.clone(), r.types(), Dest::Derived(i)));
+            if r.has_rule_facts {
+                writeln!(program, "    @input\n    pub struct I{i}({});", fields(i)).unwrap();
+                let vars: Vec<String> = (0..r.arity()).map(|k| format!("x{k}")).collect();
+                writeln!(program, "    {name}({0}) <- I{i}({0});", vars.join(", ")).unwrap();
+                feeds.push((format!("I{i}"), r.types(), format!("&inputs[{i}]")));
+            }
+        }
+        for (rule, plan) in rules.iter().zip(plans) {
+            writeln!(
+                program,
+                "    // {rules_name}:{} rule {}",
+                rule.line, rule.id
+            )
+            .unwrap();
+            let body = g.body(rule, plan);
+            let mut lets = Vec::new();
+            if witnesses {
+                let wtypes: Vec<Type> = rule.witness.iter().map(|&v| rule.vars[v].ty).collect();
+                let wfields: Vec<String> = wtypes
+                    .iter()
+                    .map(|t| format!("pub {}", rust_type(*t)))
+                    .collect();
+                let wvars: Vec<String> = rule.witness.iter().map(|v| format!("v{v}")).collect();
+                let w = format!("W{}", rule.index);
+                writeln!(
+                    program,
+                    "    @output\n    pub struct {w}({});",
+                    wfields.join(", ")
+                )
+                .unwrap();
+                writeln!(
+                    program,
+                    "    {w}({}) <-\n        {};",
+                    wvars.join(", "),
+                    body.join(",\n        ")
+                )
+                .unwrap();
+                if !project {
+                    let head = g.head(rule, &rule.head, &mut lets);
+                    let mut clauses = vec![format!("{w}({})", wvars.join(", "))];
+                    clauses.extend(lets);
+                    writeln!(program, "    {head} <- {};", clauses.join(", ")).unwrap();
+                }
+                outputs.push((w, wtypes, Dest::Witness(rule.index)));
+            } else {
+                let head = g.head(rule, &rule.head, &mut lets);
+                let mut clauses = body;
+                clauses.extend(lets);
+                writeln!(
+                    program,
+                    "    {head} <-\n        {};",
+                    clauses.join(",\n        ")
+                )
+                .unwrap();
+            }
+        }
+
+        CrepeProgram {
+            text: program,
+            outputs,
+            feeds,
+        }
+    }
+}
+
+/// The stage's `Lookups` (hash sets and multimaps of relations read by key) and their per-thread
+/// slot.
+fn lookups_decl(checked: &Checked, lookups: &[(usize, Vec<usize>, bool)]) -> String {
+    let mut code = String::new();
     let fields: Vec<String> = lookups
         .iter()
         .enumerate()
@@ -594,12 +644,61 @@ fn stage(
         "    thread_local! {{\n        static LOOKUPS: std::cell::RefCell<Lookups> = std::cell::RefCell::new(Lookups::default());\n    }}\n"
     )
     .unwrap();
-    writeln!(code, "    crepe::crepe! {{\n{program}    }}\n").unwrap();
+    code
+}
+
+/// The stage's `run`: builds the lookups, feeds crepe, runs it, and stores its outputs as tables
+/// (projecting witness rows onto their heads when `project`).
+fn run_fn(
+    g: &mut Gen,
+    lookups: &[(usize, Vec<usize>, bool)],
+    program: &CrepeProgram,
+    defined: &[usize],
+    project: bool,
+) -> String {
+    let checked = g.checked;
+    let (outputs, feeds) = (&program.outputs, &program.feeds);
+    let mut code = String::new();
     writeln!(
         code,
         "    pub fn run(inputs: &[Table], derived: Done) -> StageOut {{"
     )
     .unwrap();
+    code.push_str(&build_lookups(checked, lookups));
+    writeln!(code, "        let mut rt = Crepe::new();").unwrap();
+    for (name, types, source) in feeds {
+        let (cols, args) = columns_of(types);
+        writeln!(
+            code,
+            "        {{ let t: &Table = {source}; {cols} rt.extend((0..t.len()).map(|k| {name}({args}))); }}"
+        )
+        .unwrap();
+    }
+    // Everything read from earlier stages is copied into crepe and the lookups by now: letting go
+    // frees a table the stage that made it has replaced by a sorted copy.
+    writeln!(code, "        drop(derived);").unwrap();
+    let names: Vec<String> = (0..outputs.len()).map(|k| format!("o{k}")).collect();
+    writeln!(
+        code,
+        "        let ({},) = rt.run_with_hasher::<rustc_hash::FxBuildHasher>();",
+        names.join(", ")
+    )
+    .unwrap();
+    if !lookups.is_empty() {
+        writeln!(
+            code,
+            "        LOOKUPS.with(|l| *l.borrow_mut() = Lookups::default());"
+        )
+        .unwrap();
+    }
+    code.push_str(&store_outputs(g, outputs, defined, project));
+    writeln!(code, "        out\n    }}").unwrap();
+    code
+}
+
+/// Code filling the stage's lookups from the tables they index.
+fn build_lookups(checked: &Checked, lookups: &[(usize, Vec<usize>, bool)]) -> String {
+    let mut code = String::new();
     if !lookups.is_empty() {
         writeln!(code, "        let mut lookups = Lookups::default();").unwrap();
         for (id, (rel, cols, map)) in lookups.iter().enumerate() {
@@ -629,35 +728,22 @@ fn stage(
         }
         writeln!(code, "        LOOKUPS.with(|l| *l.borrow_mut() = lookups);").unwrap();
     }
-    writeln!(code, "        let mut rt = Crepe::new();").unwrap();
-    for (name, types, source) in &feeds {
-        let (cols, args) = columns_of(types);
-        writeln!(
-            code,
-            "        {{ let t: &Table = {source}; {cols} rt.extend((0..t.len()).map(|k| {name}({args}))); }}"
-        )
-        .unwrap();
-    }
-    // Everything read from earlier stages is copied into crepe and the lookups by now: letting go
-    // frees a table the stage that made it has replaced by a sorted copy.
-    writeln!(code, "        drop(derived);").unwrap();
-    let names: Vec<String> = (0..outputs.len()).map(|k| format!("o{k}")).collect();
-    writeln!(
-        code,
-        "        let ({},) = rt.run_with_hasher::<rustc_hash::FxBuildHasher>();",
-        names.join(", ")
-    )
-    .unwrap();
-    if !lookups.is_empty() {
-        writeln!(
-            code,
-            "        LOOKUPS.with(|l| *l.borrow_mut() = Lookups::default());"
-        )
-        .unwrap();
-    }
+    code
+}
+
+/// Code storing crepe's outputs as tables: derived relations, and witness rows (projected onto
+/// their head tables when `project`).
+fn store_outputs(
+    g: &mut Gen,
+    outputs: &[(String, Vec<Type>, Dest)],
+    defined: &[usize],
+    project: bool,
+) -> String {
+    let checked = g.checked;
+    let mut code = String::new();
     writeln!(code, "        let mut out = StageOut::default();").unwrap();
     if project {
-        for &i in &defined {
+        for &i in defined {
             let tys: Vec<String> = checked.relations[i]
                 .types()
                 .iter()
@@ -721,22 +807,11 @@ fn stage(
         .unwrap();
     }
     if project {
-        for &i in &defined {
+        for &i in defined {
             writeln!(code, "        out.derived.push(({i}, h{i}));").unwrap();
         }
     }
-    writeln!(code, "        out\n    }}").unwrap();
-    let name = defined
-        .iter()
-        .map(|&r| checked.relations[r].name.as_str())
-        .collect::<Vec<_>>()
-        .join(" ");
-    Stage {
-        name,
-        code,
-        deps,
-        reads: inputs,
-    }
+    code
 }
 
 /// The generated Rust source: one crepe program per stage (see `Stage`), the stage graph, and
@@ -745,6 +820,8 @@ fn stage(
 pub fn generate(checked: &Checked, witnesses: bool, rules_name: &str) -> Generated {
     let mut g = Gen {
         checked,
+        witnesses,
+        rules_name,
         symbols: BTreeMap::new(),
         symbol_list: Vec::new(),
         lookups: Vec::new(),
@@ -755,7 +832,7 @@ pub fn generate(checked: &Checked, witnesses: bool, rules_name: &str) -> Generat
         if checked.component_rules(comp).next().is_none() {
             continue;
         }
-        let s = stage(&mut g, comp, &defined_by, witnesses, rules_name);
+        let s = stage(&mut g, comp, &defined_by);
         for &r in comp {
             defined_by[r] = Some(stages.len());
         }
