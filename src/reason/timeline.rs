@@ -90,11 +90,6 @@ pub fn build(db: &Database, model: &str) -> Result<Timeline, String> {
             format!("lexproof: timeline needs the relation {name}/{arity} of the conclusion vocabulary, which these rules do not declare\n  hint: timeline works with the shipped rulebase or one extending it (--extend)\n")
         })?);
     }
-    let [placed, sr_since, sr_period, ob_since, ob_period, deadline, status, enforce, exempt] =
-        r[..]
-    else {
-        unreachable!("one index per needed relation")
-    };
     let Some(m) = db.interner.get(model).map(Value::Sym) else {
         let known =
             (0..db.interner.len() as u32).map(|i| db.interner.resolve(crate::data::value::Sym(i)));
@@ -105,147 +100,180 @@ pub fn build(db: &Database, model: &str) -> Result<Timeline, String> {
             "lexproof: no fact and no rule mentions the model \"{model}\"{hint}\n"
         ));
     };
-    let rows_of = |rel: usize| -> Vec<Vec<Value>> {
-        db.sorted_rows(db.tuples(rel))
-            .into_iter()
-            .filter(|t| t.contains(&m))
-            .collect()
-    };
-    let plain = |v: &Value| db.interner.plain(v);
-    let mut rows = Vec::new();
-    for t in rows_of(placed) {
-        let d = date(&t[1]).expect("placing carries a date");
-        rows.push(Row {
-            label: "placed on the Union market".into(),
-            span: None,
-            source: None,
-            marks: vec![Mark {
-                date: d,
-                what: "placed".into(),
-                source: source(db, placed, &t),
-            }],
-            note: String::new(),
-        });
-    }
-    for t in rows_of(sr_since) {
-        rows.push(Row {
-            label: "systemic risk".into(),
-            span: date(&t[1]).map(|d| (d, None)),
-            source: source(db, sr_since, &t),
-            marks: Vec::new(),
-            note: String::new(),
-        });
-    }
-    for t in rows_of(sr_period) {
-        rows.push(Row {
-            label: "systemic risk (ended)".into(),
-            span: date(&t[1]).map(|d| (d, date(&t[2]))),
-            source: source(db, sr_period, &t),
-            marks: Vec::new(),
-            note: "ended".into(),
-        });
-    }
-    for opt in [
-        (
-            "reassessment_request_from",
-            2,
-            "reassessment may be requested",
-        ),
-        ("retention_until", 3, "documentation kept until"),
-    ] {
-        if let Some(x) = rel(db, opt.0, opt.1) {
-            for t in rows_of(x) {
-                let d = date(t.last().expect("a dated row")).expect("a date");
-                rows.push(Row {
-                    label: opt.2.into(),
-                    span: None,
-                    source: None,
-                    marks: vec![Mark {
-                        date: d,
-                        what: opt.2.into(),
-                        source: source(db, x, &t),
-                    }],
-                    note: String::new(),
-                });
-            }
-        }
-    }
-    // Duties: one row per (actor, duty) that binds, bound once, or is owed from a later day.
-    let mut keys: Vec<(Value, Value)> = Vec::new();
-    for x in [ob_since, ob_period, deadline, status] {
-        for t in rows_of(x) {
-            if t[1] == m && !keys.contains(&(t[0], t[2])) {
-                keys.push((t[0], t[2]));
-            }
-        }
-    }
-    keys.sort_by(|a, b| {
-        db.interner
-            .display_cmp(&a.0, &b.0)
-            .then(db.interner.display_cmp(&a.1, &b.1))
-    });
-    for (a, d) in keys {
-        let mine = |x: usize| -> Vec<Vec<Value>> {
-            rows_of(x)
-                .into_iter()
-                .filter(|t| t[0] == a && t[1] == m && t[2] == d)
-                .collect()
-        };
-        let label = format!("{} {}", plain(&d), plain(&a));
-        let mut marks = Vec::new();
-        for t in mine(deadline) {
-            marks.push(Mark {
-                date: date(&t[3]).expect("a deadline is a date"),
-                what: "deadline".into(),
-                source: source(db, deadline, &t),
-            });
-        }
-        for t in mine(enforce) {
-            marks.push(Mark {
-                date: date(&t[3]).expect("a date"),
-                what: "enforceable from".into(),
-                source: source(db, enforce, &t),
-            });
-        }
-        let statuses: Vec<String> = mine(status).iter().map(|t| plain(&t[3])).collect();
-        let note = statuses.join(", ").replace('_', " ");
-        let since = mine(ob_since);
-        for t in &since {
-            rows.push(Row {
-                label: label.clone(),
-                span: date(&t[3]).map(|x| (x, None)),
-                source: source(db, ob_since, t),
-                marks: marks.clone(),
-                note: note.clone(),
-            });
-        }
-        for t in mine(ob_period) {
-            rows.push(Row {
-                label: format!("{label} (ended)"),
-                span: date(&t[3]).map(|x| (x, date(&t[4]))),
-                source: source(db, ob_period, &t),
-                marks: Vec::new(),
-                note: if mine(exempt).is_empty() {
-                    "ended".into()
-                } else {
-                    "ended; now exempt".into()
-                },
-            });
-        }
-        if since.is_empty() && !marks.is_empty() {
-            rows.push(Row {
-                label,
-                span: None,
-                source: None,
-                marks,
-                note,
-            });
-        }
-    }
+    let of = Of { db, m, r };
+    let mut rows = of.status_rows();
+    rows.extend(of.duty_rows());
     Ok(Timeline {
         model: model.to_string(),
         as_of: db.facts.as_of.date(),
         as_of_text: db.facts.as_of.describe(&db.facts.files),
         rows,
     })
+}
+
+/// The rows of one model: the database, the model, and the relations of `NEEDS` in that order.
+struct Of<'a> {
+    db: &'a Database,
+    m: Value,
+    r: Vec<usize>,
+}
+
+impl Of<'_> {
+    /// The tuples of `rel` that mention the model, in display order.
+    fn rows_of(&self, rel: usize) -> Vec<Vec<Value>> {
+        self.db
+            .sorted_rows(self.db.tuples(rel))
+            .into_iter()
+            .filter(|t| t.contains(&self.m))
+            .collect()
+    }
+
+    /// Placing, systemic risk (running or ended), and the reassessment and retention dates.
+    fn status_rows(&self) -> Vec<Row> {
+        let (db, rows_of) = (self.db, |rel| self.rows_of(rel));
+        let [placed, sr_since, sr_period, ..] = self.r[..] else {
+            unreachable!("one index per needed relation")
+        };
+        let mut rows = Vec::new();
+        for t in rows_of(placed) {
+            let d = date(&t[1]).expect("placing carries a date");
+            rows.push(Row {
+                label: "placed on the Union market".into(),
+                span: None,
+                source: None,
+                marks: vec![Mark {
+                    date: d,
+                    what: "placed".into(),
+                    source: source(db, placed, &t),
+                }],
+                note: String::new(),
+            });
+        }
+        for t in rows_of(sr_since) {
+            rows.push(Row {
+                label: "systemic risk".into(),
+                span: date(&t[1]).map(|d| (d, None)),
+                source: source(db, sr_since, &t),
+                marks: Vec::new(),
+                note: String::new(),
+            });
+        }
+        for t in rows_of(sr_period) {
+            rows.push(Row {
+                label: "systemic risk (ended)".into(),
+                span: date(&t[1]).map(|d| (d, date(&t[2]))),
+                source: source(db, sr_period, &t),
+                marks: Vec::new(),
+                note: "ended".into(),
+            });
+        }
+        for opt in [
+            (
+                "reassessment_request_from",
+                2,
+                "reassessment may be requested",
+            ),
+            ("retention_until", 3, "documentation kept until"),
+        ] {
+            if let Some(x) = rel(db, opt.0, opt.1) {
+                for t in rows_of(x) {
+                    let d = date(t.last().expect("a dated row")).expect("a date");
+                    rows.push(Row {
+                        label: opt.2.into(),
+                        span: None,
+                        source: None,
+                        marks: vec![Mark {
+                            date: d,
+                            what: opt.2.into(),
+                            source: source(db, x, &t),
+                        }],
+                        note: String::new(),
+                    });
+                }
+            }
+        }
+        rows
+    }
+
+    /// Duties: one row per (actor, duty) that binds, bound once, or is owed from a later day.
+    fn duty_rows(&self) -> Vec<Row> {
+        let (db, m, rows_of) = (self.db, self.m, |rel| self.rows_of(rel));
+        let [_, _, _, ob_since, ob_period, deadline, status, enforce, exempt] = self.r[..] else {
+            unreachable!("one index per needed relation")
+        };
+        let plain = |v: &Value| db.interner.plain(v);
+        let mut rows = Vec::new();
+        let mut keys: Vec<(Value, Value)> = Vec::new();
+        for x in [ob_since, ob_period, deadline, status] {
+            for t in rows_of(x) {
+                if t[1] == m && !keys.contains(&(t[0], t[2])) {
+                    keys.push((t[0], t[2]));
+                }
+            }
+        }
+        keys.sort_by(|a, b| {
+            db.interner
+                .display_cmp(&a.0, &b.0)
+                .then(db.interner.display_cmp(&a.1, &b.1))
+        });
+        for (a, d) in keys {
+            let mine = |x: usize| -> Vec<Vec<Value>> {
+                rows_of(x)
+                    .into_iter()
+                    .filter(|t| t[0] == a && t[1] == m && t[2] == d)
+                    .collect()
+            };
+            let label = format!("{} {}", plain(&d), plain(&a));
+            let mut marks = Vec::new();
+            for t in mine(deadline) {
+                marks.push(Mark {
+                    date: date(&t[3]).expect("a deadline is a date"),
+                    what: "deadline".into(),
+                    source: source(db, deadline, &t),
+                });
+            }
+            for t in mine(enforce) {
+                marks.push(Mark {
+                    date: date(&t[3]).expect("a date"),
+                    what: "enforceable from".into(),
+                    source: source(db, enforce, &t),
+                });
+            }
+            let statuses: Vec<String> = mine(status).iter().map(|t| plain(&t[3])).collect();
+            let note = statuses.join(", ").replace('_', " ");
+            let since = mine(ob_since);
+            for t in &since {
+                rows.push(Row {
+                    label: label.clone(),
+                    span: date(&t[3]).map(|x| (x, None)),
+                    source: source(db, ob_since, t),
+                    marks: marks.clone(),
+                    note: note.clone(),
+                });
+            }
+            for t in mine(ob_period) {
+                rows.push(Row {
+                    label: format!("{label} (ended)"),
+                    span: date(&t[3]).map(|x| (x, date(&t[4]))),
+                    source: source(db, ob_period, &t),
+                    marks: Vec::new(),
+                    note: if mine(exempt).is_empty() {
+                        "ended".into()
+                    } else {
+                        "ended; now exempt".into()
+                    },
+                });
+            }
+            if since.is_empty() && !marks.is_empty() {
+                rows.push(Row {
+                    label,
+                    span: None,
+                    source: None,
+                    marks,
+                    note,
+                });
+            }
+        }
+        rows
+    }
 }
