@@ -48,6 +48,14 @@ pub fn weakest_per_tuple(db: &Database) -> Vec<Vec<Option<Authority>>> {
             return per_derived(&|r, i| (!derived_leaf(r, i)).then_some(first));
         }
     }
+    let best = least_height_choices(db);
+    weakest_bottom_up(db, &best)
+}
+
+/// Per derived tuple, the instance its least-height proof uses (by height, then `tie_break`),
+/// found component by component, recursive ones to a fixpoint.
+fn least_height_choices(db: &Database) -> Vec<Vec<Best>> {
+    let program = &db.rules.checked;
     let nrel = program.relations.len();
     let mut best: Vec<Vec<Best>> = (0..nrel)
         .map(|r| {
@@ -73,77 +81,86 @@ pub fn weakest_per_tuple(db: &Database) -> Vec<Vec<Option<Authority>>> {
             }
         }
     }
-    let height_of = |best: &Vec<Vec<Best>>, rel: usize, vals: &[Value]| -> Option<u32> {
-        if !program.relations[rel].derived {
-            return db.facts.tables[rel].contains(vals).map(|_| 0);
-        }
-        db.tuples(rel)
-            .contains(vals)
-            .map(|i| best[rel][i].height)
-            .filter(|&h| h != NONE)
-    };
     for comp in &program.components {
         let rules: Vec<&Rule> = program.component_rules(comp).collect();
         let recursive = rules.iter().any(|r| !r.recursive_premises(comp).is_empty());
-        loop {
-            let mut changed = false;
-            for rule in &rules {
-                let Some(w) = db.witnesses.get(rule.index) else {
-                    continue;
-                };
-                for row in 0..w.len() {
-                    let b = db.bindings(rule, row);
-                    let hi = w.head_row(row);
-                    let cur = best[rule.head.rel][hi];
-                    if cur.height == 0 {
-                        continue;
-                    }
-                    let mut h = 0;
-                    let mut ok = true;
-                    for (prel, pvals) in premises(db, rule, &b) {
-                        match height_of(&best, prel, &pvals) {
-                            Some(ph) => h = h.max(ph),
-                            None => ok = false,
-                        }
-                    }
-                    if !ok {
-                        continue;
-                    }
-                    let cand = Best {
-                        height: h + 1,
-                        rule: rule.index as u32,
-                        row: row as u32,
-                    };
-                    let better = cur.height == NONE
-                        || cand.height < cur.height
-                        || (cand.height == cur.height
-                            && tie_break(
-                                db,
-                                (cand.rule as usize, cand.row as usize),
-                                (cur.rule as usize, cur.row as usize),
-                                || {
-                                    let r = &db.rules.checked.rules[cur.rule as usize];
-                                    let values = |row: u32| -> Vec<Vec<Value>> {
-                                        premises(db, r, &db.bindings(r, row as usize))
-                                            .into_iter()
-                                            .map(|p| p.1)
-                                            .collect()
-                                    };
-                                    (values(cand.row), values(cur.row))
-                                },
-                            ) == Ordering::Less);
-                    if better {
-                        best[rule.head.rel][hi] = cand;
-                        changed = true;
-                    }
+        while relax(db, &rules, &mut best) && recursive {}
+    }
+    best
+}
+
+/// The height of a premise's proof so far: 0 for an input fact, `None` if not (yet) proved.
+fn height_of(db: &Database, best: &[Vec<Best>], rel: usize, vals: &[Value]) -> Option<u32> {
+    if !db.rules.checked.relations[rel].derived {
+        return db.facts.tables[rel].contains(vals).map(|_| 0);
+    }
+    db.tuples(rel)
+        .contains(vals)
+        .map(|i| best[rel][i].height)
+        .filter(|&h| h != NONE)
+}
+
+/// One round over the instances of `rules`: each head keeps its best instance so far. Returns
+/// whether any choice changed.
+fn relax(db: &Database, rules: &[&Rule], best: &mut [Vec<Best>]) -> bool {
+    let mut changed = false;
+    for rule in rules {
+        let Some(w) = db.witnesses.get(rule.index) else {
+            continue;
+        };
+        for row in 0..w.len() {
+            let b = db.bindings(rule, row);
+            let hi = w.head_row(row);
+            let cur = best[rule.head.rel][hi];
+            if cur.height == 0 {
+                continue;
+            }
+            let mut h = 0;
+            let mut ok = true;
+            for (prel, pvals) in premises(db, rule, &b) {
+                match height_of(db, best, prel, &pvals) {
+                    Some(ph) => h = h.max(ph),
+                    None => ok = false,
                 }
             }
-            if !recursive || !changed {
-                break;
+            if !ok {
+                continue;
+            }
+            let cand = Best {
+                height: h + 1,
+                rule: rule.index as u32,
+                row: row as u32,
+            };
+            let better = cur.height == NONE
+                || cand.height < cur.height
+                || (cand.height == cur.height
+                    && tie_break(
+                        db,
+                        (cand.rule as usize, cand.row as usize),
+                        (cur.rule as usize, cur.row as usize),
+                        || {
+                            let r = &db.rules.checked.rules[cur.rule as usize];
+                            let values = |row: u32| -> Vec<Vec<Value>> {
+                                premises(db, r, &db.bindings(r, row as usize))
+                                    .into_iter()
+                                    .map(|p| p.1)
+                                    .collect()
+                            };
+                            (values(cand.row), values(cur.row))
+                        },
+                    ) == Ordering::Less);
+            if better {
+                best[rule.head.rel][hi] = cand;
+                changed = true;
             }
         }
     }
-    // Weakest authority bottom-up by height: a chosen instance's premises are strictly lower.
+    changed
+}
+
+/// Weakest authority bottom-up by height: a chosen instance's premises are strictly lower.
+fn weakest_bottom_up(db: &Database, best: &[Vec<Best>]) -> Vec<Vec<Option<Authority>>> {
+    let program = &db.rules.checked;
     let mut order: Vec<(u32, usize, usize)> = Vec::new();
     for (r, b) in best.iter().enumerate() {
         for (i, x) in b.iter().enumerate() {
