@@ -137,6 +137,81 @@ fn models<'a>(doc: &'a J, out: &mut Vec<(&'a J, Span)>) {
 
 pub(crate) fn import(name: &str, file: &SourceFile, doc: &J) -> Result<Imported, Diagnostic> {
     let line = |span: Span| file.line_of(span.start);
+    check_header(doc)?;
+    let mut out = Imported::default();
+    let mut found = Vec::new();
+    models(doc, &mut found);
+    let mut ids: Vec<String> = Vec::new();
+    // Models with a component whose licences do not qualify: components sharing an id are one
+    // model, so one such component withholds the licence fact from all.
+    let mut unlicensed: Vec<String> = Vec::new();
+    for (c, cspan) in found {
+        let Some(id) = id_of(c) else {
+            out.note(
+                name,
+                line(cspan),
+                "name",
+                "not mapped: a model component without a name",
+            );
+            continue;
+        };
+        manufacturer(&mut out, name, file, c, &id);
+        if let Some((_, s)) = member(c, "supplier") {
+            out.note(name, line(s), "supplier", "not mapped: a supplier may be a distributor; supplying shows neither development nor placing under one's own name (Guidelines §3.1.1)");
+        }
+        if !licence(&mut out, name, file, c, &id) {
+            unlicensed.push(id.clone());
+        }
+        if let Some((card, _)) = member(c, "modelCard") {
+            if let Some((params, _)) = member(card, "modelParameters") {
+                if let Some((J::Str(task), tspan)) = member(params, "task") {
+                    match modality_of_task(task) {
+                        Some(m) => out.fact("generates", &[&id, m], line(tspan), "modelCard.modelParameters.task"),
+                        None => out.note(name, line(tspan), "modelCard.modelParameters.task", format!("not mapped: `{task}` does not name generated content (docs/import.md §6)")),
+                    }
+                }
+            }
+        }
+        if let Some((ped, _)) = member(c, "pedigree") {
+            for (a, aspan) in items(member(ped, "ancestors")) {
+                if !is_model(a) {
+                    continue;
+                }
+                if let Some(base) = id_of(a).filter(|b| *b != id) {
+                    out.fact(
+                        "modified_from",
+                        &[&id, &base],
+                        line(*aspan),
+                        "pedigree.ancestors",
+                    );
+                }
+            }
+        }
+        properties(&mut out, name, file, c, &id);
+        if let Some((_, s)) = member(c, "version") {
+            out.note(name, line(s), "version", "not mapped: a provider's versions are one model over its lifecycle (Guidelines §2.2)");
+        }
+        if ids.contains(&id) {
+            out.note(
+                name,
+                line(cspan),
+                "name",
+                format!("warning: another component already describes {}; both are read as one model (a provider's versions are one model, Guidelines §2.2), whose licence fact needs every one of them to qualify", crate::data::value::quote(&id)),
+            );
+        } else {
+            ids.push(id);
+        }
+    }
+    out.facts
+        .retain(|f| f.rel != "free_open_source_licence" || !unlicensed.contains(&f.args[0]));
+    for id in &ids {
+        out.not_stated(name, id);
+    }
+    Ok(out)
+}
+
+/// The document is a CycloneDX 1.6 or 1.7 BOM.
+fn check_header(doc: &J) -> Result<(), Diagnostic> {
     let whole = Span::new(0, 0);
     match member(doc, "bomFormat") {
         Some((J::Str(f), _)) if f == "CycloneDX" => {}
@@ -170,154 +245,109 @@ pub(crate) fn import(name: &str, file: &SourceFile, doc: &J) -> Result<Imported,
             ))
         }
     }
-    let mut out = Imported::default();
-    let mut found = Vec::new();
-    models(doc, &mut found);
-    let mut ids: Vec<String> = Vec::new();
-    // Models with a component whose licences do not qualify: components sharing an id are one
-    // model, so one such component withholds the licence fact from all.
-    let mut unlicensed: Vec<String> = Vec::new();
-    for (c, cspan) in found {
-        let Some(id) = id_of(c) else {
-            out.note(
-                name,
-                line(cspan),
-                "name",
-                "not mapped: a model component without a name",
-            );
-            continue;
-        };
-        if let Some((m, mspan)) = member(c, "manufacturer") {
-            if let Some(who) = string(m, "name").map(str::trim).filter(|s| !s.is_empty()) {
-                out.fact("developer", &[&id, who], line(mspan), "manufacturer.name");
-                if let Some((addr, aspan)) = member(m, "address") {
-                    if let Some(cc) = string(addr, "country").map(str::trim) {
-                        match country(cc) {
-                            Some(code) => out.fact(
-                                "established_in",
-                                &[who, &code],
-                                line(aspan),
-                                "manufacturer.address.country",
-                            ),
-                            None => out.note(
-                                name,
-                                line(aspan),
-                                "manufacturer.address.country",
-                                format!("not mapped: `{cc}` is not an ISO 3166-1 alpha-2 code"),
-                            ),
-                        }
-                    }
-                }
-            }
-        }
-        if let Some((_, s)) = member(c, "supplier") {
-            out.note(name, line(s), "supplier", "not mapped: a supplier may be a distributor; supplying shows neither development nor placing under one's own name (Guidelines §3.1.1)");
-        }
-        match member(c, "licenses") {
-            Some((lic, lspan)) => match licences_qualify(lic) {
-                Ok(true) => out.fact("free_open_source_licence", &[&id], line(lspan), "licenses"),
-                Ok(false) => {
-                    unlicensed.push(id.clone());
-                    out.note(
-                        name,
-                        line(lspan),
-                        "licenses",
-                        "not mapped: not every licence listed meets Art. 53(2) (docs/import.md §5)",
-                    );
-                }
-                Err(e) => {
-                    unlicensed.push(id.clone());
-                    out.note(name, line(lspan), "licenses", format!("not mapped: {e}"));
-                }
-            },
-            None => unlicensed.push(id.clone()),
-        }
-        if let Some((card, _)) = member(c, "modelCard") {
-            if let Some((params, _)) = member(card, "modelParameters") {
-                if let Some((J::Str(task), tspan)) = member(params, "task") {
-                    match modality_of_task(task) {
-                        Some(m) => out.fact("generates", &[&id, m], line(tspan), "modelCard.modelParameters.task"),
-                        None => out.note(name, line(tspan), "modelCard.modelParameters.task", format!("not mapped: `{task}` does not name generated content (docs/import.md §6)")),
-                    }
-                }
-            }
-        }
-        if let Some((ped, _)) = member(c, "pedigree") {
-            for (a, aspan) in items(member(ped, "ancestors")) {
-                if !is_model(a) {
-                    continue;
-                }
-                if let Some(base) = id_of(a).filter(|b| *b != id) {
-                    out.fact(
-                        "modified_from",
-                        &[&id, &base],
-                        line(*aspan),
-                        "pedigree.ancestors",
-                    );
-                }
-            }
-        }
-        for (p, pspan) in items(member(c, "properties")) {
-            let (Some(k), Some(v)) = (string(p, "name"), string(p, "value")) else {
-                continue;
-            };
-            let rel = match k {
-                "lexproof:weights_public" => "weights_public",
-                "lexproof:architecture_public" => "architecture_public",
-                "lexproof:usage_information_public" => "usage_information_public",
-                "lexproof:modification_kind" => {
-                    const KINDS: [&str; 6] = [
-                        "fine_tune",
-                        "adapter",
-                        "merge",
-                        "quantisation",
-                        "distillation",
-                        "continued_training",
-                    ];
-                    match KINDS.iter().find(|x| **x == v.trim()) {
-                        Some(kind) => out.fact("modification_kind", &[&id, kind], line(*pspan), k),
+    Ok(())
+}
+
+/// `developer` and `established_in` from a component's manufacturer.
+fn manufacturer(out: &mut Imported, name: &str, file: &SourceFile, c: &J, id: &str) {
+    let line = |span: Span| file.line_of(span.start);
+    if let Some((m, mspan)) = member(c, "manufacturer") {
+        if let Some(who) = string(m, "name").map(str::trim).filter(|s| !s.is_empty()) {
+            out.fact("developer", &[id, who], line(mspan), "manufacturer.name");
+            if let Some((addr, aspan)) = member(m, "address") {
+                if let Some(cc) = string(addr, "country").map(str::trim) {
+                    match country(cc) {
+                        Some(code) => out.fact(
+                            "established_in",
+                            &[who, &code],
+                            line(aspan),
+                            "manufacturer.address.country",
+                        ),
                         None => out.note(
                             name,
-                            line(*pspan),
-                            k,
-                            format!("not mapped: `{v}` is not one of {}", KINDS.join(", ")),
+                            line(aspan),
+                            "manufacturer.address.country",
+                            format!("not mapped: `{cc}` is not an ISO 3166-1 alpha-2 code"),
                         ),
                     }
-                    continue;
                 }
-                _ => continue,
-            };
-            if v.trim() == "true" {
-                out.fact(rel, &[&id], line(*pspan), k);
-            } else {
-                out.note(
-                    name,
-                    line(*pspan),
-                    k,
-                    "not mapped: only the value \"true\" states it",
-                );
             }
         }
-        if let Some((_, s)) = member(c, "version") {
-            out.note(name, line(s), "version", "not mapped: a provider's versions are one model over its lifecycle (Guidelines §2.2)");
-        }
-        if ids.contains(&id) {
+    }
+}
+
+/// `free_open_source_licence` when every licence listed qualifies; whether it did.
+fn licence(out: &mut Imported, name: &str, file: &SourceFile, c: &J, id: &str) -> bool {
+    let line = |span: Span| file.line_of(span.start);
+    match member(c, "licenses") {
+        Some((lic, lspan)) => match licences_qualify(lic) {
+            Ok(true) => {
+                out.fact("free_open_source_licence", &[id], line(lspan), "licenses");
+                true
+            }
+            Ok(false) => {
+                out.note(
+                    name,
+                    line(lspan),
+                    "licenses",
+                    "not mapped: not every licence listed meets Art. 53(2) (docs/import.md §5)",
+                );
+                false
+            }
+            Err(e) => {
+                out.note(name, line(lspan), "licenses", format!("not mapped: {e}"));
+                false
+            }
+        },
+        None => false,
+    }
+}
+
+/// The `lexproof:` properties a BOM may carry (public weights, architecture, usage information, the
+/// kind of modification).
+fn properties(out: &mut Imported, name: &str, file: &SourceFile, c: &J, id: &str) {
+    let line = |span: Span| file.line_of(span.start);
+    for (p, pspan) in items(member(c, "properties")) {
+        let (Some(k), Some(v)) = (string(p, "name"), string(p, "value")) else {
+            continue;
+        };
+        let rel = match k {
+            "lexproof:weights_public" => "weights_public",
+            "lexproof:architecture_public" => "architecture_public",
+            "lexproof:usage_information_public" => "usage_information_public",
+            "lexproof:modification_kind" => {
+                const KINDS: [&str; 6] = [
+                    "fine_tune",
+                    "adapter",
+                    "merge",
+                    "quantisation",
+                    "distillation",
+                    "continued_training",
+                ];
+                match KINDS.iter().find(|x| **x == v.trim()) {
+                    Some(kind) => out.fact("modification_kind", &[id, kind], line(*pspan), k),
+                    None => out.note(
+                        name,
+                        line(*pspan),
+                        k,
+                        format!("not mapped: `{v}` is not one of {}", KINDS.join(", ")),
+                    ),
+                }
+                continue;
+            }
+            _ => continue,
+        };
+        if v.trim() == "true" {
+            out.fact(rel, &[id], line(*pspan), k);
+        } else {
             out.note(
                 name,
-                line(cspan),
-                "name",
-                format!("warning: another component already describes {}; both are read as one model (a provider's versions are one model, Guidelines §2.2), whose licence fact needs every one of them to qualify", crate::data::value::quote(&id)),
+                line(*pspan),
+                k,
+                "not mapped: only the value \"true\" states it",
             );
-        } else {
-            ids.push(id);
         }
     }
-    out.facts
-        .retain(|f| f.rel != "free_open_source_licence" || !unlicensed.contains(&f.args[0]));
-    for id in &ids {
-        out.not_stated(name, id);
-    }
-    Ok(out)
 }
 
 /// Whether every entry of a `licenses` array qualifies (an id, a name equal to an id, or an
