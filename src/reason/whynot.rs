@@ -10,7 +10,8 @@ use crate::data::value::Value;
 use crate::db::Database;
 use crate::reason::query::{Arg, Pattern};
 use crate::rules::eval::{const_lookup, eval};
-use lexproof_lang::check::{CLit, CTerm, Rule};
+use lexproof_lang::ast::CmpOp;
+use lexproof_lang::check::{CAtom, CLit, CTerm, Rule};
 use rustc_hash::FxHashSet;
 
 /// How far the search goes.
@@ -291,6 +292,17 @@ type Found = (
     Option<String>,
 );
 
+/// Where the search stands at one premise: its place in the order and in the body, and the score
+/// of the instance so far.
+#[derive(Clone, Copy)]
+struct At {
+    pos: usize,
+    li: usize,
+    prefix: usize,
+    held: usize,
+    intact: bool,
+}
+
 struct Search<'a> {
     db: &'a Database,
     rule: &'a Rule,
@@ -338,127 +350,171 @@ impl Search<'_> {
             self.leaf(b, st, prefix, held);
             return;
         }
-        let li = self.order[pos];
-        let rule = self.rule;
-        let db = self.db;
-        let next = |s: &mut Self,
-                    b: &mut Vec<Option<Value>>,
-                    st: &mut Vec<Option<Status>>,
-                    status: Status| {
-            let ok = status.holds();
-            st[li] = Some(status);
-            let still = intact && ok;
-            s.dfs(
-                pos + 1,
-                b,
-                st,
-                prefix + usize::from(still),
-                held + usize::from(ok),
-                still,
-            );
-            st[li] = None;
+        let at = At {
+            pos,
+            li: self.order[pos],
+            prefix,
+            held,
+            intact,
         };
-        match &rule.body[li] {
-            CLit::Pos(a) => {
-                let pat: Vec<Option<Value>> = a.args.iter().map(|t| self.value(t, b)).collect();
-                // Once a premise has failed, binding a premise none of whose values are known would
-                // pick an arbitrary fact; only a one-fact relation (a constant) is still looked up.
-                if !intact && pat.iter().all(Option::is_none) && self.db.tuples(a.rel).len() != 1 {
-                    let unknown = self.unbound(&a.vars(), b);
-                    let text = self.lit_text(li, b);
-                    next(self, b, st, Status::Unchecked(text, unknown));
-                    return;
-                }
-                let rows = matching(db, a.rel, &pat, self.limits.branch);
-                let mut any = false;
-                for row in rows {
-                    // Bind the atom's variables; a variable repeated in the atom must agree.
-                    let saved = b.clone();
-                    let mut fits = true;
-                    for (t, v) in a.args.iter().zip(&row) {
-                        if let CTerm::Var(x) = t {
-                            match b[*x] {
-                                Some(have) if have != *v => fits = false,
-                                _ => b[*x] = Some(*v),
-                            }
-                        }
-                    }
-                    if fits {
-                        any = true;
-                        next(self, b, st, Status::Holds(row));
-                    }
-                    *b = saved;
-                    if self.cut_short {
-                        return;
-                    }
-                }
-                if !any {
-                    next(self, b, st, Status::Missing(pat));
-                }
-            }
+        let rule = self.rule;
+        match &rule.body[at.li] {
+            CLit::Pos(a) => self.premise(at, a, b, st),
             CLit::Neg(a) => {
-                let unknown = self.unbound(&a.vars(), b);
-                if !unknown.is_empty() {
-                    let text = self.lit_text(li, b);
-                    next(self, b, st, Status::Unchecked(text, unknown));
-                } else {
-                    let pat: Vec<Option<Value>> = a.args.iter().map(|t| self.value(t, b)).collect();
-                    match matching(db, a.rel, &pat, 1).into_iter().next() {
-                        Some(row) => next(self, b, st, Status::Blocked(row)),
-                        None => next(self, b, st, Status::Absent(pat)),
-                    }
-                }
+                let status = self.negation(at.li, a, b);
+                self.next(at, b, st, status);
             }
             CLit::Cmp(op, l, r) => {
-                let mut vars = Vec::new();
-                l.vars(&mut vars);
-                r.vars(&mut vars);
-                let unknown = self.unbound(&vars, b);
-                match (unknown.is_empty(), self.value(l, b), self.value(r, b)) {
-                    (true, Some(x), Some(y)) => {
-                        let text = format!(
-                            "{} {} {}",
-                            db.interner.readable(&x),
-                            op.symbol(),
-                            db.interner.readable(&y)
-                        );
-                        if op.holds(x.raw_cmp(&y)) {
-                            next(self, b, st, Status::True(text))
-                        } else {
-                            next(self, b, st, Status::False(text))
-                        }
-                    }
-                    (true, _, _) => next(
-                        self,
-                        b,
-                        st,
-                        Status::False(
-                            "arithmetic without a value (overflow or division by zero)".into(),
-                        ),
-                    ),
-                    (false, _, _) => {
-                        let text = self.lit_text(li, b);
-                        next(self, b, st, Status::Unchecked(text, unknown))
+                let status = self.comparison(at.li, *op, l, r, b);
+                self.next(at, b, st, status);
+            }
+            CLit::Assign(x, e) => self.assignment(at, *x, e, b, st),
+        }
+    }
+
+    /// Goes on with the next premise after the one at `at` got `status`.
+    fn next(
+        &mut self,
+        at: At,
+        b: &mut Vec<Option<Value>>,
+        st: &mut Vec<Option<Status>>,
+        status: Status,
+    ) {
+        let ok = status.holds();
+        st[at.li] = Some(status);
+        let still = at.intact && ok;
+        self.dfs(
+            at.pos + 1,
+            b,
+            st,
+            at.prefix + usize::from(still),
+            at.held + usize::from(ok),
+            still,
+        );
+        st[at.li] = None;
+    }
+
+    /// A positive premise: each matching fact (up to the branch limit) binds its variables in
+    /// turn; none is `Missing`.
+    fn premise(
+        &mut self,
+        at: At,
+        a: &CAtom,
+        b: &mut Vec<Option<Value>>,
+        st: &mut Vec<Option<Status>>,
+    ) {
+        let pat: Vec<Option<Value>> = a.args.iter().map(|t| self.value(t, b)).collect();
+        // Once a premise has failed, binding a premise none of whose values are known would
+        // pick an arbitrary fact; only a one-fact relation (a constant) is still looked up.
+        if !at.intact && pat.iter().all(Option::is_none) && self.db.tuples(a.rel).len() != 1 {
+            let unknown = self.unbound(&a.vars(), b);
+            let text = self.lit_text(at.li, b);
+            self.next(at, b, st, Status::Unchecked(text, unknown));
+            return;
+        }
+        let rows = matching(self.db, a.rel, &pat, self.limits.branch);
+        let mut any = false;
+        for row in rows {
+            // Bind the atom's variables; a variable repeated in the atom must agree.
+            let saved = b.clone();
+            let mut fits = true;
+            for (t, v) in a.args.iter().zip(&row) {
+                if let CTerm::Var(x) = t {
+                    match b[*x] {
+                        Some(have) if have != *v => fits = false,
+                        _ => b[*x] = Some(*v),
                     }
                 }
             }
-            CLit::Assign(x, e) => {
-                let mut vars = Vec::new();
-                e.vars(&mut vars);
-                let unknown = self.unbound(&vars, b);
-                match self.value(e, b) {
-                    Some(v) if unknown.is_empty() => {
-                        let saved = b[*x];
-                        b[*x] = Some(v);
-                        let text = format!("{} = {}", rule.vars[*x].name, db.interner.readable(&v));
-                        next(self, b, st, Status::True(text));
-                        b[*x] = saved;
-                    }
-                    _ => {
-                        let text = self.lit_text(li, b);
-                        next(self, b, st, Status::Unchecked(text, unknown))
-                    }
+            if fits {
+                any = true;
+                self.next(at, b, st, Status::Holds(row));
+            }
+            *b = saved;
+            if self.cut_short {
+                return;
+            }
+        }
+        if !any {
+            self.next(at, b, st, Status::Missing(pat));
+        }
+    }
+
+    /// A negated premise: blocked by a fact that holds, or absent; unchecked while a value is unknown.
+    fn negation(&self, li: usize, a: &CAtom, b: &[Option<Value>]) -> Status {
+        let unknown = self.unbound(&a.vars(), b);
+        if !unknown.is_empty() {
+            Status::Unchecked(self.lit_text(li, b), unknown)
+        } else {
+            let pat: Vec<Option<Value>> = a.args.iter().map(|t| self.value(t, b)).collect();
+            match matching(self.db, a.rel, &pat, 1).into_iter().next() {
+                Some(row) => Status::Blocked(row),
+                None => Status::Absent(pat),
+            }
+        }
+    }
+
+    /// A comparison, evaluated once its values are known.
+    fn comparison(
+        &self,
+        li: usize,
+        op: CmpOp,
+        l: &CTerm,
+        r: &CTerm,
+        b: &[Option<Value>],
+    ) -> Status {
+        let mut vars = Vec::new();
+        l.vars(&mut vars);
+        r.vars(&mut vars);
+        let unknown = self.unbound(&vars, b);
+        match (unknown.is_empty(), self.value(l, b), self.value(r, b)) {
+            (true, Some(x), Some(y)) => {
+                let text = format!(
+                    "{} {} {}",
+                    self.db.interner.readable(&x),
+                    op.symbol(),
+                    self.db.interner.readable(&y)
+                );
+                if op.holds(x.raw_cmp(&y)) {
+                    Status::True(text)
+                } else {
+                    Status::False(text)
                 }
+            }
+            (true, _, _) => {
+                Status::False("arithmetic without a value (overflow or division by zero)".into())
+            }
+            (false, _, _) => Status::Unchecked(self.lit_text(li, b), unknown),
+        }
+    }
+
+    /// `x = e`: binds `x` once `e` has a value.
+    fn assignment(
+        &mut self,
+        at: At,
+        x: usize,
+        e: &CTerm,
+        b: &mut Vec<Option<Value>>,
+        st: &mut Vec<Option<Status>>,
+    ) {
+        let mut vars = Vec::new();
+        e.vars(&mut vars);
+        let unknown = self.unbound(&vars, b);
+        match self.value(e, b) {
+            Some(v) if unknown.is_empty() => {
+                let saved = b[x];
+                b[x] = Some(v);
+                let text = format!(
+                    "{} = {}",
+                    self.rule.vars[x].name,
+                    self.db.interner.readable(&v)
+                );
+                self.next(at, b, st, Status::True(text));
+                b[x] = saved;
+            }
+            _ => {
+                let text = self.lit_text(at.li, b);
+                self.next(at, b, st, Status::Unchecked(text, unknown))
             }
         }
     }
