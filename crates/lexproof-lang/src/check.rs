@@ -420,6 +420,26 @@ impl Checker<'_> {
     }
 
     fn declarations(&mut self, prog: &ast::Program) {
+        let enum_names = self.enumerations(prog);
+        for d in &prog.decls {
+            self.relation_decl(d, &enum_names);
+        }
+        for (i, e) in prog.enums.iter().enumerate() {
+            if enum_names.get(&e.name) == Some(&i) {
+                self.enum_doc(i, &e.doc);
+            }
+        }
+        for d in &prog.decls {
+            if let Some(&rel) = self.out.by_name.get(&d.name) {
+                if self.out.relations[rel].line == self.line(d.name_span) {
+                    self.relation_doc(rel, &d.doc);
+                }
+            }
+        }
+    }
+
+    /// The `.type` enumerations, each name once; returns their indexes by name.
+    fn enumerations(&mut self, prog: &ast::Program) -> BTreeMap<String, usize> {
         let mut enum_names: BTreeMap<String, usize> = BTreeMap::new();
         for e in &prog.enums {
             if ["symbol", "number", "date"].contains(&e.name.as_str())
@@ -464,95 +484,95 @@ impl Checker<'_> {
                 aka: Vec::new(),
             });
         }
-        for d in &prog.decls {
-            if let Some(&prev) = self.out.by_name.get(&d.name) {
-                let line = self.out.relations[prev].line;
+        enum_names
+    }
+
+    /// One `.decl`: a relation declared once, with fields named once and of known types.
+    fn relation_decl(&mut self, d: &ast::Decl, enum_names: &BTreeMap<String, usize>) {
+        if let Some(&prev) = self.out.by_name.get(&d.name) {
+            let line = self.out.relations[prev].line;
+            self.diags.push(
+                Diagnostic::error(
+                    "duplicate_declaration",
+                    d.name_span,
+                    format!("relation `{}` is declared twice", d.name),
+                )
+                .label("second declaration")
+                .hint(format!(
+                    "it is already declared on line {line}; remove one of the two"
+                )),
+            );
+            return;
+        }
+        let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
+        for f in &d.fields {
+            if !seen.insert(f.name.as_str()) {
                 self.diags.push(
                     Diagnostic::error(
-                        "duplicate_declaration",
-                        d.name_span,
-                        format!("relation `{}` is declared twice", d.name),
+                        "duplicate_field",
+                        f.span,
+                        format!("field `{}` appears twice in `{}`", f.name, d.name),
                     )
-                    .label("second declaration")
-                    .hint(format!(
-                        "it is already declared on line {line}; remove one of the two"
-                    )),
+                    .label("repeated field name")
+                    .hint("give each field its own name"),
                 );
-                continue;
             }
-            let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
-            for f in &d.fields {
-                if !seen.insert(f.name.as_str()) {
+        }
+        let mut fields = Vec::new();
+        let mut enums = Vec::new();
+        for f in &d.fields {
+            let (ty, e) = self.field_type(f, enum_names);
+            fields.push((f.name.clone(), ty));
+            enums.push(e);
+        }
+        self.out
+            .by_name
+            .insert(d.name.clone(), self.out.relations.len());
+        self.out.relations.push(Relation {
+            name: d.name.clone(),
+            fields,
+            derived: false,
+            has_rule_facts: false,
+            line: self.line(d.name_span),
+            enums,
+            doc: RelationDoc::default(),
+            key: None,
+        });
+    }
+
+    /// A field's type: a base type, or an enumeration (a symbol restricted to its values).
+    fn field_type(
+        &mut self,
+        f: &ast::Field,
+        enum_names: &BTreeMap<String, usize>,
+    ) -> (Type, Option<usize>) {
+        match f.type_name.as_str() {
+            "symbol" => (Type::Symbol, None),
+            "number" => (Type::Number, None),
+            "date" => (Type::Date, None),
+            other => match enum_names.get(other) {
+                Some(&e) => (Type::Symbol, Some(e)),
+                None => {
+                    let known = ["symbol", "number", "date"]
+                        .into_iter()
+                        .chain(enum_names.keys().map(|k| k.as_str()));
+                    let hint = match suggest(other, known) {
+                    Some(s) => format!("did you mean `{s}`? The types are symbol, number, date and those declared with `.type`"),
+                    None => "the types are `symbol`, `number`, `date` and those declared with `.type name = \"a\" | \"b\"`".to_string(),
+                };
                     self.diags.push(
                         Diagnostic::error(
-                            "duplicate_field",
-                            f.span,
-                            format!("field `{}` appears twice in `{}`", f.name, d.name),
+                            "unknown_type",
+                            f.type_span,
+                            format!("unknown type `{other}`"),
                         )
-                        .label("repeated field name")
-                        .hint("give each field its own name"),
+                        .label("not a type")
+                        .hint(hint),
                     );
+                    // `symbol` keeps later checks quiet.
+                    (Type::Symbol, None)
                 }
-            }
-            let mut fields = Vec::new();
-            let mut enums = Vec::new();
-            for f in &d.fields {
-                let (ty, e) = match f.type_name.as_str() {
-                    "symbol" => (Type::Symbol, None),
-                    "number" => (Type::Number, None),
-                    "date" => (Type::Date, None),
-                    other => match enum_names.get(other) {
-                        Some(&e) => (Type::Symbol, Some(e)),
-                        None => {
-                            let known = ["symbol", "number", "date"]
-                                .into_iter()
-                                .chain(enum_names.keys().map(|k| k.as_str()));
-                            let hint = match suggest(other, known) {
-                                Some(s) => format!("did you mean `{s}`? The types are symbol, number, date and those declared with `.type`"),
-                                None => "the types are `symbol`, `number`, `date` and those declared with `.type name = \"a\" | \"b\"`".to_string(),
-                            };
-                            self.diags.push(
-                                Diagnostic::error(
-                                    "unknown_type",
-                                    f.type_span,
-                                    format!("unknown type `{other}`"),
-                                )
-                                .label("not a type")
-                                .hint(hint),
-                            );
-                            // `symbol` keeps later checks quiet.
-                            (Type::Symbol, None)
-                        }
-                    },
-                };
-                fields.push((f.name.clone(), ty));
-                enums.push(e);
-            }
-            self.out
-                .by_name
-                .insert(d.name.clone(), self.out.relations.len());
-            self.out.relations.push(Relation {
-                name: d.name.clone(),
-                fields,
-                derived: false,
-                has_rule_facts: false,
-                line: self.line(d.name_span),
-                enums,
-                doc: RelationDoc::default(),
-                key: None,
-            });
-        }
-        for (i, e) in prog.enums.iter().enumerate() {
-            if enum_names.get(&e.name) == Some(&i) {
-                self.enum_doc(i, &e.doc);
-            }
-        }
-        for d in &prog.decls {
-            if let Some(&rel) = self.out.by_name.get(&d.name) {
-                if self.out.relations[rel].line == self.line(d.name_span) {
-                    self.relation_doc(rel, &d.doc);
-                }
-            }
+            },
         }
     }
 
