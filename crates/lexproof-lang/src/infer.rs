@@ -70,90 +70,7 @@ pub fn declarations(prog: &Program) -> (Vec<Decl>, Vec<Diagnostic>) {
             }
         }
     }
-    // Field types: propagate through shared variables until nothing changes.
-    let mut types: BTreeMap<(String, usize), Type> = BTreeMap::new();
-    loop {
-        let mut changed = false;
-        for c in &prog.clauses {
-            let mut var_ty: BTreeMap<String, Type> = BTreeMap::new();
-            for l in c.body.iter().flatten() {
-                let mut vs = Vec::new();
-                match l {
-                    Literal::Cmp(_, a, b, _) => {
-                        arith_vars(a, &mut vs);
-                        arith_vars(b, &mut vs);
-                        // `X < 3`: a variable compared with a number is a number.
-                        for (x, y) in [(a, b), (b, a)] {
-                            if let (Term::Var(v, _), Term::Num(..)) = (x, y) {
-                                vs.push(v.clone());
-                            }
-                        }
-                    }
-                    Literal::Pos(a) | Literal::Neg(a, _) => {
-                        a.args.iter().for_each(|t| arith_vars(t, &mut vs))
-                    }
-                }
-                for v in vs {
-                    var_ty.insert(v, Type::Number);
-                }
-                let mut typed = Vec::new();
-                match l {
-                    Literal::Cmp(_, a, b, _) => {
-                        call_vars(a, &mut typed);
-                        call_vars(b, &mut typed);
-                    }
-                    Literal::Pos(a) | Literal::Neg(a, _) => {
-                        a.args.iter().for_each(|t| call_vars(t, &mut typed))
-                    }
-                }
-                var_ty.extend(typed);
-            }
-            c.head.args.iter().for_each(|t| {
-                let mut vs = Vec::new();
-                arith_vars(t, &mut vs);
-                vs.into_iter().for_each(|v| {
-                    var_ty.insert(v, Type::Number);
-                });
-            });
-            for a in atoms(c) {
-                for (k, t) in a.args.iter().enumerate() {
-                    let known = match t {
-                        Term::Str(..) => Some(Type::Symbol),
-                        Term::Num(..) | Term::Arith(..) => Some(Type::Number),
-                        Term::Call(f, ..) => Some(f.result()),
-                        Term::Var(v, _) => var_ty.get(v).copied(),
-                        Term::Wild(_) => None,
-                    };
-                    let slot = (a.rel.clone(), k);
-                    if let (Some(ty), None) = (known, types.get(&slot)) {
-                        types.insert(slot.clone(), ty);
-                        changed = true;
-                    }
-                    if let (Term::Var(v, _), Some(&ty)) = (t, types.get(&slot)) {
-                        var_ty.entry(v.clone()).or_insert(ty);
-                    }
-                }
-            }
-            // Variables typed late in the clause type earlier slots on the next pass.
-            for a in atoms(c) {
-                for (k, t) in a.args.iter().enumerate() {
-                    if let Term::Var(v, _) = t {
-                        if let Some(&ty) = var_ty.get(v) {
-                            let slot = (a.rel.clone(), k);
-                            if let std::collections::btree_map::Entry::Vacant(e) = types.entry(slot)
-                            {
-                                e.insert(ty);
-                                changed = true;
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        if !changed {
-            break;
-        }
-    }
+    let types = field_types(prog);
     let decls = order
         .into_iter()
         .map(|name| {
@@ -178,4 +95,99 @@ pub fn declarations(prog: &Program) -> (Vec<Decl>, Vec<Diagnostic>) {
         })
         .collect();
     (decls, diags)
+}
+
+/// Field types, propagated through shared variables until nothing changes.
+fn field_types(prog: &Program) -> BTreeMap<(String, usize), Type> {
+    let mut types: BTreeMap<(String, usize), Type> = BTreeMap::new();
+    loop {
+        let mut changed = false;
+        for c in &prog.clauses {
+            changed |= type_clause(c, &mut types);
+        }
+        if !changed {
+            return types;
+        }
+    }
+}
+
+/// One pass over a clause: its variables typed by arithmetic, comparisons with numbers, built-in
+/// calls and the fields they fill, and the fields typed by those variables. Whether a field got a
+/// type.
+fn type_clause(c: &Clause, types: &mut BTreeMap<(String, usize), Type>) -> bool {
+    let mut changed = false;
+    let mut var_ty: BTreeMap<String, Type> = BTreeMap::new();
+    for l in c.body.iter().flatten() {
+        let mut vs = Vec::new();
+        match l {
+            Literal::Cmp(_, a, b, _) => {
+                arith_vars(a, &mut vs);
+                arith_vars(b, &mut vs);
+                // `X < 3`: a variable compared with a number is a number.
+                for (x, y) in [(a, b), (b, a)] {
+                    if let (Term::Var(v, _), Term::Num(..)) = (x, y) {
+                        vs.push(v.clone());
+                    }
+                }
+            }
+            Literal::Pos(a) | Literal::Neg(a, _) => {
+                a.args.iter().for_each(|t| arith_vars(t, &mut vs))
+            }
+        }
+        for v in vs {
+            var_ty.insert(v, Type::Number);
+        }
+        let mut typed = Vec::new();
+        match l {
+            Literal::Cmp(_, a, b, _) => {
+                call_vars(a, &mut typed);
+                call_vars(b, &mut typed);
+            }
+            Literal::Pos(a) | Literal::Neg(a, _) => {
+                a.args.iter().for_each(|t| call_vars(t, &mut typed))
+            }
+        }
+        var_ty.extend(typed);
+    }
+    c.head.args.iter().for_each(|t| {
+        let mut vs = Vec::new();
+        arith_vars(t, &mut vs);
+        vs.into_iter().for_each(|v| {
+            var_ty.insert(v, Type::Number);
+        });
+    });
+    for a in atoms(c) {
+        for (k, t) in a.args.iter().enumerate() {
+            let known = match t {
+                Term::Str(..) => Some(Type::Symbol),
+                Term::Num(..) | Term::Arith(..) => Some(Type::Number),
+                Term::Call(f, ..) => Some(f.result()),
+                Term::Var(v, _) => var_ty.get(v).copied(),
+                Term::Wild(_) => None,
+            };
+            let slot = (a.rel.clone(), k);
+            if let (Some(ty), None) = (known, types.get(&slot)) {
+                types.insert(slot.clone(), ty);
+                changed = true;
+            }
+            if let (Term::Var(v, _), Some(&ty)) = (t, types.get(&slot)) {
+                var_ty.entry(v.clone()).or_insert(ty);
+            }
+        }
+    }
+    // Variables typed late in the clause type earlier slots on the next pass.
+    for a in atoms(c) {
+        for (k, t) in a.args.iter().enumerate() {
+            if let Term::Var(v, _) = t {
+                if let Some(&ty) = var_ty.get(v) {
+                    let slot = (a.rel.clone(), k);
+                    if let std::collections::btree_map::Entry::Vacant(e) = types.entry(slot) {
+                        e.insert(ty);
+                        changed = true;
+                    }
+                }
+            }
+        }
+    }
+    changed
 }
