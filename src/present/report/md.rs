@@ -246,6 +246,59 @@ fn model(db: &Database, m: &ModelReport, out: &mut String) {
             plain(db, &d)
         ))
     );
+    duties(db, m, out);
+    if !m.exemptions.is_empty() {
+        let _ = writeln!(out, "Duties lifted:\n");
+        for e in &m.exemptions {
+            let _ = writeln!(
+                out,
+                "- {}: lifted by rule {} [{}] ({}): {}",
+                code(&plain(db, &e.duty)),
+                code(&e.rule),
+                md(&e.citations.join("; ")),
+                e.weakest.map_or("-", |a| a.as_str()),
+                md(&e.says)
+            );
+        }
+        out.push('\n');
+    }
+    if !m.not_concluded.is_empty() {
+        let _ = writeln!(out, "Duties not concluded, and why not:\n");
+        for n in &m.not_concluded {
+            let duties: Vec<String> = n.duties.iter().map(|d| code(&plain(db, d))).collect();
+            let _ = writeln!(out, "- {}: {}.", duties.join(", "), md(&n.reason));
+        }
+        out.push('\n');
+    }
+    if let Some(t) = &m.timeline {
+        if !t.rows.is_empty() {
+            let _ = writeln!(
+                out,
+                "Timeline (`lexproof timeline {}`):\n",
+                plain(db, &m.model).replace('`', "'")
+            );
+            // A fence longer than any run of backticks in the text, so no value can close it.
+            let text = crate::present::timeline::text(t);
+            let fence = "`".repeat(3 + longest_backtick_run(&text));
+            let _ = writeln!(out, "{fence}text\n{text}{fence}\n");
+        }
+    }
+    if !m.open_questions.is_empty() {
+        let _ = writeln!(out, "Open questions:\n");
+        for (q, needed) in &m.open_questions {
+            let _ = writeln!(
+                out,
+                "- {} is undetermined: supply {} facts to decide it.",
+                md(&plain(db, q)),
+                md(&plain(db, needed))
+            );
+        }
+        out.push('\n');
+    }
+}
+
+/// The duties that bind: a table, then why each binds.
+fn duties(db: &Database, m: &ModelReport, out: &mut String) {
     if m.duties.is_empty() {
         let _ = writeln!(out, "No duty binds this provider for this model.\n");
     } else {
@@ -307,54 +360,6 @@ fn model(db: &Database, m: &ModelReport, out: &mut String) {
                     md(why.trim_end_matches('.'))
                 );
             }
-        }
-        out.push('\n');
-    }
-    if !m.exemptions.is_empty() {
-        let _ = writeln!(out, "Duties lifted:\n");
-        for e in &m.exemptions {
-            let _ = writeln!(
-                out,
-                "- {}: lifted by rule {} [{}] ({}): {}",
-                code(&plain(db, &e.duty)),
-                code(&e.rule),
-                md(&e.citations.join("; ")),
-                e.weakest.map_or("-", |a| a.as_str()),
-                md(&e.says)
-            );
-        }
-        out.push('\n');
-    }
-    if !m.not_concluded.is_empty() {
-        let _ = writeln!(out, "Duties not concluded, and why not:\n");
-        for n in &m.not_concluded {
-            let duties: Vec<String> = n.duties.iter().map(|d| code(&plain(db, d))).collect();
-            let _ = writeln!(out, "- {}: {}.", duties.join(", "), md(&n.reason));
-        }
-        out.push('\n');
-    }
-    if let Some(t) = &m.timeline {
-        if !t.rows.is_empty() {
-            let _ = writeln!(
-                out,
-                "Timeline (`lexproof timeline {}`):\n",
-                plain(db, &m.model).replace('`', "'")
-            );
-            // A fence longer than any run of backticks in the text, so no value can close it.
-            let text = crate::present::timeline::text(t);
-            let fence = "`".repeat(3 + longest_backtick_run(&text));
-            let _ = writeln!(out, "{fence}text\n{text}{fence}\n");
-        }
-    }
-    if !m.open_questions.is_empty() {
-        let _ = writeln!(out, "Open questions:\n");
-        for (q, needed) in &m.open_questions {
-            let _ = writeln!(
-                out,
-                "- {} is undetermined: supply {} facts to decide it.",
-                md(&plain(db, q)),
-                md(&plain(db, needed))
-            );
         }
         out.push('\n');
     }
