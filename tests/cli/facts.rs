@@ -1,0 +1,206 @@
+//! Fact files: located errors with nothing loaded, every format loading exactly, and the bad-input corpus.
+
+use super::*;
+
+/// Loads one bad fact file and returns (exit code, stdout, stderr).
+fn bad_facts(name: &str, content: &[u8]) -> (Option<i32>, String, String) {
+    let dir = scratch(&format!("bad-{}", name.replace('.', "-")));
+    let f = write(&dir, name, content);
+    let o = lexproof(&["derive", "--facts", &f]);
+    (o.status.code(), stdout(&o), stderr(&o))
+}
+
+#[test]
+fn bad_fact_files_are_rejected_with_located_errors_and_nothing_loaded() {
+    let cases: &[(&str, &[u8], &str)] = &[
+        (
+            "a.dl",
+            b"developer(\"m\", \"p\").\ndevelopr(\"m\", \"p\").\n",
+            ":2:1: error[unknown_relation]: unknown relation `developr`",
+        ),
+        (
+            "b.dl",
+            b"developer(\"m\").\n",
+            ":1:1: error[arity_mismatch]",
+        ),
+        (
+            "c.dl",
+            b"training_compute(\"m\", \"lots\").\n",
+            ":1:23: error[type_mismatch]",
+        ),
+        (
+            "d.dl",
+            b"made_available(\"m\", \"api\", \"2025-02-30\").\n",
+            ":1:28: error[invalid_date]",
+        ),
+        (
+            "e.dl",
+            b"training_compute(\"m\", 1e400).\n",
+            "error[number_out_of_range]",
+        ),
+        (
+            "f.dl",
+            b"developer(\"m\", \"p\").\n\xff\xfe\n",
+            ":2:1: error[invalid_utf8]",
+        ),
+        (
+            "g.dl",
+            b"obligation(\"p\", \"m\", \"art53_1_a\").\n",
+            "error[derived_relation_fact]",
+        ),
+        (
+            "developer.facts",
+            b"m\tp\nm2\n",
+            "developer.facts:2:1: error[arity_mismatch]",
+        ),
+        (
+            "training_compute.facts",
+            b"m\t12x\n",
+            "training_compute.facts:1:3: error[invalid_number]",
+        ),
+        (
+            "h.json",
+            b"{\"developer\": [[\"m\", \"p\"], [\"m2\"]]}",
+            "h.json:1:28: error[arity_mismatch]",
+        ),
+        ("i.json", b"[1, 2]", "error[json_shape]"),
+        (
+            "j.json",
+            b"{\"developer\": [[\"m\", \"p\"]",
+            "error[json_syntax]",
+        ),
+    ];
+    for (name, content, want) in cases {
+        let (code, out, err) = bad_facts(name, content);
+        assert_eq!(code, Some(2), "{name}: {err}");
+        assert!(err.contains(want), "{name}: expected {want:?} in\n{err}");
+        assert!(err.contains("hint:"), "{name}: no hint in\n{err}");
+        assert!(
+            out.is_empty(),
+            "{name}: nothing may be derived from a half-loaded fact base"
+        );
+        assert!(!err.contains("panicked"), "{name}: {err}");
+    }
+}
+
+#[test]
+fn all_fact_formats_load_exactly() {
+    let dir = scratch("formats");
+    write(&dir, "a.dl", b"/* block */ developer(\"m1\", \"p1\"). // line\nestablished_in(\"p1\", \"DE\").\ngenerates(\"m1\", \"text\").\nmade_available(\"m1\", \"api\", \"2025-09-01\").\n");
+    write(
+        &dir,
+        "training_compute.facts",
+        b"m2\t2.6e25\r\nm3\t26000000000000000000000001\n",
+    );
+    write(&dir, "b.json", b"{\"developer\": [[\"m2\", \"p1\"], [\"m3\", \"p1\"]], \"training_compute\": [[\"m1\", 2.6e25]], \"generates\": [[\"m2\", \"code\"], [\"m3\", \"code\"]], \"made_available\": [[\"m2\", \"download\", \"2025-10-01\"], [\"m3\", \"api\", \"2025-10-02\"], [\"m3\", \"api\", \"2025-10-02\"]], \"modification_compute\": [[\"m9\", \"123\"]]}");
+    let o = lexproof(&[
+        "query",
+        "training_compute(M, F)",
+        "--facts",
+        dir.to_str().unwrap(),
+        "--format",
+        "tsv",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // Exact: a JSON 2.6e25 and a TSV 2.6e25 are the same integer, never a float.
+    assert_eq!(stdout(&o), "m1\t26000000000000000000000000\nm2\t26000000000000000000000000\nm3\t26000000000000000000000001\n");
+    let o = lexproof(&[
+        "query",
+        "obligation(P, M, \"art53_1_a\")",
+        "--facts",
+        dir.to_str().unwrap(),
+        "--format",
+        "tsv",
+    ]);
+    assert_eq!(
+        stdout(&o),
+        "p1\tm1\tart53_1_a\np1\tm2\tart53_1_a\np1\tm3\tart53_1_a\n"
+    );
+    // Origins point at the line each fact came from, in every format.
+    let o = lexproof(&[
+        "explain",
+        "obligation(\"p1\", \"m3\", \"art53_1_a\")",
+        "--facts",
+        dir.to_str().unwrap(),
+    ]);
+    let out = stdout(&o);
+    assert!(out.contains("training_compute.facts:2"), "{out}");
+    assert!(out.contains("b.json:1"), "{out}");
+    // A duplicate fact is accepted once.
+    let o = lexproof(&[
+        "query",
+        "made_available(\"m3\", C, D)",
+        "--facts",
+        dir.to_str().unwrap(),
+    ]);
+    assert_eq!(stdout(&o).lines().count(), 1);
+}
+
+/// `tests/bad-input/{rules,facts}/NAME.expect` says what lexproof must do with the input NAME (a file
+/// of any extension, or a directory): `exit: N`, then lines `stderr: fragment` / `stdout: fragment` that
+/// must appear, and for facts optionally `query: ATOM` to run instead of derive.
+#[test]
+fn bad_input_corpus_gives_located_errors() {
+    let mut checked = 0;
+    for kind in ["rules", "facts"] {
+        let dir = root().join("tests/bad-input").join(kind);
+        let mut expects: Vec<PathBuf> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "expect"))
+            .collect();
+        expects.sort();
+        for exp in expects {
+            let stem = exp.file_stem().unwrap().to_str().unwrap().to_string();
+            let input = std::fs::read_dir(&dir)
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .find(|p| {
+                    p != &exp
+                        && (p.file_stem().and_then(|s| s.to_str()) == Some(&stem)
+                            || p.file_name().and_then(|s| s.to_str()) == Some(&stem))
+                })
+                .unwrap_or_else(|| panic!("no input for {}", exp.display()));
+            let rel = input
+                .strip_prefix(root())
+                .unwrap()
+                .to_str()
+                .unwrap()
+                .to_string();
+            let spec = std::fs::read_to_string(&exp).unwrap();
+            let query = spec.lines().find_map(|l| l.strip_prefix("query: "));
+            let o = match (kind, query) {
+                ("rules", _) => lexproof(&["check", "--rules", &rel]),
+                (_, Some(q)) => lexproof(&["-q", "query", q, "--facts", &rel]),
+                _ => lexproof(&["derive", "--facts", &rel]),
+            };
+            let (out, err) = (stdout(&o), stderr(&o));
+            for line in spec.lines() {
+                if let Some(code) = line.strip_prefix("exit: ") {
+                    assert_eq!(
+                        o.status.code(),
+                        Some(code.parse().unwrap()),
+                        "{rel}: exit code; stderr:\n{err}"
+                    );
+                } else if let Some(f) = line.strip_prefix("stderr: ") {
+                    assert!(err.contains(f), "{rel}: expected {f:?} in stderr:\n{err}");
+                } else if let Some(f) = line.strip_prefix("stdout: ") {
+                    assert!(out.contains(f), "{rel}: expected {f:?} in stdout:\n{out}");
+                }
+            }
+            assert!(!err.contains("panicked"), "{rel}: {err}");
+            if !o.status.success() {
+                assert!(
+                    out.is_empty(),
+                    "{rel}: nothing may be printed as a result after an error:\n{out}"
+                );
+                assert!(
+                    err.contains("hint:"),
+                    "{rel}: every error carries a hint:\n{err}"
+                );
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked >= 29, "only {checked} bad inputs checked");
+}

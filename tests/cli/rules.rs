@@ -1,0 +1,206 @@
+//! Rules files: `lexproof check`, the build script, `--rules` and `--extend` at run time, plain Datalog, the fact limit, arithmetic errors on both engines, and the peer conformance suite.
+
+use super::*;
+
+#[test]
+fn arithmetic_overflow_is_reported_the_same_by_both_engines_on_any_thread_count() {
+    let dir = scratch("overflow");
+    write(
+        &dir,
+        "f.dl",
+        b"modified_from(\"ft\", \"base\").\nmodification_compute(\"ft\", 100000000000000000000000000000000000000).\ntraining_compute(\"base\", 5).\ntraining_compute(\"ft\", 5).\n",
+    );
+    let facts = dir.to_str().unwrap();
+    let mut seen = Vec::new();
+    for (threads, engine) in [("1", "compiled"), ("2", "compiled"), ("2", "runtime")] {
+        let o = Command::new(env!("CARGO_BIN_EXE_lexproof"))
+            .args(["-q", "derive", "--facts", facts, "--engine", engine])
+            .current_dir(root())
+            .env("LEXPROOF_THREADS", threads)
+            .output()
+            .expect("run lexproof");
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{engine} on {threads}: {err}");
+        assert!(
+            err.contains("error[arithmetic_error]: rule `modification_significant_relative`: 3 * 100000000000000000000000000000000000000 overflows")
+                && err.contains("hint:"),
+            "{err}"
+        );
+        assert!(!err.contains("panicked") && stdout(&o).is_empty(), "{err}");
+        seen.push(err);
+    }
+    assert!(seen.windows(2).all(|w| w[0] == w[1]), "{seen:?}");
+}
+
+#[test]
+fn check_accepts_the_shipped_rules_and_rejects_broken_ones() {
+    let o = lexproof(&["check"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("rules.dl: ok"));
+    let o = lexproof(&["check", "--rules", "tests/rulebases/broken.dl"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains(
+            "tests/rulebases/broken.dl:8:22: error[unknown_relation]: unknown relation `c`"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("b(X) :- a(X), !b(X), c(X)."),
+        "source line shown: {err}"
+    );
+    assert!(err.contains("^"), "caret shown: {err}");
+    let j: serde_json::Value = serde_json::from_slice(
+        &lexproof(&[
+            "check",
+            "--rules",
+            "tests/rulebases/broken.dl",
+            "--format",
+            "json",
+        ])
+        .stdout,
+    )
+    .unwrap();
+    assert_eq!(j["ok"], false);
+    let codes: Vec<&str> = j["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    assert!(codes.contains(&"unknown_relation"), "{codes:?}");
+    assert_eq!(j["diagnostics"][0]["line"], 8);
+}
+
+/// `cargo check` with a broken rulebase must fail with rules.dl diagnostics, never rustc errors from
+/// generated code; the edge-case rulebase must compile. Uses its own target directory.
+#[test]
+fn build_script_reports_rule_errors_and_compiles_edge_cases() {
+    let target = root().join("target").join("build-check");
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let run = |rules: &str| {
+        Command::new(&cargo)
+            .args(["check", "--lib", "--quiet"])
+            .env("LEXPROOF_RULES", rules)
+            .env("CARGO_TARGET_DIR", &target)
+            .current_dir(root())
+            .output()
+            .unwrap()
+    };
+    let o = run("tests/rulebases/broken.dl");
+    assert!(!o.status.success());
+    let err = stderr(&o);
+    assert!(
+        err.contains("tests/rulebases/broken.dl:8:22: error[unknown_relation]"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("error[E0"),
+        "rustc errors leaked from generated code:\n{err}"
+    );
+    let o = run("tests/rulebases/compiled/edge.dl");
+    assert!(
+        o.status.success(),
+        "edge-case rulebase must compile:\n{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn extend_and_rules_run_at_run_time_with_the_right_file_and_line() {
+    let dir = scratch("extend");
+    let ext = write(
+        &dir,
+        "ext.dl",
+        b".decl flagged(model: symbol)\n@rule flag_large_providers\n@cite \"Internal policy 1\"\n@authority guidelines\n@says \"We flag every model with a provider.\"\nflagged(M) :- provider(_, M).\n",
+    );
+    let o = lexproof(&["explain", "flagged(\"aurora-m\")", "--extend", &ext]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains(&format!(
+            "by rule flag_large_providers [Internal policy 1] (guidelines), {ext}:6"
+        )),
+        "{out}"
+    );
+    assert!(out.contains("by rule provider_"), "{out}");
+    assert!(stderr(&o).contains("run-time evaluator"), "{}", stderr(&o));
+    // An error in the extension points into the extension.
+    let bad = write(
+        &dir,
+        "bad.dl",
+        b"@rule x\n@cite \"y\"\n@authority statute\n@says \"z\"\nflag(M) :- provder(_, M).\n",
+    );
+    let o = lexproof(&["derive", "--extend", &bad]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains(&format!("{bad}:5:12: error[unknown_relation]")),
+        "{}",
+        stderr(&o)
+    );
+    // --rules runs any rules file; --engine compiled refuses it.
+    let o = lexproof(&["derive", "--rules", "rules.dl", "--engine", "compiled"]);
+    assert_eq!(o.status.code(), Some(2));
+    let a = lexproof(&[
+        "-q", "derive", "--rules", "rules.dl", "--facts", "facts", "--all", "--format", "tsv",
+    ]);
+    let b = lexproof(&["-q", "derive", "--all", "--format", "tsv"]);
+    assert_eq!(a.stdout, b.stdout);
+    // A rules file of one's own reads no facts but its own unless --facts names them.
+    let c = lexproof(&["-q", "query", "developer(M, A)", "--rules", "rules.dl"]);
+    assert!(c.status.success() && c.stdout.is_empty(), "{}", stderr(&c));
+}
+
+#[test]
+fn runaway_recursion_stops_at_the_fact_limit() {
+    let dir = scratch("limit");
+    let rules = write(&dir, "count.dl", b".decl n(x: number)\nn(0).\n@rule up\n@cite \"x\"\n@authority statute\n@says \"s\"\nn(X + 1) :- n(X).\n");
+    let o = lexproof(&["derive", "--rules", &rules, "--max-facts", "10000"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("error[fact_limit]"), "{}", stderr(&o));
+}
+
+#[test]
+fn plain_datalog_files_are_accepted_with_inferred_declarations() {
+    let dir = scratch("plain");
+    let rules = write(&dir, "tc.dl", b"edge(\"a\", \"b\").\nedge(\"b\", \"c\").\npath(X, Y) :- edge(X, Y).\npath(X, Y) :- edge(X, Z), path(Z, Y).\nlonely(X) :- edge(X, _), not path(_, X).\nFib(0, 1).\nFib(n + 1, x) :- Fib(n, x), (n < 3).\n");
+    let o = lexproof(&["-q", "derive", "--rules", &rules, "--all"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("path(\"a\", \"c\").")
+            && out.contains("lonely(\"a\").")
+            && !out.contains("lonely(\"b\")"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Fib(3, 1).") && !out.contains("Fib(4, 1)"),
+        "{out}"
+    );
+}
+
+/// The peer conformance suite (PyPI `datalog-conformance`), core folders, through the CLI. `.ci/run`
+/// installs it; on a developer machine without it the test says how to install it and passes only
+/// outside CI.
+#[test]
+fn datalog_conformance_core_folders_pass() {
+    let have = Command::new("python3")
+        .args(["-c", "import datalog_conformance"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !have {
+        let msg = "datalog-conformance is not installed: pip install datalog-conformance==0.1.0";
+        assert!(std::env::var_os("CI").is_none(), "{msg}");
+        eprintln!("skipping: {msg}");
+        return;
+    }
+    let o = Command::new("bash")
+        .arg(root().join("tests/conformance/run.sh"))
+        .env("LEXPROOF_BIN", env!("CARGO_BIN_EXE_lexproof"))
+        .output()
+        .unwrap();
+    let out = format!("{}{}", stdout(&o), stderr(&o));
+    assert!(o.status.success(), "{out}");
+    assert!(out.contains("passed"), "{out}");
+}

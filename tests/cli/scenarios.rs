@@ -1,0 +1,54 @@
+//! `lexproof test` and `coverage`: the scenario runner, every scenario passing, every provision covered.
+
+use super::*;
+
+#[test]
+fn scenario_runner_reports_passes_and_explains_failures() {
+    let o = lexproof(&["test", "tests/scenario-fixtures/passing"]);
+    assert!(o.status.success(), "{}", stdout(&o));
+    assert!(
+        stdout(&o).ends_with("1 passed, 0 failed\n"),
+        "{}",
+        stdout(&o)
+    );
+    let o = lexproof(&["test", "tests/scenario-fixtures/failing"]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert!(
+        out.contains("FAIL tests/scenario-fixtures/failing/wrong_expectations.dl"),
+        "{out}"
+    );
+    // A missing conclusion lists the rules that could have derived it.
+    assert!(out.contains(":7: expect obligation(\"p\", \"m2\", \"art53_1_a\").\n      expected to hold, but it does not; rules that could derive it:"), "{out}");
+    // An unexpected conclusion prints its proof.
+    assert!(out.contains("expected not to hold, but it does:"), "{out}");
+    assert!(
+        out.contains("by rule art53_1_a_technical_documentation"),
+        "{out}"
+    );
+    assert!(out.contains("no rule has the id `no_such_rule`"), "{out}");
+    assert!(out.ends_with("0 passed, 1 failed\n"), "{out}");
+}
+
+#[test]
+fn every_scenario_passes_and_every_provision_is_covered() {
+    let o = lexproof(&["test"]);
+    let out = stdout(&o);
+    assert!(o.status.success(), "{out}");
+    let last = out.lines().last().unwrap();
+    let passed: usize = last.split(' ').next().unwrap().parse().unwrap();
+    assert!(
+        passed >= 40 && last.ends_with(" passed, 0 failed"),
+        "{last}"
+    );
+    // The run-time evaluator runs the same scenarios to the same verdicts.
+    let o = lexproof(&["test", "--engine", "runtime"]);
+    assert!(o.status.success(), "{}", stdout(&o));
+    let o = lexproof(&["coverage"]);
+    let out = stdout(&o);
+    assert!(o.status.success(), "{out}");
+    assert!(
+        !out.contains("UNCOVERED") && !out.contains("UNTESTED"),
+        "{out}"
+    );
+}
