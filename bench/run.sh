@@ -5,6 +5,8 @@
 #
 # Env: BENCH_NO_BUILD=1  use the existing binaries instead of building them
 #      BENCH_REPEAT=k    run each measurement k times and report medians (default 1)
+#      BENCH_DOCS=1      also put the table into docs/performance.md (between its bench/run.sh
+#                        markers), so the documented numbers are the latest run's
 #
 # Prints a Markdown table and writes it to bench/out/results.md; raw per-run
 # numbers go to bench/out/raw.tsv. Facts are cached in bench/data/N.
@@ -122,3 +124,18 @@ for n in dict.fromkeys(n for n, _ in groups):
               f"{ratio(rt['derive_ms'], on['derive_ms'])}, wall {ratio(rt['wall_s'], on['wall_s'])}, "
               f"peak RSS {ratio(rt['rss_kib'], on['rss_kib'])}")
 EOF
+
+if [ "${BENCH_DOCS:-0}" = 1 ]; then
+    python3 - "$OUT/results.md" docs/performance.md <<'EOF'
+import sys
+results, doc = sys.argv[1:]
+begin, end = "<!-- bench/run.sh: begin -->", "<!-- bench/run.sh: end -->"
+text = open(doc).read()
+i, j = text.find(begin), text.find(end)
+if i < 0 or j < i:
+    sys.exit(f"bench: {doc} has no {begin} ... {end} block to replace")
+table = open(results).read().strip()
+open(doc, "w").write(text[: i + len(begin)] + "\n" + table + "\n" + text[j:])
+print(f"bench: {doc} updated", file=sys.stderr)
+EOF
+fi

@@ -218,17 +218,17 @@ impl Eval<'_> {
                 else {
                     return;
                 };
-                let rel = scan.rel;
+                let rel = scan.rel.0;
                 let rows = self.rows(scan, key_cols, &keyv);
                 'rows: for r in rows {
                     let r = r as usize;
                     {
                         let t = &self.rels[rel].table;
                         for &(c, v) in &scan.binds {
-                            b[v] = t.get(r, c);
+                            b[v.0] = t.get(r, c);
                         }
                         for &(c, v) in &scan.same {
-                            if t.get(r, c) != b[v] {
+                            if t.get(r, c) != b[v.0] {
                                 continue 'rows;
                             }
                         }
@@ -249,7 +249,7 @@ impl Eval<'_> {
                 else {
                     return;
                 };
-                if self.rels[*rel].contains(&vals) {
+                if self.rels[rel.0].contains(&vals) {
                     self.step(rule, plan, k + 1, b);
                 }
             }
@@ -261,7 +261,7 @@ impl Eval<'_> {
                 else {
                     return;
                 };
-                let present = self.present(*rel, cols, &key);
+                let present = self.present(rel.0, cols, &key);
                 if !present {
                     self.step(rule, plan, k + 1, b);
                 }
@@ -283,7 +283,7 @@ impl Eval<'_> {
                 let Some(x) = eval(expr, b, self.interner, ri) else {
                     return;
                 };
-                b[*var] = x;
+                b[var.0] = x;
                 self.step(rule, plan, k + 1, b);
             }
         }
@@ -292,7 +292,7 @@ impl Eval<'_> {
     /// The rows of a scan's relation that agree with its key: the last round's new rows for a
     /// delta scan, else all rows or those an index on the key columns finds.
     fn rows(&mut self, scan: &Scan, key_cols: &[usize], keyv: &[Value]) -> Vec<u32> {
-        let rel = scan.rel;
+        let rel = scan.rel.0;
         if scan.delta {
             let (lo, hi) = self.delta[rel];
             let t = &self.rels[rel].table;

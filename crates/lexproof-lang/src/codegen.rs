@@ -174,7 +174,7 @@ impl Gen<'_> {
                         .collect();
                     clauses.extend(lets);
                     let cols = (0..args.len()).collect();
-                    clauses.push(self.lookup(*rel, cols, &key, false));
+                    clauses.push(self.lookup(rel.0, cols, &key, false));
                 }
                 Step::Scan(scan) if !scan.own && !scan.key.is_empty() => {
                     // Some arguments known: the matching rows come from a lookup on those columns,
@@ -187,27 +187,27 @@ impl Gen<'_> {
                         .map(|(_, t)| self.term(rule, t, &mut lets, &mut tmp))
                         .collect();
                     let cols: Vec<usize> = scan.key.iter().map(|(c, _)| *c).collect();
-                    let arity = self.checked.relations[scan.rel].arity();
+                    let arity = self.checked.relations[scan.rel.0].arity();
                     let pattern: Vec<String> = (0..arity)
                         .filter(|c| !cols.contains(c))
                         .map(|c| self.unknown_column(rule, scan, c, &mut after, &mut tmp))
                         .collect();
                     clauses.extend(lets);
-                    let id = self.lookup_id(scan.rel, cols, true);
+                    let id = self.lookup_id(scan.rel.0, cols, true);
                     clauses.push(format!(
                         "for {} in LOOKUPS.with(|l| l.borrow().l{id}.get(&{}).to_vec())",
                         tuple(&pattern),
                         tuple(&key)
                     ));
                     for &(_, v) in &scan.binds {
-                        via_for[v] = true;
+                        via_for[v.0] = true;
                     }
                     clauses.extend(after);
                 }
                 Step::Scan(scan) => {
                     // A crepe relation: known columns are join keys or constants.
                     let mut after = Vec::new();
-                    let arity = self.checked.relations[scan.rel].arity();
+                    let arity = self.checked.relations[scan.rel.0].arity();
                     let mut args = Vec::with_capacity(arity);
                     for c in 0..arity {
                         let arg = match scan.key.iter().find(|(k, _)| *k == c) {
@@ -225,7 +225,7 @@ impl Gen<'_> {
                     }
                     clauses.push(format!(
                         "{}({})",
-                        struct_name(self.checked, scan.rel),
+                        struct_name(self.checked, scan.rel.0),
                         args.join(", ")
                     ));
                     clauses.extend(after);
@@ -240,7 +240,7 @@ impl Gen<'_> {
                         .map(|t| self.term(rule, t, &mut lets, &mut tmp))
                         .collect();
                     clauses.extend(lets);
-                    clauses.push(self.lookup(*rel, cols.clone(), &key, true));
+                    clauses.push(self.lookup(rel.0, cols.clone(), &key, true));
                 }
                 Step::Compare {
                     op, left, right, ..
@@ -259,7 +259,7 @@ impl Gen<'_> {
                     let mut lets = Vec::new();
                     let ee = self.term(rule, expr, &mut lets, &mut tmp);
                     clauses.extend(lets);
-                    clauses.push(format!("let v{var} = {ee}"));
+                    clauses.push(format!("let v{} = {ee}", var.0));
                 }
             }
         }
@@ -282,12 +282,12 @@ impl Gen<'_> {
         tmp: &mut usize,
     ) -> String {
         if let Some((_, v)) = scan.binds.iter().find(|(k, _)| *k == c) {
-            return format!("v{v}");
+            return format!("v{}", v.0);
         }
         let r = format!("d{}_{c}", scan.lit);
         if let Some((_, v)) = scan.same.iter().find(|(k, _)| *k == c) {
             // crepe reads a variable repeated inside one atom as an unbound key.
-            after.push(format!("({r} == v{v})"));
+            after.push(format!("({r} == v{})", v.0));
         } else if let Some((_, t)) = scan.checks.iter().find(|(k, _)| *k == c) {
             let e = self.term(rule, t, after, tmp);
             after.push(format!("({r} == {e})"));
@@ -479,12 +479,12 @@ fn outside_relations(plans: &[RulePlan]) -> (Vec<usize>, Vec<usize>) {
         match step {
             Step::Scan(s) if s.own => {}
             Step::Scan(s) if s.key.is_empty() => {
-                if !reads.contains(&s.rel) {
-                    reads.push(s.rel);
+                if !reads.contains(&s.rel.0) {
+                    reads.push(s.rel.0);
                 }
             }
             Step::Scan(Scan { rel, .. }) | Step::Member { rel, .. } | Step::Absent { rel, .. } => {
-                negated.push(*rel)
+                negated.push(rel.0)
             }
             Step::Compare { .. } | Step::Let { .. } => {}
         }

@@ -121,6 +121,18 @@ fn place_tests(body: &[CLit], bound: &mut [bool], placed: &mut [bool], out: &mut
     }
 }
 
+/// A relation: its index in `Checked::relations`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct RelId(pub usize);
+
+/// A variable of a rule: its index in `Rule::vars` (and in a binding).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct VarId(pub usize);
+
+/// A rule: its index in `Checked::rules`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct RuleId(pub usize);
+
 /// One step of a rule's plan, in join order; `lit` is the premise's position in the rule's body.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Step {
@@ -129,13 +141,13 @@ pub enum Step {
     /// a membership test.
     Member {
         lit: usize,
-        rel: usize,
+        rel: RelId,
         args: Vec<CTerm>,
     },
     /// A negated premise: no row agrees with `key` on columns `cols` (the others are `_`).
     Absent {
         lit: usize,
-        rel: usize,
+        rel: RelId,
         cols: Vec<usize>,
         key: Vec<CTerm>,
     },
@@ -148,7 +160,7 @@ pub enum Step {
     /// `var = expr`: binds `var`.
     Let {
         lit: usize,
-        var: usize,
+        var: VarId,
         expr: CTerm,
     },
 }
@@ -157,7 +169,7 @@ pub enum Step {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Scan {
     pub lit: usize,
-    pub rel: usize,
+    pub rel: RelId,
     /// The relation is derived by the rule's own component (still growing while the rule runs);
     /// otherwise it is complete before the component starts.
     pub own: bool,
@@ -166,9 +178,9 @@ pub struct Scan {
     /// Columns whose value is known before the scan: (column, term over bound variables).
     pub key: Vec<(usize, CTerm)>,
     /// Columns that bind a variable: (column, variable).
-    pub binds: Vec<(usize, usize)>,
+    pub binds: Vec<(usize, VarId)>,
     /// Columns repeating a variable bound by an earlier column of the same row: (column, variable).
-    pub same: Vec<(usize, usize)>,
+    pub same: Vec<(usize, VarId)>,
     /// Columns that must equal a term computed from this row's variables: (column, term).
     pub checks: Vec<(usize, CTerm)>,
 }
@@ -176,7 +188,7 @@ pub struct Scan {
 /// A rule's steps for one order of its body.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RulePlan {
-    pub rule: usize,
+    pub rule: RuleId,
     pub steps: Vec<Step>,
 }
 
@@ -223,13 +235,13 @@ impl RulePlan {
                     if !own && a.args.iter().all(|t| known(t, &bound)) {
                         Step::Member {
                             lit,
-                            rel: a.rel,
+                            rel: RelId(a.rel),
                             args: a.args.clone(),
                         }
                     } else {
                         let mut scan = Scan {
                             lit,
-                            rel: a.rel,
+                            rel: RelId(a.rel),
                             own,
                             delta: delta == Some(lit),
                             key: Vec::new(),
@@ -241,10 +253,10 @@ impl RulePlan {
                         for (c, t) in a.args.iter().enumerate() {
                             match t {
                                 _ if known(t, &bound) => scan.key.push((c, t.clone())),
-                                CTerm::Var(v) if here.contains(v) => scan.same.push((c, *v)),
+                                CTerm::Var(v) if here.contains(v) => scan.same.push((c, VarId(*v))),
                                 CTerm::Var(v) => {
                                     here.push(*v);
-                                    scan.binds.push((c, *v));
+                                    scan.binds.push((c, VarId(*v)));
                                 }
                                 other => scan.checks.push((c, other.clone())),
                             }
@@ -259,7 +271,7 @@ impl RulePlan {
                         .collect();
                     Step::Absent {
                         lit,
-                        rel: a.rel,
+                        rel: RelId(a.rel),
                         key: cols.iter().map(|&c| a.args[c].clone()).collect(),
                         cols,
                     }
@@ -274,7 +286,7 @@ impl RulePlan {
                     bound[*v] = true;
                     Step::Let {
                         lit,
-                        var: *v,
+                        var: VarId(*v),
                         expr: e.clone(),
                     }
                 }
@@ -282,7 +294,7 @@ impl RulePlan {
             steps.push(step);
         }
         RulePlan {
-            rule: rule.index,
+            rule: RuleId(rule.index),
             steps,
         }
     }
@@ -304,7 +316,7 @@ struct Shown<'a> {
 impl fmt::Display for Shown<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let c = self.checked;
-        let rule = &c.rules[self.plan.rule];
+        let rule = &c.rules[self.plan.rule.0];
         let var = |v: usize| format!("{}#{v}", rule.vars[v].name);
         let term = |t: &CTerm| show_term(t, &|v| var(v));
         let cols = |items: &mut dyn Iterator<Item = String>| items.collect::<Vec<_>>().join(", ");
@@ -316,18 +328,19 @@ impl fmt::Display for Shown<'_> {
                         "  {}{} {}",
                         if s.own { "scan own" } else { "scan" },
                         if s.delta { " (new rows)" } else { "" },
-                        c.relations[s.rel].name
+                        c.relations[s.rel.0].name
                     );
                     if !s.key.is_empty() {
                         let k = cols(&mut s.key.iter().map(|(c, t)| format!("{c}={}", term(t))));
                         line.push_str(&format!(" key [{k}]"));
                     }
                     if !s.binds.is_empty() {
-                        let b = cols(&mut s.binds.iter().map(|&(c, v)| format!("{c}->{}", var(v))));
+                        let b =
+                            cols(&mut s.binds.iter().map(|&(c, v)| format!("{c}->{}", var(v.0))));
                         line.push_str(&format!(" bind [{b}]"));
                     }
                     if !s.same.is_empty() {
-                        let b = cols(&mut s.same.iter().map(|&(c, v)| format!("{c}={}", var(v))));
+                        let b = cols(&mut s.same.iter().map(|&(c, v)| format!("{c}={}", var(v.0))));
                         line.push_str(&format!(" same [{b}]"));
                     }
                     if !s.checks.is_empty() {
@@ -338,13 +351,13 @@ impl fmt::Display for Shown<'_> {
                 }
                 Step::Member { rel, args, .. } => {
                     let a = cols(&mut args.iter().map(&term));
-                    writeln!(f, "  member {}({a})", c.relations[*rel].name)?;
+                    writeln!(f, "  member {}({a})", c.relations[rel.0].name)?;
                 }
                 Step::Absent {
                     rel, cols: cs, key, ..
                 } => {
                     let k = cols(&mut cs.iter().zip(key).map(|(c, t)| format!("{c}={}", term(t))));
-                    writeln!(f, "  absent {} [{k}]", c.relations[*rel].name)?;
+                    writeln!(f, "  absent {} [{k}]", c.relations[rel.0].name)?;
                 }
                 Step::Compare {
                     op, left, right, ..
@@ -352,7 +365,7 @@ impl fmt::Display for Shown<'_> {
                     writeln!(f, "  test {} {} {}", term(left), op.symbol(), term(right))?;
                 }
                 Step::Let { var: v, expr, .. } => {
-                    writeln!(f, "  let {} = {}", var(*v), term(expr))?;
+                    writeln!(f, "  let {} = {}", var(v.0), term(expr))?;
                 }
             }
         }
