@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Draws wall time and peak memory against N (log-log) from bench/out/raw.tsv, one line per variant,
-into bench/out/scaling.png (and docs/scaling.png for the README with --docs)."""
+into bench/out/scaling.png (and docs/scaling.png for docs/performance.md with --docs)."""
 import csv, sys, statistics
 from collections import defaultdict
 import matplotlib

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Renders the README's pictures: a proof page and a compliance report from the demo facts, opened in
+# Renders the documentation's pictures: a proof page and a compliance report from the demo facts, opened in
 # headless Chromium by tests/browser/check.mjs (which also checks them), saved as PNG in docs/.
 # Needs a release build, Chromium and `npm ci` in tests/browser (as .ci/run sets up).
 set -euo pipefail

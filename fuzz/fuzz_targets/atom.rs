@@ -38,8 +38,8 @@ fuzz_target!(|data: &[u8]| {
         ..Default::default()
     };
     let e = lexproof::reason::whynot::why_not(db, &p, limits);
-    let _ = lexproof::reason::whynot::text(db, &e);
-    let _ = lexproof::reason::whynot::json(db, &e, text);
+    let _ = lexproof::present::whynot::text(db, &e);
+    let _ = lexproof::present::whynot::json(db, &e, text);
     if let Some(values) = p.ground() {
         for all in [false, true] {
             if let Some(proof) = build_proof(db, p.rel, &values, Options { all, depth: Some(3) }) {

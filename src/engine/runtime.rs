@@ -177,7 +177,9 @@ impl Compiled {
     }
 }
 
-struct Eval<'a> {
+/// The state of one evaluation: every relation, every rule's witness rows, the last round's new
+/// rows and the heads found this round.
+struct Evaluator<'a> {
     program: &'a Checked,
     interner: &'a Interner,
     rels: Vec<Rel>,
@@ -192,7 +194,7 @@ struct Eval<'a> {
     error: Option<EvalError>,
 }
 
-impl Eval<'_> {
+impl Evaluator<'_> {
     fn run_rule(&mut self, rule: &Rule, plan: &Compiled) {
         let mut b = vec![Value::Num(0); rule.vars.len()];
         self.step(rule, plan, 0, &mut b);
@@ -476,7 +478,7 @@ pub fn evaluate(
         })
         .collect();
     let n = program.relations.len();
-    let mut ev = Eval {
+    let mut ev = Evaluator {
         program,
         interner,
         rels,

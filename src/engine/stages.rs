@@ -57,8 +57,9 @@ pub struct Stage {
     pub run: fn(&[Table], Done) -> StageOut,
 }
 
+/// Which stages have started and ended, and the arithmetic errors they recorded.
 #[derive(Default)]
-struct Board {
+struct Schedule {
     started: Vec<bool>,
     done: Vec<bool>,
     /// Set when a stage panicked, so the other workers stop waiting.
@@ -66,7 +67,8 @@ struct Board {
     errors: Vec<ArithError>,
 }
 
-struct Shared<'a> {
+/// What the workers of one run share: the stages, their inputs and outputs, and the schedule.
+struct StageRun<'a> {
     stages: &'a [Stage],
     inputs: &'a [Table],
     /// Per relation: its conclusions once the stage deriving it has ended, first as they came,
@@ -74,13 +76,13 @@ struct Shared<'a> {
     derived: Vec<Mutex<Option<Arc<Table>>>>,
     witnesses: Vec<OnceLock<Instances>>,
     finish: &'a Finish<'a>,
-    board: Mutex<Board>,
+    board: Mutex<Schedule>,
     wake: Condvar,
     /// Told each stage's time and memory.
     obs: &'a dyn Observer,
 }
 
-impl Shared<'_> {
+impl StageRun<'_> {
     /// Takes the first stage (in dependency order) whose inputs are ready, waiting while none is;
     /// None once every stage has been taken.
     fn next(&self) -> Option<usize> {
@@ -101,7 +103,7 @@ impl Shared<'_> {
 
     fn worker(&self) {
         // Marks the run failed if this worker unwinds, so the others do not wait forever.
-        struct OnPanic<'a, 'b>(&'a Shared<'b>);
+        struct OnPanic<'a, 'b>(&'a StageRun<'b>);
         impl Drop for OnPanic<'_, '_> {
             fn drop(&mut self) {
                 if std::thread::panicking() {
@@ -207,16 +209,16 @@ pub fn run(
     finish: &Finish,
     obs: &dyn Observer,
 ) -> (Vec<Option<Table>>, Vec<Instances>) {
-    let shared = Shared {
+    let shared = StageRun {
         stages,
         inputs,
         derived: (0..relations).map(|_| Mutex::new(None)).collect(),
         witnesses: (0..rules).map(|_| OnceLock::new()).collect(),
         finish,
-        board: Mutex::new(Board {
+        board: Mutex::new(Schedule {
             started: vec![false; stages.len()],
             done: vec![false; stages.len()],
-            ..Board::default()
+            ..Schedule::default()
         }),
         wake: Condvar::new(),
         obs,

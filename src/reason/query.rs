@@ -84,7 +84,7 @@ fn parse_in(db: &Database, text: &str, file: SourceFile) -> Result<Pattern, Stri
         .label("not declared in the rules");
         return fail(match program.suggest(&atom.rel) {
             Some(s) => d.hint(format!("did you mean `{s}`?")),
-            None => d.hint("the relations are listed in the README's vocabulary section"),
+            None => d.hint("`lexproof vocab` lists the relations (docs/vocabulary.md)"),
         });
     };
     let r = &program.relations[rel];

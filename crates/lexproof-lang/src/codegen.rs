@@ -42,7 +42,9 @@ fn rust_type(t: Type) -> &'static str {
     }
 }
 
-struct Gen<'a> {
+/// Writes the crepe code of one rulebase: the symbol constants met so far and the current stage's
+/// lookups.
+struct Writer<'a> {
     checked: &'a Checked,
     /// Record every rule instance (witness relations).
     witnesses: bool,
@@ -54,7 +56,7 @@ struct Gen<'a> {
     lookups: Vec<(usize, Vec<usize>, bool)>,
 }
 
-impl Gen<'_> {
+impl Writer<'_> {
     fn constant(&mut self, c: &Const) -> String {
         match c {
             Const::Sym(s) => {
@@ -366,7 +368,7 @@ enum Dest {
 /// Code appending, for each row of witness table `t` of `rule`, the head it concludes to the head
 /// relation's table `h<rel>`. Arithmetic in the head is checked as in crepe; a failure skips the row
 /// and is recorded.
-fn projection(g: &mut Gen, rule: &Rule) -> String {
+fn projection(g: &mut Writer, rule: &Rule) -> String {
     let mut head_vars = Vec::new();
     rule.head.args.iter().for_each(|a| a.vars(&mut head_vars));
     let mut binds = String::new();
@@ -416,7 +418,7 @@ struct Stage {
     reads: Vec<usize>,
 }
 
-fn stage(g: &mut Gen, comp: &[usize], defined_by: &[Option<usize>]) -> Stage {
+fn stage(g: &mut Writer, comp: &[usize], defined_by: &[Option<usize>]) -> Stage {
     let (checked, witnesses) = (g.checked, g.witnesses);
     let rules: Vec<&Rule> = checked.component_rules(comp).collect();
     let plans: Vec<RulePlan> = rules.iter().map(|r| RulePlan::compiled(r, comp)).collect();
@@ -503,7 +505,7 @@ struct CrepeProgram {
 
 impl CrepeProgram {
     fn new(
-        g: &mut Gen,
+        g: &mut Writer,
         rules: &[&Rule],
         plans: &[RulePlan],
         reads: &[usize],
@@ -650,7 +652,7 @@ fn lookups_decl(checked: &Checked, lookups: &[(usize, Vec<usize>, bool)]) -> Str
 /// The stage's `run`: builds the lookups, feeds crepe, runs it, and stores its outputs as tables
 /// (projecting witness rows onto their heads when `project`).
 fn run_fn(
-    g: &mut Gen,
+    g: &mut Writer,
     lookups: &[(usize, Vec<usize>, bool)],
     program: &CrepeProgram,
     defined: &[usize],
@@ -734,7 +736,7 @@ fn build_lookups(checked: &Checked, lookups: &[(usize, Vec<usize>, bool)]) -> St
 /// Code storing crepe's outputs as tables: derived relations, and witness rows (projected onto
 /// their head tables when `project`).
 fn store_outputs(
-    g: &mut Gen,
+    g: &mut Writer,
     outputs: &[(String, Vec<Type>, Dest)],
     defined: &[usize],
     project: bool,
@@ -818,7 +820,7 @@ fn store_outputs(
 /// `evaluate`, which feeds input tables in and returns every derived relation and witness relation
 /// as tables.
 pub fn generate(checked: &Checked, witnesses: bool, rules_name: &str) -> Generated {
-    let mut g = Gen {
+    let mut g = Writer {
         checked,
         witnesses,
         rules_name,

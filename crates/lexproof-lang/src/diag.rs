@@ -13,7 +13,7 @@ pub enum Severity {
 
 #[derive(Debug, Clone)]
 pub struct Diagnostic {
-    /// Stable machine-readable code, e.g. `arity_mismatch`; listed in the README.
+    /// Stable machine-readable code, e.g. `arity_mismatch`; listed in docs/rule-language.md.
     pub code: &'static str,
     pub severity: Severity,
     pub message: String,
