@@ -76,7 +76,7 @@ struct StageRun<'a> {
     derived: Vec<Mutex<Option<Arc<Table>>>>,
     witnesses: Vec<OnceLock<Instances>>,
     finish: &'a Finish<'a>,
-    board: Mutex<Schedule>,
+    schedule: Mutex<Schedule>,
     wake: Condvar,
     /// Told each stage's time and memory.
     obs: &'a dyn Observer,
@@ -86,7 +86,7 @@ impl StageRun<'_> {
     /// Takes the first stage (in dependency order) whose inputs are ready, waiting while none is;
     /// None once every stage has been taken.
     fn next(&self) -> Option<usize> {
-        let mut b = self.board.lock().unwrap_or_else(|e| e.into_inner());
+        let mut b = self.schedule.lock().unwrap_or_else(|e| e.into_inner());
         loop {
             if b.failed || b.started.iter().all(|s| *s) {
                 return None;
@@ -107,7 +107,7 @@ impl StageRun<'_> {
         impl Drop for OnPanic<'_, '_> {
             fn drop(&mut self) {
                 if std::thread::panicking() {
-                    let mut b = self.0.board.lock().unwrap_or_else(|e| e.into_inner());
+                    let mut b = self.0.schedule.lock().unwrap_or_else(|e| e.into_inner());
                     b.failed = true;
                     self.0.wake.notify_all();
                 }
@@ -136,7 +136,7 @@ impl StageRun<'_> {
             let errors = arith::take_errors();
             let failed = !errors.is_empty();
             {
-                let mut b = lock(&self.board);
+                let mut b = lock(&self.schedule);
                 b.errors.extend(errors);
                 b.done[s] = true;
                 self.wake.notify_all();
@@ -215,7 +215,7 @@ pub fn run(
         derived: (0..relations).map(|_| Mutex::new(None)).collect(),
         witnesses: (0..rules).map(|_| OnceLock::new()).collect(),
         finish,
-        board: Mutex::new(Schedule {
+        schedule: Mutex::new(Schedule {
             started: vec![false; stages.len()],
             done: vec![false; stages.len()],
             ..Schedule::default()
@@ -233,8 +233,11 @@ pub fn run(
             }
         });
     }
-    let board = shared.board.into_inner().unwrap_or_else(|e| e.into_inner());
-    let mut errors = board.errors;
+    let schedule = shared
+        .schedule
+        .into_inner()
+        .unwrap_or_else(|e| e.into_inner());
+    let mut errors = schedule.errors;
     errors.sort_by_key(|e| e.rule);
     arith::record(errors);
     // Every stage has ended, so each slot holds the only reference to its sorted table.
