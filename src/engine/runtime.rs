@@ -112,6 +112,29 @@ impl Rel {
         true
     }
 
+    /// The rows agreeing with `key` on columns `cols`, found through the index on those columns.
+    fn matching(&mut self, cols: &[usize], key: &[Value]) -> &[u32] {
+        self.index(cols);
+        let t = &self.table;
+        let idx = self
+            .indexes
+            .iter()
+            .find(|i| i.cols == cols)
+            .expect("index just built");
+        let cmp = |r: u32| {
+            for (&c, v) in cols.iter().zip(key) {
+                match t.get(r as usize, c).raw_cmp(v) {
+                    Ordering::Equal => continue,
+                    o => return o,
+                }
+            }
+            Ordering::Equal
+        };
+        let lo = partition_point(idx.perm.len(), |i| cmp(idx.perm[i]) == Ordering::Less);
+        let hi = partition_point(idx.perm.len(), |i| cmp(idx.perm[i]) != Ordering::Greater);
+        &idx.perm[lo..hi.max(lo)]
+    }
+
     /// The index on `cols`, brought up to date by sorting only the rows added since and merging.
     fn index(&mut self, cols: &[usize]) -> &SortedIndex {
         let pos = match self.indexes.iter().position(|i| i.cols == cols) {
@@ -305,26 +328,7 @@ impl Evaluator<'_> {
         } else if key_cols.is_empty() {
             (0..self.rels[rel].table.len() as u32).collect()
         } else {
-            let rel_state = &mut self.rels[rel];
-            rel_state.index(key_cols);
-            let t = &rel_state.table;
-            let idx = rel_state
-                .indexes
-                .iter()
-                .find(|i| i.cols == key_cols)
-                .expect("index just built");
-            let cmp = |r: u32| {
-                for (&c, v) in key_cols.iter().zip(keyv) {
-                    match t.get(r as usize, c).raw_cmp(v) {
-                        Ordering::Equal => continue,
-                        o => return o,
-                    }
-                }
-                Ordering::Equal
-            };
-            let lo = partition_point(idx.perm.len(), |i| cmp(idx.perm[i]) == Ordering::Less);
-            let hi = partition_point(idx.perm.len(), |i| cmp(idx.perm[i]) != Ordering::Greater);
-            idx.perm[lo..hi.max(lo)].to_vec()
+            self.rels[rel].matching(key_cols, keyv).to_vec()
         }
     }
 
@@ -336,29 +340,7 @@ impl Evaluator<'_> {
         } else if cols.is_empty() {
             !rel_state.table.is_empty()
         } else {
-            rel_state.index(cols);
-            let t = &rel_state.table;
-            let idx = rel_state
-                .indexes
-                .iter()
-                .find(|i| i.cols == cols)
-                .expect("index just built");
-            let pos = partition_point(idx.perm.len(), |i| {
-                let r = idx.perm[i] as usize;
-                let mut o = Ordering::Equal;
-                for (&c, v) in cols.iter().zip(key) {
-                    o = t.get(r, c).raw_cmp(v);
-                    if o != Ordering::Equal {
-                        break;
-                    }
-                }
-                o == Ordering::Less
-            });
-            pos < idx.perm.len()
-                && cols
-                    .iter()
-                    .zip(key)
-                    .all(|(&c, v)| t.get(idx.perm[pos] as usize, c) == *v)
+            !rel_state.matching(cols, key).is_empty()
         }
     }
 
