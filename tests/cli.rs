@@ -42,6 +42,9 @@ const EXPLAINED: &str = r#"obligation("aurora-labs", "aurora-m", "art53_1_a")"#;
 #[path = "cli/derive.rs"]
 mod derive;
 
+#[path = "cli/diff.rs"]
+mod diff;
+
 #[path = "cli/explain.rs"]
 mod explain;
 

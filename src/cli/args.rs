@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 #[derive(clap::Args, Clone)]
 pub struct FactArgs {
-    /// A fact file (.dl, .facts TSV, .json) or a directory of them, read recursively. Repeat to
+    /// A fact file (.dl, .facts, .tsv, .csv, .json, .md) or a directory of them, read recursively. Repeat to
     /// combine several. Default: the ./facts directory.
     #[arg(long = "facts", value_name = "PATH")]
     pub facts: Vec<PathBuf>,

@@ -5,6 +5,7 @@ mod args;
 mod check;
 mod coverage;
 mod derive;
+mod diff;
 mod explain;
 mod import;
 mod instances;
@@ -84,6 +85,10 @@ enum Command {
     /// into a `.dl` fact file on stdout: only what the sources state (docs/import.md); what could not
     /// be mapped, and the inputs still missing, go to stderr.
     Import(import::Args),
+    /// What a change of rules, facts or date did: every conclusion added or removed against a
+    /// baseline (the shipped rules, the same facts and date unless --base-* say otherwise), grouped
+    /// by relation and actor, each with its proof or why it no longer holds.
+    Diff(diff::Args),
     /// Check a rules file for mistakes (syntax, unknown relations, types, unsafe variables, ...).
     Check(check::Args),
 }
@@ -126,5 +131,6 @@ pub fn run() -> ExitCode {
         Command::Vocab(a) => vocab::run(a),
         Command::Import(a) => import::run(a),
         Command::Check(a) => check::run(a),
+        Command::Diff(a) => diff::run(a, &ctx),
     }
 }

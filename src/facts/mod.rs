@@ -1,4 +1,5 @@
-//! Loading facts from files: `.dl` ground atoms, Soufflé-style `<relation>.facts` TSV and `.json`.
+//! Loading facts from files: `.dl` ground atoms, `<relation>.facts`, `.tsv` and `.csv` tables, `.json`
+//! tuples or CycloneDX BOMs, and `.md` model cards.
 //! All files are read and checked before anything is used: one bad fact fails the whole load, with
 //! every error located at file:line:column, so nothing is ever half-loaded.
 

@@ -2,6 +2,7 @@
 //! atom patterns, why-not searches and a model's timeline. Returns data; renders nothing.
 
 pub mod authority;
+pub mod diff;
 pub mod instance;
 pub mod proof;
 pub mod query;

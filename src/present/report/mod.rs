@@ -13,6 +13,7 @@ mod md;
 pub use html::html;
 pub use json::json;
 pub use md::markdown;
+pub use md::{code, md as escape_md};
 
 use crate::data::value::Value;
 use crate::db::Database;

@@ -1,0 +1,160 @@
+//! `lexproof diff`: every conclusion a change of facts or rules adds or removes, with its reason,
+//! in text, JSON and Markdown, `--exit-code` for CI, the same on both engines.
+
+use super::*;
+
+/// The demo facts with aurora-m's training compute raised above 10^25 (systemic risk).
+fn raised_compute(dir: &Path) -> String {
+    let demo = std::fs::read_to_string(root().join("facts/demo.dl")).unwrap();
+    let changed = demo.replace(
+        "training_compute(\"aurora-m\", 4.0e24).",
+        "training_compute(\"aurora-m\", 2e25).",
+    );
+    assert_ne!(
+        demo, changed,
+        "the demo facts still state aurora-m's compute"
+    );
+    write(dir, "demo.dl", changed.as_bytes())
+}
+
+#[test]
+fn nothing_changed_is_said_and_exits_zero() {
+    let o = lexproof(&["-q", "diff", "--exit-code"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("No conclusion changed."), "{out}");
+    assert!(
+        out.starts_with("baseline: rules rules.dl (sha256 "),
+        "{out}"
+    );
+}
+
+#[test]
+fn added_conclusions_come_with_their_proof_and_removed_ones_with_why_not() {
+    let dir = scratch("diff-compute");
+    let raised = raised_compute(&dir);
+    // New facts: aurora-m has systemic risk, so the Art. 55 duties are added.
+    let o = lexproof(&[
+        "-q",
+        "diff",
+        "--base-facts",
+        "facts",
+        "--facts",
+        &raised,
+        "--exit-code",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("obligation: "), "{out}");
+    assert!(out.contains("  actor \"aurora-labs\":"), "{out}");
+    let line = out
+        .lines()
+        .position(|l| l.trim() == r#"+ obligation("aurora-labs", "aurora-m", "art55_1_a")"#)
+        .unwrap_or_else(|| panic!("the Art. 55(1)(a) duty is added:\n{out}"));
+    let because = out.lines().nth(line + 1).unwrap();
+    assert!(
+        because.trim_start().starts_with("because: by ") && because.contains("Art. 55"),
+        "{because}"
+    );
+    // The other way round the same duties are removed, each with why it no longer holds.
+    let o = lexproof(&["-q", "diff", "--base-facts", &raised, "--facts", "facts"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "without --exit-code a change is no failure"
+    );
+    let out = stdout(&o);
+    let line = out
+        .lines()
+        .position(|l| l.trim() == r#"- obligation("aurora-labs", "aurora-m", "art55_1_a")"#)
+        .unwrap_or_else(|| panic!("the Art. 55(1)(a) duty is removed:\n{out}"));
+    let why = out.lines().nth(line + 1).unwrap();
+    assert!(
+        why.trim_start().starts_with("why not now: ") && why.contains("systemic_risk"),
+        "{why}"
+    );
+}
+
+#[test]
+fn json_and_markdown_agree_with_the_text_and_engines_agree() {
+    let dir = scratch("diff-formats");
+    let raised = raised_compute(&dir);
+    let args = |fmt: &'static str| -> Vec<String> {
+        [
+            "-q",
+            "diff",
+            "--base-facts",
+            "facts",
+            "--facts",
+            &raised,
+            "--format",
+            fmt,
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect()
+    };
+    let run = |a: Vec<String>| {
+        let refs: Vec<&str> = a.iter().map(|s| s.as_str()).collect();
+        let o = lexproof(&refs);
+        assert!(o.status.success(), "{}", stderr(&o));
+        stdout(&o)
+    };
+    let j: serde_json::Value = serde_json::from_str(&run(args("json"))).unwrap();
+    assert_eq!(j["schema_version"], 1);
+    assert_eq!(j["changed"], true);
+    let rels = j["relations"].as_array().unwrap();
+    let obligation = rels
+        .iter()
+        .find(|r| r["relation"] == "obligation")
+        .expect("obligation changed");
+    let added = obligation["added"].as_array().unwrap();
+    let a55 = added
+        .iter()
+        .find(|c| c["atom"] == r#"obligation("aurora-labs", "aurora-m", "art55_1_a")"#)
+        .expect("the Art. 55(1)(a) duty is listed");
+    assert_eq!(a55["actor"], "aurora-labs");
+    assert_eq!(a55["tuple"][2], "art55_1_a");
+    assert!(a55["reason"].as_str().unwrap().starts_with("by "));
+    let total: usize = rels
+        .iter()
+        .map(|r| r["added"].as_array().unwrap().len())
+        .sum();
+    assert_eq!(j["added"].as_u64().unwrap() as usize, total);
+    let md = run(args("md"));
+    assert!(md.starts_with("# What changed\n"), "{md}");
+    assert!(md.contains("\n## obligation ("), "{md}");
+    assert!(
+        md.contains("`obligation(\"aurora-labs\", \"aurora-m\", \"art55_1_a\")`; because: by "),
+        "{md}"
+    );
+    // The run-time evaluator for the new run gives the same answer, byte for byte.
+    let mut rt = args("text");
+    rt.extend(["--engine".to_string(), "runtime".to_string()]);
+    let mut text = args("text");
+    text.truncate(text.len() - 2);
+    assert_eq!(run(rt), run(text));
+}
+
+#[test]
+fn an_extension_is_compared_with_the_shipped_rules() {
+    let dir = scratch("diff-extension");
+    // A national registration duty as a new conclusion relation of the extension.
+    let ext = write(
+        &dir,
+        "ext.dl",
+        b".decl registered_nationally(actor: symbol, model: symbol)\n.output registered_nationally\n@rule national_registration\n@cite \"National Act s. 1\"\n@authority statute\n@says \"A provider of a model with systemic risk registers it nationally.\"\nregistered_nationally(A, M) :- provider(A, M), systemic_risk(M).\n",
+    );
+    let o = lexproof(&["-q", "diff", "--extend", &ext, "--exit-code"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("registered_nationally: "), "{out}");
+    assert!(
+        out.contains("because: by national_registration [National Act s. 1]"),
+        "{out}"
+    );
+    assert!(
+        !out.contains("\n  - ") && !out.contains("\n    - "),
+        "nothing is removed:\n{out}"
+    );
+}
