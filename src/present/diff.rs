@@ -216,11 +216,11 @@ pub fn markdown(base: &Database, new: &Database, diff: &[RelationDiff]) -> Strin
         let _ = writeln!(out, "No conclusion changed.");
         return out;
     }
-    let _ = writeln!(out, "{added} conclusion(s) added, {removed} removed.");
+    let _ = writeln!(out, "{added} conclusion(s) added, {removed} removed.\n");
     for s in sections(base, new, diff) {
         let _ = writeln!(
             out,
-            "\n## {} ({} added, {} removed)\n",
+            "## {} ({} added, {} removed)\n",
             escape_md(&s.name),
             s.added.len(),
             s.removed.len()
