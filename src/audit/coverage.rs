@@ -84,10 +84,13 @@ pub struct Row {
 pub fn compute(
     rules: &crate::rules::rulebase::Rulebase,
     kind: crate::engine::EngineKind,
-    scenario_dir: &Path,
+    scenario_dirs: &[&Path],
 ) -> Result<(Vec<Row>, usize), String> {
     let mut fired: BTreeSet<usize> = BTreeSet::new();
-    let files = scenario::files(scenario_dir)?;
+    let mut files = Vec::new();
+    for dir in scenario_dirs {
+        files.extend(scenario::files(dir)?);
+    }
     for f in &files {
         let text = std::fs::read_to_string(f)
             .map_err(|e| format!("{}: error[unreadable_file]: {e}\n", f.display()))?;

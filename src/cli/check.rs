@@ -3,7 +3,7 @@
 use super::args::{rules_parts, CheckFormat, EngineArgs};
 use super::output::print;
 use lexproof::present::render;
-use lexproof::rules::rulebase::{render_all, sha256_hex, Rulebase};
+use lexproof::rules::rulebase::{render_all, sha256_hex, FileDiagnostic, Rulebase};
 use std::process::ExitCode;
 
 #[derive(clap::Args)]
@@ -73,6 +73,11 @@ pub fn run(args: Args) -> ExitCode {
                         .filter(|d| d.diag.severity == lexproof_lang::Severity::Error)
                         .count();
                     eprintln!("{name}: {n} error{}", if n == 1 { "" } else { "s" });
+                    if engine.extend.is_none() {
+                        if let Some(hint) = extension_hint(&name, d) {
+                            eprintln!("{hint}");
+                        }
+                    }
                 }
             }
         }
@@ -82,4 +87,30 @@ pub fn run(args: Args) -> ExitCode {
     } else {
         ExitCode::from(2)
     }
+}
+
+/// A file checked alone with `--rules` that names relations of the shipped rulebase is probably an
+/// extension: say how to check it with them.
+fn extension_hint(name: &str, diags: &[FileDiagnostic]) -> Option<String> {
+    let shipped = Rulebase::shipped();
+    let mut used: Vec<&str> = Vec::new();
+    for d in diags.iter().filter(|d| d.diag.code == "unknown_relation") {
+        let Some(rel) = d
+            .diag
+            .message
+            .strip_prefix("unknown relation `")
+            .and_then(|m| m.strip_suffix('`'))
+        else {
+            continue;
+        };
+        if shipped.checked.relation(rel).is_some() && !used.contains(&rel) {
+            used.push(rel);
+        }
+    }
+    (!used.is_empty()).then(|| {
+        format!(
+            "  hint: {name} uses relations of the shipped rules ({}); to check it as an extension of them, run `lexproof check --extend {name}`",
+            used.iter().map(|r| format!("`{r}`")).collect::<Vec<_>>().join(", ")
+        )
+    })
 }

@@ -7,9 +7,10 @@ use std::process::ExitCode;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// Directory of scenario files used to see which rules fire.
+    /// Directory of scenario files used to see which rules fire; repeat it for several (e.g. the
+    /// shipped scenarios and an extension's).
     #[arg(long, default_value = "tests/scenarios", value_name = "DIR")]
-    pub scenarios: PathBuf,
+    pub scenarios: Vec<PathBuf>,
     #[command(flatten)]
     pub engine: EngineArgs,
 }
@@ -24,7 +25,8 @@ pub fn run(args: Args) -> ExitCode {
                 return ExitCode::from(2);
             }
         };
-        match lexproof::audit::coverage::compute(&rules, kind, &scenarios) {
+        let dirs: Vec<&std::path::Path> = scenarios.iter().map(|p| p.as_path()).collect();
+        match lexproof::audit::coverage::compute(&rules, kind, &dirs) {
             Ok((rows, n)) => {
                 print(&lexproof::audit::coverage::render(&rows, n));
                 if rows.iter().all(|r| r.fired) {

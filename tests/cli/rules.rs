@@ -204,3 +204,58 @@ fn datalog_conformance_core_folders_pass() {
     assert!(o.status.success(), "{out}");
     assert!(out.contains("passed"), "{out}");
 }
+
+#[test]
+fn an_extension_checked_alone_is_told_to_use_extend() {
+    let dir = scratch("check-extension");
+    let ext = write(
+        &dir,
+        "ext.dl",
+        b".decl registered_nationally(actor: symbol, model: symbol)\n@rule national_registration\n@cite \"National Act s. 1\"\n@authority statute\n@says \"A provider of a model with systemic risk registers it nationally.\"\nregistered_nationally(A, M) :- provider(A, M), systemic_risk(M).\n",
+    );
+    let o = lexproof(&["check", "--rules", &ext]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains("uses relations of the shipped rules (`provider`, `systemic_risk`)")
+            && err.contains(&format!("lexproof check --extend {ext}")),
+        "{err}"
+    );
+    let o = lexproof(&["check", "--extend", &ext]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains(" + "), "both files are checked as one");
+}
+
+#[test]
+fn a_changed_rules_file_on_disk_is_reported_as_stale() {
+    let dir = scratch("stale-rules");
+    let shipped = std::fs::read_to_string(root().join("rules.dl")).unwrap();
+    std::fs::copy(root().join("facts/demo.dl"), dir.join("demo.dl")).unwrap();
+    let run = |rules: &str| {
+        std::fs::write(dir.join("rules.dl"), rules).unwrap();
+        Command::new(env!("CARGO_BIN_EXE_lexproof"))
+            .args(["-q", "derive", "--facts", "demo.dl"])
+            .current_dir(&dir)
+            .output()
+            .expect("run lexproof")
+    };
+    let same = run(&shipped);
+    assert!(
+        same.status.success() && !stderr(&same).contains("stale_rules"),
+        "{}",
+        stderr(&same)
+    );
+    let edited = run(&shipped.replacen("// ", "// edited: ", 1));
+    let err = stderr(&edited);
+    assert!(edited.status.success(), "{err}");
+    assert_eq!(err.matches("warning[stale_rules]").count(), 1, "{err}");
+    assert!(
+        err.contains("rebuild") && err.contains("--rules rules.dl"),
+        "{err}"
+    );
+    assert_eq!(
+        stdout(&edited),
+        stdout(&same),
+        "the compiled rules still answer"
+    );
+}

@@ -52,3 +52,37 @@ fn every_scenario_passes_and_every_provision_is_covered() {
         "{out}"
     );
 }
+
+#[test]
+fn coverage_reads_several_scenario_folders() {
+    let dir = scratch("coverage-folders");
+    // One more scenario in a folder of its own: its file is counted with the shipped ones.
+    write(
+        &dir,
+        "extra.dl",
+        b"// An extra scenario: a developer whose model is never placed is no provider.\nassessment_date(\"2026-11-28\").\ndeveloper(\"m\", \"a\").\nexpect not provider(\"a\", \"m\").\n",
+    );
+    let extra = dir.to_str().unwrap();
+    let count = |out: &str| -> usize {
+        // "57 provisions: 57 covered and fired in 107 scenarios, ..."
+        let line = out
+            .lines()
+            .find(|l| l.contains(" scenarios, "))
+            .unwrap_or_else(|| panic!("coverage counts its scenarios:\n{out}"));
+        let after = line
+            .split("fired in ")
+            .nth(1)
+            .unwrap_or_else(|| panic!("{line}"));
+        after.split_whitespace().next().unwrap().parse().unwrap()
+    };
+    let one = lexproof(&["coverage"]);
+    let two = lexproof(&[
+        "coverage",
+        "--scenarios",
+        "tests/scenarios",
+        "--scenarios",
+        extra,
+    ]);
+    assert!(two.status.success(), "{}", stderr(&two));
+    assert_eq!(count(&stdout(&two)), count(&stdout(&one)) + 1);
+}
