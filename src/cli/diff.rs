@@ -38,6 +38,8 @@ pub enum DiffFormat {
     Json,
     /// Markdown, for a pull request or a memo.
     Md,
+    /// One self-contained HTML page; each added conclusion opens onto its proof tree.
+    Html,
 }
 
 /// The baseline's options: the new run's (the same fact files, as the new run resolves them),
@@ -78,6 +80,7 @@ pub fn run(args: Args, ctx: &Ctx) -> ExitCode {
                 DiffFormat::Text => show::text(base_db, new_db, &diff),
                 DiffFormat::Json => show::json(base_db, new_db, &diff),
                 DiffFormat::Md => show::markdown(base_db, new_db, &diff),
+                DiffFormat::Html => show::html(base_db, new_db, &diff),
             });
             Ok(if args.exit_code && !diff.is_empty() {
                 ExitCode::from(1)

@@ -1,6 +1,7 @@
 //! `lexproof diff` written out: every conclusion added or removed, grouped by relation and actor,
 //! each with its reason (for an added one its least-height proof as a chain of rules, for a removed
-//! one why the new run no longer concludes it), as text, JSON or Markdown.
+//! one why the new run no longer concludes it), as text, JSON, Markdown or a self-contained HTML page
+//! whose added conclusions open onto their proof trees.
 
 use crate::data::value::{Sym, Value};
 use crate::db::Database;
@@ -336,4 +337,77 @@ pub fn json(base: &Database, new: &Database, diff: &[RelationDiff]) -> String {
         removed,
         relations,
     })
+}
+
+pub fn html(base: &Database, new: &Database, diff: &[RelationDiff]) -> String {
+    use crate::present::explain::html::tree;
+    use crate::present::html::{esc, page, toolbar};
+    let mut body = String::from("<header><h1>What changed</h1>");
+    let _ = write!(
+        body,
+        "<p class=\"meta\">Baseline: {}<br>New: {}</p></header>",
+        esc(&describe(base)),
+        esc(&describe(new))
+    );
+    body.push_str(toolbar());
+    if diff.is_empty() {
+        body.push_str("<p>No conclusion changed.</p>");
+        return page("What changed", &body);
+    }
+    let (added, removed) = totals(diff);
+    let _ = write!(
+        body,
+        "<p>{added} conclusion(s) added, {removed} removed.</p>"
+    );
+    let mut n = 0;
+    for (s, d) in sections(base, new, diff).iter().zip(diff) {
+        let _ = write!(
+            body,
+            "<section class=\"relation\"><h2><code>{}</code>: {} added, {} removed</h2>",
+            esc(&s.name),
+            s.added.len(),
+            s.removed.len()
+        );
+        let mut groups = actors(&s.added);
+        for a in actors(&s.removed) {
+            if !groups.contains(&a) {
+                groups.push(a);
+            }
+        }
+        for actor in groups {
+            if let Some(a) = &actor {
+                let _ = write!(body, "<h3>Actor <code>{}</code></h3>", esc(a));
+            }
+            body.push_str("<ul class=\"changes\">");
+            for (c, row) in s
+                .added
+                .iter()
+                .zip(&d.added)
+                .filter(|(c, _)| c.actor == actor)
+            {
+                n += 1;
+                let proof = d
+                    .new_rel
+                    .and_then(|rel| least_height(new, rel, row))
+                    .map_or(String::new(), |p| tree(new, &p, &format!("d{n}-")));
+                let _ = write!(
+                    body,
+                    "<li class=\"change added\"><span class=\"sign\">+</span><code>{}</code><details class=\"change-proof\"><summary>because: {}</summary>{proof}</details></li>",
+                    esc(&c.shown),
+                    esc(&c.reason)
+                );
+            }
+            for c in s.removed.iter().filter(|c| c.actor == actor) {
+                let _ = write!(
+                    body,
+                    "<li class=\"change removed\"><span class=\"sign\">\u{2212}</span><code>{}</code><p class=\"why-not\">why not now: {}</p></li>",
+                    esc(&c.shown),
+                    esc(&c.reason)
+                );
+            }
+            body.push_str("</ul>");
+        }
+        body.push_str("</section>");
+    }
+    page("What changed", &body)
 }

@@ -7,6 +7,7 @@
 //   node check.mjs report PAGE.html SEARCH_TERM [--screenshot OUT.png]
 //   node check.mjs xss    PAGE.html PAYLOAD
 //   node check.mjs timeline PAGE.html ROW_LABEL
+//   node check.mjs diff   PAGE.html SEARCH_TERM
 import { chromium } from 'playwright-core';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,8 +15,8 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 const [mode, pagePath, term, ...rest] = process.argv.slice(2);
-if (!['proof', 'report', 'xss', 'timeline'].includes(mode) || !pagePath || term === undefined) {
-  console.error('usage: node check.mjs proof|report|xss|timeline PAGE.html TERM [--screenshot OUT.png]');
+if (!['proof', 'report', 'xss', 'timeline', 'diff'].includes(mode) || !pagePath || term === undefined) {
+  console.error('usage: node check.mjs proof|report|xss|timeline|diff PAGE.html TERM [--screenshot OUT.png]');
   process.exit(2);
 }
 const shotAt = rest.indexOf('--screenshot');
@@ -67,6 +68,23 @@ try {
     check(href !== null && (await page.evaluate(() => window.location.hash)) === href, `clicking a mark did not go to ${href}`);
     const target = href ? page.locator(`[id="${href.slice(1)}"]`) : null;
     check(target !== null && await target.count() === 1 && await target.isVisible(), `the rule ${href} is not on the page`);
+  } else if (mode === 'diff') {
+    // Changes grouped in sections; an added conclusion's proof is folded until opened.
+    check(await page.locator('section.relation').count() > 0, 'the diff has no relation sections');
+    const added = page.locator('li.change.added').first();
+    check(await added.count() === 1, 'the diff shows no added conclusion');
+    const proof = added.locator('details.change-proof');
+    const root = proof.locator('ul.tree > li').first();
+    check(!(await root.isVisible()), 'a proof is visible before it is opened');
+    await proof.locator(':scope > summary').click();
+    check(await root.isVisible(), 'opening an added conclusion did not show its proof tree');
+    check(await page.locator('li.change.removed p.why-not').count() > 0, 'no removed conclusion says why not');
+    // Search finds the changes themselves and the atoms in their proofs.
+    await page.fill('#search', term);
+    await page.waitForTimeout(100);
+    const count = await page.textContent('#search-count');
+    check(/^[1-9][0-9]* match/.test(count || ''), `search for "${term}" reported "${count}"`);
+    check(await page.locator('li.change.match').count() > 0, `no change matches "${term}"`);
   } else if (mode === 'xss') {
     const injected = await page.evaluate(() => document.querySelectorAll('img, iframe, object, embed').length);
     check(injected === 0, `the page grew ${injected} element(s) from a value: markup was not escaped`);

@@ -158,3 +158,57 @@ fn an_extension_is_compared_with_the_shipped_rules() {
         "nothing is removed:\n{out}"
     );
 }
+
+/// The HTML page in headless Chromium: sections, an added conclusion's proof folded until opened,
+/// removed ones with their why-not, search over changes and proofs; symbols carrying markup stay
+/// text.
+#[test]
+fn the_html_page_works_in_a_real_browser_and_escapes_values() {
+    let dir = scratch("diff-html");
+    let raised = raised_compute(&dir);
+    // Added (Art. 55 duties for aurora-m) and removed (a model's developer dropped) at once.
+    let demo = std::fs::read_to_string(&raised).unwrap();
+    let changed = demo.replace("developer(\"borealis-70\", \"borealis-collective\").", "");
+    let both = write(&dir, "both.dl", changed.as_bytes());
+    std::fs::remove_file(&raised).unwrap();
+    let o = lexproof(&[
+        "-q",
+        "diff",
+        "--base-facts",
+        "facts",
+        "--facts",
+        &both,
+        "--format",
+        "html",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let page = dir.join("diff.html");
+    std::fs::write(&page, &o.stdout).unwrap();
+    super::proofs::browser("diff", &page, "art55_1_a");
+    let payload = "<img src=x onerror=alert(1)>";
+    let xss = write(
+        &dir,
+        "xss.dl",
+        format!(
+            "developer(\"{payload}\", \"acme\").\ntraining_compute(\"{payload}\", 2e25).\ngenerates(\"{payload}\", \"text\").\nmade_available(\"{payload}\", \"api\", \"2025-09-01\").\n"
+        )
+        .as_bytes(),
+    );
+    let o = lexproof(&[
+        "-q",
+        "diff",
+        "--base-facts",
+        &both,
+        "--facts",
+        &both,
+        "--facts",
+        &xss,
+        "--format",
+        "html",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let page = dir.join("diff-xss.html");
+    std::fs::write(&page, &o.stdout).unwrap();
+    assert!(stdout(&o).contains("&lt;img src=x onerror=alert(1)&gt;"));
+    super::proofs::browser("xss", &page, payload);
+}

@@ -353,7 +353,7 @@ fn report_lists_duties_exemptions_reasons_and_open_questions() {
     );
 }
 
-fn browser(mode: &str, page: &Path, term: &str) {
+pub(crate) fn browser(mode: &str, page: &Path, term: &str) {
     let script = root().join("tests/browser/check.mjs");
     assert!(
         root()

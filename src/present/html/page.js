@@ -2,7 +2,7 @@
   'use strict';
   var search = document.getElementById('search');
   var count = document.getElementById('search-count');
-  function nodes() { return Array.prototype.slice.call(document.querySelectorAll('li.pnode, .gnode')); }
+  function nodes() { return Array.prototype.slice.call(document.querySelectorAll('li.pnode, li.change, .gnode')); }
   function openAncestors(el) {
     for (var p = el.parentElement; p; p = p.parentElement) {
       if (p.tagName === 'DETAILS') { p.open = true; }
