@@ -146,8 +146,8 @@ fn stale_rules_warning() {
     let Some(on_disk) = regular.then(|| std::fs::read("rules.dl").ok()).flatten() else {
         return;
     };
-    let (disk, built) = (sha256_hex(&on_disk), sha256_hex(RULES_TEXT.as_bytes()));
-    if disk != built {
+    if on_disk != RULES_TEXT.as_bytes() {
+        let (disk, built) = (sha256_hex(&on_disk), sha256_hex(RULES_TEXT.as_bytes()));
         eprintln!(
             "lexproof: warning[stale_rules]: rules.dl here (sha256 {disk}) differs from the rules compiled into this binary (sha256 {built})\n  hint: rebuild (cargo build --release), or run the file on disk with --rules rules.dl"
         );

@@ -8,7 +8,7 @@ use crate::db::Database;
 use crate::present::render::{to_json, JsonRow, SCHEMA_VERSION};
 use crate::present::report::{code, escape_md};
 use crate::reason::diff::{actor_field, RelationDiff};
-use crate::reason::proof::{least_height, Node};
+use crate::reason::proof::{least_height, Node, Proof};
 use serde::Serialize;
 use std::fmt::Write;
 
@@ -23,6 +23,8 @@ struct Change {
     shown: String,
     actor: Option<String>,
     reason: String,
+    /// For an added conclusion, its least-height proof in the new run (the HTML page draws it).
+    proof: Option<Proof>,
 }
 
 /// A relation's changes with their reasons, grouped by actor in the order met.
@@ -32,9 +34,9 @@ struct Section {
     removed: Vec<Change>,
 }
 
-/// Why `rel(row)` holds in `db`: the rules of its least-height proof, from the conclusion down.
-fn proof_line(db: &Database, rel: usize, row: &[Value]) -> String {
-    let Some(proof) = least_height(db, rel, row) else {
+/// Why a conclusion holds: the rules of its least-height proof, from the conclusion down.
+fn proof_line(db: &Database, proof: Option<&Proof>) -> String {
+    let Some(proof) = proof else {
         return "no proof recorded".to_string();
     };
     let mut rules: Vec<String> = Vec::new();
@@ -85,20 +87,25 @@ fn why_not_line(base: &Database, new: &Database, d: &RelationDiff, row: &[Value]
     crate::present::report::reason(new, rel, &values)
 }
 
+/// The changes of one side; `why` gives each row's proof (added rows) and reason.
 fn changes(
     db: &Database,
     rel: Option<usize>,
     name: &str,
     rows: &[Vec<Value>],
-    reason: impl Fn(&[Value]) -> String,
+    why: impl Fn(&[Value]) -> (Option<Proof>, String),
 ) -> Vec<Change> {
     let actor = rel.and_then(|r| actor_field(db, r));
     rows.iter()
-        .map(|row| Change {
-            atom: db.interner.atom(name, row),
-            shown: db.interner.readable_atom(name, row),
-            actor: actor.map(|a| db.interner.plain(&row[a])),
-            reason: reason(row),
+        .map(|row| {
+            let (proof, reason) = why(row);
+            Change {
+                atom: db.interner.atom(name, row),
+                shown: db.interner.readable_atom(name, row),
+                actor: actor.map(|a| db.interner.plain(&row[a])),
+                reason,
+                proof,
+            }
         })
         .collect()
 }
@@ -108,10 +115,12 @@ fn sections(base: &Database, new: &Database, diff: &[RelationDiff]) -> Vec<Secti
         .map(|d| Section {
             name: d.name.clone(),
             added: changes(new, d.new_rel, &d.name, &d.added, |row| {
-                proof_line(new, d.new_rel.expect("an added row's relation"), row)
+                let proof = d.new_rel.and_then(|rel| least_height(new, rel, row));
+                let line = proof_line(new, proof.as_ref());
+                (proof, line)
             }),
             removed: changes(base, d.base_rel, &d.name, &d.removed, |row| {
-                why_not_line(base, new, d, row)
+                (None, why_not_line(base, new, d, row))
             }),
         })
         .collect()
@@ -360,7 +369,7 @@ pub fn html(base: &Database, new: &Database, diff: &[RelationDiff]) -> String {
         "<p>{added} conclusion(s) added, {removed} removed.</p>"
     );
     let mut n = 0;
-    for (s, d) in sections(base, new, diff).iter().zip(diff) {
+    for s in sections(base, new, diff) {
         let _ = write!(
             body,
             "<section class=\"relation\"><h2><code>{}</code>: {} added, {} removed</h2>",
@@ -379,17 +388,12 @@ pub fn html(base: &Database, new: &Database, diff: &[RelationDiff]) -> String {
                 let _ = write!(body, "<h3>Actor <code>{}</code></h3>", esc(a));
             }
             body.push_str("<ul class=\"changes\">");
-            for (c, row) in s
-                .added
-                .iter()
-                .zip(&d.added)
-                .filter(|(c, _)| c.actor == actor)
-            {
+            for c in s.added.iter().filter(|c| c.actor == actor) {
                 n += 1;
-                let proof = d
-                    .new_rel
-                    .and_then(|rel| least_height(new, rel, row))
-                    .map_or(String::new(), |p| tree(new, &p, &format!("d{n}-")));
+                let proof = c
+                    .proof
+                    .as_ref()
+                    .map_or(String::new(), |p| tree(new, p, &format!("d{n}-")));
                 let _ = write!(
                     body,
                     "<li class=\"change added\"><span class=\"sign\">+</span><code>{}</code><details class=\"change-proof\"><summary>because: {}</summary>{proof}</details></li>",

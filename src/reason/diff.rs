@@ -60,16 +60,23 @@ pub fn diff(base: &Database, new: &Database) -> Vec<RelationDiff> {
             rel.map_or(Vec::new(), |r| db.sorted_rows(db.tuples(r)))
         };
         let (new_rows, base_rows) = (rows(new, new_rel), rows(base, base_rel));
-        let text = |db: &Database, row: &[Value]| db.interner.atom(&name, row);
-        let in_base: HashSet<String> = base_rows.iter().map(|r| text(base, r)).collect();
-        let in_new: HashSet<String> = new_rows.iter().map(|r| text(new, r)).collect();
+        let texts = |db: &Database, rows: &[Vec<Value>]| -> Vec<String> {
+            rows.iter().map(|r| db.interner.atom(&name, r)).collect()
+        };
+        let (new_texts, base_texts) = (texts(new, &new_rows), texts(base, &base_rows));
+        let in_base: HashSet<&String> = base_texts.iter().collect();
+        let in_new: HashSet<&String> = new_texts.iter().collect();
         let added: Vec<Vec<Value>> = new_rows
             .into_iter()
-            .filter(|r| !in_base.contains(&text(new, r)))
+            .zip(&new_texts)
+            .filter(|(_, t)| !in_base.contains(t))
+            .map(|(r, _)| r)
             .collect();
         let removed: Vec<Vec<Value>> = base_rows
             .into_iter()
-            .filter(|r| !in_new.contains(&text(base, r)))
+            .zip(&base_texts)
+            .filter(|(_, t)| !in_new.contains(t))
+            .map(|(r, _)| r)
             .collect();
         if !added.is_empty() || !removed.is_empty() {
             out.push(RelationDiff {

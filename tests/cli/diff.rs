@@ -17,6 +17,15 @@ fn raised_compute(dir: &Path) -> String {
     write(dir, "demo.dl", changed.as_bytes())
 }
 
+/// The line after the one that reads `change` (trimmed): its reason.
+fn reason_of<'a>(out: &'a str, change: &str) -> &'a str {
+    let line = out
+        .lines()
+        .position(|l| l.trim() == change)
+        .unwrap_or_else(|| panic!("{change} is not listed:\n{out}"));
+    out.lines().nth(line + 1).unwrap()
+}
+
 #[test]
 fn nothing_changed_is_said_and_exits_zero() {
     let o = lexproof(&["-q", "diff", "--exit-code"]);
@@ -47,11 +56,10 @@ fn added_conclusions_come_with_their_proof_and_removed_ones_with_why_not() {
     let out = stdout(&o);
     assert!(out.contains("obligation: "), "{out}");
     assert!(out.contains("  actor \"aurora-labs\":"), "{out}");
-    let line = out
-        .lines()
-        .position(|l| l.trim() == r#"+ obligation("aurora-labs", "aurora-m", "art55_1_a")"#)
-        .unwrap_or_else(|| panic!("the Art. 55(1)(a) duty is added:\n{out}"));
-    let because = out.lines().nth(line + 1).unwrap();
+    let because = reason_of(
+        &out,
+        r#"+ obligation("aurora-labs", "aurora-m", "art55_1_a")"#,
+    );
     assert!(
         because.trim_start().starts_with("because: by ") && because.contains("Art. 55"),
         "{because}"
@@ -64,11 +72,10 @@ fn added_conclusions_come_with_their_proof_and_removed_ones_with_why_not() {
         "without --exit-code a change is no failure"
     );
     let out = stdout(&o);
-    let line = out
-        .lines()
-        .position(|l| l.trim() == r#"- obligation("aurora-labs", "aurora-m", "art55_1_a")"#)
-        .unwrap_or_else(|| panic!("the Art. 55(1)(a) duty is removed:\n{out}"));
-    let why = out.lines().nth(line + 1).unwrap();
+    let why = reason_of(
+        &out,
+        r#"- obligation("aurora-labs", "aurora-m", "art55_1_a")"#,
+    );
     assert!(
         why.trim_start().starts_with("why not now: ") && why.contains("systemic_risk"),
         "{why}"
