@@ -9,7 +9,7 @@ target=$1
 seconds=${2:-300}
 # `all`: every target in turn, SECONDS each.
 if [ "$target" = all ]; then
-  for t in rules facts_dl facts_tsv facts_headed_tsv facts_csv facts_json model_card atom; do "$0" "$t" "$seconds"; done
+  for t in rules facts_dl facts_tsv facts_headed_tsv facts_csv facts_json model_card atom lifecycle; do "$0" "$t" "$seconds"; done
   exit 0
 fi
 corpus=corpus/$target
@@ -29,6 +29,8 @@ case $target in
   atom) for a in 'obligation(A, "aurora-m", D)' 'obligation("aurora-labs", "aurora-m", "art53_1_a")' \
       'systemic_risk("borealis-70")' 'gpai_model(_)' 'training_compute(M, 1e25)' 'deadline(A, M, D, "2025-08-16")'; do
       printf '%s' "$a" > "$corpus/seed-$(printf '%s' "$a" | md5sum | cut -c1-8)"; done ;;
-  *) echo "unknown target $target (rules, facts_dl, facts_tsv, facts_headed_tsv, facts_csv, facts_json, model_card, atom)"; exit 2 ;;
+  lifecycle) head -c 600 /dev/urandom > "$corpus/seed-random"
+    printf '\000\001\002\003\001\200\004\001\023\006\001\000\023\001\377' > "$corpus/seed-chain" ;;
+  *) echo "unknown target $target (rules, facts_dl, facts_tsv, facts_headed_tsv, facts_csv, facts_json, model_card, atom, lifecycle)"; exit 2 ;;
 esac
 cargo +nightly fuzz run -O -s none "$target" "$corpus" -- -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 -print_final_stats=1

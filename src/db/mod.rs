@@ -3,6 +3,7 @@
 //! engine-neutral: whichever engine fills it, proofs and output read it the same way.
 
 pub mod instances;
+pub mod memo;
 
 use crate::data::store::Table;
 use crate::data::value::{Interner, Value};
@@ -10,7 +11,9 @@ use crate::db::instances::Instances;
 use crate::facts::{FactSet, Origin};
 use crate::rules::rulebase::Rulebase;
 use lexproof_lang::check::Rule;
+use rustc_hash::FxHashMap;
 use std::cmp::Ordering;
+use std::sync::OnceLock;
 
 /// Which engine evaluates the rules.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,6 +54,10 @@ pub struct Database {
     pub engine: EngineKind,
     /// Display rank of each symbol (see `Interner::display_ranks`).
     pub ranks: Vec<u32>,
+    /// Reused by proof searches (`reason::proof`).
+    pub memo: memo::Memo,
+    /// Per relation, once asked for: the rows each value appears in (`rows_mentioning`).
+    mentions: Vec<OnceLock<FxHashMap<Value, Vec<u32>>>>,
 }
 
 impl Database {
@@ -66,7 +73,9 @@ impl Database {
         engine: EngineKind,
     ) -> Database {
         let ranks = interner.display_ranks();
+        let mentions = (0..derived.len()).map(|_| OnceLock::new()).collect();
         Database {
+            mentions,
             ranks,
             rules,
             interner,
@@ -75,6 +84,7 @@ impl Database {
             witnesses,
             witnesses_recorded,
             engine,
+            memo: memo::Memo::default(),
         }
     }
 
@@ -122,6 +132,29 @@ impl Database {
     pub fn witness_row(&self, rule: &Rule, row: usize) -> Vec<Value> {
         let b = self.bindings(rule, row);
         rule.witness.iter().map(|&v| b[v]).collect()
+    }
+
+    /// The tuples of `rel` with `v` in some column, in the order users see. The index behind it is
+    /// built on first use, so asking once per model of a large database (a report, a timeline per
+    /// model) costs what the table holds, not that times the models.
+    pub fn rows_mentioning(&self, rel: usize, v: Value) -> Vec<Vec<Value>> {
+        let t = self.tuples(rel);
+        let index = self.mentions[rel].get_or_init(|| {
+            let mut index: FxHashMap<Value, Vec<u32>> = FxHashMap::default();
+            for r in self.display_order(t) {
+                let row = t.row(r as usize);
+                for (c, x) in row.iter().enumerate() {
+                    if !row[..c].contains(x) {
+                        index.entry(*x).or_default().push(r);
+                    }
+                }
+            }
+            index
+        });
+        index
+            .get(&v)
+            .map(|rows| rows.iter().map(|&r| t.row(r as usize)).collect())
+            .unwrap_or_default()
     }
 
     /// The rows of `t` in the order users see.

@@ -3,6 +3,8 @@
 //! record rule instances in the same layout.
 
 pub mod api;
+mod arith_trace;
+use crate::data::value::printable;
 pub mod budget;
 pub mod compiled;
 pub mod runtime;
@@ -167,10 +169,13 @@ pub fn run_observed(
         }
         EngineKind::Runtime => derive_runtime(&rules, &facts, &interner, max_facts, witnesses)?,
     };
-    arithmetic_errors(&rules)?;
+    let errors = crate::rules::arith::take_errors();
     let t2 = Instant::now();
     obs.stage(Stage::Indexing);
     let db = Database::new(rules, interner, facts, derived, witnesses, recorded, kind);
+    if !errors.is_empty() {
+        return Err(arithmetic_errors(&db, errors));
+    }
     let t3 = Instant::now();
     obs.stage(Stage::Done);
     Ok((
@@ -300,22 +305,33 @@ fn derive_runtime(
     }
 }
 
-/// Arithmetic that failed inside a rule (overflow, division by zero), as located errors.
-fn arithmetic_errors(rules: &Rulebase) -> Result<(), RunError> {
-    let errors = crate::rules::arith::take_errors();
-    if !errors.is_empty() {
-        return Err(RunError::Arithmetic(
-            errors
-                .iter()
-                .map(|e| {
-                    let r = &rules.checked.rules[e.rule];
-                    format!(
-                        "{}:{}: error[arithmetic_error]: rule `{}`: {}\n  hint: numbers are exact within about ±1.7e38; check the facts feeding this rule, or guard the rule with a comparison\n",
-                        r.file, r.line, r.id, e.what
-                    )
-                })
-                .collect(),
-        ));
-    }
-    Ok(())
+/// Arithmetic that failed inside a rule (overflow, division by zero), as located errors in rule
+/// order, each naming the facts of one instance where it failed.
+fn arithmetic_errors(db: &Database, mut errors: Vec<crate::rules::arith::ArithError>) -> RunError {
+    errors.sort_by_key(|e| e.rule);
+    RunError::Arithmetic(
+        errors
+            .iter()
+            .map(|e| {
+                let r = &db.rules.checked.rules[e.rule];
+                let mut m = format!(
+                    "{}:{}: error[arithmetic_error]: rule `{}`: {}\n",
+                    r.file, r.line, r.id, e.what
+                );
+                if let Some(premises) = arith_trace::failing_premises(db, r) {
+                    m.push_str("  for example in the instance built on:\n");
+                    for (rel, values) in premises {
+                        let atom = db.interner.atom(db.relation_name(rel), &values);
+                        let from = match db.input_origin(rel, &values) {
+                            Some(o) => format!("{}:{}", printable(&db.facts.files[o.file as usize]), o.line),
+                            None => "derived".to_string(),
+                        };
+                        m.push_str(&format!("    {atom}  ({from})\n"));
+                    }
+                }
+                m.push_str("  hint: numbers are exact within about ±1.7e38; check the facts feeding this rule, or guard the rule with a comparison\n");
+                m
+            })
+            .collect(),
+    )
 }

@@ -6,7 +6,7 @@ use crate::present::explain::{
     absent_atom, absent_atom_exact, instance_text, origin_text, rule_label,
 };
 use crate::present::render::{rules_json, to_json, JsonRow, JsonValue, RulesJson, SCHEMA_VERSION};
-use crate::reason::proof::{least_height, Node};
+use crate::reason::proof::{best_derivation, build_proof, Node, Options};
 use crate::reason::whynot::{Attempt, Explanation, Premise, RuleAttempts, Status, Verdict};
 use lexproof_lang::check::CLit;
 use serde::Serialize;
@@ -238,7 +238,11 @@ fn premise(db: &Database, lit: &CLit, p: &Premise, indent: &str, out: &mut Strin
                 name(row)
             );
             let _ = writeln!(out, "{indent}      {}", support(db, rel(lit), row));
-            if let Some(proof) = least_height(db, rel(lit), row) {
+            let shallow = Options {
+                all: false,
+                depth: Some(1),
+            };
+            if let Some(proof) = build_proof(db, rel(lit), row, shallow) {
                 if matches!(proof.graph[proof.root], Node::Derived { .. }) {
                     let _ = writeln!(
                         out,
@@ -256,12 +260,12 @@ fn support(db: &Database, rel: usize, row: &[Value]) -> String {
     if let Some(o) = db.input_origin(rel, row) {
         return format!("fact, from {}", origin_text(db, &o));
     }
-    match least_height(db, rel, row).map(|p| p.graph[p.root].clone()) {
-        Some(Node::Derived { rule, .. }) => {
+    match best_derivation(db, rel, row) {
+        Some((rule, _)) => {
             let r = &db.rules.checked.rules[rule];
             format!("by {}, {}:{}", rule_label(r), r.file, r.line)
         }
-        _ => "derived".to_string(),
+        None => "derived".to_string(),
     }
 }
 

@@ -66,27 +66,156 @@ struct Deriv {
     premises: Vec<usize>,
 }
 
-struct Explorer<'a> {
-    db: &'a Database,
+/// The part of the derivation graph earlier proofs on this database explored: facts, their
+/// derivations and least heights. Exploring stops at facts already in it (everything below them is
+/// in it too), so a report that builds a proof for each duty of n models along a fine-tune chain
+/// explores the chain once, not once per proof. Kept in the database's memo.
+#[derive(Default)]
+pub struct Explored {
     ids: FxHashMap<(usize, Vec<Value>), usize>,
     facts: Vec<(usize, Vec<Value>)>,
     origin: Vec<Option<Origin>>,
     derivs: Vec<Vec<Deriv>>,
+    height: Vec<usize>,
+    /// The weakest authority along each fact's least-height proof, once asked for.
+    weakest: Vec<Option<Option<Authority>>>,
 }
 
-impl Explorer<'_> {
-    fn id(&mut self, rel: usize, values: Vec<Value>, queue: &mut Vec<usize>) -> usize {
+/// Facts kept explored between proofs; past it the memo starts again empty before the next
+/// proof, so a report over a huge database does not hold its whole derivation graph.
+const KEEP_EXPLORED: usize = 2_000_000;
+
+impl Explored {
+    fn id(
+        &mut self,
+        db: &Database,
+        rel: usize,
+        values: Vec<Value>,
+        queue: &mut Vec<usize>,
+    ) -> usize {
         if let Some(&i) = self.ids.get(&(rel, values.clone())) {
             return i;
         }
         let i = self.facts.len();
         self.ids.insert((rel, values.clone()), i);
-        self.origin.push(self.db.input_origin(rel, &values));
+        self.origin.push(db.input_origin(rel, &values));
         self.facts.push((rel, values));
         self.derivs.push(Vec::new());
+        self.weakest.push(None);
         queue.push(i);
         i
     }
+
+    /// Explores every rule instance beneath `rel(values)` not explored before, and settles the
+    /// heights of the new facts; returns the fact's number.
+    fn explore(&mut self, db: &Database, rel: usize, values: &[Value]) -> usize {
+        let program = &db.rules.checked;
+        let first_new = self.facts.len();
+        let mut queue = Vec::new();
+        let root = self.id(db, rel, values.to_vec(), &mut queue);
+        while let Some(f) = queue.pop() {
+            if self.origin[f].is_some() {
+                continue;
+            }
+            let (frel, fvals) = self.facts[f].clone();
+            for rule in program.rules_for(frel) {
+                for row in db.instances(rule, &fvals) {
+                    let b = db.bindings(rule, row);
+                    let premises = instance::premises(db, rule, &b)
+                        .into_iter()
+                        .map(|(prel, vals)| self.id(db, prel, vals, &mut queue))
+                        .collect();
+                    self.derivs[f].push(Deriv {
+                        rule: rule.index,
+                        row,
+                        premises,
+                    });
+                }
+            }
+        }
+        self.settle(first_new);
+        root
+    }
+
+    /// The weakest authority along the least-height proof of fact `f` (input facts carry none),
+    /// remembered per fact; iterative, since chains of fine-tunes make proofs 10^5 levels deep.
+    fn weakest(&mut self, db: &Database, f: usize) -> Option<Authority> {
+        let mut stack = vec![(f, false)];
+        while let Some((g, expanded)) = stack.pop() {
+            if self.weakest[g].is_some() {
+                continue;
+            }
+            let best = match self.origin[g] {
+                Some(_) => None,
+                None => ranked_derivations(db, self, g, false).first().copied(),
+            };
+            let Some(d) = best else {
+                self.weakest[g] = Some(None);
+                continue;
+            };
+            let deriv = &self.derivs[g][d];
+            if expanded {
+                let own = db.rules.checked.rules[deriv.rule].authority;
+                let w = deriv
+                    .premises
+                    .iter()
+                    .filter_map(|&p| self.weakest[p].flatten())
+                    .chain(Some(own))
+                    .min();
+                self.weakest[g] = Some(w);
+            } else {
+                // Premises of a least-height derivation are strictly lower: no cycle to guard.
+                stack.push((g, true));
+                stack.extend(
+                    deriv
+                        .premises
+                        .iter()
+                        .filter(|&&p| self.weakest[p].is_none())
+                        .map(|&p| (p, false)),
+                );
+            }
+        }
+        self.weakest[f].flatten()
+    }
+
+    /// Explores `rel(values)` on the database's memo and runs `f` on its fact number, if it holds
+    /// with a finite proof.
+    fn with<R>(
+        db: &Database,
+        rel: usize,
+        values: &[Value],
+        f: impl FnOnce(&mut Explored, usize) -> Option<R>,
+    ) -> Option<R> {
+        if !db.holds(rel, values) {
+            return None;
+        }
+        db.memo.with(|ex: &mut Explored| {
+            if ex.facts.len() > KEEP_EXPLORED {
+                *ex = Explored::default();
+            }
+            let root = ex.explore(db, rel, values);
+            if ex.height[root] == usize::MAX {
+                return None;
+            }
+            f(ex, root)
+        })
+    }
+}
+
+/// The rule and variable values of the least-height derivation of `rel(values)`: what a proof's
+/// root shows, without building the proof. `None` for an input fact or one that does not hold.
+pub fn best_derivation(db: &Database, rel: usize, values: &[Value]) -> Option<(usize, Vec<Value>)> {
+    Explored::with(db, rel, values, |ex, f| {
+        let d = *ranked_derivations(db, ex, f, false).first()?;
+        let deriv = &ex.derivs[f][d];
+        let rule = &db.rules.checked.rules[deriv.rule];
+        Some((deriv.rule, db.bindings(rule, deriv.row)))
+    })
+}
+
+/// The weakest authority along the least-height proof of `rel(values)`, without building it.
+pub fn weakest_authority(db: &Database, rel: usize, values: &[Value]) -> Option<Authority> {
+    Explored::with(db, rel, values, |ex, f| ex.weakest(db, f))
 }
 
 /// What `explain` shows: the least-height proof or every derivation, and how deep.
@@ -110,110 +239,89 @@ pub fn least_height(db: &Database, rel: usize, values: &[Value]) -> Option<Proof
 /// The proof of `rel(values)` the options ask for, or `None` if it does not hold (or holds with no
 /// recorded derivation, which only happens without witnesses).
 pub fn build_proof(db: &Database, rel: usize, values: &[Value], opts: Options) -> Option<Proof> {
-    if !db.holds(rel, values) {
-        return None;
-    }
-    let program = &db.rules.checked;
-    let mut ex = Explorer {
-        db,
-        ids: FxHashMap::default(),
-        facts: Vec::new(),
-        origin: Vec::new(),
-        derivs: Vec::new(),
-    };
-    let mut queue = Vec::new();
-    let root = ex.id(rel, values.to_vec(), &mut queue);
-    while let Some(f) = queue.pop() {
-        if ex.origin[f].is_some() {
-            continue;
-        }
-        let (frel, fvals) = ex.facts[f].clone();
-        for rule in program.rules_for(frel) {
-            for row in db.instances(rule, &fvals) {
-                let b = db.bindings(rule, row);
-                let premises = instance::premises(db, rule, &b)
-                    .into_iter()
-                    .map(|(prel, vals)| ex.id(prel, vals, &mut queue))
-                    .collect();
-                ex.derivs[f].push(Deriv {
-                    rule: rule.index,
-                    row,
-                    premises,
-                });
-            }
-        }
-    }
-    let height = heights(&ex);
-    if height[root] == usize::MAX {
-        return None;
-    }
-    // The derivations shown per fact, best first: least height, then rule order, then premise values.
-    let shown: Vec<Vec<usize>> = (0..ex.facts.len())
-        .map(|f| ranked_derivations(db, &ex, &height, f, opts.all))
-        .collect();
-    let level = levels(&ex, &shown, root);
-    let depth = Some(opts.depth.unwrap_or(MAX_LEVELS).min(MAX_LEVELS));
-    let mut b = Builder {
-        db,
-        ex: &ex,
-        height: &height,
-        shown: &shown,
-        level: &level,
-        depth,
-        graph: DiGraph::new(),
-        built: FxHashMap::default(),
-    };
-    let root_ix = b.fact(root);
-    Some(Proof {
-        graph: b.graph,
-        root: root_ix,
+    Explored::with(db, rel, values, |ex, root| {
+        // The derivations shown per fact reached from the root, best first: least height, then
+        // rule order, then premise values.
+        let mut shown: FxHashMap<usize, Vec<usize>> = FxHashMap::default();
+        let depth = opts.depth.unwrap_or(MAX_LEVELS).min(MAX_LEVELS);
+        let level = levels(db, ex, &mut shown, root, opts.all, depth);
+        let depth = Some(depth);
+        let mut b = Builder {
+            db,
+            ex,
+            shown: &shown,
+            level: &level,
+            depth,
+            graph: DiGraph::new(),
+            built: FxHashMap::default(),
+        };
+        let root_ix = b.fact(root);
+        Some(Proof {
+            graph: b.graph,
+            root: root_ix,
+        })
     })
 }
 
-/// Each explored fact's least proof height (input facts 0; a derivation one more than its highest
-/// premise), by Knuth's generalisation of Dijkstra's algorithm: facts are settled in order of height,
-/// and a derivation counts once all its premises are settled. Linear up to the heap's logarithm, so a
-/// chain of 10^5 fine-tunes costs what it holds (relaxing until nothing changes took a pass per
-/// level). Facts with no finite height keep `usize::MAX`.
-fn heights(ex: &Explorer) -> Vec<usize> {
-    use std::cmp::Reverse;
-    use std::collections::BinaryHeap;
-    let n = ex.facts.len();
-    let mut height = vec![usize::MAX; n];
-    // Per fact, the derivations it is a premise of (once per occurrence).
-    let mut users: Vec<Vec<(usize, usize)>> = vec![Vec::new(); n];
-    let mut waiting: Vec<Vec<usize>> = Vec::with_capacity(n);
-    let mut heap = BinaryHeap::new();
-    for f in 0..n {
-        if ex.origin[f].is_some() {
-            heap.push(Reverse((0, f)));
-        }
-        let mut w = Vec::with_capacity(ex.derivs[f].len());
-        for (d, deriv) in ex.derivs[f].iter().enumerate() {
-            for &p in &deriv.premises {
-                users[p].push((f, d));
+impl Explored {
+    /// The least proof height of facts `from..` (input facts 0; a derivation one more than its
+    /// highest premise), by Knuth's generalisation of Dijkstra's algorithm: facts are settled in
+    /// order of height, and a derivation counts once all its premises are settled. Facts explored
+    /// by earlier proofs are settled already and only raise a derivation's height. Linear up to
+    /// the heap's logarithm, so a chain of 10^5 fine-tunes costs what it holds. Facts with no
+    /// finite height keep `usize::MAX`.
+    fn settle(&mut self, from: usize) {
+        use std::cmp::Reverse;
+        use std::collections::BinaryHeap;
+        let n = self.facts.len();
+        self.height.resize(n, usize::MAX);
+        let new = n - from;
+        // Per new fact, the derivations it is a premise of (once per occurrence).
+        let mut users: Vec<Vec<(usize, usize)>> = vec![Vec::new(); new];
+        // Per derivation of a new fact: premises not yet settled, and the highest settled one.
+        let mut waiting: Vec<Vec<(usize, usize)>> = Vec::with_capacity(new);
+        let mut heap = BinaryHeap::new();
+        for f in from..n {
+            if self.origin[f].is_some() {
+                heap.push(Reverse((0, f)));
             }
-            if deriv.premises.is_empty() && ex.origin[f].is_none() {
-                heap.push(Reverse((1, f)));
+            let mut w = Vec::with_capacity(self.derivs[f].len());
+            for (d, deriv) in self.derivs[f].iter().enumerate() {
+                let (mut open, mut high) = (0, 0);
+                for &p in &deriv.premises {
+                    if p >= from {
+                        users[p - from].push((f, d));
+                        open += 1;
+                    } else {
+                        high = high.max(self.height[p]);
+                    }
+                }
+                if open == 0 && self.origin[f].is_none() && high != usize::MAX {
+                    heap.push(Reverse((high + 1, f)));
+                }
+                w.push((open, high));
             }
-            w.push(deriv.premises.len());
+            waiting.push(w);
         }
-        waiting.push(w);
+        while let Some(Reverse((h, f))) = heap.pop() {
+            if self.height[f] != usize::MAX {
+                continue;
+            }
+            self.height[f] = h;
+            for &(g, d) in &users[f - from] {
+                let (open, high) = &mut waiting[g - from][d];
+                *open -= 1;
+                *high = (*high).max(h);
+                if *open == 0
+                    && self.height[g] == usize::MAX
+                    && self.origin[g].is_none()
+                    && *high != usize::MAX
+                {
+                    heap.push(Reverse((*high + 1, g)));
+                }
+            }
+        }
     }
-    while let Some(Reverse((h, f))) = heap.pop() {
-        if height[f] != usize::MAX {
-            continue;
-        }
-        height[f] = h;
-        for &(g, d) in &users[f] {
-            waiting[g][d] -= 1;
-            // Premises settle in order of height, so the last one settled is the highest.
-            if waiting[g][d] == 0 && height[g] == usize::MAX && ex.origin[g].is_none() {
-                heap.push(Reverse((h + 1, g)));
-            }
-        }
-    }
-    height
 }
 
 fn deriv_height(d: &Deriv, height: &[usize]) -> usize {
@@ -227,13 +335,8 @@ fn deriv_height(d: &Deriv, height: &[usize]) -> usize {
 
 /// Indexes into `ex.derivs[f]`: the best one, or all of them (every one has a finite height, as
 /// every fact in a witness holds) in rank order.
-fn ranked_derivations(
-    db: &Database,
-    ex: &Explorer,
-    height: &[usize],
-    f: usize,
-    all: bool,
-) -> Vec<usize> {
+fn ranked_derivations(db: &Database, ex: &Explored, f: usize, all: bool) -> Vec<usize> {
+    let height = &ex.height;
     if ex.origin[f].is_some() {
         return Vec::new();
     }
@@ -264,30 +367,43 @@ fn ranked_derivations(
 }
 
 /// Each fact's distance in rule steps from the root, over the derivations shown (breadth first,
-/// so a fact shared by a shallow and a deep branch counts as shallow).
-fn levels(ex: &Explorer, shown: &[Vec<usize>], root: usize) -> Vec<usize> {
-    let mut level = vec![usize::MAX; ex.facts.len()];
-    level[root] = 0;
+/// so a fact shared by a shallow and a deep branch counts as shallow), down to `depth`; fills
+/// `shown` for every fact reached above it.
+fn levels(
+    db: &Database,
+    ex: &Explored,
+    shown: &mut FxHashMap<usize, Vec<usize>>,
+    root: usize,
+    all: bool,
+    depth: usize,
+) -> FxHashMap<usize, usize> {
+    let mut level = FxHashMap::default();
+    level.insert(root, 0);
     let mut queue = std::collections::VecDeque::from([root]);
     while let Some(f) = queue.pop_front() {
-        for &d in &shown[f] {
+        // Facts at the depth limit are shown truncated: what lies below them is not visited.
+        if level[&f] >= depth {
+            continue;
+        }
+        let ranked = ranked_derivations(db, ex, f, all);
+        for &d in &ranked {
             for &p in &ex.derivs[f][d].premises {
-                if level[p] == usize::MAX {
-                    level[p] = level[f] + 1;
+                if !level.contains_key(&p) {
+                    level.insert(p, level[&f] + 1);
                     queue.push_back(p);
                 }
             }
         }
+        shown.insert(f, ranked);
     }
     level
 }
 
 struct Builder<'a> {
     db: &'a Database,
-    ex: &'a Explorer<'a>,
-    height: &'a [usize],
-    shown: &'a [Vec<usize>],
-    level: &'a [usize],
+    ex: &'a mut Explored,
+    shown: &'a FxHashMap<usize, Vec<usize>>,
+    level: &'a FxHashMap<usize, usize>,
     depth: Option<usize>,
     graph: DiGraph<Node, ()>,
     built: FxHashMap<usize, NodeIndex>,
@@ -310,25 +426,25 @@ impl Builder<'_> {
             self.built.insert(f, ix);
             return ix;
         }
-        if self.depth.is_some_and(|d| self.level[f] >= d) {
-            let weakest = self.hidden_authority(f);
+        if self.depth.is_some_and(|d| self.level[&f] >= d) {
+            let weakest = self.ex.weakest(self.db, f);
             let ix = self.graph.add_node(Node::Truncated {
                 rel,
                 values,
-                height: self.height[f],
+                height: self.ex.height[f],
                 weakest,
             });
             self.built.insert(f, ix);
             return ix;
         }
-        let shown = &self.shown[f];
+        let shown = &self.shown[&f];
         if shown.len() == 1 {
             return self.derivation(f, shown[0], true);
         }
         let ix = self.graph.add_node(Node::Choice {
             rel,
             values,
-            height: self.height[f],
+            height: self.ex.height[f],
         });
         self.built.insert(f, ix);
         for &d in shown {
@@ -336,18 +452,6 @@ impl Builder<'_> {
             self.graph.add_edge(ix, child, ());
         }
         ix
-    }
-
-    /// The weakest authority along the least-height proof of `f` (premises of a least-height
-    /// derivation are strictly lower, so this terminates).
-    fn hidden_authority(&self, f: usize) -> Option<Authority> {
-        let d = &self.ex.derivs[f][*self.shown[f].first()?];
-        let own = self.db.rules.checked.rules[d.rule].authority;
-        d.premises
-            .iter()
-            .filter_map(|&p| self.hidden_authority(p))
-            .chain(Some(own))
-            .min()
     }
 
     /// A `Derived` node for derivation `d` of fact `f`, with one child per body literal.
@@ -361,14 +465,15 @@ impl Builder<'_> {
         let ix = self.graph.add_node(Node::Derived {
             rel,
             values,
-            height: deriv_height(deriv, self.height),
+            height: deriv_height(deriv, &self.ex.height),
             rule: deriv.rule,
             bindings: bindings.clone(),
         });
         if register {
             self.built.insert(f, ix);
         }
-        let mut premise_iter = deriv.premises.iter();
+        let premises = deriv.premises.clone();
+        let mut premise_iter = premises.iter();
         for lit in &rule.body {
             let child = match lit {
                 CLit::Pos(_) => {

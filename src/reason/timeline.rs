@@ -6,7 +6,7 @@
 
 use crate::data::value::{Date, Value};
 use crate::db::Database;
-use crate::reason::proof::{least_height, Node};
+use crate::reason::proof::best_derivation;
 
 /// The rule behind a bar or a mark.
 #[derive(Debug, Clone)]
@@ -68,18 +68,13 @@ fn date(v: &Value) -> Option<Date> {
 }
 
 fn source(db: &Database, rel: usize, row: &[Value]) -> Option<Source> {
-    let proof = least_height(db, rel, row)?;
-    match &proof.graph[proof.root] {
-        Node::Derived { rule, .. } => {
-            let r = &db.rules.checked.rules[*rule];
-            Some(Source {
-                rule: r.id.clone(),
-                citations: r.citations.clone(),
-                says: r.says.clone(),
-            })
-        }
-        _ => None,
-    }
+    let (rule, _) = best_derivation(db, rel, row)?;
+    let r = &db.rules.checked.rules[rule];
+    Some(Source {
+        rule: r.id.clone(),
+        citations: r.citations.clone(),
+        says: r.says.clone(),
+    })
 }
 
 /// The timeline of `model`; an error names a missing relation or suggests a known model.
@@ -121,11 +116,7 @@ struct Of<'a> {
 impl Of<'_> {
     /// The tuples of `rel` that mention the model, in display order.
     fn rows_of(&self, rel: usize) -> Vec<Vec<Value>> {
-        self.db
-            .sorted_rows(self.db.tuples(rel))
-            .into_iter()
-            .filter(|t| t.contains(&self.m))
-            .collect()
+        self.db.rows_mentioning(rel, self.m)
     }
 
     /// Placing, systemic risk (running or ended), and the reassessment and retention dates.

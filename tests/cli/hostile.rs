@@ -422,6 +422,73 @@ fn a_long_fine_tune_chain_explains_in_every_format_in_linear_size() {
     assert!(o.status.success(), "{}", stderr(&o));
 }
 
+/// A chain in which every modification is significant (the original's compute unknown, each
+/// step above the Guidelines' fallback), so every model has its own provider and duties.
+fn provider_chain_facts(n: usize) -> String {
+    let mut s = String::from("developer(\"c0\", \"p0\").\nmade_available(\"c0\", \"api\", \"2025-09-01\").\nestablished_in(\"p0\", \"DE\").\ngenerates(\"c0\", \"text\").\ncapability_assessment(\"c0\", \"general\").\n");
+    for i in 1..n {
+        s.push_str(&format!(
+            "modified_from(\"c{i}\", \"c{}\").\nmodifier(\"c{i}\", \"p{i}\").\nmodification_compute(\"c{i}\", 4e22).\nmade_available(\"c{i}\", \"download\", \"2025-10-01\").\nestablished_in(\"p{i}\", \"FR\").\n",
+            i - 1
+        ));
+    }
+    s
+}
+
+#[test]
+fn a_report_over_a_chain_of_providers_grows_linearly_with_the_chain() {
+    // Each model's duties rest on the whole chain below it; the report used to build and keep a
+    // full proof per duty (5,000 models: killed after 17 minutes at 24 GB).
+    let d = scratch("hostile-report-chain");
+    let mut sizes = Vec::new();
+    for n in [300, 600] {
+        let facts = write(
+            &d,
+            &format!("chain{n}.dl"),
+            provider_chain_facts(n).as_bytes(),
+        );
+        let mut per_format = Vec::new();
+        for format in ["md", "json", "html"] {
+            let o = lexproof(&[
+                "-q",
+                "report",
+                "--as-of",
+                "2026-01-01",
+                "--facts",
+                &facts,
+                "--format",
+                format,
+            ]);
+            assert!(o.status.success(), "{format}: {}", stderr(&o));
+            per_format.push(o.stdout.len());
+            let out = stdout(&o);
+            let deep = format!("c{}", n - 1);
+            assert!(out.contains(&deep), "{format}: the last model is reported");
+            match format {
+                "md" => assert!(
+                    out.contains("The proof is more than 24 levels deep"),
+                    "cut proofs are said to be cut"
+                ),
+                "json" => assert!(
+                    out.contains("\"proof_cut\": true") && out.contains("\"proof_cut\": false")
+                ),
+                _ => assert!(
+                    out.contains("shown above</a>"),
+                    "subproofs drawn once per page"
+                ),
+            }
+        }
+        sizes.push(per_format);
+    }
+    for (i, format) in ["md", "json", "html"].iter().enumerate() {
+        let ratio = sizes[1][i] as f64 / sizes[0][i] as f64;
+        assert!(
+            ratio < 2.3,
+            "{format}: twice the chain gives {ratio:.2} times the report"
+        );
+    }
+}
+
 #[test]
 fn runaway_recursion_and_quadratic_joins_stop_within_the_budget_on_both_engines() {
     let d = scratch("hostile-budget");

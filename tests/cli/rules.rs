@@ -8,7 +8,8 @@ fn arithmetic_overflow_is_reported_the_same_by_both_engines_on_any_thread_count(
     write(
         &dir,
         "f.dl",
-        b"modified_from(\"ft\", \"base\").\nmodification_compute(\"ft\", 100000000000000000000000000000000000000).\ntraining_compute(\"base\", 5).\ntraining_compute(\"ft\", 5).\n",
+        b"modified_from(\"ft\", \"base\").\nmodification_compute(\"ft\", 100000000000000000000000000000000000000).\ntraining_compute(\"base\", 5).\ntraining_compute(\"ft\", 5).\n\
+modified_from(\"ft2\", \"base2\").\ntraining_compute(\"base2\", 160000000000000000000000000000000000000).\nmodification_compute(\"ft2\", 20000000000000000000000000000000000000).\n",
     );
     let facts = dir.to_str().unwrap();
     let mut seen = Vec::new();
@@ -24,6 +25,35 @@ fn arithmetic_overflow_is_reported_the_same_by_both_engines_on_any_thread_count(
         assert!(
             err.contains("error[arithmetic_error]: rule `modification_significant_relative`: 3 * 100000000000000000000000000000000000000 overflows")
                 && err.contains("hint:"),
+            "{err}"
+        );
+        // Each error names the facts of an instance where it happened, with their lines.
+        let f = dir.join("f.dl");
+        let at = |line: usize| format!("({}:{line})", f.display());
+        let first = err
+            .find("rule `modification_significant_relative`")
+            .expect("first error");
+        assert!(
+            err[first..].contains(&format!(
+                "modification_compute(\"ft\", 100000000000000000000000000000000000000)  {}",
+                at(2)
+            )),
+            "{err}"
+        );
+        // A second error in another rule comes after it, in rules-file order, on every engine.
+        let second = err
+            .find("rule `modified_model_cumulative_compute`")
+            .expect("second error");
+        assert!(first < second, "{err}");
+        assert!(
+            err[second..].contains(&format!("modified_from(\"ft2\", \"base2\")  {}", at(5)))
+                && err[second..].contains(
+                    "direct_compute(\"base2\", 160000000000000000000000000000000000000)  (derived)"
+                )
+                && err[second..].contains(&format!(
+                    "modification_compute(\"ft2\", 20000000000000000000000000000000000000)  {}",
+                    at(7)
+                )),
             "{err}"
         );
         assert!(!err.contains("panicked") && stdout(&o).is_empty(), "{err}");

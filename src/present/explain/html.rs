@@ -1,10 +1,12 @@
 //! `explain --format html`: the proof as a collapsible tree and as a graph, in one page.
 
 use super::{graph::label, node_atom, origin_text, text::instance_text, Shared};
+use crate::data::value::Value;
 use crate::db::Database;
 use crate::present::html::{esc, page, toolbar};
 use crate::reason::proof::{Node, Proof};
 use petgraph::graph::NodeIndex;
+use rustc_hash::FxHashMap;
 use std::fmt::Write;
 
 pub fn html(db: &Database, proof: &Proof, query: &str) -> String {
@@ -45,9 +47,21 @@ pub fn html(db: &Database, proof: &Proof, query: &str) -> String {
 /// The proof as a collapsible tree (`<ul class="tree">`), the root open. Element ids start with
 /// `prefix`, so several trees can share a page.
 pub fn tree(db: &Database, proof: &Proof, prefix: &str) -> String {
+    tree_on_page(db, proof, prefix, &mut PageRefs::default())
+}
+
+/// Derived facts already drawn on a page, by the id of their element: a page with many trees
+/// (the report) draws each derived fact once and links to it after, so that trees over a
+/// fine-tune chain, each as deep as the chain, add up to a page linear in the chain.
+pub type PageRefs = FxHashMap<(usize, Vec<Value>), String>;
+
+/// `tree`, linking to derived facts drawn earlier on the same page instead of drawing them again.
+pub fn tree_on_page(db: &Database, proof: &Proof, prefix: &str, page: &mut PageRefs) -> String {
     let mut out = String::from("<ul class=\"tree\">");
     let mut shared = Shared::new(proof);
+    shared.page = std::mem::take(page);
     tree_node(db, proof, proof.root, 0, prefix, &mut shared, &mut out);
+    *page = std::mem::take(&mut shared.page);
     out.push_str("</ul>");
     out
 }
@@ -68,6 +82,18 @@ fn tree_node(
         None => (None, true),
     };
     let id = format!("{prefix}t{}", ix.index());
+    if let Node::Derived { rel, values, .. } | Node::Choice { rel, values, .. } = n {
+        if first {
+            if let Some(earlier) = shared.page.get(&(*rel, values.clone())) {
+                let _ = write!(
+                    out,
+                    "<li class=\"pnode ref\"><span class=\"atom\">{atom}</span> <a class=\"ref\" href=\"#{earlier}\">shown above</a></li>"
+                );
+                return;
+            }
+            shared.page.insert((*rel, values.clone()), id.clone());
+        }
+    }
     if !first {
         let _ = write!(
             out,

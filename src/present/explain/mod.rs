@@ -103,6 +103,8 @@ pub struct Shared {
     next: usize,
     /// Each node's weakest authority, computed once on first use.
     weakest: Option<Vec<Option<Authority>>>,
+    /// Derived facts drawn earlier on the page (`html::tree_on_page`).
+    pub page: html::PageRefs,
 }
 
 impl Shared {
@@ -113,6 +115,7 @@ impl Shared {
             flags,
             next: 1,
             weakest: None,
+            page: html::PageRefs::default(),
         }
     }
 

@@ -1,7 +1,7 @@
 use super::md::{header, plain};
 use super::{ActorReport, ModelReport, Report};
 use crate::db::Database;
-use crate::present::explain::html::tree;
+use crate::present::explain::html::{tree_on_page, PageRefs};
 use crate::present::html::{esc, page, toolbar};
 use std::fmt::Write;
 
@@ -42,8 +42,9 @@ pub fn html(db: &Database, r: &Report) -> String {
     }
     body.push_str("</table>");
     let mut n = 0;
+    let mut drawn = PageRefs::default();
     for a in &r.actors {
-        actor(db, a, &mut n, &mut body);
+        actor(db, a, &mut n, &mut drawn, &mut body);
     }
     if !r.systems.is_empty() {
         body.push_str("<section class=\"systems\"><h2>AI systems built on these models</h2>");
@@ -103,7 +104,7 @@ pub fn html(db: &Database, r: &Report) -> String {
     page("lexproof compliance report", &body)
 }
 
-fn actor(db: &Database, a: &ActorReport, n: &mut usize, out: &mut String) {
+fn actor(db: &Database, a: &ActorReport, n: &mut usize, page: &mut PageRefs, out: &mut String) {
     let est: Vec<String> = a.established_in.iter().map(|c| plain(db, c)).collect();
     let _ = write!(
         out,
@@ -119,7 +120,7 @@ fn actor(db: &Database, a: &ActorReport, n: &mut usize, out: &mut String) {
         out.push_str("<p>Not concluded to be the provider of any general-purpose AI model.</p>");
     }
     for m in &a.models {
-        model(db, m, n, out);
+        model(db, m, n, page, out);
     }
     if !a.not_provider.is_empty() {
         out.push_str("<h3>Models it develops or modifies but does not provide</h3><ul>");
@@ -145,7 +146,7 @@ fn actor(db: &Database, a: &ActorReport, n: &mut usize, out: &mut String) {
     out.push_str("</section>");
 }
 
-fn model(db: &Database, m: &ModelReport, n: &mut usize, out: &mut String) {
+fn model(db: &Database, m: &ModelReport, n: &mut usize, page: &mut PageRefs, out: &mut String) {
     let _ = write!(
         out,
         "<h3>Model <code>{}</code>: general-purpose AI model{}{}</h3>",
@@ -202,7 +203,8 @@ fn model(db: &Database, m: &ModelReport, n: &mut usize, out: &mut String) {
                     esc(why)
                 );
             }
-            out.push_str(&tree(db, &d.proof, &format!("p{n}-")));
+            let proof = super::short_proof(db, d.rel, &d.tuple);
+            out.push_str(&tree_on_page(db, &proof, &format!("p{n}-"), page));
             out.push_str("</details>");
         }
     }
@@ -218,7 +220,7 @@ fn model(db: &Database, m: &ModelReport, n: &mut usize, out: &mut String) {
                 esc(&e.citations.join("; ")),
                 e.weakest.map_or("-", |a| a.as_str()),
                 esc(&e.says),
-                tree(db, &e.proof, &format!("p{n}-"))
+                tree_on_page(db, &super::short_proof(db, e.rel, &e.tuple), &format!("p{n}-"), page)
             );
         }
         out.push_str("</ul>");

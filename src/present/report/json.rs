@@ -84,6 +84,7 @@ struct Duty<'a> {
     ambiguous: Vec<Ambiguous<'a>>,
     rules: Vec<&'a str>,
     facts: Vec<FactUse<'a>>,
+    proof_cut: bool,
 }
 
 #[derive(Serialize)]
@@ -175,6 +176,7 @@ pub fn json(db: &Database, r: &Report) -> String {
                                     .iter()
                                     .map(|(fact, origin)| FactUse { fact, origin })
                                     .collect(),
+                                proof_cut: d.cut,
                             })
                             .collect(),
                         exemptions: m

@@ -352,6 +352,9 @@ fn duties(db: &Database, m: &ModelReport, out: &mut String) {
             if !facts.is_empty() {
                 let _ = writeln!(out, "  Rests on the facts {}.", facts.join(", "));
             }
+            if d.cut {
+                let _ = writeln!(out, "  The proof is more than {} levels deep; the rules and facts above are those of its top levels (`lexproof explain` shows it whole).", super::PROOF_LEVELS);
+            }
             for (id, why) in &d.ambiguous {
                 let _ = writeln!(
                     out,

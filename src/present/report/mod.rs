@@ -17,11 +17,26 @@ pub use md::{code, md as escape_md};
 
 use crate::data::value::Value;
 use crate::db::Database;
-use crate::reason::proof::{least_height, Node, Proof};
+use crate::reason::proof::{best_derivation, build_proof, Node, Options, Proof};
 use crate::reason::query::{Arg, Pattern};
 use crate::reason::whynot::{self, Explanation, Status, Verdict};
 use lexproof_lang::ast::Authority;
 use lexproof_lang::check::{CLit, CTerm};
+
+/// The proofs a report shows, cut at this many levels: a fine-tune chain makes them as deep as the
+/// chain, and a report over one must stay linear in its size (`lexproof explain` shows a proof
+/// whole). Proofs of the shipped rules on ordinary facts stay near 10 levels.
+pub const PROOF_LEVELS: usize = 24;
+const SHORT: Options = Options {
+    all: false,
+    depth: Some(PROOF_LEVELS),
+};
+
+/// The proof of a conclusion the report lists, cut at `PROOF_LEVELS`; built when a format draws it,
+/// not kept with the report (a report over 10^4 models would hold 10^5 proof graphs).
+pub fn short_proof(db: &Database, rel: usize, tuple: &[Value]) -> Proof {
+    build_proof(db, rel, tuple, SHORT).expect("a conclusion in the report holds")
+}
 
 /// The relations the report reads, with their arities.
 const NEEDS: &[(&str, usize)] = &[
@@ -121,39 +136,45 @@ fn systems(db: &Database, actor: Option<Value>) -> Vec<SystemReport> {
     else {
         return Vec::new();
     };
-    let rows = |r: Option<usize>| -> Vec<Vec<Value>> {
-        r.map(|r| db.sorted_rows(db.tuples(r))).unwrap_or_default()
-    };
-    let builds = rows(Some(builds));
-    let providers = rows(Some(sys_provider));
-    let supervised = rows(rel("system_supervised_in", 2));
-    let office = rows(rel("system_supervised_by_ai_office", 1));
-    let deadlines = rows(rel("corrective_action_deadline", 4));
-    let overdue = rows(rel("corrective_action_overdue", 3));
-    let mut names: Vec<Value> = builds.iter().map(|t| t[0]).collect();
+    let supervised = rel("system_supervised_in", 2);
+    let office = rel("system_supervised_by_ai_office", 1);
+    let deadlines = rel("corrective_action_deadline", 4);
+    let overdue = rel("corrective_action_overdue", 3);
+    let mut names: Vec<Value> = db
+        .sorted_rows(db.tuples(builds))
+        .into_iter()
+        .map(|t| t[0])
+        .collect();
     names.dedup();
     names
         .into_iter()
         .map(|s| {
-            let of = |t: &[Vec<Value>]| -> Vec<Vec<Value>> {
-                t.iter().filter(|r| r[0] == s).cloned().collect()
+            // The rows of `r` about system `s` (in column `col`).
+            let of = |r: Option<usize>, col: usize| -> Vec<Vec<Value>> {
+                r.map(|r| db.rows_mentioning(r, s))
+                    .unwrap_or_default()
+                    .into_iter()
+                    .filter(|t| t[col] == s)
+                    .collect()
             };
+            let late = of(overdue, 1);
             SystemReport {
                 system: s,
-                providers: providers
-                    .iter()
-                    .filter(|t| t[0] == s)
+                providers: of(Some(sys_provider), 0)
+                    .into_iter()
                     .map(|t| t[1])
                     .collect(),
-                builds_on: of(&builds).into_iter().map(|t| (t[1], t[2])).collect(),
-                supervised_in: of(&supervised).into_iter().map(|t| t[1]).collect(),
-                ai_office: !of(&office).is_empty(),
-                corrective_actions: deadlines
-                    .iter()
-                    .filter(|t| t[1] == s)
+                builds_on: of(Some(builds), 0)
+                    .into_iter()
+                    .map(|t| (t[1], t[2]))
+                    .collect(),
+                supervised_in: of(supervised, 0).into_iter().map(|t| t[1]).collect(),
+                ai_office: !of(office, 0).is_empty(),
+                corrective_actions: of(deadlines, 1)
+                    .into_iter()
                     .map(|t| {
-                        let late = overdue.iter().any(|o| o[..3] == t[..3]);
-                        (t[0], t[2], t[3], late)
+                        let overdue = late.iter().any(|o| o[..3] == t[..3]);
+                        (t[0], t[2], t[3], overdue)
                     })
                     .collect(),
             }
@@ -237,7 +258,11 @@ pub struct Duty {
     pub rules: Vec<(String, Vec<String>)>,
     /// Input facts the proof rests on, with their origins.
     pub facts: Vec<(String, String)>,
-    pub proof: Proof,
+    /// The proof goes deeper than `PROOF_LEVELS`: `rules` and `facts` cover its top only.
+    pub cut: bool,
+    /// The obligation: relation and tuple (`short_proof` draws its proof).
+    pub rel: usize,
+    pub tuple: Vec<Value>,
 }
 
 pub struct Exemption {
@@ -246,7 +271,9 @@ pub struct Exemption {
     pub citations: Vec<String>,
     pub says: String,
     pub weakest: Option<Authority>,
-    pub proof: Proof,
+    /// The exemption: relation and tuple (`short_proof` draws its proof).
+    pub rel: usize,
+    pub tuple: Vec<Value>,
 }
 
 pub struct NotConcluded {
@@ -289,7 +316,8 @@ pub fn build(db: &Database, actor: Option<&str>) -> Result<Report, String> {
     let duty_values = duty_values(db, rels.obligation);
     let mut out = Vec::new();
     for a in actors {
-        let mut models: Vec<Value> = rows(rels.provider)
+        let mut models: Vec<Value> = db
+            .rows_mentioning(rels.provider, a)
             .into_iter()
             .filter(|t| t[0] == a)
             .map(|t| t[1])
@@ -302,7 +330,7 @@ pub fn build(db: &Database, actor: Option<&str>) -> Result<Report, String> {
         // Models the actor develops or modifies but is not concluded to provide.
         let mut own: Vec<Value> = Vec::new();
         for &r in &rels.own {
-            for t in rows(r) {
+            for t in db.rows_mentioning(r, a) {
                 if t[1] == a && !models.contains(&t[0]) && !own.contains(&t[0]) {
                     own.push(t[0]);
                 }
@@ -320,7 +348,7 @@ pub fn build(db: &Database, actor: Option<&str>) -> Result<Report, String> {
         let established_in = rels
             .established_in
             .map(|r| {
-                rows(r)
+                db.rows_mentioning(r, a)
                     .into_iter()
                     .filter(|t| t[0] == a)
                     .map(|t| t[1])
@@ -373,7 +401,7 @@ fn duty_values(db: &Database, obligation: usize) -> Vec<Value> {
 }
 
 fn model_report(db: &Database, rels: &Rels, a: Value, m: Value, duties: &[Value]) -> ModelReport {
-    let rows = |rel: usize| db.sorted_rows(db.tuples(rel));
+    let rows = |rel: usize| db.rows_mentioning(rel, m);
     let mine = |rel: usize| -> Vec<Vec<Value>> {
         rows(rel)
             .into_iter()
@@ -387,9 +415,7 @@ fn model_report(db: &Database, rels: &Rels, a: Value, m: Value, duties: &[Value]
     let mut bound = Vec::new();
     for t in mine(rels.obligation) {
         let d = t[2];
-        let proof =
-            least_height(db, rels.obligation, &t).expect("a derived obligation has a proof");
-        let mut x = duty(db, proof, d, &deadlines, &overdue);
+        let mut x = duty(db, rels.obligation, &t, &deadlines, &overdue);
         x.since = since.iter().find(|s| s[2] == d).map(|s| s[3]);
         x.status = statuses
             .iter()
@@ -400,7 +426,7 @@ fn model_report(db: &Database, rels: &Rels, a: Value, m: Value, duties: &[Value]
     }
     let mut exemptions = Vec::new();
     for t in mine(rels.exempt) {
-        let proof = least_height(db, rels.exempt, &t).expect("a derived exemption has a proof");
+        let proof = short_proof(db, rels.exempt, &t);
         let Node::Derived { rule, .. } = proof.graph[proof.root] else {
             continue;
         };
@@ -411,7 +437,8 @@ fn model_report(db: &Database, rels: &Rels, a: Value, m: Value, duties: &[Value]
             citations: r.citations.clone(),
             says: r.says.clone(),
             weakest: proof.weakest_authority(db, proof.root),
-            proof,
+            rel: rels.exempt,
+            tuple: t,
         });
     }
     // Expected duties neither bound nor lifted, grouped by the reason they are not concluded.
@@ -449,7 +476,7 @@ fn model_report(db: &Database, rels: &Rels, a: Value, m: Value, duties: &[Value]
 }
 
 fn questions(db: &Database, undetermined: usize, m: Value) -> Vec<(Value, Value)> {
-    db.sorted_rows(db.tuples(undetermined))
+    db.rows_mentioning(undetermined, m)
         .into_iter()
         .filter(|t| t[0] == m)
         .map(|t| (t[1], t[2]))
@@ -458,11 +485,13 @@ fn questions(db: &Database, undetermined: usize, m: Value) -> Vec<(Value, Value)
 
 fn duty(
     db: &Database,
-    proof: Proof,
-    d: Value,
+    rel: usize,
+    tuple: &[Value],
     deadlines: &[Vec<Value>],
     overdue: &[Vec<Value>],
 ) -> Duty {
+    let proof = short_proof(db, rel, tuple);
+    let d = tuple[2];
     let Node::Derived { rule, .. } = proof.graph[proof.root] else {
         unreachable!("an obligation is derived")
     };
@@ -470,6 +499,7 @@ fn duty(
     let mut rules: Vec<(String, Vec<String>)> = Vec::new();
     let mut ambiguous = Vec::new();
     let mut facts = Vec::new();
+    let mut cut = false;
     // Rules files come first in the file list (see `facts::load`).
     let rules_files = db.facts.files.len() - db.facts.fact_files;
     let mut bfs = petgraph::visit::Bfs::new(&proof.graph, proof.root);
@@ -496,6 +526,7 @@ fn duty(
                     facts.push((atom, at));
                 }
             }
+            Node::Truncated { .. } => cut = true,
             _ => {}
         }
     }
@@ -511,7 +542,9 @@ fn duty(
         ambiguous,
         rules,
         facts,
-        proof,
+        cut,
+        rel,
+        tuple: tuple.to_vec(),
     }
 }
 
@@ -570,12 +603,12 @@ fn follow(db: &Database, e: &Explanation, steps: &mut Vec<String>) {
         }
         Status::Blocked(row) => {
             let atom = db.interner.atom(db.relation_name(rel), row);
-            let by = match least_height(db, rel, row).map(|p| p.graph[p.root].clone()) {
-                Some(Node::Derived { rule, .. }) => {
+            let by = match best_derivation(db, rel, row) {
+                Some((rule, _)) => {
                     let r = &db.rules.checked.rules[rule];
                     format!(" (rule {} [{}])", r.id, r.citations.join("; "))
                 }
-                _ => match db.input_origin(rel, row) {
+                None => match db.input_origin(rel, row) {
                     Some(o) => format!(" (fact, {})", crate::present::explain::origin_text(db, &o)),
                     None => String::new(),
                 },
