@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
 # Seeds each fuzz target's corpus from the repository's own inputs, then runs it.
 #   fuzz/run.sh TARGET SECONDS      e.g. fuzz/run.sh rules 600, or fuzz/run.sh all 3600
+# FUZZ_BIN=DIR runs the targets already built in DIR (e.g. a copy of
+# fuzz/target/x86_64-unknown-linux-gnu/release) instead of building them, so that a campaign can
+# run while the sources change.
 # Needs the nightly toolchain and cargo-fuzz (`cargo install cargo-fuzz`). Crashes land in
 # fuzz/artifacts/TARGET/; copy each into tests/fuzz-regressions/TARGET/ once fixed.
 set -euo pipefail
-cd "$(dirname "$0")"
+self=$(cd "$(dirname "$0")" && pwd)/$(basename "$0")
+cd "$(dirname "$self")"
 target=$1
 seconds=${2:-300}
 # `all`: every target in turn, SECONDS each.
 if [ "$target" = all ]; then
-  for t in rules facts_dl facts_tsv facts_headed_tsv facts_csv facts_json model_card atom lifecycle; do "$0" "$t" "$seconds"; done
+  for t in rules facts_dl facts_tsv facts_headed_tsv facts_csv facts_json model_card atom lifecycle; do "$self" "$t" "$seconds"; done
   exit 0
 fi
 corpus=corpus/$target
@@ -33,4 +37,10 @@ case $target in
     printf '\000\001\002\003\001\200\004\001\023\006\001\000\023\001\377' > "$corpus/seed-chain" ;;
   *) echo "unknown target $target (rules, facts_dl, facts_tsv, facts_headed_tsv, facts_csv, facts_json, model_card, atom, lifecycle)"; exit 2 ;;
 esac
-cargo +nightly fuzz run -O -s none "$target" "$corpus" -- -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 -print_final_stats=1
+flags=(-max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 -print_final_stats=1)
+if [ -n "${FUZZ_BIN:-}" ]; then
+  mkdir -p "artifacts/$target"
+  "$FUZZ_BIN/$target" "$corpus" -artifact_prefix="artifacts/$target/" "${flags[@]}"
+else
+  cargo +nightly fuzz run -O -s none "$target" "$corpus" -- "${flags[@]}"
+fi

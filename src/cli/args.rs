@@ -15,6 +15,10 @@ pub struct FactArgs {
     /// any assessment_date fact.
     #[arg(long = "as-of", value_name = "DATE")]
     pub as_of: Option<String>,
+    /// Give a parameter of the rules (a `.param`, e.g. the Art. 51(2) threshold) another value for
+    /// this run: `--param art51_threshold=1e24`. Repeat for several.
+    #[arg(long = "param", value_name = "NAME=VALUE")]
+    pub params: Vec<String>,
     /// Skip files in fact directories that no reader claims (a warning lists them) instead of
     /// stopping with error[unknown_file_kind].
     #[arg(long)]

@@ -49,6 +49,8 @@ fn baseline(args: &Args) -> Result<FactArgs, String> {
     base.engine.rules = args.base_rules.clone();
     base.engine.extend = None;
     base.engine.manifest = None;
+    // The baseline runs with the rules' own parameter values.
+    base.params = Vec::new();
     base.facts = if args.base_facts.is_empty() {
         fact_paths(&args.facts)?
     } else {

@@ -75,7 +75,20 @@ pub fn with_db(facts: &FactArgs, ctx: &Ctx, f: impl FnOnce(&Database) -> CmdResu
         Some(Ok(d)) => Some(d),
         None => None,
     };
+    let params = match facts
+        .params
+        .iter()
+        .map(|p| lexproof::facts::params::parse_option(p))
+        .collect::<Result<Vec<_>, _>>()
+    {
+        Ok(p) => p,
+        Err(e) => {
+            eprint!("{e}");
+            return ExitCode::from(2);
+        }
+    };
     let options = lexproof::engine::RunOptions {
+        params,
         max_facts: facts.engine.max_facts,
         witnesses: !facts.engine.no_proofs,
         digests: facts.engine.manifest.is_some(),

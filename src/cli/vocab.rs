@@ -39,7 +39,11 @@ pub fn run(args: Args) -> ExitCode {
     let out = match (name, format) {
         (None, VocabFormat::Md) => vocab::markdown(program, &rules.file.name),
         (None, VocabFormat::Text) => {
-            let mut parts = vec![vocab::Part::Inputs, vocab::Part::Conclusions];
+            let mut parts = vec![
+                vocab::Part::Inputs,
+                vocab::Part::Parameters,
+                vocab::Part::Conclusions,
+            ];
             if all {
                 parts.push(vocab::Part::Helpers);
             }

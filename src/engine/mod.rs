@@ -89,6 +89,8 @@ pub struct RunOptions {
     pub digests: bool,
     /// `--as-of`: the assessment date, overriding `assessment_date` facts.
     pub as_of: Option<crate::data::value::Date>,
+    /// `--param NAME=VALUE`: parameters of the rules given another value for this run.
+    pub params: Vec<(String, String)>,
     /// `--max-memory` in bytes; `None`: a safe share of what the machine and process limits allow.
     pub max_memory: Option<u64>,
     /// `--skip-unknown`: files in fact directories that no reader claims are skipped with a
@@ -103,6 +105,7 @@ impl Default for RunOptions {
             witnesses: true,
             digests: false,
             as_of: None,
+            params: Vec::new(),
             max_memory: None,
             skip_unknown: false,
         }
@@ -158,6 +161,10 @@ pub fn run_observed(
     .map_err(RunError::Facts)?;
     facts.as_of = facts::as_of::settle(&rules.checked, &mut facts, options.as_of)
         .map_err(|e| RunError::Facts(vec![e]))?;
+    facts::params::apply(&rules.checked, &mut facts, &mut interner, &options.params)
+        .map_err(|e| RunError::Facts(vec![e]))?;
+    let mut rules = rules;
+    facts::params::interpolate_says(&mut rules.checked, &facts, &interner);
     let t1 = Instant::now();
     obs.stage(Stage::Deriving);
     crate::rules::arith::take_errors();

@@ -10,6 +10,7 @@ mod dl;
 pub mod import;
 pub(crate) mod json;
 mod keys;
+pub mod params;
 pub mod shared;
 mod tsv;
 
@@ -42,6 +43,9 @@ pub struct FactSet {
     pub skipped: Vec<String>,
     /// How many of `files` are fact files (the others are rules files holding ground facts).
     pub fact_files: usize,
+    /// How many of `files`, from the first, are rules files. Options that stand for facts
+    /// (`--as-of`, `--param`) come after the fact files.
+    pub rules_files: usize,
     /// SHA-256 of each of `files` as read; `None` for rules files, or if not asked for.
     pub digests: Vec<Option<String>>,
     /// The date the run assesses as of, and where it came from (set by `as_of::settle`).
@@ -482,6 +486,7 @@ pub fn load_observed(
         tables,
         origins,
         fact_files: l.files.len() - rules_files,
+        rules_files,
         files: l.files,
         digests: l.digests,
         read: l.read,
@@ -888,6 +893,11 @@ impl Loader<'_, '_> {
             return Err(Diagnostic::error("derived_relation_fact", span, format!("`{name}` is a conclusion; lexproof derives it from the rules"))
                 .label("facts cannot assert a conclusion")
                 .hint("give the input facts it follows from instead (e.g. developer, made_available, training_compute)"));
+        }
+        if self.program.relations[rel].param {
+            return Err(Diagnostic::error("parameter_fact", span, format!("`{name}` is a parameter of the rules; a fact file cannot give it a second value"))
+                .label("a parameter's value is set in the rules")
+                .hint(format!("to assess with another value, pass `--param {name}=VALUE`")));
         }
         Ok(rel)
     }

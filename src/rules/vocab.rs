@@ -9,6 +9,7 @@ use lexproof_lang::check::{Checked, Const, EnumType, Relation};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Part {
     Inputs,
+    Parameters,
     Conclusions,
     Helpers,
 }
@@ -17,6 +18,9 @@ impl Part {
     fn title(self) -> &'static str {
         match self {
             Part::Inputs => "Input relations (facts you give)",
+            Part::Parameters => {
+                "Parameters (values the rules fix; `--param NAME=VALUE` changes one for a run)"
+            }
             Part::Conclusions => "Conclusions (what lexproof derives)",
             Part::Helpers => "Helper relations (internal; they may change)",
         }
@@ -27,7 +31,9 @@ impl Part {
 /// file itself (such as the Member States); a conclusion is named by `.output`.
 pub fn part_of(program: &Checked, rel: usize) -> Part {
     let r = &program.relations[rel];
-    if program.outputs.contains(&rel) {
+    if r.param {
+        Part::Parameters
+    } else if program.outputs.contains(&rel) {
         Part::Conclusions
     } else if !r.derived && (!r.has_rule_facts || !r.doc.text.is_empty()) {
         Part::Inputs
@@ -108,6 +114,7 @@ pub fn relation_text(program: &Checked, rel: usize, out: &mut String) {
     let part = part_of(program, rel);
     let kind = match part {
         Part::Inputs => "input",
+        Part::Parameters => "parameter",
         Part::Conclusions => "conclusion",
         Part::Helpers => "helper",
     };
@@ -118,6 +125,12 @@ pub fn relation_text(program: &Checked, rel: usize, out: &mut String) {
     ));
     if !r.doc.text.is_empty() {
         out.push_str(&wrap(&r.doc.text, "  "));
+    }
+    if let Some(v) = param_value(program, rel) {
+        out.push_str(&format!(
+            "  Value: {v}; for one run: --param {}=VALUE\n",
+            r.name
+        ));
     }
     let width = r.fields.iter().map(|(n, _)| n.len()).max().unwrap_or(0);
     for (k, (name, _)) in r.fields.iter().enumerate() {
@@ -205,6 +218,19 @@ pub fn text(program: &Checked, parts: &[Part]) -> String {
     out
 }
 
+/// A parameter's value in the rules file, as a fact file writes it.
+fn param_value(program: &Checked, rel: usize) -> Option<String> {
+    if !program.relations[rel].param {
+        return None;
+    }
+    let f = program.facts.iter().find(|f| f.rel == rel)?;
+    Some(match &f.values[0] {
+        Const::Num(n) => lexproof_lang::number::fact_syntax(*n),
+        Const::Sym(x) => quote(x),
+        Const::Date(d) => lexproof_lang::number::format_date(*d),
+    })
+}
+
 fn relations_of(program: &Checked, part: Part) -> Vec<usize> {
     let mut rels: Vec<usize> = (0..program.relations.len())
         .filter(|&r| part_of(program, r) == part)
@@ -228,7 +254,7 @@ write fact files: [facts.md](facts.md); how time, periods and the rulebase's rea
 `date` (`\"2025-08-02\"` in `.dl`, `2025-08-02` in TSV, CSV and JSON). A field typed by an enumeration \
 takes only the values listed under [Enumerations](#enumerations). A *dated* relation has a date field; \
 an undated fact holds throughout. Names and arities are a contract: relations are added, never renamed.\n\n");
-    for part in [Part::Inputs, Part::Conclusions] {
+    for part in [Part::Inputs, Part::Parameters, Part::Conclusions] {
         out.push_str(&format!("## {}\n\n", part.title()));
         for rel in relations_of(program, part) {
             let r = &program.relations[rel];
@@ -240,6 +266,12 @@ an undated fact holds throughout. Names and arities are a contract: relations ar
             ));
             if !r.doc.text.is_empty() {
                 out.push_str(&format!("{}\n\n", md_text(&r.doc.text)));
+            }
+            if let Some(v) = param_value(program, rel) {
+                out.push_str(&format!(
+                    "Value: `{v}`. For one run: `--param {}=VALUE`.\n\n",
+                    r.name
+                ));
             }
             let documented: Vec<usize> = (0..r.arity())
                 .filter(|&k| !r.doc.args[k].is_empty() || r.enums[k].is_some())

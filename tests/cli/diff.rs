@@ -219,3 +219,109 @@ fn the_html_page_works_in_a_real_browser_and_escapes_values() {
     assert!(stdout(&o).contains("&lt;img src=x onerror=alert(1)&gt;"));
     super::proofs::browser("xss", &page, payload);
 }
+
+#[test]
+fn lowering_the_art51_threshold_with_param_is_explained_on_both_sides() {
+    // aurora-m's compute (4×10^24) is under 10^25; with the threshold lowered to 10^24 (as a
+    // delegated act under Art. 51(3) could do) it has systemic risk and the Art. 55 duties.
+    for engine in ["compiled", "runtime"] {
+        let o = lexproof(&[
+            "-q",
+            "diff",
+            "--param",
+            "art51_threshold=1e24",
+            "--engine",
+            engine,
+            "--exit-code",
+        ]);
+        assert_eq!(o.status.code(), Some(1), "{engine}: {}", stderr(&o));
+        let out = stdout(&o);
+        assert!(
+            out.contains("+ systemic_risk(\"aurora-m\")"),
+            "{engine}: {out}"
+        );
+        let because = reason_of(
+            &out,
+            r#"+ obligation("aurora-labs", "aurora-m", "art55_1_a")"#,
+        );
+        assert!(because.contains("Art. 55"), "{because}");
+        // The proof of the new conclusion names the value used and where it came from.
+        let o = lexproof(&[
+            "-q",
+            "explain",
+            "systemic_risk(\"aurora-m\")",
+            "--param",
+            "art51_threshold=1e24",
+            "--engine",
+            engine,
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let proof = stdout(&o);
+        assert!(proof.contains("art51_threshold(1×10^24)"), "{proof}");
+        assert!(proof.contains("--param art51_threshold=1e24"), "{proof}");
+        // The rules' sentences show the value applied, not the rules file's.
+        let o = lexproof(&[
+            "-q",
+            "explain",
+            "systemic_risk(\"aurora-m\")",
+            "--param",
+            "art51_threshold=1e24",
+            "--format",
+            "prose",
+            "--engine",
+            engine,
+        ]);
+        let prose = stdout(&o);
+        assert!(
+            prose.contains("10^24 FLOP") && !prose.contains("10^25 FLOP"),
+            "{prose}"
+        );
+    }
+    // Without the option the shipped value applies: no systemic risk, and the sentence says 10^25.
+    let o = lexproof(&["-q", "why-not", "systemic_risk(\"aurora-m\")"]);
+    assert!(stdout(&o).contains("10^25"), "{}", stdout(&o));
+    // The other way round (the baseline has the lowered threshold) the duties are removed.
+    let o = lexproof(&[
+        "-q",
+        "query",
+        "systemic_risk(M)",
+        "--param",
+        "art51_threshold=1e24",
+        "--format",
+        "tsv",
+    ]);
+    assert!(
+        stdout(&o).lines().any(|l| l == "aurora-m"),
+        "{}",
+        stdout(&o)
+    );
+}
+
+#[test]
+fn a_param_must_name_a_parameter_and_fit_its_type() {
+    let o = lexproof(&["-q", "derive", "--param", "art51_treshold=1e24"]);
+    assert_eq!(o.status.code(), Some(2));
+    let e = stderr(&o);
+    assert!(
+        e.contains("error[unknown_parameter]") && e.contains("did you mean `art51_threshold`?"),
+        "{e}"
+    );
+    let o = lexproof(&["-q", "derive", "--param", "art51_threshold=ten"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("error[bad_param]") && stderr(&o).contains("is a number"),
+        "{}",
+        stderr(&o)
+    );
+    let o = lexproof(&["-q", "derive", "--param", "art51_threshold"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("is not NAME=VALUE"), "{}", stderr(&o));
+    // A relation that is not a parameter cannot be set this way.
+    let o = lexproof(&["-q", "derive", "--param", "compute_threshold=1e24"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("no parameter `compute_threshold`"),
+        "{}",
+        stderr(&o)
+    );
+}

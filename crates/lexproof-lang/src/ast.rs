@@ -76,6 +76,9 @@ pub struct Decl {
     pub name_span: Span,
     pub fields: Vec<Field>,
     pub doc: Doc,
+    /// Declared with `.param name: type = value`: a named constant of the law (a threshold, a
+    /// period), one column `value` holding one fact, which `--param name=value` may replace.
+    pub param: bool,
 }
 
 /// The documentation annotations written above a `.decl` or `.type`: what `lexproof vocab` prints.

@@ -30,6 +30,8 @@ pub struct Relation {
     pub doc: RelationDoc,
     /// `@key`: the fields that determine the others, so facts agreeing on them must be equal.
     pub key: Option<Vec<usize>>,
+    /// Declared with `.param`: one value, which `--param` may replace for a run.
+    pub param: bool,
 }
 
 /// A relation's documentation (`@doc`, `@arg`, `@cite`, `@example` above its `.decl`).
@@ -137,6 +139,9 @@ pub struct Rule {
     pub authority: Authority,
     pub ambiguous: Option<String>,
     pub says: String,
+    /// `@says` as written, where it shows parameters (`{art51_threshold}`); `says` then holds it
+    /// with the rules file's values, and a run with `--param` fills it in again.
+    pub says_template: Option<String>,
     /// The rules file and line the rule is written on.
     pub file: String,
     pub line: usize,
@@ -342,6 +347,9 @@ pub fn check_program(prog: &ast::Program, file: &SourceFile) -> (Checked, Vec<Di
     for r in &c.out.rules {
         c.out.relations[r.head.rel].derived = true;
     }
+    c.params_defined_once(prog);
+    c.says_placeholders(prog);
+    c.fill_says_defaults();
     for (name, span) in &prog.outputs {
         match c.out.relation(name) {
             Some(rel) if !c.out.outputs.contains(&rel) => c.out.outputs.push(rel),
@@ -537,7 +545,97 @@ impl Checker<'_> {
             enums,
             doc: RelationDoc::default(),
             key: None,
+            param: d.param,
         });
+    }
+
+    /// A parameter has its one value from its `.param` line: another fact or a rule for it would
+    /// give it two, and a threshold with two values silently means either.
+    fn params_defined_once(&mut self, prog: &ast::Program) {
+        let mut seen: BTreeMap<&str, Span> = BTreeMap::new();
+        for clause in &prog.clauses {
+            let name = clause.head.rel.as_str();
+            let Some(rel) = self.out.relation(name) else {
+                continue;
+            };
+            if !self.out.relations[rel].param {
+                continue;
+            }
+            match seen.get(name) {
+                None => {
+                    seen.insert(name, clause.head.span);
+                }
+                Some(first) => {
+                    let line = self.line(*first);
+                    let d = Diagnostic::error(
+                        "parameter_redefined",
+                        clause.head.span,
+                        format!("`{name}` is a parameter: its value is set once, by its `.param` line (line {line})"),
+                    )
+                    .label("a second value")
+                    .hint(format!("change the value in the `.param` line, or for one run pass `--param {name}=VALUE`"));
+                    self.diags.push(d);
+                }
+            }
+        }
+    }
+
+    /// `{name}` in an `@says` line stands for the value of parameter `name` in the run (so the
+    /// sentence a lawyer reads says the threshold actually applied): it must name a parameter.
+    fn says_placeholders(&mut self, prog: &ast::Program) {
+        for clause in &prog.clauses {
+            let Some(says) = &clause.meta.says else {
+                continue;
+            };
+            for name in placeholders(says) {
+                let known = self
+                    .out
+                    .relation(name)
+                    .is_some_and(|r| self.out.relations[r].param);
+                if !known {
+                    let params: Vec<&str> = self
+                        .out
+                        .relations
+                        .iter()
+                        .filter(|r| r.param)
+                        .map(|r| r.name.as_str())
+                        .collect();
+                    let hint = match suggest(name, params.iter().copied()) {
+                        Some(s) => format!("did you mean `{{{s}}}`? `{{name}}` in `@says` shows the value of a `.param`"),
+                        None => "`{name}` in `@says` shows the value of a parameter declared with `.param name: type = value`".to_string(),
+                    };
+                    self.diags.push(
+                        Diagnostic::error(
+                            "unknown_parameter",
+                            clause.head.span,
+                            format!(
+                                "`@says` of this rule shows `{{{name}}}`, which is no parameter"
+                            ),
+                        )
+                        .label("its @says names an unknown parameter")
+                        .hint(hint),
+                    );
+                }
+            }
+        }
+    }
+
+    /// Fills each `@says` placeholder with the parameter's value in the rules file.
+    fn fill_says_defaults(&mut self) {
+        let mut values: Vec<(String, String)> = Vec::new();
+        for f in &self.out.facts {
+            let r = &self.out.relations[f.rel];
+            if r.param {
+                values.push((r.name.clone(), readable_const(&f.values[0])));
+            }
+        }
+        for rule in &mut self.out.rules {
+            if placeholders(&rule.says).is_empty() {
+                continue;
+            }
+            rule.says_template = Some(rule.says.clone());
+            rule.says = fill_placeholders(&rule.says, &values);
+        }
     }
 
     /// A field's type: a base type, or an enumeration (a symbol restricted to its values).
@@ -983,6 +1081,7 @@ impl Checker<'_> {
             authority,
             ambiguous: m.ambiguous.clone(),
             says: m.says.clone().unwrap_or_else(|| text.clone()),
+            says_template: None,
             file: self.file.name.clone(),
             line: self.line(clause.head.span),
             text,
@@ -1709,6 +1808,39 @@ impl Checker<'_> {
             }
         }
         self.out.strata = strata;
+    }
+}
+
+/// The names inside `{...}` in an `@says` line.
+pub fn placeholders(says: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = says;
+    while let Some(i) = rest.find('{') {
+        let Some(j) = rest[i..].find('}') else { break };
+        out.push(&rest[i + 1..i + j]);
+        rest = &rest[i + j + 1..];
+    }
+    out
+}
+
+/// `text` with each `{name}` replaced by the value given for `name`.
+pub fn fill_placeholders(text: &str, values: &[(String, String)]) -> String {
+    let mut out = text.to_string();
+    for (name, value) in values {
+        out = out.replace(&format!("{{{name}}}"), value);
+    }
+    out
+}
+
+/// A parameter's value as a sentence shows it: `10^25`, `3×10^24`, `2025-08-02`.
+pub fn readable_const(c: &Const) -> String {
+    match c {
+        Const::Num(n) => {
+            let r = crate::number::readable(*n);
+            r.strip_prefix("1×").map(str::to_string).unwrap_or(r)
+        }
+        Const::Sym(s) => s.clone(),
+        Const::Date(d) => crate::number::format_date(*d),
     }
 }
 

@@ -91,6 +91,7 @@ pub fn declarations(prog: &Program) -> (Vec<Decl>, Vec<Diagnostic>) {
                 name,
                 name_span: span,
                 doc: Default::default(),
+                param: false,
             }
         })
         .collect();

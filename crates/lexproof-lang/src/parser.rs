@@ -87,11 +87,11 @@ struct Parser {
 /// recursively, so the bound keeps them all within the stack; no real rule comes near it.
 pub const MAX_NESTING: usize = 100;
 
-/// A file without `.decl` and `.type` is plain Datalog.
+/// A file without `.decl`, `.type` and `.param` is plain Datalog.
 pub fn is_plain(toks: &[Token]) -> bool {
     !toks
         .iter()
-        .any(|t| matches!(&t.tok, Tok::Directive(d) if d == "decl" || d == "type"))
+        .any(|t| matches!(&t.tok, Tok::Directive(d) if d == "decl" || d == "type" || d == "param"))
 }
 
 type PResult<T> = Result<T, ()>;
@@ -169,6 +169,13 @@ impl Parser {
                 prog.decls.push(decl);
                 Ok(())
             }
+            Some(Tok::Directive(d)) if d == "param" => {
+                self.bump();
+                let (decl, fact) = self.param()?;
+                prog.decls.push(decl);
+                prog.clauses.push(fact);
+                Ok(())
+            }
             Some(Tok::Directive(d)) if d == "type" => {
                 self.bump();
                 let (name, name_span) = self.ident(
@@ -230,14 +237,16 @@ impl Parser {
                 self.diags.push(
                     Diagnostic::error("syntax_error", span, format!("unknown directive `.{d}`"))
                         .label("not a directive")
-                        .hint("the directives are `.decl`, `.type` and `.output`; a `.` ending a statement needs a space or line break after it"),
+                        .hint("the directives are `.decl`, `.type`, `.param` and `.output`; a `.` ending a statement needs a space or line break after it"),
                 );
                 Err(())
             }
             Some(Tok::Annotation(_)) => {
                 let mut meta = self.annotations()?;
                 let documents = match self.peek() {
-                    Some(Tok::Directive(d)) if d == "decl" || d == "type" => Some(d == "type"),
+                    Some(Tok::Directive(d)) if d == "decl" || d == "type" || d == "param" => {
+                        Some(d == "type")
+                    }
                     _ => None,
                 };
                 if let Some(is_type) = documents {
@@ -367,7 +376,58 @@ impl Parser {
             name_span,
             fields,
             doc: Doc::default(),
+            param: false,
         })
+    }
+
+    /// `.param name: type = value`: a relation `name(value: type)` and its one fact.
+    fn param(&mut self) -> PResult<(Decl, Clause)> {
+        const FORM: &str = "write `.param art51_threshold: number = 1e25`";
+        let (name, name_span) = self.ident("a parameter name", FORM)?;
+        self.expect(Tok::Colon, "`:`", FORM)?;
+        let (type_name, type_span) = match self.peek() {
+            Some(Tok::Ident(t)) => {
+                let t = t.clone();
+                (t, self.bump().span)
+            }
+            _ => {
+                self.error(
+                    "a type",
+                    "a parameter's type is `number`, `date`, `symbol` or a `.type` name",
+                )?;
+                unreachable!()
+            }
+        };
+        self.expect(Tok::Eq, "`=`", FORM)?;
+        let value = self.term()?;
+        let span = name_span.to(self.prev_span());
+        if self.peek() == Some(&Tok::Dot) {
+            self.bump();
+        }
+        let decl = Decl {
+            name: name.clone(),
+            name_span,
+            fields: vec![Field {
+                name: "value".into(),
+                type_name,
+                type_span,
+                span: type_span,
+            }],
+            doc: Doc::default(),
+            param: true,
+        };
+        let fact = Clause {
+            meta: Meta::default(),
+            head: Atom {
+                rel: name,
+                rel_span: name_span,
+                args: vec![value],
+                span,
+            },
+            body: None,
+            span,
+        };
+        Ok((decl, fact))
     }
 
     fn string_arg(&mut self, what: &str) -> PResult<String> {

@@ -500,8 +500,7 @@ fn duty(
     let mut ambiguous = Vec::new();
     let mut facts = Vec::new();
     let mut cut = false;
-    // Rules files come first in the file list (see `facts::load`).
-    let rules_files = db.facts.files.len() - db.facts.fact_files;
+    let rules_files = db.facts.rules_files;
     let mut bfs = petgraph::visit::Bfs::new(&proof.graph, proof.root);
     while let Some(ix) = bfs.next(&proof.graph) {
         match &proof.graph[ix] {
