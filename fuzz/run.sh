@@ -13,8 +13,12 @@ target=$1
 seconds=${2:-300}
 # `all`: every target in turn, SECONDS each.
 if [ "$target" = all ]; then
-  for t in rules facts_dl facts_tsv facts_headed_tsv facts_csv facts_json model_card atom lifecycle; do "$self" "$t" "$seconds"; done
-  exit 0
+  # Every target runs even if one finds something; the exit status says whether any did.
+  status=0
+  for t in rules facts_dl facts_tsv facts_headed_tsv facts_csv facts_json model_card atom lifecycle; do
+    "$self" "$t" "$seconds" || status=1
+  done
+  exit $status
 fi
 corpus=corpus/$target
 mkdir -p "$corpus"
@@ -37,7 +41,8 @@ case $target in
     printf '\000\001\002\003\001\200\004\001\023\006\001\000\023\001\377' > "$corpus/seed-chain" ;;
   *) echo "unknown target $target (rules, facts_dl, facts_tsv, facts_headed_tsv, facts_csv, facts_json, model_card, atom, lifecycle)"; exit 2 ;;
 esac
-flags=(-max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 -print_final_stats=1)
+# A generous timeout: a campaign often shares the machine, and a starved run is no hang.
+flags=(-max_total_time="$seconds" -timeout=60 -rss_limit_mb=4096 -print_final_stats=1)
 if [ -n "${FUZZ_BIN:-}" ]; then
   mkdir -p "artifacts/$target"
   "$FUZZ_BIN/$target" "$corpus" -artifact_prefix="artifacts/$target/" "${flags[@]}"

@@ -9,6 +9,7 @@ mod diff;
 mod explain;
 mod import;
 mod instances;
+mod new_extension;
 mod output;
 mod progress;
 mod query;
@@ -91,6 +92,10 @@ enum Command {
     Diff(diff::Args),
     /// Check a rules file for mistakes (syntax, unknown relations, types, unsafe variables, ...).
     Check(check::Args),
+    /// Start an extension of the shipped rules: NAME.dl (a documented input relation, a conclusion
+    /// and a rule, commented) and NAME-scenarios/ (one scenario where the rule fires, one where it
+    /// does not), ready for `check --extend` and `test --extend`.
+    NewExtension(new_extension::Args),
 }
 
 /// What every command may need of the invocation.
@@ -133,6 +138,7 @@ pub fn run() -> ExitCode {
         Command::Import(a) => import::run(a),
         Command::Check(a) => check::run(a),
         Command::Diff(a) => diff::run(a, &ctx),
+        Command::NewExtension(a) => new_extension::run(a),
     }
 }
 

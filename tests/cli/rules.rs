@@ -289,3 +289,43 @@ fn a_changed_rules_file_on_disk_is_reported_as_stale() {
         "the compiled rules still answer"
     );
 }
+
+#[test]
+fn new_extension_writes_a_checked_file_and_scenarios_that_pass_and_refuses_to_overwrite() {
+    let dir = scratch("new-extension");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let d = dir.to_str().unwrap();
+    let o = lexproof(&["new-extension", "de_reg", "--dir", d]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let rules = dir.join("de_reg.dl");
+    let scen = dir.join("de_reg-scenarios");
+    let (r, s) = (rules.to_str().unwrap(), scen.to_str().unwrap());
+    assert!(
+        stdout(&o).contains("lexproof check --extend"),
+        "{}",
+        stdout(&o)
+    );
+    let o = lexproof(&["check", "--extend", r]);
+    assert!(
+        o.status.success() && stdout(&o).contains("0 warnings"),
+        "{}{}",
+        stdout(&o),
+        stderr(&o)
+    );
+    for engine in ["runtime", "auto"] {
+        let o = lexproof(&["test", s, "--extend", r, "--engine", engine]);
+        assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+        assert!(stdout(&o).contains("2 passed, 0 failed"), "{}", stdout(&o));
+    }
+    // The scenarios test the extension's rule: without it they fail.
+    let o = lexproof(&["test", s]);
+    assert!(!o.status.success(), "{}", stdout(&o));
+    // A second run never overwrites, and a name must be usable in relation names.
+    let o = lexproof(&["new-extension", "de_reg", "--dir", d]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("error[exists]"), "{}", stderr(&o));
+    let o = lexproof(&["new-extension", "De-Reg", "--dir", d]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("error[bad_name]"), "{}", stderr(&o));
+}
