@@ -123,8 +123,16 @@ pub fn render(file: &SourceFile, diags: &[Diagnostic]) -> String {
 /// the window is marked to its edge).
 fn excerpt(file: &SourceFile, span: Span, line: usize, col: usize) -> (String, usize, usize) {
     let full = file.line_text(line);
-    let start = (span.start as usize).min(file.text.len());
-    let end = (span.end as usize).clamp(start, file.text.len());
+    // A reader may end a span inside a multi-byte character (a number cut short by `Ϣ`): mark
+    // from the character it falls in.
+    let mut start = (span.start as usize).min(file.text.len());
+    while !file.text.is_char_boundary(start) {
+        start -= 1;
+    }
+    let mut end = (span.end as usize).clamp(start, file.text.len());
+    while !file.text.is_char_boundary(end) {
+        end += 1;
+    }
     let span_chars = file.text[start..end]
         .chars()
         .take_while(|&c| c != '\n')
