@@ -35,12 +35,7 @@ pub fn apply(
             .relation(name)
             .filter(|&r| program.relations[r].param)
         else {
-            let params: Vec<&str> = program
-                .relations
-                .iter()
-                .filter(|r| r.param)
-                .map(|r| r.name.as_str())
-                .collect();
+            let params: Vec<&str> = program.parameters().collect();
             let hint = match suggest(name, params.iter().copied()) {
                 Some(s) => format!("did you mean `{s}`?"),
                 None if params.is_empty() => "these rules declare no parameters".to_string(),

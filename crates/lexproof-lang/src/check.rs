@@ -278,6 +278,13 @@ impl Checked {
     pub fn relation(&self, name: &str) -> Option<usize> {
         self.by_name.get(name).copied()
     }
+    /// The names of the relations declared with `.param`.
+    pub fn parameters(&self) -> impl Iterator<Item = &str> {
+        self.relations
+            .iter()
+            .filter(|r| r.param)
+            .map(|r| r.name.as_str())
+    }
     /// Rules defining the relations of one component of `components`, in rules-file order.
     pub fn component_rules<'a>(&'a self, comp: &'a [usize]) -> impl Iterator<Item = &'a Rule> + 'a {
         self.rules
@@ -593,14 +600,7 @@ impl Checker<'_> {
                     .relation(name)
                     .is_some_and(|r| self.out.relations[r].param);
                 if !known {
-                    let params: Vec<&str> = self
-                        .out
-                        .relations
-                        .iter()
-                        .filter(|r| r.param)
-                        .map(|r| r.name.as_str())
-                        .collect();
-                    let hint = match suggest(name, params.iter().copied()) {
+                    let hint = match suggest(name, self.out.parameters()) {
                         Some(s) => format!("did you mean `{{{s}}}`? `{{name}}` in `@says` shows the value of a `.param`"),
                         None => "`{name}` in `@says` shows the value of a parameter declared with `.param name: type = value`".to_string(),
                     };
