@@ -45,6 +45,10 @@ pub struct Outcome {
     pub report: String,
     /// Rules that fired at least once in this scenario.
     pub fired: BTreeSet<usize>,
+    /// Rules an expectation checks: those in the proof of a conclusion expected to hold, and those
+    /// whose conclusion could be an atom expected not to hold. A rule that merely fires on the
+    /// way is not tested by the scenario.
+    pub tested: BTreeSet<usize>,
 }
 
 /// Splits a scenario file into facts (expect lines blanked, so fact line numbers stay right) and
@@ -184,6 +188,7 @@ pub fn run(s: &Scenario, rules: &Rulebase, kind: EngineKind) -> Outcome {
                 passed: false,
                 report: e,
                 fired: BTreeSet::new(),
+                tested: BTreeSet::new(),
             }
         }
         Err(RunError::Facts(e)) | Err(RunError::Arithmetic(e)) => {
@@ -191,6 +196,7 @@ pub fn run(s: &Scenario, rules: &Rulebase, kind: EngineKind) -> Outcome {
                 passed: false,
                 report: e.concat(),
                 fired: BTreeSet::new(),
+                tested: BTreeSet::new(),
             }
         }
     };
@@ -217,7 +223,41 @@ pub fn run(s: &Scenario, rules: &Rulebase, kind: EngineKind) -> Outcome {
         passed: report.is_empty(),
         report,
         fired,
+        tested: tested(&db, s),
     }
+}
+
+fn tested(db: &Database, s: &Scenario) -> BTreeSet<usize> {
+    let mut out = BTreeSet::new();
+    for e in &s.expectations {
+        let Ok(p) = query::parse_at(db, &e.atom, &s.name, e.line, e.column) else {
+            continue;
+        };
+        let Some(values) = p.ground() else {
+            continue;
+        };
+        if e.holds {
+            if let Some(proof) = proof::least_height(db, p.rel, &values) {
+                out.extend(proof.graph.node_weights().filter_map(|n| match n {
+                    Node::Derived { rule, .. } => Some(*rule),
+                    _ => None,
+                }));
+            }
+        } else {
+            for r in db.rules.checked.rules_for(p.rel) {
+                let fits = r.head.args.iter().zip(&values).all(|(t, v)| match t {
+                    lexproof_lang::check::CTerm::Const(c) => {
+                        crate::rules::eval::const_lookup(c, &db.interner).as_ref() == Some(v)
+                    }
+                    _ => true,
+                });
+                if fits {
+                    out.insert(r.index);
+                }
+            }
+        }
+    }
+    out
 }
 
 fn indent(s: &str) -> String {

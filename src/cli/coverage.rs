@@ -11,12 +11,25 @@ pub struct Args {
     /// shipped scenarios and an extension's).
     #[arg(long, default_value = "tests/scenarios", value_name = "DIR")]
     pub scenarios: Vec<PathBuf>,
+    /// text: one line per provision; json: every provision with all its rules and scenarios.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: CoverageFormat,
     #[command(flatten)]
     pub engine: EngineArgs,
 }
 
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum CoverageFormat {
+    Text,
+    Json,
+}
+
 pub fn run(args: Args) -> ExitCode {
-    let Args { scenarios, engine } = args;
+    let Args {
+        scenarios,
+        format,
+        engine,
+    } = args;
     {
         let (rules, kind, _) = match resolve_rules(&engine) {
             Ok(x) => x,
@@ -27,9 +40,12 @@ pub fn run(args: Args) -> ExitCode {
         };
         let dirs: Vec<&std::path::Path> = scenarios.iter().map(|p| p.as_path()).collect();
         match lexproof::audit::coverage::compute(&rules, kind, &dirs) {
-            Ok((rows, n)) => {
-                print(&lexproof::audit::coverage::render(&rows, n));
-                if rows.iter().all(|r| r.fired) {
+            Ok(c) => {
+                print(&match format {
+                    CoverageFormat::Text => lexproof::audit::coverage::render(&c),
+                    CoverageFormat::Json => lexproof::audit::coverage::json(&c),
+                });
+                if c.complete() {
                     ExitCode::SUCCESS
                 } else {
                     ExitCode::from(1)

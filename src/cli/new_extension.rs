@@ -71,36 +71,51 @@ fn shown(p: &Path) -> String {
 fn rules_text(name: &str) -> String {
     format!(
         r#"// {name}: an extension of the shipped rules, started by `lexproof new-extension {name}`.
-// It may declare relations, add rules, and read every shipped relation (`lexproof vocab` lists them).
+// It may declare relations, add values to the shipped enumerations, add rules, and read every shipped
+// relation (`lexproof vocab` lists them).
 //   lexproof check --extend {name}.dl                           check it with the shipped rules
 //   lexproof test {name}-scenarios --extend {name}.dl           run its scenarios
+//   lexproof coverage --extend {name}.dl --scenarios tests/scenarios --scenarios {name}-scenarios
 //   lexproof diff --extend {name}.dl                            what it adds to the shipped conclusions
-// Replace the example below (a national registration duty for systemic-risk models) with your own.
+//   lexproof report --extend {name}.dl                          its duty beside the Act's
+// Replace the example below (a national duty to register systemic-risk models) with your own.
 
-// An input relation: what a fact file may state. Document it as the shipped ones are documented.
-@doc "Dated: the provider registered the model with the national register on that day."
-@arg model "the model, by the id used in the other facts"
-@arg on "the day of registration"
-@cite "National law § 1 (replace with the provision)"
-@example {name}_registered("aurora-m", "2026-01-15").
-.decl {name}_registered(model: symbol, on: date)
+// A duty of its own: a value added to the shipped `duty` enumeration, so `obligation`, `deadline`,
+// `duty_status`, `duty_met` facts, the report, why-not and the timeline all speak of it.
+@doc "National duties added by the {name} extension."
+@value "{name}_register" "register a general-purpose AI model with systemic risk in the national register within 30 days of the duty applying (National law § 1)"
+.type duty += "{name}_register"
 
-// A conclusion: `.output` makes `derive` print it and `diff` compare it.
-@doc "The provider of a systemic-risk model must register it and has not done so."
-@arg actor "the provider"
-@arg model "the model"
-@cite "National law § 1 (replace with the provision)"
-@example {name}_registration_missing("aurora-labs", "aurora-m").
-.decl {name}_registration_missing(actor: symbol, model: symbol)
-.output {name}_registration_missing
+// When the national law starts to apply: a named, cited constant (`--param` changes it for a run).
+@doc "The day the national registration duty starts to apply."
+@cite "National law § 9 (replace with the provision)"
+.param {name}_applies_from: date = "2026-01-01"
 
 // Every rule has an id, the provision it applies, the authority of that provision and one sentence a
 // lawyer can read; `@ambiguous "why"` marks a reading where the law is unsettled.
-@rule {name}_registration_missing
+@rule {name}_register_applies
 @cite "National law § 1 (replace with the provision)"
 @authority statute
-@says "The provider of a general-purpose AI model with systemic risk must register it nationally; no registration is recorded."
-{name}_registration_missing(A, M) :- provider(A, M), systemic_risk(M), !{name}_registered(M, _).
+@says "The provider of a general-purpose AI model with systemic risk must register it in the national register."
+applicable_duty(A, M, "{name}_register") :- provider(A, M), systemic_risk(M).
+
+@rule {name}_register_from
+@cite "National law § 1 (replace with the provision)", "National law § 9 (replace with the provision)"
+@authority statute
+@says "The registration duty applies from the later of the placing, the day the model has systemic risk and {{{name}_applies_from}}."
+duty_applies_from(A, M, "{name}_register", latest(latest(P, S), F)) :- duty_owed(A, M, "{name}_register"), placed_on_market(M, P), systemic_risk_since(M, S), {name}_applies_from(F).
+
+@rule {name}_register_owed
+@cite "National law § 1 (replace with the provision)"
+@authority statute
+@says "The provider must register the model in the national register, once the duty applies and unless an exemption lifts it."
+obligation(A, M, "{name}_register") :- applicable_duty(A, M, "{name}_register"), !exempt(A, M, "{name}_register"), !not_yet_applicable(A, M, "{name}_register").
+
+@rule {name}_register_deadline
+@cite "National law § 2 (replace with the provision)"
+@authority statute
+@says "Registration is due 30 days after the duty starts to apply."
+deadline(A, M, "{name}_register", F + 30) :- duty_applies_from(A, M, "{name}_register", F), obligation(A, M, "{name}_register").
 "#
     )
 }
@@ -115,12 +130,13 @@ made_available("big-m", "api", "2026-02-01").
 
 fn fires_text(name: &str) -> String {
     format!(
-        "// National law § 1: a systemic-risk model (3×10^25 FLOP, Art. 51(2)) with no registration recorded.\n{CASE}\nexpect systemic_risk(\"big-m\").\nexpect {name}_registration_missing(\"big-labs\", \"big-m\") by {name}_registration_missing.\n"
+        "// National law § 1: a systemic-risk model (3×10^25 FLOP, Art. 51(2)) placed on 1 February 2026 must be registered by 3 March 2026; nothing records it, so the duty is overdue.\n{CASE}\nexpect systemic_risk(\"big-m\").\nexpect obligation(\"big-labs\", \"big-m\", \"{name}_register\") by {name}_register_applies, {name}_register_owed.\nexpect deadline(\"big-labs\", \"big-m\", \"{name}_register\", \"2026-03-03\") by {name}_register_deadline.\nexpect duty_status(\"big-labs\", \"big-m\", \"{name}_register\", \"overdue\").\n"
     )
 }
 
 fn not_fires_text(name: &str) -> String {
     format!(
-        "// National law § 1: the same model, registered: the rule does not fire.\n{CASE}{name}_registered(\"big-m\", \"2026-02-10\").\n\nexpect not {name}_registration_missing(\"big-labs\", \"big-m\").\n"
+        "// National law § 1: a model below the Art. 51(2) threshold (10^24 FLOP) has no systemic risk: no registration duty.\n{}\nexpect not systemic_risk(\"big-m\").\nexpect not obligation(\"big-labs\", \"big-m\", \"{name}_register\").\n",
+        CASE.replace("3e25", "1e24")
     )
 }

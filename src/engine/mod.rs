@@ -161,6 +161,7 @@ pub fn run_observed(
     .map_err(RunError::Facts)?;
     facts.as_of = facts::as_of::settle(&rules.checked, &mut facts, options.as_of)
         .map_err(|e| RunError::Facts(vec![e]))?;
+    facts::params::in_force(&rules.checked, &mut facts, &mut interner);
     facts::params::apply(&rules.checked, &mut facts, &mut interner, &options.params)
         .map_err(|e| RunError::Facts(vec![e]))?;
     let mut rules = rules;

@@ -510,7 +510,8 @@ impl Gathered {
             read: 0,
             errors: Vec::new(),
         };
-        for f in &program.facts {
+        // A parameter's dated values wait for the assessment date (`params::in_force`).
+        for f in program.facts.iter().filter(|f| f.in_force_from.is_none()) {
             let values: Vec<Value> = f.values.iter().map(|c| const_value(c, interner)).collect();
             // Rules files come first in `files`; an extension's facts keep their own file name.
             let file = match l.files.iter().position(|n| *n == f.file) {

@@ -22,6 +22,41 @@ pub fn parse_option(text: &str) -> Result<(String, String), String> {
     }
 }
 
+/// Each parameter with dated values (`.param name = value from "date"`) takes the latest one in
+/// force on the assessment date (every one, when the run has none: then every dated fact counts);
+/// its origin is that line of the rules file, so a proof says which value applied.
+pub fn in_force(program: &Checked, facts: &mut FactSet, interner: &mut Interner) {
+    let as_of = facts.as_of.date();
+    for rel in (0..program.relations.len()).filter(|&r| program.relations[r].param) {
+        let chosen = program
+            .facts
+            .iter()
+            .filter(|f| f.rel == rel)
+            .filter_map(|f| f.in_force_from.as_ref().map(|(day, _)| (*day, f)))
+            .filter(|(day, _)| as_of.is_none_or(|d| *day <= d.0))
+            .max_by_key(|(day, _)| *day);
+        let Some((_, f)) = chosen else {
+            continue;
+        };
+        let file = match facts.files.iter().position(|n| *n == f.file) {
+            Some(i) => i as u32,
+            None => {
+                facts.files.push(f.file.clone());
+                facts.digests.push(None);
+                (facts.files.len() - 1) as u32
+            }
+        };
+        let r = &program.relations[rel];
+        let mut t = Table::new(&r.types());
+        t.push_row(&[super::const_value(&f.values[0], interner)]);
+        facts.tables[rel] = t;
+        facts.origins[rel] = vec![Origin {
+            file,
+            line: f.line as u32,
+        }];
+    }
+}
+
 /// Replaces each named parameter's value in `facts`; an unknown name or a value of the wrong type
 /// is an error naming the option.
 pub fn apply(

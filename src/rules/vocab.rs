@@ -69,16 +69,29 @@ pub fn names(program: &Checked) -> impl Iterator<Item = &str> {
 }
 
 fn signature(r: &Relation, program: &Checked) -> String {
-    let fields: Vec<String> = r
-        .fields
-        .iter()
-        .zip(&r.enums)
-        .map(|((n, t), e)| match e {
-            Some(e) => format!("{n}: {}", program.enums[*e].name),
-            None => format!("{n}: {t}"),
-        })
+    let rel = program.relation(&r.name).unwrap_or_default();
+    let fields: Vec<String> = (0..r.arity())
+        .map(|k| format!("{}: {}", r.fields[k].0, program.field_type_name(rel, k)))
         .collect();
     format!("{}({})", r.name, fields.join(", "))
+}
+
+/// The roles (kinds of symbol) as plain text, one line each.
+fn roles_text(program: &Checked, out: &mut String) {
+    if program.roles.is_empty() {
+        return;
+    }
+    out.push_str("== Roles (kinds of symbol: a rule variable keeps one) ==\n\n");
+    for r in &program.roles {
+        let parent = r
+            .parent
+            .map_or("symbol", |p| program.roles[p].name.as_str());
+        out.push_str(&format!(".type {} <: {parent}\n", r.name));
+        if !r.doc.is_empty() {
+            out.push_str(&wrap(&r.doc, "  "));
+        }
+    }
+    out.push('\n');
 }
 
 fn example(r: &Relation, values: &[Const]) -> String {
@@ -131,6 +144,11 @@ pub fn relation_text(program: &Checked, rel: usize, out: &mut String) {
             "  Value: {v}; for one run: --param {}=VALUE\n",
             r.name
         ));
+        for d in dated_values(program, rel) {
+            out.push_str(&format!(
+                "  Later value {d}; a run takes the one in force on its assessment date\n"
+            ));
+        }
     }
     let width = r.fields.iter().map(|(n, _)| n.len()).max().unwrap_or(0);
     for (k, (name, _)) in r.fields.iter().enumerate() {
@@ -215,7 +233,43 @@ pub fn text(program: &Checked, parts: &[Part]) -> String {
         type_text(e, &mut out);
         out.push('\n');
     }
+    roles_text(program, &mut out);
     out
+}
+
+/// A parameter's later values: "from 2027-06-01: 1e26 (Delegated Regulation ...)", by date.
+fn dated_values(program: &Checked, rel: usize) -> Vec<String> {
+    let mut dated: Vec<(i32, String)> = program
+        .facts
+        .iter()
+        .filter(|f| f.rel == rel)
+        .filter_map(|f| {
+            let (day, cites) = f.in_force_from.as_ref()?;
+            let cites = if cites.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", cites.join("; "))
+            };
+            Some((
+                *day,
+                format!(
+                    "from {}: {}{cites}",
+                    lexproof_lang::number::format_date(*day),
+                    const_text(&f.values[0])
+                ),
+            ))
+        })
+        .collect();
+    dated.sort();
+    dated.into_iter().map(|d| d.1).collect()
+}
+
+fn const_text(c: &Const) -> String {
+    match c {
+        Const::Num(n) => lexproof_lang::number::fact_syntax(*n),
+        Const::Sym(x) => quote(x),
+        Const::Date(d) => lexproof_lang::number::format_date(*d),
+    }
 }
 
 /// A parameter's value in the rules file, as a fact file writes it.
@@ -223,7 +277,10 @@ fn param_value(program: &Checked, rel: usize) -> Option<String> {
     if !program.relations[rel].param {
         return None;
     }
-    let f = program.facts.iter().find(|f| f.rel == rel)?;
+    let f = program
+        .facts
+        .iter()
+        .find(|f| f.rel == rel && f.in_force_from.is_none())?;
     Some(match &f.values[0] {
         Const::Num(n) => lexproof_lang::number::fact_syntax(*n),
         Const::Sym(x) => quote(x),
@@ -252,7 +309,8 @@ write fact files: [facts.md](facts.md); how time, periods and the rulebase's rea
     ));
     out.push_str("Types: `symbol` (`\"acme\"`), `number` (an exact integer, may be written `2.6e25` when it is one), \
 `date` (`\"2025-08-02\"` in `.dl`, `2025-08-02` in TSV, CSV and JSON). A field typed by an enumeration \
-takes only the values listed under [Enumerations](#enumerations). A *dated* relation has a date field; \
+takes only the values listed under [Enumerations](#enumerations); one typed by a role (`model`, `actor`, ...) \
+takes any symbol, and the role only keeps rules from mixing kinds of thing (see [Roles](#roles)). A *dated* relation has a date field; \
 an undated fact holds throughout. Names and arities are a contract: relations are added, never renamed.\n\n");
     for part in [Part::Inputs, Part::Parameters, Part::Conclusions] {
         out.push_str(&format!("## {}\n\n", part.title()));
@@ -272,6 +330,12 @@ an undated fact holds throughout. Names and arities are a contract: relations ar
                     "Value: `{v}`. For one run: `--param {}=VALUE`.\n\n",
                     r.name
                 ));
+                for d in dated_values(program, rel) {
+                    out.push_str(&format!(
+                        "Later value {}; a run takes the one in force on its assessment date.\n\n",
+                        md_text(&d)
+                    ));
+                }
             }
             let documented: Vec<usize> = (0..r.arity())
                 .filter(|&k| !r.doc.args[k].is_empty() || r.enums[k].is_some())
@@ -338,6 +402,24 @@ an undated fact holds throughout. Names and arities are a contract: relations ar
         if !aka.is_empty() {
             out.push_str(&format!("Also called: {}.\n\n", md_text(&aka.join("; "))));
         }
+    }
+    if !program.roles.is_empty() {
+        out.push_str("## Roles\n\n");
+        out.push_str("A role is a kind of symbol. A field typed by a role takes any symbol in a fact file; in a rule, \
+one variable keeps one role, so arguments written in the wrong order (`developer(A, M)` with `A` an actor \
+elsewhere in the rule) are a located `type_mismatch` error. A role declared `<:` another is a kind of it.\n\n");
+        out.push_str("| role | kind of | meaning |\n|---|---|---|\n");
+        for r in &program.roles {
+            let parent = r
+                .parent
+                .map_or("symbol", |p| program.roles[p].name.as_str());
+            out.push_str(&format!(
+                "| `{}` | `{parent}` | {} |\n",
+                r.name,
+                md_cell(&r.doc)
+            ));
+        }
+        out.push('\n');
     }
     out.truncate(out.trim_end().len());
     out.push('\n');

@@ -329,3 +329,238 @@ fn new_extension_writes_a_checked_file_and_scenarios_that_pass_and_refuses_to_ov
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("error[bad_name]"), "{}", stderr(&o));
 }
+
+#[test]
+fn a_national_duty_added_by_an_extension_is_reported_explained_dated_and_covered_like_a_shipped_one(
+) {
+    let dir = scratch("national-duty");
+    let d = dir.to_str().unwrap();
+    let o = lexproof(&["new-extension", "de_reg", "--dir", d]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let r = dir.join("de_reg.dl").display().to_string();
+    let s = dir.join("de_reg-scenarios").display().to_string();
+    // The facts of the scenario where the duty binds (expect lines dropped), and the same model
+    // below the Art. 51(2) threshold.
+    let fires = std::fs::read_to_string(dir.join("de_reg-scenarios/fires.dl")).unwrap();
+    let facts: String = fires
+        .lines()
+        .filter(|l| !l.starts_with("expect"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let big = write(&dir, "big.dl", facts.as_bytes());
+    let small = write(&dir, "small.dl", facts.replace("3e25", "1e24").as_bytes());
+
+    // The report in every format lists the national duty with its citation, deadline and status.
+    for (format, deadline) in [
+        ("md", "3 Mar 2026"),
+        ("json", "2026-03-03"),
+        ("html", "3 Mar 2026"),
+    ] {
+        let o = lexproof(&[
+            "-q", "report", "--extend", &r, "--facts", &big, "--format", format,
+        ]);
+        let out = stdout(&o);
+        assert!(o.status.success(), "{format}: {}", stderr(&o));
+        for want in ["de_reg_register", "National law § 1", deadline, "overdue"] {
+            assert!(out.contains(want), "{format} report lacks {want}:\n{out}");
+        }
+    }
+    // Below the threshold the report lists it among the duties not concluded, with the reason.
+    let o = lexproof(&["-q", "report", "--extend", &r, "--facts", &small]);
+    let out = stdout(&o);
+    let line = out
+        .lines()
+        .find(|l| {
+            l.contains("`de_reg_register`")
+                && l.contains(r#"systemic\_risk("big-m") does not hold"#)
+        })
+        .unwrap_or_else(|| panic!("no why-not line for the national duty:\n{out}"));
+    assert!(!line.contains("overdue"), "{line}");
+    // why-not names the missing systemic risk; the timeline dates the duty.
+    let o = lexproof(&[
+        "-q",
+        "why-not",
+        r#"obligation("big-labs", "big-m", "de_reg_register")"#,
+        "--extend",
+        &r,
+        "--facts",
+        &small,
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("de_reg_register_applies"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(
+        stdout(&o).contains("✗ systemic_risk(\"big-m\")"),
+        "{}",
+        stdout(&o)
+    );
+    let o = lexproof(&["-q", "timeline", "big-m", "--extend", &r, "--facts", &big]);
+    let out = stdout(&o);
+    assert!(
+        out.contains("de_reg_register big-labs: since 2026-02-01")
+            && out.contains("deadline Tue 3 Mar 2026 [de_reg_register_deadline"),
+        "{out}"
+    );
+    // diff shows what the extension adds, with the proof.
+    let o = lexproof(&["-q", "diff", "--extend", &r, "--facts", &big, "--exit-code"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains(r#"+ obligation("big-labs", "big-m", "de_reg_register")"#)
+            && out.contains("by de_reg_register_owed [National law § 1"),
+        "{out}"
+    );
+    // Coverage lists the extension's own provisions: untested without its scenarios (exit 1),
+    // tested with them.
+    let o = lexproof(&["coverage", "--extend", &r]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    let untested = stdout(&o);
+    assert!(
+        untested
+            .lines()
+            .any(|l| l.starts_with("UNTESTED") && l.contains("National law § 2")),
+        "{untested}"
+    );
+    let o = lexproof(&[
+        "coverage",
+        "--extend",
+        &r,
+        "--scenarios",
+        "tests/scenarios",
+        "--scenarios",
+        &s,
+        "--format",
+        "json",
+    ]);
+    assert!(o.status.success(), "{}", stdout(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let row = v["provisions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["provision"] == "National law § 2 (replace with the provision)")
+        .unwrap_or_else(|| panic!("{v}"));
+    assert_eq!(row["status"], "ok");
+    assert_eq!(
+        row["rules"],
+        serde_json::json!(["de_reg_register_deadline"])
+    );
+    assert_eq!(row["scenarios"], serde_json::json!(["fires.dl"]));
+    assert_eq!(v["complete"], true);
+}
+
+#[test]
+fn swapped_arguments_are_type_errors_in_an_extension_and_a_value_added_twice_is_refused() {
+    let dir = scratch("roles");
+    let ext = write(
+        &dir,
+        "swap.dl",
+        r#"@doc "National duties."
+.type duty += "nat_register"
+
+@rule nat_register_applies
+@cite "National law § 1"
+@authority statute
+@says "The provider of a systemic-risk model must register it."
+applicable_duty(A, M, "nat_register") :- provider(M, A), systemic_risk(M).
+"#
+        .as_bytes(),
+    );
+    let o = lexproof(&["check", "--extend", &ext]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains("swap.dl:8:") && err.contains("error[type_mismatch]") && err.contains("variable `M` is a model in field `model` of `applicable_duty` but an actor in field `actor` of `provider`"),
+        "{err}"
+    );
+    assert!(
+        err.contains("check the order of the arguments: `provider(actor: actor, model: model)`"),
+        "{err}"
+    );
+    let twice = write(
+        &dir,
+        "twice.dl",
+        b".type duty += \"art53_1_a\"\n.type dutty += \"x\"\n",
+    );
+    let o = lexproof(&["check", "--extend", &twice]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        err.contains(
+            "twice.dl:1:15: error[duplicate_field]: \"art53_1_a\" is already a value of `duty`"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("twice.dl:2:7: error[unknown_type]") && err.contains("did you mean `duty`?"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_dated_parameter_value_applies_from_its_day_and_the_proof_names_its_line() {
+    let dir = scratch("dated-param");
+    // A delegated act (Art. 51(3)) raising the threshold, written as an extension.
+    let ext = write(
+        &dir,
+        "amend.dl",
+        "// A hypothetical delegated act raising the Art. 51(2) threshold.\n@cite \"Art. 51(3)\", \"Delegated act (hypothetical)\"\n.param art51_threshold = 5e25 from \"2027-06-01\"\n"
+            .as_bytes(),
+    );
+    let facts = write(
+        &dir,
+        "m.dl",
+        b"developer(\"m\", \"p\").\nestablished_in(\"p\", \"DE\").\ntraining_compute(\"m\", 3e25).\ngenerates(\"m\", \"text\").\nmade_available(\"m\", \"api\", \"2026-02-01\").\n",
+    );
+    let run = |as_of: &str, cmd: &[&str]| {
+        let mut args = vec!["-q"];
+        args.extend_from_slice(cmd);
+        args.extend_from_slice(&["--extend", &ext, "--facts", &facts, "--as-of", as_of]);
+        lexproof(&args)
+    };
+    for engine in ["runtime", "auto"] {
+        // The day before, the Act's 10^25 applies: systemic risk, proved from the rules' own line.
+        let o = run(
+            "2027-05-31",
+            &["explain", r#"systemic_risk("m")"#, "--engine", engine],
+        );
+        let out = stdout(&o);
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert!(out.contains("art51_threshold(1×10^25)"), "{out}");
+        assert!(out.contains("fact, from rules.dl:"), "{out}");
+        // From the day the amendment applies, 3×10^25 is below it; why-not names the amending line.
+        let o = run(
+            "2027-06-01",
+            &["why-not", r#"systemic_risk("m")"#, "--engine", engine],
+        );
+        let out = stdout(&o);
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert!(out.contains("art51_threshold(5×10^25)"), "{out}");
+        assert!(out.contains("amend.dl:3"), "{out}");
+    }
+    // vocab lists the later value with its source; a second value for the same day is an error.
+    let o = lexproof(&["vocab", "art51_threshold", "--extend", &ext]);
+    assert!(
+        stdout(&o).contains(
+            "Later value from 2027-06-01: 5e25 (Art. 51(3); Delegated act (hypothetical))"
+        ),
+        "{}",
+        stdout(&o)
+    );
+    let twice = write(
+        &dir,
+        "twice.dl",
+        b".param art51_threshold = 5e25 from \"2027-06-01\"\n.param art51_threshold = 6e25 from \"2027-06-01\"\n.param not_a_param = 1 from \"2027-01-01\"\n",
+    );
+    let o = lexproof(&["check", "--extend", &twice]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("twice.dl:2:8: error[parameter_redefined]: `art51_threshold` already takes a value from 2027-06-01"), "{err}");
+    assert!(
+        err.contains("twice.dl:3:8: error[unknown_relation]"),
+        "{err}"
+    );
+}

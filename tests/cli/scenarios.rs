@@ -64,13 +64,13 @@ fn coverage_reads_several_scenario_folders() {
     );
     let extra = dir.to_str().unwrap();
     let count = |out: &str| -> usize {
-        // "57 provisions: 57 covered and fired in 107 scenarios, ..."
+        // "105 provisions: 105 cited and tested by 107 scenarios, ..."
         let line = out
             .lines()
             .find(|l| l.contains(" scenarios, "))
             .unwrap_or_else(|| panic!("coverage counts its scenarios:\n{out}"));
         let after = line
-            .split("fired in ")
+            .split("tested by ")
             .nth(1)
             .unwrap_or_else(|| panic!("{line}"));
         after.split_whitespace().next().unwrap().parse().unwrap()

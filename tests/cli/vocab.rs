@@ -76,7 +76,7 @@ fn vocab_prints_one_entry_with_its_values_and_suggests_names() {
     let out = stdout(&o);
     assert!(o.status.success());
     assert!(
-        out.starts_with("made_available(model: symbol, channel: channel, from: date)"),
+        out.starts_with("made_available(model: model, channel: channel, from: date)"),
         "{out}"
     );
     assert!(

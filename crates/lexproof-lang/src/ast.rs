@@ -61,13 +61,19 @@ pub struct Field {
     pub span: Span,
 }
 
-/// `.type name = "a" | "b" | ...`: a symbol type whose values are listed.
+/// `.type name = "a" | "b" | ...`: a symbol type whose values are listed;
+/// `.type name += "c"`: more values for an enumeration declared elsewhere (an extension's own duty);
+/// `.type name <: symbol`: a role, a kind of symbol (a model, an actor) that a variable keeps
+/// throughout a rule, so swapped arguments are type errors.
 #[derive(Debug, Clone)]
 pub struct EnumDecl {
     pub name: String,
     pub name_span: Span,
     pub values: Vec<(String, Span)>,
     pub doc: Doc,
+    pub extends: bool,
+    /// A role: the type it is a kind of (`symbol` or another role).
+    pub subtype_of: Option<(String, Span)>,
 }
 
 #[derive(Debug, Clone)]
@@ -300,6 +306,8 @@ pub struct Clause {
     /// `None` for a bodiless clause (`a("x").`).
     pub body: Option<Vec<Literal>>,
     pub span: Span,
+    /// A parameter's later value, `.param name = value from "date"`: the day it takes effect.
+    pub from: Option<(String, Span)>,
 }
 
 #[derive(Debug, Clone, Default)]

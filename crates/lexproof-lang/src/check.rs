@@ -7,6 +7,8 @@ use crate::number::{parse_date, parse_number};
 use crate::source::{SourceFile, Span};
 use std::collections::BTreeMap;
 
+mod roles;
+
 /// A constant after type checking: strings in date position have become dates.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Const {
@@ -26,6 +28,8 @@ pub struct Relation {
     pub line: usize,
     /// Per field: the `.type` enumeration restricting its values, if any.
     pub enums: Vec<Option<usize>>,
+    /// Per field: the role (`.type name <: symbol`) it holds, if any.
+    pub roles: Vec<Option<usize>>,
     /// What the declaration's documentation annotations say.
     pub doc: RelationDoc,
     /// `@key`: the fields that determine the others, so facts agreeing on them must be equal.
@@ -189,6 +193,10 @@ pub struct Fact {
     pub values: Vec<Const>,
     pub file: String,
     pub line: usize,
+    /// A parameter's later value (`.param name = value from "date"`): the day it takes effect, and
+    /// the acts that set it. Not loaded as a fact: a run takes the value in force on its
+    /// assessment date.
+    pub in_force_from: Option<(i32, Vec<String>)>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -205,9 +213,55 @@ pub struct Checked {
     pub acyclic: Vec<AcyclicGuard>,
     /// `.type` enumerations.
     pub enums: Vec<EnumType>,
+    /// `.type name <: ...` roles.
+    pub roles: Vec<RoleType>,
     /// Strongly connected components of the relation dependency graph, dependencies first:
     /// relations in one component are defined by mutual recursion.
     pub components: Vec<Vec<usize>>,
+}
+
+/// A role: a kind of symbol (`.type model <: symbol`). A variable keeps one role throughout a
+/// rule, so `developer(A, M)` where `A` is an actor elsewhere is a type error; constants and facts
+/// are symbols and fit any role.
+#[derive(Debug, Clone)]
+pub struct RoleType {
+    pub name: String,
+    /// The role it is a kind of; `None` for a kind of `symbol`.
+    pub parent: Option<usize>,
+    pub doc: String,
+}
+
+impl Checked {
+    /// Whether role `a` is role `b` or a kind of it.
+    pub fn role_within(&self, a: usize, b: usize) -> bool {
+        let mut r = Some(a);
+        for _ in 0..=self.roles.len() {
+            match r {
+                Some(x) if x == b => return true,
+                Some(x) => r = self.roles[x].parent,
+                None => return false,
+            }
+        }
+        false
+    }
+    /// The name of a field's type as declared: its enumeration, its role, or the base type.
+    pub fn field_type_name(&self, rel: usize, k: usize) -> String {
+        let r = &self.relations[rel];
+        if let Some(e) = r.enums[k] {
+            self.enums[e].name.clone()
+        } else if let Some(x) = r.roles[k] {
+            self.roles[x].name.clone()
+        } else {
+            r.fields[k].1.to_string()
+        }
+    }
+}
+
+/// What a name in a type position stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TypeName {
+    Enum(usize),
+    Role(usize),
 }
 
 #[derive(Debug, Clone)]
@@ -348,6 +402,7 @@ pub fn check_program(prog: &ast::Program, file: &SourceFile) -> (Checked, Vec<Di
             c.fact(clause);
         } else {
             c.rule(clause, &mut rule_ids);
+            c.clause_roles(clause);
         }
         c.enum_constants(clause);
     }
@@ -435,13 +490,15 @@ impl Checker<'_> {
     }
 
     fn declarations(&mut self, prog: &ast::Program) {
-        let enum_names = self.enumerations(prog);
+        let (names, targets) = self.enumerations(prog);
         for d in &prog.decls {
-            self.relation_decl(d, &enum_names);
+            self.relation_decl(d, &names);
         }
-        for (i, e) in prog.enums.iter().enumerate() {
-            if enum_names.get(&e.name) == Some(&i) {
-                self.enum_doc(i, &e.doc);
+        for (e, target) in prog.enums.iter().zip(targets) {
+            match target {
+                Some(TypeName::Enum(i)) => self.enum_doc(i, &e.doc, e.extends),
+                Some(TypeName::Role(i)) => self.role_doc(i, &e.doc),
+                None => {}
             }
         }
         for d in &prog.decls {
@@ -453,12 +510,22 @@ impl Checker<'_> {
         }
     }
 
-    /// The `.type` enumerations, each name once; returns their indexes by name.
-    fn enumerations(&mut self, prog: &ast::Program) -> BTreeMap<String, usize> {
-        let mut enum_names: BTreeMap<String, usize> = BTreeMap::new();
-        for e in &prog.enums {
+    /// The `.type` declarations: enumerations and roles, each name once, then the values that
+    /// `.type name += ...` adds to an enumeration declared anywhere in the program (an extension
+    /// adds its own duties to the shipped `duty`). Returns the type names, and for each
+    /// declaration the type it documents.
+    fn enumerations(
+        &mut self,
+        prog: &ast::Program,
+    ) -> (BTreeMap<String, TypeName>, Vec<Option<TypeName>>) {
+        let mut names: BTreeMap<String, TypeName> = BTreeMap::new();
+        let mut targets = vec![None; prog.enums.len()];
+        for (i, e) in prog.enums.iter().enumerate() {
+            if e.extends {
+                continue;
+            }
             if ["symbol", "number", "date"].contains(&e.name.as_str())
-                || enum_names.contains_key(&e.name)
+                || names.contains_key(&e.name)
             {
                 self.diags.push(
                     Diagnostic::error(
@@ -467,43 +534,164 @@ impl Checker<'_> {
                         format!("type `{}` is already defined", e.name),
                     )
                     .label("second definition")
-                    .hint("give the enumeration a name of its own"),
+                    .hint(if names.get(&e.name).is_some_and(|t| matches!(t, TypeName::Enum(_))) {
+                        format!("to add values to it, write `.type {} += \"new_value\"`; otherwise give the type a name of its own", e.name)
+                    } else {
+                        "give the type a name of its own".to_string()
+                    }),
                 );
                 continue;
             }
-            let mut values: Vec<String> = Vec::new();
-            let mut listed: std::collections::HashSet<&str> = std::collections::HashSet::new();
-            for (v, span) in &e.values {
-                if !listed.insert(v.as_str()) {
+            let t = if e.subtype_of.is_some() {
+                self.out.roles.push(RoleType {
+                    name: e.name.clone(),
+                    parent: None,
+                    doc: e.doc.text.join(" "),
+                });
+                TypeName::Role(self.out.roles.len() - 1)
+            } else {
+                self.out.enums.push(EnumType {
+                    name: e.name.clone(),
+                    values: Vec::new(),
+                    declared: Vec::new(),
+                    doc: e.doc.text.join(" "),
+                    value_docs: BTreeMap::new(),
+                    aka: Vec::new(),
+                });
+                TypeName::Enum(self.out.enums.len() - 1)
+            };
+            names.insert(e.name.clone(), t);
+            targets[i] = Some(t);
+        }
+        self.role_parents(prog, &names);
+        for (i, e) in prog.enums.iter().enumerate() {
+            let idx = match (names.get(&e.name), targets[i], e.extends) {
+                (_, Some(TypeName::Enum(idx)), _) => idx,
+                (Some(&TypeName::Enum(idx)), None, true) => {
+                    targets[i] = Some(TypeName::Enum(idx));
+                    idx
+                }
+                (Some(&TypeName::Role(_)), None, true) => {
                     self.diags.push(
                         Diagnostic::error(
-                            "duplicate_field",
-                            *span,
-                            format!("\"{v}\" is listed twice in `{}`", e.name),
+                            "not_an_enumeration",
+                            e.name_span,
+                            format!("`{}` is a role (a kind of symbol), which has no list of values to add to", e.name),
                         )
-                        .label("repeated value")
-                        .hint("list each value once"),
+                        .label("a role, not an enumeration")
+                        .hint("`+=` adds values to an enumeration declared with `.type name = \"a\" | \"b\"`"),
+                    );
+                    continue;
+                }
+                (None, None, true) => {
+                    let known: Vec<&str> = names
+                        .iter()
+                        .filter(|(_, t)| matches!(t, TypeName::Enum(_)))
+                        .map(|(n, _)| n.as_str())
+                        .collect();
+                    let d = Diagnostic::error(
+                        "unknown_type",
+                        e.name_span,
+                        format!(
+                            "`.type {} +=` adds values to an enumeration that is not declared",
+                            e.name
+                        ),
+                    )
+                    .label("no such enumeration");
+                    self.diags.push(match suggest(&e.name, known.into_iter()) {
+                        Some(s) => d.hint(format!("did you mean `{s}`? An extension can add values to the enumerations of the rules it extends (--extend)")),
+                        None => d.hint(format!("declare it first with `.type {} = \"a\" | \"b\"`", e.name)),
+                    });
+                    continue;
+                }
+                _ => continue,
+            };
+            self.enum_values(idx, e);
+        }
+        for en in &mut self.out.enums {
+            en.values = en.declared.clone();
+            en.values.sort();
+        }
+        (names, targets)
+    }
+
+    /// The values one `.type` line lists or adds, each once in the enumeration.
+    fn enum_values(&mut self, idx: usize, e: &ast::EnumDecl) {
+        for (v, span) in &e.values {
+            if self.out.enums[idx].declared.contains(v) {
+                self.diags.push(
+                    Diagnostic::error(
+                        "duplicate_field",
+                        *span,
+                        if e.extends {
+                            format!("\"{v}\" is already a value of `{}`", e.name)
+                        } else {
+                            format!("\"{v}\" is listed twice in `{}`", e.name)
+                        },
+                    )
+                    .label("repeated value")
+                    .hint("list each value once"),
+                );
+            } else {
+                self.out.enums[idx].declared.push(v.clone());
+            }
+        }
+    }
+
+    /// Each role's parent: `symbol` or another role, without a cycle.
+    fn role_parents(&mut self, prog: &ast::Program, names: &BTreeMap<String, TypeName>) {
+        for e in &prog.enums {
+            let (Some((parent, span)), Some(&TypeName::Role(r))) =
+                (&e.subtype_of, names.get(&e.name))
+            else {
+                continue;
+            };
+            if self.out.roles[r].name != e.name || self.out.roles[r].parent.is_some() {
+                continue;
+            }
+            match (parent.as_str(), names.get(parent)) {
+                ("symbol", _) => {}
+                (_, Some(&TypeName::Role(p))) if !self.role_reaches(p, r) && p != r => {
+                    self.out.roles[r].parent = Some(p)
+                }
+                _ => {
+                    let hint = match names.get(parent) {
+                        Some(TypeName::Role(_)) => "a role cannot be a kind of itself".to_string(),
+                        Some(TypeName::Enum(_)) => "a role is a kind of `symbol` or of another role; an enumeration already lists its values".to_string(),
+                        None => "write `<: symbol`, or the name of another role".to_string(),
+                    };
+                    self.diags.push(
+                        Diagnostic::error(
+                            "unknown_type",
+                            *span,
+                            format!("a role is a kind of `symbol` or of another role, not of `{parent}`"),
+                        )
+                        .label("not a role")
+                        .hint(hint),
                     );
                 }
-                values.push(v.clone());
             }
-            values.sort();
-            values.dedup();
-            enum_names.insert(e.name.clone(), self.out.enums.len());
-            self.out.enums.push(EnumType {
-                name: e.name.clone(),
-                values,
-                declared: e.values.iter().map(|(v, _)| v.clone()).collect(),
-                doc: e.doc.text.join(" "),
-                value_docs: BTreeMap::new(),
-                aka: Vec::new(),
-            });
         }
-        enum_names
+    }
+
+    fn role_reaches(&self, from: usize, to: usize) -> bool {
+        let mut r = Some(from);
+        let mut steps = 0;
+        while let Some(x) = r {
+            if x == to {
+                return true;
+            }
+            steps += 1;
+            if steps > self.out.roles.len() {
+                return false;
+            }
+            r = self.out.roles[x].parent;
+        }
+        false
     }
 
     /// One `.decl`: a relation declared once, with fields named once and of known types.
-    fn relation_decl(&mut self, d: &ast::Decl, enum_names: &BTreeMap<String, usize>) {
+    fn relation_decl(&mut self, d: &ast::Decl, names: &BTreeMap<String, TypeName>) {
         if let Some(&prev) = self.out.by_name.get(&d.name) {
             let line = self.out.relations[prev].line;
             self.diags.push(
@@ -535,10 +723,18 @@ impl Checker<'_> {
         }
         let mut fields = Vec::new();
         let mut enums = Vec::new();
+        let mut roles = Vec::new();
         for f in &d.fields {
-            let (ty, e) = self.field_type(f, enum_names);
+            let (ty, t) = self.field_type(f, names);
             fields.push((f.name.clone(), ty));
-            enums.push(e);
+            enums.push(match t {
+                Some(TypeName::Enum(e)) => Some(e),
+                _ => None,
+            });
+            roles.push(match t {
+                Some(TypeName::Role(r)) => Some(r),
+                _ => None,
+            });
         }
         self.out
             .by_name
@@ -550,6 +746,7 @@ impl Checker<'_> {
             has_rule_facts: false,
             line: self.line(d.name_span),
             enums,
+            roles,
             doc: RelationDoc::default(),
             key: None,
             param: d.param,
@@ -559,7 +756,7 @@ impl Checker<'_> {
     /// A parameter has its one value from its `.param` line: another fact or a rule for it would
     /// give it two, and a threshold with two values silently means either.
     fn params_defined_once(&mut self, prog: &ast::Program) {
-        let mut seen: BTreeMap<&str, Span> = BTreeMap::new();
+        let mut seen: BTreeMap<(&str, Option<&str>), Span> = BTreeMap::new();
         for clause in &prog.clauses {
             let name = clause.head.rel.as_str();
             let Some(rel) = self.out.relation(name) else {
@@ -568,21 +765,50 @@ impl Checker<'_> {
             if !self.out.relations[rel].param {
                 continue;
             }
-            match seen.get(name) {
+            let from = clause.from.as_ref().map(|f| f.0.as_str());
+            match seen.get(&(name, from)) {
                 None => {
-                    seen.insert(name, clause.head.span);
+                    seen.insert((name, from), clause.head.span);
                 }
                 Some(first) => {
                     let line = self.line(*first);
-                    let d = Diagnostic::error(
-                        "parameter_redefined",
-                        clause.head.span,
-                        format!("`{name}` is a parameter: its value is set once, by its `.param` line (line {line})"),
-                    )
-                    .label("a second value")
-                    .hint(format!("change the value in the `.param` line, or for one run pass `--param {name}=VALUE`"));
+                    let d = match from {
+                        None => Diagnostic::error(
+                            "parameter_redefined",
+                            clause.head.span,
+                            format!("`{name}` is a parameter: its value is set once, by its `.param` line (line {line})"),
+                        )
+                        .label("a second value")
+                        .hint(format!("change the value in the `.param` line; a value that applies from a later day is written `.param {name} = VALUE from \"YYYY-MM-DD\"`; for one run pass `--param {name}=VALUE`")),
+                        Some(day) => Diagnostic::error(
+                            "parameter_redefined",
+                            clause.head.span,
+                            format!("`{name}` already takes a value from {day} (line {line})"),
+                        )
+                        .label("a second value for the same day")
+                        .hint("give each dated value its own day"),
+                    };
                     self.diags.push(d);
                 }
+            }
+        }
+        for clause in &prog.clauses {
+            if clause.from.is_some()
+                && !seen.contains_key(&(clause.head.rel.as_str(), None))
+                && self
+                    .out
+                    .relation(&clause.head.rel)
+                    .is_some_and(|r| self.out.relations[r].param)
+            {
+                self.diags.push(
+                    Diagnostic::error(
+                        "unknown_parameter",
+                        clause.head.span,
+                        format!("`{}` has a dated value but no first value", clause.head.rel),
+                    )
+                    .label("no `.param` line with a type and value")
+                    .hint("declare it first: `.param name: type = value`"),
+                );
             }
         }
     }
@@ -638,25 +864,25 @@ impl Checker<'_> {
         }
     }
 
-    /// A field's type: a base type, or an enumeration (a symbol restricted to its values).
+    /// A field's type: a base type, an enumeration or a role (both symbols, restricted).
     fn field_type(
         &mut self,
         f: &ast::Field,
-        enum_names: &BTreeMap<String, usize>,
-    ) -> (Type, Option<usize>) {
+        names: &BTreeMap<String, TypeName>,
+    ) -> (Type, Option<TypeName>) {
         match f.type_name.as_str() {
             "symbol" => (Type::Symbol, None),
             "number" => (Type::Number, None),
             "date" => (Type::Date, None),
-            other => match enum_names.get(other) {
-                Some(&e) => (Type::Symbol, Some(e)),
+            other => match names.get(other) {
+                Some(&t) => (Type::Symbol, Some(t)),
                 None => {
                     let known = ["symbol", "number", "date"]
                         .into_iter()
-                        .chain(enum_names.keys().map(|k| k.as_str()));
+                        .chain(names.keys().map(|k| k.as_str()));
                     let hint = match suggest(other, known) {
                     Some(s) => format!("did you mean `{s}`? The types are symbol, number, date and those declared with `.type`"),
-                    None => "the types are `symbol`, `number`, `date` and those declared with `.type name = \"a\" | \"b\"`".to_string(),
+                    None => "the types are `symbol`, `number`, `date` and those declared with `.type name = \"a\" | \"b\"` or `.type name <: symbol`".to_string(),
                 };
                     self.diags.push(
                         Diagnostic::error(
@@ -674,7 +900,40 @@ impl Checker<'_> {
         }
     }
 
-    fn enum_doc(&mut self, e: usize, doc: &ast::Doc) {
+    fn role_doc(&mut self, r: usize, doc: &ast::Doc) {
+        let misplaced = [
+            ("@arg", doc.args.first().map(|a| a.2)),
+            ("@example", doc.examples.first().map(|a| a.span)),
+            ("@key", doc.key.as_ref().map(|k| k.1)),
+            ("@value", doc.values.first().map(|v| v.2)),
+            ("@aka", doc.aka.first().map(|v| v.2)),
+        ];
+        for (what, span) in misplaced {
+            if let Some(span) = span {
+                self.diags.push(
+                    Diagnostic::error(
+                        "misplaced_annotation",
+                        span,
+                        format!("`{what}` does not document a role"),
+                    )
+                    .label("misplaced annotation")
+                    .hint("document a role (`.type name <: symbol`) with @doc and @cite"),
+                );
+            }
+        }
+        self.out.roles[r].doc = doc.text.join(" ");
+    }
+
+    fn enum_doc(&mut self, e: usize, doc: &ast::Doc, extends: bool) {
+        if extends && !doc.text.is_empty() {
+            let en = &mut self.out.enums[e];
+            for t in &doc.text {
+                if !en.doc.is_empty() {
+                    en.doc.push(' ');
+                }
+                en.doc.push_str(t);
+            }
+        }
         for (what, span) in [
             ("@arg", doc.args.first().map(|a| a.2)),
             ("@example", doc.examples.first().map(|a| a.span)),
@@ -928,11 +1187,45 @@ impl Checker<'_> {
     fn fact(&mut self, clause: &ast::Clause) {
         if let Some((rel, values)) = self.ground(&clause.head) {
             let line = self.line(clause.span);
+            let in_force_from = match &clause.from {
+                None => None,
+                Some((text, span)) => {
+                    if !self.out.relations[rel].param {
+                        self.diags.push(
+                            Diagnostic::error(
+                                "unknown_parameter",
+                                clause.head.rel_span,
+                                format!(
+                                    "`{}` is not a parameter, so it has no dated values",
+                                    clause.head.rel
+                                ),
+                            )
+                            .label("not declared with `.param`")
+                            .hint("a dated value follows a `.param name: type = value` line"),
+                        );
+                        return;
+                    }
+                    let Some(day) = parse_date(text) else {
+                        self.diags.push(
+                            Diagnostic::error(
+                                "invalid_date",
+                                *span,
+                                format!("\"{}\" is not a date", crate::diag::shorten(text, 40)),
+                            )
+                            .label("not YYYY-MM-DD")
+                            .hint("write the day the value takes effect, e.g. \"2027-06-01\""),
+                        );
+                        return;
+                    };
+                    Some((day, clause.meta.citations.clone()))
+                }
+            };
             self.out.facts.push(Fact {
                 rel,
                 values,
                 file: self.file.name.clone(),
                 line,
+                in_force_from,
             });
         }
     }
@@ -2145,6 +2438,56 @@ mod tests {
         // warnings for variables used in an assignment.
         let d = diags(&format!("{DECLS}{META}b(X) :- a(X, N), d(D), d(E), D - \"2025-01-01\" > N, D - E > 3, F = D - 1, F > E.\n"));
         assert!(d.is_empty(), "{d:?}");
+    }
+
+    const ROLES: &str = ".type model <: symbol\n.type base <: model\n.type actor <: symbol\n.decl dev(m: model, a: actor)\n.decl from(n: model, b: base)\n.decl prov(a: actor, m: model)\n.decl any(x: symbol)\n";
+
+    fn role_errors(rule: &str) -> Vec<String> {
+        diags(&format!("{ROLES}{META}{rule}\n"))
+            .into_iter()
+            .filter(|d| d.severity == Severity::Error)
+            .map(|d| format!("{}: {}", d.code, d.message))
+            .collect()
+    }
+
+    #[test]
+    fn roles_catch_swapped_arguments_and_allow_kinds_constants_and_plain_symbols() {
+        assert!(role_errors("prov(A, M) :- dev(M, A).").is_empty());
+        // A base model is a kind of model: the variable keeps the narrower role, in either order.
+        assert!(role_errors("prov(A, B) :- from(_, B), dev(B, A).").is_empty());
+        assert!(role_errors("prov(A, B) :- dev(B, A), from(_, B).").is_empty());
+        // Constants and plain symbol fields fit any role.
+        assert!(role_errors("prov(A, \"m\") :- dev(\"m\", A), any(A).").is_empty());
+        let e = role_errors("prov(A, M) :- dev(A, M).");
+        assert_eq!(e.len(), 2, "{e:?}");
+        assert!(e[0].starts_with("type_mismatch: variable `A` is an actor in field `a` of `prov` but a model in field `m` of `dev`"), "{e:?}");
+        // Negated premises and comparisons between variables of two roles count too.
+        let e = role_errors("prov(A, M) :- dev(M, A), !dev(A, _).");
+        assert_eq!(e.len(), 1, "{e:?}");
+        let e = role_errors("prov(A, M) :- dev(M, A), A != M.");
+        assert!(e.len() == 1 && e[0].contains("compared with"), "{e:?}");
+    }
+
+    #[test]
+    fn extending_an_enumeration_adds_values_checked_like_the_declared_ones() {
+        let text = ".type duty = \"a\" | \"b\"\n.decl owes(d: duty)\nowes(\"c\").\n@value \"c\" \"a third duty\"\n.type duty += \"c\"\n";
+        let f = SourceFile::new("t.dl", text);
+        let (checked, w) = crate::load_rules(&f).expect("an added value is a value");
+        assert!(w.is_empty(), "{w:?}");
+        let duty = &checked.enums[0];
+        assert_eq!(duty.declared, ["a", "b", "c"]);
+        assert_eq!(duty.value_docs["c"], "a third duty");
+        let bad = diags(".type duty = \"a\"\n.type duty += \"a\" | \"z\"\n.type role <: symbol\n.type role += \"x\"\n.decl owes(d: duty)\nowes(\"y\").\n");
+        let codes: Vec<&str> = bad.iter().map(|d| d.code).collect();
+        assert_eq!(
+            codes,
+            [
+                "duplicate_field",
+                "not_an_enumeration",
+                "not_in_enumeration"
+            ],
+            "{bad:?}"
+        );
     }
 
     #[test]

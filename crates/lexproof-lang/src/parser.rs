@@ -161,6 +161,42 @@ impl Parser {
         }
     }
 
+    /// After `.type`: `name = "a" | "b"`, `name += "c"` or `name <: symbol`.
+    fn type_decl(&mut self) -> PResult<EnumDecl> {
+        const HINT: &str = "write `.type modality = \"text\" | \"code\"`, `.type duty += \"national_duty\"` (more values for an enumeration) or `.type model <: symbol` (a role)";
+        let (name, name_span) = self.ident("a type name", HINT)?;
+        let mut decl = EnumDecl {
+            name,
+            name_span,
+            values: Vec::new(),
+            doc: Doc::default(),
+            extends: false,
+            subtype_of: None,
+        };
+        if self.peek() == Some(&Tok::Lt) && self.peek_at(1) == Some(&Tok::Colon) {
+            self.bump();
+            self.bump();
+            decl.subtype_of = Some(self.ident("the type it is a kind of", HINT)?);
+            return Ok(decl);
+        }
+        if self.peek() == Some(&Tok::Plus) && self.peek_at(1) == Some(&Tok::Eq) {
+            self.bump();
+            decl.extends = true;
+        }
+        self.expect(Tok::Eq, "`=`", HINT)?;
+        loop {
+            let span = self.span();
+            let v = self.string_arg("value")?;
+            decl.values.push((v, span));
+            if self.peek() == Some(&Tok::Pipe) {
+                self.bump();
+            } else {
+                break;
+            }
+        }
+        Ok(decl)
+    }
+
     fn statement(&mut self, prog: &mut Program) -> PResult<()> {
         match self.peek() {
             Some(Tok::Directive(d)) if d == "decl" => {
@@ -171,6 +207,11 @@ impl Parser {
             }
             Some(Tok::Directive(d)) if d == "param" => {
                 self.bump();
+                if self.peek_at(1) == Some(&Tok::Eq) {
+                    let value = self.dated_param()?;
+                    prog.clauses.push(value);
+                    return Ok(());
+                }
                 let (decl, fact) = self.param()?;
                 prog.decls.push(decl);
                 prog.clauses.push(fact);
@@ -178,32 +219,8 @@ impl Parser {
             }
             Some(Tok::Directive(d)) if d == "type" => {
                 self.bump();
-                let (name, name_span) = self.ident(
-                    "a type name",
-                    "write `.type modality = \"text\" | \"code\"`",
-                )?;
-                self.expect(
-                    Tok::Eq,
-                    "`=`",
-                    "write `.type modality = \"text\" | \"code\"`",
-                )?;
-                let mut values = Vec::new();
-                loop {
-                    let span = self.span();
-                    let v = self.string_arg("value")?;
-                    values.push((v, span));
-                    if self.peek() == Some(&Tok::Pipe) {
-                        self.bump();
-                    } else {
-                        break;
-                    }
-                }
-                prog.enums.push(EnumDecl {
-                    name,
-                    name_span,
-                    values,
-                    doc: Doc::default(),
-                });
+                let decl = self.type_decl()?;
+                prog.enums.push(decl);
                 Ok(())
             }
             Some(Tok::Directive(d)) if d == "output" => {
@@ -255,7 +272,16 @@ impl Parser {
                     }
                     let mut doc = std::mem::take(&mut meta.doc);
                     doc.citations = std::mem::take(&mut meta.citations);
+                    let (decls, clauses) = (prog.decls.len(), prog.clauses.len());
                     self.statement(prog)?;
+                    if prog.decls.len() == decls && prog.clauses.len() > clauses {
+                        // A dated parameter value: its citations say which act set it.
+                        if let Some(c) = prog.clauses.last_mut() {
+                            c.meta.citations = std::mem::take(&mut doc.citations);
+                            c.meta.doc = doc;
+                        }
+                        return Ok(());
+                    }
                     let target = if is_type {
                         prog.enums.last_mut().map(|e| &mut e.doc)
                     } else {
@@ -426,8 +452,44 @@ impl Parser {
             },
             body: None,
             span,
+            from: None,
         };
         Ok((decl, fact))
+    }
+
+    /// After `.param`: `name = value from "date"`, a value the parameter takes from that day on (a
+    /// delegated act amending a threshold); the `.param name: type = value` line gives the first.
+    fn dated_param(&mut self) -> PResult<Clause> {
+        const FORM: &str = "write `.param art51_threshold = 1e26 from \"2027-06-01\"` below the parameter's `.param art51_threshold: number = 1e25` line";
+        let (name, name_span) = self.ident("a parameter name", FORM)?;
+        self.expect(Tok::Eq, "`=`", FORM)?;
+        let value = self.term()?;
+        match self.peek() {
+            Some(Tok::Ident(w)) if w == "from" => {
+                self.bump();
+            }
+            _ => {
+                self.error("`from \"date\"`", FORM)?;
+            }
+        }
+        let from_span = self.span();
+        let from = self.string_arg("date")?;
+        let span = name_span.to(self.prev_span());
+        if self.peek() == Some(&Tok::Dot) {
+            self.bump();
+        }
+        Ok(Clause {
+            meta: Meta::default(),
+            head: Atom {
+                rel: name,
+                rel_span: name_span,
+                args: vec![value],
+                span,
+            },
+            body: None,
+            span,
+            from: Some((from, from_span)),
+        })
     }
 
     fn string_arg(&mut self, what: &str) -> PResult<String> {
@@ -606,6 +668,7 @@ impl Parser {
             head,
             body,
             span,
+            from: None,
         })
     }
 
