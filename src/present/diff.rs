@@ -23,8 +23,11 @@ struct Change {
     shown: String,
     actor: Option<String>,
     reason: String,
-    /// For an added conclusion, its least-height proof in the new run (the HTML page draws it).
+    /// Its least-height proof: in the new run for an added conclusion, in the baseline for a
+    /// removed one (the HTML page draws it).
     proof: Option<Proof>,
+    /// For a removed conclusion, the rules that concluded it in the baseline.
+    before: Option<String>,
 }
 
 /// A relation's changes with their reasons, grouped by actor in the order met.
@@ -93,18 +96,19 @@ fn changes(
     rel: Option<usize>,
     name: &str,
     rows: &[Vec<Value>],
-    why: impl Fn(&[Value]) -> (Option<Proof>, String),
+    why: impl Fn(&[Value]) -> (Option<Proof>, String, Option<String>),
 ) -> Vec<Change> {
     let actor = rel.and_then(|r| actor_field(db, r));
     rows.iter()
         .map(|row| {
-            let (proof, reason) = why(row);
+            let (proof, reason, before) = why(row);
             Change {
                 atom: db.interner.atom(name, row),
                 shown: db.interner.readable_atom(name, row),
                 actor: actor.map(|a| db.interner.plain(&row[a])),
                 reason,
                 proof,
+                before,
             }
         })
         .collect()
@@ -117,10 +121,12 @@ fn sections(base: &Database, new: &Database, diff: &[RelationDiff]) -> Vec<Secti
             added: changes(new, d.new_rel, &d.name, &d.added, |row| {
                 let proof = d.new_rel.and_then(|rel| least_height(new, rel, row));
                 let line = proof_line(new, proof.as_ref());
-                (proof, line)
+                (proof, line, None)
             }),
             removed: changes(base, d.base_rel, &d.name, &d.removed, |row| {
-                (None, why_not_line(base, new, d, row))
+                let proof = d.base_rel.and_then(|rel| least_height(base, rel, row));
+                let before = proof_line(base, proof.as_ref());
+                (proof, why_not_line(base, new, d, row), Some(before))
             }),
         })
         .collect()
@@ -205,6 +211,13 @@ pub fn text(base: &Database, new: &Database, diff: &[RelationDiff]) -> String {
                     "{indent}{sign} {}",
                     crate::data::value::printable(&c.shown)
                 );
+                if let Some(before) = &c.before {
+                    let _ = writeln!(
+                        out,
+                        "{indent}    held before: {}",
+                        crate::data::value::printable(before)
+                    );
+                }
                 let _ = writeln!(
                     out,
                     "{indent}    {why}: {}",
@@ -249,9 +262,12 @@ pub fn markdown(base: &Database, new: &Database, diff: &[RelationDiff]) -> Strin
                     None => String::new(),
                 };
                 for c in list.iter().filter(|c| c.actor == actor) {
+                    let before = c.before.as_ref().map_or(String::new(), |b| {
+                        format!("; held before: {}", escape_md(b))
+                    });
                     let _ = writeln!(
                         out,
-                        "- {prefix}{}; {why}: {}",
+                        "- {prefix}{}{before}; {why}: {}",
                         code(&c.shown),
                         escape_md(&c.reason)
                     );
@@ -277,6 +293,8 @@ struct ChangeJson<'a> {
     tuple: JsonRow<'a>,
     actor: Option<String>,
     reason: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    held_before: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -322,6 +340,7 @@ fn changes_json<'a>(
             tuple: JsonRow(&db.interner, row),
             actor: c.actor.clone(),
             reason: c.reason.clone(),
+            held_before: c.before.clone(),
         })
         .collect()
 }
@@ -402,10 +421,16 @@ pub fn html(base: &Database, new: &Database, diff: &[RelationDiff]) -> String {
                 );
             }
             for c in s.removed.iter().filter(|c| c.actor == actor) {
+                n += 1;
+                let proof = c
+                    .proof
+                    .as_ref()
+                    .map_or(String::new(), |p| tree(base, p, &format!("d{n}-")));
                 let _ = write!(
                     body,
-                    "<li class=\"change removed\"><span class=\"sign\">\u{2212}</span><code>{}</code><p class=\"why-not\">why not now: {}</p></li>",
+                    "<li class=\"change removed\"><span class=\"sign\">\u{2212}</span><code>{}</code><details class=\"change-proof before\"><summary>held before: {}</summary>{proof}</details><p class=\"why-not\">why not now: {}</p></li>",
                     esc(&c.shown),
+                    esc(c.before.as_deref().unwrap_or_default()),
                     esc(&c.reason)
                 );
             }

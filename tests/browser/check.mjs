@@ -79,6 +79,14 @@ try {
     await proof.locator(':scope > summary').click();
     check(await root.isVisible(), 'opening an added conclusion did not show its proof tree');
     check(await page.locator('li.change.removed p.why-not').count() > 0, 'no removed conclusion says why not');
+    // A removed conclusion keeps the baseline's proof, folded the same way.
+    const before = page.locator('li.change.removed details.before').first();
+    if (await before.count() === 1) {
+      const broot = before.locator('ul.tree > li').first();
+      check(!(await broot.isVisible()), 'a baseline proof is visible before it is opened');
+      await before.locator(':scope > summary').click();
+      check(await broot.isVisible(), 'opening a removed conclusion did not show the proof it had before');
+    }
     // Search finds the changes themselves and the atoms in their proofs.
     await page.fill('#search', term);
     await page.waitForTimeout(100);

@@ -72,10 +72,13 @@ fn added_conclusions_come_with_their_proof_and_removed_ones_with_why_not() {
         "without --exit-code a change is no failure"
     );
     let out = stdout(&o);
-    let why = reason_of(
-        &out,
-        r#"- obligation("aurora-labs", "aurora-m", "art55_1_a")"#,
+    let change = r#"- obligation("aurora-labs", "aurora-m", "art55_1_a")"#;
+    let before = reason_of(&out, change);
+    assert!(
+        before.trim_start().starts_with("held before: by ") && before.contains("Art. 55"),
+        "{before}"
     );
+    let why = reason_of(&out, before.trim());
     assert!(
         why.trim_start().starts_with("why not now: ") && why.contains("systemic_risk"),
         "{why}"
@@ -280,6 +283,21 @@ fn lowering_the_art51_threshold_with_param_is_explained_on_both_sides() {
     // Without the option the shipped value applies: no systemic risk, and the sentence says 10^25.
     let o = lexproof(&["-q", "why-not", "systemic_risk(\"aurora-m\")"]);
     assert!(stdout(&o).contains("10^25"), "{}", stdout(&o));
+    // Raised above borealis-70's compute, the threshold no longer presumes its systemic risk: the
+    // conclusion is removed with the proof it had under 10^25 and why the new value defeats it.
+    let o = lexproof(&["-q", "diff", "--param", "art51_threshold=1e27"]);
+    let out = stdout(&o);
+    let change = r#"- systemic_risk("borealis-70")"#;
+    let before = reason_of(&out, change);
+    assert!(
+        before.contains("held before: by ") && before.contains("Art. 51(2)"),
+        "{out}"
+    );
+    let why = reason_of(&out, before.trim());
+    assert!(
+        why.contains("why not now: ") && why.contains("high_impact_presumed"),
+        "{out}"
+    );
     // The other way round (the baseline has the lowered threshold) the duties are removed.
     let o = lexproof(&[
         "-q",
