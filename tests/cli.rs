@@ -60,6 +60,9 @@ mod hardening;
 #[path = "cli/hostile.rs"]
 mod hostile;
 
+#[path = "cli/lsp.rs"]
+mod lsp;
+
 #[path = "cli/proofs.rs"]
 mod proofs;
 

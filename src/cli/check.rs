@@ -92,8 +92,19 @@ pub fn run(args: Args) -> ExitCode {
 /// A file checked alone with `--rules` that names relations of the shipped rulebase is probably an
 /// extension: say how to check it with them.
 fn extension_hint(name: &str, diags: &[FileDiagnostic]) -> Option<String> {
+    let used = shipped_relations_used(diags);
+    (!used.is_empty()).then(|| {
+        format!(
+            "  hint: {name} uses relations of the shipped rules ({}); to check it as an extension of them, run `lexproof check --extend {name}`",
+            used.iter().map(|r| format!("`{r}`")).collect::<Vec<_>>().join(", ")
+        )
+    })
+}
+
+/// The shipped relations that diagnostics report as unknown: a file using them is an extension.
+pub fn shipped_relations_used(diags: &[FileDiagnostic]) -> Vec<String> {
     let shipped = Rulebase::shipped();
-    let mut used: Vec<&str> = Vec::new();
+    let mut used: Vec<String> = Vec::new();
     for d in diags.iter().filter(|d| d.diag.code == "unknown_relation") {
         let Some(rel) = d
             .diag
@@ -103,14 +114,9 @@ fn extension_hint(name: &str, diags: &[FileDiagnostic]) -> Option<String> {
         else {
             continue;
         };
-        if shipped.checked.relation(rel).is_some() && !used.contains(&rel) {
-            used.push(rel);
+        if shipped.checked.relation(rel).is_some() && !used.iter().any(|u| u == rel) {
+            used.push(rel.to_string());
         }
     }
-    (!used.is_empty()).then(|| {
-        format!(
-            "  hint: {name} uses relations of the shipped rules ({}); to check it as an extension of them, run `lexproof check --extend {name}`",
-            used.iter().map(|r| format!("`{r}`")).collect::<Vec<_>>().join(", ")
-        )
-    })
+    used
 }

@@ -9,6 +9,7 @@ mod diff;
 mod explain;
 mod import;
 mod instances;
+mod lsp;
 mod new_extension;
 mod output;
 mod progress;
@@ -96,6 +97,10 @@ enum Command {
     /// and a rule, commented) and NAME-scenarios/ (one scenario where the rule fires, one where it
     /// does not), ready for `check --extend` and `test --extend`.
     NewExtension(new_extension::Args),
+    /// A language server for rules files and extensions over stdin/stdout (the Language Server
+    /// Protocol): the diagnostics of `check`, hover, go to definition, references, outline and
+    /// completion. Editors start it; see editors/vscode/.
+    Lsp(lsp::Args),
 }
 
 /// What every command may need of the invocation.
@@ -139,6 +144,7 @@ pub fn run() -> ExitCode {
         Command::Check(a) => check::run(a),
         Command::Diff(a) => diff::run(a, &ctx),
         Command::NewExtension(a) => new_extension::run(a),
+        Command::Lsp(a) => lsp::run(a),
     }
 }
 
