@@ -52,6 +52,17 @@ pub struct FactSet {
     pub as_of: as_of::AsOf,
 }
 
+impl FactSet {
+    /// The `--param NAME=VALUE` options this run was given, as written: a report must say that its
+    /// answers rest on values other than the rules'.
+    pub fn changed_parameters(&self) -> Vec<&str> {
+        self.files
+            .iter()
+            .filter_map(|f| f.strip_prefix("--param "))
+            .collect()
+    }
+}
+
 /// What a fact reader works with: the rulebase (relations, types, enumerations) and its loading
 /// thread's handle on the shared symbol table.
 struct Loader<'a, 's> {
@@ -939,6 +950,11 @@ impl Loader<'_, '_> {
         let rname = &self.program.relations[rel].name;
         match ty {
             Type::Symbol if quoted => {
+                if self.program.relations[rel].roles[col].is_some() && text.is_empty() {
+                    return Err(Diagnostic::error("empty_id", span, format!("field `{fname}` of `{rname}` is an id, but it is empty"))
+                        .label("empty")
+                        .hint("give the id, or delete the row (an empty row of a spreadsheet export?)"));
+                }
                 if let Some(e) = self.program.relations[rel].enums[col] {
                     let e = &self.program.enums[e];
                     if !e.contains(text) {
@@ -962,6 +978,62 @@ impl Loader<'_, '_> {
                     .hint("write dates as YYYY-MM-DD with a day that exists, e.g. 2025-08-02")
             }),
         }
+    }
+}
+
+/// A TSV cell for an id (a model, actor or system) that is surely a slip of the spreadsheet: still
+/// in quotes, or with spaces around it. Taken as written, it would name a different model or actor
+/// from the one meant, and the answer would quietly leave it out. (In `.dl` and JSON the quotes
+/// show exactly what the value is.)
+fn suspicious_cell(text: &str, span: Span, field: &str, rel: &str) -> Option<Diagnostic> {
+    let at = format!("field `{field}` of `{rel}`");
+    if text.len() >= 2 && text.starts_with('"') && text.ends_with('"') {
+        return Some(
+            Diagnostic::error(
+                "quoted_id",
+                span,
+                format!("{at} is an id written inside quotes: {text}"),
+            )
+            .label("quotes kept as part of the id")
+            .hint(format!(
+                "TSV cells take no quotes: write {}",
+                &text[1..text.len() - 1]
+            )),
+        );
+    }
+    if !text.is_empty() && text.trim() != text {
+        return Some(
+            Diagnostic::error(
+                "id_spaces",
+                span,
+                format!("{at} is an id with spaces around it: `{text}`"),
+            )
+            .label("leading or trailing space")
+            .hint(format!(
+                "write `{}`; with the spaces it names another model or actor than the one meant",
+                text.trim()
+            )),
+        );
+    }
+    None
+}
+
+impl Loader<'_, '_> {
+    /// A TSV cell of a symbol field: an id cell is checked for spreadsheet slips first.
+    fn tsv_symbol(
+        &mut self,
+        rel: usize,
+        col: usize,
+        text: &str,
+        span: Span,
+    ) -> Result<Value, Diagnostic> {
+        let r = &self.program.relations[rel];
+        if r.roles[col].is_some() {
+            if let Some(d) = suspicious_cell(text, span, &r.fields[col].0, &r.name) {
+                return Err(d);
+            }
+        }
+        self.scalar(rel, col, text, true, span)
     }
 }
 

@@ -65,7 +65,12 @@ pub fn apply(
     interner: &mut Interner,
     overrides: &[(String, String)],
 ) -> Result<(), String> {
-    for (name, text) in overrides {
+    for (i, (name, text)) in overrides.iter().enumerate() {
+        if let Some((_, first)) = overrides[..i].iter().find(|(n, _)| n == name) {
+            return Err(format!(
+                "lexproof: error[param_repeated]: --param {name} is given twice ({first} and {text})\n  hint: give each parameter once\n"
+            ));
+        }
         let Some(rel) = program
             .relation(name)
             .filter(|&r| program.relations[r].param)
@@ -94,7 +99,18 @@ pub fn apply(
         };
         let value = match ty {
             Type::Number => {
-                Value::Num(lexproof_lang::number::parse_number(text).map_err(|_| bad("number"))?)
+                let n = lexproof_lang::number::parse_number(text).map_err(|_| bad("number"))?;
+                let declared = program.facts.iter().find_map(|f| match f.values.first() {
+                    Some(Const::Num(d)) if f.rel == rel && f.in_force_from.is_none() => Some(*d),
+                    _ => None,
+                });
+                if declared.is_some_and(|d| d > 0) && n <= 0 {
+                    return Err(format!(
+                        "lexproof: error[bad_param]: --param {name}={text}: `{name}` is a positive number in the rules ({}), and {text} is not positive\n  hint: a threshold, a ratio or a period cannot be zero or negative; give a positive value\n",
+                        declared.unwrap_or_default()
+                    ));
+                }
+                Value::Num(n)
             }
             Type::Date => Value::Date(Date(
                 lexproof_lang::number::parse_date(text).ok_or_else(|| bad("date"))?,

@@ -84,7 +84,10 @@ pub(super) fn read(
             let mut ok = true;
             for ((c, cell), &k) in columns.iter().zip(&cells[first..first + arity]).zip(&order) {
                 let fast = match c {
-                    Column::Free if !cell.escaped => next_sym.next().map(Value::Sym),
+                    Column::Free if !cell.escaped => next_sym
+                        .next()
+                        .filter(|_| plain_cell(cell.text(text)))
+                        .map(Value::Sym),
                     Column::Enum(allowed) if !cell.escaped => next_sym
                         .next()
                         .filter(|s| allowed.binary_search(s).is_ok())
@@ -161,9 +164,21 @@ fn header(
         let field = |name: &str| r.fields.iter().any(|(f, _)| f.eq_ignore_ascii_case(name));
         let names = cells.iter().all(|(c, _)| {
             c.chars().next().is_some_and(|ch| ch.is_ascii_alphabetic())
-                && c.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '_')
+                && c.chars()
+                    .all(|ch| ch.is_ascii_alphanumeric() || matches!(ch, '_' | ' ' | '-'))
         });
-        if !(names && cells.iter().any(|(c, _)| field(c))) {
+        // A spreadsheet's own header ("Model ID", "model_id", "Developer") names the fields
+        // loosely; read as data it would be a fact about a model called "Model ID".
+        let loose = |c: &str| {
+            let n = c.to_ascii_lowercase().replace([' ', '-'], "_");
+            n == r.name
+                || r.fields
+                    .iter()
+                    .any(|(f, _)| n == *f || n == format!("{f}_id") || n == format!("{f}_name"))
+        };
+        let header_like =
+            cells.iter().any(|(c, _)| field(c)) || cells.iter().all(|(c, _)| loose(c));
+        if !(names && header_like) {
             return Some((start, None));
         }
     }
@@ -483,12 +498,22 @@ fn convert(
     let raw = cell.text(text);
     match l.program.relations[rel].fields[k].1 {
         Type::Symbol => match unescape(raw) {
-            Ok(s) => l.scalar(rel, k, &s, true, span),
+            Ok(s) => l.tsv_symbol(rel, k, &s, span),
             Err(bad) => Err(Diagnostic::error("invalid_escape", Span::new(cell.start + bad, cell.start + bad + 2), "unknown escape in a TSV symbol")
                 .label("not an escape")
                 .hint("TSV symbols use \\t, \\n, \\r and \\\\ for tab, newline, carriage return and backslash")),
         },
         _ => l.scalar(rel, k, raw, false, span),
+    }
+}
+
+/// A cell the fast path may take as it is: not empty, not in quotes, no space at either end (the
+/// general path checks those against the field and reports them).
+fn plain_cell(t: &str) -> bool {
+    let b = t.as_bytes();
+    match (b.first(), b.last()) {
+        (Some(f), Some(l)) => *f != b'"' && !f.is_ascii_whitespace() && !l.is_ascii_whitespace(),
+        _ => false,
     }
 }
 

@@ -343,3 +343,65 @@ fn a_param_must_name_a_parameter_and_fit_its_type() {
         stderr(&o)
     );
 }
+
+/// A run with a changed parameter says so in every report format; a parameter given twice, or a
+/// positive one given as zero or less, is an error.
+#[test]
+fn a_changed_parameter_is_disclosed_and_odd_values_are_refused() {
+    let o = lexproof(&["-q", "report", "--param", "art51_threshold=1e26"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains(
+            "Parameters changed for this run (not the rules' values): art51\\_threshold=1e26"
+        ),
+        "{}",
+        &stdout(&o)[..600.min(stdout(&o).len())]
+    );
+    let o = lexproof(&[
+        "-q",
+        "report",
+        "--param",
+        "art51_threshold=1e26",
+        "--format",
+        "json",
+    ]);
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(
+        doc["parameters_changed"],
+        serde_json::json!(["art51_threshold=1e26"])
+    );
+    let o = lexproof(&["-q", "report", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert!(doc.get("parameters_changed").is_none());
+    let o = lexproof(&[
+        "-q",
+        "report",
+        "--param",
+        "art51_threshold=1e26",
+        "--format",
+        "html",
+    ]);
+    assert!(stdout(&o).contains("Parameters changed for this run"));
+    let o = lexproof(&[
+        "-q",
+        "derive",
+        "--param",
+        "art51_threshold=1e26",
+        "--param",
+        "art51_threshold=1e24",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("error[param_repeated]"),
+        "{}",
+        stderr(&o)
+    );
+    for bad in [
+        "art52_1_notification_weeks=-3",
+        "significant_modification_divisor=0",
+    ] {
+        let o = lexproof(&["-q", "derive", "--param", bad]);
+        assert_eq!(o.status.code(), Some(2), "{bad}");
+        assert!(stderr(&o).contains("is not positive"), "{}", stderr(&o));
+    }
+}

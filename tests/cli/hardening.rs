@@ -220,6 +220,27 @@ fn symbols_with_tabs_newlines_quotes_and_backslashes_read_back_unchanged() {
     assert_eq!(tsv.lines().count(), weird.len(), "{tsv}");
     let back = dir.join("back");
     std::fs::create_dir_all(&back).unwrap();
+    // An id with spaces around it is refused in TSV, where the spaces cannot be seen (in `.dl` and
+    // JSON the quotes show them): read back, that line is an error, located.
+    std::fs::write(back.join("developer.facts"), &tsv).unwrap();
+    let refused = lexproof(&[
+        "-q",
+        "query",
+        "developer(M, A)",
+        "--facts",
+        back.to_str().unwrap(),
+    ]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(
+        stderr(&refused).contains("developer.facts:7:4: error[id_spaces]"),
+        "{}",
+        stderr(&refused)
+    );
+    let tsv: String = tsv
+        .lines()
+        .filter(|l| !l.starts_with("m6\t"))
+        .map(|l| format!("{l}\n"))
+        .collect();
     std::fs::write(back.join("developer.facts"), &tsv).unwrap();
     let again = lexproof(&[
         "-q",
@@ -232,11 +253,16 @@ fn symbols_with_tabs_newlines_quotes_and_backslashes_read_back_unchanged() {
     ]);
     assert!(again.status.success(), "{}", stderr(&again));
     assert_eq!(o.status.code(), Some(0));
-    assert_eq!(
-        serde_json::from_slice::<serde_json::Value>(&again.stdout).unwrap()["matches"],
-        j["matches"],
-        "TSV output read back differs"
-    );
+    let spaced = |m: &serde_json::Value| m["tuple"][0] == "m6";
+    let want: Vec<&serde_json::Value> = j["matches"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| !spaced(m))
+        .collect();
+    let back: serde_json::Value = serde_json::from_slice(&again.stdout).unwrap();
+    let got: Vec<&serde_json::Value> = back["matches"].as_array().unwrap().iter().collect();
+    assert_eq!(got, want, "TSV output read back differs");
 }
 
 /// Inputs the fuzzers produced that once crashed or hung lexproof (`tests/fuzz-regressions/<target>/`),

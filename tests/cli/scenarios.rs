@@ -27,6 +27,11 @@ fn scenario_runner_reports_passes_and_explains_failures() {
         "{out}"
     );
     assert!(out.contains("no rule has the id `no_such_rule`"), "{out}");
+    assert!(
+        out.contains("\"M\" appears in no fact and in no rule, so this can never hold")
+            && out.contains("did you mean \"m\"?"),
+        "{out}"
+    );
     assert!(out.ends_with("0 passed, 1 failed\n"), "{out}");
 }
 

@@ -16,7 +16,12 @@ impl NumberError {
         match self {
             NumberError::Malformed => {
                 // `3,000,000` (groups of three after the first) or a decimal comma (`2,6e25`).
-                let groups: Vec<&str> = text.split([',', '_', '\'', ' ']).collect();
+                let separators: &[char] = if text.contains(['e', 'E']) {
+                    &[',', '_', '\'', ' ']
+                } else {
+                    &[',', '_', '\'', ' ', '.']
+                };
+                let groups: Vec<&str> = text.split(separators).collect();
                 let thousands = groups.len() > 1
                     && groups[1..]
                         .iter()
@@ -65,6 +70,11 @@ pub fn parse_number(text: &str) -> Result<i128, NumberError> {
         || !digits_ok(frac_part)
         || (mantissa.contains('.') && (int_part.is_empty() || frac_part.is_empty()))
     {
+        return Err(NumberError::Malformed);
+    }
+    // `10.000` is ten thousand where a dot groups thousands and ten where it is a decimal point:
+    // refused rather than guessed.
+    if exp.is_none() && frac_part.len() == 3 && int_part.len() <= 3 {
         return Err(NumberError::Malformed);
     }
     let exp: i64 = match exp {
@@ -306,6 +316,13 @@ mod tests {
         assert_eq!(parse_number("1.e3"), Err(NumberError::Malformed));
         assert_eq!(parse_number("abc"), Err(NumberError::Malformed));
         assert_eq!(parse_number(""), Err(NumberError::Malformed));
+        // A dot before three digits may group thousands: refused, and said so.
+        assert_eq!(parse_number("10.000"), Err(NumberError::Malformed));
+        assert!(NumberError::Malformed
+            .describe("10.000")
+            .contains("thousands separators"));
+        assert_eq!(parse_number("1.0"), Ok(1));
+        assert_eq!(parse_number("1.000e3"), Ok(1000));
     }
 
     #[test]

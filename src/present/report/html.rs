@@ -46,6 +46,18 @@ pub fn html(db: &Database, r: &Report) -> String {
     for a in &r.actors {
         actor(db, a, &mut n, &mut drawn, &mut body);
     }
+    if !r.unattributed.is_empty() {
+        body.push_str("<section class=\"unattributed\"><h2>Open questions about models no actor is named for</h2><ul>");
+        for (m, q, needed) in &r.unattributed {
+            body.push_str(&format!(
+                "<li><code>{}</code>: {} is undetermined; supply <code>{}</code>.</li>",
+                esc(&db.interner.plain(m)),
+                esc(&db.interner.plain(q)),
+                esc(&db.interner.plain(needed))
+            ));
+        }
+        body.push_str("</ul></section>");
+    }
     if !r.systems.is_empty() {
         body.push_str("<section class=\"systems\"><h2>AI systems built on these models</h2>");
         for s in &r.systems {

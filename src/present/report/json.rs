@@ -8,10 +8,23 @@ struct Doc<'a> {
     schema_version: u32,
     rules: RulesJson,
     assessment_date: Option<JsonValue<'a>>,
+    /// `--param NAME=VALUE` options the run was given, as written.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    parameters_changed: Vec<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     unknown_actor: Option<&'a str>,
     actors: Vec<Actor<'a>>,
     systems: Vec<System<'a>>,
+    /// Open questions about models no actor is shown for (e.g. no provider named).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    unattributed_questions: Vec<UnattributedQuestion<'a>>,
+}
+
+#[derive(Serialize)]
+struct UnattributedQuestion<'a> {
+    model: JsonValue<'a>,
+    question: JsonValue<'a>,
+    supply: JsonValue<'a>,
 }
 
 #[derive(Serialize)]
@@ -126,9 +139,19 @@ pub fn json(db: &Database, r: &Report) -> String {
                 .collect()
         };
     let doc = Doc {
+        unattributed_questions: r
+            .unattributed
+            .iter()
+            .map(|(m, q, n)| UnattributedQuestion {
+                model: v(m),
+                question: v(q),
+                supply: v(n),
+            })
+            .collect(),
         schema_version: SCHEMA_VERSION,
         rules: rules_json(db),
         assessment_date: r.assessment_date.as_ref().map(v),
+        parameters_changed: db.facts.changed_parameters(),
         unknown_actor: r.unknown_actor.as_deref(),
         actors: r
             .actors

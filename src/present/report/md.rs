@@ -86,6 +86,22 @@ pub fn markdown(db: &Database, r: &Report) -> String {
     for a in &r.actors {
         actor(db, a, &mut out);
     }
+    if !r.unattributed.is_empty() {
+        let _ = writeln!(
+            out,
+            "## Open questions about models no actor is named for\n"
+        );
+        for (m, q, needed) in &r.unattributed {
+            let _ = writeln!(
+                out,
+                "- {}: {} is undetermined; supply {}.",
+                code(&plain(db, m)),
+                md(&plain(db, q)),
+                code(&plain(db, needed))
+            );
+        }
+        out.push('\n');
+    }
     if !r.systems.is_empty() {
         let _ = writeln!(out, "## AI systems built on these models\n");
         for s in &r.systems {
@@ -153,8 +169,17 @@ pub fn header(db: &Database, r: &Report) -> String {
         (None, Some(d)) => plain(db, &d),
         (None, None) => "no assessment date (every dated fact counts)".to_string(),
     };
+    let changed = db.facts.changed_parameters();
+    let params = if changed.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " Parameters changed for this run (not the rules' values): {}.",
+            changed.join(", ")
+        )
+    };
     format!(
-        "Assessed as of {as_of}. Rules: {} (sha256 {}). Facts: {} file{}. Produced by lexproof {}; every conclusion can be explained with `lexproof explain`.",
+        "Assessed as of {as_of}. Rules: {} (sha256 {}).{params} Facts: {} file{}. Produced by lexproof {}; every conclusion can be explained with `lexproof explain`.",
         db.rules.file.name,
         db.rules.sha256,
         db.facts.fact_files,

@@ -113,6 +113,10 @@ pub struct Report {
     pub unknown_actor: Option<String>,
     /// AI systems built on the models (Art. 3(68), 75(1), 79), where the rules declare them.
     pub systems: Vec<SystemReport>,
+    /// Open questions (model, question, input to supply) about models no actor section shows, such
+    /// as a placed model whose provider the facts do not name: left out, they would read as "nothing
+    /// is owed".
+    pub unattributed: Vec<(Value, Value, Value)>,
 }
 
 /// One AI system: who answers for it, what it builds on, who supervises it, what it must correct.
@@ -362,9 +366,28 @@ pub fn build(db: &Database, actor: Option<&str>) -> Result<Report, String> {
             not_provider,
         });
     }
+    let shown: Vec<Value> = out
+        .iter()
+        .flat_map(|a| {
+            a.models
+                .iter()
+                .map(|m| m.model)
+                .chain(a.not_provider.iter().map(|n| n.model))
+        })
+        .collect();
+    let unattributed = if actor.is_some() {
+        Vec::new()
+    } else {
+        rows(rels.undetermined)
+            .into_iter()
+            .filter(|t| !shown.contains(&t[0]))
+            .map(|t| (t[0], t[1], t[2]))
+            .collect()
+    };
     Ok(Report {
         assessment_date,
         as_of: db.facts.as_of.describe(&db.facts.files),
+        unattributed,
         actors: out,
         systems: if unknown_actor.is_some() {
             Vec::new()
