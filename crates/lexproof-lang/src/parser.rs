@@ -442,19 +442,7 @@ impl Parser {
             doc: Doc::default(),
             param: true,
         };
-        let fact = Clause {
-            meta: Meta::default(),
-            head: Atom {
-                rel: name,
-                rel_span: name_span,
-                args: vec![value],
-                span,
-            },
-            body: None,
-            span,
-            from: None,
-        };
-        Ok((decl, fact))
+        Ok((decl, param_fact(name, name_span, value, span, None)))
     }
 
     /// After `.param`: `name = value from "date"`, a value the parameter takes from that day on (a
@@ -478,18 +466,13 @@ impl Parser {
         if self.peek() == Some(&Tok::Dot) {
             self.bump();
         }
-        Ok(Clause {
-            meta: Meta::default(),
-            head: Atom {
-                rel: name,
-                rel_span: name_span,
-                args: vec![value],
-                span,
-            },
-            body: None,
+        Ok(param_fact(
+            name,
+            name_span,
+            value,
             span,
-            from: Some((from, from_span)),
-        })
+            Some((from, from_span)),
+        ))
     }
 
     fn string_arg(&mut self, what: &str) -> PResult<String> {
@@ -1026,6 +1009,29 @@ fn upper_first(s: &str) -> String {
     match c.next() {
         Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
         None => String::new(),
+    }
+}
+
+/// A parameter's value as the bodiless clause `name(value).`, with the day it takes effect for a
+/// later value.
+fn param_fact(
+    name: String,
+    name_span: Span,
+    value: Term,
+    span: Span,
+    from: Option<(String, Span)>,
+) -> Clause {
+    Clause {
+        meta: Meta::default(),
+        head: Atom {
+            rel: name,
+            rel_span: name_span,
+            args: vec![value],
+            span,
+        },
+        body: None,
+        span,
+        from,
     }
 }
 
