@@ -641,25 +641,9 @@ fn file_name(uri: &Uri) -> String {
 
 fn path_of_str(uri: &str) -> Option<PathBuf> {
     let path = uri.strip_prefix("file://")?;
-    Some(PathBuf::from(percent_decode(path)))
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                out.push(b);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    Some(PathBuf::from(
+        lexproof::facts::import::cyclonedx::percent_decode(path),
+    ))
 }
 
 fn parse<T: serde::de::DeserializeOwned>(req: Request) -> Result<T, String> {

@@ -58,7 +58,7 @@ impl FactSet {
     pub fn changed_parameters(&self) -> Vec<&str> {
         self.files
             .iter()
-            .filter_map(|f| f.strip_prefix("--param "))
+            .filter_map(|f| f.strip_prefix(params::ORIGIN_PREFIX))
             .collect()
     }
 }

@@ -10,6 +10,10 @@ use lexproof_lang::ast::Type;
 use lexproof_lang::check::{fill_placeholders, readable_const, suggest, Const};
 use lexproof_lang::Checked;
 
+/// The pseudo-file a `--param` value comes from starts so: proofs show it, and reports find the
+/// changed parameters by it (`FactSet::changed_parameters`).
+pub const ORIGIN_PREFIX: &str = "--param ";
+
 /// Splits `NAME=VALUE`.
 pub fn parse_option(text: &str) -> Result<(String, String), String> {
     match text.split_once('=') {
@@ -125,7 +129,7 @@ pub fn apply(
             }
         };
         let file = facts.files.len() as u32;
-        facts.files.push(format!("--param {name}={text}"));
+        facts.files.push(format!("{ORIGIN_PREFIX}{name}={text}"));
         facts.digests.push(None);
         let mut t = Table::new(&[ty]);
         t.push_row(&[value]);

@@ -67,14 +67,16 @@ fn id_of(c: &J) -> Option<String> {
     }
 }
 
-fn percent_decode(s: &str) -> String {
+/// Undoes `%XX` escapes of a URI (`file:///a%20b`); a `%` not followed by two hex digits stays.
+pub fn percent_decode(s: &str) -> String {
+    let hex = |c: u8| (c as char).to_digit(16).map(|d| d as u8);
     let b = s.as_bytes();
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
     while i < b.len() {
         if b[i] == b'%' && i + 2 < b.len() {
-            if let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                out.push(v);
+            if let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2])) {
+                out.push(h * 16 + l);
                 i += 3;
                 continue;
             }
@@ -375,4 +377,17 @@ fn licences_qualify(lic: &J) -> Result<bool, String> {
         }
     }
     Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::percent_decode;
+
+    #[test]
+    fn percent_escapes_decode_and_anything_else_stays() {
+        assert_eq!(percent_decode("/a%20b/%C3%A9.dl"), "/a b/é.dl");
+        assert_eq!(percent_decode("100%"), "100%");
+        // A `%` before a multi-byte character is kept as it is (no slicing inside the character).
+        assert_eq!(percent_decode("%aé"), "%aé");
+    }
 }

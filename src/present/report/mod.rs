@@ -366,7 +366,7 @@ pub fn build(db: &Database, actor: Option<&str>) -> Result<Report, String> {
             not_provider,
         });
     }
-    let shown: Vec<Value> = out
+    let shown: std::collections::HashSet<Value> = out
         .iter()
         .flat_map(|a| {
             a.models
