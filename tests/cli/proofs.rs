@@ -353,6 +353,51 @@ fn report_lists_duties_exemptions_reasons_and_open_questions() {
     );
 }
 
+/// An actor that owes a duty for a model it does not (yet) provide, the notification before placing
+/// above all, is shown with that duty: left out, the report read "owes nothing".
+#[test]
+fn report_shows_duties_owed_before_placing() {
+    let dir = scratch("report-before-placing");
+    let facts = write(
+        &dir,
+        "f.dl",
+        b"assessment_date(\"2026-06-01\").\nestablished_in(\"sakura\", \"JP\").\ndeveloper(\"sakura-x\", \"sakura\").\ngenerates(\"sakura-x\", \"text\").\ncompute_known_to_exceed(\"sakura-x\", 2e25, \"2026-05-04\").\n",
+    );
+    let o = lexproof(&["-q", "report", "--facts", &facts]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let md = stdout(&o);
+    assert!(md.contains("| `sakura` | 0 | 1 | 1 | 0 | 0 |"), "{md}");
+    assert!(
+        md.contains("Not concluded to be its provider, because"),
+        "{md}"
+    );
+    assert!(md.contains("`art52_1_notify`"), "{md}");
+    assert!(md.contains("Mon 18 May 2026 (overdue)"), "{md}");
+    let j: serde_json::Value = serde_json::from_slice(
+        &lexproof(&["-q", "report", "--facts", &facts, "--format", "json"]).stdout,
+    )
+    .unwrap();
+    let m = &j["actors"][0]["models"][0];
+    assert_eq!(m["model"], "sakura-x");
+    assert!(
+        m["not_provider"]
+            .as_str()
+            .unwrap()
+            .contains("placed_on_market"),
+        "{m}"
+    );
+    assert_eq!(m["duties"][0]["duty"], "art52_1_notify");
+    assert_eq!(m["duties"][0]["overdue"], true);
+    assert!(j["actors"][0]["not_provider"]
+        .as_array()
+        .unwrap()
+        .is_empty());
+    let html = stdout(&lexproof(&[
+        "-q", "report", "--facts", &facts, "--format", "html",
+    ]));
+    assert!(html.contains("Not concluded to be its provider"), "{html}");
+}
+
 pub(crate) fn browser(mode: &str, page: &Path, term: &str) {
     let script = root().join("tests/browser/check.mjs");
     assert!(

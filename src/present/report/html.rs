@@ -30,7 +30,7 @@ pub fn html(db: &Database, r: &Report) -> String {
             body,
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             esc(&plain(db, &a.actor)),
-            a.models.len(),
+            a.provided(),
             t.duties,
             if t.overdue > 0 {
                 format!("<span class=\"overdue\">{}</span>", t.overdue)
@@ -128,7 +128,7 @@ fn actor(db: &Database, a: &ActorReport, n: &mut usize, page: &mut PageRefs, out
             format!("Established in {}.", est.join(", "))
         })
     );
-    if a.models.is_empty() {
+    if a.provided() == 0 {
         out.push_str("<p>Not concluded to be the provider of any general-purpose AI model.</p>");
     }
     for m in &a.models {
@@ -173,6 +173,13 @@ fn model(db: &Database, m: &ModelReport, n: &mut usize, page: &mut PageRefs, out
             esc(&plain(db, &d))
         ))
     );
+    if let Some(why) = &m.not_provider {
+        let _ = write!(
+            out,
+            "<p>Not concluded to be its provider, because {}; it owes the duties below all the same.</p>",
+            esc(why)
+        );
+    }
     if m.duties.is_empty() {
         out.push_str("<p>No duty binds this provider for this model.</p>");
     } else {

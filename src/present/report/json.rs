@@ -75,6 +75,9 @@ struct Question<'a> {
 #[derive(Serialize)]
 struct Model<'a> {
     model: JsonValue<'a>,
+    /// The actor owes duties for the model without being concluded its provider: why not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    not_provider: Option<&'a str>,
     systemic_risk: bool,
     systemic_risk_since: Option<JsonValue<'a>>,
     placed_on_market: Option<JsonValue<'a>>,
@@ -173,6 +176,7 @@ pub fn json(db: &Database, r: &Report) -> String {
                     .iter()
                     .map(|m| Model {
                         model: v(&m.model),
+                        not_provider: m.not_provider.as_deref(),
                         systemic_risk: m.systemic_risk,
                         systemic_risk_since: m.systemic_risk_since.as_ref().map(v),
                         placed_on_market: m.placed_on_market.as_ref().map(v),

@@ -200,7 +200,7 @@ fn summary_table(db: &Database, r: &Report, out: &mut String) {
             out,
             "| {} | {} | {} | {} | {} | {} |",
             code(&plain(db, &a.actor)).replace('|', "\\|"),
-            a.models.len(),
+            a.provided(),
             t.duties,
             t.overdue,
             t.exemptions,
@@ -222,7 +222,7 @@ fn actor(db: &Database, a: &ActorReport, out: &mut String) {
             format!(" (established in {})", est.join(", "))
         }
     );
-    if a.models.is_empty() {
+    if a.provided() == 0 {
         let _ = writeln!(
             out,
             "Not concluded to be the provider of any general-purpose AI model.\n"
@@ -271,6 +271,13 @@ fn model(db: &Database, m: &ModelReport, out: &mut String) {
             plain(db, &d)
         ))
     );
+    if let Some(why) = &m.not_provider {
+        let _ = writeln!(
+            out,
+            "Not concluded to be its provider, because {}; it owes the duties below all the same.\n",
+            md(why)
+        );
+    }
     duties(db, m, out);
     if !m.exemptions.is_empty() {
         let _ = writeln!(out, "Duties lifted:\n");

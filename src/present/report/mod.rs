@@ -209,6 +209,14 @@ pub struct Totals {
 }
 
 impl ActorReport {
+    /// The models the actor is concluded to provide (the others only owe it duties).
+    pub fn provided(&self) -> usize {
+        self.models
+            .iter()
+            .filter(|m| m.not_provider.is_none())
+            .count()
+    }
+
     pub fn totals(&self) -> Totals {
         let sum = |f: &dyn Fn(&ModelReport) -> usize| self.models.iter().map(f).sum::<usize>();
         Totals {
@@ -233,6 +241,8 @@ pub struct NotProvider {
 
 pub struct ModelReport {
     pub model: Value,
+    /// Set when the actor owes duties for the model without being concluded its provider: why not.
+    pub not_provider: Option<String>,
     pub systemic_risk: bool,
     pub systemic_risk_since: Option<Value>,
     /// The model's legal history, where the rules carry the dated vocabulary.
@@ -294,7 +304,7 @@ pub fn build(db: &Database, actor: Option<&str>) -> Result<Report, String> {
         .and_then(|r| rows(r).into_iter().next().map(|t| t[0]));
     // Providers, and actors that develop or modify a model without being concluded its provider.
     let mut actors: Vec<Value> = Vec::new();
-    for t in rows(rels.provider) {
+    for t in rows(rels.provider).into_iter().chain(rows(rels.obligation)) {
         if !actors.contains(&t[0]) {
             actors.push(t[0]);
         }
@@ -329,8 +339,23 @@ pub fn build(db: &Database, actor: Option<&str>) -> Result<Report, String> {
         models.dedup();
         let mut reports = Vec::new();
         for m in &models {
-            reports.push(model_report(db, &rels, a, *m, &duty_values));
+            reports.push(model_report(db, &rels, a, *m, &duty_values, None));
         }
+        // Duties owed for a model the actor does not provide (yet): the notification of a model
+        // not placed, above all. Left out, the report would show such an actor owing nothing.
+        let mut owing: Vec<Value> = db
+            .rows_mentioning(rels.obligation, a)
+            .into_iter()
+            .filter(|t| t[0] == a && !models.contains(&t[1]))
+            .map(|t| t[1])
+            .collect();
+        owing.sort_by(|x, y| it.display_cmp(x, y));
+        owing.dedup();
+        for m in &owing {
+            let why = reason(db, rels.provider, &[a, *m]);
+            reports.push(model_report(db, &rels, a, *m, &duty_values, Some(why)));
+        }
+        models.extend(owing);
         // Models the actor develops or modifies but is not concluded to provide.
         let mut own: Vec<Value> = Vec::new();
         for &r in &rels.own {
@@ -423,7 +448,14 @@ fn duty_values(db: &Database, obligation: usize) -> Vec<Value> {
     out
 }
 
-fn model_report(db: &Database, rels: &Rels, a: Value, m: Value, duties: &[Value]) -> ModelReport {
+fn model_report(
+    db: &Database,
+    rels: &Rels,
+    a: Value,
+    m: Value,
+    duties: &[Value],
+    not_provider: Option<String>,
+) -> ModelReport {
     let rows = |rel: usize| db.rows_mentioning(rel, m);
     let mine = |rel: usize| -> Vec<Vec<Value>> {
         rows(rel)
@@ -482,6 +514,7 @@ fn model_report(db: &Database, rels: &Rels, a: Value, m: Value, duties: &[Value]
     let open_questions = questions(db, rels.undetermined, m);
     ModelReport {
         model: m,
+        not_provider,
         systemic_risk: db.holds(rels.systemic_risk, &[m]),
         systemic_risk_since: rels
             .systemic_risk_since
