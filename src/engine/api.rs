@@ -3,7 +3,7 @@
 //! internals without touching the code generator.
 
 pub use super::budget::tick;
-pub use super::stages::{run as run_stages, Done, Finish, MultiMap, Stage, StageOut};
+pub use super::stages::{run as run_stages, Done, Finish, LookupCache, MultiMap, Stage, StageOut};
 pub use crate::data::progress::Observer;
 pub use crate::data::store::{Table, Type};
 pub use crate::data::value::{Date, Sym};

@@ -13,6 +13,7 @@ use crate::data::progress::{Observer, Timing};
 use crate::data::store::Table;
 use crate::db::instances::Instances;
 use crate::rules::arith::{self, ArithError};
+use std::any::Any;
 use std::collections::HashMap;
 use std::hash::Hash;
 use std::sync::{Arc, Condvar, Mutex, OnceLock};
@@ -52,9 +53,66 @@ pub struct Stage {
     pub deps: &'static [usize],
     /// The derived relations (of those stages) it reads.
     pub reads: &'static [usize],
+    /// The lookups (hash sets, multimaps) it reads, by the names stages share them under.
+    pub lookups: &'static [&'static str],
     /// Gets the tables of the relations in `reads` (it drops them once it has read them); they
     /// may be as the stage deriving them made them (unsorted, with duplicates) or sorted.
-    pub run: fn(&[Table], Done) -> StageOut,
+    pub run: fn(&[Table], Done, &LookupCache) -> StageOut,
+}
+
+type Shared = Arc<OnceLock<Arc<dyn Any + Send + Sync>>>;
+
+/// The lookups of one run, each built once by the first stage that needs it and shared with the
+/// stages that read the same relation by the same columns (the shipped rulebase builds a
+/// multimap of `developer` by model in ten stages); each is freed when the last of them has run.
+pub struct LookupCache {
+    /// Per key: the stages still to use it, and the lookup once built.
+    slots: Mutex<HashMap<&'static str, (usize, Shared)>>,
+}
+
+impl LookupCache {
+    fn new(stages: &[Stage]) -> LookupCache {
+        let mut slots: HashMap<&'static str, (usize, Shared)> = HashMap::new();
+        for s in stages {
+            for &k in s.lookups {
+                slots.entry(k).or_default().0 += 1;
+            }
+        }
+        LookupCache {
+            slots: Mutex::new(slots),
+        }
+    }
+
+    /// The lookup named `key`, built by `build` unless a stage has built it already (a stage
+    /// asking while another builds it waits for that one).
+    pub fn get<T: Any + Send + Sync>(
+        &self,
+        key: &'static str,
+        build: impl FnOnce() -> T,
+    ) -> Arc<T> {
+        let slot = lock(&self.slots)
+            .entry(key)
+            .or_insert_with(|| (1, Shared::default()))
+            .1
+            .clone();
+        let any = slot.get_or_init(|| Arc::new(build()));
+        Arc::clone(any)
+            .downcast::<T>()
+            .unwrap_or_else(|_| panic!("lookup {key} is built with one type only"))
+    }
+
+    /// A stage has run: drops the lookups no later stage reads.
+    fn release(&self, keys: &[&'static str]) {
+        let mut slots = lock(&self.slots);
+        for k in keys {
+            if let Some(e) = slots.get_mut(k) {
+                e.0 = e.0.saturating_sub(1);
+                if e.0 == 0 {
+                    slots.remove(k);
+                }
+            }
+        }
+    }
 }
 
 /// Which stages have started and ended, and the arithmetic errors they recorded.
@@ -80,6 +138,7 @@ struct StageRun<'a> {
     wake: Condvar,
     /// Told each stage's time and memory.
     obs: &'a dyn Observer,
+    lookups: LookupCache,
 }
 
 impl StageRun<'_> {
@@ -125,7 +184,8 @@ impl StageRun<'_> {
                 derived,
                 witnesses,
                 heads,
-            } = (self.stages[s].run)(self.inputs, snapshot);
+            } = (self.stages[s].run)(self.inputs, snapshot, &self.lookups);
+            self.lookups.release(self.stages[s].lookups);
             let t1 = std::time::Instant::now();
             let derived: Vec<(usize, Arc<Table>)> =
                 derived.into_iter().map(|(r, t)| (r, Arc::new(t))).collect();
@@ -222,6 +282,7 @@ pub fn run(
         }),
         wake: Condvar::new(),
         obs,
+        lookups: LookupCache::new(stages),
     };
     let workers = crate::data::parallel::threads().min(stages.len()).max(1);
     if workers == 1 {
@@ -294,5 +355,52 @@ impl<K: Hash + Eq + Ord + Copy, V: Copy> MultiMap<K, V> {
         self.spans
             .get(key)
             .map_or(&[][..], |&(a, b)| &self.values[a..b])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn noop(_: &[Table], _: Done, _: &LookupCache) -> StageOut {
+        StageOut::default()
+    }
+
+    #[test]
+    fn a_shared_lookup_is_built_once_and_freed_after_its_last_reader() {
+        let stages = [
+            Stage {
+                name: "a",
+                deps: &[],
+                reads: &[],
+                lookups: &["r1k0s"],
+                run: noop,
+            },
+            Stage {
+                name: "b",
+                deps: &[],
+                reads: &[],
+                lookups: &["r1k0s"],
+                run: noop,
+            },
+        ];
+        let cache = LookupCache::new(&stages);
+        let builds = std::sync::atomic::AtomicUsize::new(0);
+        let build = || {
+            builds.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            vec![1u32, 2, 3]
+        };
+        let first = cache.get("r1k0s", build);
+        cache.release(stages[0].lookups);
+        let second = cache.get("r1k0s", build);
+        assert!(Arc::ptr_eq(&first, &second));
+        assert_eq!(builds.load(std::sync::atomic::Ordering::SeqCst), 1);
+        cache.release(stages[1].lookups);
+        assert!(
+            lock(&cache.slots).is_empty(),
+            "freed once no stage reads it"
+        );
+        drop(first);
+        assert_eq!(Arc::strong_count(&second), 1);
     }
 }

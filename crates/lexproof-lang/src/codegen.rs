@@ -416,6 +416,15 @@ struct Stage {
     deps: Vec<usize>,
     /// Derived relations of those stages that it reads.
     reads: Vec<usize>,
+    /// The keys of the lookups it builds or shares (`lookup_key`).
+    lookups: Vec<String>,
+}
+
+/// The name under which a lookup is shared between stages: the relation, the key columns, and
+/// whether it is a set or a multimap (the value columns are the rest, in order).
+fn lookup_key((rel, cols, map): &(usize, Vec<usize>, bool)) -> String {
+    let cols: Vec<String> = cols.iter().map(|c| c.to_string()).collect();
+    format!("r{rel}k{}{}", cols.join("_"), if *map { "m" } else { "s" })
 }
 
 fn stage(g: &mut Writer, comp: &[usize], defined_by: &[Option<usize>]) -> Stage {
@@ -468,6 +477,7 @@ fn stage(g: &mut Writer, comp: &[usize], defined_by: &[Option<usize>]) -> Stage 
         code,
         deps,
         reads: inputs,
+        lookups: lookups.iter().map(lookup_key).collect(),
     }
 }
 
@@ -622,13 +632,13 @@ fn lookups_decl(checked: &Checked, lookups: &[(usize, Vec<usize>, bool)]) -> Str
                     .map(|c| rust_type(types[c]))
                     .collect();
                 format!(
-                    "        pub l{id}: MultiMap<{}, {}>,",
+                    "        pub l{id}: std::sync::Arc<MultiMap<{}, {}>>,",
                     tuple(&key),
                     tuple(&rest)
                 )
             } else {
                 format!(
-                    "        pub l{id}: HashSet<{}, rustc_hash::FxBuildHasher>,",
+                    "        pub l{id}: std::sync::Arc<HashSet<{}, rustc_hash::FxBuildHasher>>,",
                     tuple(&key)
                 )
             }
@@ -663,7 +673,7 @@ fn run_fn(
     let mut code = String::new();
     writeln!(
         code,
-        "    pub fn run(inputs: &[Table], derived: Done) -> StageOut {{"
+        "    pub fn run(inputs: &[Table], derived: Done, cache: &LookupCache) -> StageOut {{"
     )
     .unwrap();
     code.push_str(&build_lookups(checked, lookups));
@@ -721,9 +731,11 @@ fn build_lookups(checked: &Checked, lookups: &[(usize, Vec<usize>, bool)]) -> St
             } else {
                 format!("(0..t.len()).map(|k| {item}).collect()")
             };
+            // Built once per run by the first stage that needs it, shared with the others.
             writeln!(
                 code,
-                "        {{ let t: &Table = {}; {cols_code} lookups.l{id} = {build}; }}",
+                "        lookups.l{id} = cache.get({:?}, || {{ let t: &Table = {}; {cols_code} {build} }});",
+                lookup_key(&(*rel, cols.clone(), *map)),
                 table_of(checked, *rel)
             )
             .unwrap();
@@ -870,11 +882,13 @@ pub fn generate(checked: &Checked, witnesses: bool, rules_name: &str) -> Generat
                     .collect::<Vec<_>>()
                     .join(", ")
             };
+            let keys: Vec<String> = s.lookups.iter().map(|k| format!("{k:?}")).collect();
             format!(
-                "    Stage {{ name: {:?}, deps: &[{}], reads: &[{}], run: s{k}::run }},",
+                "    Stage {{ name: {:?}, deps: &[{}], reads: &[{}], lookups: &[{}], run: s{k}::run }},",
                 s.name,
                 list(&s.deps),
-                list(&s.reads)
+                list(&s.reads),
+                keys.join(", ")
             )
         })
         .collect();
@@ -978,6 +992,11 @@ mod tests {
         assert!(g
             .code
             .contains("(LOOKUPS.with(|l| l.borrow().l1.contains(&(v1,))))"));
-        assert!(g.code.contains("pub l0: MultiMap<(Sym,), (Sym,)>"));
+        assert!(g
+            .code
+            .contains("pub l0: std::sync::Arc<MultiMap<(Sym,), (Sym,)>>"));
+        // Built through the run's cache under a name other stages share it by.
+        assert!(g.code.contains("lookups.l0 = cache.get(\"r"), "{}", g.code);
+        assert!(g.code.contains("lookups: &[\"r"), "{}", g.code);
     }
 }
