@@ -2,24 +2,30 @@
 //! the same front end as `lexproof check` (a file that uses the shipped relations is checked as an
 //! extension of them, as `check` suggests); hover, definition, references, symbols and completion read
 //! the last version of the file that checked cleanly, so they keep working while a line is half typed.
+//! Each rule carries a code lens saying how often it fired on the demo facts and in which scenarios
+//! (the `facts/` and `tests/scenarios/` folders beside the file), counted with the run-time
+//! evaluator on the last clean version when the file is opened or saved.
 
 use lexproof::rules::rulebase::{FileDiagnostic, Rulebase, RULES_NAME, RULES_TEXT};
 use lexproof_lang::lexer::{lex, Tok, Token};
 use lexproof_lang::{Checked, Severity};
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, Response};
 use lsp_types::notification::{
-    DidChangeTextDocument, DidCloseTextDocument, DidOpenTextDocument, Notification as _,
-    PublishDiagnostics,
+    DidChangeTextDocument, DidCloseTextDocument, DidOpenTextDocument, DidSaveTextDocument,
+    Notification as _, PublishDiagnostics,
 };
 use lsp_types::request::{
-    Completion, DocumentSymbolRequest, GotoDefinition, HoverRequest, References, Request as _,
+    CodeLensRequest, Completion, DocumentSymbolRequest, GotoDefinition, HoverRequest, References,
+    Request as _, WorkspaceSymbolRequest,
 };
 use lsp_types::{
-    CompletionItem, CompletionItemKind, CompletionOptions, CompletionResponse, Diagnostic,
-    DiagnosticSeverity, DocumentSymbol, DocumentSymbolResponse, GotoDefinitionResponse, Hover,
-    HoverContents, HoverProviderCapability, Location, MarkupContent, MarkupKind, NumberOrString,
-    OneOf, Position, PublishDiagnosticsParams, Range, ServerCapabilities, SymbolKind,
-    TextDocumentSyncCapability, TextDocumentSyncKind, Uri,
+    CodeLens, CodeLensOptions, Command, CompletionItem, CompletionItemKind, CompletionOptions,
+    CompletionResponse, Diagnostic, DiagnosticSeverity, DocumentSymbol, DocumentSymbolResponse,
+    GotoDefinitionResponse, Hover, HoverContents, HoverProviderCapability, Location, MarkupContent,
+    MarkupKind, NumberOrString, OneOf, Position, PublishDiagnosticsParams, Range,
+    ServerCapabilities, SymbolInformation, SymbolKind, TextDocumentSyncCapability,
+    TextDocumentSyncKind, TextDocumentSyncOptions, TextDocumentSyncSaveOptions, Uri,
+    WorkspaceSymbolResponse,
 };
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -33,15 +39,46 @@ struct Doc {
     text: String,
     /// The rulebase the document belongs to (alone, or the shipped rules plus it) from its last
     /// clean check; `None` until it first checks cleanly.
-    checked: Option<Checked>,
+    rules: Option<Rulebase>,
     /// Checked as an extension of the shipped rules.
     extension: bool,
+    /// How often each rule fired, by rule id, once counted; recounted on the next code lens
+    /// request after an open or a save.
+    fires: Option<HashMap<String, Fired>>,
+    fires_stale: bool,
+}
+
+impl Doc {
+    fn checked(&self) -> Option<&Checked> {
+        self.rules.as_ref().map(|r| &r.checked)
+    }
+}
+
+/// Where one rule fired: its instances on the demo facts (when there is a `facts/` folder) and the
+/// scenarios it fired in.
+#[derive(Clone, Default)]
+struct Fired {
+    demo: Option<usize>,
+    scenarios: Vec<String>,
+    /// Scenario files run.
+    of: usize,
 }
 
 pub fn run(_: Args) -> ExitCode {
     let (conn, io) = Connection::stdio();
     let caps = ServerCapabilities {
-        text_document_sync: Some(TextDocumentSyncCapability::Kind(TextDocumentSyncKind::FULL)),
+        text_document_sync: Some(TextDocumentSyncCapability::Options(
+            TextDocumentSyncOptions {
+                open_close: Some(true),
+                change: Some(TextDocumentSyncKind::FULL),
+                save: Some(TextDocumentSyncSaveOptions::Supported(true)),
+                ..Default::default()
+            },
+        )),
+        workspace_symbol_provider: Some(OneOf::Left(true)),
+        code_lens_provider: Some(CodeLensOptions {
+            resolve_provider: Some(false),
+        }),
         hover_provider: Some(HoverProviderCapability::Simple(true)),
         definition_provider: Some(OneOf::Left(true)),
         references_provider: Some(OneOf::Left(true)),
@@ -129,6 +166,14 @@ impl Server {
                 let text = p.content_changes.into_iter().last()?.text;
                 (p.text_document.uri, text)
             }
+            DidSaveTextDocument::METHOD => {
+                let p: lsp_types::DidSaveTextDocumentParams =
+                    serde_json::from_value(n.params).ok()?;
+                if let Some(doc) = self.docs.get_mut(p.text_document.uri.as_str()) {
+                    doc.fires_stale = true;
+                }
+                return None;
+            }
             DidCloseTextDocument::METHOD => {
                 let p: lsp_types::DidCloseTextDocumentParams =
                     serde_json::from_value(n.params).ok()?;
@@ -138,15 +183,19 @@ impl Server {
             _ => return None,
         };
         let name = file_name(&uri);
-        let (diags, checked, extension) = check(&name, &text);
+        let opened = n.method == DidOpenTextDocument::METHOD;
+        let (diags, rules, extension) = check(&name, &text);
         let doc = self.docs.entry(uri.as_str().to_string()).or_insert(Doc {
             text: String::new(),
-            checked: None,
+            rules: None,
             extension,
+            fires: None,
+            fires_stale: true,
         });
         doc.text = text;
-        if checked.is_some() {
-            doc.checked = checked;
+        doc.fires_stale |= opened;
+        if let Some(rb) = rules {
+            doc.rules = Some(rb);
             doc.extension = extension;
         }
         let lsp_diags = diags.iter().map(|d| to_lsp(&doc.text, d)).collect();
@@ -184,6 +233,15 @@ impl Server {
                     )
                 })
             }
+            WorkspaceSymbolRequest::METHOD => {
+                parse::<lsp_types::WorkspaceSymbolParams>(req).map(|p| {
+                    json(WorkspaceSymbolResponse::Flat(
+                        self.workspace_symbols(&p.query),
+                    ))
+                })
+            }
+            CodeLensRequest::METHOD => parse::<lsp_types::CodeLensParams>(req)
+                .map(|p| json(self.code_lenses(&p.text_document.uri))),
             Completion::METHOD => parse::<lsp_types::CompletionParams>(req).map(|p| {
                 let at = p.text_document_position;
                 json(
@@ -218,7 +276,7 @@ impl Server {
 
     fn hover(&self, uri: &str, pos: Position) -> Option<Hover> {
         let (doc, tokens, i) = self.at(uri, pos)?;
-        let checked = doc.checked.as_ref();
+        let checked = doc.checked();
         let text = match &tokens[i].tok {
             Tok::Ident(name) => {
                 let after_rule = i > 0 && tokens[i - 1].tok == Tok::Annotation("rule".into());
@@ -290,7 +348,7 @@ impl Server {
             );
         }
         let shipped;
-        let checked = match doc.checked.as_ref() {
+        let checked = match doc.checked() {
             Some(c) => c,
             None => {
                 shipped = Rulebase::shipped().checked;
@@ -319,6 +377,90 @@ impl Server {
         Some(items)
     }
 
+    /// Every symbol of the open documents and of the workspace's rules.dl whose name contains the
+    /// query (ignoring case), with the section it sits in.
+    #[allow(deprecated)]
+    fn workspace_symbols(&self, query: &str) -> Vec<SymbolInformation> {
+        let mut files: Vec<(Uri, String)> = self
+            .docs
+            .iter()
+            .filter_map(|(u, d)| Some((u.parse().ok()?, d.text.clone())))
+            .collect();
+        if let Some((u, t)) = self.shipped_file() {
+            if !self.docs.contains_key(u.as_str()) {
+                files.push((u, t));
+            }
+        }
+        files.sort_by(|a, b| a.0.as_str().cmp(b.0.as_str()));
+        let query = query.to_lowercase();
+        let mut out = Vec::new();
+        for (uri, text) in files {
+            let mut push = |s: &DocumentSymbol, container: Option<&str>| {
+                if s.name.to_lowercase().contains(&query) {
+                    out.push(SymbolInformation {
+                        name: s.name.clone(),
+                        kind: s.kind,
+                        tags: None,
+                        deprecated: None,
+                        location: Location::new(uri.clone(), s.selection_range),
+                        container_name: container.map(str::to_string),
+                    });
+                }
+            };
+            for s in symbols(&text) {
+                match &s.children {
+                    Some(children) if s.kind == SymbolKind::NAMESPACE => {
+                        for c in children {
+                            push(c, Some(&s.name));
+                        }
+                    }
+                    _ => push(&s, None),
+                }
+            }
+        }
+        out
+    }
+
+    /// One lens per `@rule`: how often it fired on the demo facts and in which scenarios.
+    fn code_lenses(&mut self, uri: &Uri) -> Vec<CodeLens> {
+        let Some(doc) = self.docs.get_mut(uri.as_str()) else {
+            return Vec::new();
+        };
+        if doc.fires_stale || doc.fires.is_none() {
+            if let (Some(rules), Some(dir)) = (
+                &doc.rules,
+                path_of_str(uri.as_str()).and_then(|p| p.parent().map(|d| d.to_path_buf())),
+            ) {
+                doc.fires = Some(count_fires(rules, &dir));
+                doc.fires_stale = false;
+            }
+        }
+        let Some(fires) = &doc.fires else {
+            return Vec::new();
+        };
+        let tokens = lex(&doc.text, &mut Vec::new());
+        let mut out = Vec::new();
+        for w in tokens.windows(2) {
+            let (Tok::Annotation(a), Tok::Ident(id)) = (&w[0].tok, &w[1].tok) else {
+                continue;
+            };
+            if a != "rule" {
+                continue;
+            }
+            let Some(f) = fires.get(id) else { continue };
+            out.push(CodeLens {
+                range: range(&doc.text, w[0].span.to(w[1].span)),
+                command: Some(Command {
+                    title: lens_title(f),
+                    command: String::new(),
+                    arguments: None,
+                }),
+                data: None,
+            });
+        }
+        out
+    }
+
     /// The shipped rules.dl: the workspace's copy if there is one (so a location opens a real
     /// file), else none: the compiled-in text has no file to point at.
     fn shipped_file(&self) -> Option<(Uri, String)> {
@@ -331,7 +473,7 @@ impl Server {
 
 /// Checks a document as `lexproof check` does: alone, or, when it uses relations of the shipped
 /// rules it does not declare, as an extension of them (what `check` then tells the user to run).
-fn check(name: &str, text: &str) -> (Vec<FileDiagnostic>, Option<Checked>, bool) {
+fn check(name: &str, text: &str) -> (Vec<FileDiagnostic>, Option<Rulebase>, bool) {
     let alone = Rulebase::from_parts(&[(name.to_string(), text.to_string())]);
     let extension = match &alone {
         Err(d) if name != RULES_NAME => !super::check::shipped_relations_used(d).is_empty(),
@@ -346,7 +488,7 @@ fn check(name: &str, text: &str) -> (Vec<FileDiagnostic>, Option<Checked>, bool)
         alone
     };
     let (diags, checked) = match result {
-        Ok((rb, w)) => (w, Some(rb.checked)),
+        Ok((rb, w)) => (w, Some(rb)),
         Err(d) => (d, None),
     };
     let mine = diags.into_iter().filter(|d| d.file.name == name).collect();
@@ -560,9 +702,157 @@ fn uses(tokens: &[Token], name: &str, with_decl: bool) -> Vec<lexproof_lang::sou
     out
 }
 
-/// The document's outline: relations, parameters and types by declaration, rules by id.
+/// Runs the rules on the demo facts and every scenario beside the file (`facts/`,
+/// `tests/scenarios/` or `scenarios/`) with the run-time evaluator.
+fn count_fires(rules: &Rulebase, dir: &std::path::Path) -> HashMap<String, Fired> {
+    use lexproof::engine::EngineKind;
+    let n = rules.checked.rules.len();
+    let mut demo: Option<Vec<usize>> = None;
+    let facts = dir.join("facts");
+    if facts.is_dir() {
+        let source = lexproof::facts::FactSource::Path(facts);
+        if let Ok((db, _)) = lexproof::engine::run(
+            EngineKind::Runtime,
+            rules.clone(),
+            &[source],
+            lexproof::engine::DEFAULT_MAX_FACTS,
+        ) {
+            demo = Some(
+                (0..n)
+                    .map(|r| db.witnesses.get(r).map_or(0, |w| w.len()))
+                    .collect(),
+            );
+        }
+    }
+    let mut fired_in: Vec<Vec<String>> = vec![Vec::new(); n];
+    let mut of = 0;
+    let folder = [dir.join("tests/scenarios"), dir.join("scenarios")]
+        .into_iter()
+        .find(|d| d.is_dir());
+    if let Some(folder) = folder {
+        for f in lexproof::audit::scenario::files(&folder).unwrap_or_default() {
+            let Ok(text) = std::fs::read_to_string(&f) else {
+                continue;
+            };
+            let Ok(s) = lexproof::audit::scenario::parse(&f.display().to_string(), &text) else {
+                continue;
+            };
+            of += 1;
+            let shown = f.strip_prefix(&folder).unwrap_or(&f).display().to_string();
+            for r in lexproof::audit::scenario::run(&s, rules, EngineKind::Runtime).fired {
+                fired_in[r].push(shown.clone());
+            }
+        }
+    }
+    rules
+        .checked
+        .rules
+        .iter()
+        .map(|r| {
+            (
+                r.id.clone(),
+                Fired {
+                    demo: demo.as_ref().map(|d| d[r.index]),
+                    scenarios: std::mem::take(&mut fired_in[r.index]),
+                    of,
+                },
+            )
+        })
+        .collect()
+}
+
+/// A lens's line: `fired 3× on the demo facts · in 2 of 138 scenarios: a.dl, b.dl`.
+fn lens_title(f: &Fired) -> String {
+    let demo = match f.demo {
+        Some(0) => "never fired on the demo facts".to_string(),
+        Some(k) => format!("fired {k}× on the demo facts"),
+        None => "no demo facts".to_string(),
+    };
+    let scenarios = match f.scenarios.len() {
+        0 if f.of == 0 => "no scenario folder".to_string(),
+        0 => format!("in none of {} scenarios: untested", f.of),
+        k => {
+            let names: Vec<&str> = f.scenarios.iter().take(3).map(String::as_str).collect();
+            let more = k.saturating_sub(names.len());
+            let mut list = names.join(", ");
+            if more > 0 {
+                list.push_str(&format!(" and {more} more"));
+            }
+            format!("in {k} of {} scenarios: {list}", f.of)
+        }
+    };
+    format!("{demo} · {scenarios}")
+}
+
+/// Section headers: a comment line between two comment lines of `=` or `-` (ten or more), as
+/// rules.dl separates its parts; (title, offset of the first rule line).
+fn sections(text: &str) -> Vec<(String, usize)> {
+    let mut lines: Vec<(usize, &str)> = Vec::new();
+    let mut at = 0;
+    for l in text.split_inclusive('\n') {
+        lines.push((at, l.trim_end()));
+        at += l.len();
+    }
+    let is_bar = |l: &str| {
+        l.strip_prefix("//").is_some_and(|r| {
+            let r = r.trim();
+            r.len() >= 10 && (r.chars().all(|c| c == '=') || r.chars().all(|c| c == '-'))
+        })
+    };
+    let mut out = Vec::new();
+    for i in 1..lines.len().saturating_sub(1) {
+        let (_, l) = lines[i];
+        if is_bar(lines[i - 1].1) && is_bar(lines[i + 1].1) && !is_bar(l) {
+            if let Some(title) = l.strip_prefix("//") {
+                out.push((title.trim().to_string(), lines[i - 1].0));
+            }
+        }
+    }
+    out
+}
+
+/// The document's outline: relations, parameters and types by declaration, rules by id, grouped
+/// under the file's section comments.
 #[allow(deprecated)]
 fn symbols(text: &str) -> Vec<DocumentSymbol> {
+    let flat = flat_symbols(text);
+    let sections = sections(text);
+    if sections.is_empty() {
+        return flat;
+    }
+    let mut out: Vec<DocumentSymbol> = Vec::new();
+    let mut rest = flat.into_iter().peekable();
+    let offset = |s: &DocumentSymbol| offset_of(text, s.range.start);
+    while let Some(s) = rest.next_if(|s| offset(s) < sections[0].1) {
+        out.push(s);
+    }
+    for (k, (title, start)) in sections.iter().enumerate() {
+        let end = sections.get(k + 1).map_or(text.len(), |n| n.1);
+        let mut children = Vec::new();
+        while let Some(s) = rest.next_if(|s| offset(s) < end) {
+            children.push(s);
+        }
+        let title_start = start + text[*start..].find('\n').map_or(0, |i| i + 1);
+        let title_end = title_start
+            + text[title_start..]
+                .find('\n')
+                .unwrap_or(text.len() - title_start);
+        out.push(DocumentSymbol {
+            name: title.clone(),
+            detail: Some("section".into()),
+            kind: SymbolKind::NAMESPACE,
+            tags: None,
+            deprecated: None,
+            range: Range::new(position(text, *start), position(text, end.max(*start))),
+            selection_range: Range::new(position(text, title_start), position(text, title_end)),
+            children: Some(children),
+        });
+    }
+    out
+}
+
+#[allow(deprecated)]
+fn flat_symbols(text: &str) -> Vec<DocumentSymbol> {
     let tokens = lex(text, &mut Vec::new());
     let mut out = Vec::new();
     for w in tokens.windows(2) {

@@ -208,17 +208,18 @@ fn an_editor_gets_diagnostics_hover_definition_references_symbols_and_completion
     assert_eq!(lines.len(), expected, "{refs}");
     assert!(lines.contains(&(decl_line as u64)));
 
-    // Outline: relations, parameters and rules.
+    // Outline: relations, parameters and rules, grouped under the file's section comments.
     let symbols = c.request(
         "textDocument/documentSymbol",
         json!({"textDocument": {"uri": uri}}),
     );
-    let names: Vec<&str> = symbols
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s["name"].as_str().unwrap())
-        .collect();
+    let mut names: Vec<&str> = Vec::new();
+    for s in symbols.as_array().unwrap() {
+        names.push(s["name"].as_str().unwrap());
+        for child in s["children"].as_array().into_iter().flatten() {
+            names.push(child["name"].as_str().unwrap());
+        }
+    }
     for n in [
         "provider",
         "art51_threshold",
@@ -227,6 +228,40 @@ fn an_editor_gets_diagnostics_hover_definition_references_symbols_and_completion
     ] {
         assert!(names.contains(&n), "{n} missing from the outline");
     }
+    let section = symbols
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| {
+            s["name"]
+                .as_str()
+                .unwrap()
+                .contains("is the model a GPAI model?")
+        })
+        .unwrap_or_else(|| panic!("no section for the GPAI definition: {symbols}"));
+    assert_eq!(section["kind"], json!(3), "a section is a namespace");
+    let inside: Vec<&str> = section["children"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert!(inside.contains(&"gpai_model_definition"), "{inside:?}");
+    assert!(
+        !inside.contains(&"provider_of_placed_gpai_model"),
+        "{inside:?}"
+    );
+
+    // Workspace symbols: by name, across the workspace, with their section.
+    let found = c.request("workspace/symbol", json!({"query": "GPAI_MODEL_DEF"}));
+    let found = found.as_array().unwrap();
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0]["name"], json!("gpai_model_definition"));
+    assert_eq!(found[0]["location"]["uri"], json!(uri));
+    assert!(found[0]["containerName"]
+        .as_str()
+        .unwrap()
+        .contains("GPAI model"));
 
     // Completion: relation and parameter names, enumeration values, and metadata keys after `@`.
     let items = c.at("textDocument/completion", &uri, use_site);
@@ -269,6 +304,104 @@ fn an_editor_gets_diagnostics_hover_definition_references_symbols_and_completion
         .as_str()
         .unwrap()
         .contains("compute_reached"));
+    c.stop();
+}
+
+/// Each rule's code lens: how often it fired on the demo facts and in which scenarios beside the
+/// file; counted again after a save.
+#[test]
+fn code_lenses_count_firings_on_the_demo_facts_and_in_scenarios() {
+    let dir = scratch("lsp-lens");
+    let rules = "\
+.decl edge(a: symbol, b: symbol)
+.decl path(a: symbol, b: symbol)
+.decl loop(a: symbol)
+
+// ============================================================
+// Paths
+// ============================================================
+
+@rule path_edge
+@cite \"Art. 1\"
+@authority statute
+@says \"An edge is a path.\"
+path(X, Y) :- edge(X, Y).
+
+@rule path_step
+@cite \"Art. 2\"
+@authority statute
+@says \"A path followed by an edge is a path.\"
+path(X, Z) :- path(X, Y), edge(Y, Z).
+
+@rule loop_found
+@cite \"Art. 3\"
+@authority statute
+@says \"A path back to its start is a loop.\"
+loop(X) :- path(X, X).
+";
+    let path = write(&dir, "rules.dl", rules.as_bytes());
+    std::fs::create_dir_all(dir.join("facts")).unwrap();
+    write(
+        &dir.join("facts"),
+        "demo.dl",
+        b"edge(\"a\", \"b\").\nedge(\"b\", \"c\").\nedge(\"c\", \"d\").\n",
+    );
+    std::fs::create_dir_all(dir.join("tests/scenarios")).unwrap();
+    write(
+        &dir.join("tests/scenarios"),
+        "one_edge.dl",
+        b"edge(\"x\", \"y\").\nexpect path(\"x\", \"y\").\n",
+    );
+    write(
+        &dir.join("tests/scenarios"),
+        "two_edges.dl",
+        b"edge(\"x\", \"y\").\nedge(\"y\", \"z\").\nexpect path(\"x\", \"z\").\n",
+    );
+    let uri = format!("file://{path}");
+    let mut c = Client::start();
+    assert_eq!(c.open(&uri, rules), Vec::<Value>::new());
+    let lenses = c.request(
+        "textDocument/codeLens",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    let titles: Vec<&str> = lenses
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["command"]["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        titles,
+        [
+            "fired 3× on the demo facts · in 2 of 2 scenarios: one_edge.dl, two_edges.dl",
+            "fired 3× on the demo facts · in 1 of 2 scenarios: two_edges.dl",
+            "never fired on the demo facts · in none of 2 scenarios: untested",
+        ],
+        "{lenses}"
+    );
+    let line = rules[..rules.find("@rule loop_found").unwrap()]
+        .matches('\n')
+        .count();
+    assert_eq!(lenses[2]["range"]["start"]["line"], json!(line));
+    // A saved change: counted again.
+    write(
+        &dir.join("facts"),
+        "demo.dl",
+        b"edge(\"a\", \"b\").\nedge(\"b\", \"a\").\n",
+    );
+    c.notify(
+        "textDocument/didSave",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    let lenses = c.request(
+        "textDocument/codeLens",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    assert_eq!(
+        lenses[2]["command"]["title"],
+        json!("fired 2× on the demo facts · in none of 2 scenarios: untested"),
+        "{lenses}"
+    );
     c.stop();
 }
 
