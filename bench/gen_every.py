@@ -90,6 +90,7 @@ RELATIONS = {
     "duty_met": "actor model duty date",
     "designation_lifted": "model date",
     "designation_maintained": "model date",
+    "model_transferred": "model actor date",
     "union_use_excluded": "model",
     "compute_reached": "model number date",
     "essential_for_third_parties_from": "model date",
@@ -279,6 +280,8 @@ def main(argv=None):
     B_cd = B["commission_designated"]; B_dl = B["designation_lifted"]
     B_dm = B["designation_maintained"]; B_ra = B["rebuttal_accepted"]; B_not = B["notified"]
     B_dmet = B["duty_met"]; B_rme = B["representative_mandate_ended"]
+    B_mt = B["model_transferred"]
+    ntransfer = 0
     B_uue = B["union_use_excluded"]
 
     # ---- actors: N/50 + 20, each with a founding day and 0-2 establishments ----------------
@@ -659,6 +662,14 @@ def main(argv=None):
             B_dmet("%s\t%s\t%s\t%s\n" % (ACT[mkt], m, "art54_1_authorised_representative", DS[md]))
             if rnd() < 0.06 or nmand == 1:
                 B_rme("%s\t%s\t%s\n" % (ACT[mkt], m, DS[md + 60 + int(rnd() * 400)]))
+
+        # a placed model sold to another actor (0.5 %), sometimes sold on again
+        if supplied and (rnd() < 0.005 or ntransfer == 0):
+            ntransfer += 1
+            td = d + 30 + int(rnd() * 400)
+            B_mt("%s\t%s\t%s\n" % (m, ACT[other_actor(mkt)], DS[td]))
+            if rnd() < 0.1:
+                B_mt("%s\t%s\t%s\n" % (m, ACT[other_actor(mkt)], DS[td + 30 + int(rnd() * 200)]))
 
         if (i & (CHUNK - 1)) == CHUNK - 1:
             flush()

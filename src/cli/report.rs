@@ -33,9 +33,10 @@ pub fn run(args: Args, ctx: &Ctx) -> ExitCode {
         }
         let r = lexproof::present::report::build(db, actor.as_deref()).map_err(Failure::input)?;
         if let Some(a) = &r.unknown_actor {
-            // Not hidden by -q: the report is empty because of the name given.
+            // Not hidden by -q: the report is empty because of the name given, most likely a typo,
+            // so the run fails rather than file an empty report.
             eprintln!(
-                "lexproof: warning: no fact or rule mentions the actor \"{}\"{}",
+                "lexproof: error[unknown_actor]: no fact or rule mentions the actor \"{}\"{}",
                 lexproof::data::value::printable(a),
                 nearest_symbol(db, a)
                     .map(|s| format!("\n  hint: did you mean \"{s}\"?"))
@@ -47,7 +48,11 @@ pub fn run(args: Args, ctx: &Ctx) -> ExitCode {
             ReportFormat::Html => lexproof::present::report::html(db, &r),
             ReportFormat::Json => lexproof::present::report::json(db, &r),
         });
-        Ok(ExitCode::SUCCESS)
+        Ok(if r.unknown_actor.is_some() {
+            ExitCode::from(2)
+        } else {
+            ExitCode::SUCCESS
+        })
     })
 }
 

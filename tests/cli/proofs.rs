@@ -340,6 +340,10 @@ fn report_lists_duties_exemptions_reasons_and_open_questions() {
     assert_eq!(duties, 92, "the report lists every obligation of the demo");
     let o = lexproof(&["-q", "report", "--actor", "nobody-co"]);
     assert!(stdout(&o).contains("No fact and no rule mentions the actor"));
+    assert_eq!(o.status.code(), Some(2), "an unknown actor fails the run");
+    assert!(stderr(&o).contains("error[unknown_actor]"), "{}", stderr(&o));
+    let o = lexproof(&["-q", "report", "--actor", "aurora-lab"]);
+    assert!(stderr(&o).contains("did you mean \"aurora-labs\"?"), "{}", stderr(&o));
     // A rulebase without the vocabulary gets a clear error.
     let dir = scratch("report-norules");
     let rules = write(&dir, "r.dl", b"p(\"a\").\nq(X) :- p(X).\n");
@@ -396,6 +400,41 @@ fn report_shows_duties_owed_before_placing() {
         "-q", "report", "--facts", &facts, "--format", "html",
     ]));
     assert!(html.contains("Not concluded to be its provider"), "{html}");
+}
+
+/// The actor a model was transferred from keeps its past duties in the report.
+#[test]
+fn report_shows_a_former_providers_past_duties() {
+    let dir = scratch("report-transfer");
+    let facts = write(
+        &dir,
+        "f.dl",
+        b"assessment_date(\"2026-11-30\").\nestablished_in(\"seller\", \"DE\").\nestablished_in(\"buyer\", \"FR\").\ndeveloper(\"sold-lm\", \"seller\").\ntraining_compute(\"sold-lm\", 3e24).\ngenerates(\"sold-lm\", \"text\").\nmade_available(\"sold-lm\", \"api\", \"2025-09-15\").\nmodel_transferred(\"sold-lm\", \"buyer\", \"2026-03-02\").\n",
+    );
+    let o = lexproof(&["-q", "report", "--facts", &facts]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let md = stdout(&o);
+    assert!(
+        md.contains("- `sold-lm`: not its provider, because transferred(\"sold-lm\") holds"),
+        "{md}"
+    );
+    assert!(
+        md.contains("  - Owed `art53_1_a` from 2025-09-15 until 2026-03-02 (a period that is over)."),
+        "{md}"
+    );
+    let j: serde_json::Value = serde_json::from_slice(
+        &lexproof(&["-q", "report", "--facts", &facts, "--format", "json"]).stdout,
+    )
+    .unwrap();
+    let seller = j["actors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["actor"] == "seller")
+        .unwrap();
+    let past = &seller["not_provider"][0]["past_duties"];
+    assert_eq!(past[0]["from"], "2025-09-15", "{past}");
+    assert_eq!(past[0]["until"], "2026-03-02", "{past}");
 }
 
 pub(crate) fn browser(mode: &str, page: &Path, term: &str) {

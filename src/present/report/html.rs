@@ -143,6 +143,15 @@ fn actor(db: &Database, a: &ActorReport, n: &mut usize, page: &mut PageRefs, out
                 esc(&plain(db, &np.model)),
                 esc(&np.reason)
             );
+            for (d, from, until) in &np.past {
+                let _ = write!(
+                    out,
+                    " Owed <code>{}</code> from {} until {} (a period that is over).",
+                    esc(&plain(db, d)),
+                    esc(&plain(db, from)),
+                    esc(&plain(db, until))
+                );
+            }
             for (q, needed) in &np.open_questions {
                 let _ = write!(
                     out,

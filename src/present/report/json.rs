@@ -64,6 +64,14 @@ struct NotProvider<'a> {
     model: JsonValue<'a>,
     reason: &'a str,
     open_questions: Vec<Question<'a>>,
+    past_duties: Vec<PastDuty<'a>>,
+}
+
+#[derive(Serialize)]
+struct PastDuty<'a> {
+    duty: JsonValue<'a>,
+    from: JsonValue<'a>,
+    until: JsonValue<'a>,
 }
 
 #[derive(Serialize)]
@@ -169,6 +177,15 @@ pub fn json(db: &Database, r: &Report) -> String {
                         model: v(&n.model),
                         reason: &n.reason,
                         open_questions: questions(&n.open_questions),
+                        past_duties: n
+                            .past
+                            .iter()
+                            .map(|(d, f, u)| PastDuty {
+                                duty: v(d),
+                                from: v(f),
+                                until: v(u),
+                            })
+                            .collect(),
                     })
                     .collect(),
                 models: a

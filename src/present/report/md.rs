@@ -243,6 +243,15 @@ fn actor(db: &Database, a: &ActorReport, out: &mut String) {
                 code(&plain(db, &n.model)),
                 md(&n.reason)
             );
+            for (d, from, until) in &n.past {
+                let _ = writeln!(
+                    out,
+                    "  - Owed {} from {} until {} (a period that is over).",
+                    code(&plain(db, d)),
+                    plain(db, from),
+                    plain(db, until)
+                );
+            }
             for (q, needed) in &n.open_questions {
                 let _ = writeln!(
                     out,

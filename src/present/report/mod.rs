@@ -66,6 +66,7 @@ struct Rels {
     /// The dated vocabulary, where the rules declare it.
     duty_applies_from: Option<usize>,
     duty_status: Option<usize>,
+    obligation_period: Option<usize>,
     systemic_risk_since: Option<usize>,
 }
 
@@ -100,6 +101,7 @@ fn relations(db: &Database) -> Result<Rels, String> {
         assessment_date: opt("assessment_date", 1),
         duty_applies_from: opt("duty_applies_from", 4),
         duty_status: opt("duty_status", 4),
+        obligation_period: opt("obligation_period", 5),
         systemic_risk_since: opt("systemic_risk_since", 2),
     })
 }
@@ -237,6 +239,9 @@ pub struct NotProvider {
     pub model: Value,
     pub reason: String,
     pub open_questions: Vec<(Value, Value)>,
+    /// Duties it owed for the model in a period that is over (e.g. before the model passed to
+    /// another actor): (duty, from, until).
+    pub past: Vec<(Value, Value, Value)>,
 }
 
 pub struct ModelReport {
@@ -372,6 +377,16 @@ pub fn build(db: &Database, actor: Option<&str>) -> Result<Report, String> {
                 model: m,
                 reason: reason(db, rels.provider, &[a, m]),
                 open_questions: questions(db, rels.undetermined, m),
+                past: rels
+                    .obligation_period
+                    .map(|r| {
+                        db.rows_mentioning(r, m)
+                            .into_iter()
+                            .filter(|t| t[0] == a && t[1] == m)
+                            .map(|t| (t[2], t[3], t[4]))
+                            .collect()
+                    })
+                    .unwrap_or_default(),
             })
             .collect();
         let established_in = rels
