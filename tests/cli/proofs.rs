@@ -341,9 +341,17 @@ fn report_lists_duties_exemptions_reasons_and_open_questions() {
     let o = lexproof(&["-q", "report", "--actor", "nobody-co"]);
     assert!(stdout(&o).contains("No fact and no rule mentions the actor"));
     assert_eq!(o.status.code(), Some(2), "an unknown actor fails the run");
-    assert!(stderr(&o).contains("error[unknown_actor]"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("error[unknown_actor]"),
+        "{}",
+        stderr(&o)
+    );
     let o = lexproof(&["-q", "report", "--actor", "aurora-lab"]);
-    assert!(stderr(&o).contains("did you mean \"aurora-labs\"?"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("did you mean \"aurora-labs\"?"),
+        "{}",
+        stderr(&o)
+    );
     // A rulebase without the vocabulary gets a clear error.
     let dir = scratch("report-norules");
     let rules = write(&dir, "r.dl", b"p(\"a\").\nq(X) :- p(X).\n");
@@ -419,7 +427,9 @@ fn report_shows_a_former_providers_past_duties() {
         "{md}"
     );
     assert!(
-        md.contains("  - Owed `art53_1_a` from 2025-09-15 until 2026-03-02 (a period that is over)."),
+        md.contains(
+            "  - Owed `art53_1_a` from 2025-09-15 until 2026-03-02 (a period that is over)."
+        ),
         "{md}"
     );
     let j: serde_json::Value = serde_json::from_slice(
