@@ -20,12 +20,11 @@ multiples of 10^12 (every number >= 10^15 is). Linear in N; Python 3.11
 standard library only.
 """
 
-import argparse
 import datetime
 import math
-import os
-import random
 import sys
+
+from factfiles import FactFiles, parse_args, weighted
 
 # ---- vocabulary enumerations (from rules.dl) -------------------------------------------------
 MODALITIES = ["text", "code", "audio", "speech", "image_from_text",
@@ -199,25 +198,9 @@ def public_holidays():
     return out
 
 
-def weighted(items, weights):
-    out = []
-    for it, w in zip(items, weights):
-        out.extend([it] * w)
-    return out
-
-
 def main(argv=None):
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--models", type=int, required=True, help="number of models N")
-    ap.add_argument("--out", required=True, help="output directory")
-    ap.add_argument("--seed", type=int, default=1, help="RNG seed (default 1)")
-    a = ap.parse_args(argv)
+    a, rng = parse_args(__doc__, argv)
     n = a.models
-    if n < 1:
-        ap.error("--models must be >= 1")
-    os.makedirs(a.out, exist_ok=True)
-
-    rng = random.Random(a.seed)
     rnd = rng.random
 
     DS = [datetime.date.fromordinal(BASE + k).isoformat()
@@ -252,17 +235,8 @@ def main(argv=None):
     eu_ctry = [c for c in ctry if c in EU]
     neu = len(eu_ctry)
 
-    buf = {r: [] for r in RELATIONS}
-    files = {r: open(os.path.join(a.out, r + ".facts"), "w", encoding="ascii",
-                     newline="\n", buffering=1 << 20) for r in RELATIONS}
-    counts = {r: 0 for r in RELATIONS}
-
-    def flush():
-        for r, lines in buf.items():
-            if lines:
-                files[r].write("".join(lines))
-                counts[r] += len(lines)
-                lines.clear()
+    out = FactFiles(a.out, RELATIONS)
+    buf, counts, flush = out.buf, out.counts, out.flush
 
     B = {r: buf[r].append for r in RELATIONS}
     B_dev = B["developer"]; B_pun = B["places_under_own_name"]; B_tc = B["training_compute"]
@@ -676,9 +650,7 @@ def main(argv=None):
 
     buf["public_holiday"].extend(public_holidays())
     buf["assessment_date"].append(ASSESSMENT_DATE + "\n")
-    flush()
-    for f in files.values():
-        f.close()
+    out.close()
 
     total = sum(counts.values())
     empty = [r for r in RELATIONS if counts[r] == 0]

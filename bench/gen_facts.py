@@ -9,11 +9,10 @@ relations of the public vocabulary, and prints
 one summary line. Python 3.11 standard library only; same seed -> same bytes.
 """
 
-import argparse
 import datetime
-import os
-import random
 import sys
+
+from factfiles import FactFiles, parse_args, weighted
 
 # ---- vocabulary enumerations ------------------------------------------------
 MODALITIES = ["text", "code", "audio", "speech", "image_from_text",
@@ -69,25 +68,9 @@ ASSESSMENT_DATE = "2026-11-28"
 CHUNK = 1 << 16  # models per buffered flush
 
 
-def weighted(items, weights):
-    out = []
-    for it, w in zip(items, weights):
-        out.extend([it] * w)
-    return out
-
-
 def main(argv=None):
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--models", type=int, required=True, help="number of models N")
-    ap.add_argument("--out", required=True, help="output directory")
-    ap.add_argument("--seed", type=int, default=1, help="RNG seed (default 1)")
-    a = ap.parse_args(argv)
+    a, rng = parse_args(__doc__, argv)
     n = a.models
-    if n < 1:
-        ap.error("--models must be >= 1")
-    os.makedirs(a.out, exist_ok=True)
-
-    rng = random.Random(a.seed)
     rnd = rng.random
 
     # dates 2024-01-01 .. 2026-10-31 as strings, indexable
@@ -112,17 +95,8 @@ def main(argv=None):
     nmon = len(MONETISATION)
     ctry = weighted(list(COUNTRIES), list(COUNTRIES.values()))
 
-    buf = {r: [] for r in RELATIONS}
-    files = {r: open(os.path.join(a.out, r + ".facts"), "w", encoding="ascii",
-                     newline="\n", buffering=1 << 20) for r in RELATIONS}
-    counts = {r: 0 for r in RELATIONS}
-
-    def flush():
-        for r, lines in buf.items():
-            if lines:
-                files[r].write("".join(lines))
-                counts[r] += len(lines)
-                lines.clear()
+    out = FactFiles(a.out, RELATIONS)
+    buf, counts, flush = out.buf, out.counts, out.flush
 
     # providers
     nprov = n // 100 + 10
@@ -295,9 +269,7 @@ def main(argv=None):
     if ndesig == 0:  # keep commission_designated non-empty at small N
         B_cd("m-%d\t%s\n" % (n - 1, DATES[int(rnd() * ND)]))
     buf["assessment_date"].append(ASSESSMENT_DATE + "\n")
-    flush()
-    for f in files.values():
-        f.close()
+    out.close()
 
     total = sum(counts.values())
     print("models=%d providers=%d tuples=%d (%.2f per model) systems=%d max_depth=%d at_max_depth=%d"
