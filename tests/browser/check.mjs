@@ -8,7 +8,7 @@
 //   node check.mjs xss    PAGE.html PAYLOAD
 //   node check.mjs timeline PAGE.html ROW_LABEL
 //   node check.mjs diff   PAGE.html SEARCH_TERM
-import { chromium } from 'playwright-core';
+import { launch } from './chromium.mjs';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -26,13 +26,7 @@ const failures = [];
 const check = (ok, what) => { if (!ok) { failures.push(what); } };
 
 const profile = mkdtempSync(join(tmpdir(), 'lexproof-chromium-'));
-const context = await chromium.launchPersistentContext(profile, {
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  headless: true,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-    '--no-first-run', '--disable-component-update', '--disable-sync', '--disable-quic'],
-  viewport: { width: 1280, height: 900 },
-});
+const context = await launch(profile);
 try {
   const page = context.pages()[0] || await context.newPage();
   page.setDefaultTimeout(5000);

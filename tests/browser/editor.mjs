@@ -3,7 +3,7 @@
 //   node editor.mjs LEXPROOF_BIN RULES_DL OUT.png
 // It fails unless the server answered with a diagnostic, a hover and code lenses, so the picture
 // always shows real output. VS Code itself cannot run on this machine; the page only draws the text.
-import { chromium } from 'playwright-core';
+import { launch } from './chromium.mjs';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -120,13 +120,7 @@ body{margin:0;background:#1e1e1e;color:#d4d4d4;font:13px/1.45 "DejaVu Sans Mono"
 </style><div class="bar">rules.dl: lexproof lsp (diagnostic, hover and code lenses as the server sent them)</div>${rows}`;
 const dir = mkdtempSync(join(tmpdir(), 'lexproof-editor-'));
 writeFileSync(join(dir, 'editor.html'), page);
-const context = await chromium.launchPersistentContext(join(dir, 'profile'), {
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  headless: true,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-    '--no-first-run', '--disable-component-update', '--disable-sync', '--disable-quic'],
-  viewport: { width: 1280, height: 900 },
-});
+const context = await launch(join(dir, 'profile'));
 try {
   const p = context.pages()[0] || await context.newPage();
   await p.goto(pathToFileURL(join(dir, 'editor.html')).href);
