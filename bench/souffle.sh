@@ -62,7 +62,7 @@ compile() { # name, jobs, extra flags
     local out=$WORK/$1
     if [ ! -x "$out" ] || [ "$(cat "$out.sum" 2>/dev/null)" != "$RULES_SUM$2$3" ]; then
         echo "bench: compiling Soufflé program $1 (-j $2 $3)" >&2
-        (cd "$WORK" && "$SOUFFLE" -w -j "$2" $3 -L "$WORK_ABS" -l functors -o "$1" "${4:-rules.dl}")
+        (cd "$WORK" && "$SOUFFLE" -w -j "$2" $3 -L "$WORK_ABS" -l functors -o "$1" rules.dl)
         echo "$RULES_SUM$2$3" > "$out.sum"
     fi
 }

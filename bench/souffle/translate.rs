@@ -16,7 +16,7 @@
 //! and roles become symbols; `latest`/`earliest` become `max`/`min`, `weekday` arithmetic, and
 //! `add_months` a stateless functor in `add_months.cpp`. Parameters take their default values.
 
-use lexproof_lang::ast::{ArithOp, Builtin, CmpOp, Type};
+use lexproof_lang::ast::{ArithOp, Builtin, Type};
 use lexproof_lang::check::{CAtom, CLit, CTerm, Checked, Const};
 use lexproof_lang::number::{parse_date, parse_number};
 use std::collections::{BTreeMap, BTreeSet};
@@ -195,9 +195,8 @@ impl Scales {
                 break;
             }
         }
-        for (a, b, _) in s.quotients.clone() {
+        for (_, b, _) in s.quotients.clone() {
             if s.is_large(b) {
-                let _ = a;
                 return Err("a division by a large number cannot be translated".into());
             }
         }
@@ -479,7 +478,7 @@ fn translate(rules: &str, out: &str, all_outputs: bool) -> Result<(), String> {
                 CLit::Cmp(op, a, b) => format!(
                     "{} {} {}",
                     e.term(ri, a, &format!("{key}.l"))?,
-                    cmp(*op),
+                    op.symbol(),
                     e.term(ri, b, &format!("{key}.r"))?
                 ),
                 CLit::Assign(v, x) => format!(
@@ -497,10 +496,6 @@ fn translate(rules: &str, out: &str, all_outputs: bool) -> Result<(), String> {
         }
     }
     std::fs::write(out, o).map_err(|e| format!("{out}: {e}"))
-}
-
-fn cmp(op: CmpOp) -> &'static str {
-    op.symbol()
 }
 
 /// Scaled flags per relation field, from the rules.

@@ -381,14 +381,15 @@ impl Server {
     /// query (ignoring case), with the section it sits in.
     #[allow(deprecated)]
     fn workspace_symbols(&self, query: &str) -> Vec<SymbolInformation> {
-        let mut files: Vec<(Uri, String)> = self
+        // The open documents' texts are borrowed; only the workspace rules.dl is read from disk.
+        let mut files: Vec<(Uri, std::borrow::Cow<str>)> = self
             .docs
             .iter()
-            .filter_map(|(u, d)| Some((u.parse().ok()?, d.text.clone())))
+            .filter_map(|(u, d)| Some((u.parse().ok()?, d.text.as_str().into())))
             .collect();
         if let Some((u, t)) = self.shipped_file() {
             if !self.docs.contains_key(u.as_str()) {
-                files.push((u, t));
+                files.push((u, t.into()));
             }
         }
         files.sort_by(|a, b| a.0.as_str().cmp(b.0.as_str()));
