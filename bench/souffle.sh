@@ -74,7 +74,7 @@ compile seq-explain 1 "-t explain"
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 echo "bench: checking that both engines derive the same tuples in every relation" >&2
-"$LEXPROOF" -q derive --all --facts "$DATA" --output-dir "$TMP/lp" --format tsv > /dev/null
+"$LEXPROOF" -q derive --all --facts "$DATA" --output-dir "$TMP/lp" > /dev/null
 mkdir -p "$TMP/sf"
 # Soufflé's interpreter on the program that writes every relation: no fifth compilation.
 "$SOUFFLE" -w -j 2 -L "$WORK_ABS" -l functors -F "$SFACTS" -D "$TMP/sf" "$WORK/rules-all.dl"
@@ -94,8 +94,8 @@ run() { # variant, command...
 }
 : > "$TMP/raw"
 for ((r = 1; r <= ROUNDS; r++)); do
-    run lexproof "$LEXPROOF" -q derive --facts "$DATA" --output-dir "$TMP/out" --format tsv
-    LEXPROOF_THREADS=1 run lexproof-1thread "$LEXPROOF" -q derive --facts "$DATA" --output-dir "$TMP/out" --format tsv
+    run lexproof "$LEXPROOF" -q derive --facts "$DATA" --output-dir "$TMP/out"
+    LEXPROOF_THREADS=1 run lexproof-1thread "$LEXPROOF" -q derive --facts "$DATA" --output-dir "$TMP/out"
     run souffle-par "$WORK/par" -j 2 -F "$SFACTS" -D "$TMP/out"
     run souffle-seq "$WORK/seq" -F "$SFACTS" -D "$TMP/out"
     run souffle-explain-par "$WORK/par-explain" -j 2 -F "$SFACTS" -D "$TMP/out"

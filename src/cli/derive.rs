@@ -14,10 +14,12 @@ use std::process::ExitCode;
 pub struct Args {
     #[command(flatten)]
     pub facts: FactArgs,
-    /// How to print the conclusions.
-    #[arg(long, value_enum, default_value_t = TableFormat::Text)]
-    pub format: TableFormat,
-    /// Also write one tab-separated file per conclusion relation, DIR/<relation>.tsv.
+    /// How to print the conclusions [default: text; with --output-dir, a list of the files
+    /// written unless a format is given].
+    #[arg(long, value_enum)]
+    pub format: Option<TableFormat>,
+    /// Write one tab-separated file per conclusion relation, DIR/<relation>.tsv, and print the
+    /// list of files (the conclusions themselves too with --format).
     #[arg(long, value_name = "DIR")]
     pub output_dir: Option<PathBuf>,
     /// Show every relation: helper relations and the input facts too, not only the conclusions
@@ -46,7 +48,12 @@ pub fn run(args: Args, ctx: &Ctx) -> ExitCode {
         };
         if let Some(dir) = &output_dir {
             write_output_dir(db, &rels, dir)?;
+            if format.is_none() {
+                print(&files_written(db, &rels, dir));
+                return Ok(ExitCode::SUCCESS);
+            }
         }
+        let format = format.unwrap_or(TableFormat::Text);
         match format {
             TableFormat::Json => print(&render::derive_json(db, &rels)),
             // Streamed in blocks of rows, so the text of every conclusion is never held in
@@ -69,6 +76,24 @@ pub fn run(args: Args, ctx: &Ctx) -> ExitCode {
     })
 }
 
+/// What `--output-dir` alone prints: the conclusions are in the files, so printing every row a
+/// second time would only double the run's output.
+fn files_written(db: &Database, rels: &[usize], dir: &Path) -> String {
+    let mut out = String::new();
+    let mut total = 0usize;
+    for &rel in rels {
+        let rows = db.tuples(rel).len();
+        total += rows;
+        let path = dir.join(format!("{}.tsv", db.relation_name(rel)));
+        out.push_str(&format!(
+            "{}\t{rows}\n",
+            lexproof::data::value::printable(&path.display().to_string())
+        ));
+    }
+    out.push_str(&format!("{} files, {total} rows\n", rels.len()));
+    out
+}
+
 fn write_output_dir(db: &Database, rels: &[usize], dir: &Path) -> Result<(), Failure> {
     let io_err = |e: std::io::Error, p: &Path| {
         Failure::input(format!(
@@ -77,26 +102,18 @@ fn write_output_dir(db: &Database, rels: &[usize], dir: &Path) -> Result<(), Fai
         ))
     };
     std::fs::create_dir_all(dir).map_err(|e| io_err(e, dir))?;
-    // One file per relation, rendered and written on every core; the first error (in relation
-    // order) is reported.
-    let errors: Vec<std::sync::Mutex<Option<Failure>>> =
-        rels.iter().map(|_| std::sync::Mutex::new(None)).collect();
-    lexproof::data::parallel::for_each(rels.iter().enumerate().collect(), |(i, &rel)| {
+    render::for_each_in_display_order(db, rels, |rel, order| {
         let path = dir.join(format!("{}.tsv", db.relation_name(rel)));
-        let written = lexproof::present::outfile::write_with(&path, |w| {
-            render::write_relation(db, rel, render::RowFormat::Cells, w)
-        });
-        if let Err(e) = written {
-            if let Ok(mut slot) = errors[i].lock() {
-                *slot = Some(io_err(e, &path));
-            }
-        }
-    });
-    match errors
-        .into_iter()
-        .find_map(|e| e.into_inner().ok().flatten())
-    {
-        Some(e) => Err(e),
-        None => Ok(()),
-    }
+        lexproof::present::outfile::write_with(&path, |w| {
+            render::write_ordered(
+                db,
+                rel,
+                order,
+                render::RowFormat::Cells,
+                render::BLOCK_ROWS,
+                w,
+            )
+        })
+        .map_err(|e| io_err(e, &path))
+    })
 }

@@ -85,9 +85,9 @@ pub enum RowFormat {
 pub const BLOCK_ROWS: usize = 16 * 1024;
 
 /// Writes the rows of `rels` in display order. Display orders are computed a few relations at a
-/// time, one per core; rows are rendered in blocks, one per core, and each wave of blocks is
-/// written before the next is rendered, so memory holds a few blocks of text, never a relation's.
-/// Stops at the first write error (e.g. a closed pipe). `block_rows`: `BLOCK_ROWS` but in tests.
+/// time, one per core; rows are rendered in blocks (`write_ordered`), so memory holds a few blocks
+/// of text, never a relation's. Stops at the first write error (e.g. a closed pipe).
+/// `block_rows`: `BLOCK_ROWS` but in tests.
 pub fn write_relations(
     db: &Database,
     rels: &[usize],
@@ -95,48 +95,56 @@ pub fn write_relations(
     block_rows: usize,
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
-    let block_rows = block_rows.max(1);
+    for_each_in_display_order(db, rels, |rel, order| {
+        write_ordered(db, rel, order, fmt, block_rows, out)
+    })?;
+    out.flush()
+}
+
+/// Calls `write` with each relation of `rels` and its display order, in turn; the orders are
+/// computed a few relations at a time, one per core. Stops at the first error.
+pub fn for_each_in_display_order<E>(
+    db: &Database,
+    rels: &[usize],
+    mut write: impl FnMut(usize, &[u32]) -> Result<(), E>,
+) -> Result<(), E> {
     let cores = crate::data::parallel::threads();
     for group in rels.chunks(cores) {
         let orders =
             crate::data::parallel::map(group.to_vec(), |rel| db.display_order(db.tuples(rel)));
         for (&rel, order) in group.iter().zip(&orders) {
-            if fmt == RowFormat::Text {
-                out.write_all(text_header(db, rel).as_bytes())?;
-            }
-            for wave in order.chunks(block_rows * cores) {
-                let blocks: Vec<&[u32]> = wave.chunks(block_rows).collect();
-                for text in
-                    crate::data::parallel::map(blocks, |rows| render_rows(db, rel, rows, fmt))
-                {
-                    out.write_all(text.as_bytes())?;
-                }
-            }
-            if fmt == RowFormat::Text {
-                out.write_all(b"\n")?;
-            }
+            write(rel, order)?;
         }
     }
-    out.flush()
+    Ok(())
 }
 
-/// `write_relations` for one relation on the calling thread (for writing files in parallel).
-pub fn write_relation(
+/// One relation's rows in the given order. Blocks of rows are rendered one per core, and each
+/// wave of blocks is written before the next is rendered, so one large relation keeps every core
+/// busy and memory holds a few blocks of text.
+pub fn write_ordered(
     db: &Database,
     rel: usize,
+    order: &[u32],
     fmt: RowFormat,
+    block_rows: usize,
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
+    let block_rows = block_rows.max(1);
+    let cores = crate::data::parallel::threads();
     if fmt == RowFormat::Text {
         out.write_all(text_header(db, rel).as_bytes())?;
     }
-    for rows in db.display_order(db.tuples(rel)).chunks(BLOCK_ROWS) {
-        out.write_all(render_rows(db, rel, rows, fmt).as_bytes())?;
+    for wave in order.chunks(block_rows * cores) {
+        let blocks: Vec<&[u32]> = wave.chunks(block_rows).collect();
+        for text in crate::data::parallel::map(blocks, |rows| render_rows(db, rel, rows, fmt)) {
+            out.write_all(text.as_bytes())?;
+        }
     }
     if fmt == RowFormat::Text {
         out.write_all(b"\n")?;
     }
-    out.flush()
+    Ok(())
 }
 
 fn text_header(db: &Database, rel: usize) -> String {
@@ -214,7 +222,7 @@ fn push_literal(db: &Database, out: &mut String, v: Value) {
         }
         Value::Date(d) => {
             out.push('"');
-            out.push_str(&format_date(d.0));
+            lexproof_lang::number::push_date(out, d.0);
             out.push('"');
         }
     }
@@ -233,7 +241,7 @@ fn push_plain(db: &Database, out: &mut String, v: Value) {
         Value::Num(n) => {
             let _ = write!(out, "{n}");
         }
-        Value::Date(_) => out.push_str(&db.interner.plain(&v)),
+        Value::Date(d) => lexproof_lang::number::push_date(out, d.0),
     }
 }
 

@@ -105,6 +105,21 @@ fn output_dir_writes_one_sorted_tsv_per_conclusion() {
     let dir = scratch("outdir");
     let o = lexproof(&["derive", "--output-dir", dir.to_str().unwrap()]);
     assert!(o.status.success(), "{}", stderr(&o));
+    // The rows are in the files; stdout lists the files with their row counts.
+    let listed = stdout(&o);
+    let placed_line = format!("{}\t", dir.join("placed_on_market.tsv").display());
+    assert!(listed.contains(&placed_line), "{listed}");
+    assert!(!listed.contains("aurora-m"), "{listed}");
+    assert!(listed.trim_end().ends_with(" rows"), "{listed}");
+    // With a format, the conclusions are printed as well.
+    let o = lexproof(&[
+        "derive",
+        "--output-dir",
+        dir.to_str().unwrap(),
+        "--format",
+        "tsv",
+    ]);
+    assert!(stdout(&o).contains("obligation\taurora-labs\taurora-m\tart53_1_a\n"));
     let placed = std::fs::read_to_string(dir.join("placed_on_market.tsv")).unwrap();
     assert!(placed.starts_with("aurora-m\t2025-09-15\n"), "{placed}");
     let mut lines: Vec<&str> = placed.lines().collect();

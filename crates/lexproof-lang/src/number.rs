@@ -168,11 +168,31 @@ pub fn parse_date(text: &str) -> Option<i32> {
 
 /// Formats days since 1970-01-01 as `YYYY-MM-DD`.
 pub fn format_date(days: i32) -> String {
+    let mut out = String::with_capacity(10);
+    push_date(&mut out, days);
+    out
+}
+
+/// `format_date` appended to `out`, without allocating (output writers call it per cell).
+pub fn push_date(out: &mut String, days: i32) {
     let (y, m, d) = civil_from_days(days as i64);
     if (0..=9999).contains(&y) {
-        format!("{y:04}-{m:02}-{d:02}")
+        let digit = |n: i64| char::from(b'0' + n as u8);
+        out.extend([
+            digit(y / 1000),
+            digit(y / 100 % 10),
+            digit(y / 10 % 10),
+            digit(y % 10),
+            '-',
+            digit(m / 10),
+            digit(m % 10),
+            '-',
+            digit(d / 10),
+            digit(d % 10),
+        ]);
     } else {
-        format!("{y}-{m:02}-{d:02}")
+        use std::fmt::Write;
+        let _ = write!(out, "{y}-{m:02}-{d:02}");
     }
 }
 
@@ -355,5 +375,15 @@ mod tests {
         );
         assert_eq!(parse_date("2025-13-01"), None);
         assert_eq!(parse_date("2025-8-2"), None);
+        // Every day from year 0 to 9999 formats as it parses; beyond, the year is written whole.
+        let (first, last) = (
+            parse_date("0000-01-01").unwrap(),
+            parse_date("9999-12-31").unwrap(),
+        );
+        for day in first..=last {
+            assert_eq!(parse_date(&format_date(day)), Some(day));
+        }
+        assert_eq!(format_date(last + 1), "10000-01-01");
+        assert_eq!(format_date(first - 1), "-1-12-31");
     }
 }
