@@ -382,26 +382,43 @@ fn rules_in<'a>(db: &'a Database, proof: &Proof) -> BTreeSet<&'a str> {
         .collect()
 }
 
-/// Scenario files (`*.dl`) under a directory, in name order.
-pub fn files(dir: &Path) -> Result<Vec<PathBuf>, String> {
+/// Scenario files (`*.dl`) under a directory, in name order, or the one file given. Each
+/// directory is read once however symlinks point back into it, and only regular files count (a
+/// FIFO or a device named `x.dl` would block or never end).
+pub fn files(path: &Path) -> Result<Vec<PathBuf>, String> {
+    let unreadable = |p: &Path, e: std::io::Error| {
+        format!(
+            "{}: error[unreadable_file]: cannot read the scenarios: {e}\n  hint: pass a scenario file (*.dl) or a directory of them\n",
+            crate::data::value::printable(&p.display().to_string())
+        )
+    };
+    let meta = std::fs::metadata(path).map_err(|e| unreadable(path, e))?;
+    if meta.is_file() {
+        return Ok(vec![path.to_path_buf()]);
+    }
     let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
+    let mut seen = std::collections::HashSet::new();
+    let mut stack = vec![path.to_path_buf()];
     while let Some(d) = stack.pop() {
-        let entries = std::fs::read_dir(&d).map_err(|e| {
-            format!(
-                "{}: error[unreadable_file]: cannot read the scenario directory: {e}\n",
-                d.display()
-            )
-        })?;
+        if let Ok(real) = std::fs::canonicalize(&d) {
+            if !seen.insert(real) {
+                continue;
+            }
+        }
+        let entries = std::fs::read_dir(&d).map_err(|e| unreadable(&d, e))?;
         for e in entries.flatten() {
             let p = e.path();
-            if p.is_dir() {
+            let Ok(meta) = std::fs::metadata(&p) else {
+                continue;
+            };
+            if meta.is_dir() {
                 stack.push(p);
-            } else if p.extension().is_some_and(|x| x == "dl") {
+            } else if meta.is_file() && p.extension().is_some_and(|x| x == "dl") {
                 out.push(p);
             }
         }
     }
     out.sort();
+    out.dedup();
     Ok(out)
 }

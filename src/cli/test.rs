@@ -1,4 +1,4 @@
-//! `lexproof test`: the scenario tests in a directory, one line each, and a manifest on request.
+//! `lexproof test`: the scenario tests in a file or a directory, one line each, and a manifest on request.
 
 use super::args::{resolve_rules, EngineArgs};
 use super::output::print;
@@ -10,8 +10,8 @@ use std::time::Instant;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// Directory of scenario files, read recursively.
-    #[arg(default_value = "tests/scenarios")]
+    /// A scenario file, or a directory of them (read recursively).
+    #[arg(default_value = "tests/scenarios", value_name = "PATH")]
     pub dir: PathBuf,
     #[command(flatten)]
     pub engine: EngineArgs,
@@ -33,7 +33,7 @@ pub fn run(args: Args) -> ExitCode {
         Ok(_) => {
             eprintln!(
                 "{}: error[no_scenarios]: no scenario files (*.dl) here
-  hint: pass the directory that holds your scenarios",
+  hint: pass a scenario file or the directory that holds your scenarios",
                 dir.display()
             );
             return ExitCode::from(2);

@@ -36,6 +36,48 @@ fn scenario_runner_reports_passes_and_explains_failures() {
 }
 
 #[test]
+fn scenario_runner_takes_one_file_and_walks_each_folder_once() {
+    let o = lexproof(&[
+        "test",
+        "tests/scenario-fixtures/passing/../failing/wrong_expectations.dl",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stdout(&o).ends_with("0 passed, 1 failed\n"),
+        "{}",
+        stdout(&o)
+    );
+    // A symlink back into the folder is not followed round and round, nor a FIFO opened.
+    let d = scratch("scenario-walk");
+    std::fs::copy(
+        "tests/scenario-fixtures/passing/deemed_placing.dl",
+        d.join("deemed_placing.dl"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(".", d.join("again")).unwrap();
+    let fifo = d.join("blocked.dl");
+    assert!(Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    let o = lexproof(&["test", d.to_str().unwrap()]);
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    assert!(
+        stdout(&o).ends_with("1 passed, 0 failed\n"),
+        "{}",
+        stdout(&o)
+    );
+    let o = lexproof(&["test", d.join("missing").to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("error[unreadable_file]"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
 fn every_scenario_passes_and_every_provision_is_covered() {
     let o = lexproof(&["test"]);
     let out = stdout(&o);
