@@ -3,7 +3,8 @@
 //! internals without touching the code generator.
 
 pub use super::budget::tick;
-pub use super::stages::{run as run_stages, Done, Finish, LookupCache, MultiMap, Stage, StageOut};
+pub use super::lookups::{MultiMap, SymMap, SymSet};
+pub use super::stages::{run as run_stages, Done, Finish, LookupCache, Stage, StageOut};
 pub use crate::data::progress::Observer;
 pub use crate::data::store::{Table, Type};
 pub use crate::data::value::{Date, Sym};

@@ -7,6 +7,7 @@ mod arith_trace;
 use crate::data::value::printable;
 pub mod budget;
 pub mod compiled;
+pub mod lookups;
 pub mod runtime;
 pub mod stages;
 

@@ -15,7 +15,6 @@ use crate::db::instances::Instances;
 use crate::rules::arith::{self, ArithError};
 use std::any::Any;
 use std::collections::HashMap;
-use std::hash::Hash;
 use std::sync::{Arc, Condvar, Mutex, OnceLock};
 
 /// What one stage concludes: (relation, table) and (rule, witness table).
@@ -316,46 +315,6 @@ pub fn run(
         .map(|t| t.into_inner().expect("every rule belongs to a stage"))
         .collect();
     (derived, witnesses)
-}
-
-/// The rows of a relation grouped by key columns: one hash probe gives the other columns of every
-/// row with that key, as a slice of one flat vector (no vector per key, unlike crepe's indexes).
-pub struct MultiMap<K, V> {
-    spans: HashMap<K, (usize, usize), rustc_hash::FxBuildHasher>,
-    values: Vec<V>,
-}
-
-impl<K, V> Default for MultiMap<K, V> {
-    fn default() -> Self {
-        MultiMap {
-            spans: HashMap::default(),
-            values: Vec::new(),
-        }
-    }
-}
-
-impl<K: Hash + Eq + Ord + Copy, V: Copy> MultiMap<K, V> {
-    pub fn build(mut rows: Vec<(K, V)>) -> Self {
-        rows.sort_unstable_by_key(|a| a.0);
-        let mut spans: HashMap<K, (usize, usize), rustc_hash::FxBuildHasher> = HashMap::default();
-        let mut start = 0;
-        for i in 1..=rows.len() {
-            if i == rows.len() || rows[i].0 != rows[start].0 {
-                spans.insert(rows[start].0, (start, i));
-                start = i;
-            }
-        }
-        MultiMap {
-            spans,
-            values: rows.into_iter().map(|(_, v)| v).collect(),
-        }
-    }
-
-    pub fn get(&self, key: &K) -> &[V] {
-        self.spans
-            .get(key)
-            .map_or(&[][..], |&(a, b)| &self.values[a..b])
-    }
 }
 
 #[cfg(test)]

@@ -197,7 +197,7 @@ impl Writer<'_> {
                     clauses.extend(lets);
                     let id = self.lookup_id(scan.rel.0, cols, true);
                     clauses.push(format!(
-                        "for {} in LOOKUPS.with(|l| l.borrow().l{id}.get(&{}).to_vec())",
+                        "for {} in LOOKUPS.with(|l| l.borrow().l{id}.copied_of(&{}))",
                         tuple(&pattern),
                         tuple(&key)
                     ));
@@ -626,7 +626,19 @@ fn lookups_decl(checked: &Checked, lookups: &[(usize, Vec<usize>, bool)]) -> Str
         .map(|(id, (rel, cols, map))| {
             let types = checked.relations[*rel].types();
             let key: Vec<&str> = cols.iter().map(|&c| rust_type(types[c])).collect();
-            if *map {
+            let by_symbol = key == ["Sym"];
+            if *map && by_symbol {
+                let rest: Vec<&str> = (0..types.len())
+                    .filter(|c| !cols.contains(c))
+                    .map(|c| rust_type(types[c]))
+                    .collect();
+                format!(
+                    "        pub l{id}: std::sync::Arc<SymMap<{}>>,",
+                    tuple(&rest)
+                )
+            } else if by_symbol {
+                format!("        pub l{id}: std::sync::Arc<SymSet>,")
+            } else if *map {
                 let rest: Vec<&str> = (0..types.len())
                     .filter(|c| !cols.contains(c))
                     .map(|c| rust_type(types[c]))
@@ -726,8 +738,10 @@ fn build_lookups(checked: &Checked, lookups: &[(usize, Vec<usize>, bool)]) -> St
             } else {
                 tuple(&key)
             };
+            let by_symbol = cols.len() == 1 && types[cols[0]] == Type::Symbol;
             let build = if *map {
-                format!("MultiMap::build((0..t.len()).map(|k| {item}).collect())")
+                let map_type = if by_symbol { "SymMap" } else { "MultiMap" };
+                format!("{map_type}::build((0..t.len()).map(|k| {item}).collect())")
             } else {
                 format!("(0..t.len()).map(|k| {item}).collect()")
             };
@@ -982,7 +996,7 @@ mod tests {
         // (every argument known) are set tests; reach, scanned, stays a crepe relation.
         assert!(
             g.code
-                .contains("for (v2,) in LOOKUPS.with(|l| l.borrow().l0.get(&(v1,)).to_vec())"),
+                .contains("for (v2,) in LOOKUPS.with(|l| l.borrow().l0.copied_of(&(v1,)))"),
             "{}",
             g.code
         );
@@ -992,9 +1006,7 @@ mod tests {
         assert!(g
             .code
             .contains("(LOOKUPS.with(|l| l.borrow().l1.contains(&(v1,))))"));
-        assert!(g
-            .code
-            .contains("pub l0: std::sync::Arc<MultiMap<(Sym,), (Sym,)>>"));
+        assert!(g.code.contains("pub l0: std::sync::Arc<SymMap<(Sym,)>>"));
         // Built through the run's cache under a name other stages share it by.
         assert!(g.code.contains("lookups.l0 = cache.get(\"r"), "{}", g.code);
         assert!(g.code.contains("lookups: &[\"r"), "{}", g.code);

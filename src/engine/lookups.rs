@@ -1,0 +1,255 @@
+//! The lookups a stage probes relations of earlier stages through (negations, fully bound
+//! premises, partly bound premises): built once per run from a sorted table, shared by every stage
+//! that reads them. A relation keyed by one symbol column is indexed by the symbol's id directly
+//! (ids are dense: the run's interner numbers symbols from 0), so a probe is one or two array
+//! reads instead of hashing; other keys go through a hash map.
+
+use crate::data::value::Sym;
+use std::collections::HashMap;
+use std::hash::Hash;
+
+/// The rows of a relation grouped by key columns: one hash probe gives the other columns of every
+/// row with that key, as a slice of one flat vector (no vector per key, unlike crepe's indexes).
+pub struct MultiMap<K, V> {
+    spans: HashMap<K, (usize, usize), rustc_hash::FxBuildHasher>,
+    values: Vec<V>,
+}
+
+impl<K, V> Default for MultiMap<K, V> {
+    fn default() -> Self {
+        MultiMap {
+            spans: HashMap::default(),
+            values: Vec::new(),
+        }
+    }
+}
+
+impl<K: Hash + Eq + Ord + Copy, V: Copy> MultiMap<K, V> {
+    pub fn build(mut rows: Vec<(K, V)>) -> Self {
+        rows.sort_unstable_by_key(|a| a.0);
+        let mut spans: HashMap<K, (usize, usize), rustc_hash::FxBuildHasher> = HashMap::default();
+        let mut start = 0;
+        for i in 1..=rows.len() {
+            if i == rows.len() || rows[i].0 != rows[start].0 {
+                spans.insert(rows[start].0, (start, i));
+                start = i;
+            }
+        }
+        MultiMap {
+            spans,
+            values: rows.into_iter().map(|(_, v)| v).collect(),
+        }
+    }
+
+    pub fn get(&self, key: &K) -> &[V] {
+        self.spans
+            .get(key)
+            .map_or(&[][..], |&(a, b)| &self.values[a..b])
+    }
+
+    /// The values under `key`, owned (a crepe `for` clause cannot borrow from the lookup).
+    pub fn copied_of(&self, key: &K) -> Few<V> {
+        Few::of(self.get(key))
+    }
+}
+
+/// The symbols of a one-column key, as one bit per symbol id.
+#[derive(Default)]
+pub struct SymSet {
+    bits: Vec<u64>,
+}
+
+impl SymSet {
+    pub fn contains(&self, key: &(Sym,)) -> bool {
+        let i = key.0 .0 as usize;
+        self.bits
+            .get(i / 64)
+            .is_some_and(|w| w >> (i % 64) & 1 == 1)
+    }
+}
+
+impl FromIterator<(Sym,)> for SymSet {
+    fn from_iter<I: IntoIterator<Item = (Sym,)>>(keys: I) -> Self {
+        let mut bits: Vec<u64> = Vec::new();
+        for (s,) in keys {
+            let i = s.0 as usize;
+            if bits.len() <= i / 64 {
+                bits.resize(i / 64 + 1, 0);
+            }
+            bits[i / 64] |= 1 << (i % 64);
+        }
+        SymSet { bits }
+    }
+}
+
+/// A `MultiMap` keyed by one symbol column. Where the ids in the key column are dense enough
+/// (at most eight ids per row), the values of key `s` are `values[starts[s]..starts[s + 1]]`;
+/// a small table keyed by a few large ids keeps the hash map instead, so the offsets never
+/// outgrow the table.
+pub struct SymMap<V> {
+    starts: Vec<u32>,
+    values: Vec<V>,
+    sparse: MultiMap<(Sym,), V>,
+}
+
+impl<V> Default for SymMap<V> {
+    fn default() -> Self {
+        SymMap {
+            starts: Vec::new(),
+            values: Vec::new(),
+            sparse: MultiMap::default(),
+        }
+    }
+}
+
+impl<V: Copy> SymMap<V> {
+    pub fn build(rows: Vec<((Sym,), V)>) -> Self {
+        let Some(max) = rows.iter().map(|((s,), _)| s.0 as usize).max() else {
+            return SymMap::default();
+        };
+        if max / 8 > rows.len() || rows.len() >= u32::MAX as usize {
+            return SymMap {
+                sparse: MultiMap::build(rows),
+                ..SymMap::default()
+            };
+        }
+        // A counting sort by key: rows of one key keep their order.
+        let mut starts = vec![0u32; max + 2];
+        for ((s,), _) in &rows {
+            starts[s.0 as usize + 1] += 1;
+        }
+        for i in 1..starts.len() {
+            starts[i] += starts[i - 1];
+        }
+        let mut next = starts.clone();
+        let mut values: Vec<Option<V>> = vec![None; rows.len()];
+        for ((s,), v) in rows {
+            let slot = &mut next[s.0 as usize];
+            values[*slot as usize] = Some(v);
+            *slot += 1;
+        }
+        SymMap {
+            starts,
+            values: values.into_iter().flatten().collect(),
+            sparse: MultiMap::default(),
+        }
+    }
+
+    pub fn get(&self, key: &(Sym,)) -> &[V] {
+        if self.starts.is_empty() {
+            return self.sparse.get(key);
+        }
+        let i = key.0 .0 as usize;
+        match (self.starts.get(i), self.starts.get(i + 1)) {
+            (Some(&a), Some(&b)) => &self.values[a as usize..b as usize],
+            _ => &[],
+        }
+    }
+
+    /// The values under `key`, owned (a crepe `for` clause cannot borrow from the lookup).
+    pub fn copied_of(&self, key: &(Sym,)) -> Few<V> {
+        Few::of(self.get(key))
+    }
+}
+
+/// The values under one key, owned: up to four kept inline (most keys have one or two rows), so
+/// a probe allocates only for longer runs.
+pub struct Few<V> {
+    inline: [Option<V>; 4],
+    at: usize,
+    rest: std::vec::IntoIter<V>,
+}
+
+impl<V: Copy> Few<V> {
+    fn of(values: &[V]) -> Few<V> {
+        let mut inline = [None; 4];
+        if values.len() <= inline.len() {
+            for (slot, v) in inline.iter_mut().zip(values) {
+                *slot = Some(*v);
+            }
+            return Few {
+                inline,
+                at: 0,
+                rest: Vec::new().into_iter(),
+            };
+        }
+        Few {
+            inline,
+            at: inline.len(),
+            rest: Vec::from(values).into_iter(),
+        }
+    }
+}
+
+impl<V: Copy> Iterator for Few<V> {
+    type Item = V;
+    fn next(&mut self) -> Option<V> {
+        if let Some(v) = self.inline.get(self.at).copied().flatten() {
+            self.at += 1;
+            return Some(v);
+        }
+        self.at = self.inline.len();
+        self.rest.next()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dense_and_sparse_symbol_lookups_agree_with_the_hash_map() {
+        let rows: Vec<((Sym,), (u32,))> =
+            (0..2000u32).map(|i| ((Sym(i * 7 % 301),), (i,))).collect();
+        let hashed = MultiMap::build(rows.clone());
+        let dense = SymMap::build(rows.clone());
+        assert!(!dense.starts.is_empty());
+        // Three rows keyed by ids far apart: the hash map is kept.
+        let few = vec![
+            ((Sym(5),), (1,)),
+            ((Sym(1 << 20),), (2,)),
+            ((Sym(5),), (3,)),
+        ];
+        let sparse = SymMap::build(few.clone());
+        assert!(sparse.starts.is_empty());
+        let few_hashed = MultiMap::build(few);
+        for k in (0..400).chain([1 << 20, 1 << 21]) {
+            let key = (Sym(k),);
+            let mut a: Vec<_> = hashed.get(&key).to_vec();
+            let mut b: Vec<_> = dense.copied_of(&key).collect();
+            a.sort();
+            b.sort();
+            assert_eq!(a, b, "key {k}");
+            let mut c: Vec<_> = few_hashed.get(&key).to_vec();
+            let mut d: Vec<_> = sparse.copied_of(&key).collect();
+            c.sort();
+            d.sort();
+            assert_eq!(c, d, "key {k}");
+        }
+        assert_eq!(SymMap::<(u32,)>::build(Vec::new()).get(&(Sym(0),)), &[]);
+    }
+
+    #[test]
+    fn symbol_sets_hold_exactly_their_symbols() {
+        let set: SymSet = [(Sym(0),), (Sym(63),), (Sym(64),), (Sym(1000),)]
+            .into_iter()
+            .collect();
+        for i in 0..1100 {
+            assert_eq!(
+                set.contains(&(Sym(i),)),
+                [0, 63, 64, 1000].contains(&i),
+                "{i}"
+            );
+        }
+        assert!(!set.contains(&(Sym(u32::MAX),)));
+        assert!(!SymSet::default().contains(&(Sym(0),)));
+    }
+
+    #[test]
+    fn few_yields_every_value_in_order() {
+        for n in 0..10u32 {
+            let v: Vec<u32> = (0..n).collect();
+            assert_eq!(Few::of(&v).collect::<Vec<_>>(), v);
+        }
+    }
+}
