@@ -12,6 +12,8 @@ use crate::plan::{RulePlan, Scan, Step};
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
+mod direct;
+
 pub struct Generated {
     pub code: String,
     pub symbols: Vec<String>,
@@ -54,6 +56,14 @@ struct Writer<'a> {
     symbol_list: Vec<String>,
     /// The current stage's lookups: (relation, key columns, whether it returns the other columns).
     lookups: Vec<(usize, Vec<usize>, bool)>,
+    /// The current stage runs as plain loops (`direct`), not as a crepe program: lookups are read
+    /// from the stage's local `lookups`, and a scan of an earlier relation is left to `direct`.
+    direct: bool,
+    /// In a direct stage: the relation and column patterns of the scan the body starts from.
+    scan: Option<(usize, Vec<String>)>,
+    /// A premise of the current rule has a column nothing reads (`_`), so two instances may record
+    /// the same variables.
+    wildcard: bool,
 }
 
 impl Writer<'_> {
@@ -151,6 +161,9 @@ impl Writer<'_> {
     fn lookup(&mut self, rel: usize, cols: Vec<usize>, key: &[String], negate: bool) -> String {
         let id = self.lookup_id(rel, cols, false);
         let not = if negate { "!" } else { "" };
+        if self.direct {
+            return format!("({not}lookups.l{id}.contains(&{}))", tuple(key));
+        }
         format!(
             "({not}LOOKUPS.with(|l| l.borrow().l{id}.contains(&{})))",
             tuple(key)
@@ -196,11 +209,19 @@ impl Writer<'_> {
                         .collect();
                     clauses.extend(lets);
                     let id = self.lookup_id(scan.rel.0, cols, true);
-                    clauses.push(format!(
-                        "for {} in LOOKUPS.with(|l| l.borrow().l{id}.copied_of(&{}))",
-                        tuple(&pattern),
-                        tuple(&key)
-                    ));
+                    clauses.push(if self.direct {
+                        format!(
+                            "for &{} in lookups.l{id}.get(&{})",
+                            tuple(&pattern),
+                            tuple(&key)
+                        )
+                    } else {
+                        format!(
+                            "for {} in LOOKUPS.with(|l| l.borrow().l{id}.copied_of(&{}))",
+                            tuple(&pattern),
+                            tuple(&key)
+                        )
+                    });
                     for &(_, v) in &scan.binds {
                         via_for[v.0] = true;
                     }
@@ -225,11 +246,16 @@ impl Writer<'_> {
                         };
                         args.push(arg);
                     }
-                    clauses.push(format!(
-                        "{}({})",
-                        struct_name(self.checked, scan.rel.0),
-                        args.join(", ")
-                    ));
+                    if self.direct {
+                        self.scan = Some((scan.rel.0, args));
+                        clauses.push(direct::SCAN.to_string());
+                    } else {
+                        clauses.push(format!(
+                            "{}({})",
+                            struct_name(self.checked, scan.rel.0),
+                            args.join(", ")
+                        ));
+                    }
                     clauses.extend(after);
                 }
                 Step::Absent { rel, cols, key, .. } => {
@@ -293,6 +319,8 @@ impl Writer<'_> {
         } else if let Some((_, t)) = scan.checks.iter().find(|(k, _)| *k == c) {
             let e = self.term(rule, t, after, tmp);
             after.push(format!("({r} == {e})"));
+        } else {
+            self.wildcard = true;
         }
         r
     }
@@ -460,13 +488,19 @@ fn stage(g: &mut Writer, comp: &[usize], defined_by: &[Option<usize>]) -> Stage 
     let project = witnesses && !recursive;
     let mut defined: Vec<usize> = comp.to_vec();
     defined.sort_unstable();
-    let program = CrepeProgram::new(g, &rules, &plans, &reads, &defined, project);
+    let code = if project && direct::eligible(&plans) {
+        direct::stage_code(g, &rules, &plans, &defined)
+    } else {
+        let program = CrepeProgram::new(g, &rules, &plans, &reads, &defined, project);
+        let mut code = String::new();
+        writeln!(code, "    use super::*;\n").unwrap();
+        code.push_str(&lookups_decl(checked, &g.lookups, true));
+        writeln!(code, "    crepe::crepe! {{\n{}    }}\n", program.text).unwrap();
+        let lookups = g.lookups.clone();
+        code.push_str(&run_fn(g, &lookups, &program, &defined, project));
+        code
+    };
     let lookups = std::mem::take(&mut g.lookups);
-    let mut code = String::new();
-    writeln!(code, "    use super::*;\n").unwrap();
-    code.push_str(&lookups_decl(checked, &lookups));
-    writeln!(code, "    crepe::crepe! {{\n{}    }}\n", program.text).unwrap();
-    code.push_str(&run_fn(g, &lookups, &program, &defined, project));
     let name = defined
         .iter()
         .map(|&r| checked.relations[r].name.as_str())
@@ -618,7 +652,11 @@ impl CrepeProgram {
 
 /// The stage's `Lookups` (hash sets and multimaps of relations read by key) and their per-thread
 /// slot.
-fn lookups_decl(checked: &Checked, lookups: &[(usize, Vec<usize>, bool)]) -> String {
+fn lookups_decl(
+    checked: &Checked,
+    lookups: &[(usize, Vec<usize>, bool)],
+    thread_local: bool,
+) -> String {
     let mut code = String::new();
     let fields: Vec<String> = lookups
         .iter()
@@ -662,6 +700,9 @@ fn lookups_decl(checked: &Checked, lookups: &[(usize, Vec<usize>, bool)]) -> Str
         fields.join("\n")
     )
     .unwrap();
+    if !thread_local {
+        return code;
+    }
     // Per thread, so stages (and tests) running at once on other threads never share them.
     writeln!(
         code,
@@ -688,7 +729,7 @@ fn run_fn(
         "    pub fn run(inputs: &[Table], derived: Done, cache: &LookupCache) -> StageOut {{"
     )
     .unwrap();
-    code.push_str(&build_lookups(checked, lookups));
+    code.push_str(&build_lookups(checked, lookups, true));
     writeln!(code, "        let mut rt = Crepe::new();").unwrap();
     for (name, types, source) in feeds {
         let (cols, args) = columns_of(types);
@@ -721,7 +762,11 @@ fn run_fn(
 }
 
 /// Code filling the stage's lookups from the tables they index.
-fn build_lookups(checked: &Checked, lookups: &[(usize, Vec<usize>, bool)]) -> String {
+fn build_lookups(
+    checked: &Checked,
+    lookups: &[(usize, Vec<usize>, bool)],
+    thread_local: bool,
+) -> String {
     let mut code = String::new();
     if !lookups.is_empty() {
         writeln!(code, "        let mut lookups = Lookups::default();").unwrap();
@@ -754,7 +799,9 @@ fn build_lookups(checked: &Checked, lookups: &[(usize, Vec<usize>, bool)]) -> St
             )
             .unwrap();
         }
-        writeln!(code, "        LOOKUPS.with(|l| *l.borrow_mut() = lookups);").unwrap();
+        if thread_local {
+            writeln!(code, "        LOOKUPS.with(|l| *l.borrow_mut() = lookups);").unwrap();
+        }
     }
     code
 }
@@ -853,6 +900,9 @@ pub fn generate(checked: &Checked, witnesses: bool, rules_name: &str) -> Generat
         symbols: BTreeMap::new(),
         symbol_list: Vec::new(),
         lookups: Vec::new(),
+        direct: false,
+        scan: None,
+        wildcard: false,
     };
     let mut stages: Vec<Stage> = Vec::new();
     let mut defined_by: Vec<Option<usize>> = vec![None; checked.relations.len()];
@@ -955,8 +1005,8 @@ mod tests {
             "{}",
             g.code
         );
-        // With witnesses, a stage that does not read its own relations derives only witness rows in
-        // crepe and projects them onto the head afterwards.
+        // With witnesses, a stage that does not read its own relations derives only witness rows,
+        // in plain loops instead of crepe, and projects them onto the head afterwards.
         let g = generate(&c, true, "t.dl");
         // The generated code names the library only through its one interface module.
         for (i, _) in g.code.match_indices("crate::") {
@@ -966,8 +1016,16 @@ mod tests {
                 &g.code[i..(i + 60).min(g.code.len())]
             );
         }
-        assert!(g.code.contains("W0(v0) <-"), "{}", g.code);
+        assert!(g.code.contains("o0.push(W0(v0));"), "{}", g.code);
         assert!(!g.code.contains("pub struct R2Foobar"), "{}", g.code);
+        // The repeated variable is tested in the loop, and nothing is left unread, so no
+        // deduplication is needed.
+        assert!(
+            g.code.contains("if !(d0_1 == v0) { continue; }"),
+            "{}",
+            g.code
+        );
+        assert!(!g.code.contains(".dedup()"), "{}", g.code);
         assert!(
             g.code
                 .contains("let v0 = t.syms(0)[k]; h2.push_sym(0, v0); h2.end_row();"),
@@ -993,7 +1051,8 @@ mod tests {
             g.code
         );
         // edge(Y, Z) with Y known is a lookup bound by a `for` clause; `!mark(Z)` and `mark(Y)`
-        // (every argument known) are set tests; reach, scanned, stays a crepe relation.
+        // (every argument known) are set tests; reach, scanned, stays a crepe relation in its
+        // recursive stage.
         assert!(
             g.code
                 .contains("for (v2,) in LOOKUPS.with(|l| l.borrow().l0.copied_of(&(v1,)))"),
@@ -1003,10 +1062,20 @@ mod tests {
         assert!(g
             .code
             .contains("(!LOOKUPS.with(|l| l.borrow().l1.contains(&(v2,))))"));
-        assert!(g
-            .code
-            .contains("(LOOKUPS.with(|l| l.borrow().l1.contains(&(v1,))))"));
         assert!(g.code.contains("pub l0: std::sync::Arc<SymMap<(Sym,)>>"));
+        // hop is not recursive: a loop over reach's table, the lookups probed directly; the
+        // witness records `edge(X, _)`'s column too, so rows are distinct without deduplication.
+        assert!(
+            g.code
+                .contains("for k in 0..t.len() { let v0 = c0[k]; let v1 = c1[k];")
+                && g.code.contains("for &(v2,) in lookups.l0.get(&(v0,)) {")
+                && g.code
+                    .contains("if !(lookups.l1.contains(&(v1,))) { continue; }")
+                && g.code.contains("o0.push(W2(v0, v1, v2));")
+                && !g.code.contains(".dedup()"),
+            "{}",
+            g.code
+        );
         // Built through the run's cache under a name other stages share it by.
         assert!(g.code.contains("lookups.l0 = cache.get(\"r"), "{}", g.code);
         assert!(g.code.contains("lookups: &[\"r"), "{}", g.code);

@@ -1,0 +1,132 @@
+//! Stages that need no fixpoint, written as plain loops instead of a crepe program.
+//!
+//! A stage whose rules do not read its own relations derives everything in one pass: each rule
+//! scans at most one relation of an earlier stage (or the input facts) and probes the others
+//! through lookups. crepe would copy the scanned table into a hash set, keep every witness row in
+//! another, and iterate them; here the rule walks the table's columns and appends witness rows to
+//! a vector, in the same order of premises (`RulePlan::compiled`), with the same checks, budget
+//! ticks and arithmetic. Witness rows are sorted and deduplicated only where a premise leaves a
+//! column unread (`_`), the one way two instances can record the same variables.
+
+use super::{
+    build_lookups, columns_of, lookups_decl, rust_type, store_outputs, table_of, Dest, Writer,
+};
+use crate::check::Rule;
+use crate::plan::{RulePlan, Step};
+use std::fmt::Write;
+
+/// The clause `Writer::body` puts where a direct stage's scan goes (`Writer::scan` holds it).
+pub(super) const SCAN: &str = "@scan";
+
+/// Whether every rule starts from at most one scan of an outside relation, as its first step,
+/// and reads none of the stage's own relations.
+pub(super) fn eligible(plans: &[RulePlan]) -> bool {
+    plans.iter().all(|p| {
+        let scans: Vec<usize> = p
+            .steps
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| matches!(s, Step::Scan(sc) if sc.own || sc.key.is_empty()))
+            .map(|(i, _)| i)
+            .collect();
+        let own = p
+            .steps
+            .iter()
+            .any(|s| matches!(s, Step::Scan(sc) if sc.own));
+        !own && (scans.is_empty() || scans == [0])
+    })
+}
+
+/// The stage module's code: lookups, witness row types, and `run`.
+pub(super) fn stage_code(
+    g: &mut Writer,
+    rules: &[&Rule],
+    plans: &[RulePlan],
+    defined: &[usize],
+) -> String {
+    let checked = g.checked;
+    g.direct = true;
+    let mut structs = String::new();
+    let mut loops = String::new();
+    let mut outputs = Vec::new();
+    for (k, (rule, plan)) in rules.iter().zip(plans).enumerate() {
+        g.wildcard = false;
+        let body = g.body(rule, plan);
+        let wtypes: Vec<_> = rule.witness.iter().map(|&v| rule.vars[v].ty).collect();
+        let fields: Vec<String> = wtypes
+            .iter()
+            .map(|t| format!("pub {}", rust_type(*t)))
+            .collect();
+        let w = format!("W{}", rule.index);
+        writeln!(
+            structs,
+            "    #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]\n    pub struct {w}({});",
+            fields.join(", ")
+        )
+        .unwrap();
+        writeln!(
+            loops,
+            "        // {}:{} rule {}\n        let mut o{k}: Vec<{w}> = Vec::new();",
+            g.rules_name, rule.line, rule.id
+        )
+        .unwrap();
+        // `continue` leaves the innermost loop: the outer one-pass loop gives a rule without a
+        // scan somewhere to continue from.
+        let mut line = String::from("for _ in 0..1 {");
+        let mut open = 1;
+        for clause in body {
+            if clause == SCAN {
+                let (rel, args) = g.scan.take().expect("a scan clause has its scan");
+                let (cols, _) = columns_of(&checked.relations[rel].types());
+                write!(
+                    line,
+                    " let t: &Table = {}; {cols} for k in 0..t.len() {{",
+                    table_of(checked, rel)
+                )
+                .unwrap();
+                for (c, a) in args.iter().enumerate() {
+                    write!(line, " let {a} = c{c}[k];").unwrap();
+                }
+                open += 1;
+            } else if clause.starts_with("for ") {
+                write!(line, " {clause} {{").unwrap();
+                open += 1;
+            } else if clause.starts_with("let Some(") {
+                write!(line, " {clause} else {{ continue; }};").unwrap();
+            } else if clause.starts_with("let ") {
+                write!(line, " {clause};").unwrap();
+            } else {
+                write!(line, " if !{clause} {{ continue; }}").unwrap();
+            }
+        }
+        let wvars: Vec<String> = rule.witness.iter().map(|v| format!("v{v}")).collect();
+        write!(line, " o{k}.push({w}({}));", wvars.join(", ")).unwrap();
+        line.push_str(&" }".repeat(open));
+        writeln!(loops, "        {line}").unwrap();
+        if g.wildcard {
+            writeln!(
+                loops,
+                "        o{k}.sort_unstable();\n        o{k}.dedup();"
+            )
+            .unwrap();
+        }
+        outputs.push((w, wtypes, Dest::Witness(rule.index)));
+    }
+    g.direct = false;
+    let lookups = g.lookups.clone();
+    let mut code = String::new();
+    writeln!(code, "    use super::*;\n").unwrap();
+    code.push_str(&lookups_decl(checked, &lookups, false));
+    code.push_str(&structs);
+    writeln!(
+        code,
+        "\n    #[allow(unused_variables, clippy::never_loop)]\n    pub fn run(inputs: &[Table], derived: Done, cache: &LookupCache) -> StageOut {{"
+    )
+    .unwrap();
+    code.push_str(&build_lookups(checked, &lookups, false));
+    code.push_str(&loops);
+    writeln!(code, "        drop(derived);").unwrap();
+    code.push_str(&store_outputs(g, &outputs, defined, true));
+    writeln!(code, "        out\n    }}").unwrap();
+    code
+}
