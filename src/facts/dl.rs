@@ -13,7 +13,24 @@ pub(super) fn read(
     diags: &mut Vec<Diagnostic>,
 ) {
     let (prog, syntax) = lexproof_lang::parser::parse_program(file);
-    diags.extend(syntax);
+    // A scenario given as facts: its `expect` lines would each be a puzzling syntax error.
+    let expects = expect_lines(file);
+    diags.extend(syntax.into_iter().filter(|d| {
+        !expects
+            .iter()
+            .any(|e| d.span.start >= e.start && d.span.start <= e.end)
+    }));
+    for span in expects {
+        diags.push(
+            Diagnostic::error(
+                "not_a_fact",
+                span,
+                "`expect` lines belong to scenario files, not to fact files",
+            )
+            .label("an expectation")
+            .hint("run the scenario with `lexproof test FILE`, or remove its expect lines to use it as facts"),
+        );
+    }
     for d in &prog.decls {
         diags.push(
             Diagnostic::error(
@@ -141,4 +158,25 @@ fn thousands_separators(file: &SourceFile, args: &[Term]) -> Option<Diagnostic> 
             }
         }),
     )
+}
+
+/// The lines that start with the word `expect` (scenario expectations), as spans.
+fn expect_lines(file: &SourceFile) -> Vec<lexproof_lang::source::Span> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for line in file.text.split_inclusive('\n') {
+        let body = line.trim_start();
+        if body
+            .strip_prefix("expect")
+            .is_some_and(|rest| rest.starts_with([' ', '\t']))
+        {
+            let at = start + (line.len() - body.len());
+            out.push(lexproof_lang::source::Span::new(
+                at,
+                start + line.trim_end().len(),
+            ));
+        }
+        start += line.len();
+    }
+    out
 }

@@ -204,3 +204,22 @@ fn bad_input_corpus_gives_located_errors() {
     }
     assert!(checked >= 29, "only {checked} bad inputs checked");
 }
+
+#[test]
+fn a_scenario_given_as_facts_points_at_its_expect_lines() {
+    let o = lexproof(&[
+        "derive",
+        "--facts",
+        "tests/scenarios/art79_2_working_days_over_christmas.dl",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("error[not_a_fact]: `expect` lines belong to scenario files")
+            && err.contains("art79_2_working_days_over_christmas.dl:37:1")
+            && err.contains("lexproof test FILE"),
+        "{err}"
+    );
+    assert!(!err.contains("syntax_error"), "{err}");
+    assert!(stdout(&o).is_empty(), "{}", stdout(&o));
+}

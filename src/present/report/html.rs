@@ -99,14 +99,19 @@ pub fn html(db: &Database, r: &Report) -> String {
                     ""
                 }
             );
-            for (a, r, d, late) in &s.corrective_actions {
+            for c in &s.corrective_actions {
                 let _ = write!(
                     body,
-                    "<li>Corrective action required on {} (Art. 79(2)): <code>{}</code> must act by {}{}</li>",
-                    esc(&plain(db, r)),
-                    esc(&plain(db, a)),
-                    esc(&super::md::long(db, d)),
-                    if *late { " <span class=\"overdue\">overdue</span>" } else { "" }
+                    "<li>Corrective action required on {} (Art. 79(2)): <code>{}</code> must act by {}{}{}</li>",
+                    esc(&plain(db, &c.required_on)),
+                    esc(&plain(db, &c.actor)),
+                    esc(&super::md::long(db, &c.deadline)),
+                    if c.overdue { " <span class=\"overdue\">overdue</span>" } else { "" },
+                    if c.holidays_unknown {
+                        esc(&super::md::HOLIDAYS_UNKNOWN.replace('`', ""))
+                    } else {
+                        String::new()
+                    }
                 );
             }
             body.push_str("</ul>");

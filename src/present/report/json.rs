@@ -49,6 +49,8 @@ struct Corrective<'a> {
     required_on: JsonValue<'a>,
     deadline: JsonValue<'a>,
     overdue: bool,
+    /// The Member State's public holidays are not in the facts: the deadline may be later.
+    holidays_unknown: bool,
 }
 
 #[derive(Serialize)]
@@ -266,11 +268,12 @@ pub fn json(db: &Database, r: &Report) -> String {
                 corrective_actions: x
                     .corrective_actions
                     .iter()
-                    .map(|(a, r, d, late)| Corrective {
-                        actor: v(a),
-                        required_on: v(r),
-                        deadline: v(d),
-                        overdue: *late,
+                    .map(|c| Corrective {
+                        actor: v(&c.actor),
+                        required_on: v(&c.required_on),
+                        deadline: v(&c.deadline),
+                        overdue: c.overdue,
+                        holidays_unknown: c.holidays_unknown,
                     })
                     .collect(),
             })

@@ -150,14 +150,19 @@ fn system(db: &Database, s: &super::SystemReport, out: &mut String) {
             ""
         }
     );
-    for (a, r, d, late) in &s.corrective_actions {
+    for c in &s.corrective_actions {
         let _ = writeln!(
             out,
-            "- Corrective action required on {} (Art. 79(2)): {} must act by {}{}.",
-            plain(db, r),
-            code(&plain(db, a)),
-            long(db, d),
-            if *late { " — **overdue**" } else { "" }
+            "- Corrective action required on {} (Art. 79(2)): {} must act by {}{}{}.",
+            plain(db, &c.required_on),
+            code(&plain(db, &c.actor)),
+            long(db, &c.deadline),
+            if c.overdue { " — **overdue**" } else { "" },
+            if c.holidays_unknown {
+                HOLIDAYS_UNKNOWN
+            } else {
+                ""
+            }
         );
     }
     out.push('\n');
@@ -408,3 +413,6 @@ fn duties(db: &Database, m: &ModelReport, out: &mut String) {
         out.push('\n');
     }
 }
+
+/// Said after a corrective-action deadline counted without the Member State's public holidays.
+pub(super) const HOLIDAYS_UNKNOWN: &str = " (counted without that Member State's public holidays other than 1 January and 25 December, which the facts do not give: the deadline may be later; add them as `public_holiday` facts)";

@@ -129,8 +129,17 @@ pub struct SystemReport {
     pub builds_on: Vec<(Value, Value)>,
     pub supervised_in: Vec<Value>,
     pub ai_office: bool,
-    /// (actor, required on, deadline, overdue)
-    pub corrective_actions: Vec<(Value, Value, Value, bool)>,
+    pub corrective_actions: Vec<CorrectiveAction>,
+}
+
+/// An Art. 79(2) requirement to take corrective action, and where it stands.
+pub struct CorrectiveAction {
+    pub actor: Value,
+    pub required_on: Value,
+    pub deadline: Value,
+    pub overdue: bool,
+    /// The Member State's public holidays are not in the facts: the deadline may be later.
+    pub holidays_unknown: bool,
 }
 
 /// The AI systems that integrate a model, shown when `actor` (if any) provides them or a model in them.
@@ -146,6 +155,7 @@ fn systems(db: &Database, actor: Option<Value>) -> Vec<SystemReport> {
     let office = rel("system_supervised_by_ai_office", 1);
     let deadlines = rel("corrective_action_deadline", 4);
     let overdue = rel("corrective_action_overdue", 3);
+    let unknown_holidays = rel("corrective_action_holidays_unknown", 2);
     let mut names: Vec<Value> = db
         .sorted_rows(db.tuples(builds))
         .into_iter()
@@ -164,6 +174,7 @@ fn systems(db: &Database, actor: Option<Value>) -> Vec<SystemReport> {
                     .collect()
             };
             let late = of(overdue, 1);
+            let unsure = of(unknown_holidays, 0);
             SystemReport {
                 system: s,
                 providers: of(Some(sys_provider), 0)
@@ -178,9 +189,12 @@ fn systems(db: &Database, actor: Option<Value>) -> Vec<SystemReport> {
                 ai_office: !of(office, 0).is_empty(),
                 corrective_actions: of(deadlines, 1)
                     .into_iter()
-                    .map(|t| {
-                        let overdue = late.iter().any(|o| o[..3] == t[..3]);
-                        (t[0], t[2], t[3], overdue)
+                    .map(|t| CorrectiveAction {
+                        actor: t[0],
+                        required_on: t[2],
+                        deadline: t[3],
+                        overdue: late.iter().any(|o| o[..3] == t[..3]),
+                        holidays_unknown: unsure.iter().any(|u| u[1] == t[2]),
                     })
                     .collect(),
             }
