@@ -65,10 +65,10 @@ pub enum EngineChoice {
 }
 
 pub fn read_rules_file(p: &Path) -> Result<(String, String), String> {
-    let bytes = std::fs::read(p).map_err(|e| {
+    let bytes = lexproof::facts::read_regular(p).map_err(|e| {
         format!(
             "{}: error[unreadable_file]: cannot read the rules file: {e}\n  hint: check the path\n",
-            p.display()
+            lexproof::data::value::printable(&p.display().to_string())
         )
     })?;
     let name = p.display().to_string();

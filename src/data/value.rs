@@ -404,7 +404,9 @@ pub fn quote(s: &str) -> String {
             '\t' => out.push_str("\\t"),
             '\r' => out.push_str("\\r"),
             // Any other control character (ESC, NUL) as its code: it would act on a terminal.
-            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c if lexproof_lang::diag::acts_on_terminal(c) => {
+                out.push_str(&format!("\\u{{{:x}}}", c as u32))
+            }
             c => out.push(c),
         }
     }
@@ -423,9 +425,10 @@ pub use lexproof_lang::diag::shorten;
 /// act on a terminal; the TSV reader reads all of these back.
 pub fn escape_tsv(s: &str) -> String {
     // A byte test first: C0 controls, DEL, a backslash, or 0xC2 (which leads every C1 control).
+    // 0xc2 leads every C1 control, 0xd8 U+061C, 0xe2 the other bidirectional controls.
     if !s
         .bytes()
-        .any(|b| b < 0x20 || b == 0x7f || b == b'\\' || b == 0xc2)
+        .any(|b| b < 0x20 || b == 0x7f || b == b'\\' || b == 0xc2 || b == 0xd8 || b == 0xe2)
     {
         return s.to_string();
     }
@@ -436,7 +439,9 @@ pub fn escape_tsv(s: &str) -> String {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\\' => out.push_str("\\\\"),
-            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c if lexproof_lang::diag::acts_on_terminal(c) => {
+                out.push_str(&format!("\\u{{{:x}}}", c as u32))
+            }
             c => out.push(c),
         }
     }

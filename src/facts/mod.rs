@@ -755,6 +755,18 @@ impl Seen {
     }
 }
 
+/// The bytes of a file named on the command line (a rules file, an extension, a file to import):
+/// only a regular file is read, since a FIFO would block and a device (`/dev/zero`) never end.
+pub fn read_regular(p: &Path) -> std::io::Result<Vec<u8>> {
+    if !std::fs::metadata(p)?.is_file() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "not a regular file (a directory, pipe, socket or device)",
+        ));
+    }
+    std::fs::read(p)
+}
+
 /// The error for a fact path that is not a regular file (a FIFO, socket or device).
 fn not_regular(p: &Path, m: &std::fs::Metadata) -> Option<String> {
     (!m.is_file()).then(|| {

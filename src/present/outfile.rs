@@ -11,6 +11,17 @@ pub fn write_with(
     path: &Path,
     fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
+    // Replacing a device or a FIFO by a file would break what the name stands for (`/dev/null`,
+    // a pipe another program reads): refuse it. A symlink is replaced itself, never followed.
+    if let Ok(meta) = std::fs::symlink_metadata(path) {
+        let kind = meta.file_type();
+        if !kind.is_file() && !kind.is_symlink() {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::AlreadyExists,
+                "it exists and is not a regular file (a directory, device or FIFO); choose another name",
+            ));
+        }
+    }
     let tmp = temporary_name(path);
     let result = (|| {
         let file = std::fs::OpenOptions::new()

@@ -209,7 +209,7 @@ fn push_literal(db: &Database, out: &mut String, v: Value) {
     match v {
         Value::Sym(s) => {
             let text = db.interner.resolve(s);
-            if text.contains(['"', '\\', '\n', '\t']) {
+            if needs_escape(text) || text.contains('"') {
                 out.push_str(&crate::data::value::quote(text));
             } else {
                 out.push('"');
@@ -232,7 +232,7 @@ fn push_plain(db: &Database, out: &mut String, v: Value) {
     match v {
         Value::Sym(s) => {
             let text = db.interner.resolve(s);
-            if text.contains(['\t', '\n', '\r', '\\']) {
+            if needs_escape(text) {
                 out.push_str(&crate::data::value::escape_tsv(text));
             } else {
                 out.push_str(text);
@@ -243,6 +243,16 @@ fn push_plain(db: &Database, out: &mut String, v: Value) {
         }
         Value::Date(d) => lexproof_lang::number::push_date(out, d.0),
     }
+}
+
+/// Whether a symbol holds a backslash or a character that would act on a terminal (C0 and C1
+/// controls, DEL, bidirectional overrides): those are written as escapes.
+fn needs_escape(text: &str) -> bool {
+    text.bytes()
+        .any(|b| b < 0x20 || b == 0x7f || b == b'\\' || b == 0xc2 || b == 0xd8 || b == 0xe2)
+        && text
+            .chars()
+            .any(|c| c == '\\' || lexproof_lang::diag::acts_on_terminal(c))
 }
 
 /// A whole table as TSV in display order (for `--output-dir`).

@@ -2,6 +2,7 @@
 //! result, never a crash, a hang, a flood of output or an answer with exit 0 built on half the input.
 
 use super::*;
+use std::os::unix::fs::FileTypeExt;
 
 /// A rules file with one rule whose body is `body`.
 fn rules_with_body(body: &str) -> String {
@@ -607,4 +608,48 @@ fn wide_relations_check_and_report_a_repeated_field() {
         &o,
         &["error[duplicate_field]: field `a7` appears twice in `r`"],
     );
+}
+
+#[test]
+fn red_team_round_two_inputs_are_refused_or_escaped() {
+    let d = scratch("red-team-2");
+    // A FIFO in place of an output file is refused, not replaced by a file; a FIFO as the rules
+    // file is refused instead of blocking.
+    let fifo = d.join("pipe");
+    assert!(Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    let o = lexproof(&["-q", "derive", "--manifest", fifo.to_str().unwrap()]);
+    assert_ne!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(std::fs::symlink_metadata(&fifo)
+        .unwrap()
+        .file_type()
+        .is_fifo());
+    let o = lexproof(&["-q", "derive", "--rules", fifo.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("not a regular file"), "{}", stderr(&o));
+    // A comment before a lone carriage return does not swallow the facts after it.
+    let cr = write(
+        &d,
+        "cr.dl",
+        b"assessment_date(\"2026-11-28\"). // as of\rdeveloper(\"m\", \"p\").\r",
+    );
+    let o = lexproof(&["-q", "query", "developer(M, A)", "--facts", &cr]);
+    assert_eq!(stdout(&o), "developer(\"m\", \"p\").\n", "{}", stderr(&o));
+    // ESC and a right-to-left override in a symbol are escaped in derive's text and TSV.
+    let esc = write(
+        &d,
+        "esc.dl",
+        "developer(\"a\u{1b}]0;x\u{7}b\", \"p\u{202e}q\").\n".as_bytes(),
+    );
+    for fmt in ["text", "tsv"] {
+        let o = lexproof(&["-q", "derive", "--all", "--format", fmt, "--facts", &esc]);
+        let out = stdout(&o);
+        assert!(
+            !out.contains('\u{1b}') && !out.contains('\u{202e}') && out.contains("\\u{1b}"),
+            "{out}"
+        );
+    }
 }

@@ -172,18 +172,26 @@ fn visible(c: char) -> char {
 
 /// `s` with control characters written as `\u{..}` escapes, so input can never steer a terminal.
 pub fn printable(s: &str) -> String {
-    if !s.chars().any(char::is_control) {
+    if !s.chars().any(acts_on_terminal) {
         return s.to_string();
     }
     s.chars()
         .map(|c| {
-            if c.is_control() {
+            if acts_on_terminal(c) {
                 format!("\\u{{{:x}}}", c as u32)
             } else {
                 c.to_string()
             }
         })
         .collect()
+}
+
+/// A character that changes how a terminal shows what follows instead of showing itself: a
+/// control character, or a bidirectional formatting character (which can make text read in
+/// another order than it is stored, e.g. U+202E).
+pub fn acts_on_terminal(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 /// `s` cut to at most `max` characters, with `...` where it was cut: for echoing input that may be

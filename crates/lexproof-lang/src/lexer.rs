@@ -97,7 +97,9 @@ pub fn lex(text: &str, diags: &mut Vec<Diagnostic>) -> Vec<Token> {
         match c {
             b' ' | b'\t' | b'\r' | b'\n' => i += 1,
             b'/' if bytes.get(i + 1) == Some(&b'/') => {
-                while i < bytes.len() && bytes[i] != b'\n' {
+                // A lone CR ends a line too (old Mac line ends): the comment must not run on
+                // over the facts after it.
+                while i < bytes.len() && bytes[i] != b'\n' && bytes[i] != b'\r' {
                     i += 1;
                 }
             }
@@ -307,5 +309,13 @@ mod tests {
         assert_eq!(diags.len(), 1, "{diags:?}");
         assert_eq!(diags[0].message, "unknown escape in string");
         assert!(!toks.is_empty());
+    }
+
+    #[test]
+    fn a_line_comment_ends_at_a_lone_carriage_return() {
+        let mut diags = Vec::new();
+        let toks = lex("a(\"x\"). // note\rb(\"y\").\r", &mut diags);
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(toks.len(), lex("a(\"x\").\nb(\"y\").\n", &mut diags).len());
     }
 }

@@ -185,7 +185,7 @@ pub fn files(
 /// Reads and maps one file; the error is rendered, located at file:line:column.
 pub fn file(format: Format, path: &std::path::Path) -> Result<Imported, String> {
     let name = crate::data::value::printable(&path.display().to_string());
-    let bytes = std::fs::read(path).map_err(|e| {
+    let bytes = crate::facts::read_regular(path).map_err(|e| {
         format!("{name}: error[unreadable_file]: cannot read it: {e}\n  hint: check that the file exists and is readable\n")
     })?;
     let text = lexproof_lang::diag::decode_utf8(&name, bytes)?;
