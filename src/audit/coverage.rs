@@ -116,6 +116,7 @@ pub fn compute(
     rules: &crate::rules::rulebase::Rulebase,
     kind: crate::engine::EngineKind,
     scenario_dirs: &[&Path],
+    limits: &crate::engine::RunOptions,
 ) -> Result<Coverage, String> {
     let program = &rules.checked;
     let mut fired_in: Vec<Vec<String>> = vec![Vec::new(); program.rules.len()];
@@ -133,7 +134,18 @@ pub fn compute(
                 .map_err(|e| format!("{}: error[unreadable_file]: {e}\n", f.display()))?;
             let s = scenario::parse(&f.display().to_string(), &text)?;
             let shown = f.strip_prefix(dir).unwrap_or(&f).display().to_string();
-            for r in scenario::run(&s, rules, kind).tested {
+            let outcome = scenario::run(&s, rules, kind, limits);
+            // A scenario whose facts do not load (or that hits a limit) tests nothing: counting
+            // it would report coverage built on part of the scenarios.
+            if outcome.loaded_error {
+                return Err(format!(
+                    "{}{}: error[scenario_not_run]: this scenario could not be run, so coverage cannot be counted\n  hint: fix the scenario (`lexproof test {}` shows the same error)\n",
+                    outcome.report,
+                    crate::data::value::printable(&f.display().to_string()),
+                    crate::data::value::printable(&f.display().to_string()),
+                ));
+            }
+            for r in outcome.tested {
                 fired_in[r].push(shown.clone());
             }
             count += 1;

@@ -12,7 +12,7 @@
 
 use crate::data::value::Sym;
 use crate::db::Database;
-use crate::engine::{EngineKind, RunError};
+use crate::engine::{EngineKind, RunError, RunOptions};
 use crate::facts::FactSource;
 use crate::reason::proof::{self, Node, Proof};
 use crate::reason::query;
@@ -50,6 +50,8 @@ pub struct Outcome {
     /// whose conclusion could be an atom expected not to hold. A rule that merely fires on the
     /// way is not tested by the scenario.
     pub tested: BTreeSet<usize>,
+    /// The scenario did not run: its facts did not load, or a limit stopped the run.
+    pub loaded_error: bool,
 }
 
 /// Splits a scenario file into facts (expect lines blanked, so fact line numbers stay right) and
@@ -171,17 +173,24 @@ fn parse_expectation(rest: &str) -> Result<Expectation, String> {
     })
 }
 
-/// Runs one scenario with the given rulebase and engine.
-pub fn run(s: &Scenario, rules: &Rulebase, kind: EngineKind) -> Outcome {
+/// Runs one scenario with the given rulebase and engine, within the fact and memory limits of
+/// `limits` (`--max-facts`, `--max-memory`).
+pub fn run(s: &Scenario, rules: &Rulebase, kind: EngineKind, limits: &RunOptions) -> Outcome {
     let source = FactSource::DlText {
         name: s.name.clone(),
         text: s.facts.clone(),
     };
-    let db = match crate::engine::run(
+    let options = RunOptions {
+        max_facts: limits.max_facts,
+        max_memory: limits.max_memory,
+        ..RunOptions::default()
+    };
+    let db = match crate::engine::run_observed(
         kind,
         rules.clone(),
         &[source],
-        crate::engine::DEFAULT_MAX_FACTS,
+        &options,
+        &crate::data::progress::Silent,
     ) {
         Ok((db, _)) => db,
         Err(RunError::Limit(e)) => {
@@ -190,6 +199,7 @@ pub fn run(s: &Scenario, rules: &Rulebase, kind: EngineKind) -> Outcome {
                 report: e,
                 fired: BTreeSet::new(),
                 tested: BTreeSet::new(),
+                loaded_error: true,
             }
         }
         Err(RunError::Facts(e)) | Err(RunError::Arithmetic(e)) => {
@@ -198,6 +208,7 @@ pub fn run(s: &Scenario, rules: &Rulebase, kind: EngineKind) -> Outcome {
                 report: e.concat(),
                 fired: BTreeSet::new(),
                 tested: BTreeSet::new(),
+                loaded_error: true,
             }
         }
     };
@@ -225,6 +236,7 @@ pub fn run(s: &Scenario, rules: &Rulebase, kind: EngineKind) -> Outcome {
         report,
         fired,
         tested: tested(&db, s),
+        loaded_error: false,
     }
 }
 
@@ -400,10 +412,8 @@ pub fn files(path: &Path) -> Result<Vec<PathBuf>, String> {
     let mut seen = std::collections::HashSet::new();
     let mut stack = vec![path.to_path_buf()];
     while let Some(d) = stack.pop() {
-        if let Ok(real) = std::fs::canonicalize(&d) {
-            if !seen.insert(real) {
-                continue;
-            }
+        if !seen.insert(crate::facts::identity(&d)) {
+            continue;
         }
         let entries = std::fs::read_dir(&d).map_err(|e| unreadable(&d, e))?;
         for e in entries.flatten() {

@@ -57,6 +57,17 @@ pub struct EngineArgs {
     pub no_proofs: bool,
 }
 
+impl EngineArgs {
+    /// The fact and memory limits given, for runs other than the session's (scenarios).
+    pub fn limits(&self) -> lexproof::engine::RunOptions {
+        lexproof::engine::RunOptions {
+            max_facts: self.max_facts,
+            max_memory: self.max_memory,
+            ..Default::default()
+        }
+    }
+}
+
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum EngineChoice {
     Auto,

@@ -39,7 +39,7 @@ pub fn run(args: Args) -> ExitCode {
             }
         };
         let dirs: Vec<&std::path::Path> = scenarios.iter().map(|p| p.as_path()).collect();
-        match lexproof::audit::coverage::compute(&rules, kind, &dirs) {
+        match lexproof::audit::coverage::compute(&rules, kind, &dirs, &engine.limits()) {
             Ok(c) => {
                 print(&match format {
                     CoverageFormat::Text => lexproof::audit::coverage::render(&c),

@@ -32,7 +32,15 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// Stop a code-lens count (the demo facts, a scenario) after this many derived facts and rule
+    /// instances.
+    #[arg(long, value_name = "N", default_value_t = lexproof::engine::DEFAULT_MAX_FACTS)]
+    pub max_facts: usize,
+    /// Stop a code-lens count once the process uses more memory than SIZE (e.g. 4G, 512M).
+    #[arg(long, value_name = "SIZE", value_parser = lexproof::engine::budget::parse_size)]
+    pub max_memory: Option<u64>,
+}
 
 /// One open document: its text and what the last clean check of it made of it.
 struct Doc {
@@ -64,8 +72,8 @@ struct Fired {
     of: usize,
 }
 
-pub fn run(_: Args) -> ExitCode {
-    let (conn, io) = Connection::stdio();
+pub fn run(args: Args) -> ExitCode {
+    let (conn, io) = super::lsp_frames::stdio();
     let caps = ServerCapabilities {
         text_document_sync: Some(TextDocumentSyncCapability::Options(
             TextDocumentSyncOptions {
@@ -93,7 +101,11 @@ pub fn run(_: Args) -> ExitCode {
     let init = match conn.initialize(caps) {
         Ok(v) => v,
         Err(e) => {
-            eprintln!("lexproof lsp: the client did not initialise: {e}");
+            drop(conn);
+            match io.join() {
+                Err(why) => eprintln!("lexproof lsp: {why}"),
+                Ok(()) => eprintln!("lexproof lsp: the client did not initialise: {e}"),
+            }
             return ExitCode::from(2);
         }
     };
@@ -104,6 +116,11 @@ pub fn run(_: Args) -> ExitCode {
     let mut server = Server {
         docs: HashMap::new(),
         root,
+        limits: lexproof::engine::RunOptions {
+            max_facts: args.max_facts,
+            max_memory: args.max_memory,
+            ..Default::default()
+        },
     };
     let result = server.serve(&conn);
     drop(conn);
@@ -125,6 +142,8 @@ struct Server {
     docs: HashMap<String, Doc>,
     /// The workspace folder, where an extension's `rules.dl` is looked for.
     root: Option<PathBuf>,
+    /// `--max-facts` and `--max-memory`, for counting where rules fire.
+    limits: lexproof::engine::RunOptions,
 }
 
 impl Server {
@@ -432,7 +451,7 @@ impl Server {
                 &doc.rules,
                 path_of_str(uri.as_str()).and_then(|p| p.parent().map(|d| d.to_path_buf())),
             ) {
-                doc.fires = Some(count_fires(rules, &dir));
+                doc.fires = Some(count_fires(rules, &dir, &self.limits));
                 doc.fires_stale = false;
             }
         }
@@ -705,18 +724,23 @@ fn uses(tokens: &[Token], name: &str, with_decl: bool) -> Vec<lexproof_lang::sou
 
 /// Runs the rules on the demo facts and every scenario beside the file (`facts/`,
 /// `tests/scenarios/` or `scenarios/`) with the run-time evaluator.
-fn count_fires(rules: &Rulebase, dir: &std::path::Path) -> HashMap<String, Fired> {
+fn count_fires(
+    rules: &Rulebase,
+    dir: &std::path::Path,
+    limits: &lexproof::engine::RunOptions,
+) -> HashMap<String, Fired> {
     use lexproof::engine::EngineKind;
     let n = rules.checked.rules.len();
     let mut demo: Option<Vec<usize>> = None;
     let facts = dir.join("facts");
     if facts.is_dir() {
         let source = lexproof::facts::FactSource::Path(facts);
-        if let Ok((db, _)) = lexproof::engine::run(
+        if let Ok((db, _)) = lexproof::engine::run_observed(
             EngineKind::Runtime,
             rules.clone(),
             &[source],
-            lexproof::engine::DEFAULT_MAX_FACTS,
+            limits,
+            &lexproof::data::progress::Silent,
         ) {
             demo = Some(
                 (0..n)
@@ -740,7 +764,7 @@ fn count_fires(rules: &Rulebase, dir: &std::path::Path) -> HashMap<String, Fired
             };
             of += 1;
             let shown = f.strip_prefix(&folder).unwrap_or(&f).display().to_string();
-            for r in lexproof::audit::scenario::run(&s, rules, EngineKind::Runtime).fired {
+            for r in lexproof::audit::scenario::run(&s, rules, EngineKind::Runtime, limits).fired {
                 fired_in[r].push(shown.clone());
             }
         }

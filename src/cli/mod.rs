@@ -1,6 +1,19 @@
 //! The command line: options parsed by clap, one module per command, and the shared run in
 //! `session`. The only place that reads the environment, prints, or turns errors into exit codes.
 
+// Every command's stderr goes through these instead of std's macros, which panic (exit 101) when
+// stderr cannot be written; a lost message is remembered so that the run never ends as a success.
+macro_rules! eprint {
+    ($($arg:tt)*) => {
+        $crate::cli::output::to_stderr(&format!($($arg)*))
+    };
+}
+macro_rules! eprintln {
+    ($($arg:tt)*) => {
+        $crate::cli::output::to_stderr(&format!("{}\n", format!($($arg)*)))
+    };
+}
+
 mod args;
 mod check;
 mod coverage;
@@ -10,6 +23,7 @@ mod explain;
 mod import;
 mod instances;
 mod lsp;
+mod lsp_frames;
 mod new_extension;
 mod output;
 mod progress;
@@ -114,7 +128,29 @@ pub struct Ctx {
 
 /// Parses the command line and runs the command.
 pub fn run() -> ExitCode {
-    let cli = Cli::parse();
+    let code = run_command();
+    if output::stderr_failed() && code == ExitCode::SUCCESS {
+        return ExitCode::from(2);
+    }
+    code
+}
+
+fn run_command() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        // Help and version go to stdout, usage errors to stderr; either write may fail, and a
+        // failed write is no success.
+        Err(e) => {
+            let printed = e.print();
+            if let Err(w) = printed {
+                if e.use_stderr() {
+                    return ExitCode::from(2);
+                }
+                output::write_failed(&w);
+            }
+            return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
+        }
+    };
     // Settings for profiling and reproducing runs, read here so the library never reads the
     // environment.
     if let Some(n) = std::env::var("LEXPROOF_THREADS")

@@ -27,6 +27,42 @@ pub fn run(args: Args) -> ExitCode {
         eprintln!("lexproof: error[bad_name]: {name:?} is not a name an extension's relations can start with\n  hint: use lower-case letters, digits and `_`, starting with a letter, e.g. de_registration");
         return ExitCode::from(2);
     }
+    // The starting file must check with the shipped rules: a name whose relations the shipped
+    // rules already declare (`duty` makes `duty_applies_from`) would start the extension broken.
+    let text = rules_text(name);
+    let shipped = (
+        lexproof::rules::rulebase::RULES_NAME.to_string(),
+        lexproof::rules::rulebase::RULES_TEXT.to_string(),
+    );
+    if let Err(diags) = lexproof::rules::rulebase::Rulebase::from_parts(&[
+        shipped,
+        (format!("{name}.dl"), text.clone()),
+    ]) {
+        let taken: Vec<String> = RELATION_SUFFIXES
+            .iter()
+            .map(|s| format!("{name}{s}"))
+            .filter(|r| {
+                lexproof::rules::rulebase::Rulebase::shipped()
+                    .checked
+                    .relation(r)
+                    .is_some()
+            })
+            .collect();
+        let why = if taken.is_empty() {
+            lexproof::rules::rulebase::render_all(&diags)
+        } else {
+            format!(
+                "the shipped rules already have {}",
+                taken
+                    .iter()
+                    .map(|r| format!("`{r}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        };
+        eprintln!("lexproof: error[name_taken]: an extension named {name:?} would clash with the shipped rules: {why}\n  hint: choose a more specific name, e.g. {name}_de or de_{name}");
+        return ExitCode::from(2);
+    }
     let rules = args.dir.join(format!("{name}.dl"));
     let scenarios = args.dir.join(format!("{name}-scenarios"));
     for p in [&rules, &scenarios] {
@@ -39,7 +75,7 @@ pub fn run(args: Args) -> ExitCode {
         }
     }
     let files = [
-        (rules.clone(), rules_text(name)),
+        (rules.clone(), text),
         (scenarios.join("fires.dl"), fires_text(name)),
         (scenarios.join("does_not_fire.dl"), not_fires_text(name)),
     ];
@@ -63,6 +99,16 @@ pub fn run(args: Args) -> ExitCode {
     print(&format!("wrote {r} and {s}/ (two scenarios)\nnext:\n  lexproof check --extend {r}\n  lexproof test {s} --extend {r}\n  lexproof derive --extend {r}\n"));
     ExitCode::SUCCESS
 }
+
+/// The endings of the relations the starting file declares, after the extension's name.
+const RELATION_SUFFIXES: [&str; 6] = [
+    "_applies_from",
+    "_register",
+    "_register_applies",
+    "_register_deadline",
+    "_register_from",
+    "_register_owed",
+];
 
 fn shown(p: &Path) -> String {
     p.strip_prefix(".").unwrap_or(p).display().to_string()

@@ -8,6 +8,27 @@ pub fn code_number(c: ExitCode) -> u8 {
     (0..=2).find(|&n| ExitCode::from(n) == c).unwrap_or(2)
 }
 
+static STDERR_FAILED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Writes a message to stderr; if it cannot be written the run still goes on (its result may be
+/// on stdout), but it ends with a non-zero exit.
+pub fn to_stderr(s: &str) {
+    let stderr = std::io::stderr();
+    let mut lock = stderr.lock();
+    if lock
+        .write_all(s.as_bytes())
+        .and_then(|_| lock.flush())
+        .is_err()
+    {
+        STDERR_FAILED.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+/// Whether a message meant for stderr was lost.
+pub fn stderr_failed() -> bool {
+    STDERR_FAILED.load(std::sync::atomic::Ordering::Relaxed)
+}
+
 pub fn ms(d: std::time::Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }

@@ -38,6 +38,10 @@ impl Failure {
 /// A command's outcome after the run: its exit code, or why it stopped.
 pub type CmdResult = Result<ExitCode, Failure>;
 
+/// The files whose load errors are shown in full: past these, only their number is given, so a
+/// wrong `--facts` (a whole disk) cannot flood the terminal.
+const MAX_FILES_SHOWN: usize = 20;
+
 pub fn with_db(facts: &FactArgs, ctx: &Ctx, f: impl FnOnce(&Database) -> CmdResult) -> ExitCode {
     let (quiet, started) = (ctx.quiet, ctx.started);
     let wall = std::time::SystemTime::now();
@@ -102,8 +106,14 @@ pub fn with_db(facts: &FactArgs, ctx: &Ctx, f: impl FnOnce(&Database) -> CmdResu
     let (db, timings) = match result {
         Ok(x) => x,
         Err(RunError::Facts(errors)) => {
-            for e in &errors {
+            for e in errors.iter().take(MAX_FILES_SHOWN) {
                 eprint!("{e}");
+            }
+            if errors.len() > MAX_FILES_SHOWN {
+                eprintln!(
+                    "lexproof: … and {} more files with errors, not shown",
+                    errors.len() - MAX_FILES_SHOWN
+                );
             }
             eprintln!(
                 "lexproof: the facts were not loaded: {} file{} with errors; nothing was derived",

@@ -62,7 +62,7 @@ pub fn run(args: Args) -> ExitCode {
             .and_then(|t| scenario::parse(&name, &t));
         match parsed {
             Ok(s) => {
-                let o = scenario::run(&s, &rules, kind);
+                let o = scenario::run(&s, &rules, kind, &engine.limits());
                 if o.passed {
                     passed += 1;
                     out.push_str(&format!("PASS {name}  {}\n", s.title));

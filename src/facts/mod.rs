@@ -344,7 +344,7 @@ fn parse_text(
     if n > MAX_ERRORS_PER_FILE {
         report.push_str(&format!(
             "{}: … and {} more errors in this file\n",
-            file.name,
+            crate::data::value::printable(&file.name),
             n - MAX_ERRORS_PER_FILE
         ));
     }
@@ -731,26 +731,41 @@ fn unknown_kind(p: &Path) -> String {
     )
 }
 
-/// The files and directories already reached, by their canonical path.
+/// The files and directories already reached, by their identity on disk (device and inode where
+/// the platform has them, else the canonical path). Resolving a canonical path costs one lookup per
+/// level of the path, which made a walk down deeply nested folders cubic in their depth.
 #[derive(Default)]
 struct Seen {
-    files: std::collections::HashSet<PathBuf>,
-    dirs: std::collections::HashSet<PathBuf>,
+    files: std::collections::HashSet<Identity>,
+    dirs: std::collections::HashSet<Identity>,
+}
+
+#[derive(PartialEq, Eq, Hash)]
+pub(crate) enum Identity {
+    Inode(u64, u64),
+    Path(PathBuf),
+}
+
+pub(crate) fn identity(p: &Path) -> Identity {
+    #[cfg(unix)]
+    if let Ok(m) = std::fs::metadata(p) {
+        use std::os::unix::fs::MetadataExt;
+        return Identity::Inode(m.dev(), m.ino());
+    }
+    Identity::Path(std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf()))
 }
 
 impl Seen {
     /// Whether `p` is reached for the first time.
     fn file(&mut self, p: &Path) -> bool {
-        self.files
-            .insert(std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf()))
+        self.files.insert(identity(p))
     }
     fn dir(&mut self, p: &Path) -> bool {
-        self.dirs
-            .insert(std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf()))
+        self.dirs.insert(identity(p))
     }
     /// Whether `p` was reached already (a path given to --facts twice, or inside another).
     fn reached(&self, p: &Path) -> bool {
-        let c = std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+        let c = identity(p);
         self.files.contains(&c) || self.dirs.contains(&c)
     }
 }
@@ -1004,11 +1019,11 @@ fn suspicious_cell(text: &str, span: Span, field: &str, rel: &str) -> Option<Dia
             Diagnostic::error(
                 "quoted_id",
                 span,
-                format!("{at} is an id written inside quotes: {text}"),
+                format!("{at} is an id written inside quotes: `{text}`"),
             )
             .label("quotes kept as part of the id")
             .hint(format!(
-                "TSV cells take no quotes: write {}",
+                "TSV cells take no quotes: write `{}`",
                 &text[1..text.len() - 1]
             )),
         );

@@ -130,7 +130,10 @@ pub(super) fn file_relation(l: &Loader, path: &Path, diags: &mut Vec<Diagnostic>
     match l.relation(stem, Span::new(0, 0)) {
         Ok(r) => Some(r),
         Err(mut d) => {
-            d.message = format!("the file name says relation `{stem}`: {}", d.message);
+            d.message = lexproof_lang::diag::tame(&format!(
+                "the file name says relation `{stem}`: {}",
+                d.message
+            ));
             diags.push(d);
             None
         }
@@ -176,8 +179,22 @@ fn header(
                     .iter()
                     .any(|(f, _)| n == *f || n == format!("{f}_id") || n == format!("{f}_name"))
         };
+        // An id seldom holds a space, a spreadsheet's column title often does ("Provider Name"):
+        // such a cell with a word naming a field, a field's type or the relation is a title.
+        let titled = |c: &str| {
+            c.contains(' ')
+                && c.split(' ').any(|w| {
+                    let w = w.to_ascii_lowercase();
+                    w == r.name
+                        || r.fields.iter().any(|(f, _)| w == *f)
+                        || r.roles
+                            .iter()
+                            .flatten()
+                            .any(|&role| w == l.program.roles[role].name)
+                })
+        };
         let header_like =
-            cells.iter().any(|(c, _)| field(c)) || cells.iter().all(|(c, _)| loose(c));
+            cells.iter().any(|(c, _)| field(c) || titled(c)) || cells.iter().all(|(c, _)| loose(c));
         if !(names && header_like) {
             return Some((start, None));
         }
@@ -247,6 +264,13 @@ pub(super) fn header_order(
                         "the header names the fields of `{}`, in any order: {expected}",
                         r.name
                     ),
+                };
+                // Without a required header, the line was taken for one because it looks like
+                // column titles; if it is data after all, a real header above it says so.
+                let hint = if required {
+                    hint
+                } else {
+                    format!("{hint}; a first line that looks like column titles is read as a header, so if this line is data, put the header {expected} above it")
                 };
                 let what = if c.is_empty() {
                     "an empty column name".to_string()

@@ -653,3 +653,149 @@ fn red_team_round_two_inputs_are_refused_or_escaped() {
         );
     }
 }
+
+#[test]
+fn red_team_round_three_inputs_fail_cleanly() {
+    let d = scratch("red-team-3");
+    let full = || std::fs::OpenOptions::new().write(true).open("/dev/full");
+    // Help, version and stderr written to a full disk: an error exit, never 0 and never a panic.
+    if let Ok(f) = full() {
+        for args in [&["--help"][..], &["--version"]] {
+            let o = Command::new(env!("CARGO_BIN_EXE_lexproof"))
+                .args(args)
+                .stdout(f.try_clone().unwrap())
+                .output()
+                .unwrap();
+            assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        }
+        let o = Command::new(env!("CARGO_BIN_EXE_lexproof"))
+            .args(["derive", "--facts", "facts"])
+            .current_dir(root())
+            .stderr(full().unwrap())
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2));
+    }
+    // A value thousands of characters long is quoted cut short in the message, not whole.
+    let long = "x".repeat(5000);
+    let f = write(
+        &d,
+        "long.dl",
+        format!("made_available(\"m\", \"api\", \"{long}\").\n{long}(\"m\").\n").as_bytes(),
+    );
+    let o = lexproof(&["-q", "derive", "--facts", &f]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains("error[invalid_date]") && err.contains("error[unknown_relation]"),
+        "{err}"
+    );
+    assert!(err.len() < 2500, "{} bytes of diagnostics", err.len());
+    // Errors in hundreds of files: the first twenty shown, the rest counted.
+    let many = d.join("many");
+    std::fs::create_dir_all(&many).unwrap();
+    for i in 0..300 {
+        write(&many, &format!("f{i:03}.dl"), b"developer(\"m\").\n");
+    }
+    let o = lexproof(&["-q", "derive", "--facts", many.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert_eq!(err.matches("error[arity_mismatch]").count(), 20, "{err}");
+    assert!(err.contains("… and 280 more files with errors"), "{err}");
+    // A spreadsheet's column titles on the first line of a `.facts` file are not a fact.
+    let sheet = d.join("sheet");
+    std::fs::create_dir_all(&sheet).unwrap();
+    write(
+        &sheet,
+        "developer.facts",
+        b"Model ID\tProvider Name\nm1\tp1\n",
+    );
+    let o = lexproof(&[
+        "-q",
+        "query",
+        "developer(M, A)",
+        "--facts",
+        sheet.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    assert!(stderr(&o).contains("error[bad_header]"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("put the header model<TAB>actor above it"),
+        "{}",
+        stderr(&o)
+    );
+    // The prose explanation of a fact says where it was given.
+    let o = lexproof(&[
+        "-q",
+        "explain",
+        r#"developer("aurora-m", "aurora-labs")"#,
+        "--format",
+        "prose",
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(
+        stdout(&o).starts_with(
+            r#"developer("aurora-m", "aurora-labs") holds: it is given as a fact in facts/demo.dl:"#
+        ),
+        "{}",
+        stdout(&o)
+    );
+    // An extension named so that its relations are the shipped ones is refused before writing.
+    let o = lexproof(&["new-extension", "duty", "--dir", d.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("error[name_taken]") && stderr(&o).contains("`duty_applies_from`"));
+    assert!(!d.join("duty.dl").exists());
+    // An empty base_model is said to be left out, not dropped in silence.
+    let card = d.join("card");
+    std::fs::create_dir_all(&card).unwrap();
+    let c = write(
+        &card,
+        "README.md",
+        b"---\nbase_model: \"\"\npipeline_tag: text-generation\n---\n# x\n",
+    );
+    let o = lexproof(&["import", "hf-card", &c]);
+    assert!(
+        stderr(&o).contains("field `base_model`: not mapped: empty"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn scenarios_honour_the_limits_and_coverage_refuses_a_scenario_that_does_not_run() {
+    let d = scratch("scenario-limits");
+    write(
+        &d,
+        "grows.dl",
+        b"// A model's facts\ndeveloper(\"m\", \"p\").\ntraining_compute(\"m\", 2e25).\nexpect gpai_model(\"m\").\n",
+    );
+    let o = lexproof(&["test", d.to_str().unwrap(), "--max-facts", "3"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(stdout(&o).contains("error[fact_limit]"), "{}", stdout(&o));
+    let o = lexproof(&[
+        "coverage",
+        "--scenarios",
+        d.to_str().unwrap(),
+        "--max-facts",
+        "3",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    assert!(
+        stderr(&o).contains("error[scenario_not_run]"),
+        "{}",
+        stderr(&o)
+    );
+    let bad = scratch("scenario-unloadable");
+    write(
+        &bad,
+        "bad.dl",
+        b"developer(\"m\").\nexpect gpai_model(\"m\").\n",
+    );
+    let o = lexproof(&["coverage", "--scenarios", bad.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    assert!(
+        stderr(&o).contains("error[arity_mismatch]"),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -521,3 +521,37 @@ fn the_vscode_grammar_scopes_each_kind_of_token() {
         String::from_utf8_lossy(&o.stderr)
     );
 }
+
+/// A message whose Content-Length no client could send, or a header line without end, stops the
+/// server with an error naming the problem; it neither aborts on the allocation nor waits forever.
+#[test]
+fn oversized_messages_end_the_server_with_an_error() {
+    let body = r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"capabilities":{}}}"#;
+    let long_header = "X-Filler: ".to_string() + &"a".repeat(100_000) + "\r\n";
+    for (input, says) in [
+        (
+            format!("Content-Length: 99999999999999\r\n\r\n{body}"),
+            "larger than the 67108864 bytes",
+        ),
+        (long_header, "longer than 8192 bytes"),
+        (
+            format!("Content-Length: 5000\r\n\r\n{body}"),
+            "ended inside a message",
+        ),
+    ] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_lexproof"))
+            .arg("lsp")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        let _ = stdin.write_all(input.as_bytes());
+        drop(stdin);
+        let o = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{err}");
+        assert!(err.contains(says), "{err}");
+    }
+}

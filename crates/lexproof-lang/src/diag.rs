@@ -27,7 +27,7 @@ impl Diagnostic {
         Diagnostic {
             code,
             severity: Severity::Error,
-            message: message.into(),
+            message: tame(&message.into()),
             span,
             label: String::new(),
             hint: None,
@@ -40,13 +40,38 @@ impl Diagnostic {
         }
     }
     pub fn label(mut self, label: impl Into<String>) -> Diagnostic {
-        self.label = label.into();
+        self.label = tame(&label.into());
         self
     }
     pub fn hint(mut self, hint: impl Into<String>) -> Diagnostic {
-        self.hint = Some(hint.into());
+        self.hint = Some(tame(&hint.into()));
         self
     }
+}
+
+/// The longest piece of input quoted in a message (between backticks) before it is cut.
+pub const QUOTE_WIDTH: usize = 80;
+/// The longest message, label or hint kept whole; a message quoting input can be any length.
+pub const MESSAGE_WIDTH: usize = 4000;
+
+/// A message with each backtick-quoted piece of input cut to `QUOTE_WIDTH` characters and the
+/// whole to `MESSAGE_WIDTH`: a diagnostic about a 10 MB value must not print it (twice).
+pub fn tame(s: &str) -> String {
+    if s.len() <= QUOTE_WIDTH {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len().min(MESSAGE_WIDTH + 8));
+    for (i, piece) in s.split('`').enumerate() {
+        if i > 0 {
+            out.push('`');
+        }
+        if i % 2 == 1 {
+            out.push_str(&shorten(piece, QUOTE_WIDTH));
+        } else {
+            out.push_str(piece);
+        }
+    }
+    shorten(&out, MESSAGE_WIDTH)
 }
 
 /// A diagnostic located in a file, as written to JSON output.

@@ -296,9 +296,11 @@ pub fn import(file: &str, path: &std::path::Path, text: &str) -> Result<Imported
                 for (base, line, field) in entries {
                     let base = base.trim();
                     if base.is_empty() {
+                        out.note(file, line, &field, "not mapped: empty, so no base model is named");
                         continue;
                     }
-                    if base == id {
+                    // Hub ids are matched without regard to case.
+                    if base.eq_ignore_ascii_case(&id) {
                         out.note(file, line, &field, "warning: names the model itself; skipped");
                         continue;
                     }

@@ -9,6 +9,16 @@ use std::collections::BTreeSet;
 pub fn prose(db: &Database, proof: &Proof) -> String {
     let mut out = String::new();
     let mut done = BTreeSet::new();
+    // A fact's own explanation is where it was given; below a rule, facts are named in the
+    // sentence of the conclusion they support.
+    if let n @ Node::Fact { origin, .. } = &proof.graph[proof.root] {
+        out.push_str(&format!(
+            "{} holds: it is given as a fact in {}; no rule is needed for it.\n",
+            node_atom(db, n),
+            origin_text(db, origin)
+        ));
+        return out;
+    }
     node(db, proof, proof.root, &mut done, &mut out);
     if let Some(a) = proof.weakest_authority(db, proof.root) {
         out.push_str(&format!(
