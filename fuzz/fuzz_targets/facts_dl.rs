@@ -3,4 +3,4 @@
 use libfuzzer_sys::fuzz_target;
 mod common;
 
-fuzz_target!(|data: &[u8]| common::load_both("fuzz.dl", data));
+fuzz_target!(|data: &[u8]| common::load_read("fuzz.dl", data));

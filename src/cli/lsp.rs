@@ -668,6 +668,10 @@ const ANNOTATIONS: &[(&str, &str)] = &[
         "@key(field, ...): the fields that determine the others",
     ),
     (
+        "reads",
+        "@reads \"{model} has systemic risk\": the relation as a phrase, fields in braces, for explanations",
+    ),
+    (
         "value",
         "@value \"v\" \"...\": what an enumeration value means",
     ),

@@ -320,7 +320,9 @@ fn report_lists_duties_exemptions_reasons_and_open_questions() {
         "{md}"
     );
     assert!(
-        md.contains("systemic\\_risk(\"aurora-m\") does not hold"),
+        md.contains(
+            "it is not shown that aurora-m is a general-purpose AI model with systemic risk"
+        ),
         "{md}"
     );
     assert!(md.contains("(overdue)"), "{md}");
@@ -395,7 +397,7 @@ fn report_shows_duties_owed_before_placing() {
         m["not_provider"]
             .as_str()
             .unwrap()
-            .contains("placed_on_market"),
+            .contains("was placed on the Union market"),
         "{m}"
     );
     assert_eq!(m["duties"][0]["duty"], "art52_1_notify");
@@ -423,7 +425,7 @@ fn report_shows_a_former_providers_past_duties() {
     assert!(o.status.success(), "{}", stderr(&o));
     let md = stdout(&o);
     assert!(
-        md.contains("- `sold-lm`: not its provider, because transferred(\"sold-lm\") holds"),
+        md.contains("- `sold-lm`: not its provider, because it provided the model until 2026-03-02, when the model passed to another actor."),
         "{md}"
     );
     assert!(
@@ -445,6 +447,26 @@ fn report_shows_a_former_providers_past_duties() {
     let past = &seller["not_provider"][0]["past_duties"];
     assert_eq!(past[0]["from"], "2025-09-15", "{past}");
     assert_eq!(past[0]["until"], "2026-03-02", "{past}");
+    // Sold on again: the owner in the middle, which neither develops nor modifies the model, has a
+    // section of its own with its duties from its purchase to its sale.
+    let twice = write(
+        &dir,
+        "twice.dl",
+        b"assessment_date(\"2026-11-30\").\nestablished_in(\"seller\", \"DE\").\nestablished_in(\"buyer\", \"FR\").\nestablished_in(\"third\", \"NL\").\ndeveloper(\"sold-lm\", \"seller\").\ntraining_compute(\"sold-lm\", 3e24).\ngenerates(\"sold-lm\", \"text\").\nmade_available(\"sold-lm\", \"api\", \"2025-09-15\").\nmodel_transferred(\"sold-lm\", \"buyer\", \"2026-03-02\").\nmodel_transferred(\"sold-lm\", \"third\", \"2026-07-01\").\n",
+    );
+    let md = stdout(&lexproof(&["-q", "report", "--facts", &twice]));
+    let buyer = md
+        .split("## `buyer`")
+        .nth(1)
+        .expect("a section for the middle owner");
+    assert!(
+        buyer.contains(
+            "- `sold-lm`: not its provider, because it provided the model until 2026-07-01"
+        ) && buyer.contains(
+            "  - Owed `art53_1_a` from 2026-03-02 until 2026-07-01 (a period that is over)."
+        ),
+        "{md}"
+    );
 }
 
 pub(crate) fn browser(mode: &str, page: &Path, term: &str) {

@@ -372,7 +372,9 @@ fn a_national_duty_added_by_an_extension_is_reported_explained_dated_and_covered
         .lines()
         .find(|l| {
             l.contains("`de_reg_register`")
-                && l.contains(r#"systemic\_risk("big-m") does not hold"#)
+                && l.contains(
+                    "it is not shown that big-m is a general-purpose AI model with systemic risk",
+                )
         })
         .unwrap_or_else(|| panic!("no why-not line for the national duty:\n{out}"));
     assert!(!line.contains("overdue"), "{line}");

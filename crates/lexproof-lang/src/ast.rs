@@ -104,6 +104,9 @@ pub struct Doc {
     pub values: Vec<(String, String, Span)>,
     /// `@aka "v" "synonym", ...`: words people use for a value, for suggestions.
     pub aka: Vec<(String, Vec<String>, Span)>,
+    /// `@reads "{model} has systemic risk"`: the relation as a phrase, fields in braces, for
+    /// explanations written for people.
+    pub reads: Option<(String, Span)>,
 }
 
 impl Doc {
@@ -115,6 +118,7 @@ impl Doc {
             && self.key.is_none()
             && self.values.is_empty()
             && self.aka.is_empty()
+            && self.reads.is_none()
     }
 }
 

@@ -48,6 +48,52 @@ pub struct RelationDoc {
     pub citations: Vec<String>,
     /// Example facts, checked like facts of the rules file.
     pub examples: Vec<Vec<Const>>,
+    /// `@reads`: the relation as a phrase with `{field}` placeholders, each a field's name.
+    pub reads: Option<String>,
+}
+
+/// The field names a `@reads` phrase puts in braces, in order; an error says what is malformed
+/// (an unclosed or empty brace).
+pub fn reads_placeholders(phrase: &str) -> Result<Vec<&str>, &'static str> {
+    let mut out = Vec::new();
+    let mut rest = phrase;
+    while let Some(open) = rest.find('{') {
+        let after = &rest[open + 1..];
+        let close = after.find('}').ok_or("opens a brace it does not close")?;
+        let name = &after[..close];
+        if name.is_empty() || name.contains('{') {
+            return Err("has a brace that names no field");
+        }
+        out.push(name);
+        rest = &after[close + 1..];
+    }
+    if rest.contains('}') {
+        return Err("closes a brace it did not open");
+    }
+    Ok(out)
+}
+
+/// A `@reads` phrase with each `{field}` replaced by `value(k)` of field `k`.
+pub fn fill_reads(
+    phrase: &str,
+    fields: &[(String, Type)],
+    value: impl Fn(usize) -> String,
+) -> String {
+    let mut out = String::new();
+    let mut rest = phrase;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let Some(close) = after.find('}') else { break };
+        let name = &after[..close];
+        match fields.iter().position(|(f, _)| f == name) {
+            Some(k) => out.push_str(&value(k)),
+            None => out.push_str(&rest[open..open + close + 2]),
+        }
+        rest = &after[close + 1..];
+    }
+    out.push_str(rest);
+    out
 }
 
 impl Relation {
@@ -907,6 +953,7 @@ impl Checker<'_> {
             ("@key", doc.key.as_ref().map(|k| k.1)),
             ("@value", doc.values.first().map(|v| v.2)),
             ("@aka", doc.aka.first().map(|v| v.2)),
+            ("@reads", doc.reads.as_ref().map(|r| r.1)),
         ];
         for (what, span) in misplaced {
             if let Some(span) = span {
@@ -938,6 +985,7 @@ impl Checker<'_> {
             ("@arg", doc.args.first().map(|a| a.2)),
             ("@example", doc.examples.first().map(|a| a.span)),
             ("@key", doc.key.as_ref().map(|k| k.1)),
+            ("@reads", doc.reads.as_ref().map(|r| r.1)),
         ] {
             if let Some(span) = span {
                 self.diags.push(
@@ -1016,7 +1064,26 @@ impl Checker<'_> {
             args: vec![String::new(); self.out.relations[rel].arity()],
             citations: doc.citations.clone(),
             examples: Vec::new(),
+            reads: None,
         };
+        if let Some((phrase, span)) = &doc.reads {
+            match reads_placeholders(phrase) {
+                Ok(names) => {
+                    let before = self.diags.len();
+                    for name in names {
+                        field_of(self, name, *span);
+                    }
+                    if self.diags.len() == before {
+                        out.reads = Some(phrase.clone());
+                    }
+                }
+                Err(why) => self.diags.push(
+                    Diagnostic::error("bad_reads", *span, format!("this `@reads` phrase {why}"))
+                        .label("not a phrase with {field} placeholders")
+                        .hint("write the relation as a phrase naming its fields in braces, e.g. @reads \"{model} has systemic risk\""),
+                ),
+            }
+        }
         for (name, text, span) in &doc.args {
             if let Some(k) = field_of(self, name, *span) {
                 out.args[k] = text.clone();

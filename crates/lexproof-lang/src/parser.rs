@@ -268,7 +268,7 @@ impl Parser {
                 };
                 if let Some(is_type) = documents {
                     if let Some((name, span)) = meta.rule_only.take() {
-                        return self.misplaced(&name, span, "a `.decl` or `.type`", "rule annotations (@rule, @authority, @ambiguous, @says) go above a rule; document a declaration with @doc, @arg, @cite, @example, @key, @value and @aka");
+                        return self.misplaced(&name, span, "a `.decl` or `.type`", "rule annotations (@rule, @authority, @ambiguous, @says) go above a rule; document a declaration with @doc, @arg, @cite, @example, @key, @reads, @value and @aka");
                     }
                     let mut doc = std::mem::take(&mut meta.doc);
                     doc.citations = std::mem::take(&mut meta.citations);
@@ -293,7 +293,7 @@ impl Parser {
                     return Ok(());
                 }
                 if let Some((name, span)) = meta.decl_only.take() {
-                    return self.misplaced(&name, span, "a rule", "@doc, @arg, @example, @key, @value and @aka document a `.decl` or `.type` and go directly above it");
+                    return self.misplaced(&name, span, "a rule", "@doc, @arg, @example, @key, @reads, @value and @aka document a `.decl` or `.type` and go directly above it");
                 }
                 let clause = self.clause(meta)?;
                 prog.clauses.push(clause);
@@ -515,7 +515,9 @@ impl Parser {
             meta.span = Some(meta.span.map_or(span, |s| s.to(span)));
             let slot = match name.as_str() {
                 "rule" | "authority" | "ambiguous" | "says" => Some(&mut meta.rule_only),
-                "doc" | "arg" | "example" | "key" | "value" | "aka" => Some(&mut meta.decl_only),
+                "doc" | "arg" | "example" | "key" | "value" | "aka" | "reads" => {
+                    Some(&mut meta.decl_only)
+                }
                 _ => None,
             };
             if let Some(slot) = slot {
@@ -598,6 +600,11 @@ impl Parser {
                     let text = self.string_arg("description")?;
                     meta.doc.values.push((value, text, vspan));
                 }
+                "reads" => {
+                    let vspan = self.span();
+                    let phrase = self.string_arg("phrase")?;
+                    meta.doc.reads = Some((phrase, vspan));
+                }
                 "aka" => {
                     let vspan = self.span();
                     let value = self.string_arg("value")?;
@@ -616,7 +623,7 @@ impl Parser {
                             format!("unknown annotation `@{other}`"),
                         )
                         .label("not an annotation")
-                        .hint("rules take @rule, @cite, @authority, @ambiguous and @says; declarations take @doc, @arg, @cite, @example, @key, @value and @aka"),
+                        .hint("rules take @rule, @cite, @authority, @ambiguous and @says; declarations take @doc, @arg, @cite, @example, @key, @reads, @value and @aka"),
                     );
                     return Err(());
                 }

@@ -32,6 +32,25 @@ pub fn absent_atom(db: &Database, rel: usize, pattern: &[Option<Value>]) -> Stri
     absent_atom_in(db, rel, pattern, false)
 }
 
+/// The atom as its relation's `@reads` phrase says it ("borealis-70 has systemic risk"), with
+/// "some FIELD" for an argument left open; `None` when the relation has no phrase.
+pub fn reads(db: &Database, rel: usize, pattern: &[Option<Value>]) -> Option<String> {
+    let r = &db.rules.checked.relations[rel];
+    let phrase = r.doc.reads.as_ref()?;
+    Some(lexproof_lang::check::fill_reads(
+        phrase,
+        &r.fields,
+        |k| match pattern.get(k).copied().flatten() {
+            Some(Value::Sym(s)) => db.interner.resolve(s).to_string(),
+            Some(v) => db.interner.readable(&v).trim_matches('"').to_string(),
+            None => match r.fields[k].1 {
+                lexproof_lang::ast::Type::Date => "some day".to_string(),
+                _ => format!("some {}", r.fields[k].0),
+            },
+        },
+    ))
+}
+
 /// `absent_atom` with numbers exact, for JSON.
 pub fn absent_atom_exact(db: &Database, rel: usize, pattern: &[Option<Value>]) -> String {
     absent_atom_in(db, rel, pattern, true)

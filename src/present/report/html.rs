@@ -140,7 +140,7 @@ fn actor(db: &Database, a: &ActorReport, n: &mut usize, page: &mut PageRefs, out
         model(db, m, n, page, out);
     }
     if !a.not_provider.is_empty() {
-        out.push_str("<h3>Models it develops or modifies but does not provide</h3><ul>");
+        out.push_str("<h3>Models it develops, modifies or provided before, but does not provide now</h3><ul>");
         for np in &a.not_provider {
             let _ = write!(
                 out,
@@ -221,6 +221,13 @@ fn model(db: &Database, m: &ModelReport, n: &mut usize, page: &mut PageRefs, out
             );
         }
         out.push_str("</table>");
+        if super::needs_legend(m) {
+            let _ = write!(
+                out,
+                "<p class=\"legend\">{}</p>",
+                esc(super::AUTHORITY_LEGEND)
+            );
+        }
         for d in &m.duties {
             *n += 1;
             let _ = write!(

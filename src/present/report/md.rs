@@ -239,7 +239,7 @@ fn actor(db: &Database, a: &ActorReport, out: &mut String) {
     if !a.not_provider.is_empty() {
         let _ = writeln!(
             out,
-            "### Models it develops or modifies but does not provide\n"
+            "### Models it develops, modifies or provided before, but does not provide now\n"
         );
         for n in &a.not_provider {
             let _ = writeln!(
@@ -373,6 +373,9 @@ fn duties(db: &Database, m: &ModelReport, out: &mut String) {
             );
         }
         out.push('\n');
+        if super::needs_legend(m) {
+            let _ = writeln!(out, "{}\n", md(super::AUTHORITY_LEGEND));
+        }
         let _ = writeln!(out, "Why each duty binds (short proofs; the full proof: `lexproof explain` on the obligation):\n");
         for d in &m.duties {
             let mut rules: Vec<String> = d
@@ -401,14 +404,30 @@ fn duties(db: &Database, m: &ModelReport, out: &mut String) {
             if d.cut {
                 let _ = writeln!(out, "  The proof is more than {} levels deep; the rules and facts above are those of its top levels (`lexproof explain` shows it whole).", super::PROOF_LEVELS);
             }
+        }
+        // Each unsettled rule once, with the duties resting on it (repeated under every duty it
+        // buried the proofs).
+        let mut unsettled: Vec<(&str, &str, Vec<String>)> = Vec::new();
+        for d in &m.duties {
             for (id, why) in &d.ambiguous {
-                let _ = writeln!(
-                    out,
-                    "  ⚠ Unsettled law in rule {}: {}.",
-                    code(id),
-                    md(why.trim_end_matches('.'))
-                );
+                let duty = code(&plain(db, &d.duty));
+                match unsettled.iter_mut().find(|u| u.0 == id) {
+                    Some(u) => u.2.push(duty),
+                    None => unsettled.push((id, why, vec![duty])),
+                }
             }
+        }
+        if !unsettled.is_empty() {
+            let _ = writeln!(out, "\n⚠ Unsettled law behind these duties:\n");
+        }
+        for (id, why, duties) in unsettled {
+            let _ = writeln!(
+                out,
+                "- rule {} (behind {}): {}.",
+                code(id),
+                duties.join(", "),
+                md(why.trim_end_matches('.'))
+            );
         }
         out.push('\n');
     }

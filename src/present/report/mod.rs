@@ -249,6 +249,16 @@ impl ActorReport {
     }
 }
 
+/// Said under a duty table in which a duty rests on less than the Act itself, or on unsettled law.
+pub const AUTHORITY_LEGEND: &str = "Weakest authority: the least binding kind of source among the rules a duty rests on: statute (the Act), recital, or guidelines (the Commission's Guidelines, which say how the Commission reads the Act but do not bind a court). ⚠: the proof passes through a rule where the law is unsettled (named below).";
+
+/// Whether a duty table needs `AUTHORITY_LEGEND`.
+pub fn needs_legend(m: &ModelReport) -> bool {
+    m.duties
+        .iter()
+        .any(|d| !d.ambiguous.is_empty() || d.weakest.is_some_and(|a| a != Authority::Statute))
+}
+
 pub struct NotProvider {
     pub model: Value,
     pub reason: String,
@@ -335,6 +345,12 @@ pub fn build(db: &Database, actor: Option<&str>) -> Result<Report, String> {
             }
         }
     }
+    // Former providers (an owner between two transfers develops and modifies nothing).
+    for t in rels.obligation_period.map(rows).unwrap_or_default() {
+        if !actors.contains(&t[0]) {
+            actors.push(t[0]);
+        }
+    }
     let mut unknown_actor = None;
     if let Some(a) = actor {
         match it.get(a) {
@@ -384,14 +400,18 @@ pub fn build(db: &Database, actor: Option<&str>) -> Result<Report, String> {
                 }
             }
         }
+        if let Some(r) = rels.obligation_period {
+            for t in db.rows_mentioning(r, a) {
+                if t[0] == a && !models.contains(&t[1]) && !own.contains(&t[1]) {
+                    own.push(t[1]);
+                }
+            }
+        }
         own.sort_by(|x, y| it.display_cmp(x, y));
         let not_provider = own
             .into_iter()
-            .map(|m| NotProvider {
-                model: m,
-                reason: reason(db, rels.provider, &[a, m]),
-                open_questions: questions(db, rels.undetermined, m),
-                past: rels
+            .map(|m| {
+                let past: Vec<(Value, Value, Value)> = rels
                     .obligation_period
                     .map(|r| {
                         db.rows_mentioning(r, m)
@@ -400,7 +420,23 @@ pub fn build(db: &Database, actor: Option<&str>) -> Result<Report, String> {
                             .map(|t| (t[2], t[3], t[4]))
                             .collect()
                     })
-                    .unwrap_or_default(),
+                    .unwrap_or_default();
+                // Past periods of a non-provider are those of a former provider: what ended its
+                // time as provider says more than which premise of `provider` fails now.
+                let ended = past.iter().map(|p| p.2).max_by(|x, y| it.display_cmp(x, y));
+                let reason = match ended {
+                    Some(d) => format!(
+                        "it provided the model until {}, when the model passed to another actor",
+                        it.plain(&d)
+                    ),
+                    None => reason(db, rels.provider, &[a, m]),
+                };
+                NotProvider {
+                    model: m,
+                    reason,
+                    open_questions: questions(db, rels.undetermined, m),
+                    past,
+                }
             })
             .collect();
         let established_in = rels
@@ -604,7 +640,7 @@ fn duty(
                 values,
                 origin,
             } if origin.file as usize >= rules_files => {
-                let atom = db.interner.atom(db.relation_name(*rel), values);
+                let atom = db.interner.readable_atom(db.relation_name(*rel), values);
                 let at = crate::present::explain::origin_text(db, origin);
                 if !facts.iter().any(|(x, _)| *x == atom) {
                     facts.push((atom, at));
@@ -650,7 +686,8 @@ pub fn reason(db: &Database, rel: usize, values: &[Value]) -> String {
     if steps.is_empty() {
         return "no rule concludes it from these facts".to_string();
     }
-    steps.join("; ")
+    // Each step is why the one before fails.
+    steps.join(", since ")
 }
 
 fn follow(db: &Database, e: &Explanation, steps: &mut Vec<String>) {
@@ -675,10 +712,13 @@ fn follow(db: &Database, e: &Explanation, steps: &mut Vec<String>) {
     let premise = &a.premises[li];
     match &premise.status {
         Status::Missing(pat) => {
-            steps.push(format!(
-                "{} does not hold",
-                crate::present::explain::absent_atom(db, rel, pat)
-            ));
+            steps.push(match crate::present::explain::reads(db, rel, pat) {
+                Some(phrase) => format!("it is not shown that {phrase}"),
+                None => format!(
+                    "{} does not hold",
+                    crate::present::explain::absent_atom(db, rel, pat)
+                ),
+            });
             if steps.len() < 3 {
                 if let Some(sub) = &premise.sub {
                     follow(db, sub, steps);
@@ -697,7 +737,13 @@ fn follow(db: &Database, e: &Explanation, steps: &mut Vec<String>) {
                     None => String::new(),
                 },
             };
-            steps.push(format!("{atom} holds{by}, which rules it out"));
+            let what = crate::present::explain::reads(
+                db,
+                rel,
+                &row.iter().copied().map(Some).collect::<Vec<_>>(),
+            )
+            .unwrap_or(format!("{atom} holds"));
+            steps.push(format!("{what}{by}, which rules it out"));
         }
         Status::False(t) => steps.push(format!("{t} is false")),
         Status::Unchecked(t, _) => steps.push(format!("{t} cannot be checked")),
