@@ -454,6 +454,20 @@ fn report_shows_a_former_providers_past_duties() {
         "twice.dl",
         b"assessment_date(\"2026-11-30\").\nestablished_in(\"seller\", \"DE\").\nestablished_in(\"buyer\", \"FR\").\nestablished_in(\"third\", \"NL\").\ndeveloper(\"sold-lm\", \"seller\").\ntraining_compute(\"sold-lm\", 3e24).\ngenerates(\"sold-lm\", \"text\").\nmade_available(\"sold-lm\", \"api\", \"2025-09-15\").\nmodel_transferred(\"sold-lm\", \"buyer\", \"2026-03-02\").\nmodel_transferred(\"sold-lm\", \"third\", \"2026-07-01\").\n",
     );
+    // A notification made in time, and a duty met, say so: the period is no running breach.
+    let met = write(
+        &dir,
+        "met.dl",
+        b"assessment_date(\"2026-11-30\").\nestablished_in(\"seller\", \"DE\").\nestablished_in(\"buyer\", \"FR\").\ndeveloper(\"m2\", \"seller\").\ngenerates(\"m2\", \"text\").\ncompute_reached(\"m2\", 3e24, \"2025-09-01\").\ncompute_reached(\"m2\", 2e25, \"2026-01-12\").\nmade_available(\"m2\", \"api\", \"2025-09-15\").\nnotified(\"m2\", \"2026-01-20\").\nduty_met(\"seller\", \"m2\", \"art53_1_d\", \"2025-09-15\").\nmodel_transferred(\"m2\", \"buyer\", \"2026-03-02\").\n",
+    );
+    let md = stdout(&lexproof(&["-q", "report", "--facts", &met]));
+    for line in [
+        "  - Owed `art52_1_notify` from 2026-01-12 until 2026-03-02 (a period that is over; met on 2026-01-20).",
+        "  - Owed `art53_1_d` from 2025-09-15 until 2026-03-02 (a period that is over; met on 2025-09-15).",
+        "  - Owed `art53_1_a` from 2025-09-15 until 2026-03-02 (a period that is over).",
+    ] {
+        assert!(md.contains(line), "{line}\n{md}");
+    }
     let md = stdout(&lexproof(&["-q", "report", "--facts", &twice]));
     let buyer = md
         .split("## `buyer`")

@@ -148,13 +148,17 @@ fn actor(db: &Database, a: &ActorReport, n: &mut usize, page: &mut PageRefs, out
                 esc(&plain(db, &np.model)),
                 esc(&np.reason)
             );
-            for (d, from, until) in &np.past {
+            for (d, from, until, met) in &np.past {
                 let _ = write!(
                     out,
-                    " Owed <code>{}</code> from {} until {} (a period that is over).",
+                    " Owed <code>{}</code> from {} until {} (a period that is over{}).",
                     esc(&plain(db, d)),
                     esc(&plain(db, from)),
-                    esc(&plain(db, until))
+                    esc(&plain(db, until)),
+                    met.map_or(String::new(), |x| format!(
+                        "; met on {}",
+                        esc(&plain(db, &x))
+                    ))
                 );
             }
             for (q, needed) in &np.open_questions {

@@ -74,6 +74,8 @@ struct PastDuty<'a> {
     duty: JsonValue<'a>,
     from: JsonValue<'a>,
     until: JsonValue<'a>,
+    /// The day the duty was met, where a `duty_met` or `notified` fact says so.
+    met_on: Option<JsonValue<'a>>,
 }
 
 #[derive(Serialize)]
@@ -182,10 +184,11 @@ pub fn json(db: &Database, r: &Report) -> String {
                         past_duties: n
                             .past
                             .iter()
-                            .map(|(d, f, u)| PastDuty {
+                            .map(|(d, f, u, met)| PastDuty {
                                 duty: v(d),
                                 from: v(f),
                                 until: v(u),
+                                met_on: met.as_ref().map(v),
                             })
                             .collect(),
                     })

@@ -248,13 +248,14 @@ fn actor(db: &Database, a: &ActorReport, out: &mut String) {
                 code(&plain(db, &n.model)),
                 md(&n.reason)
             );
-            for (d, from, until) in &n.past {
+            for (d, from, until, met) in &n.past {
                 let _ = writeln!(
                     out,
-                    "  - Owed {} from {} until {} (a period that is over).",
+                    "  - Owed {} from {} until {} (a period that is over{}).",
                     code(&plain(db, d)),
                     plain(db, from),
-                    plain(db, until)
+                    plain(db, until),
+                    met.map_or(String::new(), |x| format!("; met on {}", plain(db, &x)))
                 );
             }
             for (q, needed) in &n.open_questions {

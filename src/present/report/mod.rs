@@ -68,6 +68,8 @@ struct Rels {
     duty_status: Option<usize>,
     obligation_period: Option<usize>,
     systemic_risk_since: Option<usize>,
+    duty_met: Option<usize>,
+    notified: Option<usize>,
 }
 
 fn relations(db: &Database) -> Result<Rels, String> {
@@ -103,6 +105,8 @@ fn relations(db: &Database) -> Result<Rels, String> {
         duty_status: opt("duty_status", 4),
         obligation_period: opt("obligation_period", 5),
         systemic_risk_since: opt("systemic_risk_since", 2),
+        duty_met: opt("duty_met", 4),
+        notified: opt("notified", 2),
     })
 }
 
@@ -264,8 +268,9 @@ pub struct NotProvider {
     pub reason: String,
     pub open_questions: Vec<(Value, Value)>,
     /// Duties it owed for the model in a period that is over (e.g. before the model passed to
-    /// another actor): (duty, from, until).
-    pub past: Vec<(Value, Value, Value)>,
+    /// another actor): (duty, from, until, the day it was met if the facts say so). A one-off duty
+    /// met in time (a notification) must not read as a breach that ran for the whole period.
+    pub past: Vec<(Value, Value, Value, Option<Value>)>,
 }
 
 pub struct ModelReport {
@@ -411,13 +416,13 @@ pub fn build(db: &Database, actor: Option<&str>) -> Result<Report, String> {
         let not_provider = own
             .into_iter()
             .map(|m| {
-                let past: Vec<(Value, Value, Value)> = rels
+                let past: Vec<(Value, Value, Value, Option<Value>)> = rels
                     .obligation_period
                     .map(|r| {
                         db.rows_mentioning(r, m)
                             .into_iter()
                             .filter(|t| t[0] == a && t[1] == m)
-                            .map(|t| (t[2], t[3], t[4]))
+                            .map(|t| (t[2], t[3], t[4], met_within(db, &rels, a, m, t[2], t[4])))
                             .collect()
                     })
                     .unwrap_or_default();
@@ -666,6 +671,36 @@ fn duty(
         rel,
         tuple: tuple.to_vec(),
     }
+}
+
+/// The day `actor` met `duty` for `model`, by `until` (a `duty_met` fact, or for the Art. 52(1)
+/// notification a `notified` fact), if the facts record one.
+fn met_within(
+    db: &Database,
+    rels: &Rels,
+    actor: Value,
+    model: Value,
+    duty: Value,
+    until: Value,
+) -> Option<Value> {
+    let by = |d: &Value| db.interner.display_cmp(d, &until) != std::cmp::Ordering::Greater;
+    let met = rels.duty_met.and_then(|r| {
+        db.rows_mentioning(r, model)
+            .into_iter()
+            .filter(|t| t[0] == actor && t[1] == model && t[2] == duty && by(&t[3]))
+            .map(|t| t[3])
+            .min_by(|x, y| db.interner.display_cmp(x, y))
+    });
+    let notification = db.interner.get("art52_1_notify").map(Value::Sym) == Some(duty);
+    met.or_else(|| {
+        rels.notified.filter(|_| notification).and_then(|r| {
+            db.rows_mentioning(r, model)
+                .into_iter()
+                .filter(|t| t[0] == model && by(&t[1]))
+                .map(|t| t[1])
+                .min_by(|x, y| db.interner.display_cmp(x, y))
+        })
+    })
 }
 
 /// One line on why `rel(values)` is not concluded: the first failing premise of the closest rule,
