@@ -469,6 +469,7 @@ fn report_shows_a_former_providers_past_duties() {
         assert!(md.contains(line), "{line}\n{md}");
     }
     let md = stdout(&lexproof(&["-q", "report", "--facts", &twice]));
+    assert!(md.contains("| `buyer` | 0 | 0 | 0 | 0 | 0 | 5 |"), "{md}");
     let buyer = md
         .split("## `buyer`")
         .nth(1)

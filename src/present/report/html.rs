@@ -23,12 +23,12 @@ pub fn html(db: &Database, r: &Report) -> String {
             esc(a)
         );
     }
-    body.push_str("<table class=\"duties\"><tr><th>Actor</th><th>Models provided</th><th>Duties</th><th>Overdue</th><th>Exemptions</th></tr>");
+    body.push_str("<table class=\"duties\"><tr><th>Actor</th><th>Models provided</th><th>Duties</th><th>Overdue</th><th>Exemptions</th><th>Past duties</th></tr>");
     for a in &r.actors {
         let t = a.totals();
         let _ = write!(
             body,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             esc(&plain(db, &a.actor)),
             a.provided(),
             t.duties,
@@ -37,7 +37,8 @@ pub fn html(db: &Database, r: &Report) -> String {
             } else {
                 "0".into()
             },
-            t.exemptions
+            t.exemptions,
+            t.past
         );
     }
     body.push_str("</table>");

@@ -196,20 +196,21 @@ pub fn header(db: &Database, r: &Report) -> String {
 fn summary_table(db: &Database, r: &Report, out: &mut String) {
     let _ = writeln!(
         out,
-        "| Actor | Models provided | Duties | Overdue | Exemptions | Open questions |"
+        "| Actor | Models provided | Duties | Overdue | Exemptions | Open questions | Past duties |"
     );
-    let _ = writeln!(out, "|---|---|---|---|---|---|");
+    let _ = writeln!(out, "|---|---|---|---|---|---|---|");
     for a in &r.actors {
         let t = a.totals();
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {} | {} |",
             code(&plain(db, &a.actor)).replace('|', "\\|"),
             a.provided(),
             t.duties,
             t.overdue,
             t.exemptions,
-            t.open_questions
+            t.open_questions,
+            t.past
         );
     }
     out.push('\n');

@@ -226,6 +226,8 @@ pub struct Totals {
     pub overdue: usize,
     pub exemptions: usize,
     pub open_questions: usize,
+    /// Duties owed in periods that are over, for models the actor no longer provides.
+    pub past: usize,
 }
 
 impl ActorReport {
@@ -243,6 +245,7 @@ impl ActorReport {
             duties: sum(&|m| m.duties.len()),
             overdue: sum(&|m| m.duties.iter().filter(|d| d.overdue).count()),
             exemptions: sum(&|m| m.exemptions.len()),
+            past: self.not_provider.iter().map(|n| n.past.len()).sum(),
             open_questions: sum(&|m| m.open_questions.len())
                 + self
                     .not_provider
