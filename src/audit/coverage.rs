@@ -130,8 +130,13 @@ pub fn compute(
             ));
         }
         for f in files {
-            let text = std::fs::read_to_string(&f)
-                .map_err(|e| format!("{}: error[unreadable_file]: {e}\n", f.display()))?;
+            let bytes = std::fs::read(&f).map_err(|e| {
+                format!(
+                    "{}: error[unreadable_file]: {e}\n",
+                    crate::data::value::printable(&f.display().to_string())
+                )
+            })?;
+            let text = lexproof_lang::diag::decode_utf8(&f.display().to_string(), bytes)?;
             let s = scenario::parse(&f.display().to_string(), &text)?;
             let shown = f.strip_prefix(dir).unwrap_or(&f).display().to_string();
             let outcome = scenario::run(&s, rules, kind, limits);

@@ -34,8 +34,9 @@ use std::process::ExitCode;
 #[derive(clap::Args)]
 pub struct Args {
     /// Stop a code-lens count (the demo facts, a scenario) after this many derived facts and rule
-    /// instances.
-    #[arg(long, value_name = "N", default_value_t = lexproof::engine::DEFAULT_MAX_FACTS)]
+    /// instances. Lower than a run's default: a rule being typed may recurse without end, and the
+    /// editor waits for the count.
+    #[arg(long, value_name = "N", default_value_t = LENS_MAX_FACTS)]
     pub max_facts: usize,
     /// Stop a code-lens count once the process uses more memory than SIZE (e.g. 4G, 512M).
     #[arg(long, value_name = "SIZE", value_parser = lexproof::engine::budget::parse_size)]
@@ -67,10 +68,18 @@ impl Doc {
 #[derive(Clone, Default)]
 struct Fired {
     demo: Option<usize>,
+    /// The demo facts are there but did not run (an error, or a limit stopped them).
+    demo_failed: bool,
     scenarios: Vec<String>,
     /// Scenario files run.
     of: usize,
+    /// Scenario files that did not run (their facts failed to load, or a limit stopped them).
+    not_run: usize,
 }
+
+/// The code lenses' default fact limit: the shipped rules derive about 1,200 facts on the demo
+/// facts and fewer in a scenario.
+const LENS_MAX_FACTS: usize = 2_000_000;
 
 pub fn run(args: Args) -> ExitCode {
     let (conn, io) = super::lsp_frames::stdio();
@@ -737,22 +746,27 @@ fn count_fires(
     let n = rules.checked.rules.len();
     let mut demo: Option<Vec<usize>> = None;
     let facts = dir.join("facts");
+    let mut demo_failed = false;
     if facts.is_dir() {
         let source = lexproof::facts::FactSource::Path(facts);
-        if let Ok((db, _)) = lexproof::engine::run_observed(
+        match lexproof::engine::run_observed(
             EngineKind::Runtime,
             rules.clone(),
             &[source],
             limits,
             &lexproof::data::progress::Silent,
         ) {
-            demo = Some(
-                (0..n)
-                    .map(|r| db.witnesses.get(r).map_or(0, |w| w.len()))
-                    .collect(),
-            );
+            Ok((db, _)) => {
+                demo = Some(
+                    (0..n)
+                        .map(|r| db.witnesses.get(r).map_or(0, |w| w.len()))
+                        .collect(),
+                )
+            }
+            Err(_) => demo_failed = true,
         }
     }
+    let mut not_run = 0;
     let mut fired_in: Vec<Vec<String>> = vec![Vec::new(); n];
     let mut of = 0;
     let folder = [dir.join("tests/scenarios"), dir.join("scenarios")]
@@ -768,7 +782,11 @@ fn count_fires(
             };
             of += 1;
             let shown = f.strip_prefix(&folder).unwrap_or(&f).display().to_string();
-            for r in lexproof::audit::scenario::run(&s, rules, EngineKind::Runtime, limits).fired {
+            let outcome = lexproof::audit::scenario::run(&s, rules, EngineKind::Runtime, limits);
+            if outcome.loaded_error {
+                not_run += 1;
+            }
+            for r in outcome.fired {
                 fired_in[r].push(shown.clone());
             }
         }
@@ -782,8 +800,10 @@ fn count_fires(
                 r.id.clone(),
                 Fired {
                     demo: demo.as_ref().map(|d| d[r.index]),
+                    demo_failed,
                     scenarios: std::mem::take(&mut fired_in[r.index]),
                     of,
+                    not_run,
                 },
             )
         })
@@ -795,6 +815,10 @@ fn lens_title(f: &Fired) -> String {
     let demo = match f.demo {
         Some(0) => "never fired on the demo facts".to_string(),
         Some(k) => format!("fired {k}× on the demo facts"),
+        None if f.demo_failed => {
+            "not counted on the demo facts: they did not run (an error, or --max-facts / --max-memory)"
+                .to_string()
+        }
         None => "no demo facts".to_string(),
     };
     let scenarios = match f.scenarios.len() {
@@ -810,7 +834,11 @@ fn lens_title(f: &Fired) -> String {
             format!("in {k} of {} scenarios: {list}", f.of)
         }
     };
-    format!("{demo} · {scenarios}")
+    if f.not_run > 0 {
+        format!("{demo} · {scenarios} ({} did not run)", f.not_run)
+    } else {
+        format!("{demo} · {scenarios}")
+    }
 }
 
 /// Section headers: a comment line between two comment lines of `=` or `-` (ten or more), as

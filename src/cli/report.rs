@@ -35,13 +35,22 @@ pub fn run(args: Args, ctx: &Ctx) -> ExitCode {
         if let Some(a) = &r.unknown_actor {
             // Not hidden by -q: the report is empty because of the name given, most likely a typo,
             // so the run fails rather than file an empty report.
-            eprintln!(
-                "lexproof: error[unknown_actor]: no fact or rule mentions the actor \"{}\"{}",
+            let hint = match (&r.actor_hint, nearest_symbol(db, a)) {
+                (Some(h), _) => h.clone(),
+                (None, Some(s)) => format!("did you mean \"{s}\"?"),
+                (None, None) => "leave out --actor to report on every actor".to_string(),
+            };
+            let what = if r.actor_hint.is_some() {
+                "is not an actor"
+            } else {
+                "is an actor no fact or rule mentions"
+            };
+            // No report follows: an empty one would read as an actor that owes nothing.
+            return Err(Failure::input(format!(
+                "lexproof: error[unknown_actor]: \"{}\" {what}\n  hint: {}\n",
                 lexproof::data::value::printable(a),
-                nearest_symbol(db, a)
-                    .map(|s| format!("\n  hint: did you mean \"{s}\"?"))
-                    .unwrap_or_default()
-            );
+                lexproof::data::value::printable(&hint)
+            )));
         }
         print(&match format {
             ReportFormat::Md => lexproof::present::report::markdown(db, &r),

@@ -2,6 +2,7 @@
 
 use super::args::{resolve_rules, EngineArgs};
 use super::output::print;
+use lexproof::data::value::printable;
 use lexproof::present::render;
 use lexproof::rules::rulebase::sha256_hex;
 use std::path::PathBuf;
@@ -56,19 +57,24 @@ pub fn run(args: Args) -> ExitCode {
                 sha256: sha256_hex(&bytes),
             });
         }
-        let name = f.display().to_string();
-        let parsed = std::fs::read_to_string(f)
+        let name = printable(&f.display().to_string());
+        let parsed = std::fs::read(f)
             .map_err(|e| format!("{name}: error[unreadable_file]: {e}\n"))
+            .and_then(|b| lexproof_lang::diag::decode_utf8(&name, b))
             .and_then(|t| scenario::parse(&name, &t));
         match parsed {
             Ok(s) => {
                 let o = scenario::run(&s, &rules, kind, &engine.limits());
                 if o.passed {
                     passed += 1;
-                    out.push_str(&format!("PASS {name}  {}\n", s.title));
+                    out.push_str(&format!("PASS {name}  {}\n", printable(&s.title)));
                 } else {
                     failed += 1;
-                    out.push_str(&format!("FAIL {name}  {}\n{}", s.title, o.report));
+                    out.push_str(&format!(
+                        "FAIL {name}  {}\n{}",
+                        printable(&s.title),
+                        o.report
+                    ));
                 }
             }
             Err(e) => {

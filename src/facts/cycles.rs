@@ -28,11 +28,20 @@ pub fn check(
         };
         let rel = &program.relations[g.rel].name;
         let rule = &program.rules[g.rule];
-        let path: Vec<String> = cycle
+        // A cycle through thousands of models is named by its start and length, and only its
+        // first facts are listed: the message must stay readable.
+        let shown = cycle.len().min(CYCLE_SHOWN);
+        let mut path: Vec<String> = cycle[..shown]
             .iter()
-            .map(|&row| interner.literal(&t.get(row, g.from)))
-            .chain(std::iter::once(interner.literal(&t.get(cycle[0], g.from))))
+            .map(|&row| crate::data::value::shorten(&interner.literal(&t.get(row, g.from)), 80))
             .collect();
+        if shown < cycle.len() {
+            path.push(format!("... ({} more)", cycle.len() - shown));
+        }
+        path.push(crate::data::value::shorten(
+            &interner.literal(&t.get(cycle[0], g.from)),
+            80,
+        ));
         let first = origins[g.rel][cycle[0]];
         let mut msg = format!(
             "{}:{}: error[cyclic_facts]: the `{rel}` facts form a cycle: {}\n",
@@ -40,13 +49,19 @@ pub fn check(
             first.line,
             path.join(" -> ")
         );
-        for &row in &cycle {
+        for &row in &cycle[..shown] {
             let o = origins[g.rel][row];
             msg.push_str(&format!(
                 "  {}:{}: {}\n",
                 files[o.file as usize],
                 o.line,
-                interner.atom(rel, &t.row(row))
+                crate::data::value::shorten(&interner.atom(rel, &t.row(row)), 200)
+            ));
+        }
+        if shown < cycle.len() {
+            msg.push_str(&format!(
+                "  ... and {} more facts of the cycle\n",
+                cycle.len() - shown
             ));
         }
         msg.push_str(&format!(
@@ -57,6 +72,9 @@ pub fn check(
     }
     errors
 }
+
+/// The facts of a cycle listed in its error; a longer cycle is counted.
+const CYCLE_SHOWN: usize = 20;
 
 /// Rows forming a cycle in the graph `row[from] -> row[to]`, starting from the node that sorts first,
 /// or `None`. Iterative depth-first search with colours, nodes tried in display order.

@@ -978,9 +978,15 @@ impl Loader<'_, '_> {
         match ty {
             Type::Symbol if quoted => {
                 if self.program.relations[rel].roles[col].is_some() && text.is_empty() {
-                    return Err(Diagnostic::error("empty_id", span, format!("field `{fname}` of `{rname}` is an id, but it is empty"))
-                        .label("empty")
-                        .hint("give the id, or delete the row (an empty row of a spreadsheet export?)"));
+                    return Err(Diagnostic::error(
+                        "empty_id",
+                        span,
+                        format!("field `{fname}` of `{rname}` is an id, but it is empty"),
+                    )
+                    .label("empty")
+                    .hint(
+                        "give the id, or delete the row (an empty row of a spreadsheet export?)",
+                    ));
                 }
                 if let Some(e) = self.program.relations[rel].enums[col] {
                     let e = &self.program.enums[e];
@@ -990,23 +996,56 @@ impl Loader<'_, '_> {
                 }
                 Ok(Value::Sym(self.interner.intern(text)))
             }
-            Type::Symbol => Err(Diagnostic::error("type_mismatch", span, format!("field `{fname}` of `{rname}` is a symbol, but this is a number"))
-                .label("expected a symbol")
-                .hint("write symbols in double quotes, e.g. \"text\"")),
+            Type::Symbol => Err(Diagnostic::error(
+                "type_mismatch",
+                span,
+                format!("field `{fname}` of `{rname}` is a symbol, but this is a number"),
+            )
+            .label("expected a symbol")
+            .hint("write symbols in double quotes, e.g. \"text\"")),
             Type::Number => parse_number(text).map(Value::Num).map_err(|e| {
-                let code = if matches!(e, lexproof_lang::number::NumberError::OutOfRange) { "number_out_of_range" } else { "invalid_number" };
-                Diagnostic::error(code, span, format!("field `{fname}` of `{rname}` is a number: {}", e.describe(text)))
-                    .label("not an exact whole number in range")
-                    .hint(format!("write a whole number such as 40000 or 2.6e25, within {}", lexproof_lang::number::NUMBER_RANGE))
+                let code = if matches!(e, lexproof_lang::number::NumberError::OutOfRange) {
+                    "number_out_of_range"
+                } else {
+                    "invalid_number"
+                };
+                Diagnostic::error(
+                    code,
+                    span,
+                    format!(
+                        "field `{fname}` of `{rname}` is a number: {}",
+                        e.describe(text)
+                    ),
+                )
+                .label("not an exact whole number in range")
+                .hint(format!(
+                    "write a whole number such as 40000 or 2.6e25, within {}",
+                    lexproof_lang::number::NUMBER_RANGE
+                ))
             }),
-            Type::Date => parse_date(text).map(|d| Value::Date(Date(d))).ok_or_else(|| {
-                Diagnostic::error("invalid_date", span, format!("field `{fname}` of `{rname}` is a date, but `{text}` is not a calendar date"))
-                    .label("expected YYYY-MM-DD")
-                    .hint("write dates as YYYY-MM-DD with a day that exists, e.g. 2025-08-02")
-            }),
+            Type::Date => {
+                let d = parse_date(text).ok_or_else(|| {
+                    Diagnostic::error("invalid_date", span, format!("field `{fname}` of `{rname}` is a date, but `{text}` is not a calendar date"))
+                        .label("expected YYYY-MM-DD")
+                        .hint("write dates as YYYY-MM-DD with a day that exists, e.g. 2025-08-02")
+                })?;
+                // The rules count periods of months and years from these dates; near the ends of
+                // the calendar that would leave it (and a year such as 0025 is a typo).
+                let year: i32 = text[..4].parse().unwrap_or(0);
+                if !(FIRST_YEAR..=LAST_YEAR).contains(&year) {
+                    return Err(Diagnostic::error("date_out_of_range", span, format!("field `{fname}` of `{rname}` is the date `{text}`, outside the years {FIRST_YEAR} to {LAST_YEAR} that lexproof reasons about"))
+                        .label("year out of range")
+                        .hint("check the year: the AI Act's dates run from 2024"));
+                }
+                Ok(Value::Date(Date(d)))
+            }
         }
     }
 }
+
+/// The years a date in a fact may have.
+pub const FIRST_YEAR: i32 = 1900;
+pub const LAST_YEAR: i32 = 2999;
 
 /// A TSV cell for an id (a model, actor or system) that is surely a slip of the spreadsheet: still
 /// in quotes, or with spaces around it. Taken as written, it would name a different model or actor

@@ -12,13 +12,17 @@ pub fn write_with(
     fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
     // Replacing a device or a FIFO by a file would break what the name stands for (`/dev/null`,
-    // a pipe another program reads): refuse it. A symlink is replaced itself, never followed.
+    // a pipe another program reads): refuse it, and a symlink to one too (`/dev/stdout` is a
+    // symlink; replacing it broke the system's stdout). A symlink to a regular file is replaced
+    // itself, never written through.
     if let Ok(meta) = std::fs::symlink_metadata(path) {
         let kind = meta.file_type();
-        if !kind.is_file() && !kind.is_symlink() {
+        let points_to_special = kind.is_symlink()
+            && std::fs::metadata(path).is_ok_and(|target| !target.file_type().is_file());
+        if (!kind.is_file() && !kind.is_symlink()) || points_to_special {
             return Err(std::io::Error::new(
                 std::io::ErrorKind::AlreadyExists,
-                "it exists and is not a regular file (a directory, device or FIFO); choose another name",
+                "it exists and is not a regular file (a directory, device or FIFO, or a symlink to one); choose another name",
             ));
         }
     }

@@ -799,3 +799,79 @@ fn scenarios_honour_the_limits_and_coverage_refuses_a_scenario_that_does_not_run
         stderr(&o)
     );
 }
+
+#[test]
+fn red_team_round_four_inputs_fail_cleanly() {
+    let d = scratch("red-team-4");
+    // --manifest through a symlink to a device is refused; the link is left alone.
+    let link = d.join("out-link");
+    std::os::unix::fs::symlink("/dev/null", &link).unwrap();
+    let o = lexproof(&["-q", "derive", "--manifest", link.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(std::fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    // Dates at the ends of the calendar are refused where they are written.
+    let f = write(
+        &d,
+        "edge.dl",
+        b"developer(\"m\", \"p\").\nmade_available(\"m\", \"api\", \"0000-01-01\").\n",
+    );
+    let o = lexproof(&["-q", "derive", "--facts", &f]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("edge.dl:2:28: error[date_out_of_range]"),
+        "{}",
+        stderr(&o)
+    );
+    // Two transfers of one model on one day are conflicting facts, not two providers.
+    let f = write(
+        &d,
+        "sameday.dl",
+        b"model_transferred(\"m\", \"a\", \"2026-03-02\").\nmodel_transferred(\"m\", \"b\", \"2026-03-02\").\n",
+    );
+    let o = lexproof(&["-q", "derive", "--facts", &f]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("error[conflicting_facts]"),
+        "{}",
+        stderr(&o)
+    );
+    // A cycle through many models is named by its first facts and counted.
+    let mut cycle = String::new();
+    for i in 0..5000 {
+        cycle.push_str(&format!(
+            "modified_from(\"m{i}\", \"m{}\").\n",
+            (i + 1) % 5000
+        ));
+    }
+    let f = write(&d, "cycle.dl", cycle.as_bytes());
+    let o = lexproof(&["-q", "derive", "--facts", &f]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(err.contains("error[cyclic_facts]") && err.contains("more facts of the cycle"));
+    assert!(err.len() < 10_000, "{} bytes", err.len());
+    // A scenario title and a timeline page never carry raw ESC.
+    let s = write(
+        &d,
+        "s.dl",
+        b"// title \x1b[31mRED\ndeveloper(\"m\", \"p\").\nexpect developer(\"m\", \"p\").\n",
+    );
+    let o = lexproof(&["test", &s]);
+    assert!(
+        !stdout(&o).contains('\u{1b}') && stdout(&o).contains("\\u{1b}"),
+        "{}",
+        stdout(&o)
+    );
+    let o = lexproof(&["-q", "timeline", "m\u{1b}[31m", "--format", "html"]);
+    assert!(!String::from_utf8_lossy(&o.stdout).contains('\u{1b}'));
+    // A scenario that is not UTF-8 is located.
+    let bad = write(&d, "bad.dl", b"developer(\"m\", \"p\xff\").\n");
+    let o = lexproof(&["test", &bad]);
+    assert!(
+        stdout(&o).contains("bad.dl:1:18: error[invalid_utf8]"),
+        "{}",
+        stdout(&o)
+    );
+}

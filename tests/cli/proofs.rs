@@ -340,9 +340,18 @@ fn report_lists_duties_exemptions_reasons_and_open_questions() {
         .map(|m| m["duties"].as_array().unwrap().len())
         .sum();
     assert_eq!(duties, 92, "the report lists every obligation of the demo");
+    // An unknown actor, or a model's id given as one, fails the run with no report (an empty
+    // one would read as an actor that owes nothing).
     let o = lexproof(&["-q", "report", "--actor", "nobody-co"]);
-    assert!(stdout(&o).contains("No fact and no rule mentions the actor"));
+    assert_eq!(stdout(&o), "");
     assert_eq!(o.status.code(), Some(2), "an unknown actor fails the run");
+    let m = lexproof(&["-q", "report", "--actor", "aurora-m"]);
+    assert_eq!((m.status.code(), stdout(&m).as_str()), (Some(2), ""));
+    assert!(
+        stderr(&m).contains("\"aurora-m\" is a model, not an actor; report on an actor that develops or provides it: aurora-labs"),
+        "{}",
+        stderr(&m)
+    );
     assert!(
         stderr(&o).contains("error[unknown_actor]"),
         "{}",

@@ -264,7 +264,7 @@ pub fn import(file: &str, path: &std::path::Path, text: &str) -> Result<Imported
     if !id.contains('/') {
         out.notes.push(format!(
             "{file}: model {}: warning: the id has no owner (`owner/name`), so other cards' base_model entries will not meet it; correct it in the output if needed",
-            crate::data::value::quote(&id)
+            crate::data::value::shorten(&crate::data::value::quote(&id), 80)
         ));
     }
     let mut bases = 0;

@@ -34,8 +34,11 @@ impl Imported {
         });
     }
     fn note(&mut self, file: &str, line: usize, field: &str, text: impl AsRef<str>) {
+        // A value quoted from the source is cut (lexproof_lang::diag::tame), as in diagnostics.
         self.notes
-            .push(format!("{file}:{line}: field `{field}`: {}", text.as_ref()));
+            .push(crate::data::value::printable(&lexproof_lang::diag::tame(
+                &format!("{file}:{line}: field `{field}`: {}", text.as_ref()),
+            )));
     }
     /// The `not stated` notice for each model: the inputs lexproof uses that the source left out.
     fn not_stated(&mut self, file: &str, model: &str) {
@@ -58,7 +61,7 @@ impl Imported {
         if !missing.is_empty() {
             self.notes.push(format!(
                 "{file}: model {}: not stated: {}",
-                crate::data::value::quote(model),
+                crate::data::value::shorten(&crate::data::value::quote(model), 80),
                 missing.join(", ")
             ));
         }

@@ -18,6 +18,12 @@ pub fn esc(s: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
+            // Input never steers a terminal that shows the page's source: ESC, CR and bidi
+            // overrides are written as `\u{1b}`, as in text output; line breaks and tabs stay.
+            '\n' | '\t' => out.push(c),
+            c if lexproof_lang::diag::acts_on_terminal(c) => {
+                out.push_str(&format!("\\u{{{:x}}}", c as u32))
+            }
             c => out.push(c),
         }
     }

@@ -117,6 +117,8 @@ pub struct Report {
     pub actors: Vec<ActorReport>,
     /// `--actor` named an actor that appears in no fact.
     pub unknown_actor: Option<String>,
+    /// Why `unknown_actor` is not an actor, when it names something else (a model).
+    pub actor_hint: Option<String>,
     /// AI systems built on the models (Art. 3(68), 75(1), 79), where the rules declare them.
     pub systems: Vec<SystemReport>,
     /// Open questions (model, question, input to supply) about models no actor section shows, such
@@ -360,9 +362,41 @@ pub fn build(db: &Database, actor: Option<&str>) -> Result<Report, String> {
         }
     }
     let mut unknown_actor = None;
+    let mut actor_hint = None;
     if let Some(a) = actor {
         match it.get(a) {
-            Some(s) => actors = vec![Value::Sym(s)],
+            Some(s) if actors.contains(&Value::Sym(s)) || !is_model(db, &rels, Value::Sym(s)) => {
+                actors = vec![Value::Sym(s)]
+            }
+            // A model's id given for an actor: an empty section would read as "owes nothing".
+            Some(s) => {
+                actors.clear();
+                unknown_actor = Some(a.to_string());
+                let m = Value::Sym(s);
+                let mut holders: Vec<String> = rels
+                    .own
+                    .iter()
+                    .flat_map(|&r| db.rows_mentioning(r, m))
+                    .filter(|t| t[0] == m)
+                    .map(|t| it.plain(&t[1]))
+                    .chain(
+                        db.rows_mentioning(rels.provider, m)
+                            .into_iter()
+                            .filter(|t| t[1] == m)
+                            .map(|t| it.plain(&t[0])),
+                    )
+                    .collect();
+                holders.sort();
+                holders.dedup();
+                actor_hint = Some(format!(
+                    "\"{a}\" is a model, not an actor; report on an actor that develops or provides it{}",
+                    if holders.is_empty() {
+                        String::new()
+                    } else {
+                        format!(": {}", holders.join(", "))
+                    }
+                ));
+            }
             None => {
                 actors.clear();
                 unknown_actor = Some(a.to_string());
@@ -493,6 +527,7 @@ pub fn build(db: &Database, actor: Option<&str>) -> Result<Report, String> {
             systems(db, actor.and_then(|a| it.get(a)).map(Value::Sym))
         },
         unknown_actor,
+        actor_hint,
     })
 }
 
@@ -704,6 +739,17 @@ fn met_within(
                 .min_by(|x, y| db.interner.display_cmp(x, y))
         })
     })
+}
+
+/// Whether `v` is a model some fact or conclusion names as such (developed, modified, provided).
+fn is_model(db: &Database, rels: &Rels, v: Value) -> bool {
+    rels.own
+        .iter()
+        .any(|&r| db.rows_mentioning(r, v).iter().any(|t| t[0] == v))
+        || db
+            .rows_mentioning(rels.provider, v)
+            .iter()
+            .any(|t| t[1] == v)
 }
 
 /// One line on why `rel(values)` is not concluded: the first failing premise of the closest rule,
