@@ -56,8 +56,11 @@ fn baseline(args: &Args) -> Result<FactArgs, String> {
     } else {
         args.base_facts.clone()
     };
-    if args.base_as_of.is_some() {
-        base.as_of = args.base_as_of.clone();
+    if let Some(d) = &args.base_as_of {
+        // Checked here so that the error names the option given, not --as-of.
+        lexproof::facts::as_of::parse_option(d)
+            .map_err(|e| e.replace("--as-of", "--base-as-of"))?;
+        base.as_of = Some(d.clone());
     }
     Ok(base)
 }

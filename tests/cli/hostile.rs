@@ -866,6 +866,20 @@ fn red_team_round_four_inputs_fail_cleanly() {
     );
     let o = lexproof(&["-q", "timeline", "m\u{1b}[31m", "--format", "html"]);
     assert!(!String::from_utf8_lossy(&o.stdout).contains('\u{1b}'));
+    // An option's error names the option, not the facts.
+    let o = lexproof(&["diff", "-q", "--base-as-of", "2025-02-29"]);
+    assert!(
+        stderr(&o).contains("--base-as-of \"2025-02-29\" is not a calendar date"),
+        "{}",
+        stderr(&o)
+    );
+    let o = lexproof(&["derive", "-q", "--param", "nope=1"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("lexproof: 1 error in the options; nothing was derived"),
+        "{}",
+        stderr(&o)
+    );
     // A scenario that is not UTF-8 is located.
     let bad = write(&d, "bad.dl", b"developer(\"m\", \"p\xff\").\n");
     let o = lexproof(&["test", &bad]);
