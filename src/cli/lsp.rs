@@ -130,11 +130,13 @@ pub fn run(args: Args) -> ExitCode {
             max_memory: args.max_memory,
             ..Default::default()
         },
+        exit_without_shutdown: false,
     };
     let result = server.serve(&conn);
     drop(conn);
     let joined = io.join();
     match (result, joined) {
+        (Ok(()), Ok(())) if server.exit_without_shutdown => ExitCode::from(1),
         (Ok(()), Ok(())) => ExitCode::SUCCESS,
         (Err(e), _) => {
             eprintln!("lexproof lsp: {e}");
@@ -153,6 +155,8 @@ struct Server {
     root: Option<PathBuf>,
     /// `--max-facts` and `--max-memory`, for counting where rules fire.
     limits: lexproof::engine::RunOptions,
+    /// The client sent `exit` without `shutdown` first.
+    exit_without_shutdown: bool,
 }
 
 impl Server {
@@ -167,6 +171,11 @@ impl Server {
                     conn.sender
                         .send(Message::Response(resp))
                         .map_err(|e| e.to_string())?;
+                }
+                // `exit` before `shutdown`: the protocol asks for exit code 1.
+                Message::Notification(n) if n.method == "exit" => {
+                    self.exit_without_shutdown = true;
+                    return Ok(());
                 }
                 Message::Notification(n) => {
                     if let Some(publish) = self.notification(n) {

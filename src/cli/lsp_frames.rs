@@ -38,7 +38,27 @@ pub fn stdio() -> (Connection, Threads) {
     let reader = std::thread::spawn(move || {
         let stdin = std::io::stdin();
         let mut input = stdin.lock();
-        while let Some(msg) = read(&mut input)? {
+        loop {
+            let msg = match read(&mut input)? {
+                Frame::End => break,
+                Frame::Message(m) => m,
+                // The frame was whole, so the next one can still be read: answer as JSON-RPC
+                // asks (a parse error, id null) and go on.
+                Frame::NotJsonRpc(why) => {
+                    let body = serde_json::json!({
+                        "jsonrpc": "2.0",
+                        "id": null,
+                        "error": {"code": -32700, "message": why},
+                    })
+                    .to_string();
+                    let stdout = std::io::stdout();
+                    let mut out = stdout.lock();
+                    write!(out, "Content-Length: {}\r\n\r\n{body}", body.len())
+                        .and_then(|_| out.flush())
+                        .map_err(|e| format!("cannot write to the client: {e}"))?;
+                    continue;
+                }
+            };
             let exit = matches!(&msg, Message::Notification(n) if n.method == "exit");
             if sender.send(msg).is_err() || exit {
                 break;
@@ -46,21 +66,31 @@ pub fn stdio() -> (Connection, Threads) {
         }
         Ok(())
     });
+    // The stdout lock is taken per message: the reader answers unreadable messages itself.
     let writer = std::thread::spawn(move || {
-        let stdout = std::io::stdout();
-        let mut out = stdout.lock();
         for msg in receiver {
+            let stdout = std::io::stdout();
+            let mut out = stdout.lock();
             msg.write(&mut out)
+                .and_then(|_| out.flush())
                 .map_err(|e| format!("cannot write to the client: {e}"))?;
         }
-        out.flush()
-            .map_err(|e| format!("cannot write to the client: {e}"))
+        Ok(())
     });
     (server, Threads { reader, writer })
 }
 
-/// The next message, `None` at the end of the input.
-pub fn read(input: &mut impl BufRead) -> Result<Option<Message>, String> {
+/// What the next frame held.
+pub enum Frame {
+    Message(Message),
+    /// A whole frame whose body is not a JSON-RPC message: why.
+    NotJsonRpc(String),
+    /// The end of the input.
+    End,
+}
+
+/// The next frame; an error when the framing itself is broken (nothing after it can be read).
+pub fn read(input: &mut impl BufRead) -> Result<Frame, String> {
     let mut length = None;
     let mut first = true;
     loop {
@@ -71,7 +101,7 @@ pub fn read(input: &mut impl BufRead) -> Result<Option<Message>, String> {
             .read_until(b'\n', &mut line)
             .map_err(|e| format!("cannot read from the client: {e}"))?;
         if n == 0 && first {
-            return Ok(None);
+            return Ok(Frame::End);
         }
         first = false;
         if line.len() > MAX_HEADER_BYTES {
@@ -110,7 +140,8 @@ pub fn read(input: &mut impl BufRead) -> Result<Option<Message>, String> {
     input
         .read_exact(&mut body)
         .map_err(|e| format!("the input ended inside a message: {e}"))?;
-    serde_json::from_slice(&body)
-        .map(Some)
-        .map_err(|e| format!("a message that is not JSON-RPC: {e}"))
+    Ok(match serde_json::from_slice(&body) {
+        Ok(m) => Frame::Message(m),
+        Err(e) => Frame::NotJsonRpc(format!("a message that is not JSON-RPC: {e}")),
+    })
 }

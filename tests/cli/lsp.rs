@@ -555,3 +555,23 @@ fn oversized_messages_end_the_server_with_an_error() {
         assert!(err.contains(says), "{err}");
     }
 }
+
+/// A frame whose body is not JSON-RPC gets a parse error and the session goes on; `exit` without
+/// `shutdown` ends the server with exit code 1, as the protocol asks.
+#[test]
+fn a_malformed_message_is_answered_and_exit_without_shutdown_is_code_1() {
+    let mut c = Client::start();
+    write!(c.stdin, "Content-Length: 9\r\n\r\nnot json!").unwrap();
+    c.stdin.flush().unwrap();
+    let answer = c.receive();
+    assert_eq!(answer["error"]["code"], json!(-32700), "{answer}");
+    assert_eq!(answer["id"], Value::Null, "{answer}");
+    let hover = c.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": "file:///nowhere.dl"}, "position": {"line": 0, "character": 0}}),
+    );
+    assert!(hover.is_null() || hover.is_object(), "{hover}");
+    c.notify("exit", Value::Null);
+    let status = c.child.wait().unwrap();
+    assert_eq!(status.code(), Some(1));
+}
