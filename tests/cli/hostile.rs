@@ -880,6 +880,37 @@ fn red_team_round_four_inputs_fail_cleanly() {
         "{}",
         stderr(&o)
     );
+    // A card imported from inside its own folder is named after the folder, not "README".
+    let card = d.join("acme--atlas");
+    std::fs::create_dir_all(&card).unwrap();
+    write(
+        &card,
+        "README.md",
+        b"---\npipeline_tag: text-generation\n---\n# atlas\n",
+    );
+    let o = Command::new(env!("CARGO_BIN_EXE_lexproof"))
+        .args(["import", "hf-card", "README.md"])
+        .current_dir(&card)
+        .output()
+        .unwrap();
+    assert!(
+        stdout(&o).contains("generates(\"acme/atlas\", \"text\")"),
+        "{}",
+        stdout(&o)
+    );
+    // A BOM whose components are an object, not a list, is an error, not an empty import.
+    let bom = write(
+        &d,
+        "bom.json",
+        br#"{"bomFormat":"CycloneDX","specVersion":"1.6","components":{"type":"machine-learning-model","name":"m"}}"#,
+    );
+    let o = lexproof(&["import", "cyclonedx", &bom]);
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    assert!(
+        stderr(&o).contains("error[not_a_bom]: `components` is not a list"),
+        "{}",
+        stderr(&o)
+    );
     // A scenario that is not UTF-8 is located.
     let bad = write(&d, "bad.dl", b"developer(\"m\", \"p\xff\").\n");
     let o = lexproof(&["test", &bad]);

@@ -140,6 +140,16 @@ fn models<'a>(doc: &'a J, out: &mut Vec<(&'a J, Span)>) {
 pub(crate) fn import(name: &str, file: &SourceFile, doc: &J) -> Result<Imported, Diagnostic> {
     let line = |span: Span| file.line_of(span.start);
     check_header(doc)?;
+    // A `components` object (not a list) would yield no model and no notice at all.
+    if let Some((c, span)) = member(doc, "components") {
+        if !matches!(c, J::Arr(_)) {
+            return Err(bad(
+                span,
+                "`components` is not a list, so no component can be read".into(),
+                "CycloneDX lists components in an array: \"components\": [{...}, ...]",
+            ));
+        }
+    }
     let mut out = Imported::default();
     let mut found = Vec::new();
     models(doc, &mut found);

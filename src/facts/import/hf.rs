@@ -177,8 +177,11 @@ fn node(
 /// a Hub cache folder `models--OWNER--NAME` or `OWNER--NAME` reads as `OWNER/NAME`.
 pub fn id_from_path(path: &std::path::Path) -> String {
     let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+    // A card named from inside its own folder (`README.md`, `./README.md`) is named after that
+    // folder as well, not "README": the folder comes from the absolute path.
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
     let name = if stem.eq_ignore_ascii_case("readme") {
-        let mut dir = path.parent();
+        let mut dir = absolute.parent();
         // In the Hub cache the card sits in models--O--N/snapshots/REV/.
         let mut name = dir.and_then(|d| d.file_name()).and_then(|s| s.to_str());
         for _ in 0..3 {
