@@ -143,11 +143,10 @@ pub fn compute(
             // A scenario whose facts do not load (or that hits a limit) tests nothing: counting
             // it would report coverage built on part of the scenarios.
             if outcome.loaded_error {
+                let name = crate::data::value::printable(&f.display().to_string());
                 return Err(format!(
-                    "{}{}: error[scenario_not_run]: this scenario could not be run, so coverage cannot be counted\n  hint: fix the scenario (`lexproof test {}` shows the same error)\n",
+                    "{}{name}: error[scenario_not_run]: this scenario could not be run, so coverage cannot be counted\n  hint: fix the scenario (`lexproof test {name}` shows the same error)\n",
                     outcome.report,
-                    crate::data::value::printable(&f.display().to_string()),
-                    crate::data::value::printable(&f.display().to_string()),
                 ));
             }
             for r in outcome.tested {

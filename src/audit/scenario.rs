@@ -193,7 +193,7 @@ pub fn run(s: &Scenario, rules: &Rulebase, kind: EngineKind, limits: &RunOptions
         &crate::data::progress::Silent,
     ) {
         Ok((db, _)) => db,
-        Err(RunError::Limit(e)) => {
+        Err(RunError::Limit(e)) | Err(RunError::Options(e)) => {
             return Outcome {
                 passed: false,
                 report: e,

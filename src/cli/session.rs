@@ -115,24 +115,20 @@ pub fn with_db(facts: &FactArgs, ctx: &Ctx, f: impl FnOnce(&Database) -> CmdResu
                     errors.len() - MAX_FILES_SHOWN
                 );
             }
-            // Errors of options (`--param`) come without a file; they are no file with errors.
-            let options = errors.iter().filter(|e| e.starts_with("lexproof:")).count();
-            let files = errors.len() - options;
-            let plural = |n: usize| if n == 1 { "" } else { "s" };
-            let what = match (files, options) {
-                (0, n) => format!("{n} error{} in the options", plural(n)),
-                (f, 0) => format!("the facts were not loaded: {f} file{} with errors", plural(f)),
-                (f, n) => format!(
-                    "the facts were not loaded: {f} file{} with errors, and {n} error{} in the options",
-                    plural(f),
-                    plural(n)
-                ),
-            };
-            eprintln!("lexproof: {what}; nothing was derived");
+            eprintln!(
+                "lexproof: the facts were not loaded: {} file{} with errors; nothing was derived",
+                errors.len(),
+                if errors.len() == 1 { "" } else { "s" }
+            );
             return ExitCode::from(2);
         }
         Err(RunError::Limit(e)) => {
             eprint!("{e}");
+            return ExitCode::from(2);
+        }
+        Err(RunError::Options(e)) => {
+            eprint!("{e}");
+            eprintln!("lexproof: 1 error in the options; nothing was derived");
             return ExitCode::from(2);
         }
         Err(RunError::Arithmetic(errors)) => {

@@ -32,6 +32,8 @@ pub enum RunError {
     Arithmetic(Vec<String>),
     /// The run-time evaluator hit its fact limit.
     Limit(String),
+    /// An option of the run (`--param`) was refused; the facts loaded.
+    Options(String),
 }
 
 pub use crate::db::EngineKind;
@@ -164,7 +166,7 @@ pub fn run_observed(
         .map_err(|e| RunError::Facts(vec![e]))?;
     facts::params::in_force(&rules.checked, &mut facts, &mut interner);
     facts::params::apply(&rules.checked, &mut facts, &mut interner, &options.params)
-        .map_err(|e| RunError::Facts(vec![e]))?;
+        .map_err(RunError::Options)?;
     let mut rules = rules;
     facts::params::interpolate_says(&mut rules.checked, &facts, &interner);
     let t1 = Instant::now();

@@ -365,36 +365,20 @@ pub fn build(db: &Database, actor: Option<&str>) -> Result<Report, String> {
     let mut actor_hint = None;
     if let Some(a) = actor {
         match it.get(a) {
-            Some(s) if actors.contains(&Value::Sym(s)) || !is_model(db, &rels, Value::Sym(s)) => {
+            Some(s)
+                if actors.contains(&Value::Sym(s))
+                    || holders(db, &rels, Value::Sym(s)).is_empty() =>
+            {
                 actors = vec![Value::Sym(s)]
             }
             // A model's id given for an actor: an empty section would read as "owes nothing".
             Some(s) => {
                 actors.clear();
                 unknown_actor = Some(a.to_string());
-                let m = Value::Sym(s);
-                let mut holders: Vec<String> = rels
-                    .own
-                    .iter()
-                    .flat_map(|&r| db.rows_mentioning(r, m))
-                    .filter(|t| t[0] == m)
-                    .map(|t| it.plain(&t[1]))
-                    .chain(
-                        db.rows_mentioning(rels.provider, m)
-                            .into_iter()
-                            .filter(|t| t[1] == m)
-                            .map(|t| it.plain(&t[0])),
-                    )
-                    .collect();
-                holders.sort();
-                holders.dedup();
+                let holders = holders(db, &rels, Value::Sym(s));
                 actor_hint = Some(format!(
-                    "\"{a}\" is a model, not an actor; report on an actor that develops or provides it{}",
-                    if holders.is_empty() {
-                        String::new()
-                    } else {
-                        format!(": {}", holders.join(", "))
-                    }
+                    "\"{a}\" is a model, not an actor; report on an actor that develops or provides it: {}",
+                    holders.join(", ")
                 ));
             }
             None => {
@@ -741,15 +725,25 @@ fn met_within(
     })
 }
 
-/// Whether `v` is a model some fact or conclusion names as such (developed, modified, provided).
-fn is_model(db: &Database, rels: &Rels, v: Value) -> bool {
-    rels.own
+/// The actors that develop, modify or provide `v` as a model; empty when no fact or conclusion
+/// names `v` as a model.
+fn holders(db: &Database, rels: &Rels, v: Value) -> Vec<String> {
+    let mut out: Vec<String> = rels
+        .own
         .iter()
-        .any(|&r| db.rows_mentioning(r, v).iter().any(|t| t[0] == v))
-        || db
-            .rows_mentioning(rels.provider, v)
-            .iter()
-            .any(|t| t[1] == v)
+        .flat_map(|&r| db.rows_mentioning(r, v))
+        .filter(|t| t[0] == v)
+        .map(|t| db.interner.plain(&t[1]))
+        .chain(
+            db.rows_mentioning(rels.provider, v)
+                .into_iter()
+                .filter(|t| t[1] == v)
+                .map(|t| db.interner.plain(&t[0])),
+        )
+        .collect();
+    out.sort();
+    out.dedup();
+    out
 }
 
 /// One line on why `rel(values)` is not concluded: the first failing premise of the closest rule,
