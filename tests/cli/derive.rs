@@ -23,10 +23,17 @@ fn derive_on_demo_facts_gives_the_expected_conclusions() {
         r#"gpai_model("aurora-voice")"#,
         r#"gpai_model("lumen-lab-7")"#,
         r#"provider("kestrel-robotics", "kestrel-vision")"#,
-        "pinecrest-next",
+        r#"gpai_model("pinecrest-next")"#,
+        r#"placed_on_market("pinecrest-next""#,
+        r#"provider("pinecrest-ai", "pinecrest-next")"#,
+        r#"obligation("pinecrest-ai", "pinecrest-next""#,
     ] {
         assert!(!out.contains(absent), "{absent} should not be concluded");
     }
+    // A release after the assessment date is a scheduled placing: only the representative due the
+    // day before it is shown, not yet applicable.
+    assert!(out.contains(r#"scheduled_placing("pinecrest-next", "2027-01-10")."#));
+    assert!(out.contains(r#"duty_status("pinecrest-ai", "pinecrest-next", "art54_1_authorised_representative", "not_yet_applicable")."#));
     // The demo portfolio: every obligation line is one (actor, model, duty); compare with the JSON.
     let n_obligations = out.lines().filter(|l| l.starts_with("obligation(")).count();
     assert_eq!(n_obligations, 92);

@@ -412,8 +412,26 @@ pub fn build(db: &Database, actor: Option<&str>) -> Result<Report, String> {
             .collect();
         owing.sort_by(|x, y| it.display_cmp(x, y));
         owing.dedup();
+        let scheduled = db
+            .rules
+            .checked
+            .relation("scheduled_placing")
+            .filter(|&r| db.rules.checked.relations[r].arity() == 2);
         for m in &owing {
-            let why = reason(db, rels.provider, &[a, *m]);
+            let on = scheduled.and_then(|r| {
+                db.rows_mentioning(r, *m)
+                    .into_iter()
+                    .find(|t| t[0] == *m)
+                    .map(|t| t[1])
+            });
+            let why = match on {
+                Some(d) => format!(
+                    "{} is to be placed on the Union market on {}, after the assessment date",
+                    db.interner.plain(m),
+                    db.interner.plain(&d)
+                ),
+                None => reason(db, rels.provider, &[a, *m]),
+            };
             reports.push(model_report(db, &rels, a, *m, &duty_values, Some(why)));
         }
         models.extend(owing);
