@@ -139,7 +139,7 @@ pub fn apply(
     Ok(())
 }
 
-/// Each rule's `@says` with `{name}` replaced by the value parameter `name` has in this run.
+/// Each rule's `@says` (and `@ambiguous`) with `{name}` replaced by the value parameter `name` has in this run.
 pub fn interpolate_says(program: &mut Checked, facts: &FactSet, interner: &Interner) {
     let values: Vec<(String, String)> = program
         .relations
@@ -154,6 +154,9 @@ pub fn interpolate_says(program: &mut Checked, facts: &FactSet, interner: &Inter
     for rule in &mut program.rules {
         if let Some(template) = &rule.says_template {
             rule.says = fill_placeholders(template, &values);
+        }
+        if let Some(template) = &rule.ambiguous_template {
+            rule.ambiguous = Some(fill_placeholders(template, &values));
         }
     }
 }

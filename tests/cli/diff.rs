@@ -281,6 +281,18 @@ fn lowering_the_art51_threshold_with_param_is_explained_on_both_sides() {
             "{prose}"
         );
     }
+    // The unsettled-law notes name parameters too, and show the value of the run.
+    let report = stdout(&lexproof(&[
+        "-q",
+        "report",
+        "--param",
+        "art51_threshold=1e24",
+    ]));
+    assert!(
+        report.contains("only a plan reaching the 10^24 FLOP threshold")
+            && !report.contains("{art51"),
+        "{report}"
+    );
     // Without the option the shipped value applies: no systemic risk, and the sentence says 10^25.
     let o = lexproof(&["-q", "why-not", "systemic_risk(\"aurora-m\")"]);
     assert!(stdout(&o).contains("10^25"), "{}", stdout(&o));

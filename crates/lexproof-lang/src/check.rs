@@ -192,6 +192,8 @@ pub struct Rule {
     /// `@says` as written, where it shows parameters (`{art51_threshold}`); `says` then holds it
     /// with the rules file's values, and a run with `--param` fills it in again.
     pub says_template: Option<String>,
+    /// `@ambiguous` as written, when it names parameters (`{art51_threshold}`), as for `says`.
+    pub ambiguous_template: Option<String>,
     /// The rules file and line the rule is written on.
     pub file: String,
     pub line: usize,
@@ -902,6 +904,14 @@ impl Checker<'_> {
             }
         }
         for rule in &mut self.out.rules {
+            if let Some(a) = rule
+                .ambiguous
+                .as_mut()
+                .filter(|a| !placeholders(a).is_empty())
+            {
+                rule.ambiguous_template = Some(a.clone());
+                *a = fill_placeholders(a, &values);
+            }
             if placeholders(&rule.says).is_empty() {
                 continue;
             }
@@ -1442,6 +1452,7 @@ impl Checker<'_> {
             ambiguous: m.ambiguous.clone(),
             says: m.says.clone().unwrap_or_else(|| text.clone()),
             says_template: None,
+            ambiguous_template: None,
             file: self.file.name.clone(),
             line: self.line(clause.head.span),
             text,
