@@ -131,6 +131,7 @@ pub fn run(args: Args) -> ExitCode {
             ..Default::default()
         },
         exit_without_shutdown: false,
+        shut_down: false,
     };
     let result = server.serve(&conn);
     drop(conn);
@@ -157,16 +158,33 @@ struct Server {
     limits: lexproof::engine::RunOptions,
     /// The client sent `exit` without `shutdown` first.
     exit_without_shutdown: bool,
+    /// The client sent `shutdown`: requests are refused until `exit`.
+    shut_down: bool,
 }
 
 impl Server {
     fn serve(&mut self, conn: &Connection) -> Result<(), String> {
         for msg in &conn.receiver {
             match msg {
+                // After `shutdown` the protocol wants every request refused (InvalidRequest)
+                // until `exit`; lsp-server's own handling ends the session on one instead.
+                Message::Request(req) if self.shut_down => {
+                    let resp = Response::new_err(
+                        req.id,
+                        ErrorCode::InvalidRequest as i32,
+                        "the server is shutting down: only `exit` is accepted now".to_string(),
+                    );
+                    conn.sender
+                        .send(Message::Response(resp))
+                        .map_err(|e| e.to_string())?;
+                }
+                Message::Request(req) if req.method == "shutdown" => {
+                    self.shut_down = true;
+                    conn.sender
+                        .send(Message::Response(Response::new_ok(req.id, ())))
+                        .map_err(|e| e.to_string())?;
+                }
                 Message::Request(req) => {
-                    if conn.handle_shutdown(&req).map_err(|e| e.to_string())? {
-                        return Ok(());
-                    }
                     let resp = self.request(req);
                     conn.sender
                         .send(Message::Response(resp))
@@ -174,7 +192,7 @@ impl Server {
                 }
                 // `exit` before `shutdown`: the protocol asks for exit code 1.
                 Message::Notification(n) if n.method == "exit" => {
-                    self.exit_without_shutdown = true;
+                    self.exit_without_shutdown = !self.shut_down;
                     return Ok(());
                 }
                 Message::Notification(n) => {
@@ -684,6 +702,10 @@ const ANNOTATIONS: &[(&str, &str)] = &[
     (
         "key",
         "@key(field, ...): the fields that determine the others",
+    ),
+    (
+        "nonnegative",
+        "@nonnegative field, ...: number fields a fact may not give a negative value",
     ),
     (
         "reads",

@@ -963,6 +963,29 @@ impl Loader<'_, '_> {
         .hint(format!("write {}({})", r.name, fields.join(", "))))
     }
 
+    fn number(&self, text: &str, fname: &str, rname: &str, span: Span) -> Result<i128, Diagnostic> {
+        parse_number(text).map_err(|e| {
+            let code = if matches!(e, lexproof_lang::number::NumberError::OutOfRange) {
+                "number_out_of_range"
+            } else {
+                "invalid_number"
+            };
+            Diagnostic::error(
+                code,
+                span,
+                format!(
+                    "field `{fname}` of `{rname}` is a number: {}",
+                    e.describe(text)
+                ),
+            )
+            .label("not an exact whole number in range")
+            .hint(format!(
+                "write a whole number such as 40000 or 2.6e25, within {}",
+                lexproof_lang::number::NUMBER_RANGE
+            ))
+        })
+    }
+
     /// Converts one cell of text to a value of the column's type.
     fn scalar(
         &mut self,
@@ -1003,26 +1026,25 @@ impl Loader<'_, '_> {
             )
             .label("expected a symbol")
             .hint("write symbols in double quotes, e.g. \"text\"")),
-            Type::Number => parse_number(text).map(Value::Num).map_err(|e| {
-                let code = if matches!(e, lexproof_lang::number::NumberError::OutOfRange) {
-                    "number_out_of_range"
-                } else {
-                    "invalid_number"
-                };
-                Diagnostic::error(
-                    code,
-                    span,
-                    format!(
-                        "field `{fname}` of `{rname}` is a number: {}",
-                        e.describe(text)
-                    ),
-                )
-                .label("not an exact whole number in range")
-                .hint(format!(
-                    "write a whole number such as 40000 or 2.6e25, within {}",
-                    lexproof_lang::number::NUMBER_RANGE
-                ))
-            }),
+            Type::Number => {
+                let n = self.number(text, fname, rname, span)?;
+                if n < 0
+                    && self.program.relations[rel]
+                        .nonnegative
+                        .get(col)
+                        .copied()
+                        .unwrap_or(false)
+                {
+                    return Err(Diagnostic::error(
+                        "negative_number",
+                        span,
+                        format!("field `{fname}` of `{rname}` is `{text}`, a negative number, which it cannot be"),
+                    )
+                    .label("negative")
+                    .hint("check the sign: this field counts something (FLOP of compute, days) and is zero or more, e.g. 4e24"));
+                }
+                Ok(Value::Num(n))
+            }
             Type::Date => {
                 let d = parse_date(text).ok_or_else(|| {
                     Diagnostic::error("invalid_date", span, format!("field `{fname}` of `{rname}` is a date, but `{text}` is not a calendar date"))

@@ -575,3 +575,17 @@ fn a_malformed_message_is_answered_and_exit_without_shutdown_is_code_1() {
     let status = c.child.wait().unwrap();
     assert_eq!(status.code(), Some(1));
 }
+
+#[test]
+fn a_request_after_shutdown_is_refused_and_exit_then_succeeds() {
+    let mut c = Client::start();
+    c.request("shutdown", Value::Null);
+    c.send(json!({"jsonrpc": "2.0", "id": 99, "method": "textDocument/hover",
+        "params": {"textDocument": {"uri": "file:///nowhere.dl"}, "position": {"line": 0, "character": 0}}}));
+    let refused = c.receive();
+    assert_eq!(refused["id"], json!(99), "{refused}");
+    assert_eq!(refused["error"]["code"], json!(-32600), "{refused}");
+    c.notify("exit", Value::Null);
+    let status = c.child.wait().unwrap();
+    assert!(status.success(), "{status}");
+}

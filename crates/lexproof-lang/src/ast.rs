@@ -100,6 +100,8 @@ pub struct Doc {
     pub examples: Vec<Atom>,
     /// `@key field, ...`: these fields determine the others (one value per key).
     pub key: Option<(Vec<(String, Span)>, Span)>,
+    /// `@nonnegative field, ...`: number fields that may not hold a negative value in a fact.
+    pub nonnegative: Option<(Vec<(String, Span)>, Span)>,
     /// `@value "v" "..."`: what one value of an enumeration means.
     pub values: Vec<(String, String, Span)>,
     /// `@aka "v" "synonym", ...`: words people use for a value, for suggestions.
@@ -116,6 +118,7 @@ impl Doc {
             && self.citations.is_empty()
             && self.examples.is_empty()
             && self.key.is_none()
+            && self.nonnegative.is_none()
             && self.values.is_empty()
             && self.aka.is_empty()
             && self.reads.is_none()

@@ -34,6 +34,8 @@ pub struct Relation {
     pub doc: RelationDoc,
     /// `@key`: the fields that determine the others, so facts agreeing on them must be equal.
     pub key: Option<Vec<usize>>,
+    /// `@nonnegative`: per field, whether a fact may not give it a negative number.
+    pub nonnegative: Vec<bool>,
     /// Declared with `.param`: one value, which `--param` may replace for a run.
     pub param: bool,
 }
@@ -797,6 +799,7 @@ impl Checker<'_> {
             roles,
             doc: RelationDoc::default(),
             key: None,
+            nonnegative: Vec::new(),
             param: d.param,
         });
     }
@@ -961,6 +964,7 @@ impl Checker<'_> {
             ("@arg", doc.args.first().map(|a| a.2)),
             ("@example", doc.examples.first().map(|a| a.span)),
             ("@key", doc.key.as_ref().map(|k| k.1)),
+            ("@nonnegative", doc.nonnegative.as_ref().map(|k| k.1)),
             ("@value", doc.values.first().map(|v| v.2)),
             ("@aka", doc.aka.first().map(|v| v.2)),
             ("@reads", doc.reads.as_ref().map(|r| r.1)),
@@ -995,6 +999,7 @@ impl Checker<'_> {
             ("@arg", doc.args.first().map(|a| a.2)),
             ("@example", doc.examples.first().map(|a| a.span)),
             ("@key", doc.key.as_ref().map(|k| k.1)),
+            ("@nonnegative", doc.nonnegative.as_ref().map(|k| k.1)),
             ("@reads", doc.reads.as_ref().map(|r| r.1)),
         ] {
             if let Some(span) = span {
@@ -1098,6 +1103,26 @@ impl Checker<'_> {
             if let Some(k) = field_of(self, name, *span) {
                 out.args[k] = text.clone();
             }
+        }
+        if let Some((fields, _)) = &doc.nonnegative {
+            let mut flags = vec![false; self.out.relations[rel].arity()];
+            for (name, span) in fields {
+                let Some(k) = field_of(self, name, *span) else {
+                    continue;
+                };
+                let r = &self.out.relations[rel];
+                if r.fields[k].1 == Type::Number {
+                    flags[k] = true;
+                } else {
+                    let msg = format!("`{}`'s field `{name}` is not a number", r.name);
+                    self.diags.push(
+                        Diagnostic::error("nonnegative_not_number", *span, msg)
+                            .label("not a number field")
+                            .hint("@nonnegative names number fields only"),
+                    );
+                }
+            }
+            self.out.relations[rel].nonnegative = flags;
         }
         if let Some((fields, _)) = &doc.key {
             let mut key = Vec::new();

@@ -515,7 +515,7 @@ impl Parser {
             meta.span = Some(meta.span.map_or(span, |s| s.to(span)));
             let slot = match name.as_str() {
                 "rule" | "authority" | "ambiguous" | "says" => Some(&mut meta.rule_only),
-                "doc" | "arg" | "example" | "key" | "value" | "aka" | "reads" => {
+                "doc" | "arg" | "example" | "key" | "nonnegative" | "value" | "aka" | "reads" => {
                     Some(&mut meta.decl_only)
                 }
                 _ => None,
@@ -593,6 +593,15 @@ impl Parser {
                         )?);
                     }
                     meta.doc.key = Some((fields, span.to(self.prev_span())));
+                }
+                "nonnegative" => {
+                    let hint = "write `@nonnegative flop`, naming number fields";
+                    let mut fields = vec![self.field_name("a field name", hint)?];
+                    while self.peek() == Some(&Tok::Comma) {
+                        self.bump();
+                        fields.push(self.field_name("a field name", hint)?);
+                    }
+                    meta.doc.nonnegative = Some((fields, span.to(self.prev_span())));
                 }
                 "value" => {
                     let vspan = self.span();
