@@ -563,3 +563,45 @@ fn html_pages_work_in_a_real_browser_and_escape_values() {
     assert!(stdout(&o).contains("&lt;script&gt;alert(2)&lt;/script&gt;"));
     browser("xss", &page, "<script>alert(2)</script>");
 }
+
+#[test]
+fn report_shows_a_providers_own_past_duties_and_counts_them() {
+    // Weights withdrawn for two months: the lifted duties bound then, and the report says so under
+    // the model, in the summary's Past duties column and in JSON.
+    let dir = scratch("report-own-past");
+    let facts = write(
+        &dir,
+        "f.dl",
+        b"assessment_date(\"2026-03-02\").\nestablished_in(\"moss-org\", \"CH\").\ndeveloper(\"moss\", \"moss-org\").\ntraining_compute(\"moss\", 4e23).\ngenerates(\"moss\", \"text\").\nmade_available(\"moss\", \"download\", \"2025-09-01\").\nopen_source_condition_from(\"moss\", \"free_open_source_licence\", \"2025-09-01\").\nopen_source_condition_from(\"moss\", \"architecture_public\", \"2025-09-01\").\nopen_source_condition_from(\"moss\", \"usage_information_public\", \"2025-09-01\").\nopen_source_condition_from(\"moss\", \"weights_public\", \"2025-09-01\").\nopen_source_condition_ended(\"moss\", \"weights_public\", \"2025-12-01\").\nopen_source_condition_from(\"moss\", \"weights_public\", \"2026-02-02\").\nduty_met(\"moss-org\", \"moss\", \"art53_1_a\", \"2025-12-15\").\n",
+    );
+    let o = lexproof(&["-q", "report", "--facts", &facts]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let md = stdout(&o);
+    assert!(md.contains("Owed in periods that are over:"), "{md}");
+    assert!(
+        md.contains("- `art53_1_a` from 2025-12-01 until 2026-02-02 (met on 2025-12-15)."),
+        "{md}"
+    );
+    assert!(
+        md.contains("- `art54_1_authorised_representative` from 2025-12-01 until 2026-02-02."),
+        "{md}"
+    );
+    assert!(
+        md.contains("| `moss-org` | 1 | 3 | 2 | 3 | 0 | 3 |"),
+        "{md}"
+    );
+    let j: serde_json::Value = serde_json::from_slice(
+        &lexproof(&["-q", "report", "--facts", &facts, "--format", "json"]).stdout,
+    )
+    .unwrap();
+    let past = &j["actors"][0]["models"][0]["past_duties"];
+    assert_eq!(past.as_array().map(|a| a.len()), Some(3), "{past}");
+    assert_eq!(past[0]["from"], "2025-12-01", "{past}");
+    let html = stdout(&lexproof(&[
+        "-q", "report", "--facts", &facts, "--format", "html",
+    ]));
+    assert!(
+        html.contains("<li><code>art53_1_b</code> from 2025-12-01 until 2026-02-02.</li>"),
+        "{html}"
+    );
+}

@@ -253,6 +253,23 @@ fn model(db: &Database, m: &ModelReport, n: &mut usize, page: &mut PageRefs, out
             out.push_str("</details>");
         }
     }
+    if !m.past.is_empty() {
+        out.push_str("<p>Owed in periods that are over:</p><ul>");
+        for (d, from, until, met) in &m.past {
+            let _ = write!(
+                out,
+                "<li><code>{}</code> from {} until {}{}.</li>",
+                esc(&plain(db, d)),
+                esc(&plain(db, from)),
+                esc(&plain(db, until)),
+                met.map_or(String::new(), |x| format!(
+                    " (met on {})",
+                    esc(&plain(db, &x))
+                ))
+            );
+        }
+        out.push_str("</ul>");
+    }
     if !m.exemptions.is_empty() {
         out.push_str("<h4>Duties lifted</h4><ul>");
         for e in &m.exemptions {

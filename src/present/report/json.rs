@@ -94,6 +94,8 @@ struct Model<'a> {
     systemic_risk_since: Option<JsonValue<'a>>,
     placed_on_market: Option<JsonValue<'a>>,
     duties: Vec<Duty<'a>>,
+    /// Duties owed in periods that are over, as for a former provider.
+    past_duties: Vec<PastDuty<'a>>,
     exemptions: Vec<Exemption<'a>>,
     not_concluded: Vec<NotConcluded<'a>>,
     open_questions: Vec<Question<'a>>,
@@ -153,6 +155,22 @@ pub fn json(db: &Database, r: &Report) -> String {
                 })
                 .collect()
         };
+    type Past = (
+        crate::data::value::Value,
+        crate::data::value::Value,
+        crate::data::value::Value,
+        Option<crate::data::value::Value>,
+    );
+    let past_duties = |ps: &[Past]| -> Vec<PastDuty> {
+        ps.iter()
+            .map(|(d, f, u, met)| PastDuty {
+                duty: v(d),
+                from: v(f),
+                until: v(u),
+                met_on: met.as_ref().map(v),
+            })
+            .collect()
+    };
     let doc = Doc {
         unattributed_questions: r
             .unattributed
@@ -181,16 +199,7 @@ pub fn json(db: &Database, r: &Report) -> String {
                         model: v(&n.model),
                         reason: &n.reason,
                         open_questions: questions(&n.open_questions),
-                        past_duties: n
-                            .past
-                            .iter()
-                            .map(|(d, f, u, met)| PastDuty {
-                                duty: v(d),
-                                from: v(f),
-                                until: v(u),
-                                met_on: met.as_ref().map(v),
-                            })
-                            .collect(),
+                        past_duties: past_duties(&n.past),
                     })
                     .collect(),
                 models: a
@@ -228,6 +237,7 @@ pub fn json(db: &Database, r: &Report) -> String {
                                 proof_cut: d.cut,
                             })
                             .collect(),
+                        past_duties: past_duties(&m.past),
                         exemptions: m
                             .exemptions
                             .iter()

@@ -295,6 +295,20 @@ fn model(db: &Database, m: &ModelReport, out: &mut String) {
         );
     }
     duties(db, m, out);
+    if !m.past.is_empty() {
+        let _ = writeln!(out, "Owed in periods that are over:\n");
+        for (d, from, until, met) in &m.past {
+            let _ = writeln!(
+                out,
+                "- {} from {} until {}{}.",
+                code(&plain(db, d)),
+                plain(db, from),
+                plain(db, until),
+                met.map_or(String::new(), |x| format!(" (met on {})", plain(db, &x)))
+            );
+        }
+        out.push('\n');
+    }
     if !m.exemptions.is_empty() {
         let _ = writeln!(out, "Duties lifted:\n");
         for e in &m.exemptions {

@@ -228,7 +228,7 @@ pub struct Totals {
     pub overdue: usize,
     pub exemptions: usize,
     pub open_questions: usize,
-    /// Duties owed in periods that are over, for models the actor no longer provides.
+    /// Duties owed in periods that are over.
     pub past: usize,
 }
 
@@ -247,7 +247,12 @@ impl ActorReport {
             duties: sum(&|m| m.duties.len()),
             overdue: sum(&|m| m.duties.iter().filter(|d| d.overdue).count()),
             exemptions: sum(&|m| m.exemptions.len()),
-            past: self.not_provider.iter().map(|n| n.past.len()).sum(),
+            past: sum(&|m| m.past.len())
+                + self
+                    .not_provider
+                    .iter()
+                    .map(|n| n.past.len())
+                    .sum::<usize>(),
             open_questions: sum(&|m| m.open_questions.len())
                 + self
                     .not_provider
@@ -288,6 +293,9 @@ pub struct ModelReport {
     pub timeline: Option<crate::reason::timeline::Timeline>,
     pub placed_on_market: Option<Value>,
     pub duties: Vec<Duty>,
+    /// Duties the actor owed for the model in periods that are over (duty, from, until, met on):
+    /// a stretch without the open-source exemption, a past period of systemic risk.
+    pub past: Vec<(Value, Value, Value, Option<Value>)>,
     pub exemptions: Vec<Exemption>,
     pub not_concluded: Vec<NotConcluded>,
     /// (question, facts needed)
@@ -622,6 +630,19 @@ fn model_report(
         }
     }
     let open_questions = questions(db, rels.undetermined, m);
+    let mut past: Vec<(Value, Value, Value, Option<Value>)> = rels
+        .obligation_period
+        .map(mine)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|t| (t[2], t[3], t[4], met_within(db, rels, a, m, t[2], t[4])))
+        .collect();
+    let it = &db.interner;
+    past.sort_by(|x, y| {
+        it.display_cmp(&x.1, &y.1)
+            .then_with(|| it.display_cmp(&x.0, &y.0))
+            .then_with(|| it.display_cmp(&x.2, &y.2))
+    });
     ModelReport {
         model: m,
         not_provider,
@@ -635,6 +656,7 @@ fn model_report(
             .find(|t| t[0] == m)
             .map(|t| t[1]),
         duties: bound,
+        past,
         exemptions,
         not_concluded,
         open_questions,
