@@ -19,7 +19,12 @@ fn cite(s: &Option<Source>) -> String {
     }
 }
 
-/// The days the picture spans: every start, end and mark, and the assessment date.
+/// The mark of Art. 54(3)(b)'s retention, ten years on: drawn at the right edge, off the scale, so
+/// that it does not squeeze a model's first years into a few columns.
+const OFF_SCALE: &str = "documentation kept until";
+
+/// The days the picture spans: every start, end and mark (but the retention's end), and the
+/// assessment date.
 fn range(t: &Timeline) -> Option<(Date, Date)> {
     let mut all: Vec<Date> = Vec::new();
     for r in &t.rows {
@@ -27,7 +32,12 @@ fn range(t: &Timeline) -> Option<(Date, Date)> {
             all.push(a);
             all.extend(b);
         }
-        all.extend(r.marks.iter().map(|m| m.date));
+        all.extend(
+            r.marks
+                .iter()
+                .filter(|m| m.what != OFF_SCALE)
+                .map(|m| m.date),
+        );
     }
     all.extend(t.as_of);
     let lo = *all.iter().min()?;
@@ -39,7 +49,8 @@ const WIDTH: usize = 48;
 
 fn column(d: Date, lo: Date, hi: Date) -> usize {
     let span = (hi.0 - lo.0) as f64;
-    (((d.0 - lo.0) as f64 / span) * (WIDTH - 1) as f64).round() as usize
+    let d = d.0.clamp(lo.0, hi.0);
+    (((d - lo.0) as f64 / span) * (WIDTH - 1) as f64).round() as usize
 }
 
 /// Text: a chart (bars `=`, marks `D` deadline / `E` enforceable / `*` event, the as-of day `|`),
@@ -90,6 +101,7 @@ pub fn text(t: &Timeline) -> String {
             }
             for m in &r.marks {
                 line[column(m.date, lo, hi)] = match m.what.as_str() {
+                    _ if m.date > hi => '>',
                     "deadline" => 'D',
                     "enforceable from" => 'E',
                     _ => '*',
@@ -99,7 +111,7 @@ pub fn text(t: &Timeline) -> String {
         }
         let _ = writeln!(
             out,
-            "{:lw$}  = in force  D deadline  E enforceable  * event  | as of\n",
+            "{:lw$}  = in force  D deadline  E enforceable  * event  > later, off the scale  | as of\n",
             ""
         );
     }
@@ -141,7 +153,7 @@ pub fn svg(t: &Timeline, links: bool) -> String {
         return "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"400\" height=\"30\"><text x=\"4\" y=\"20\">nothing dated</text></svg>".to_string();
     };
     let (left, width, lane) = (260.0, 600.0, 26.0);
-    let x = |d: Date| left + (d.0 - lo.0) as f64 / (hi.0 - lo.0) as f64 * width;
+    let x = |d: Date| left + (d.0.clamp(lo.0, hi.0) - lo.0) as f64 / (hi.0 - lo.0) as f64 * width;
     let height = 40.0 + lane * t.rows.len() as f64;
     let mut s = format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"timeline\" width=\"{}\" height=\"{height}\" font-family=\"sans-serif\" font-size=\"12\">",
