@@ -605,3 +605,33 @@ fn report_shows_a_providers_own_past_duties_and_counts_them() {
         "{html}"
     );
 }
+
+#[test]
+fn report_names_who_owes_corrective_action_and_when_it_was_taken() {
+    // An integrator owes only Art. 79(2) corrective action: the summary says so (the actor table has
+    // no row for it), and an action taken in time is shown as taken, not as still to do.
+    let dir = scratch("report-corrective");
+    let facts = write(
+        &dir,
+        "f.dl",
+        b"assessment_date(\"2026-12-01\").\nestablished_in(\"gpx-inc\", \"US\").\ndeveloper(\"gp-x\", \"gpx-inc\").\ntraining_compute(\"gp-x\", 4e24).\ngenerates(\"gp-x\", \"text\").\nmade_available(\"gp-x\", \"api\", \"2025-10-01\").\nai_system(\"medbot\").\nsystem_provider(\"medbot\", \"helix\").\nestablished_in(\"helix\", \"NL\").\nintegrates(\"medbot\", \"gp-x\").\nsystem_made_available(\"medbot\", \"2026-01-12\").\nsystem_offered_in(\"medbot\", \"DE\").\npublic_holiday(\"DE\", \"2026-10-03\").\ncorrective_action_required(\"medbot\", \"DE\", \"2026-10-01\").\ncorrective_action_period(\"medbot\", \"DE\", \"2026-10-01\", 2).\ncorrective_action_required(\"medbot\", \"DE\", \"2026-11-02\").\ncorrective_action_period(\"medbot\", \"DE\", \"2026-11-02\", 5).\ncorrective_action_taken(\"medbot\", \"2026-10-05\").\n",
+    );
+    let md = stdout(&lexproof(&["-q", "report", "--facts", &facts]));
+    assert!(
+        md.contains("Corrective action for AI systems (Art. 79(2)) is owed by: helix (2 required, 1 overdue)"),
+        "{md}"
+    );
+    assert!(md.contains("; taken on 2026-10-05."), "{md}");
+    let j: serde_json::Value = serde_json::from_slice(
+        &lexproof(&["-q", "report", "--facts", &facts, "--format", "json"]).stdout,
+    )
+    .unwrap();
+    let done: Vec<&serde_json::Value> = j["systems"][0]["corrective_actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| &c["done_on"])
+        .collect();
+    assert!(done.contains(&&serde_json::json!("2026-10-05")), "{j}");
+    assert!(done.contains(&&serde_json::Value::Null), "{j}");
+}

@@ -42,6 +42,9 @@ pub fn html(db: &Database, r: &Report) -> String {
         );
     }
     body.push_str("</table>");
+    if let Some(line) = super::md::corrective_line(db, r) {
+        let _ = write!(body, "<p>{}</p>", esc(&line));
+    }
     let mut n = 0;
     let mut drawn = PageRefs::default();
     for a in &r.actors {
@@ -103,11 +106,12 @@ pub fn html(db: &Database, r: &Report) -> String {
             for c in &s.corrective_actions {
                 let _ = write!(
                     body,
-                    "<li>Corrective action required on {} (Art. 79(2)): <code>{}</code> must act by {}{}{}</li>",
+                    "<li>Corrective action required on {} (Art. 79(2)): <code>{}</code> must act by {}{}{}{}</li>",
                     esc(&plain(db, &c.required_on)),
                     esc(&plain(db, &c.actor)),
                     esc(&super::md::long(db, &c.deadline)),
                     if c.overdue { " <span class=\"overdue\">overdue</span>" } else { "" },
+                    esc(&super::md::done_text(db, c)),
                     if c.holidays_unknown {
                         esc(&super::md::HOLIDAYS_UNKNOWN.replace('`', ""))
                     } else {

@@ -48,6 +48,8 @@ struct Corrective<'a> {
     actor: JsonValue<'a>,
     required_on: JsonValue<'a>,
     deadline: JsonValue<'a>,
+    /// The first corrective action taken on or after the requirement, by the assessment date.
+    done_on: Option<JsonValue<'a>>,
     overdue: bool,
     /// The Member State's public holidays are not in the facts: the deadline may be later.
     holidays_unknown: bool,
@@ -285,6 +287,7 @@ pub fn json(db: &Database, r: &Report) -> String {
                         actor: v(&c.actor),
                         required_on: v(&c.required_on),
                         deadline: v(&c.deadline),
+                        done_on: c.done_on.as_ref().map(v),
                         overdue: c.overdue,
                         holidays_unknown: c.holidays_unknown,
                     })

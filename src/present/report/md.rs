@@ -153,11 +153,12 @@ fn system(db: &Database, s: &super::SystemReport, out: &mut String) {
     for c in &s.corrective_actions {
         let _ = writeln!(
             out,
-            "- Corrective action required on {} (Art. 79(2)): {} must act by {}{}{}.",
+            "- Corrective action required on {} (Art. 79(2)): {} must act by {}{}{}{}.",
             plain(db, &c.required_on),
             code(&plain(db, &c.actor)),
             long(db, &c.deadline),
             if c.overdue { " — **overdue**" } else { "" },
+            done_text(db, c),
             if c.holidays_unknown {
                 HOLIDAYS_UNKNOWN
             } else {
@@ -193,6 +194,44 @@ pub fn header(db: &Database, r: &Report) -> String {
     )
 }
 
+/// "; taken on D" (and "after the deadline" when so) for a corrective action on record.
+pub fn done_text(db: &Database, c: &super::CorrectiveAction) -> String {
+    match c.done_on {
+        Some(d) if db.interner.display_cmp(&d, &c.deadline).is_gt() => {
+            format!("; taken on {}, after the deadline", plain(db, &d))
+        }
+        Some(d) => format!("; taken on {}", plain(db, &d)),
+        None => String::new(),
+    }
+}
+
+/// The actors that owe corrective action, said under the summary table (they may owe nothing for a
+/// model, so the table has no row for them).
+pub fn corrective_line(db: &Database, r: &Report) -> Option<String> {
+    let owers = super::corrective_owers(&r.systems);
+    if owers.is_empty() {
+        return None;
+    }
+    let parts: Vec<String> = owers
+        .iter()
+        .map(|(a, n, late)| {
+            format!(
+                "{} ({n} required{})",
+                plain(db, a),
+                if *late > 0 {
+                    format!(", {late} overdue")
+                } else {
+                    String::new()
+                }
+            )
+        })
+        .collect();
+    Some(format!(
+        "Corrective action for AI systems (Art. 79(2)) is owed by: {}; see the AI systems section.",
+        parts.join(", ")
+    ))
+}
+
 fn summary_table(db: &Database, r: &Report, out: &mut String) {
     let _ = writeln!(
         out,
@@ -214,6 +253,9 @@ fn summary_table(db: &Database, r: &Report, out: &mut String) {
         );
     }
     out.push('\n');
+    if let Some(line) = corrective_line(db, r) {
+        let _ = writeln!(out, "{}\n", md(&line));
+    }
 }
 
 fn actor(db: &Database, a: &ActorReport, out: &mut String) {

@@ -146,6 +146,24 @@ pub struct CorrectiveAction {
     pub overdue: bool,
     /// The Member State's public holidays are not in the facts: the deadline may be later.
     pub holidays_unknown: bool,
+    /// The first corrective action taken on or after the requirement, by the assessment date.
+    pub done_on: Option<Value>,
+}
+
+/// Corrective action owed by an actor for its AI systems (Art. 79(2)): (actor, how many, how many
+/// overdue). Such an actor may owe nothing for a model, so the summary table would not show it.
+pub fn corrective_owers(systems: &[SystemReport]) -> Vec<(Value, usize, usize)> {
+    let mut out: Vec<(Value, usize, usize)> = Vec::new();
+    for c in systems.iter().flat_map(|s| &s.corrective_actions) {
+        match out.iter_mut().find(|x| x.0 == c.actor) {
+            Some(x) => {
+                x.1 += 1;
+                x.2 += usize::from(c.overdue);
+            }
+            None => out.push((c.actor, 1, usize::from(c.overdue))),
+        }
+    }
+    out
 }
 
 /// The AI systems that integrate a model, shown when `actor` (if any) provides them or a model in them.
@@ -162,6 +180,8 @@ fn systems(db: &Database, actor: Option<Value>) -> Vec<SystemReport> {
     let deadlines = rel("corrective_action_deadline", 4);
     let overdue = rel("corrective_action_overdue", 3);
     let unknown_holidays = rel("corrective_action_holidays_unknown", 2);
+    let done = rel("corrective_action_done", 2);
+    let taken = rel("corrective_action_taken", 2);
     let mut names: Vec<Value> = db
         .sorted_rows(db.tuples(builds))
         .into_iter()
@@ -181,6 +201,18 @@ fn systems(db: &Database, actor: Option<Value>) -> Vec<SystemReport> {
             };
             let late = of(overdue, 1);
             let unsure = of(unknown_holidays, 0);
+            let answered = of(done, 0);
+            let actions = of(taken, 0);
+            let done_on = |required: Value| -> Option<Value> {
+                if !answered.iter().any(|t| t[1] == required) {
+                    return None;
+                }
+                actions
+                    .iter()
+                    .map(|t| t[1])
+                    .filter(|d| db.interner.display_cmp(d, &required).is_ge())
+                    .min_by(|x, y| db.interner.display_cmp(x, y))
+            };
             SystemReport {
                 system: s,
                 providers: of(Some(sys_provider), 0)
@@ -201,6 +233,7 @@ fn systems(db: &Database, actor: Option<Value>) -> Vec<SystemReport> {
                         deadline: t[3],
                         overdue: late.iter().any(|o| o[..3] == t[..3]),
                         holidays_unknown: unsure.iter().any(|u| u[1] == t[2]),
+                        done_on: done_on(t[2]),
                     })
                     .collect(),
             }
