@@ -157,13 +157,7 @@ pub fn json(db: &Database, r: &Report) -> String {
                 })
                 .collect()
         };
-    type Past = (
-        crate::data::value::Value,
-        crate::data::value::Value,
-        crate::data::value::Value,
-        Option<crate::data::value::Value>,
-    );
-    let past_duties = |ps: &[Past]| -> Vec<PastDuty> {
+    let past_duties = |ps: &[super::PastDuty]| -> Vec<PastDuty> {
         ps.iter()
             .map(|(d, f, u, met)| PastDuty {
                 duty: v(d),

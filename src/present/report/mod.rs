@@ -313,7 +313,7 @@ pub struct NotProvider {
     /// Duties it owed for the model in a period that is over (e.g. before the model passed to
     /// another actor): (duty, from, until, the day it was met if the facts say so). A one-off duty
     /// met in time (a notification) must not read as a breach that ran for the whole period.
-    pub past: Vec<(Value, Value, Value, Option<Value>)>,
+    pub past: Vec<PastDuty>,
 }
 
 pub struct ModelReport {
@@ -328,7 +328,7 @@ pub struct ModelReport {
     pub duties: Vec<Duty>,
     /// Duties the actor owed for the model in periods that are over (duty, from, until, met on):
     /// a stretch without the open-source exemption, a past period of systemic risk.
-    pub past: Vec<(Value, Value, Value, Option<Value>)>,
+    pub past: Vec<PastDuty>,
     pub exemptions: Vec<Exemption>,
     pub not_concluded: Vec<NotConcluded>,
     /// (question, facts needed)
@@ -496,16 +496,7 @@ pub fn build(db: &Database, actor: Option<&str>) -> Result<Report, String> {
         let not_provider = own
             .into_iter()
             .map(|m| {
-                let past: Vec<(Value, Value, Value, Option<Value>)> = rels
-                    .obligation_period
-                    .map(|r| {
-                        db.rows_mentioning(r, m)
-                            .into_iter()
-                            .filter(|t| t[0] == a && t[1] == m)
-                            .map(|t| (t[2], t[3], t[4], met_within(db, &rels, a, m, t[2], t[4])))
-                            .collect()
-                    })
-                    .unwrap_or_default();
+                let past = past_duties(db, &rels, a, m);
                 // Past periods of a non-provider are those of a former provider: what ended its
                 // time as provider says more than which premise of `provider` fails now.
                 let ended = past.iter().map(|p| p.2).max_by(|x, y| it.display_cmp(x, y));
@@ -663,13 +654,7 @@ fn model_report(
         }
     }
     let open_questions = questions(db, rels.undetermined, m);
-    let mut past: Vec<(Value, Value, Value, Option<Value>)> = rels
-        .obligation_period
-        .map(mine)
-        .unwrap_or_default()
-        .into_iter()
-        .map(|t| (t[2], t[3], t[4], met_within(db, rels, a, m, t[2], t[4])))
-        .collect();
+    let mut past = past_duties(db, rels, a, m);
     let it = &db.interner;
     past.sort_by(|x, y| {
         it.display_cmp(&x.1, &y.1)
@@ -770,6 +755,29 @@ fn duty(
 
 /// The day `actor` met `duty` for `model`, by `until` (a `duty_met` fact, or for the Art. 52(1)
 /// notification a `notified` fact), if the facts record one.
+/// A duty owed in a period that is over: (duty, from, until, the day it was met, if on record).
+pub type PastDuty = (Value, Value, Value, Option<Value>);
+
+/// The periods, now over, in which `actor` owed duties for `model` (`obligation_period`).
+fn past_duties(db: &Database, rels: &Rels, actor: Value, model: Value) -> Vec<PastDuty> {
+    rels.obligation_period
+        .map(|r| {
+            db.rows_mentioning(r, model)
+                .into_iter()
+                .filter(|t| t[0] == actor && t[1] == model)
+                .map(|t| {
+                    (
+                        t[2],
+                        t[3],
+                        t[4],
+                        met_within(db, rels, actor, model, t[2], t[4]),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 fn met_within(
     db: &Database,
     rels: &Rels,
