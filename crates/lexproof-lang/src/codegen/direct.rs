@@ -1,41 +1,24 @@
 //! Stages that need no fixpoint, written as plain loops instead of a crepe program.
 //!
 //! A stage whose rules do not read its own relations derives everything in one pass: each rule
-//! scans at most one relation of an earlier stage (or the input facts) and probes the others
-//! through lookups. crepe would copy the scanned table into a hash set, keep every witness row in
-//! another, and iterate them; here the rule walks the table's columns and appends witness rows to
-//! a vector, in the same order of premises (`RulePlan::compiled`), with the same checks, budget
-//! ticks and arithmetic. Witness rows are sorted and deduplicated only where a premise leaves a
-//! column unread (`_`), the one way two instances can record the same variables.
+//! walks the columns of the relations it scans whole (earlier stages' or the input facts), one
+//! loop inside the other in the plan's order, and probes the others through lookups. crepe would
+//! copy every scanned table into a hash set, keep every witness row in another, and iterate them;
+//! here the rule appends witness rows to a vector, in the same order of premises
+//! (`RulePlan::compiled`), with the same checks, budget ticks and arithmetic. Witness rows are
+//! sorted and deduplicated only where a premise leaves a column unread (`_`), the one way two
+//! instances can record the same variables.
 
 use super::{
     build_lookups, columns_of, lookups_decl, rust_type, store_outputs, table_of, Dest, Writer,
 };
 use crate::check::Rule;
-use crate::plan::{RulePlan, Step};
+use crate::plan::RulePlan;
 use std::fmt::Write;
 
-/// The clause `Writer::body` puts where a direct stage's scan goes (`Writer::scan` holds it).
+/// The clause `Writer::body` puts where a direct stage's full scan goes (`Writer::scans` holds
+/// them, in order).
 pub(super) const SCAN: &str = "@scan";
-
-/// Whether every rule starts from at most one scan of an outside relation, as its first step,
-/// and reads none of the stage's own relations.
-pub(super) fn eligible(plans: &[RulePlan]) -> bool {
-    plans.iter().all(|p| {
-        let scans: Vec<usize> = p
-            .steps
-            .iter()
-            .enumerate()
-            .filter(|(_, s)| matches!(s, Step::Scan(sc) if sc.own || sc.key.is_empty()))
-            .map(|(i, _)| i)
-            .collect();
-        let own = p
-            .steps
-            .iter()
-            .any(|s| matches!(s, Step::Scan(sc) if sc.own));
-        !own && (scans.is_empty() || scans == [0])
-    })
-}
 
 /// The stage module's code: lookups, witness row types, and `run`.
 pub(super) fn stage_code(
@@ -76,7 +59,7 @@ pub(super) fn stage_code(
         let mut open = 1;
         for clause in body {
             if clause == SCAN {
-                let (rel, args) = g.scan.take().expect("a scan clause has its scan");
+                let (rel, args) = g.scans.pop_front().expect("a scan clause has its scan");
                 let (cols, _) = columns_of(&checked.relations[rel].types());
                 write!(
                     line,

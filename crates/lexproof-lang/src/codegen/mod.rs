@@ -59,8 +59,8 @@ struct Writer<'a> {
     /// The current stage runs as plain loops (`direct`), not as a crepe program: lookups are read
     /// from the stage's local `lookups`, and a scan of an earlier relation is left to `direct`.
     direct: bool,
-    /// In a direct stage: the relation and column patterns of the scan the body starts from.
-    scan: Option<(usize, Vec<String>)>,
+    /// In a direct stage: the relation and column patterns of each full scan in the body, in order.
+    scans: std::collections::VecDeque<(usize, Vec<String>)>,
     /// A premise of the current rule has a column nothing reads (`_`), so two instances may record
     /// the same variables.
     wildcard: bool,
@@ -247,7 +247,7 @@ impl Writer<'_> {
                         args.push(arg);
                     }
                     if self.direct {
-                        self.scan = Some((scan.rel.0, args));
+                        self.scans.push_back((scan.rel.0, args));
                         clauses.push(direct::SCAN.to_string());
                     } else {
                         clauses.push(format!(
@@ -477,9 +477,10 @@ fn stage(g: &mut Writer, comp: &[usize], defined_by: &[Option<usize>]) -> Stage 
     inputs.sort_unstable();
     inputs.dedup();
 
-    // A stage that does not read its own relations needs no head relations inside crepe: with
-    // witnesses, each rule's conclusions are its witness rows projected onto the head, computed
-    // after the run (duplicates are removed when the stage's tables are sorted).
+    // A stage that does not read its own relations needs no fixpoint: with witnesses it runs as
+    // plain loops (`direct`), each rule's conclusions its witness rows projected onto the head
+    // afterwards (duplicates are removed when the stage's tables are sorted). Recursive stages, and
+    // every stage of a program without witnesses, are crepe programs.
     let recursive = rules.iter().any(|r| {
         r.body
             .iter()
@@ -488,16 +489,16 @@ fn stage(g: &mut Writer, comp: &[usize], defined_by: &[Option<usize>]) -> Stage 
     let project = witnesses && !recursive;
     let mut defined: Vec<usize> = comp.to_vec();
     defined.sort_unstable();
-    let code = if project && direct::eligible(&plans) {
+    let code = if project {
         direct::stage_code(g, &rules, &plans, &defined)
     } else {
-        let program = CrepeProgram::new(g, &rules, &plans, &reads, &defined, project);
+        let program = CrepeProgram::new(g, &rules, &plans, &reads, &defined);
         let mut code = String::new();
         writeln!(code, "    use super::*;\n").unwrap();
         code.push_str(&lookups_decl(checked, &g.lookups, true));
         writeln!(code, "    crepe::crepe! {{\n{}    }}\n", program.text).unwrap();
         let lookups = g.lookups.clone();
-        code.push_str(&run_fn(g, &lookups, &program, &defined, project));
+        code.push_str(&run_fn(g, &lookups, &program, &defined));
         code
     };
     let lookups = std::mem::take(&mut g.lookups);
@@ -554,7 +555,6 @@ impl CrepeProgram {
         plans: &[RulePlan],
         reads: &[usize],
         defined: &[usize],
-        project: bool,
     ) -> CrepeProgram {
         let (checked, witnesses, rules_name) = (g.checked, g.witnesses, g.rules_name);
         let mut program = String::new();
@@ -575,7 +575,7 @@ impl CrepeProgram {
             writeln!(program, "    @input\n    pub struct {name}({});", fields(r)).unwrap();
             feeds.push((name, checked.relations[r].types(), table_of(checked, r)));
         }
-        for &i in defined.iter().filter(|_| !project) {
+        for &i in defined {
             let r = &checked.relations[i];
             let name = struct_name(checked, i);
             writeln!(
@@ -622,12 +622,10 @@ impl CrepeProgram {
                     body.join(",\n        ")
                 )
                 .unwrap();
-                if !project {
-                    let head = g.head(rule, &rule.head, &mut lets);
-                    let mut clauses = vec![format!("{w}({})", wvars.join(", "))];
-                    clauses.extend(lets);
-                    writeln!(program, "    {head} <- {};", clauses.join(", ")).unwrap();
-                }
+                let head = g.head(rule, &rule.head, &mut lets);
+                let mut clauses = vec![format!("{w}({})", wvars.join(", "))];
+                clauses.extend(lets);
+                writeln!(program, "    {head} <- {};", clauses.join(", ")).unwrap();
                 outputs.push((w, wtypes, Dest::Witness(rule.index)));
             } else {
                 let head = g.head(rule, &rule.head, &mut lets);
@@ -712,14 +710,12 @@ fn lookups_decl(
     code
 }
 
-/// The stage's `run`: builds the lookups, feeds crepe, runs it, and stores its outputs as tables
-/// (projecting witness rows onto their heads when `project`).
+/// The stage's `run`: builds the lookups, feeds crepe, runs it, and stores its outputs as tables.
 fn run_fn(
     g: &mut Writer,
     lookups: &[(usize, Vec<usize>, bool)],
     program: &CrepeProgram,
     defined: &[usize],
-    project: bool,
 ) -> String {
     let checked = g.checked;
     let (outputs, feeds) = (&program.outputs, &program.feeds);
@@ -756,7 +752,7 @@ fn run_fn(
         )
         .unwrap();
     }
-    code.push_str(&store_outputs(g, outputs, defined, project));
+    code.push_str(&store_outputs(g, outputs, defined, false));
     writeln!(code, "        out\n    }}").unwrap();
     code
 }
@@ -901,7 +897,7 @@ pub fn generate(checked: &Checked, witnesses: bool, rules_name: &str) -> Generat
         symbol_list: Vec::new(),
         lookups: Vec::new(),
         direct: false,
-        scan: None,
+        scans: Default::default(),
         wildcard: false,
     };
     let mut stages: Vec<Stage> = Vec::new();
