@@ -339,7 +339,9 @@ fn report_lists_duties_exemptions_reasons_and_open_questions() {
         .flat_map(|a| a["models"].as_array().unwrap())
         .map(|m| m["duties"].as_array().unwrap().len())
         .sum();
-    assert_eq!(duties, 92, "the report lists every obligation of the demo");
+    // 92 obligations, and pinecrest-next's representative, owed before a launch after the
+    // assessment date (not yet applicable).
+    assert_eq!(duties, 93, "the report lists every duty owed in the demo");
     // An unknown actor, or a model's id given as one, fails the run with no report (an empty
     // one would read as an actor that owes nothing).
     let o = lexproof(&["-q", "report", "--actor", "nobody-co"]);
@@ -634,4 +636,37 @@ fn report_names_who_owes_corrective_action_and_when_it_was_taken() {
         .collect();
     assert!(done.contains(&&serde_json::json!("2026-10-05")), "{j}");
     assert!(done.contains(&&serde_json::Value::Null), "{j}");
+}
+
+#[test]
+fn report_shows_duties_due_before_a_launch_after_the_assessment_date() {
+    // A third-country actor launching after the assessment date owes its representative the day
+    // before: the report lists that duty (not yet applicable, or met on time when the mandate came
+    // early) instead of a row of zeros and "not the provider".
+    let dir = scratch("report-upcoming");
+    let facts = write(
+        &dir,
+        "f.dl",
+        b"assessment_date(\"2026-10-15\").\nestablished_in(\"zayit\", \"IL\").\ndeveloper(\"zay-1\", \"zayit\").\ngenerates(\"zay-1\", \"text\").\ntraining_compute(\"zay-1\", 2e24).\nmade_available(\"zay-1\", \"api\", \"2026-11-03\").\nduty_met(\"zayit\", \"zay-1\", \"art54_1_authorised_representative\", \"2026-10-05\").\ndeveloper(\"zay-2\", \"zayit\").\ngenerates(\"zay-2\", \"text\").\ntraining_compute(\"zay-2\", 2e24).\nmade_available(\"zay-2\", \"api\", \"2026-11-05\").\n",
+    );
+    let md = stdout(&lexproof(&["-q", "report", "--facts", &facts]));
+    assert!(md.contains("| `zayit` | 0 | 2 | 0 | 0 | 0 | 0 |"), "{md}");
+    assert!(md.contains("| Mon 2 Nov 2026 | met on time |"), "{md}");
+    assert!(
+        md.contains("| Wed 4 Nov 2026 | not yet applicable |"),
+        "{md}"
+    );
+    assert!(
+        md.contains("because zay-2 is to be placed on the Union market on 2026-11-05"),
+        "{md}"
+    );
+    let j: serde_json::Value = serde_json::from_slice(
+        &lexproof(&["-q", "report", "--facts", &facts, "--format", "json"]).stdout,
+    )
+    .unwrap();
+    assert_eq!(
+        j["actors"][0]["models"].as_array().map(|a| a.len()),
+        Some(2),
+        "{j}"
+    );
 }

@@ -21,7 +21,7 @@ use crate::reason::proof::{best_derivation, build_proof, Node, Options, Proof};
 use crate::reason::query::{Arg, Pattern};
 use crate::reason::whynot::{self, Explanation, Status, Verdict};
 use lexproof_lang::ast::Authority;
-use lexproof_lang::check::{CLit, CTerm};
+use lexproof_lang::check::{CLit, CTerm, Const, Rule};
 
 /// The proofs a report shows, cut at this many levels: a fine-tune chain makes them as deep as the
 /// chain, and a report over one must stay linear in its size (`lexproof explain` shows a proof
@@ -66,6 +66,8 @@ struct Rels {
     /// The dated vocabulary, where the rules declare it.
     duty_applies_from: Option<usize>,
     duty_status: Option<usize>,
+    /// Owed whether or not it applies yet (`duty_status` then says which).
+    duty_owed: Option<usize>,
     obligation_period: Option<usize>,
     systemic_risk_since: Option<usize>,
     duty_met: Option<usize>,
@@ -103,6 +105,7 @@ fn relations(db: &Database) -> Result<Rels, String> {
         assessment_date: opt("assessment_date", 1),
         duty_applies_from: opt("duty_applies_from", 4),
         duty_status: opt("duty_status", 4),
+        duty_owed: opt("duty_owed", 3),
         obligation_period: opt("obligation_period", 5),
         systemic_risk_since: opt("systemic_risk_since", 2),
         duty_met: opt("duty_met", 4),
@@ -445,9 +448,11 @@ pub fn build(db: &Database, actor: Option<&str>) -> Result<Report, String> {
         }
         // Duties owed for a model the actor does not provide (yet): the notification of a model
         // not placed, above all. Left out, the report would show such an actor owing nothing.
-        let mut owing: Vec<Value> = db
-            .rows_mentioning(rels.obligation, a)
-            .into_iter()
+        // Duties that do not apply yet, or were met before they applied, count too: a mandate due
+        // before a launch after the assessment date is what a compliance officer must see coming.
+        let mut owing: Vec<Value> = std::iter::once(rels.obligation)
+            .chain(rels.duty_status)
+            .flat_map(|r| db.rows_mentioning(r, a))
             .filter(|t| t[0] == a && !models.contains(&t[1]))
             .map(|t| t[1])
             .collect();
@@ -621,6 +626,28 @@ fn model_report(
             .collect();
         bound.push(x);
     }
+    // Owed but not (yet) an obligation: not applicable before the assessment date, or met before
+    // it applied. Shown with the text of the duty's own obligation rule.
+    if let Some(owed) = rels.duty_owed {
+        for s in &statuses {
+            let d = s[2];
+            if bound.iter().any(|x| x.duty == d) || !db.holds(owed, &[a, m, d]) {
+                continue;
+            }
+            let mut x = duty(db, owed, &[a, m, d], &deadlines, &overdue);
+            if let Some(r) = obligation_rule(db, rels.obligation, d) {
+                x.says = r.says.clone();
+                x.citations = r.citations.clone();
+            }
+            x.since = since.iter().find(|t| t[2] == d).map(|t| t[3]);
+            x.status = statuses
+                .iter()
+                .filter(|t| t[2] == d)
+                .map(|t| t[3])
+                .collect();
+            bound.push(x);
+        }
+    }
     let mut exemptions = Vec::new();
     for t in mine(rels.exempt) {
         let proof = short_proof(db, rels.exempt, &t);
@@ -687,6 +714,15 @@ fn questions(db: &Database, undetermined: usize, m: Value) -> Vec<(Value, Value)
         .filter(|t| t[0] == m)
         .map(|t| (t[1], t[2]))
         .collect()
+}
+
+/// The rule concluding `obligation` for exactly this duty (its head names the duty), if one does.
+fn obligation_rule(db: &Database, obligation: usize, d: Value) -> Option<&Rule> {
+    let name = db.interner.plain(&d);
+    db.rules.checked.rules.iter().find(|r| {
+        r.head.rel == obligation
+            && matches!(r.head.args.get(2), Some(CTerm::Const(Const::Sym(s))) if *s == name)
+    })
 }
 
 fn duty(
