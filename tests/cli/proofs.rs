@@ -670,3 +670,22 @@ fn report_shows_duties_due_before_a_launch_after_the_assessment_date() {
         "{j}"
     );
 }
+
+#[test]
+fn report_shows_the_days_without_a_representative_after_a_mandate_ended() {
+    // Art. 54(5): the representative ended the mandate on 2 Mar 2026 and a new one came on 1 Apr 2026:
+    // the duty was met on time, and the gap is a past period met by the new mandate (not by the one
+    // that ended).
+    let dir = scratch("report-mandate-gap");
+    let facts = write(
+        &dir,
+        "f.dl",
+        b"assessment_date(\"2026-04-15\").\nestablished_in(\"maple\", \"CA\").\ndeveloper(\"maple-7\", \"maple\").\ntraining_compute(\"maple-7\", 2e24).\ngenerates(\"maple-7\", \"text\").\nmade_available(\"maple-7\", \"api\", \"2025-10-01\").\nduty_met(\"maple\", \"maple-7\", \"art54_1_authorised_representative\", \"2025-09-15\").\nrepresentative_mandate_ended(\"maple\", \"maple-7\", \"2026-03-02\").\nduty_met(\"maple\", \"maple-7\", \"art54_1_authorised_representative\", \"2026-04-01\").\n",
+    );
+    let md = stdout(&lexproof(&["-q", "report", "--facts", &facts]));
+    assert!(
+        md.contains("- `art54_1_authorised_representative` from 2026-03-02 until 2026-04-01 (met on 2026-04-01)."),
+        "{md}"
+    );
+    assert!(md.contains("| Tue 30 Sep 2025 | met on time |"), "{md}");
+}

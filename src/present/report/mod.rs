@@ -806,7 +806,7 @@ fn past_duties(db: &Database, rels: &Rels, actor: Value, model: Value) -> Vec<Pa
                         t[2],
                         t[3],
                         t[4],
-                        met_within(db, rels, actor, model, t[2], t[4]),
+                        met_within(db, rels, actor, model, t[2], t[3], t[4]),
                     )
                 })
                 .collect()
@@ -814,21 +814,34 @@ fn past_duties(db: &Database, rels: &Rels, actor: Value, model: Value) -> Vec<Pa
         .unwrap_or_default()
 }
 
+/// The day the duty was met for a period from `from` to `until`: the first time within it, else the
+/// first time before it (a mandate that ended is followed by the one that closed the gap, not by
+/// itself).
 fn met_within(
     db: &Database,
     rels: &Rels,
     actor: Value,
     model: Value,
     duty: Value,
+    from: Value,
     until: Value,
 ) -> Option<Value> {
-    let by = |d: &Value| db.interner.display_cmp(d, &until) != std::cmp::Ordering::Greater;
+    let it = &db.interner;
+    let by = |d: &Value| it.display_cmp(d, &until) != std::cmp::Ordering::Greater;
     let met = rels.duty_met.and_then(|r| {
-        db.rows_mentioning(r, model)
+        let days: Vec<Value> = db
+            .rows_mentioning(r, model)
             .into_iter()
             .filter(|t| t[0] == actor && t[1] == model && t[2] == duty && by(&t[3]))
             .map(|t| t[3])
-            .min_by(|x, y| db.interner.display_cmp(x, y))
+            .collect();
+        let first = |within: bool| {
+            days.iter()
+                .filter(|d| (it.display_cmp(d, &from) != std::cmp::Ordering::Less) == within)
+                .min_by(|x, y| it.display_cmp(x, y))
+                .copied()
+        };
+        first(true).or_else(|| first(false))
     });
     let notification = db.interner.get("art52_1_notify").map(Value::Sym) == Some(duty);
     met.or_else(|| {
@@ -837,7 +850,7 @@ fn met_within(
                 .into_iter()
                 .filter(|t| t[0] == model && by(&t[1]))
                 .map(|t| t[1])
-                .min_by(|x, y| db.interner.display_cmp(x, y))
+                .min_by(|x, y| it.display_cmp(x, y))
         })
     })
 }
