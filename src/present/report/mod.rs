@@ -614,17 +614,19 @@ fn model_report(
     let overdue = mine(rels.overdue);
     let since = rels.duty_applies_from.map(mine).unwrap_or_default();
     let statuses = rels.duty_status.map(mine).unwrap_or_default();
-    let mut bound = Vec::new();
-    for t in mine(rels.obligation) {
-        let d = t[2];
-        let mut x = duty(db, rels.obligation, &t, &deadlines, &overdue);
-        x.since = since.iter().find(|s| s[2] == d).map(|s| s[3]);
+    // The day a duty applies from and where it stands.
+    let dated = |mut x: Duty| -> Duty {
+        x.since = since.iter().find(|s| s[2] == x.duty).map(|s| s[3]);
         x.status = statuses
             .iter()
-            .filter(|s| s[2] == d)
+            .filter(|s| s[2] == x.duty)
             .map(|s| s[3])
             .collect();
-        bound.push(x);
+        x
+    };
+    let mut bound = Vec::new();
+    for t in mine(rels.obligation) {
+        bound.push(dated(duty(db, rels.obligation, &t, &deadlines, &overdue)));
     }
     // Owed but not (yet) an obligation: not applicable before the assessment date, or met before
     // it applied. Shown with the text of the duty's own obligation rule.
@@ -639,13 +641,7 @@ fn model_report(
                 x.says = r.says.clone();
                 x.citations = r.citations.clone();
             }
-            x.since = since.iter().find(|t| t[2] == d).map(|t| t[3]);
-            x.status = statuses
-                .iter()
-                .filter(|t| t[2] == d)
-                .map(|t| t[3])
-                .collect();
-            bound.push(x);
+            bound.push(dated(x));
         }
     }
     let mut exemptions = Vec::new();
