@@ -5,7 +5,6 @@
 
 use lexproof::data::value::Interner;
 use lexproof::facts::{load, FactSource};
-use lexproof::rules::rulebase::Rulebase;
 use std::time::Instant;
 
 // The same allocator as the lexproof binary, so allocation costs match.
@@ -20,7 +19,7 @@ fn main() {
         .map_or(5, |r| r.parse().expect("RUNS is a number"));
     let mut times = Vec::new();
     for _ in 0..runs {
-        let rules = Rulebase::shipped();
+        let rules = lexproof::shipped();
         let mut interner = Interner::with_symbols(
             lexproof::engine::compiled::program_for(&rules).map_or(&[][..], |p| p.symbols),
         );

@@ -14,6 +14,7 @@ static GLOBAL: lexproof::engine::budget::Budgeted<mimalloc::MiMalloc> =
 const STACK_BYTES: usize = 512 << 20;
 
 fn main() -> ExitCode {
+    lexproof::install();
     match std::thread::Builder::new()
         .name("lexproof".into())
         .stack_size(STACK_BYTES)

@@ -51,14 +51,14 @@ fn snapshot(db: &Database) -> Snapshot {
 fn both_engines(sources: &[FactSource]) -> (Snapshot, Snapshot) {
     let compiled = run(
         EngineKind::Compiled,
-        Rulebase::shipped(),
+        lexproof::shipped(),
         sources,
         DEFAULT_MAX_FACTS,
     )
     .unwrap_or_else(|_| panic!("compiled engine failed"));
     let runtime = run(
         EngineKind::Runtime,
-        Rulebase::shipped(),
+        lexproof::shipped(),
         sources,
         DEFAULT_MAX_FACTS,
     )
@@ -85,7 +85,7 @@ fn streamed_output_does_not_depend_on_block_size() {
     use lexproof::present::render::{write_relations, RowFormat, BLOCK_ROWS};
     let (db, _) = run(
         EngineKind::Compiled,
-        Rulebase::shipped(),
+        lexproof::shipped(),
         &[FactSource::Path(root().join("facts"))],
         DEFAULT_MAX_FACTS,
     )

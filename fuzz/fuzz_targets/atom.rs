@@ -6,7 +6,6 @@ use lexproof::db::Database;
 use lexproof::engine::{run, EngineKind};
 use lexproof::facts::FactSource;
 use lexproof::reason::proof::{build_proof, Options};
-use lexproof::rules::rulebase::Rulebase;
 use std::sync::OnceLock;
 
 fn db() -> &'static Database {
@@ -17,7 +16,7 @@ fn db() -> &'static Database {
             name: "demo.dl".into(),
             text: demo.into(),
         }];
-        match run(EngineKind::Compiled, Rulebase::shipped(), &src, 1_000_000) {
+        match run(EngineKind::Compiled, lexproof::shipped(), &src, 1_000_000) {
             Ok((db, _)) => db,
             Err(_) => panic!("the demo facts load"),
         }

@@ -26,7 +26,7 @@ pub fn load_both(name: &str, data: &[u8]) {
 /// The shipped rulebase, checked once per process: checking it is far dearer than reading an input.
 fn shipped() -> &'static Rulebase {
     static RULES: std::sync::OnceLock<Rulebase> = std::sync::OnceLock::new();
-    RULES.get_or_init(Rulebase::shipped)
+    RULES.get_or_init(lexproof::shipped)
 }
 
 /// The reader targets: the bytes load, or every error is located (`NAME:line:column: error[...]`

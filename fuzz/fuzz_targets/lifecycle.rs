@@ -8,7 +8,6 @@ use lexproof::engine::{run, EngineKind};
 use lexproof::facts::FactSource;
 use lexproof::reason::proof::{build_proof, Options};
 use lexproof::reason::{query, whynot};
-use lexproof::rules::rulebase::Rulebase;
 use libfuzzer_sys::fuzz_target;
 use std::fmt::Write;
 
@@ -62,7 +61,7 @@ fn facts(data: &[u8]) -> String {
 
 fn load(kind: EngineKind, text: &str) -> Option<Database> {
     let src = [FactSource::DlText { name: "fuzz.dl".into(), text: text.into() }];
-    run(kind, Rulebase::shipped(), &src, 2_000_000).ok().map(|(db, _)| db)
+    run(kind, lexproof::shipped(), &src, 2_000_000).ok().map(|(db, _)| db)
 }
 
 fuzz_target!(|data: &[u8]| {

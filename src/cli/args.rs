@@ -102,8 +102,8 @@ pub fn resolve_rules(a: &EngineArgs) -> Result<(Rulebase, EngineKind, String), S
 /// The rules files the options name (the shipped rulebase by default), as (name, text).
 pub fn rules_parts(a: &EngineArgs) -> Result<Vec<(String, String)>, String> {
     let shipped = (
-        lexproof::rules::rulebase::RULES_NAME.to_string(),
-        lexproof::rules::rulebase::RULES_TEXT.to_string(),
+        lexproof::rules::rulebase::shipped_name().to_string(),
+        lexproof::rules::rulebase::shipped_text().to_string(),
     );
     Ok(match (&a.rules, &a.extend) {
         (Some(r), _) => vec![read_rules_file(r)?],

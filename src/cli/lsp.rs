@@ -6,7 +6,7 @@
 //! (the `facts/` and `tests/scenarios/` folders beside the file), counted with the run-time
 //! evaluator on the last clean version when the file is opened or saved.
 
-use lexproof::rules::rulebase::{FileDiagnostic, Rulebase, RULES_NAME, RULES_TEXT};
+use lexproof::rules::rulebase::{shipped_name, shipped_text, FileDiagnostic, Rulebase};
 use lexproof_lang::lexer::{lex, Tok, Token};
 use lexproof_lang::{Checked, Severity};
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, Response};
@@ -532,12 +532,12 @@ impl Server {
 fn check(name: &str, text: &str) -> (Vec<FileDiagnostic>, Option<Rulebase>, bool) {
     let alone = Rulebase::from_parts(&[(name.to_string(), text.to_string())]);
     let extension = match &alone {
-        Err(d) if name != RULES_NAME => !super::check::shipped_relations_used(d).is_empty(),
+        Err(d) if name != shipped_name() => !super::check::shipped_relations_used(d).is_empty(),
         _ => false,
     };
     let result = if extension {
         Rulebase::from_parts(&[
-            (RULES_NAME.to_string(), RULES_TEXT.to_string()),
+            (shipped_name().to_string(), shipped_text().to_string()),
             (name.to_string(), text.to_string()),
         ])
     } else {

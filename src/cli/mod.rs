@@ -187,15 +187,15 @@ fn run_command() -> ExitCode {
 /// Warns once when a `rules.dl` in the working directory differs from the rules compiled into this
 /// binary: answers would then come from rules other than the ones on disk.
 fn stale_rules_warning() {
-    use lexproof::rules::rulebase::{sha256_hex, RULES_TEXT};
+    use lexproof::rules::rulebase::{sha256_hex, shipped_text};
     // Only a regular file of a sensible size: a FIFO or a device named rules.dl must not block or
     // exhaust memory before the command has even started.
     let regular = std::fs::metadata("rules.dl").is_ok_and(|m| m.is_file() && m.len() < 1 << 26);
     let Some(on_disk) = regular.then(|| std::fs::read("rules.dl").ok()).flatten() else {
         return;
     };
-    if on_disk != RULES_TEXT.as_bytes() {
-        let (disk, built) = (sha256_hex(&on_disk), sha256_hex(RULES_TEXT.as_bytes()));
+    if on_disk != shipped_text().as_bytes() {
+        let (disk, built) = (sha256_hex(&on_disk), sha256_hex(shipped_text().as_bytes()));
         eprintln!(
             "lexproof: warning[stale_rules]: rules.dl here (sha256 {disk}) differs from the rules compiled into this binary (sha256 {built})\n  hint: rebuild (cargo build --release), or run the file on disk with --rules rules.dl"
         );

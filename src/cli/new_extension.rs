@@ -31,8 +31,8 @@ pub fn run(args: Args) -> ExitCode {
     // rules already declare (`duty` makes `duty_applies_from`) would start the extension broken.
     let text = rules_text(name);
     let shipped = (
-        lexproof::rules::rulebase::RULES_NAME.to_string(),
-        lexproof::rules::rulebase::RULES_TEXT.to_string(),
+        lexproof::rules::rulebase::shipped_name().to_string(),
+        lexproof::rules::rulebase::shipped_text().to_string(),
     );
     if let Err(diags) = lexproof::rules::rulebase::Rulebase::from_parts(&[
         shipped,

@@ -5,7 +5,6 @@ use super::*;
 use lexproof::engine::{run, EngineKind, DEFAULT_MAX_FACTS};
 use lexproof::facts::FactSource;
 use lexproof::reason::proof::{build_proof, Options};
-use lexproof::rules::rulebase::Rulebase;
 
 /// Every conclusion of the demo facts, each format, least-height and `--all`: renders, parses,
 /// and the DOT of all of them is accepted by Graphviz in one run.
@@ -13,7 +12,7 @@ use lexproof::rules::rulebase::Rulebase;
 fn every_demo_conclusion_renders_in_every_format() {
     let (db, _) = run(
         EngineKind::Compiled,
-        Rulebase::shipped(),
+        lexproof::shipped(),
         &[FactSource::Path(root().join("facts"))],
         DEFAULT_MAX_FACTS,
     )

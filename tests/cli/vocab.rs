@@ -26,7 +26,7 @@ fn vocabulary_doc_is_generated_from_the_rules_and_current() {
     }
     // Every documented relation has a description, each field a meaning, and an example.
     let text = std::fs::read_to_string(root().join("rules.dl")).unwrap();
-    let rb = lexproof::rules::rulebase::Rulebase::shipped();
+    let rb = lexproof::shipped();
     let p = &rb.checked;
     for rel in 0..p.relations.len() {
         if lexproof::rules::vocab::part_of(p, rel) == lexproof::rules::vocab::Part::Helpers {

@@ -9,7 +9,6 @@ use lexproof::engine::{run, EngineKind};
 use lexproof::facts::shared::SharedInterner;
 use lexproof::facts::FactSource;
 use lexproof::reason::proof::least_height;
-use lexproof::rules::rulebase::Rulebase;
 use lexproof::data::value::Interner;
 use std::collections::HashMap;
 use std::hint::black_box;
@@ -151,7 +150,7 @@ fn loading(c: &mut Criterion) {
         })
     });
     g.bench_function("lexproof facts::load", |b| {
-        let rules = Rulebase::shipped();
+        let rules = lexproof::shipped();
         b.iter(|| {
             let mut i = Interner::default();
             let src = [FactSource::DlText {
@@ -171,7 +170,7 @@ fn proofs(c: &mut Criterion) {
     }];
     let Ok((db, _)) = run(
         EngineKind::Compiled,
-        Rulebase::shipped(),
+        lexproof::shipped(),
         &src,
         1_000_000_000,
     ) else {

@@ -3,6 +3,7 @@
 //! run time.
 
 pub mod ast;
+pub mod build_script;
 pub mod check;
 pub mod codegen;
 pub mod diag;

@@ -4,8 +4,44 @@
 use lexproof_lang::{Checked, SourceFile};
 use sha2::{Digest, Sha256};
 
-pub const RULES_TEXT: &str = include_str!(concat!(env!("OUT_DIR"), "/rules.dl"));
-pub const RULES_NAME: &str = include_str!(concat!(env!("OUT_DIR"), "/rules_name.txt"));
+use std::sync::OnceLock;
+
+/// The shipped rules (name, text). They live in the `lexproof-rules` crate, which the library must
+/// not depend on (an edit of rules.dl would rebuild it), so the binary installs them at start.
+static SHIPPED: OnceLock<(&'static str, &'static str)> = OnceLock::new();
+
+/// Installs the shipped rules' name and text; the first installation wins. Called by
+/// `engine::compiled::install` together with their program.
+pub fn install_shipped(name: &'static str, text: &'static str) {
+    let _ = SHIPPED.get_or_init(|| (name, text));
+}
+
+/// The shipped rules' name and text.
+pub fn shipped_source() -> (&'static str, &'static str) {
+    if let Some(s) = SHIPPED.get() {
+        return *s;
+    }
+    #[cfg(test)]
+    {
+        // The library's own unit tests run without the binary: they read the workspace's rules.dl.
+        (
+            "rules.dl",
+            include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../rules.dl")),
+        )
+    }
+    #[cfg(not(test))]
+    panic!("the shipped rules are not installed: call lexproof_rules::install() first (the binary does at start)")
+}
+
+/// The shipped rules' text.
+pub fn shipped_text() -> &'static str {
+    shipped_source().1
+}
+
+/// The name the shipped rules were read under (rules.dl, or the LEXPROOF_RULES file).
+pub fn shipped_name() -> &'static str {
+    shipped_source().0
+}
 
 /// A checked rulebase with its source.
 #[derive(Clone)]
@@ -22,7 +58,7 @@ pub struct Rulebase {
 impl Rulebase {
     /// The rulebase compiled into this binary.
     pub fn shipped() -> Rulebase {
-        Rulebase::built_in(RULES_NAME, RULES_TEXT)
+        Rulebase::built_in(shipped_name(), shipped_text())
     }
 
     /// A rulebase whose text build.rs compiled in: build.rs accepted this exact text with this exact

@@ -158,7 +158,7 @@ pub fn compute(
     let shipped = rules
         .file
         .text
-        .starts_with(crate::rules::rulebase::RULES_TEXT);
+        .starts_with(crate::rules::rulebase::shipped_text());
     let mut provisions: Vec<(String, bool)> = Vec::new();
     if shipped {
         provisions.extend(PROVISIONS.iter().map(|p| (p.to_string(), true)));
