@@ -237,6 +237,50 @@ fn misspelt_models_and_actors_get_a_suggestion_from_the_facts() {
 }
 
 #[test]
+fn suggestions_keep_to_the_role_of_the_argument_misspelt() {
+    // "aurora-lab" is nearest to the actor "aurora-labs", but it is written where a model goes.
+    let o = lexproof(&["-q", "query", "gpai_model(\"aurora-lab\")"]);
+    let e = stderr(&o);
+    assert!(e.contains("did you mean \"aurora-m\"?"), "{e}");
+    assert!(!e.contains("aurora-labs"), "{e}");
+    // A lower-case country code written as a model is not answered with the country.
+    let o = lexproof(&["-q", "why-not", "gpai_model(\"at\")"]);
+    assert!(
+        stdout(&o).contains("\"at\" appears in no fact"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(!stdout(&o).contains("\"AT\""), "{}", stdout(&o));
+    // An actor's name misspelt after --actor gets the actor, not the nearest model.
+    let o = lexproof(&["-q", "report", "--actor", "aurora-m-labs"]);
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("did you mean \"aurora-labs\"?"),
+        "{}",
+        stderr(&o)
+    );
+    // A timeline of something that is not a model says so, and fails.
+    let o = lexproof(&["-q", "timeline", "AT"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("\"AT\" is not a model"),
+        "{}",
+        stderr(&o)
+    );
+    // An expectation naming an unknown model suggests a model, not the nearer actor "acme".
+    let dir = scratch("role-suggest");
+    let f = write(
+        &dir,
+        "s.dl",
+        b"developer(\"acme-1\", \"acme\").\nestablished_in(\"acme\", \"FR\").\nexpect not gpai_model(\"acmee\").\n",
+    );
+    let o = lexproof(&["test", &f]);
+    assert!(!o.status.success());
+    let out = format!("{}{}", stdout(&o), stderr(&o));
+    assert!(out.contains("did you mean \"acme-1\"?"), "{out}");
+}
+
+#[test]
 fn csv_from_a_spreadsheet_with_semicolons_reads_the_same() {
     let d = scratch("formats-semicolon");
     write(

@@ -10,7 +10,6 @@
 //! `by R1, R2`: each rule appears in the conclusion's proof (the least-height proof `explain` shows);
 //! `weakest A`: the weakest authority in that proof is A.
 
-use crate::data::value::Sym;
 use crate::db::Database;
 use crate::engine::{EngineKind, RunError, RunOptions};
 use crate::facts::FactSource;
@@ -358,26 +357,26 @@ fn check(db: &Database, scenario: &str, e: &Expectation) -> Result<(), String> {
 /// An `expect not` naming a value no fact or rule mentions holds whatever the rules say (a typo,
 /// `"M1"` for `"m1"`, or a space too many): a failure, not a pass that tests nothing.
 fn vacuous(db: &Database, atom: &str) -> String {
+    use crate::reason::suggest::{nearest_value, Place};
     let file = lexproof_lang::SourceFile::new("expect", atom);
     let unknown = lexproof_lang::parser::parse_atom(&file).ok().and_then(|a| {
-        a.args.iter().find_map(|t| match t {
-            lexproof_lang::ast::Term::Str(s, _) if db.interner.get(s).is_none() => Some(s.clone()),
+        let rel = db.rules.checked.relation(&a.rel);
+        a.args.iter().enumerate().find_map(|(col, t)| match t {
+            lexproof_lang::ast::Term::Str(s, _) if db.interner.get(s).is_none() => {
+                let place = rel.map_or(Place::Anywhere, |rel| Place::Field { rel, col });
+                Some((s.clone(), place))
+            }
             _ => None,
         })
     });
-    let Some(s) = unknown else {
+    let Some((s, place)) = unknown else {
         return "it names a value no fact or rule mentions, so it cannot hold and tests nothing"
             .into();
     };
-    let known = || (0..db.interner.len() as u32).map(|i| db.interner.resolve(Sym(i)));
-    let best = known()
-        .find(|k| k.trim().eq_ignore_ascii_case(s.trim()))
-        .map(str::to_string)
-        .or_else(|| lexproof_lang::check::suggest(&s, known()));
     let mut msg = format!(
         "\"{s}\" appears in no fact and in no rule, so this can never hold and the expectation tests nothing"
     );
-    if let Some(b) = best {
+    if let Some(b) = nearest_value(db, &s, place) {
         msg.push_str(&format!("\n  hint: did you mean \"{b}\"?"));
     }
     msg

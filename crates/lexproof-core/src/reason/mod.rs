@@ -6,5 +6,6 @@ pub mod diff;
 pub mod instance;
 pub mod proof;
 pub mod query;
+pub mod suggest;
 pub mod timeline;
 pub mod whynot;

@@ -86,15 +86,26 @@ pub fn build(db: &Database, model: &str) -> Result<Timeline, String> {
         })?);
     }
     let Some(m) = db.interner.get(model).map(Value::Sym) else {
-        let known =
-            (0..db.interner.len() as u32).map(|i| db.interner.resolve(crate::data::value::Sym(i)));
-        let hint = lexproof_lang::check::suggest(model, known).map_or(String::new(), |s| {
+        let near = super::suggest::nearest_value(db, model, super::suggest::Place::Role("model"));
+        let hint = near.map_or(String::new(), |s| {
             format!("\n  hint: did you mean \"{s}\"?")
         });
         return Err(format!(
             "lexproof: no fact and no rule mentions the model \"{model}\"{hint}\n"
         ));
     };
+    if let Value::Sym(sym) = m {
+        if super::suggest::in_role(db, sym, "model") == Some(false) {
+            let near =
+                super::suggest::nearest_value(db, model, super::suggest::Place::Role("model"));
+            let hint = near.map_or(String::new(), |s| {
+                format!("\n  hint: did you mean \"{s}\"?")
+            });
+            return Err(format!(
+                "lexproof: \"{model}\" is not a model: no fact or conclusion names it as one{hint}\n"
+            ));
+        }
+    }
     let of = Of { db, m, r };
     let mut rows = of.status_rows();
     rows.extend(of.duty_rows());
