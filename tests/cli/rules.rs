@@ -194,7 +194,7 @@ fn runaway_recursion_stops_at_the_fact_limit() {
 #[test]
 fn plain_datalog_files_are_accepted_with_inferred_declarations() {
     let dir = scratch("plain");
-    let rules = write(&dir, "tc.dl", b"edge(\"a\", \"b\").\nedge(\"b\", \"c\").\npath(X, Y) :- edge(X, Y).\npath(X, Y) :- edge(X, Z), path(Z, Y).\nlonely(X) :- edge(X, _), not path(_, X).\nFib(0, 1).\nFib(n + 1, x) :- Fib(n, x), (n < 3).\n");
+    let rules = write(&dir, "tc.dl", b"edge(\"a\", \"b\").\nedge(\"b\", \"c\").\npath(X, Y) :- edge(X, Y).\npath(X, Y) :- edge(X, Z), path(Z, Y).\nlonely(X) :- edge(X, _), not path(_, X).\nFib(0, 1).\nFib(n + 1, x) :- Fib(n, x), (n < 3).\nnext(X) :- Fib(N, _), X = N + 1.\nsame(X) :- next(Y), X = Y, X > 3.\nfirst(S) :- edge(S, _), S = \"a\".\n");
     let o = lexproof(&["-q", "derive", "--rules", &rules, "--all"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let out = stdout(&o);
@@ -206,6 +206,15 @@ fn plain_datalog_files_are_accepted_with_inferred_declarations() {
     );
     assert!(
         out.contains("Fib(3, 1).") && !out.contains("Fib(4, 1)"),
+        "{out}"
+    );
+    // A variable bound by `=` takes the type of what it equals.
+    assert!(
+        out.contains("next(4).") && out.contains("same(4).") && !out.contains("same(3)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("first(\"a\").") && !out.contains("first(\"b\")"),
         "{out}"
     );
 }

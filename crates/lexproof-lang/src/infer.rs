@@ -124,9 +124,9 @@ fn type_clause(c: &Clause, types: &mut BTreeMap<(String, usize), Type>) -> bool 
             Literal::Cmp(_, a, b, _) => {
                 arith_vars(a, &mut vs);
                 arith_vars(b, &mut vs);
-                // `X < 3`: a variable compared with a number is a number.
+                // `X < 3`, `X = Y + 1`: a variable compared with a number is a number.
                 for (x, y) in [(a, b), (b, a)] {
-                    if let (Term::Var(v, _), Term::Num(..)) = (x, y) {
+                    if let (Term::Var(v, _), Term::Num(..) | Term::Arith(..)) = (x, y) {
                         vs.push(v.clone());
                     }
                 }
@@ -174,6 +174,31 @@ fn type_clause(c: &Clause, types: &mut BTreeMap<(String, usize), Type>) -> bool 
             if let (Term::Var(v, _), Some(&ty)) = (t, types.get(&slot)) {
                 var_ty.entry(v.clone()).or_insert(ty);
             }
+        }
+    }
+    // Both sides of a comparison hold one type: `X = Y`, `D = add_days(E, 3)`, `S = "a"`.
+    loop {
+        let mut more = false;
+        for l in c.body.iter().flatten() {
+            let Literal::Cmp(_, a, b, _) = l else {
+                continue;
+            };
+            for (x, y) in [(a, b), (b, a)] {
+                let Term::Var(v, _) = x else { continue };
+                let ty = match y {
+                    Term::Str(..) => Some(Type::Symbol),
+                    Term::Call(f, ..) => Some(f.result()),
+                    Term::Var(w, _) => var_ty.get(w).copied(),
+                    _ => None,
+                };
+                if let (Some(ty), None) = (ty, var_ty.get(v)) {
+                    var_ty.insert(v.clone(), ty);
+                    more = true;
+                }
+            }
+        }
+        if !more {
+            break;
         }
     }
     // Variables typed late in the clause type earlier slots on the next pass.
