@@ -17,12 +17,20 @@ pub struct Args {
     pub dir: PathBuf,
 }
 
+/// Longer names would not fit a file name (255 bytes) once suffixed, nor read well as prefixes.
+const MAX_NAME: usize = 64;
+
 pub fn run(args: Args) -> ExitCode {
     let name = &args.name;
     let valid = name.chars().next().is_some_and(|c| c.is_ascii_lowercase())
         && name
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+    if valid && name.len() > MAX_NAME {
+        // The name becomes file names (NAME.dl, NAME-scenarios/) and relation prefixes.
+        eprintln!("lexproof: error[bad_name]: the name is {} characters long; at most {MAX_NAME} make file and relation names\n  hint: a short name such as de_registration", name.len());
+        return ExitCode::from(2);
+    }
     if !valid {
         eprintln!("lexproof: error[bad_name]: {name:?} is not a name an extension's relations can start with\n  hint: use lower-case letters, digits and `_`, starting with a letter, e.g. de_registration");
         return ExitCode::from(2);

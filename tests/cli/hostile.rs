@@ -747,6 +747,16 @@ fn red_team_round_three_inputs_fail_cleanly() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("error[name_taken]") && stderr(&o).contains("`duty_applies_from`"));
     assert!(!d.join("duty.dl").exists());
+    // A name too long for a file name is refused as a name, before anything is written.
+    let long = "a".repeat(300);
+    let o = lexproof(&["new-extension", &long, "--dir", d.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("error[bad_name]") && stderr(&o).contains("300 characters"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!d.join(format!("{long}-scenarios")).exists());
     // An empty base_model is said to be left out, not dropped in silence.
     let card = d.join("card");
     std::fs::create_dir_all(&card).unwrap();
@@ -758,6 +768,19 @@ fn red_team_round_three_inputs_fail_cleanly() {
     let o = lexproof(&["import", "hf-card", &c]);
     assert!(
         stderr(&o).contains("field `base_model`: not mapped: empty"),
+        "{}",
+        stderr(&o)
+    );
+    // A list under model_name is said to be left out, with the id used instead.
+    let c = write(
+        &card,
+        "README.md",
+        b"---\nmodel_name:\n  - one\n  - two\npipeline_tag: text-generation\n---\n# x\n",
+    );
+    let o = lexproof(&["import", "hf-card", &c]);
+    assert!(
+        stderr(&o).contains("field `model_name`: not mapped: not a single name")
+            && stderr(&o).contains("the id \"card\" is used"),
         "{}",
         stderr(&o)
     );

@@ -48,11 +48,8 @@ fn id_of(c: &J) -> Option<String> {
             .get(..prefix.len())
             .filter(|p| p.eq_ignore_ascii_case(prefix))
             .and_then(|_| purl.get(prefix.len()..));
-        if let Some(rest) = rest {
-            let path = rest.split(['@', '?', '#']).next().unwrap_or("");
-            if !path.is_empty() {
-                return Some(percent_decode(path));
-            }
+        if let Some(id) = rest.and_then(hf_purl_id) {
+            return Some(id);
         }
     }
     let name = string(c, "name")?.trim();
@@ -65,6 +62,21 @@ fn id_of(c: &J) -> Option<String> {
         }
         _ => Some(name.to_string()),
     }
+}
+
+/// The `OWNER/NAME` (or `NAME`) of a Hugging Face purl's path, each segment decoded on its own. A path
+/// that cannot be a model id (an empty segment, more than two, an escaped `/` or a control character
+/// in one) gives none, and the component's name is used instead.
+fn hf_purl_id(rest: &str) -> Option<String> {
+    let path = rest.split(['@', '?', '#']).next().unwrap_or("");
+    let segments: Vec<String> = path.split('/').map(percent_decode).collect();
+    let fits = |s: &String| {
+        !s.trim().is_empty()
+            && s.trim() == s
+            && !s.contains('/')
+            && !s.chars().any(char::is_control)
+    };
+    (segments.len() <= 2 && segments.iter().all(fits)).then(|| segments.join("/"))
 }
 
 /// Undoes `%XX` escapes of a URI (`file:///a%20b`); a `%` not followed by two hex digits stays.
@@ -167,6 +179,15 @@ pub(crate) fn import(name: &str, file: &SourceFile, doc: &J) -> Result<Imported,
             );
             continue;
         };
+        if let Some((J::Str(purl), pspan)) = member(c, "purl") {
+            let hf = "pkg:huggingface/";
+            let is_hf = purl
+                .get(..hf.len())
+                .is_some_and(|p| p.eq_ignore_ascii_case(hf));
+            if is_hf && hf_purl_id(&purl[hf.len()..]).is_none() {
+                out.note(name, line(pspan), "purl", format!("not mapped: not a model id (`OWNER/NAME`), so the component's name gives the id {}", crate::data::value::quote(&id)));
+            }
+        }
         manufacturer(&mut out, name, file, c, &id);
         if let Some((_, s)) = member(c, "supplier") {
             out.note(name, line(s), "supplier", "not mapped: a supplier may be a distributor; supplying shows neither development nor placing under one's own name (Guidelines §3.1.1)");
@@ -399,5 +420,28 @@ mod tests {
         assert_eq!(percent_decode("100%"), "100%");
         // A `%` before a multi-byte character is kept as it is (no slicing inside the character).
         assert_eq!(percent_decode("%aé"), "%aé");
+    }
+
+    #[test]
+    fn hugging_face_purls_give_an_id_only_when_they_can_name_a_model() {
+        use super::hf_purl_id;
+        assert_eq!(
+            hf_purl_id("acme/m%C3%A9@v1?x=1").as_deref(),
+            Some("acme/mé")
+        );
+        assert_eq!(hf_purl_id("distilgpt2@abc").as_deref(), Some("distilgpt2"));
+        for odd in [
+            "",
+            "@v1",
+            "acme/",
+            "/m",
+            "acme//m",
+            "a/b/c",
+            "acme/a%2Fb",
+            "acme/%00m",
+            "acme/%20",
+        ] {
+            assert_eq!(hf_purl_id(odd), None, "{odd}");
+        }
     }
 }
