@@ -4,7 +4,6 @@ use super::args::FactArgs;
 use super::output::print;
 use super::session::with_db;
 use super::session::{no_proofs, Failure};
-use super::suggest::nearest_actor;
 use super::Ctx;
 use clap::ValueEnum;
 use std::process::ExitCode;
@@ -35,7 +34,14 @@ pub fn run(args: Args, ctx: &Ctx) -> ExitCode {
         if let Some(a) = &r.unknown_actor {
             // Not hidden by -q: the report is empty because of the name given, most likely a typo,
             // so the run fails rather than file an empty report.
-            let hint = match (&r.actor_hint, nearest_actor(db, a)) {
+            let hint = match (
+                &r.actor_hint,
+                lexproof::reason::suggest::nearest_value(
+                    db,
+                    a,
+                    lexproof::reason::suggest::Place::Role("actor"),
+                ),
+            ) {
                 (Some(h), _) => h.clone(),
                 (None, Some(s)) => format!("did you mean \"{s}\"?"),
                 (None, None) => "leave out --actor to report on every actor".to_string(),

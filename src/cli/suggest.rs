@@ -24,8 +24,3 @@ pub fn unknown_value_message(db: &Database, p: &query::Pattern, atom: &str) -> S
     out.push('\n');
     out
 }
-
-/// The actor nearest to `s` in spelling or case, for "did you mean" after `--actor`.
-pub fn nearest_actor(db: &Database, s: &str) -> Option<String> {
-    nearest_value(db, s, Place::Role("actor"))
-}

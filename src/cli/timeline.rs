@@ -29,7 +29,8 @@ pub fn run(args: Args, ctx: &Ctx) -> ExitCode {
             return Err(Failure::input(no_proofs(db, "draw a timeline")));
         }
         let model = model.trim().trim_matches('"');
-        let t = lexproof::reason::timeline::build(db, model).map_err(Failure::input)?;
+        let m = lexproof::reason::timeline::model_named(db, model).map_err(Failure::input)?;
+        let t = lexproof::reason::timeline::build(db, m).map_err(Failure::input)?;
         print(&match format {
             TimelineFormat::Text => lexproof::present::timeline::text(&t),
             TimelineFormat::Html => lexproof::present::timeline::html(&t),

@@ -19,26 +19,25 @@ pub enum Place<'a> {
 /// family (`.type a <: b` relates them); for a field without one, the values that field holds. With
 /// no candidate there, any symbol of the facts and rules.
 pub fn nearest_value(db: &Database, s: &str, place: Place) -> Option<String> {
-    let candidates = candidates(db, place);
-    let pick = |known: &mut dyn Iterator<Item = &str>| -> Option<String> {
-        let known: Vec<&str> = known.collect();
-        if let Some(same) = known
-            .iter()
-            .find(|k| k.trim().eq_ignore_ascii_case(s.trim()))
-        {
-            return Some(same.to_string());
-        }
-        lexproof_lang::check::suggest(s, known.into_iter())
-    };
-    match candidates {
+    let names: Vec<&str> = match candidates(db, place) {
         Some(set) if !set.is_empty() => {
-            let mut names: Vec<&str> = set.iter().map(|&i| db.interner.resolve(Sym(i))).collect();
+            let mut v: Vec<&str> = set
+                .into_iter()
+                .map(|i| db.interner.resolve(Sym(i)))
+                .collect();
             // Ties in the suggester go to the first seen: keep it independent of hashing order.
-            names.sort_unstable();
-            pick(&mut names.into_iter())
+            v.sort_unstable();
+            v
         }
-        _ => pick(&mut (0..db.interner.len() as u32).map(|i| db.interner.resolve(Sym(i)))),
-    }
+        _ => (0..db.interner.len() as u32)
+            .map(|i| db.interner.resolve(Sym(i)))
+            .collect(),
+    };
+    names
+        .iter()
+        .find(|k| k.trim().eq_ignore_ascii_case(s.trim()))
+        .map(|k| k.to_string())
+        .or_else(|| lexproof_lang::check::suggest(s, names.iter().copied()))
 }
 
 /// Whether `sym` stands in some field of `role`'s family in the facts or conclusions; `None` when the
@@ -50,47 +49,42 @@ pub fn in_role(db: &Database, sym: Sym, role: &str) -> Option<bool> {
 /// The symbol ids `place` may hold, or `None` for anywhere.
 fn candidates(db: &Database, place: Place) -> Option<FxHashSet<u32>> {
     let checked = &db.rules.checked;
-    let family = |role: usize| {
-        let mut r = role;
-        while let Some(p) = checked.roles[r].parent {
-            r = p;
-        }
-        r
-    };
-    let fields: Vec<(usize, usize)> = match place {
+    // Each role's family: the role at the top of its `<:` chain.
+    let root: Vec<usize> = (0..checked.roles.len())
+        .map(|mut r| {
+            while let Some(p) = checked.roles[r].parent {
+                r = p;
+            }
+            r
+        })
+        .collect();
+    let family = match place {
         Place::Anywhere => return None,
         Place::Field { rel, col } => match checked.relations.get(rel)?.roles.get(col).copied()? {
-            Some(role) => fields_of_family(db, family(role), &family),
-            None => vec![(rel, col)],
+            Some(role) => root[role],
+            None => return Some(symbols_of(db, [(rel, col)])),
         },
-        Place::Role(name) => {
-            let role = checked.roles.iter().position(|r| r.name == name)?;
-            fields_of_family(db, family(role), &family)
-        }
+        Place::Role(name) => root[checked.roles.iter().position(|r| r.name == name)?],
     };
+    let fields = checked.relations.iter().enumerate().flat_map(|(rel, r)| {
+        r.roles
+            .iter()
+            .enumerate()
+            .filter(|(_, role)| role.is_some_and(|x| root[x] == family))
+            .map(move |(col, _)| (rel, col))
+    });
+    Some(symbols_of(db, fields))
+}
+
+/// The symbols the facts and conclusions hold in these fields.
+fn symbols_of(db: &Database, fields: impl IntoIterator<Item = (usize, usize)>) -> FxHashSet<u32> {
     let mut out = FxHashSet::default();
     for (rel, col) in fields {
-        if checked.relations[rel].fields[col].1 != Type::Symbol {
+        if db.rules.checked.relations[rel].fields[col].1 != Type::Symbol {
             continue;
         }
         for t in [db.tuples(rel), &db.facts.tables[rel]] {
             out.extend(t.syms(col).iter().map(|s| s.0));
-        }
-    }
-    Some(out)
-}
-
-fn fields_of_family(
-    db: &Database,
-    root: usize,
-    family: &dyn Fn(usize) -> usize,
-) -> Vec<(usize, usize)> {
-    let mut out = Vec::new();
-    for (rel, r) in db.rules.checked.relations.iter().enumerate() {
-        for (col, role) in r.roles.iter().enumerate() {
-            if role.is_some_and(|x| family(x) == root) {
-                out.push((rel, col));
-            }
         }
     }
     out

@@ -77,40 +77,39 @@ fn source(db: &Database, rel: usize, row: &[Value]) -> Option<Source> {
     })
 }
 
-/// The timeline of `model`; an error names a missing relation or suggests a known model.
-pub fn build(db: &Database, model: &str) -> Result<Timeline, String> {
+/// The model a user named: an error says when no fact or rule mentions it, or when it is not a
+/// model (a country code, an actor), and suggests a known model.
+pub fn model_named(db: &Database, model: &str) -> Result<Value, String> {
+    use super::suggest::{in_role, nearest_value, Place};
+    let problem = match db.interner.get(model) {
+        None => format!("no fact and no rule mentions the model \"{model}\""),
+        Some(s) if in_role(db, s, "model") == Some(false) => {
+            format!("\"{model}\" is not a model: no fact or conclusion names it as one")
+        }
+        Some(s) => return Ok(Value::Sym(s)),
+    };
+    let hint = nearest_value(db, model, Place::Role("model")).map_or(String::new(), |s| {
+        format!("\n  hint: did you mean \"{s}\"?")
+    });
+    Err(format!("lexproof: {problem}{hint}\n"))
+}
+
+/// The timeline of the model `m`; an error names a relation of the vocabulary the rules lack.
+pub fn build(db: &Database, m: Value) -> Result<Timeline, String> {
     let mut r = Vec::new();
     for (name, arity) in NEEDS {
         r.push(rel(db, name, *arity).ok_or_else(|| {
             format!("lexproof: timeline needs the relation {name}/{arity} of the conclusion vocabulary, which these rules do not declare\n  hint: timeline works with the shipped rulebase or one extending it (--extend)\n")
         })?);
     }
-    let Some(m) = db.interner.get(model).map(Value::Sym) else {
-        let near = super::suggest::nearest_value(db, model, super::suggest::Place::Role("model"));
-        let hint = near.map_or(String::new(), |s| {
-            format!("\n  hint: did you mean \"{s}\"?")
-        });
-        return Err(format!(
-            "lexproof: no fact and no rule mentions the model \"{model}\"{hint}\n"
-        ));
-    };
-    if let Value::Sym(sym) = m {
-        if super::suggest::in_role(db, sym, "model") == Some(false) {
-            let near =
-                super::suggest::nearest_value(db, model, super::suggest::Place::Role("model"));
-            let hint = near.map_or(String::new(), |s| {
-                format!("\n  hint: did you mean \"{s}\"?")
-            });
-            return Err(format!(
-                "lexproof: \"{model}\" is not a model: no fact or conclusion names it as one{hint}\n"
-            ));
-        }
-    }
     let of = Of { db, m, r };
     let mut rows = of.status_rows();
     rows.extend(of.duty_rows());
     Ok(Timeline {
-        model: model.to_string(),
+        model: match m {
+            Value::Sym(s) => db.interner.resolve(s).to_string(),
+            other => db.interner.plain(&other),
+        },
         as_of: db.facts.as_of.date(),
         as_of_text: db.facts.as_of.describe(&db.facts.files),
         rows,

@@ -42,15 +42,11 @@ fn bad(span: Span, msg: String, hint: &str) -> Diagnostic {
 
 /// A component's model id: a Hugging Face purl's `OWNER/NAME`, else `group/name`, else `name`.
 fn id_of(c: &J) -> Option<String> {
-    if let Some(purl) = string(c, "purl") {
-        let prefix = "pkg:huggingface/";
-        let rest = purl
-            .get(..prefix.len())
-            .filter(|p| p.eq_ignore_ascii_case(prefix))
-            .and_then(|_| purl.get(prefix.len()..));
-        if let Some(id) = rest.and_then(hf_purl_id) {
-            return Some(id);
-        }
+    if let Some(id) = string(c, "purl")
+        .and_then(hf_purl_path)
+        .and_then(hf_purl_id)
+    {
+        return Some(id);
     }
     let name = string(c, "name")?.trim();
     if name.is_empty() {
@@ -62,6 +58,14 @@ fn id_of(c: &J) -> Option<String> {
         }
         _ => Some(name.to_string()),
     }
+}
+
+/// What follows `pkg:huggingface/` (in any case) in a Hugging Face purl.
+fn hf_purl_path(purl: &str) -> Option<&str> {
+    let prefix = "pkg:huggingface/";
+    purl.get(..prefix.len())
+        .filter(|p| p.eq_ignore_ascii_case(prefix))
+        .and_then(|_| purl.get(prefix.len()..))
 }
 
 /// The `OWNER/NAME` (or `NAME`) of a Hugging Face purl's path, each segment decoded on its own. A path
@@ -180,11 +184,7 @@ pub(crate) fn import(name: &str, file: &SourceFile, doc: &J) -> Result<Imported,
             continue;
         };
         if let Some((J::Str(purl), pspan)) = member(c, "purl") {
-            let hf = "pkg:huggingface/";
-            let is_hf = purl
-                .get(..hf.len())
-                .is_some_and(|p| p.eq_ignore_ascii_case(hf));
-            if is_hf && hf_purl_id(&purl[hf.len()..]).is_none() {
+            if hf_purl_path(purl).is_some_and(|p| hf_purl_id(p).is_none()) {
                 out.note(name, line(pspan), "purl", format!("not mapped: not a model id (`OWNER/NAME`), so the component's name gives the id {}", crate::data::value::quote(&id)));
             }
         }

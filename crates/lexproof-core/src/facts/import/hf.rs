@@ -276,11 +276,17 @@ pub fn import(file: &str, path: &std::path::Path, text: &str) -> Result<Imported
     for (key, kline, value, vline) in &fields {
         let (key, kline) = (key.as_str(), *kline);
         match key {
-            "model_name" => match value {
-                Y::Scalar(n) if !n.trim().is_empty() => {}
-                Y::Scalar(_) => out.note(file, kline, key, format!("not mapped: empty, so the id {} is used", crate::data::value::quote(&id))),
-                _ => out.note(file, kline, key, format!("not mapped: not a single name (a card describes one model), so the id {} is used", crate::data::value::quote(&id))),
-            },
+            "model_name" => {
+                let why = match value {
+                    Y::Scalar(n) if !n.trim().is_empty() => None,
+                    Y::Scalar(_) => Some("empty"),
+                    _ => Some("not a single name (a card describes one model)"),
+                };
+                if let Some(why) = why {
+                    let id = crate::data::value::quote(&id);
+                    out.note(file, kline, key, format!("not mapped: {why}, so the id {id} is used"));
+                }
+            }
             "model-index" => {}
             "base_model" => {
                 let entries: Vec<(&str, usize, String)> = match value {

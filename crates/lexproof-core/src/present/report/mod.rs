@@ -691,7 +691,7 @@ fn model_report(
         systemic_risk_since: rels
             .systemic_risk_since
             .and_then(|r| rows(r).into_iter().find(|t| t[0] == m).map(|t| t[1])),
-        timeline: crate::reason::timeline::build(db, &db.interner.plain(&m)).ok(),
+        timeline: crate::reason::timeline::build(db, m).ok(),
         placed_on_market: rows(rels.placed_on_market)
             .into_iter()
             .find(|t| t[0] == m)
