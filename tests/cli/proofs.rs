@@ -440,7 +440,7 @@ fn report_shows_a_former_providers_past_duties() {
     );
     assert!(
         md.contains(
-            "  - Owed `art53_1_a` from 2025-09-15 until 2026-03-02 (a period that is over)."
+            "  - Owed `art53_1_a` from 2025-09-15 until 2026-03-02 (a period that is over; no record that it was met)."
         ),
         "{md}"
     );
@@ -474,7 +474,7 @@ fn report_shows_a_former_providers_past_duties() {
     for line in [
         "  - Owed `art52_1_notify` from 2026-01-12 until 2026-03-02 (a period that is over; met on 2026-01-20).",
         "  - Owed `art53_1_d` from 2025-09-15 until 2026-03-02 (a period that is over; met on 2025-09-15).",
-        "  - Owed `art53_1_a` from 2025-09-15 until 2026-03-02 (a period that is over).",
+        "  - Owed `art53_1_a` from 2025-09-15 until 2026-03-02 (a period that is over; no record that it was met).",
     ] {
         assert!(md.contains(line), "{line}\n{md}");
     }
@@ -488,7 +488,7 @@ fn report_shows_a_former_providers_past_duties() {
         buyer.contains(
             "- `sold-lm`: not its provider, because it provided the model until 2026-07-01"
         ) && buyer.contains(
-            "  - Owed `art53_1_a` from 2026-03-02 until 2026-07-01 (a period that is over)."
+            "  - Owed `art53_1_a` from 2026-03-02 until 2026-07-01 (a period that is over; no record that it was met)."
         ),
         "{md}"
     );
@@ -584,7 +584,7 @@ fn report_shows_a_providers_own_past_duties_and_counts_them() {
         "{md}"
     );
     assert!(
-        md.contains("- `art54_1_authorised_representative` from 2025-12-01 until 2026-02-02."),
+        md.contains("- `art54_1_authorised_representative` from 2025-12-01 until 2026-02-02 (no record that it was met)."),
         "{md}"
     );
     assert!(
@@ -602,9 +602,18 @@ fn report_shows_a_providers_own_past_duties_and_counts_them() {
         "-q", "report", "--facts", &facts, "--format", "html",
     ]));
     assert!(
-        html.contains("<li><code>art53_1_b</code> from 2025-12-01 until 2026-02-02.</li>"),
+        html.contains("<li><code>art53_1_b</code> from 2025-12-01 until 2026-02-02 (no record that it was met).</li>"),
         "{html}"
     );
+    // The timeline says the same of each past period as the report.
+    let tl = stdout(&lexproof(&["-q", "timeline", "moss", "--facts", &facts]));
+    for line in [
+        "art53_1_a moss-org (ended): 2025-12-01 to 2026-02-02",
+        "  status: ended; now exempt; met on 2025-12-15",
+        "  status: ended; now exempt; no record that it was met",
+    ] {
+        assert!(tl.contains(line), "{line}\n{tl}");
+    }
 }
 
 #[test]

@@ -4,6 +4,7 @@
 pub mod authority;
 pub mod diff;
 pub mod instance;
+pub mod met;
 pub mod proof;
 pub mod query;
 pub mod suggest;

@@ -258,11 +258,18 @@ impl Of<'_> {
                     span: date(&t[3]).map(|x| (x, date(&t[4]))),
                     source: source(db, ob_period, &t),
                     marks: Vec::new(),
-                    note: if mine(exempt).is_empty() {
-                        "ended".into()
-                    } else {
-                        "ended; now exempt".into()
-                    },
+                    note: format!(
+                        "ended{}; {}",
+                        if mine(exempt).is_empty() {
+                            ""
+                        } else {
+                            "; now exempt"
+                        },
+                        crate::reason::met::words(
+                            db,
+                            crate::reason::met::met_within(db, a, m, d, t[3], t[4])
+                        )
+                    ),
                 });
             }
             if since.is_empty() && !marks.is_empty() {

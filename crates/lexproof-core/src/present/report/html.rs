@@ -3,6 +3,7 @@ use super::{ActorReport, ModelReport, Report};
 use crate::db::Database;
 use crate::present::explain::html::{tree_on_page, PageRefs};
 use crate::present::html::{esc, page, toolbar};
+use crate::reason::met;
 use std::fmt::Write;
 
 pub fn html(db: &Database, r: &Report) -> String {
@@ -156,14 +157,11 @@ fn actor(db: &Database, a: &ActorReport, n: &mut usize, page: &mut PageRefs, out
             for (d, from, until, met) in &np.past {
                 let _ = write!(
                     out,
-                    " Owed <code>{}</code> from {} until {} (a period that is over{}).",
+                    " Owed <code>{}</code> from {} until {} (a period that is over; {}).",
                     esc(&plain(db, d)),
                     esc(&plain(db, from)),
                     esc(&plain(db, until)),
-                    met.map_or(String::new(), |x| format!(
-                        "; met on {}",
-                        esc(&plain(db, &x))
-                    ))
+                    esc(&met::words(db, *met))
                 );
             }
             for (q, needed) in &np.open_questions {
@@ -262,14 +260,11 @@ fn model(db: &Database, m: &ModelReport, n: &mut usize, page: &mut PageRefs, out
         for (d, from, until, met) in &m.past {
             let _ = write!(
                 out,
-                "<li><code>{}</code> from {} until {}{}.</li>",
+                "<li><code>{}</code> from {} until {} ({}).</li>",
                 esc(&plain(db, d)),
                 esc(&plain(db, from)),
                 esc(&plain(db, until)),
-                met.map_or(String::new(), |x| format!(
-                    " (met on {})",
-                    esc(&plain(db, &x))
-                ))
+                esc(&met::words(db, *met))
             );
         }
         out.push_str("</ul>");

@@ -1,6 +1,7 @@
 use super::{ActorReport, ModelReport, Report};
 use crate::data::value::Value;
 use crate::db::Database;
+use crate::reason::met;
 use std::fmt::Write;
 
 /// Rules named in a short proof before the rest are counted.
@@ -294,11 +295,11 @@ fn actor(db: &Database, a: &ActorReport, out: &mut String) {
             for (d, from, until, met) in &n.past {
                 let _ = writeln!(
                     out,
-                    "  - Owed {} from {} until {} (a period that is over{}).",
+                    "  - Owed {} from {} until {} (a period that is over; {}).",
                     code(&plain(db, d)),
                     plain(db, from),
                     plain(db, until),
-                    met.map_or(String::new(), |x| format!("; met on {}", plain(db, &x)))
+                    met::words(db, *met)
                 );
             }
             for (q, needed) in &n.open_questions {
@@ -342,11 +343,11 @@ fn model(db: &Database, m: &ModelReport, out: &mut String) {
         for (d, from, until, met) in &m.past {
             let _ = writeln!(
                 out,
-                "- {} from {} until {}{}.",
+                "- {} from {} until {} ({}).",
                 code(&plain(db, d)),
                 plain(db, from),
                 plain(db, until),
-                met.map_or(String::new(), |x| format!(" (met on {})", plain(db, &x)))
+                met::words(db, *met)
             );
         }
         out.push('\n');

@@ -70,8 +70,6 @@ struct Rels {
     duty_owed: Option<usize>,
     obligation_period: Option<usize>,
     systemic_risk_since: Option<usize>,
-    duty_met: Option<usize>,
-    notified: Option<usize>,
 }
 
 fn relations(db: &Database) -> Result<Rels, String> {
@@ -108,8 +106,6 @@ fn relations(db: &Database) -> Result<Rels, String> {
         duty_owed: opt("duty_owed", 3),
         obligation_period: opt("obligation_period", 5),
         systemic_risk_since: opt("systemic_risk_since", 2),
-        duty_met: opt("duty_met", 4),
-        notified: opt("notified", 2),
     })
 }
 
@@ -785,8 +781,6 @@ fn duty(
     }
 }
 
-/// The day `actor` met `duty` for `model`, by `until` (a `duty_met` fact, or for the Art. 52(1)
-/// notification a `notified` fact), if the facts record one.
 /// A duty owed in a period that is over: (duty, from, until, the day it was met, if on record).
 pub type PastDuty = (Value, Value, Value, Option<Value>);
 
@@ -802,53 +796,12 @@ fn past_duties(db: &Database, rels: &Rels, actor: Value, model: Value) -> Vec<Pa
                         t[2],
                         t[3],
                         t[4],
-                        met_within(db, rels, actor, model, t[2], t[3], t[4]),
+                        crate::reason::met::met_within(db, actor, model, t[2], t[3], t[4]),
                     )
                 })
                 .collect()
         })
         .unwrap_or_default()
-}
-
-/// The day the duty was met for a period from `from` to `until`: the first time within it, else the
-/// first time before it (a mandate that ended is followed by the one that closed the gap, not by
-/// itself).
-fn met_within(
-    db: &Database,
-    rels: &Rels,
-    actor: Value,
-    model: Value,
-    duty: Value,
-    from: Value,
-    until: Value,
-) -> Option<Value> {
-    let it = &db.interner;
-    let by = |d: &Value| it.display_cmp(d, &until) != std::cmp::Ordering::Greater;
-    let met = rels.duty_met.and_then(|r| {
-        let days: Vec<Value> = db
-            .rows_mentioning(r, model)
-            .into_iter()
-            .filter(|t| t[0] == actor && t[1] == model && t[2] == duty && by(&t[3]))
-            .map(|t| t[3])
-            .collect();
-        let first = |within: bool| {
-            days.iter()
-                .filter(|d| (it.display_cmp(d, &from) != std::cmp::Ordering::Less) == within)
-                .min_by(|x, y| it.display_cmp(x, y))
-                .copied()
-        };
-        first(true).or_else(|| first(false))
-    });
-    let notification = db.interner.get("art52_1_notify").map(Value::Sym) == Some(duty);
-    met.or_else(|| {
-        rels.notified.filter(|_| notification).and_then(|r| {
-            db.rows_mentioning(r, model)
-                .into_iter()
-                .filter(|t| t[0] == model && by(&t[1]))
-                .map(|t| t[1])
-                .min_by(|x, y| it.display_cmp(x, y))
-        })
-    })
 }
 
 /// The actors that develop, modify or provide `v` as a model; empty when no fact or conclusion
