@@ -697,3 +697,26 @@ fn report_shows_the_days_without_a_representative_after_a_mandate_ended() {
     );
     assert!(md.contains("| Tue 30 Sep 2025 | met on time |"), "{md}");
 }
+
+/// The report's one-line "why not" follows the rule the case is about: a model below 10^25 is
+/// told about its compute, not about a modification route that binds some other systemic-risk
+/// model through the threshold parameters; a model scheduled for a later placing is told that it
+/// is not placed yet, not that it was not modified.
+#[test]
+fn report_why_not_follows_the_general_route() {
+    let dir = scratch("report-why-not-route");
+    let facts = write(
+        &dir,
+        "f.dl",
+        b"assessment_date(\"2026-08-01\").\nestablished_in(\"bank\", \"NL\").\nestablished_in(\"us1\", \"US\").\ndeveloper(\"small\", \"bank\").\ngenerates(\"small\", \"text\").\ntraining_compute(\"small\", 2e24).\nmade_available(\"small\", \"api\", \"2025-10-01\").\ndeveloper(\"big\", \"bank\").\ngenerates(\"big\", \"text\").\ntraining_compute(\"big\", 2e25).\nmade_available(\"big\", \"api\", \"2025-10-01\").\ndeveloper(\"later\", \"us1\").\ngenerates(\"later\", \"text\").\ntraining_compute(\"later\", 2e24).\nmade_available(\"later\", \"api\", \"2026-08-03\").\n",
+    );
+    let o = lexproof(&["-q", "report", "--facts", &facts]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let md = stdout(&o);
+    for line in [
+        "- `art52_1_notify`: it is not shown that art52\\_1\\_notify applies to bank for small, since it is not shown that small is presumed to have high-impact capabilities, since it is not shown that small's training compute exceeds, or is known to be going to exceed, 1×10^25 FLOP.",
+        "- `art53_1_a`: it is not shown that art53\\_1\\_a applies to us1 for later, since it is not shown that us1 is the provider of later, since it is not shown that later was placed on the Union market on some day.",
+    ] {
+        assert!(md.contains(line), "{line}\n{md}");
+    }
+}

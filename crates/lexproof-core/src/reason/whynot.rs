@@ -170,12 +170,28 @@ impl<'a> Explainer<'a> {
                     .rules_for(rel)
                     .filter_map(|rule| self.search(rule, &pattern, same))
                     .collect();
+                // Premises over fixed lists (a threshold, a divisor) hold for every instance, so
+                // they do not make one rule closer to the case than another: a long rule over
+                // three parameters would otherwise outrank the rule the case is about. Between
+                // rules that fail as early and as often, the one with the stronger authority
+                // comes first: the Act's general route (placing, compute) is what a reader
+                // expects to be told about, not a special case of the Guidelines that happens to
+                // have more premises.
                 searched.sort_by_key(|(rule, found, _)| {
-                    std::cmp::Reverse(
-                        found
-                            .first()
-                            .map(|f| (!fails_on_fixed_list(db, rule, &f.3), f.0, f.1)),
-                    )
+                    let fixed = fixed_premises(db, rule);
+                    std::cmp::Reverse(found.first().map(|f| {
+                        let failing =
+                            f.3.iter()
+                                .filter(|s| !s.as_ref().is_some_and(Status::holds))
+                                .count();
+                        (
+                            !fails_on_fixed_list(db, rule, &f.3),
+                            f.0.saturating_sub(fixed),
+                            std::cmp::Reverse(failing),
+                            rule.authority,
+                            f.1.saturating_sub(fixed),
+                        )
+                    }))
                 });
                 let rules: Vec<RuleAttempts> = searched
                     .into_iter()
@@ -658,6 +674,20 @@ pub fn search_order(db: &Database, rule: &Rule) -> Vec<usize> {
     let mut order: Vec<usize> = rule.plan.iter().copied().filter(fixed).collect();
     order.extend(rule.plan.iter().copied().filter(|li| !fixed(li)));
     order
+}
+
+/// How many of the rule's premises range over lists the rules file fixes itself.
+fn fixed_premises(db: &Database, rule: &Rule) -> usize {
+    rule.body
+        .iter()
+        .filter(|lit| match lit {
+            CLit::Pos(a) => {
+                let r = &db.rules.checked.relations[a.rel];
+                r.has_rule_facts && !r.derived
+            }
+            _ => false,
+        })
+        .count()
 }
 
 /// Whether an instance fails a ground premise over a relation the rules file fixes itself (a list
