@@ -99,7 +99,8 @@ fn relations(db: &Database) -> Result<Rels, String> {
             .iter()
             .filter_map(|n| opt(n, 2))
             .collect(),
-        established_in: opt("established_in", 2),
+        // Where establishments can be dated, the heading shows those counted on the assessment date.
+        established_in: opt("established_as_of", 2).or(opt("established_in", 2)),
         assessment_date: opt("assessment_date", 1),
         duty_applies_from: opt("duty_applies_from", 4),
         duty_status: opt("duty_status", 4),
