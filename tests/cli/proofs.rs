@@ -720,3 +720,44 @@ fn report_why_not_follows_the_general_route() {
         assert!(md.contains(line), "{line}\n{md}");
     }
 }
+
+/// A past period says what the facts show of it: a mandate that ended with no new one, a duty not
+/// yet due under Art. 111(3) when the period ended, a duty owed only on request.
+#[test]
+fn past_periods_say_what_the_facts_show() {
+    let dir = scratch("past-period-words");
+    let facts = write(
+        &dir,
+        "f.dl",
+        b"assessment_date(\"2026-06-01\").\nestablished_in(\"rep\", \"IE\").\nestablished_in(\"elm\", \"US\").\nestablished_in_from(\"elm\", \"IE\", \"2026-04-01\").\ndeveloper(\"elm-1\", \"elm\").\ntraining_compute(\"elm-1\", 3e24).\ngenerates(\"elm-1\", \"text\").\nmade_available(\"elm-1\", \"api\", \"2026-01-12\").\nduty_met(\"elm\", \"elm-1\", \"art54_1_authorised_representative\", \"2026-01-09\").\nauthorised_representative(\"elm\", \"elm-1\", \"rep\").\nrepresentative_mandate_ended(\"elm\", \"elm-1\", \"2026-03-02\").\nestablished_in(\"cyp\", \"US\").\nestablished_in_from(\"cyp\", \"IE\", \"2026-05-04\").\ndeveloper(\"cyp-1\", \"cyp\").\ntraining_compute(\"cyp-1\", 3e24).\ngenerates(\"cyp-1\", \"text\").\nmade_available(\"cyp-1\", \"api\", \"2025-03-03\").\nestablished_in(\"s\", \"SE\").\nestablished_in(\"b\", \"DE\").\ndeveloper(\"old\", \"s\").\ntraining_compute(\"old\", 3e24).\ngenerates(\"old\", \"text\").\nmade_available(\"old\", \"api\", \"2025-03-03\").\nmodel_transferred(\"old\", \"b\", \"2026-03-02\").\n",
+    );
+    let o = lexproof(&["-q", "report", "--facts", &facts]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let md = stdout(&o);
+    for line in [
+        "- `art54_1_authorised_representative` from 2026-01-11 until 2026-04-01 (met on 2026-01-09; that mandate ended on 2026-03-02, with no record of a new one before the period ended).",
+        "- `art54_1_authorised_representative` from 2025-08-02 until 2026-05-04 (not yet due when the period ended: Art. 111(3) allowed until 2027-08-02).",
+        "  - Owed `art53_1_a` from 2025-08-02 until 2026-03-02 (a period that is over; not yet due when the period ended: Art. 111(3) allowed until 2027-08-02).",
+        "  - Owed `art53_3_cooperate` from 2025-08-02 until 2026-03-02 (a period that is over; owed on request, no compliance date).",
+    ] {
+        assert!(md.contains(line), "{line}\n{md}");
+    }
+    let j: serde_json::Value = serde_json::from_slice(
+        &lexproof(&["-q", "report", "--facts", &facts, "--format", "json"]).stdout,
+    )
+    .unwrap();
+    let reads: Vec<String> = j["actors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|a| a["models"].as_array().unwrap().clone())
+        .flat_map(|m| m["past_duties"].as_array().unwrap().clone())
+        .map(|p| p["reads"].as_str().unwrap().to_string())
+        .collect();
+    assert!(
+        reads
+            .iter()
+            .any(|r| r.starts_with("met on 2026-01-09; that mandate ended")),
+        "{reads:?}"
+    );
+}

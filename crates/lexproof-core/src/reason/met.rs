@@ -1,5 +1,6 @@
-//! Whether a duty owed in a period that is over was met, as the facts record it. Shared by the
-//! report and the timeline so that both say the same about a past period.
+//! What a report or a timeline says of a duty owed in a period that is over: met (on which day),
+//! not yet due when the period ended, or no record that it was met. Shared so that both say the
+//! same.
 
 use crate::data::value::Value;
 use crate::db::Database;
@@ -11,10 +12,12 @@ fn relation(db: &Database, name: &str, arity: usize) -> Option<usize> {
         .filter(|&r| p.relations[r].arity() == arity)
 }
 
-/// The day `actor` met `duty` for `model` for a period from `from` to `until` (a `duty_met` fact,
-/// or for the Art. 52(1) notification a `notified` fact): the first time within the period, else
-/// the first time before it (a mandate that ended is followed by the one that closed the gap, not
-/// by itself). `None` when the facts record no such day by `until`.
+/// The day `actor` met `duty` for `model` for a period from `from` to `until`: the first time
+/// within the period, else the first time before it (a mandate that ended is followed by the one
+/// that closed the gap, not by itself). Read from `fulfilled_on` where the rules derive it (a
+/// mandate counts only to a Union representative; what was done for the provider's own version
+/// serves the model), else from `duty_met`; for the Art. 52(1) notification also from `notified`.
+/// `None` when nothing is recorded by `until`.
 pub fn met_within(
     db: &Database,
     actor: Value,
@@ -25,7 +28,8 @@ pub fn met_within(
 ) -> Option<Value> {
     let it = &db.interner;
     let by = |d: &Value| it.display_cmp(d, &until) != Ordering::Greater;
-    let met = relation(db, "duty_met", 4).and_then(|r| {
+    let source = relation(db, "fulfilled_on", 4).or_else(|| relation(db, "duty_met", 4));
+    let met = source.and_then(|r| {
         let days: Vec<Value> = db
             .rows_mentioning(r, model)
             .into_iter()
@@ -54,11 +58,91 @@ pub fn met_within(
     })
 }
 
-/// How a past period reads: "met on D", or that the facts hold no record of it being met (not a
-/// finding of breach: the period may have ended before its deadline).
-pub fn words(db: &Database, met: Option<Value>) -> String {
-    match met {
-        Some(d) => format!("met on {}", db.interner.plain(&d)),
+/// For the Art. 54(1) mandate met on `met`: the day it ended (`representative_mandate_ended`)
+/// before `until`, where no other mandate is recorded from that day to `until`.
+fn ended_unreplaced(
+    db: &Database,
+    actor: Value,
+    model: Value,
+    duty: Value,
+    met: Value,
+    until: Value,
+) -> Option<Value> {
+    let it = &db.interner;
+    if it.get("art54_1_authorised_representative").map(Value::Sym) != Some(duty) {
+        return None;
+    }
+    let ended = relation(db, "representative_mandate_ended", 3)?;
+    let end = db
+        .rows_mentioning(ended, model)
+        .into_iter()
+        .filter(|t| t[0] == actor && t[1] == model)
+        .map(|t| t[2])
+        .filter(|x| {
+            it.display_cmp(x, &met) != Ordering::Less && it.display_cmp(x, &until) == Ordering::Less
+        })
+        .min_by(|x, y| it.display_cmp(x, y))?;
+    let source = relation(db, "fulfilled_on", 4).or_else(|| relation(db, "duty_met", 4))?;
+    let replaced = db.rows_mentioning(source, model).into_iter().any(|t| {
+        t[0] == actor
+            && t[1] == model
+            && t[2] == duty
+            && it.display_cmp(&t[3], &end) == Ordering::Greater
+            && it.display_cmp(&t[3], &until) != Ordering::Greater
+    });
+    (!replaced).then_some(end)
+}
+
+/// The Art. 111(3) compliance date, where the model has the transition and that date is after
+/// `until`: the duty was not yet due when the period ended.
+fn due_after(db: &Database, model: Value, until: Value) -> Option<Value> {
+    let grandfathered = relation(db, "grandfathered", 1)?;
+    if !db.holds(grandfathered, &[model]) {
+        return None;
+    }
+    let date = relation(db, "art111_3_compliance_date", 1)?;
+    let t = db.tuples(date);
+    let c = (!t.is_empty()).then(|| t.get(0, 0))?;
+    (db.interner.display_cmp(&c, &until) == Ordering::Greater).then_some(c)
+}
+
+/// Whether the rules give the duty a compliance date (a standing duty such as cooperation on
+/// request has none, so there is nothing to record as met).
+fn dated(db: &Database, duty: Value) -> bool {
+    let timed = relation(db, "timed_duty", 1);
+    let notification = db.interner.get("art52_1_notify").map(Value::Sym) == Some(duty);
+    notification || timed.is_none_or(|r| db.holds(r, &[duty]))
+}
+
+/// How a past period reads: "met on D"; that it was not yet due when the period ended (Art.
+/// 111(3)); that it is owed on request with no date; or that the facts hold no record of it being
+/// met (not a finding of breach).
+pub fn past(
+    db: &Database,
+    actor: Value,
+    model: Value,
+    duty: Value,
+    from: Value,
+    until: Value,
+) -> String {
+    if let Some(d) = met_within(db, actor, model, duty, from, until) {
+        let mut out = format!("met on {}", db.interner.plain(&d));
+        if let Some(x) = ended_unreplaced(db, actor, model, duty, d, until) {
+            out.push_str(&format!(
+                "; that mandate ended on {}, with no record of a new one before the period ended",
+                db.interner.plain(&x)
+            ));
+        }
+        return out;
+    }
+    if !dated(db, duty) {
+        return "owed on request, no compliance date".into();
+    }
+    match due_after(db, model, until) {
+        Some(c) => format!(
+            "not yet due when the period ended: Art. 111(3) allowed until {}",
+            db.interner.plain(&c)
+        ),
         None => "no record that it was met".into(),
     }
 }

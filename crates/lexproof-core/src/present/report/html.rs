@@ -3,7 +3,6 @@ use super::{ActorReport, ModelReport, Report};
 use crate::db::Database;
 use crate::present::explain::html::{tree_on_page, PageRefs};
 use crate::present::html::{esc, page, toolbar};
-use crate::reason::met;
 use std::fmt::Write;
 
 pub fn html(db: &Database, r: &Report) -> String {
@@ -154,14 +153,14 @@ fn actor(db: &Database, a: &ActorReport, n: &mut usize, page: &mut PageRefs, out
                 esc(&plain(db, &np.model)),
                 esc(&np.reason)
             );
-            for (d, from, until, met) in &np.past {
+            for p in &np.past {
                 let _ = write!(
                     out,
                     " Owed <code>{}</code> from {} until {} (a period that is over; {}).",
-                    esc(&plain(db, d)),
-                    esc(&plain(db, from)),
-                    esc(&plain(db, until)),
-                    esc(&met::words(db, *met))
+                    esc(&plain(db, &p.duty)),
+                    esc(&plain(db, &p.from)),
+                    esc(&plain(db, &p.until)),
+                    esc(&p.reads)
                 );
             }
             for (q, needed) in &np.open_questions {
@@ -257,14 +256,14 @@ fn model(db: &Database, m: &ModelReport, n: &mut usize, page: &mut PageRefs, out
     }
     if !m.past.is_empty() {
         out.push_str("<p>Owed in periods that are over:</p><ul>");
-        for (d, from, until, met) in &m.past {
+        for p in &m.past {
             let _ = write!(
                 out,
                 "<li><code>{}</code> from {} until {} ({}).</li>",
-                esc(&plain(db, d)),
-                esc(&plain(db, from)),
-                esc(&plain(db, until)),
-                esc(&met::words(db, *met))
+                esc(&plain(db, &p.duty)),
+                esc(&plain(db, &p.from)),
+                esc(&plain(db, &p.until)),
+                esc(&p.reads)
             );
         }
         out.push_str("</ul>");

@@ -78,6 +78,9 @@ struct PastDuty<'a> {
     until: JsonValue<'a>,
     /// The day the duty was met, where a `duty_met` or `notified` fact says so.
     met_on: Option<JsonValue<'a>>,
+    /// The period in words: met on a day, not yet due when it ended (Art. 111(3)), owed on
+    /// request, or no record that it was met.
+    reads: &'a str,
 }
 
 #[derive(Serialize)]
@@ -157,16 +160,18 @@ pub fn json(db: &Database, r: &Report) -> String {
                 })
                 .collect()
         };
-    let past_duties = |ps: &[super::PastDuty]| -> Vec<PastDuty> {
+    fn past_duties<'a>(db: &'a Database, ps: &'a [super::PastDuty]) -> Vec<PastDuty<'a>> {
+        let v = |x: &crate::data::value::Value| JsonValue(&db.interner, *x);
         ps.iter()
-            .map(|(d, f, u, met)| PastDuty {
-                duty: v(d),
-                from: v(f),
-                until: v(u),
-                met_on: met.as_ref().map(v),
+            .map(|p| PastDuty {
+                duty: v(&p.duty),
+                from: v(&p.from),
+                until: v(&p.until),
+                met_on: p.met.as_ref().map(v),
+                reads: &p.reads,
             })
             .collect()
-    };
+    }
     let doc = Doc {
         unattributed_questions: r
             .unattributed
@@ -195,7 +200,7 @@ pub fn json(db: &Database, r: &Report) -> String {
                         model: v(&n.model),
                         reason: &n.reason,
                         open_questions: questions(&n.open_questions),
-                        past_duties: past_duties(&n.past),
+                        past_duties: past_duties(db, &n.past),
                     })
                     .collect(),
                 models: a
@@ -233,7 +238,7 @@ pub fn json(db: &Database, r: &Report) -> String {
                                 proof_cut: d.cut,
                             })
                             .collect(),
-                        past_duties: past_duties(&m.past),
+                        past_duties: past_duties(db, &m.past),
                         exemptions: m
                             .exemptions
                             .iter()

@@ -1,7 +1,6 @@
 use super::{ActorReport, ModelReport, Report};
 use crate::data::value::Value;
 use crate::db::Database;
-use crate::reason::met;
 use std::fmt::Write;
 
 /// Rules named in a short proof before the rest are counted.
@@ -292,14 +291,14 @@ fn actor(db: &Database, a: &ActorReport, out: &mut String) {
                 code(&plain(db, &n.model)),
                 md(&n.reason)
             );
-            for (d, from, until, met) in &n.past {
+            for p in &n.past {
                 let _ = writeln!(
                     out,
                     "  - Owed {} from {} until {} (a period that is over; {}).",
-                    code(&plain(db, d)),
-                    plain(db, from),
-                    plain(db, until),
-                    met::words(db, *met)
+                    code(&plain(db, &p.duty)),
+                    plain(db, &p.from),
+                    plain(db, &p.until),
+                    p.reads
                 );
             }
             for (q, needed) in &n.open_questions {
@@ -340,14 +339,14 @@ fn model(db: &Database, m: &ModelReport, out: &mut String) {
     duties(db, m, out);
     if !m.past.is_empty() {
         let _ = writeln!(out, "Owed in periods that are over:\n");
-        for (d, from, until, met) in &m.past {
+        for p in &m.past {
             let _ = writeln!(
                 out,
                 "- {} from {} until {} ({}).",
-                code(&plain(db, d)),
-                plain(db, from),
-                plain(db, until),
-                met::words(db, *met)
+                code(&plain(db, &p.duty)),
+                plain(db, &p.from),
+                plain(db, &p.until),
+                p.reads
             );
         }
         out.push('\n');

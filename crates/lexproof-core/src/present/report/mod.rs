@@ -501,7 +501,10 @@ pub fn build(db: &Database, actor: Option<&str>) -> Result<Report, String> {
                 let past = past_duties(db, &rels, a, m);
                 // Past periods of a non-provider are those of a former provider: what ended its
                 // time as provider says more than which premise of `provider` fails now.
-                let ended = past.iter().map(|p| p.2).max_by(|x, y| it.display_cmp(x, y));
+                let ended = past
+                    .iter()
+                    .map(|p| p.until)
+                    .max_by(|x, y| it.display_cmp(x, y));
                 let reason = match ended {
                     Some(d) => format!(
                         "it provided the model until {}, when the model passed to another actor",
@@ -677,9 +680,9 @@ fn model_report(
     let mut past = past_duties(db, rels, a, m);
     let it = &db.interner;
     past.sort_by(|x, y| {
-        it.display_cmp(&x.1, &y.1)
-            .then_with(|| it.display_cmp(&x.0, &y.0))
-            .then_with(|| it.display_cmp(&x.2, &y.2))
+        it.display_cmp(&x.from, &y.from)
+            .then_with(|| it.display_cmp(&x.duty, &y.duty))
+            .then_with(|| it.display_cmp(&x.until, &y.until))
     });
     ModelReport {
         model: m,
@@ -782,8 +785,16 @@ fn duty(
     }
 }
 
-/// A duty owed in a period that is over: (duty, from, until, the day it was met, if on record).
-pub type PastDuty = (Value, Value, Value, Option<Value>);
+/// A duty owed in a period that is over.
+pub struct PastDuty {
+    pub duty: Value,
+    pub from: Value,
+    pub until: Value,
+    /// The day it was met, if on record.
+    pub met: Option<Value>,
+    /// How the period reads: met on a day, not yet due, or no record (`reason::met::past`).
+    pub reads: String,
+}
 
 /// The periods, now over, in which `actor` owed duties for `model` (`obligation_period`).
 fn past_duties(db: &Database, rels: &Rels, actor: Value, model: Value) -> Vec<PastDuty> {
@@ -792,13 +803,12 @@ fn past_duties(db: &Database, rels: &Rels, actor: Value, model: Value) -> Vec<Pa
             db.rows_mentioning(r, model)
                 .into_iter()
                 .filter(|t| t[0] == actor && t[1] == model)
-                .map(|t| {
-                    (
-                        t[2],
-                        t[3],
-                        t[4],
-                        crate::reason::met::met_within(db, actor, model, t[2], t[3], t[4]),
-                    )
+                .map(|t| PastDuty {
+                    duty: t[2],
+                    from: t[3],
+                    until: t[4],
+                    met: crate::reason::met::met_within(db, actor, model, t[2], t[3], t[4]),
+                    reads: crate::reason::met::past(db, actor, model, t[2], t[3], t[4]),
                 })
                 .collect()
         })
