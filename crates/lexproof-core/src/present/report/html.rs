@@ -189,8 +189,12 @@ fn model(db: &Database, m: &ModelReport, n: &mut usize, page: &mut PageRefs, out
             _ => ", no systemic risk concluded".to_string(),
         },
         m.placed_on_market.map_or(String::new(), |d| format!(
-            ", placed on the market {}",
-            esc(&plain(db, &d))
+            ", placed on the market {}{}",
+            esc(&plain(db, &d)),
+            m.lifecycle_placed.map_or(String::new(), |l| format!(
+                " (as the same model as the provider's own version on the market since {}, its duties count from then)",
+                esc(&plain(db, &l))
+            ))
         ))
     );
     if let Some(why) = &m.not_provider {
@@ -241,6 +245,14 @@ fn model(db: &Database, m: &ModelReport, n: &mut usize, page: &mut PageRefs, out
                 "<details class=\"duty-proof\"><summary>Why <code>{}</code> binds</summary>",
                 esc(&plain(db, &d.duty))
             );
+            if let Some((day, why)) = &d.unheeded {
+                let _ = write!(
+                    out,
+                    "<p>Recorded as met on {}, which does not count: {}.</p>",
+                    esc(&plain(db, day)),
+                    esc(why)
+                );
+            }
             for (id, why) in &d.ambiguous {
                 let _ = write!(
                     out,

@@ -98,6 +98,9 @@ struct Model<'a> {
     systemic_risk: bool,
     systemic_risk_since: Option<JsonValue<'a>>,
     placed_on_market: Option<JsonValue<'a>>,
+    /// Set where the model counts as placed earlier, with the provider's own version.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    lifecycle_placed: Option<JsonValue<'a>>,
     duties: Vec<Duty<'a>>,
     /// Duties owed in periods that are over, as for a former provider.
     past_duties: Vec<PastDuty<'a>>,
@@ -120,6 +123,15 @@ struct Duty<'a> {
     rules: Vec<&'a str>,
     facts: Vec<FactUse<'a>>,
     proof_cut: bool,
+    /// A recorded fulfilment that does not count, and why not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    unheeded: Option<Unheeded<'a>>,
+}
+
+#[derive(Serialize)]
+struct Unheeded<'a> {
+    met_on: JsonValue<'a>,
+    reason: &'a str,
 }
 
 #[derive(Serialize)]
@@ -212,6 +224,7 @@ pub fn json(db: &Database, r: &Report) -> String {
                         systemic_risk: m.systemic_risk,
                         systemic_risk_since: m.systemic_risk_since.as_ref().map(v),
                         placed_on_market: m.placed_on_market.as_ref().map(v),
+                        lifecycle_placed: m.lifecycle_placed.as_ref().map(v),
                         duties: m
                             .duties
                             .iter()
@@ -236,6 +249,10 @@ pub fn json(db: &Database, r: &Report) -> String {
                                     .map(|(fact, origin)| FactUse { fact, origin })
                                     .collect(),
                                 proof_cut: d.cut,
+                                unheeded: d.unheeded.as_ref().map(|(day, why)| Unheeded {
+                                    met_on: v(day),
+                                    reason: why,
+                                }),
                             })
                             .collect(),
                         past_duties: past_duties(db, &m.past),

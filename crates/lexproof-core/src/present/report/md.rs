@@ -325,8 +325,12 @@ fn model(db: &Database, m: &ModelReport, out: &mut String) {
             _ => ", no systemic risk concluded".to_string(),
         },
         m.placed_on_market.map_or(String::new(), |d| format!(
-            ", placed on the market {}",
-            plain(db, &d)
+            ", placed on the market {}{}",
+            plain(db, &d),
+            m.lifecycle_placed.map_or(String::new(), |l| format!(
+                " (as the same model as the provider's own version on the market since {}, its duties count from then)",
+                plain(db, &l)
+            ))
         ))
     );
     if let Some(why) = &m.not_provider {
@@ -458,6 +462,14 @@ fn duties(db: &Database, m: &ModelReport, out: &mut String) {
             );
             if !facts.is_empty() {
                 let _ = writeln!(out, "  Rests on the facts {}.", facts.join(", "));
+            }
+            if let Some((day, why)) = &d.unheeded {
+                let _ = writeln!(
+                    out,
+                    "  Recorded as met on {}, which does not count: {}.",
+                    plain(db, day),
+                    md(why)
+                );
             }
             if d.cut {
                 let _ = writeln!(out, "  The proof is more than {} levels deep; the rules and facts above are those of its top levels (`lexproof explain` shows it whole).", super::PROOF_LEVELS);

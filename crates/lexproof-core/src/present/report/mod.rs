@@ -62,6 +62,9 @@ struct Rels {
     /// Input relations naming an actor's models (model, actor), where the rules declare them.
     own: Vec<usize>,
     established_in: Option<usize>,
+    lifecycle_placed: Option<usize>,
+    duty_met: Option<usize>,
+    met_on: Option<usize>,
     assessment_date: Option<usize>,
     /// The dated vocabulary, where the rules declare it.
     duty_applies_from: Option<usize>,
@@ -101,6 +104,9 @@ fn relations(db: &Database) -> Result<Rels, String> {
             .collect(),
         // Where establishments can be dated, the heading shows those counted on the assessment date.
         established_in: opt("established_as_of", 2).or(opt("established_in", 2)),
+        lifecycle_placed: opt("lifecycle_placed", 2),
+        duty_met: opt("duty_met", 4),
+        met_on: opt("met_on", 4),
         assessment_date: opt("assessment_date", 1),
         duty_applies_from: opt("duty_applies_from", 4),
         duty_status: opt("duty_status", 4),
@@ -325,6 +331,8 @@ pub struct ModelReport {
     /// The model's legal history, where the rules carry the dated vocabulary.
     pub timeline: Option<crate::reason::timeline::Timeline>,
     pub placed_on_market: Option<Value>,
+    /// Where the model counts as placed earlier, with the provider's own version (Guidelines §2.2).
+    pub lifecycle_placed: Option<Value>,
     pub duties: Vec<Duty>,
     /// Duties the actor owed for the model in periods that are over (duty, from, until, met on):
     /// a stretch without the open-source exemption, a past period of systemic risk.
@@ -341,6 +349,10 @@ pub struct Duty {
     pub citations: Vec<String>,
     /// The day it has applied since.
     pub since: Option<Value>,
+    /// A fulfilment the facts record that does not count (a mandate to a representative outside
+    /// the Union, one that ended): the day and why not, so that "overdue" does not read as if
+    /// nothing had been done.
+    pub unheeded: Option<(Value, String)>,
     /// Where it stands on the assessment date (`duty_status`).
     pub status: Vec<Value>,
     pub deadline: Option<Value>,
@@ -615,8 +627,20 @@ fn model_report(
     let since = rels.duty_applies_from.map(mine).unwrap_or_default();
     let statuses = rels.duty_status.map(mine).unwrap_or_default();
     // The day a duty applies from and where it stands.
+    let recorded = rels.duty_met.map(mine).unwrap_or_default();
     let dated = |mut x: Duty| -> Duty {
         x.since = since.iter().find(|s| s[2] == x.duty).map(|s| s[3]);
+        if x.overdue {
+            x.unheeded = rels.met_on.and_then(|met_on| {
+                recorded
+                    .iter()
+                    .filter(|t| t[2] == x.duty && !db.holds(met_on, t))
+                    .min_by(|p, q| db.interner.display_cmp(&p[3], &q[3]))
+                    // Two steps: what the fulfilment lacks and the fact behind it; further down
+                    // the search only picks an arbitrary Member State to be missing.
+                    .map(|t| (t[3], reason_in(db, met_on, t, 2)))
+            });
+        }
         x.status = statuses
             .iter()
             .filter(|s| s[2] == x.duty)
@@ -696,6 +720,12 @@ fn model_report(
             .into_iter()
             .find(|t| t[0] == m)
             .map(|t| t[1]),
+        lifecycle_placed: rels.lifecycle_placed.and_then(|r| {
+            rows(r)
+                .into_iter()
+                .find(|t| t[0] == m && !db.holds(rels.placed_on_market, t))
+                .map(|t| t[1])
+        }),
         duties: bound,
         past,
         exemptions,
@@ -772,6 +802,7 @@ fn duty(
         says: r.says.clone(),
         citations: r.citations.clone(),
         since: None,
+        unheeded: None,
         status: Vec::new(),
         deadline: deadlines.iter().find(|t| t[2] == d).map(|t| t[3]),
         overdue: overdue.iter().any(|t| t[2] == d),
@@ -839,6 +870,11 @@ fn holders(db: &Database, rels: &Rels, v: Value) -> Vec<String> {
 /// One line on why `rel(values)` is not concluded: the first failing premise of the closest rule,
 /// followed down through missing conclusions (at most three steps) to what decides it.
 pub fn reason(db: &Database, rel: usize, values: &[Value]) -> String {
+    reason_in(db, rel, values, 3)
+}
+
+/// `reason`, followed down at most `depth` steps.
+fn reason_in(db: &Database, rel: usize, values: &[Value], depth: usize) -> String {
     let p = Pattern {
         rel,
         args: values.iter().map(|v| Arg::Is(*v)).collect(),
@@ -850,7 +886,7 @@ pub fn reason(db: &Database, rel: usize, values: &[Value]) -> String {
     };
     let e = whynot::why_not(db, &p, limits);
     let mut steps = Vec::new();
-    follow(db, &e, &mut steps);
+    follow(db, &e, &mut steps, depth);
     if steps.is_empty() {
         return "no rule concludes it from these facts".to_string();
     }
@@ -858,7 +894,7 @@ pub fn reason(db: &Database, rel: usize, values: &[Value]) -> String {
     steps.join(", since ")
 }
 
-fn follow(db: &Database, e: &Explanation, steps: &mut Vec<String>) {
+fn follow(db: &Database, e: &Explanation, steps: &mut Vec<String>, depth: usize) {
     let Verdict::Rules(rules) = &e.verdict else {
         return;
     };
@@ -887,9 +923,9 @@ fn follow(db: &Database, e: &Explanation, steps: &mut Vec<String>) {
                     crate::present::explain::absent_atom(db, rel, pat)
                 ),
             });
-            if steps.len() < 3 {
+            if steps.len() < depth {
                 if let Some(sub) = &premise.sub {
-                    follow(db, sub, steps);
+                    follow(db, sub, steps, depth);
                 }
             }
         }
