@@ -12,20 +12,16 @@ fn relation(db: &Database, name: &str, arity: usize) -> Option<usize> {
         .filter(|&r| p.relations[r].arity() == arity)
 }
 
-/// The day `actor` met `duty` for `model` for a period from `from` to `until`: the first time
-/// within the period, else the first time before it (a mandate that ended is followed by the one
-/// that closed the gap, not by itself). Read from `fulfilled_on` where the rules derive it (a
-/// mandate counts only to a Union representative; what was done for the provider's own version
-/// serves the model), else from `duty_met`; for the Art. 52(1) notification also from `notified`.
-/// `None` when nothing is recorded by `until`.
-pub fn met_within(
-    db: &Database,
-    actor: Value,
-    model: Value,
-    duty: Value,
-    from: Value,
-    until: Value,
-) -> Option<Value> {
+/// The day the duty of an `obligation_period` row (actor, model, duty, from, until) was met: the
+/// first time within the period, else the first time before it (a mandate that ended is followed
+/// by the one that closed the gap, not by itself). Read from `fulfilled_on` where the rules derive
+/// it (a mandate counts only to a Union representative; what was done for the provider's own
+/// version serves the model), else from `duty_met`; for the Art. 52(1) notification also from
+/// `notified`. `None` when nothing is recorded by `until`.
+fn met_within(db: &Database, period: &[Value]) -> Option<Value> {
+    let [actor, model, duty, from, until] = period[..] else {
+        return None;
+    };
     let it = &db.interner;
     let by = |d: &Value| it.display_cmp(d, &until) != Ordering::Greater;
     let source = relation(db, "fulfilled_on", 4).or_else(|| relation(db, "duty_met", 4));
@@ -58,16 +54,12 @@ pub fn met_within(
     })
 }
 
-/// For the Art. 54(1) mandate met on `met`: the day it ended (`representative_mandate_ended`)
+/// For the Art. 54(1) mandate met on `met` in `period`: the day it ended (`representative_mandate_ended`)
 /// before `until`, where no other mandate is recorded from that day to `until`.
-fn ended_unreplaced(
-    db: &Database,
-    actor: Value,
-    model: Value,
-    duty: Value,
-    met: Value,
-    until: Value,
-) -> Option<Value> {
+fn ended_unreplaced(db: &Database, period: &[Value], met: Value) -> Option<Value> {
+    let [actor, model, duty, _, until] = period[..] else {
+        return None;
+    };
     let it = &db.interner;
     if it.get("art54_1_authorised_representative").map(Value::Sym) != Some(duty) {
         return None;
@@ -114,35 +106,34 @@ fn dated(db: &Database, duty: Value) -> bool {
     notification || timed.is_none_or(|r| db.holds(r, &[duty]))
 }
 
-/// How a past period reads: "met on D"; that it was not yet due when the period ended (Art.
-/// 111(3)); that it is owed on request with no date; or that the facts hold no record of it being
-/// met (not a finding of breach).
-pub fn past(
-    db: &Database,
-    actor: Value,
-    model: Value,
-    duty: Value,
-    from: Value,
-    until: Value,
-) -> String {
-    if let Some(d) = met_within(db, actor, model, duty, from, until) {
+/// How a period that is over (an `obligation_period` row) reads, with the day it was met if the
+/// facts record one: "met on D"; that it was not yet due when the period ended (Art. 111(3));
+/// that it is owed on request with no date; or that the facts hold no record of it being met (not
+/// a finding of breach).
+pub fn past(db: &Database, period: &[Value]) -> (Option<Value>, String) {
+    let [_, model, duty, _, until] = period[..] else {
+        return (None, String::new());
+    };
+    let met = met_within(db, period);
+    let reads = if let Some(d) = met {
         let mut out = format!("met on {}", db.interner.plain(&d));
-        if let Some(x) = ended_unreplaced(db, actor, model, duty, d, until) {
+        if let Some(x) = ended_unreplaced(db, period, d) {
             out.push_str(&format!(
                 "; that mandate ended on {}, with no record of a new one before the period ended",
                 db.interner.plain(&x)
             ));
         }
-        return out;
-    }
-    if !dated(db, duty) {
-        return "owed on request, no compliance date".into();
-    }
-    match due_after(db, model, until) {
-        Some(c) => format!(
-            "not yet due when the period ended: Art. 111(3) allowed until {}",
-            db.interner.plain(&c)
-        ),
-        None => "no record that it was met".into(),
-    }
+        out
+    } else if !dated(db, duty) {
+        "owed on request, no compliance date".into()
+    } else {
+        match due_after(db, model, until) {
+            Some(c) => format!(
+                "not yet due when the period ended: Art. 111(3) allowed until {}",
+                db.interner.plain(&c)
+            ),
+            None => "no record that it was met".into(),
+        }
+    };
+    (met, reads)
 }

@@ -265,7 +265,7 @@ impl Of<'_> {
                         } else {
                             "; now exempt"
                         },
-                        crate::reason::met::past(db, a, m, d, t[3], t[4])
+                        crate::reason::met::past(db, &t).1
                     ),
                 });
             }

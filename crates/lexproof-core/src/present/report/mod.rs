@@ -834,12 +834,15 @@ fn past_duties(db: &Database, rels: &Rels, actor: Value, model: Value) -> Vec<Pa
             db.rows_mentioning(r, model)
                 .into_iter()
                 .filter(|t| t[0] == actor && t[1] == model)
-                .map(|t| PastDuty {
-                    duty: t[2],
-                    from: t[3],
-                    until: t[4],
-                    met: crate::reason::met::met_within(db, actor, model, t[2], t[3], t[4]),
-                    reads: crate::reason::met::past(db, actor, model, t[2], t[3], t[4]),
+                .map(|t| {
+                    let (met, reads) = crate::reason::met::past(db, &t);
+                    PastDuty {
+                        duty: t[2],
+                        from: t[3],
+                        until: t[4],
+                        met,
+                        reads,
+                    }
                 })
                 .collect()
         })
