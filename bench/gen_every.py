@@ -6,13 +6,15 @@ Usage: python3 bench/gen_every.py --models N --out DIR [--seed S]
 Like gen_facts.py (same CLI, same output format: Souffle-style TSV files
 DIR/<relation>.facts, tab-separated, no header, symbols unquoted, numbers as
 plain integers, dates YYYY-MM-DD; same seed -> same bytes; one summary line),
-but it writes all 49 input relations of rules.dl (those no rule derives and
+but it writes all 54 input relations of rules.dl (those no rule derives and
 that are not .params), at realistic rates, with consistent lifecycles: actors
 with founding dates, foundation models and chains of modifications (per
 modification_kind), dated compute, plans to exceed thresholds, placings
 through channels and AI systems (own, third-party, internal use), research
 exclusions, open-source terms and monetisation over time, notifications,
-rebuttals, designations (lifted or maintained), duty_met and mandates,
+rebuttals, designations (lifted or maintained, with the day the provider was
+informed), duty_met and mandates (with named representatives), dated Union establishments,
+abandoned compute plans, AI Office corrective actions,
 Art. 79 corrective actions and Member State holidays.
 
 Compute values are log-uniform, have at most 4 significant digits and are
@@ -22,6 +24,7 @@ standard library only.
 
 import datetime
 import math
+import random
 import sys
 
 from factfiles import FactFiles, parse_args, weighted
@@ -51,6 +54,7 @@ COUNTRIES = {"DE": 12, "FR": 10, "NL": 6, "IE": 6, "IT": 4, "ES": 4, "SE": 3,
              "PL": 2, "AT": 2, "BE": 2,
              "US": 27, "GB": 8, "CN": 7, "CA": 2, "CH": 2, "JP": 2, "NO": 1}
 EU = {"DE", "FR", "NL", "IE", "IT", "ES", "SE", "PL", "AT", "BE"}
+REP_OUTSIDE = ["GB", "CH", "NO"]
 # corrective-action periods (days) set by authorities
 CA_DAYS = [1, 5, 7, 10, 10, 14, 14, 20, 30, 30]
 
@@ -106,6 +110,11 @@ RELATIONS = {
     "corrective_action_required": "system country date",
     "corrective_action_period": "system country date number",
     "corrective_action_taken": "system date",
+    "designation_informed": "model date",
+    "established_in_from": "actor country date",
+    "authorised_representative": "actor model actor",
+    "compute_plan_abandoned": "model date",
+    "ai_office_corrective_action_required": "system date",
 }
 
 MAX_DEPTH = 10
@@ -202,6 +211,9 @@ def main(argv=None):
     a, rng = parse_args(__doc__, argv)
     n = a.models
     rnd = rng.random
+    # A second stream for the relations added later (informed designations, dated
+    # establishments, named representatives), so that the rows of the others stay as they were.
+    rnd2 = random.Random(a.seed * 7919 + 1).random
 
     DS = [datetime.date.fromordinal(BASE + k).isoformat()
           for k in range(off(2029, 12, 31) + 1)]
@@ -279,6 +291,10 @@ def main(argv=None):
                 B_est("%s\t%s\n" % (ACT[p], c2))
                 eu_flag = eu_flag or c2 in EU
         in_eu[p] = eu_flag
+        # a third-country actor that opens an establishment in the Union on a known day (5 %)
+        if not eu_flag and rnd2() < 0.05:
+            B["established_in_from"]("%s\t%s\t%s\n" % (
+                ACT[p], eu_ctry[int(rnd2() * neu)], DS[off(2025, 6, 1) + int(rnd2() * 540)]))
 
     def other_actor(p):
         q = int(rnd() * nact)
@@ -346,6 +362,8 @@ def main(argv=None):
                 auth2 = eus[0] if auth != eus[0] else eus[1]
                 req2 = req + int(rnd() * 20)
                 B_car("%s\t%s\t%s\n" % (s, auth2, DS[req2]))
+        elif r < 0.0725 and rnd2() < 0.3:                 # the AI Office acts (Art. 75(1))
+            B["ai_office_corrective_action_required"]("%s\t%s\n" % (s, DS[O_A79 + 1 + int(rnd2() * 200)]))
         elif r < 0.004 and ("CH" in cs or "NO" in cs):    # outside Art. 79: starts no period
             B_car("%s\t%s\t%s\n" % (s, "CH" if "CH" in cs else "NO", DS[O_A79 + int(rnd() * 100)]))
         return s
@@ -361,6 +379,8 @@ def main(argv=None):
     GP = P10[23]
     ndesig = 0
     nmand = 0
+    nrep = n // 500 + 5
+    rep_seen = bytearray(nrep)
     cnt = {"foss_dated": 0, "mon_dated": 0, "uue": 0, "spsr": 0}
 
     for i in range(n):
@@ -481,6 +501,8 @@ def main(argv=None):
         if c >= 3 * P10[24] and rnd() < 0.25:
             f = SR if c < 2 * SR or rnd() < 0.5 else (2 * SR if c < 5 * SR else 5 * SR)
             B_ckte("%s\t%d\t%s\n" % (m, f, DS[d - 30 - int(rnd() * 200)]))
+            if rnd2() < 0.08:                        # the plan was abandoned short of it
+                B["compute_plan_abandoned"]("%s\t%s\n" % (m, DS[d - 10 - int(rnd2() * 20)]))
         elif GP < c < SR and rnd() < 0.03:
             B_ckte("%s\t%d\t%s\n" % (m, GP, DS[d - 20 - int(rnd() * 150)]))
 
@@ -601,6 +623,8 @@ def main(argv=None):
             if dd < d:
                 dd = d + int(rnd() * 60)
             B_cd("%s\t%s\n" % (m, DS[dd]))
+            if rnd2() < 0.7:                         # the day the provider was informed
+                B["designation_informed"]("%s\t%s\n" % (m, DS[dd + int(rnd2() * 8)]))
             k = ndesig % 5
             ndesig += 1
             if k == 0:                               # lifted on reassessment
@@ -634,6 +658,13 @@ def main(argv=None):
             nmand += 1
             md = d - 1 - int(rnd() * 90) if rnd() < 0.8 else d + int(rnd() * 200)
             B_dmet("%s\t%s\t%s\t%s\n" % (ACT[mkt], m, "art54_1_authorised_representative", DS[md]))
+            if rnd2() < 0.6:                         # the representative named, 5 % outside the Union
+                r = int(rnd2() * nrep)
+                if not rep_seen[r]:
+                    rep_seen[r] = 1
+                    c = REP_OUTSIDE[int(rnd2() * 3)] if rnd2() < 0.05 else eu_ctry[int(rnd2() * neu)]
+                    B_est("rep-%d\t%s\n" % (r, c))
+                B["authorised_representative"]("%s\t%s\trep-%d\n" % (ACT[mkt], m, r))
             if rnd() < 0.06 or nmand == 1:
                 B_rme("%s\t%s\t%s\n" % (ACT[mkt], m, DS[md + 60 + int(rnd() * 400)]))
 
