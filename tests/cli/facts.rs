@@ -223,3 +223,52 @@ fn a_scenario_given_as_facts_points_at_its_expect_lines() {
     assert!(!err.contains("syntax_error"), "{err}");
     assert!(stdout(&o).is_empty(), "{}", stdout(&o));
 }
+
+/// A `.dl` fact file larger than one parse part (8 MiB) is read part by part: every fact counts,
+/// and an error far into it is located by its line and column in the whole file.
+#[test]
+fn large_dl_file_is_read_in_parts_with_errors_located() {
+    let dir = scratch("large-dl");
+    let mut text = String::from(
+        "/* a comment over\n two lines with a fact in it: developer(\"x\", \"y\").\n */\n",
+    );
+    let n = 400_000;
+    for i in 0..n {
+        text.push_str(&format!(
+            "generates(\"model-{i:07}\", \"text\"). // note \").\n"
+        ));
+    }
+    text.push_str("generates(\"late\", 42).\n");
+    assert!(text.len() > 2 * (8 << 20), "{}", text.len());
+    let bad = write(&dir, "big.dl", text.as_bytes());
+    let o = lexproof(&["derive", "--facts", &bad]);
+    assert!(!o.status.success(), "{}", stderr(&o));
+    let err = stderr(&o);
+    let line = n + 4;
+    assert!(
+        err.contains(&format!("big.dl:{line}:19: error[type_mismatch]")),
+        "{err}"
+    );
+    let good = write(
+        &dir,
+        "good.dl",
+        text.replace("generates(\"late\", 42).\n", "").as_bytes(),
+    );
+    // Input facts counted, less those of the rules file: one fact read alone gives that count.
+    let inputs = |facts: &str| -> usize {
+        let o = lexproof(&["derive", "--facts", facts]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let err = stderr(&o);
+        let at = err
+            .find(" input facts from 1 file")
+            .expect("a summary line");
+        let digits: String = err[..at]
+            .chars()
+            .rev()
+            .take_while(char::is_ascii_digit)
+            .collect();
+        digits.chars().rev().collect::<String>().parse().unwrap()
+    };
+    let one = write(&dir, "one.dl", b"generates(\"z\", \"text\").\n");
+    assert_eq!(inputs(&good), inputs(&one) - 1 + n);
+}

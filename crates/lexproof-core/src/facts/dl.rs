@@ -6,9 +6,93 @@ use lexproof_lang::ast::{Term, Type};
 use lexproof_lang::diag::Diagnostic;
 use lexproof_lang::SourceFile;
 
+/// A large file is parsed in parts of about this many bytes, cut after a line that ends a fact, so
+/// that its tokens and syntax tree (hundreds of bytes per fact) exist for one part at a time: a
+/// 1 GiB fact file parsed whole needed over 20 GiB.
+const PART: usize = 8 << 20;
+
 pub(super) fn read(
     l: &mut Loader,
     file: &SourceFile,
+    facts: &mut super::Staging,
+    diags: &mut Vec<Diagnostic>,
+) {
+    if file.text.len() <= PART {
+        return read_part(l, file, 0, facts, diags);
+    }
+    let mut lines_before = 0;
+    for (base, text) in parts(&file.text, PART) {
+        let part = SourceFile::new(file.name.clone(), text);
+        let first = diags.len();
+        read_part(l, &part, lines_before, facts, diags);
+        // Diagnostics point into the whole file, as the caller reports them against it.
+        for d in &mut diags[first..] {
+            d.span.start += base as u32;
+            d.span.end += base as u32;
+        }
+        lines_before += text.bytes().filter(|&b| b == b'\n').count();
+    }
+}
+
+/// The file cut into parts of at least `size` bytes (the last may be shorter), each ending after a
+/// line whose last token closes a fact (`).`) outside any comment or string, with the byte offset
+/// where it starts.
+fn parts(text: &str, size: usize) -> Vec<(usize, &str)> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let (mut start, mut i) = (0, 0);
+    let mut in_block = false;
+    // The last two significant bytes of the current line, outside comments and strings.
+    let mut last = [0u8; 2];
+    while i < bytes.len() {
+        let c = bytes[i];
+        if in_block {
+            if c == b'*' && bytes.get(i + 1) == Some(&b'/') {
+                in_block = false;
+                i += 2;
+                continue;
+            }
+        } else if c == b'/' && bytes.get(i + 1) == Some(&b'*') {
+            in_block = true;
+            i += 2;
+            continue;
+        } else if c == b'/' && bytes.get(i + 1) == Some(&b'/') {
+            while i < bytes.len() && bytes[i] != b'\n' {
+                i += 1;
+            }
+            continue;
+        } else if c == b'"' {
+            // A string ends at its closing quote or, unclosed, at the end of the line.
+            i += 1;
+            while i < bytes.len() && bytes[i] != b'"' && bytes[i] != b'\n' {
+                i += if bytes[i] == b'\\' { 2 } else { 1 };
+            }
+            last = [last[1], b'"'];
+            if i < bytes.len() && bytes[i] == b'"' {
+                i += 1;
+            }
+            continue;
+        } else if c == b'\n' {
+            if last == [b')', b'.'] && i + 1 - start >= size {
+                out.push((start, &text[start..=i]));
+                start = i + 1;
+            }
+            last = [0, 0];
+        } else if !c.is_ascii_whitespace() {
+            last = [last[1], c];
+        }
+        i += 1;
+    }
+    if start < text.len() {
+        out.push((start, &text[start..]));
+    }
+    out
+}
+
+fn read_part(
+    l: &mut Loader,
+    file: &SourceFile,
+    lines_before: usize,
     facts: &mut super::Staging,
     diags: &mut Vec<Diagnostic>,
 ) {
@@ -122,7 +206,12 @@ pub(super) fn read(
             }
         }
         if values.len() == c.head.args.len() {
-            facts.push(l.program, rel, &values, file.line_of(c.head.span.start));
+            facts.push(
+                l.program,
+                rel,
+                &values,
+                lines_before + file.line_of(c.head.span.start),
+            );
         }
     }
 }
@@ -179,4 +268,28 @@ fn expect_lines(file: &SourceFile) -> Vec<lexproof_lang::source::Span> {
         start += line.len();
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parts;
+
+    #[test]
+    fn parts_end_after_a_fact_outside_comments_and_strings() {
+        let text = "a(\"x\").\n/* b(1).\n */ c(\"y).\").\nd(2). // e(3).\nf(4).\n";
+        let cut = parts(text, 1);
+        let texts: Vec<&str> = cut.iter().map(|(_, t)| *t).collect();
+        assert_eq!(
+            texts,
+            [
+                "a(\"x\").\n",
+                "/* b(1).\n */ c(\"y).\").\n",
+                "d(2). // e(3).\n",
+                "f(4).\n"
+            ]
+        );
+        let offsets: Vec<usize> = cut.iter().map(|(o, _)| *o).collect();
+        assert_eq!(offsets, [0, 8, 31, 46]);
+        assert_eq!(parts(text, 1 << 20).len(), 1);
+    }
 }
