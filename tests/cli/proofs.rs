@@ -799,4 +799,16 @@ fn report_names_unheeded_fulfilments_and_lifecycle_placing() {
         html.contains("<p>Recorded as met on 2026-02-27, which does not count:"),
         "{html}"
     );
+    // A mandate terminated since: the reason names the termination, not a comparison of the duty
+    // with itself from a rule about other duties.
+    let ended = write(
+        &dir,
+        "ended.dl",
+        b"assessment_date(\"2026-06-01\").\nestablished_in(\"pine\", \"US\").\ndeveloper(\"m2\", \"pine\").\ntraining_compute(\"m2\", 3e24).\ngenerates(\"m2\", \"text\").\nmade_available(\"m2\", \"api\", \"2025-10-01\").\nduty_met(\"pine\", \"m2\", \"art54_1_authorised_representative\", \"2025-09-20\").\nrepresentative_mandate_ended(\"pine\", \"m2\", \"2026-03-02\").\n",
+    );
+    let md = stdout(&lexproof(&["-q", "report", "--facts", &ended]));
+    assert!(
+        md.contains("  Recorded as met on 2025-09-20, which does not count: the mandate pine gave for m2 on 2025-09-20 was terminated afterwards (rule representative\\_mandate\\_terminated \\[Art. 54(5)\\]), which rules it out."),
+        "{md}"
+    );
 }

@@ -185,7 +185,8 @@ impl<'a> Explainer<'a> {
                                 .filter(|s| !s.as_ref().is_some_and(Status::holds))
                                 .count();
                         (
-                            !fails_on_fixed_list(db, rule, &f.3),
+                            !fails_on_fixed_list(db, rule, &f.3)
+                                && !fails_on_the_query_alone(rule, &f.3, &pattern),
                             f.0.saturating_sub(fixed),
                             std::cmp::Reverse(failing),
                             rule.authority,
@@ -674,6 +675,26 @@ pub fn search_order(db: &Database, rule: &Rule) -> Vec<usize> {
     let mut order: Vec<usize> = rule.plan.iter().copied().filter(fixed).collect();
     order.extend(rule.plan.iter().copied().filter(|li| !fixed(li)));
     order
+}
+
+/// Whether an instance fails a comparison that only the values asked about decide (`Duty !=
+/// "art54_1_authorised_representative"` when that duty is asked about): like a fixed list, the rule
+/// is then not about these values, and a reason that quotes the comparison says nothing.
+fn fails_on_the_query_alone(rule: &Rule, st: &[Option<Status>], pattern: &[Option<Value>]) -> bool {
+    let asked: Vec<usize> = rule
+        .head
+        .args
+        .iter()
+        .zip(pattern)
+        .filter_map(|(t, want)| match (t, want) {
+            (CTerm::Var(v), Some(_)) => Some(*v),
+            _ => None,
+        })
+        .collect();
+    rule.body.iter().zip(st).any(|(lit, s)| {
+        matches!((lit, s), (CLit::Cmp(..), Some(Status::False(_))))
+            && lit.vars().iter().all(|v| asked.contains(v))
+    })
 }
 
 /// How many of the rule's premises range over lists the rules file fixes itself.
