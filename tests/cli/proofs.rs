@@ -742,6 +742,17 @@ fn past_periods_say_what_the_facts_show() {
     ] {
         assert!(md.contains(line), "{line}\n{md}");
     }
+    // A seller whose two weeks to notify had not run out when it sold the model.
+    let sold = write(
+        &dir,
+        "sold.dl",
+        b"assessment_date(\"2027-01-06\").\nestablished_in(\"nordwind\", \"DE\").\nestablished_in(\"quill\", \"FR\").\ndeveloper(\"nw-l\", \"nordwind\").\ngenerates(\"nw-l\", \"text\").\ncompute_reached(\"nw-l\", 5e24, \"2026-08-20\").\nmade_available(\"nw-l\", \"api\", \"2026-09-01\").\ncompute_known_to_exceed(\"nw-l\", 3e25, \"2026-12-18\").\nmodel_transferred(\"nw-l\", \"quill\", \"2026-12-28\").\nnotified(\"nw-l\", \"2027-01-05\").\n",
+    );
+    let md = stdout(&lexproof(&["-q", "report", "--facts", &sold]));
+    assert!(
+        md.contains("  - Owed `art52_1_notify` from 2026-12-18 until 2026-12-28 (a period that is over; not yet due when the period ended: its deadline was 2027-01-04)."),
+        "{md}"
+    );
     let j: serde_json::Value = serde_json::from_slice(
         &lexproof(&["-q", "report", "--facts", &facts, "--format", "json"]).stdout,
     )

@@ -85,6 +85,27 @@ fn ended_unreplaced(db: &Database, period: &[Value], met: Value) -> Option<Value
     (!replaced).then_some(end)
 }
 
+/// For the Art. 52(1) notification, whose two weeks run for the model whoever holds it: its
+/// deadline, where it falls after the period's end (a seller whose notification period had not
+/// run out when it sold the model). Other duties' deadlines today may differ from the ones a past
+/// period had, so they are not used.
+fn deadline_after(db: &Database, period: &[Value]) -> Option<Value> {
+    let [_, model, duty, _, until] = period[..] else {
+        return None;
+    };
+    let it = &db.interner;
+    if it.get("art52_1_notify").map(Value::Sym) != Some(duty) {
+        return None;
+    }
+    let deadline = relation(db, "deadline", 4)?;
+    db.rows_mentioning(deadline, model)
+        .into_iter()
+        .filter(|t| t[1] == model && t[2] == duty)
+        .map(|t| t[3])
+        .filter(|y| it.display_cmp(y, &until) == Ordering::Greater)
+        .min_by(|x, y| it.display_cmp(x, y))
+}
+
 /// The Art. 111(3) compliance date, where the model has the transition and that date is after
 /// `until`: the duty was not yet due when the period ended.
 fn due_after(db: &Database, model: Value, until: Value) -> Option<Value> {
@@ -107,7 +128,8 @@ fn dated(db: &Database, duty: Value) -> bool {
 }
 
 /// How a period that is over (an `obligation_period` row) reads, with the day it was met if the
-/// facts record one: "met on D"; that it was not yet due when the period ended (Art. 111(3));
+/// facts record one: "met on D"; that it was not yet due when the period ended (a later deadline,
+/// or Art. 111(3));
 /// that it is owed on request with no date; or that the facts hold no record of it being met (not
 /// a finding of breach).
 pub fn past(db: &Database, period: &[Value]) -> (Option<Value>, String) {
@@ -126,6 +148,11 @@ pub fn past(db: &Database, period: &[Value]) -> (Option<Value>, String) {
         out
     } else if !dated(db, duty) {
         "owed on request, no compliance date".into()
+    } else if let Some(y) = deadline_after(db, period) {
+        format!(
+            "not yet due when the period ended: its deadline was {}",
+            db.interner.plain(&y)
+        )
     } else {
         match due_after(db, model, until) {
             Some(c) => format!(
