@@ -810,6 +810,17 @@ fn report_names_unheeded_fulfilments_and_lifecycle_placing() {
         html.contains("<p>Recorded as met on 2026-02-27, which does not count:"),
         "{html}"
     );
+    // Sold on: the buyer's heading does not date its duties from the seller's own version.
+    let sold = write(
+        &dir,
+        "sold.dl",
+        b"assessment_date(\"2026-09-01\").\nestablished_in(\"corvid\", \"FR\").\nestablished_in(\"redwood\", \"FR\").\ndeveloper(\"cb\", \"corvid\").\ntraining_compute(\"cb\", 4e24).\ngenerates(\"cb\", \"text\").\nmade_available(\"cb\", \"download\", \"2026-05-04\").\nmodified_from(\"cc\", \"cb\").\nmodifier(\"cc\", \"corvid\").\nmodification_compute(\"cc\", 1e23).\nmade_available(\"cc\", \"api\", \"2026-02-02\").\nmodel_transferred(\"cb\", \"redwood\", \"2026-07-01\").\n",
+    );
+    let md = stdout(&lexproof(&["-q", "report", "--facts", &sold]));
+    assert!(
+        md.contains("### Model `cb`: general-purpose AI model, no systemic risk concluded, placed on the market 2026-05-04\n"),
+        "{md}"
+    );
     // A mandate terminated since: the reason names the termination, not a comparison of the duty
     // with itself from a rule about other duties.
     let ended = write(

@@ -63,6 +63,7 @@ struct Rels {
     own: Vec<usize>,
     established_in: Option<usize>,
     lifecycle_placed: Option<usize>,
+    current_transfer: Option<usize>,
     duty_met: Option<usize>,
     met_on: Option<usize>,
     assessment_date: Option<usize>,
@@ -105,6 +106,7 @@ fn relations(db: &Database) -> Result<Rels, String> {
         // Where establishments can be dated, the heading shows those counted on the assessment date.
         established_in: opt("established_as_of", 2).or(opt("established_in", 2)),
         lifecycle_placed: opt("lifecycle_placed", 2),
+        current_transfer: opt("current_transfer", 3),
         duty_met: opt("duty_met", 4),
         met_on: opt("met_on", 4),
         assessment_date: opt("assessment_date", 1),
@@ -720,12 +722,20 @@ fn model_report(
             .into_iter()
             .find(|t| t[0] == m)
             .map(|t| t[1]),
-        lifecycle_placed: rels.lifecycle_placed.and_then(|r| {
-            rows(r)
-                .into_iter()
-                .find(|t| t[0] == m && !db.holds(rels.placed_on_market, t))
-                .map(|t| t[1])
-        }),
+        // Not for a buyer: its duties run from its acquisition, and the earlier version is not its.
+        lifecycle_placed: rels
+            .lifecycle_placed
+            .filter(|_| {
+                !rels
+                    .current_transfer
+                    .is_some_and(|r| rows(r).iter().any(|t| t[0] == m && t[1] == a))
+            })
+            .and_then(|r| {
+                rows(r)
+                    .into_iter()
+                    .find(|t| t[0] == m && !db.holds(rels.placed_on_market, t))
+                    .map(|t| t[1])
+            }),
         duties: bound,
         past,
         exemptions,
