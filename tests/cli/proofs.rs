@@ -810,6 +810,13 @@ fn report_names_unheeded_fulfilments_and_lifecycle_placing() {
         html.contains("<p>Recorded as met on 2026-02-27, which does not count:"),
         "{html}"
     );
+    // The flagged reading behind the deadlines is listed with the unsettled law.
+    assert!(
+        md.contains(
+            "- rule `lifecycle_placing_through_own_version` (behind the deadline of `art53_1_a`, "
+        ),
+        "{md}"
+    );
     // Sold on: the buyer's heading does not date its duties from the seller's own version.
     let sold = write(
         &dir,

@@ -261,6 +261,14 @@ fn model(db: &Database, m: &ModelReport, n: &mut usize, page: &mut PageRefs, out
                     esc(why)
                 );
             }
+            for (id, why) in &d.deadline_ambiguous {
+                let _ = write!(
+                    out,
+                    "<p class=\"ambiguous\">Unsettled law behind its deadline, in rule <code>{}</code>: {}</p>",
+                    esc(id),
+                    esc(why)
+                );
+            }
             let proof = super::short_proof(db, d.rel, &d.tuple);
             out.push_str(&tree_on_page(db, &proof, &format!("p{n}-"), page));
             out.push_str("</details>");

@@ -120,6 +120,9 @@ struct Duty<'a> {
     overdue: bool,
     weakest_authority: Option<&'static str>,
     ambiguous: Vec<Ambiguous<'a>>,
+    /// Unsettled rules behind the deadline only; left out when there are none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    deadline_ambiguous: Vec<Ambiguous<'a>>,
     rules: Vec<&'a str>,
     facts: Vec<FactUse<'a>>,
     proof_cut: bool,
@@ -239,6 +242,11 @@ pub fn json(db: &Database, r: &Report) -> String {
                                 weakest_authority: d.weakest.map(|a| a.as_str()),
                                 ambiguous: d
                                     .ambiguous
+                                    .iter()
+                                    .map(|(rule, reason)| Ambiguous { rule, reason })
+                                    .collect(),
+                                deadline_ambiguous: d
+                                    .deadline_ambiguous
                                     .iter()
                                     .map(|(rule, reason)| Ambiguous { rule, reason })
                                     .collect(),

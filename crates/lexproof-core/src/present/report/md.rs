@@ -479,8 +479,13 @@ fn duties(db: &Database, m: &ModelReport, out: &mut String) {
         // buried the proofs).
         let mut unsettled: Vec<(&str, &str, Vec<String>)> = Vec::new();
         for d in &m.duties {
-            for (id, why) in &d.ambiguous {
-                let duty = code(&plain(db, &d.duty));
+            let of_deadline = d.deadline_ambiguous.iter().map(|x| (x, true));
+            for ((id, why), deadline) in d.ambiguous.iter().map(|x| (x, false)).chain(of_deadline) {
+                let duty = if deadline {
+                    format!("the deadline of {}", code(&plain(db, &d.duty)))
+                } else {
+                    code(&plain(db, &d.duty))
+                };
                 match unsettled.iter_mut().find(|u| u.0 == id) {
                     Some(u) => u.2.push(duty),
                     None => unsettled.push((id, why, vec![duty])),

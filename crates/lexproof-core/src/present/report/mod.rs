@@ -362,6 +362,9 @@ pub struct Duty {
     pub weakest: Option<Authority>,
     /// (rule id, why the law is unsettled) for every ambiguous rule in the proof.
     pub ambiguous: Vec<(String, String)>,
+    /// The same for the proof of its deadline, where not already in `ambiguous` (a deadline may
+    /// rest on a reading the duty does not: the lifecycle placing, an assumed holiday list).
+    pub deadline_ambiguous: Vec<(String, String)>,
     /// The rules of the proof, top down: (id, citations).
     pub rules: Vec<(String, Vec<String>)>,
     /// Input facts the proof rests on, with their origins.
@@ -632,6 +635,15 @@ fn model_report(
     let recorded = rels.duty_met.map(mine).unwrap_or_default();
     let dated = |mut x: Duty| -> Duty {
         x.since = since.iter().find(|s| s[2] == x.duty).map(|s| s[3]);
+        if let Some(y) = x.deadline {
+            for found in ambiguous_in(db, rels.deadline, &[a, m, x.duty, y]) {
+                if !x.ambiguous.iter().any(|(id, _)| *id == found.0)
+                    && !x.deadline_ambiguous.iter().any(|(id, _)| *id == found.0)
+                {
+                    x.deadline_ambiguous.push(found);
+                }
+            }
+        }
         if x.overdue {
             x.unheeded = rels.met_on.and_then(|met_on| {
                 recorded
@@ -817,6 +829,7 @@ fn duty(
         deadline: deadlines.iter().find(|t| t[2] == d).map(|t| t[3]),
         overdue: overdue.iter().any(|t| t[2] == d),
         weakest: proof.weakest_authority(db, proof.root),
+        deadline_ambiguous: Vec::new(),
         ambiguous,
         rules,
         facts,
@@ -824,6 +837,25 @@ fn duty(
         rel,
         tuple: tuple.to_vec(),
     }
+}
+
+/// (rule id, why unsettled) for each ambiguous rule in the short proof of `rel(tuple)`.
+fn ambiguous_in(db: &Database, rel: usize, tuple: &[Value]) -> Vec<(String, String)> {
+    let Some(proof) = build_proof(db, rel, tuple, SHORT) else {
+        return Vec::new();
+    };
+    let mut out: Vec<(String, String)> = Vec::new();
+    for n in proof.graph.node_weights() {
+        if let Node::Derived { rule, .. } = n {
+            let r = &db.rules.checked.rules[*rule];
+            if let Some(why) = &r.ambiguous {
+                if !out.iter().any(|(id, _)| *id == r.id) {
+                    out.push((r.id.clone(), why.clone()));
+                }
+            }
+        }
+    }
+    out
 }
 
 /// A duty owed in a period that is over.
