@@ -92,6 +92,19 @@ impl Database {
         &self.rules.checked.relations[rel].name
     }
 
+    /// The relation of that name and arity, if the rules declare one (the presentation layers read
+    /// relations of the shipped vocabulary by name and do without them on other rulebases).
+    pub fn relation_named(&self, name: &str, arity: usize) -> Option<usize> {
+        let p = &self.rules.checked;
+        p.relation(name)
+            .filter(|&r| p.relations[r].arity() == arity)
+    }
+
+    /// Whether `v` is the symbol `name` (a duty or a value the rules fix).
+    pub fn is_symbol(&self, v: Value, name: &str) -> bool {
+        self.interner.get(name).map(Value::Sym) == Some(v)
+    }
+
     /// All tuples that hold for a relation: derived ones for conclusions, else the input facts.
     pub fn tuples(&self, rel: usize) -> &Table {
         self.derived[rel]

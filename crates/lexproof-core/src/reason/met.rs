@@ -6,10 +6,10 @@ use crate::data::value::Value;
 use crate::db::Database;
 use std::cmp::Ordering;
 
-fn relation(db: &Database, name: &str, arity: usize) -> Option<usize> {
-    let p = &db.rules.checked;
-    p.relation(name)
-        .filter(|&r| p.relations[r].arity() == arity)
+/// Where fulfilments are read: `fulfilled_on` where the rules derive it, else `duty_met`.
+fn fulfilments(db: &Database) -> Option<usize> {
+    db.relation_named("fulfilled_on", 4)
+        .or_else(|| db.relation_named("duty_met", 4))
 }
 
 /// The day the duty of an `obligation_period` row (actor, model, duty, from, until) was met: the
@@ -24,7 +24,7 @@ fn met_within(db: &Database, period: &[Value]) -> Option<Value> {
     };
     let it = &db.interner;
     let by = |d: &Value| it.display_cmp(d, &until) != Ordering::Greater;
-    let source = relation(db, "fulfilled_on", 4).or_else(|| relation(db, "duty_met", 4));
+    let source = fulfilments(db);
     let met = source.and_then(|r| {
         let days: Vec<Value> = db
             .rows_mentioning(r, model)
@@ -40,9 +40,9 @@ fn met_within(db: &Database, period: &[Value]) -> Option<Value> {
         };
         first(true).or_else(|| first(false))
     });
-    let notification = it.get("art52_1_notify").map(Value::Sym) == Some(duty);
+    let notification = db.is_symbol(duty, "art52_1_notify");
     met.or_else(|| {
-        relation(db, "notified", 2)
+        db.relation_named("notified", 2)
             .filter(|_| notification)
             .and_then(|r| {
                 db.rows_mentioning(r, model)
@@ -61,10 +61,10 @@ fn ended_unreplaced(db: &Database, period: &[Value], met: Value) -> Option<Value
         return None;
     };
     let it = &db.interner;
-    if it.get("art54_1_authorised_representative").map(Value::Sym) != Some(duty) {
+    if !db.is_symbol(duty, "art54_1_authorised_representative") {
         return None;
     }
-    let ended = relation(db, "representative_mandate_ended", 3)?;
+    let ended = db.relation_named("representative_mandate_ended", 3)?;
     let end = db
         .rows_mentioning(ended, model)
         .into_iter()
@@ -74,7 +74,7 @@ fn ended_unreplaced(db: &Database, period: &[Value], met: Value) -> Option<Value
             it.display_cmp(x, &met) != Ordering::Less && it.display_cmp(x, &until) == Ordering::Less
         })
         .min_by(|x, y| it.display_cmp(x, y))?;
-    let source = relation(db, "fulfilled_on", 4).or_else(|| relation(db, "duty_met", 4))?;
+    let source = fulfilments(db)?;
     let replaced = db.rows_mentioning(source, model).into_iter().any(|t| {
         t[0] == actor
             && t[1] == model
@@ -94,10 +94,10 @@ fn deadline_after(db: &Database, period: &[Value]) -> Option<Value> {
         return None;
     };
     let it = &db.interner;
-    if it.get("art52_1_notify").map(Value::Sym) != Some(duty) {
+    if !db.is_symbol(duty, "art52_1_notify") {
         return None;
     }
-    let deadline = relation(db, "deadline", 4)?;
+    let deadline = db.relation_named("deadline", 4)?;
     db.rows_mentioning(deadline, model)
         .into_iter()
         .filter(|t| t[1] == model && t[2] == duty)
@@ -109,11 +109,11 @@ fn deadline_after(db: &Database, period: &[Value]) -> Option<Value> {
 /// The Art. 111(3) compliance date, where the model has the transition and that date is after
 /// `until`: the duty was not yet due when the period ended.
 fn due_after(db: &Database, model: Value, until: Value) -> Option<Value> {
-    let grandfathered = relation(db, "grandfathered", 1)?;
+    let grandfathered = db.relation_named("grandfathered", 1)?;
     if !db.holds(grandfathered, &[model]) {
         return None;
     }
-    let date = relation(db, "art111_3_compliance_date", 1)?;
+    let date = db.relation_named("art111_3_compliance_date", 1)?;
     let t = db.tuples(date);
     let c = (!t.is_empty()).then(|| t.get(0, 0))?;
     (db.interner.display_cmp(&c, &until) == Ordering::Greater).then_some(c)
@@ -122,8 +122,8 @@ fn due_after(db: &Database, model: Value, until: Value) -> Option<Value> {
 /// Whether the rules give the duty a compliance date (a standing duty such as cooperation on
 /// request has none, so there is nothing to record as met).
 fn dated(db: &Database, duty: Value) -> bool {
-    let timed = relation(db, "timed_duty", 1);
-    let notification = db.interner.get("art52_1_notify").map(Value::Sym) == Some(duty);
+    let timed = db.relation_named("timed_duty", 1);
+    let notification = db.is_symbol(duty, "art52_1_notify");
     notification || timed.is_none_or(|r| db.holds(r, &[duty]))
 }
 

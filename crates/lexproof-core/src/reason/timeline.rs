@@ -54,12 +54,6 @@ const NEEDS: &[(&str, usize)] = &[
     ("exempt", 3),
 ];
 
-fn rel(db: &Database, name: &str, arity: usize) -> Option<usize> {
-    let p = &db.rules.checked;
-    p.relation(name)
-        .filter(|&r| p.relations[r].arity() == arity)
-}
-
 fn date(v: &Value) -> Option<Date> {
     match v {
         Value::Date(d) => Some(*d),
@@ -98,7 +92,7 @@ pub fn model_named(db: &Database, model: &str) -> Result<Value, String> {
 pub fn build(db: &Database, m: Value) -> Result<Timeline, String> {
     let mut r = Vec::new();
     for (name, arity) in NEEDS {
-        r.push(rel(db, name, *arity).ok_or_else(|| {
+        r.push(db.relation_named(name, *arity).ok_or_else(|| {
             format!("lexproof: timeline needs the relation {name}/{arity} of the conclusion vocabulary, which these rules do not declare\n  hint: timeline works with the shipped rulebase or one extending it (--extend)\n")
         })?);
     }
@@ -176,7 +170,7 @@ impl Of<'_> {
             ),
             ("retention_until", 3, "documentation kept until"),
         ] {
-            if let Some(x) = rel(db, opt.0, opt.1) {
+            if let Some(x) = db.relation_named(opt.0, opt.1) {
                 for t in rows_of(x) {
                     let d = date(t.last().expect("a dated row")).expect("a date");
                     rows.push(Row {

@@ -253,18 +253,14 @@ fn model(db: &Database, m: &ModelReport, n: &mut usize, page: &mut PageRefs, out
                     esc(why)
                 );
             }
-            for (id, why) in &d.ambiguous {
+            let of_deadline = d
+                .deadline_ambiguous
+                .iter()
+                .map(|x| (x, " behind its deadline,"));
+            for ((id, why), behind) in d.ambiguous.iter().map(|x| (x, "")).chain(of_deadline) {
                 let _ = write!(
                     out,
-                    "<p class=\"ambiguous\">Unsettled law in rule <code>{}</code>: {}</p>",
-                    esc(id),
-                    esc(why)
-                );
-            }
-            for (id, why) in &d.deadline_ambiguous {
-                let _ = write!(
-                    out,
-                    "<p class=\"ambiguous\">Unsettled law behind its deadline, in rule <code>{}</code>: {}</p>",
+                    "<p class=\"ambiguous\">Unsettled law{behind} in rule <code>{}</code>: {}</p>",
                     esc(id),
                     esc(why)
                 );

@@ -77,19 +77,18 @@ struct Rels {
 }
 
 fn relations(db: &Database) -> Result<Rels, String> {
-    let p = &db.rules.checked;
     let mut ix = Vec::new();
     for (name, arity) in NEEDS {
-        match p.relation(name) {
-            Some(r) if p.relations[r].arity() == *arity => ix.push(r),
-            _ => {
+        match db.relation_named(name, *arity) {
+            Some(r) => ix.push(r),
+            None => {
                 return Err(format!(
                     "lexproof: report needs the relation {name}/{arity} of the conclusion vocabulary, which these rules do not declare\n  hint: report works with the shipped rulebase or one extending it (--extend); use derive or query for other rulebases\n"
                 ))
             }
         }
     }
-    let opt = |n: &str, a: usize| p.relation(n).filter(|&r| p.relations[r].arity() == a);
+    let opt = |n: &str, a: usize| db.relation_named(n, a);
     Ok(Rels {
         provider: ix[0],
         obligation: ix[1],
