@@ -103,6 +103,7 @@ RELATIONS = {
     "monetisation_from": "model monetisation_form date",
     "monetisation_ended": "model monetisation_form date",
     "representative_mandate_ended": "actor model date",
+    "representative_ended_for_breach": "actor model date",
     "public_holiday": "symbol date",
     "modification_kind": "model modification_kind",
     "system_deployer": "system actor",
@@ -658,6 +659,7 @@ def main(argv=None):
             nmand += 1
             md = d - 1 - int(rnd() * 90) if rnd() < 0.8 else d + int(rnd() * 200)
             B_dmet("%s\t%s\t%s\t%s\n" % (ACT[mkt], m, "art54_1_authorised_representative", DS[md]))
+            r = -1
             if rnd2() < 0.6:                         # the representative named, 5 % outside the Union
                 r = int(rnd2() * nrep)
                 if not rep_seen[r]:
@@ -666,7 +668,13 @@ def main(argv=None):
                     B_est("rep-%d\t%s\n" % (r, c))
                 B["authorised_representative"]("%s\t%s\trep-%d\n" % (ACT[mkt], m, r))
             if rnd() < 0.06 or nmand == 1:
-                B_rme("%s\t%s\t%s\n" % (ACT[mkt], m, DS[md + 60 + int(rnd() * 400)]))
+                ed = md + 60 + int(rnd() * 400)
+                if rnd2() < 0.3:                     # ended for the provider's breach (Art. 54(5))
+                    B["representative_ended_for_breach"]("%s\t%s\t%s\n" % (ACT[mkt], m, DS[ed]))
+                    if r >= 0 and rnd2() < 0.7:      # the named representative's notice to the AI Office
+                        B_dmet("%s\t%s\t%s\t%s\n" % ("rep-%d" % r, m, "art54_5_inform_ai_office", DS[ed + int(rnd2() * 3)]))
+                else:
+                    B_rme("%s\t%s\t%s\n" % (ACT[mkt], m, DS[ed]))
 
         # a placed model sold to another actor (0.5 %), sometimes sold on again
         if supplied and (rnd() < 0.005 or ntransfer == 0):

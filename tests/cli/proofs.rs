@@ -698,6 +698,46 @@ fn report_shows_the_days_without_a_representative_after_a_mandate_ended() {
     assert!(md.contains("| Tue 30 Sep 2025 | met on time |"), "{md}");
 }
 
+/// An authorised representative owes duties of its own (Art. 54(3), 54(5)): the report gives it a
+/// section that says why (it represents the provider, not "it does not develop the model"), lists as
+/// not concluded only a representative's duties, and the provider's section does not list them.
+#[test]
+fn report_shows_an_authorised_representatives_own_duties() {
+    let dir = scratch("report-representative");
+    let facts = write(
+        &dir,
+        "f.dl",
+        b"assessment_date(\"2026-11-30\").\nestablished_in(\"pine\", \"US\").\nestablished_in(\"eurorep\", \"DE\").\ndeveloper(\"m1\", \"pine\").\ngenerates(\"m1\", \"text\").\ntraining_compute(\"m1\", 2e24).\nmade_available(\"m1\", \"api\", \"2025-10-01\").\nauthorised_representative(\"pine\", \"m1\", \"eurorep\").\nduty_met(\"pine\", \"m1\", \"art54_1_authorised_representative\", \"2025-09-15\").\nrepresentative_ended_for_breach(\"pine\", \"m1\", \"2026-06-03\").\n",
+    );
+    let rep = stdout(&lexproof(&[
+        "-q", "report", "--facts", &facts, "--actor", "eurorep",
+    ]));
+    for line in [
+        "Not concluded to be its provider, because it is the authorised representative that pine mandated for it (Art. 3(5), Art. 54); it owes the duties below all the same.",
+        "| `art54_5_inform_ai_office` |",
+        "| **Wed 3 Jun 2026 (overdue)** | overdue |",
+        "- `art54_3_representative_tasks` from 2025-09-15 until 2026-06-03 (owed on request, no compliance date).",
+    ] {
+        assert!(rep.contains(line), "{line}\n{rep}");
+    }
+    assert!(!rep.contains("- `art53_1_a`:"), "{rep}");
+    let provider = stdout(&lexproof(&[
+        "-q", "report", "--facts", &facts, "--actor", "pine",
+    ]));
+    assert!(
+        provider.contains("| `art54_1_authorised_representative` |"),
+        "{provider}"
+    );
+    assert!(
+        !provider.contains("- `art54_3_representative_tasks`:"),
+        "{provider}"
+    );
+    assert!(
+        !provider.contains("- `art54_5_inform_ai_office`:"),
+        "{provider}"
+    );
+}
+
 /// The report's one-line "why not" follows the rule the case is about: a model below 10^25 is
 /// told about its compute, not about a modification route that binds some other systemic-risk
 /// model through the threshold parameters; a model scheduled for a later placing is told that it

@@ -716,11 +716,52 @@ fn fixed_premises(db: &Database, rule: &Rule) -> usize {
 /// rules that are.
 fn fails_on_fixed_list(db: &Database, rule: &Rule, st: &[Option<Status>]) -> bool {
     rule.body.iter().zip(st).any(|(lit, s)| match (lit, s) {
-        (CLit::Pos(a), Some(Status::Missing(p))) => {
+        (CLit::Pos(a), Some(Status::Missing(p))) if p.iter().all(Option::is_some) => {
             let r = &db.rules.checked.relations[a.rel];
-            r.has_rule_facts && !r.derived && p.iter().all(Option::is_some)
+            let tuple: Vec<Value> = p.iter().flatten().copied().collect();
+            (r.has_rule_facts && !r.derived)
+                || (r.derived
+                    && !db
+                        .rules
+                        .checked
+                        .rules_for(a.rel)
+                        .any(|x| could_fit(db, x, &tuple)))
         }
         _ => false,
+    })
+}
+
+/// Whether `rule` could conclude `tuple`, looking one step down: its head fits the tuple and no
+/// premise over a fixed list, ground once the head is bound, fails. A premise that no rule could
+/// conclude (the Art. 53 duties asked of a representative's task) fails on a fixed list too.
+fn could_fit(db: &Database, rule: &Rule, tuple: &[Value]) -> bool {
+    let mut b: Vec<Option<Value>> = vec![None; rule.vars.len()];
+    for (t, want) in rule.head.args.iter().zip(tuple) {
+        match t {
+            CTerm::Var(v) => match b[*v] {
+                Some(have) if have != *want => return false,
+                _ => b[*v] = Some(*want),
+            },
+            CTerm::Const(c) if const_lookup(c, &db.interner) != Some(*want) => return false,
+            _ => {}
+        }
+    }
+    rule.body.iter().all(|lit| {
+        let CLit::Pos(a) = lit else { return true };
+        let r = &db.rules.checked.relations[a.rel];
+        if !r.has_rule_facts || r.derived {
+            return true;
+        }
+        let ground: Option<Vec<Value>> = a
+            .args
+            .iter()
+            .map(|t| match t {
+                CTerm::Var(v) => b[*v],
+                CTerm::Const(c) => const_lookup(c, &db.interner),
+                _ => None,
+            })
+            .collect();
+        ground.is_none_or(|g| db.holds(a.rel, &g))
     })
 }
 

@@ -483,13 +483,17 @@ pub fn build(db: &Database, actor: Option<&str>) -> Result<Report, String> {
                     .find(|t| t[0] == *m)
                     .map(|t| t[1])
             });
-            let why = match on {
-                Some(d) => format!(
+            let why = match (on, represented(db, a, *m)) {
+                (_, Some(p)) => format!(
+                    "it is the authorised representative that {} mandated for it (Art. 3(5), Art. 54)",
+                    db.interner.plain(&p)
+                ),
+                (Some(d), None) => format!(
                     "{} is to be placed on the Union market on {}, after the assessment date",
                     db.interner.plain(m),
                     db.interner.plain(&d)
                 ),
-                None => reason(db, rels.provider, &[a, *m]),
+                (None, None) => reason(db, rels.provider, &[a, *m]),
             };
             reports.push(model_report(db, &rels, a, *m, &duty_values, Some(why)));
         }
@@ -521,12 +525,17 @@ pub fn build(db: &Database, actor: Option<&str>) -> Result<Report, String> {
                     .iter()
                     .map(|p| p.until)
                     .max_by(|x, y| it.display_cmp(x, y));
-                let reason = match ended {
-                    Some(d) => format!(
+                let reason = match (ended, represented(db, a, m)) {
+                    (Some(d), Some(p)) => format!(
+                        "it was the authorised representative that {} mandated for it, until the mandate ended on {}",
+                        it.plain(&p),
+                        it.plain(&d)
+                    ),
+                    (Some(d), None) => format!(
                         "it provided the model until {}, when the model passed to another actor",
                         it.plain(&d)
                     ),
-                    None => reason(db, rels.provider, &[a, m]),
+                    (None, _) => reason(db, rels.provider, &[a, m]),
                 };
                 NotProvider {
                     model: m,
@@ -584,6 +593,37 @@ pub fn build(db: &Database, actor: Option<&str>) -> Result<Report, String> {
         unknown_actor,
         actor_hint,
     })
+}
+
+/// The provider that named `a` its authorised representative for `m` (`authorised_representative`),
+/// where `a` does not provide `m` itself.
+fn represented(db: &Database, a: Value, m: Value) -> Option<Value> {
+    let r = db.relation_named("authorised_representative", 3)?;
+    db.rows_mentioning(r, a)
+        .into_iter()
+        .filter(|t| t[1] == m && t[2] == a && t[0] != a)
+        .map(|t| t[0])
+        .min_by(|x, y| db.interner.display_cmp(x, y))
+}
+
+/// The duties a reader expects of `a` for `m`: an authorised representative's own duties for a
+/// model it represents (`representative_task`), otherwise the others; a provider told that it does
+/// not owe a representative's tasks learns nothing.
+fn expected_duties(
+    db: &Database,
+    a: Value,
+    m: Value,
+    not_provider: bool,
+    all: &[Value],
+) -> Vec<Value> {
+    let Some(tasks) = db.relation_named("representative_task", 1) else {
+        return all.to_vec();
+    };
+    let representative = not_provider && represented(db, a, m).is_some();
+    all.iter()
+        .copied()
+        .filter(|d| db.holds(tasks, &[*d]) == representative)
+        .collect()
 }
 
 /// The values the duty field of `obligation` can take: its enumeration, else the duties any
@@ -700,7 +740,7 @@ fn model_report(
     }
     // Expected duties neither bound nor lifted, grouped by the reason they are not concluded.
     let mut not_concluded: Vec<NotConcluded> = Vec::new();
-    for &d in duties {
+    for d in expected_duties(db, a, m, not_provider.is_some(), duties) {
         if bound.iter().any(|x| x.duty == d) || exemptions.iter().any(|x| x.duty == d) {
             continue;
         }
