@@ -738,6 +738,38 @@ fn report_shows_an_authorised_representatives_own_duties() {
     );
 }
 
+/// A reading of unsettled law that rules a duty out is flagged in the reason, and one that cannot
+/// apply is not: a provider established in the US and in France owes no representative on a
+/// flagged reading; one established only in the US owes one, with no flag about dual establishment.
+#[test]
+fn report_flags_unsettled_law_that_rules_a_duty_out_and_only_where_it_applies() {
+    let dir = scratch("report-dual-establishment");
+    let facts = write(
+        &dir,
+        "f.dl",
+        b"assessment_date(\"2026-11-30\").\nestablished_in(\"p\", \"US\").\nestablished_in(\"p\", \"FR\").\ndeveloper(\"m\", \"p\").\ngenerates(\"m\", \"text\").\ntraining_compute(\"m\", 2e24).\nmade_available(\"m\", \"api\", \"2025-10-01\").\nestablished_in(\"q\", \"US\").\ndeveloper(\"n\", \"q\").\ngenerates(\"n\", \"text\").\ntraining_compute(\"n\", 2e24).\nmade_available(\"n\", \"api\", \"2025-10-01\").\n",
+    );
+    let p = stdout(&lexproof(&[
+        "-q", "report", "--facts", &facts, "--actor", "p",
+    ]));
+    assert!(
+        p.contains("since p has an establishment in a Member State as well as outside the Union (rule union\\_establishment\\_outweighs\\_third\\_country \\[Art. 54(1); Art. 2(1)(a)\\]; ⚠ unsettled: Art. 54(1) speaks of providers established in third countries"),
+        "{p}"
+    );
+    let q = stdout(&lexproof(&[
+        "-q", "report", "--facts", &facts, "--actor", "q",
+    ]));
+    assert!(q.contains("| `art54_1_authorised_representative` |"), "{q}");
+    assert!(
+        !q.contains("union_establishment_outweighs_third_country"),
+        "{q}"
+    );
+    assert!(
+        !q.contains("an actor also established in a Member State"),
+        "{q}"
+    );
+}
+
 /// The report's one-line "why not" follows the rule the case is about: a model below 10^25 is
 /// told about its compute, not about a modification route that binds some other systemic-risk
 /// model through the threshold parameters; a model scheduled for a later placing is told that it

@@ -137,6 +137,31 @@ fn timeline_shows_each_status_and_duty_with_its_dates_and_rules() {
     );
 }
 
+/// A date that rests on a reading of unsettled law is flagged where it is shown: the earliest day
+/// of an Art. 52(5) reassessment request (the day after the six months end) in text and HTML.
+#[test]
+fn timeline_flags_dates_that_rest_on_unsettled_law() {
+    let (_d, f) = facts(
+        "timeline-unsettled",
+        "assessment_date(\"2026-11-28\").\ncommission_designated(\"m\", \"2025-08-31\").\ndesignation_informed(\"m\", \"2025-09-02\").\n",
+    );
+    let t = stdout(&lexproof(&["-q", "timeline", "m", "--facts", &f]));
+    for needle in [
+        "reassessment may be requested Sun 1 Mar 2026 [art52_5_reassessment_after_six_months: Art. 52(5); Reg. 1182/71 Art. 3(1); Reg. 1182/71 Art. 3(2)(c)] ⚠",
+        "⚠ Unsettled law behind these dates (the rule reads it one way):",
+        "  art52_5_reassessment_after_six_months: Art. 52(5) allows a request at the earliest six months",
+    ] {
+        assert!(t.contains(needle), "missing {needle:?} in\n{t}");
+    }
+    let h = stdout(&lexproof(&[
+        "-q", "timeline", "m", "--facts", &f, "--format", "html",
+    ]));
+    assert!(
+        h.contains("<span class=\"unsettled\">⚠ unsettled: Art. 52(5) allows"),
+        "{h}"
+    );
+}
+
 #[test]
 fn timeline_escapes_values_from_the_facts() {
     let dir = scratch("timeline-xss");

@@ -14,9 +14,30 @@ pub fn long_date(d: Date) -> String {
 
 fn cite(s: &Option<Source>) -> String {
     match s {
-        Some(s) => format!("[{}: {}]", s.rule, s.citations.join("; ")),
+        Some(s) => format!(
+            "[{}: {}]{}",
+            s.rule,
+            s.citations.join("; "),
+            if s.ambiguous.is_some() { " ⚠" } else { "" }
+        ),
         None => String::new(),
     }
+}
+
+/// The rules behind the timeline's bars and marks that read unsettled law, each once, in order.
+fn unsettled(t: &Timeline) -> Vec<&Source> {
+    let mut out: Vec<&Source> = Vec::new();
+    let sources = t.rows.iter().flat_map(|r| {
+        r.source
+            .iter()
+            .chain(r.marks.iter().flat_map(|m| &m.source))
+    });
+    for s in sources {
+        if s.ambiguous.is_some() && !out.iter().any(|x| x.rule == s.rule) {
+            out.push(s);
+        }
+    }
+    out
 }
 
 /// The mark of Art. 54(3)(b)'s retention, ten years on: drawn at the right edge, off the scale, so
@@ -143,6 +164,18 @@ pub fn text(t: &Timeline) -> String {
             let _ = writeln!(out, "  status: {}", r.note);
         }
     }
+    let flagged = unsettled(t);
+    if !flagged.is_empty() {
+        out.push_str("\n⚠ Unsettled law behind these dates (the rule reads it one way):\n");
+        for s in flagged {
+            let _ = writeln!(
+                out,
+                "  {}: {}",
+                s.rule,
+                s.ambiguous.as_deref().unwrap_or_default()
+            );
+        }
+    }
     out
 }
 
@@ -236,9 +269,10 @@ pub fn html(t: &Timeline) -> String {
     body.push_str("\n<table class=\"timeline-rows\"><tr><th>Status or duty</th><th>In force</th><th>Marks</th><th>Status</th></tr>\n");
     let rule_link = |s: &Option<Source>| match s {
         Some(s) => format!(
-            " <a href=\"#rule-{}\">{}</a>",
+            " <a href=\"#rule-{}\">{}</a>{}",
             esc(&s.rule),
-            esc(&s.citations.join("; "))
+            esc(&s.citations.join("; ")),
+            if s.ambiguous.is_some() { " ⚠" } else { "" }
         ),
         None => String::new(),
     };
@@ -284,10 +318,14 @@ pub fn html(t: &Timeline) -> String {
     for s in &rules {
         let _ = writeln!(
             body,
-            "<dt id=\"rule-{0}\">{0} [{1}]</dt><dd>{2}</dd>",
+            "<dt id=\"rule-{0}\">{0} [{1}]</dt><dd>{2}{3}</dd>",
             esc(&s.rule),
             esc(&s.citations.join("; ")),
-            esc(&s.says)
+            esc(&s.says),
+            s.ambiguous.as_ref().map_or(String::new(), |a| format!(
+                "<br><span class=\"unsettled\">⚠ unsettled: {}</span>",
+                esc(a)
+            ))
         );
     }
     body.push_str("</dl>");

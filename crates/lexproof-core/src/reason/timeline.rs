@@ -14,6 +14,8 @@ pub struct Source {
     pub rule: String,
     pub citations: Vec<String>,
     pub says: String,
+    /// Why the law is unsettled, where the rule reads it one way (`@ambiguous`).
+    pub ambiguous: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -68,6 +70,7 @@ fn source(db: &Database, rel: usize, row: &[Value]) -> Option<Source> {
         rule: r.id.clone(),
         citations: r.citations.clone(),
         says: r.says.clone(),
+        ambiguous: r.ambiguous.clone(),
     })
 }
 

@@ -1018,7 +1018,13 @@ fn follow(db: &Database, e: &Explanation, steps: &mut Vec<String>, depth: usize)
             let by = match best_derivation(db, rel, row) {
                 Some((rule, _)) => {
                     let r = &db.rules.checked.rules[rule];
-                    format!(" (rule {} [{}])", r.id, r.citations.join("; "))
+                    // A reading of unsettled law that rules a duty out is as much to be flagged
+                    // as one that concludes it.
+                    let unsettled = r
+                        .ambiguous
+                        .as_ref()
+                        .map_or(String::new(), |a| format!("; ⚠ unsettled: {a}"));
+                    format!(" (rule {} [{}]{unsettled})", r.id, r.citations.join("; "))
                 }
                 None => match db.input_origin(rel, row) {
                     Some(o) => format!(" (fact, {})", crate::present::explain::origin_text(db, &o)),
