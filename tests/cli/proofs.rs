@@ -770,6 +770,52 @@ fn report_flags_unsettled_law_that_rules_a_duty_out_and_only_where_it_applies() 
     );
 }
 
+/// A downstream modifier's Art. 53 duties reach only its modification (Recital 109, Guidelines
+/// §3.2.1): the report says so beside the duty's general words, in markdown and JSON; the original
+/// provider's duties carry no such limit.
+#[test]
+fn report_limits_a_modifiers_duties_to_its_modification() {
+    let dir = scratch("report-modifier-scope");
+    let facts = write(
+        &dir,
+        "f.dl",
+        b"assessment_date(\"2026-12-01\").\nestablished_in(\"cedar\", \"FR\").\ndeveloper(\"base\", \"cedar\").\ntraining_compute(\"base\", 6e24).\ngenerates(\"base\", \"text\").\nmade_available(\"base\", \"api\", \"2025-09-01\").\nestablished_in(\"finely\", \"DE\").\nmodified_from(\"legal\", \"base\").\nmodifier(\"legal\", \"finely\").\nmodification_kind(\"legal\", \"fine_tune\").\nmodification_compute(\"legal\", 2.5e24).\nmade_available(\"legal\", \"api\", \"2026-02-02\").\n",
+    );
+    let md = stdout(&lexproof(&[
+        "-q", "report", "--facts", &facts, "--actor", "finely",
+    ]));
+    assert!(
+        md.contains("Scope: A downstream modifier that became provider owes the Art. 53 duties, but only as to its modification"),
+        "{md}"
+    );
+    let json = stdout(&lexproof(&[
+        "-q", "report", "--facts", &facts, "--format", "json",
+    ]));
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let duties = |actor: &str| -> Vec<serde_json::Value> {
+        v["actors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|a| a["actor"] == actor)
+            .flat_map(|a| a["models"].as_array().unwrap().clone())
+            .flat_map(|m| m["duties"].as_array().unwrap().clone())
+            .collect()
+    };
+    let finely = duties("finely");
+    assert!(
+        finely
+            .iter()
+            .any(|d| d["duty"] == "art53_1_a" && d["scope"].is_string()),
+        "{json}"
+    );
+    assert!(!duties("cedar").is_empty(), "{json}");
+    assert!(
+        duties("cedar").iter().all(|d| d.get("scope").is_none()),
+        "{json}"
+    );
+}
+
 /// The report's one-line "why not" follows the rule the case is about: a model below 10^25 is
 /// told about its compute, not about a modification route that binds some other systemic-risk
 /// model through the threshold parameters; a model scheduled for a later placing is told that it

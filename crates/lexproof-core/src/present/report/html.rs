@@ -223,7 +223,10 @@ fn model(db: &Database, m: &ModelReport, n: &mut usize, page: &mut PageRefs, out
                 out,
                 "<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{deadline}</td><td>{}</td><td class=\"auth-{auth}\">{auth}{}</td></tr>",
                 esc(&plain(db, &d.duty)),
-                esc(&d.says),
+                match &d.scope {
+                    Some(s) => format!("{} <em>Scope: {}</em>", esc(&d.says), esc(s)),
+                    None => esc(&d.says),
+                },
                 esc(&d.citations.join("; ")),
                 esc(&d.since.map_or("-".to_string(), |x| plain(db, &x))),
                 esc(&super::md::status_text(db, &d.status)),

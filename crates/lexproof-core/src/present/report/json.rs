@@ -113,6 +113,9 @@ struct Model<'a> {
 struct Duty<'a> {
     duty: JsonValue<'a>,
     says: &'a str,
+    /// How far the duty reaches, where a rule of its proof limits it; left out otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    scope: Option<&'a str>,
     citations: &'a [String],
     applies_since: Option<JsonValue<'a>>,
     status: Vec<JsonValue<'a>>,
@@ -234,6 +237,7 @@ pub fn json(db: &Database, r: &Report) -> String {
                             .map(|d| Duty {
                                 duty: v(&d.duty),
                                 says: &d.says,
+                                scope: d.scope.as_deref(),
                                 citations: &d.citations,
                                 applies_since: d.since.as_ref().map(v),
                                 status: d.status.iter().map(v).collect(),

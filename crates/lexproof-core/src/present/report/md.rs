@@ -426,7 +426,10 @@ fn duties(db: &Database, m: &ModelReport, out: &mut String) {
                 out,
                 "| {} | {} | {} | {} | {deadline} | {} | {}{} |",
                 code(&plain(db, &d.duty)).replace('|', "\\|"),
-                md(&d.says),
+                md(&match &d.scope {
+                    Some(s) => format!("{} Scope: {s}", d.says),
+                    None => d.says.clone(),
+                }),
                 md(&d.citations.join("; ")),
                 d.since.map_or("-".to_string(), |x| plain(db, &x)),
                 md(&status_text(db, &d.status)),

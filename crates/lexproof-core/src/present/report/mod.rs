@@ -38,6 +38,10 @@ pub fn short_proof(db: &Database, rel: usize, tuple: &[Value]) -> Proof {
     build_proof(db, rel, tuple, SHORT).expect("a conclusion in the report holds")
 }
 
+/// Rules that bind an actor to a duty only in part: a report that shows the duty's general words
+/// must say so (a modifier asked to document the whole base model would be told a falsehood).
+const SCOPE_RULES: &[&str] = &["art53_duties_bind_modifier"];
+
 /// The relations the report reads, with their arities.
 const NEEDS: &[(&str, usize)] = &[
     ("provider", 2),
@@ -347,6 +351,9 @@ pub struct ModelReport {
 pub struct Duty {
     pub duty: Value,
     pub says: String,
+    /// How far the duty reaches, where a rule of its proof limits it: a modifier's Art. 53 duties
+    /// cover only its modification (Recital 109). The limiting rule's own words.
+    pub scope: Option<String>,
     pub citations: Vec<String>,
     /// The day it has applied since.
     pub since: Option<Value>,
@@ -829,6 +836,7 @@ fn duty(
     let mut ambiguous = Vec::new();
     let mut facts = Vec::new();
     let mut cut = false;
+    let mut scope = None;
     let rules_files = db.facts.rules_files;
     let mut bfs = petgraph::visit::Bfs::new(&proof.graph, proof.root);
     while let Some(ix) = bfs.next(&proof.graph) {
@@ -836,6 +844,9 @@ fn duty(
             Node::Derived { rule, .. } => {
                 let r = &db.rules.checked.rules[*rule];
                 if !rules.iter().any(|(id, _)| *id == r.id) {
+                    if SCOPE_RULES.contains(&r.id.as_str()) {
+                        scope = Some(r.says.clone());
+                    }
                     rules.push((r.id.clone(), r.citations.clone()));
                     if let Some(why) = &r.ambiguous {
                         ambiguous.push((r.id.clone(), why.clone()));
@@ -861,6 +872,7 @@ fn duty(
     Duty {
         duty: d,
         says: r.says.clone(),
+        scope,
         citations: r.citations.clone(),
         since: None,
         unheeded: None,
