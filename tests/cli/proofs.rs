@@ -816,6 +816,26 @@ fn report_limits_a_modifiers_duties_to_its_modification() {
     );
 }
 
+/// Why a modifier or an internal user is not a provider, in the terms a lawyer looks for: an
+/// insignificant fine-tune (Guidelines §3.2), not a missing Union exclusion upstream; a purely
+/// internal use (Recital 97 S12), with the day it is recorded to turn into a placing.
+#[test]
+fn report_says_why_a_modifier_or_internal_user_is_not_provider() {
+    let dir = scratch("report-decisive-reason");
+    let facts = write(
+        &dir,
+        "f.dl",
+        b"assessment_date(\"2026-02-01\").\nestablished_in(\"cedar\", \"US\").\ndeveloper(\"base\", \"cedar\").\ntraining_compute(\"base\", 6e24).\ngenerates(\"base\", \"text\").\nmade_available(\"base\", \"api\", \"2025-09-01\").\nestablished_in(\"tiny\", \"BE\").\nmodified_from(\"hr\", \"base\").\nmodifier(\"hr\", \"tiny\").\nmodification_compute(\"hr\", 2e24).\nmade_available(\"hr\", \"api\", \"2026-01-05\").\nestablished_in(\"bank\", \"NL\").\ndeveloper(\"ledger\", \"bank\").\ngenerates(\"ledger\", \"text\").\ntraining_compute(\"ledger\", 2e24).\ninternal_use(\"ledger\", \"bank\").\nessential_for_third_parties_from(\"ledger\", \"2026-03-02\").\n",
+    );
+    let md = stdout(&lexproof(&["-q", "report", "--facts", &facts]));
+    for line in [
+        "- `hr`: not its provider, because hr is not a significant modification of base: the compute used to modify it is not above the Guidelines' one-third share of its reference compute (rule modification\\_insignificant\\_relative",
+        "- `ledger`: not its provider, because ledger is used purely internally by the actor that has it, not essential for third parties and affecting no natural person's rights, so that use is no placing on the market (rule s12\\_conditions\\_of\\_internal\\_use \\[Recital 97 S12; Guidelines §3.1.2\\]); from 2026-03-02 its use is recorded to become essential for third parties",
+    ] {
+        assert!(md.contains(line), "{line}\n{md}");
+    }
+}
+
 /// The report's one-line "why not" follows the rule the case is about: a model below 10^25 is
 /// told about its compute, not about a modification route that binds some other systemic-risk
 /// model through the threshold parameters; a model scheduled for a later placing is told that it

@@ -542,7 +542,8 @@ pub fn build(db: &Database, actor: Option<&str>) -> Result<Report, String> {
                         "it provided the model until {}, when the model passed to another actor",
                         it.plain(&d)
                     ),
-                    (None, _) => reason(db, rels.provider, &[a, m]),
+                    (None, _) => decisive(db, a, m)
+                        .unwrap_or_else(|| reason(db, rels.provider, &[a, m])),
                 };
                 NotProvider {
                     model: m,
@@ -965,6 +966,76 @@ fn holders(db: &Database, rels: &Rels, v: Value) -> Vec<String> {
 
 /// One line on why `rel(values)` is not concluded: the first failing premise of the closest rule,
 /// followed down through missing conclusions (at most three steps) to what decides it.
+/// A conclusion or fact that holds, in words, with the rule (and whether it reads unsettled law)
+/// or the fact behind it.
+fn holding(db: &Database, rel: usize, row: &[Value]) -> String {
+    let atom = db.interner.atom(db.relation_name(rel), row);
+    let by = match best_derivation(db, rel, row) {
+        Some((rule, _)) => {
+            let r = &db.rules.checked.rules[rule];
+            // A reading of unsettled law that rules a duty out is as much to be flagged as one
+            // that concludes it.
+            let unsettled = r
+                .ambiguous
+                .as_ref()
+                .map_or(String::new(), |a| format!("; ⚠ unsettled: {a}"));
+            format!(" (rule {} [{}]{unsettled})", r.id, r.citations.join("; "))
+        }
+        None => match db.input_origin(rel, row) {
+            Some(o) => format!(" (fact, {})", crate::present::explain::origin_text(db, &o)),
+            None => String::new(),
+        },
+    };
+    let what =
+        crate::present::explain::reads(db, rel, &row.iter().copied().map(Some).collect::<Vec<_>>())
+            .unwrap_or(format!("{atom} holds"));
+    format!("{what}{by}")
+}
+
+/// Conclusions that, where they hold of a model, are why the actor that modified it or uses it is
+/// not its provider: (relation, arity, the input relation tying the actor to the model). They say
+/// more than the closest failing route to `provider` (a rare exception that happens to lack one
+/// fact), and are what a lawyer looks for first: an insignificant fine-tune (Guidelines §3.2), a
+/// purely internal use (Recital 97 S12).
+const DECISIVE: &[(&str, usize, &str)] = &[
+    ("insignificant_modification", 2, "modifier"),
+    ("internal_conditions", 1, "internal_use"),
+];
+
+/// Why `a` is not the provider of `m` it modifies or uses, where a decisive conclusion says so;
+/// for an internal use, also the day on which it is to become a placing, where the facts give one.
+fn decisive(db: &Database, a: Value, m: Value) -> Option<String> {
+    for (name, arity, tie) in DECISIVE {
+        let (Some(rel), Some(tie)) = (db.relation_named(name, *arity), db.relation_named(tie, 2))
+        else {
+            continue;
+        };
+        if !db.holds(tie, &[m, a]) {
+            continue;
+        }
+        let Some(row) = db.rows_mentioning(rel, m).into_iter().find(|t| t[0] == m) else {
+            continue;
+        };
+        let mut out = holding(db, rel, &row);
+        let turned = db.relation_named("internal_use_turned", 2);
+        let later = ["essential_for_third_parties_from", "affects_rights_from"]
+            .iter()
+            .filter_map(|n| db.relation_named(n, 2))
+            .flat_map(|r| db.rows_mentioning(r, m))
+            .filter(|t| t[0] == m && !turned.is_some_and(|r| db.holds(r, &[m, t[1]])))
+            .map(|t| t[1])
+            .min_by(|x, y| db.interner.display_cmp(x, y));
+        if let Some(d) = later {
+            out.push_str(&format!(
+                "; from {} its use is recorded to become essential for third parties or to affect people's rights, which will make it a placing (Recital 97 S12)",
+                db.interner.plain(&d)
+            ));
+        }
+        return Some(out);
+    }
+    None
+}
+
 pub fn reason(db: &Database, rel: usize, values: &[Value]) -> String {
     reason_in(db, rel, values, 3)
 }
@@ -1026,30 +1097,7 @@ fn follow(db: &Database, e: &Explanation, steps: &mut Vec<String>, depth: usize)
             }
         }
         Status::Blocked(row) => {
-            let atom = db.interner.atom(db.relation_name(rel), row);
-            let by = match best_derivation(db, rel, row) {
-                Some((rule, _)) => {
-                    let r = &db.rules.checked.rules[rule];
-                    // A reading of unsettled law that rules a duty out is as much to be flagged
-                    // as one that concludes it.
-                    let unsettled = r
-                        .ambiguous
-                        .as_ref()
-                        .map_or(String::new(), |a| format!("; ⚠ unsettled: {a}"));
-                    format!(" (rule {} [{}]{unsettled})", r.id, r.citations.join("; "))
-                }
-                None => match db.input_origin(rel, row) {
-                    Some(o) => format!(" (fact, {})", crate::present::explain::origin_text(db, &o)),
-                    None => String::new(),
-                },
-            };
-            let what = crate::present::explain::reads(
-                db,
-                rel,
-                &row.iter().copied().map(Some).collect::<Vec<_>>(),
-            )
-            .unwrap_or(format!("{atom} holds"));
-            steps.push(format!("{what}{by}, which rules it out"));
+            steps.push(format!("{}, which rules it out", holding(db, rel, row)));
         }
         Status::False(t) => steps.push(format!("{t} is false")),
         Status::Unchecked(t, _) => steps.push(format!("{t} cannot be checked")),
