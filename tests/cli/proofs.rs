@@ -836,6 +836,46 @@ fn report_says_why_a_modifier_or_internal_user_is_not_provider() {
     }
 }
 
+/// A designation decided by the assessment date but in effect only when the provider is informed,
+/// afterwards (Guidelines §2.3.4), is not passed over in silence: the report says it is pending.
+#[test]
+fn report_names_a_designation_not_yet_in_effect() {
+    let facts = "tests/scenarios/art52_4_designation_decided_not_yet_effective.dl";
+    let dir = scratch("report-designation-pending");
+    let text = std::fs::read_to_string(facts).unwrap();
+    let plain: String = text
+        .lines()
+        .filter(|l| !l.starts_with("expect"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let f = write(&dir, "f.dl", plain.as_bytes());
+    let md = stdout(&lexproof(&["-q", "report", "--facts", &f]));
+    assert!(
+        md.contains("Not in effect yet: the Commission designated m on 2026-08-31; the designation takes effect when the provider is informed, on 2026-09-03, after the assessment date (rule designation\\_decided\\_not\\_yet\\_effective"),
+        "{md}"
+    );
+    assert_eq!(md.matches("Not in effect yet").count(), 1, "{md}");
+    let json = stdout(&lexproof(&[
+        "-q", "report", "--facts", &f, "--format", "json",
+    ]));
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let pending: Vec<&serde_json::Value> = v["actors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|a| a["models"].as_array().unwrap())
+        .filter_map(|m| m.get("pending"))
+        .collect();
+    assert_eq!(pending.len(), 1, "{json}");
+    assert!(
+        pending[0][0]
+            .as_str()
+            .unwrap()
+            .starts_with("the Commission designated m on 2026-08-31"),
+        "{json}"
+    );
+}
+
 /// The report's one-line "why not" follows the rule the case is about: a model below 10^25 is
 /// told about its compute, not about a modification route that binds some other systemic-risk
 /// model through the threshold parameters; a model scheduled for a later placing is told that it

@@ -204,6 +204,9 @@ fn model(db: &Database, m: &ModelReport, n: &mut usize, page: &mut PageRefs, out
             esc(why)
         );
     }
+    for p in &m.pending {
+        let _ = write!(out, "<p>Not in effect yet: {}.</p>", esc(p));
+    }
     if m.duties.is_empty() {
         out.push_str("<p>No duty binds this provider for this model.</p>");
     } else {

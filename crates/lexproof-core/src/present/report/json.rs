@@ -101,6 +101,9 @@ struct Model<'a> {
     /// Set where the model counts as placed earlier, with the provider's own version.
     #[serde(skip_serializing_if = "Option::is_none")]
     lifecycle_placed: Option<JsonValue<'a>>,
+    /// Decided but not in effect on the assessment date, in words; left out when empty.
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    pending: &'a [String],
     duties: Vec<Duty<'a>>,
     /// Duties owed in periods that are over, as for a former provider.
     past_duties: Vec<PastDuty<'a>>,
@@ -231,6 +234,7 @@ pub fn json(db: &Database, r: &Report) -> String {
                         systemic_risk_since: m.systemic_risk_since.as_ref().map(v),
                         placed_on_market: m.placed_on_market.as_ref().map(v),
                         lifecycle_placed: m.lifecycle_placed.as_ref().map(v),
+                        pending: &m.pending,
                         duties: m
                             .duties
                             .iter()

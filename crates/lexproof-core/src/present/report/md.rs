@@ -340,6 +340,9 @@ fn model(db: &Database, m: &ModelReport, out: &mut String) {
             md(why)
         );
     }
+    for p in &m.pending {
+        let _ = writeln!(out, "Not in effect yet: {}.\n", md(p));
+    }
     duties(db, m, out);
     if !m.past.is_empty() {
         let _ = writeln!(out, "Owed in periods that are over:\n");

@@ -338,6 +338,9 @@ pub struct ModelReport {
     pub placed_on_market: Option<Value>,
     /// Where the model counts as placed earlier, with the provider's own version (Guidelines §2.2).
     pub lifecycle_placed: Option<Value>,
+    /// What is decided about the model but does not count yet (a designation the provider is
+    /// informed of after the assessment date), in words with the rule behind it.
+    pub pending: Vec<String>,
     pub duties: Vec<Duty>,
     /// Duties the actor owed for the model in periods that are over (duty, from, until, met on):
     /// a stretch without the open-source exemption, a past period of systemic risk.
@@ -795,6 +798,16 @@ fn model_report(
                     .find(|t| t[0] == m && !db.holds(rels.placed_on_market, t))
                     .map(|t| t[1])
             }),
+        pending: PENDING
+            .iter()
+            .filter_map(|(n, arity)| db.relation_named(n, *arity))
+            .flat_map(|r| {
+                db.rows_mentioning(r, m)
+                    .into_iter()
+                    .filter(|t| t[0] == m)
+                    .map(move |t| holding(db, r, &t))
+            })
+            .collect(),
         duties: bound,
         past,
         exemptions,
@@ -991,6 +1004,10 @@ fn holding(db: &Database, rel: usize, row: &[Value]) -> String {
             .unwrap_or(format!("{atom} holds"));
     format!("{what}{by}")
 }
+
+/// Conclusions about a model that is decided but does not count yet on the assessment date: left
+/// out, a report would be silent on a designation already taken.
+const PENDING: &[(&str, usize)] = &[("designation_pending", 3)];
 
 /// Conclusions that, where they hold of a model, are why the actor that modified it or uses it is
 /// not its provider: (relation, arity, the input relation tying the actor to the model). They say
