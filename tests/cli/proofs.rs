@@ -959,11 +959,12 @@ fn report_names_unheeded_fulfilments_and_lifecycle_placing() {
     let facts = write(
         &dir,
         "f.dl",
-        b"assessment_date(\"2026-06-01\").\nestablished_in(\"jay\", \"US\").\nestablished_in(\"oslo-rep\", \"NO\").\ndeveloper(\"jay-1\", \"jay\").\ntraining_compute(\"jay-1\", 3e24).\ngenerates(\"jay-1\", \"text\").\nmade_available(\"jay-1\", \"api\", \"2026-03-02\").\nduty_met(\"jay\", \"jay-1\", \"art54_1_authorised_representative\", \"2026-02-27\").\nauthorised_representative(\"jay\", \"jay-1\", \"oslo-rep\").\nestablished_in(\"corvid\", \"FR\").\ndeveloper(\"cb\", \"corvid\").\ntraining_compute(\"cb\", 4e24).\ngenerates(\"cb\", \"text\").\nmade_available(\"cb\", \"download\", \"2026-05-04\").\nmodified_from(\"cc\", \"cb\").\nmodifier(\"cc\", \"corvid\").\nmodification_compute(\"cc\", 1e23).\nmade_available(\"cc\", \"api\", \"2026-02-02\").\n",
+        b"assessment_date(\"2026-06-01\").\nestablished_in(\"jay\", \"US\").\nestablished_in(\"oslo-rep\", \"NO\").\ndeveloper(\"jay-1\", \"jay\").\ntraining_compute(\"jay-1\", 3e24).\ngenerates(\"jay-1\", \"text\").\nmade_available(\"jay-1\", \"api\", \"2026-03-02\").\nduty_met(\"jay\", \"jay-1\", \"art54_1_authorised_representative\", \"2026-02-27\").\nauthorised_representative(\"jay\", \"jay-1\", \"oslo-rep\").\nduty_met(\"jay\", \"jay-1\", \"art53_1_a\", \"2026-07-01\").\nestablished_in(\"corvid\", \"FR\").\ndeveloper(\"cb\", \"corvid\").\ntraining_compute(\"cb\", 4e24).\ngenerates(\"cb\", \"text\").\nmade_available(\"cb\", \"download\", \"2026-05-04\").\nmodified_from(\"cc\", \"cb\").\nmodifier(\"cc\", \"corvid\").\nmodification_compute(\"cc\", 1e23).\nmade_available(\"cc\", \"api\", \"2026-02-02\").\n",
     );
     let md = stdout(&lexproof(&["-q", "report", "--facts", &facts]));
     for line in [
         "  Recorded as met on 2026-02-27, which does not count: it is not shown that jay gave a written mandate for jay-1 to a representative established in the Union, effective 2026-02-27, since it is not shown that oslo-rep has an establishment in a Member State.",
+        "  Recorded as met on 2026-07-01, which does not count: it is dated after the assessment date.",
         "### Model `cb`: general-purpose AI model, no systemic risk concluded, placed on the market 2026-05-04 (as the same model as the provider's own version on the market since 2026-02-02, its duties count from then)",
     ] {
         assert!(md.contains(line), "{line}\n{md}");

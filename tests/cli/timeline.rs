@@ -112,7 +112,7 @@ fn timeline_shows_each_status_and_duty_with_its_dates_and_rules() {
     let chart: Vec<&str> = t
         .lines()
         .skip_while(|l| !l.starts_with("placed on the Union market"))
-        .take_while(|l| !l.contains("= in force"))
+        .take_while(|l| !l.contains("= holds (a status)"))
         .collect();
     assert!(chart.len() > 3, "{t}");
     let width = chart[0].chars().count();

@@ -132,7 +132,7 @@ pub fn text(t: &Timeline) -> String {
         }
         let _ = writeln!(
             out,
-            "{:lw$}  = in force  D deadline  E enforceable  * event  > later, off the scale  | as of\n",
+            "{:lw$}  = holds (a status) or owed (a duty)  D deadline  E enforceable  * event  > later, off the scale  | as of\n",
             ""
         );
     }

@@ -683,6 +683,12 @@ fn model_report(
     let statuses = rels.duty_status.map(mine).unwrap_or_default();
     // The day a duty applies from and where it stands.
     let recorded = rels.duty_met.map(mine).unwrap_or_default();
+    let as_of = db.relation_named("as_of", 1).and_then(|r| {
+        db.sorted_rows(db.tuples(r))
+            .into_iter()
+            .next()
+            .map(|t| t[0])
+    });
     let dated = |mut x: Duty| -> Duty {
         x.since = since.iter().find(|s| s[2] == x.duty).map(|s| s[3]);
         if let Some(y) = x.deadline {
@@ -702,7 +708,16 @@ fn model_report(
                     .min_by(|p, q| db.interner.display_cmp(&p[3], &q[3]))
                     // Two steps: what the fulfilment lacks and the fact behind it; further down
                     // the search only picks an arbitrary Member State to be missing.
-                    .map(|t| (t[3], reason_in(db, met_on, t, 2)))
+                    .map(|t| {
+                        let later =
+                            as_of.is_some_and(|a| db.interner.display_cmp(&t[3], &a).is_gt());
+                        let why = if later {
+                            "it is dated after the assessment date".to_string()
+                        } else {
+                            reason_in(db, met_on, t, 2)
+                        };
+                        (t[3], why)
+                    })
             });
         }
         x.status = statuses
