@@ -10,7 +10,7 @@ use crate::data::value::{Interner, Value};
 use crate::rules::eval::eval;
 use hashbrown::HashTable;
 use lexproof_lang::check::{CLit, CTerm, Checked, Const, Rule};
-use lexproof_lang::plan::{RulePlan, Scan, Step};
+use lexproof_lang::plan::{RulePlan, Step};
 use std::cmp::Ordering;
 use std::hash::Hasher;
 
@@ -112,15 +112,17 @@ impl Rel {
         true
     }
 
-    /// The rows agreeing with `key` on columns `cols`, found through the index on those columns.
-    fn matching(&mut self, cols: &[usize], key: &[Value]) -> &[u32] {
-        self.index(cols);
+    /// The rows agreeing with `key` on columns `cols`, found through the index on those columns:
+    /// every index a component's plans use is brought up to date before its rules run (`prepare`),
+    /// and no row is added while they do.
+    fn lookup(&self, cols: &[usize], key: &[Value]) -> &[u32] {
         let t = &self.table;
         let idx = self
             .indexes
             .iter()
             .find(|i| i.cols == cols)
-            .expect("index just built");
+            .expect("indexes are prepared before a component's rules run");
+        debug_assert_eq!(idx.perm.len(), t.len());
         let cmp = |r: u32| {
             for (&c, v) in cols.iter().zip(key) {
                 match t.get(r as usize, c).raw_cmp(v) {
@@ -200,220 +202,129 @@ impl Compiled {
     }
 }
 
-/// The state of one evaluation: every relation, every rule's witness rows, the last round's new
-/// rows and the heads found this round.
-struct Evaluator<'a> {
+/// What a component's rules read and the run's limits: fixed while they run.
+struct Ctx<'a> {
     program: &'a Checked,
     interner: &'a Interner,
-    rels: Vec<Rel>,
+    limits: &'a Limits,
+}
+
+/// What a component's rules write while they run: every rule's witness rows and the heads found
+/// this round. Kept apart from the relations, which no rule changes until the round ends, so that
+/// the rules read them in place (no copy of the rows a scan visits).
+struct Out {
     witnesses: Vec<Rel>,
-    /// Per relation: the row range that was new in the last round.
-    delta: Vec<(usize, usize)>,
     /// Head tuples found this round, flattened, per relation.
     pending: Vec<Vec<Value>>,
     pending_nullary: Vec<bool>,
     count: usize,
-    limits: &'a Limits,
     error: Option<EvalError>,
+}
+
+/// The state of one evaluation: every relation, the last round's new rows, and what rules write.
+struct Evaluator<'a> {
+    ctx: Ctx<'a>,
+    rels: Vec<Rel>,
+    /// Per relation: the row range that was new in the last round.
+    delta: Vec<(usize, usize)>,
+    out: Out,
+}
+
+/// A rule's reading of the relations: the relations and the last round's new rows.
+struct View<'a> {
+    rels: &'a [Rel],
+    delta: &'a [(usize, usize)],
+}
+
+/// Per step of a plan, a buffer for the values it looks up, then one for the witness and one for
+/// the head: reused across every row, so that evaluation allocates nothing per row.
+fn scratch(plan: &Compiled) -> Vec<Vec<Value>> {
+    vec![Vec::new(); plan.plan.steps.len() + 2]
+}
+
+/// Evaluates `terms` under `b` into `buf`; false if one has no value (an arithmetic error).
+fn eval_into<'t>(
+    ctx: &Ctx,
+    terms: impl Iterator<Item = &'t CTerm>,
+    b: &[Value],
+    ri: usize,
+    buf: &mut Vec<Value>,
+) -> bool {
+    buf.clear();
+    for t in terms {
+        match eval(t, b, ctx.interner, ri) {
+            Some(v) => buf.push(v),
+            None => return false,
+        }
+    }
+    true
 }
 
 impl Evaluator<'_> {
     fn run_rule(&mut self, rule: &Rule, plan: &Compiled) {
         let mut b = vec![Value::Num(0); rule.vars.len()];
-        self.step(rule, plan, 0, &mut b);
+        let mut buf = scratch(plan);
+        let view = View {
+            rels: &self.rels,
+            delta: &self.delta,
+        };
+        step(
+            &self.ctx,
+            &view,
+            &mut self.out,
+            rule,
+            plan,
+            0,
+            &mut b,
+            &mut buf,
+        );
     }
 
-    fn step(&mut self, rule: &Rule, plan: &Compiled, k: usize, b: &mut Vec<Value>) {
-        if self.error.is_some() {
-            return;
-        }
-        let Some(s) = plan.plan.steps.get(k) else {
-            self.emit(rule, b);
-            return;
-        };
-        let ri = rule.index;
-        match s {
-            Step::Scan(scan) => {
-                let key_cols = &plan.key_cols[k];
-                let Some(keyv) = scan
-                    .key
-                    .iter()
-                    .map(|(_, t)| eval(t, b, self.interner, ri))
-                    .collect::<Option<Vec<Value>>>()
-                else {
-                    return;
-                };
-                let rel = scan.rel.0;
-                let rows = self.rows(scan, key_cols, &keyv);
-                'rows: for r in rows {
-                    let r = r as usize;
-                    {
-                        let t = &self.rels[rel].table;
-                        for &(c, v) in &scan.binds {
-                            b[v.0] = t.get(r, c);
-                        }
-                        for &(c, v) in &scan.same {
-                            if t.get(r, c) != b[v.0] {
-                                continue 'rows;
-                            }
-                        }
-                        for (c, term) in &scan.checks {
-                            if eval(term, b, self.interner, ri) != Some(t.get(r, *c)) {
-                                continue 'rows;
-                            }
-                        }
+    /// Brings up to date every index the plans look rows up by, before their rules run.
+    fn prepare(&mut self, plans: &[&Compiled]) {
+        for plan in plans {
+            for (s, cols) in plan.plan.steps.iter().zip(&plan.key_cols) {
+                match s {
+                    Step::Scan(scan) if !scan.delta && !cols.is_empty() => {
+                        self.rels[scan.rel.0].index(cols);
                     }
-                    self.step(rule, plan, k + 1, b);
+                    Step::Absent { rel, cols, .. }
+                        if !cols.is_empty() && cols.len() < self.rels[rel.0].table.arity() =>
+                    {
+                        self.rels[rel.0].index(cols);
+                    }
+                    _ => {}
                 }
-            }
-            Step::Member { rel, args, .. } => {
-                let Some(vals) = args
-                    .iter()
-                    .map(|t| eval(t, b, self.interner, ri))
-                    .collect::<Option<Vec<Value>>>()
-                else {
-                    return;
-                };
-                if self.rels[rel.0].contains(&vals) {
-                    self.step(rule, plan, k + 1, b);
-                }
-            }
-            Step::Absent { rel, cols, key, .. } => {
-                let Some(key) = key
-                    .iter()
-                    .map(|t| eval(t, b, self.interner, ri))
-                    .collect::<Option<Vec<Value>>>()
-                else {
-                    return;
-                };
-                let present = self.present(rel.0, cols, &key);
-                if !present {
-                    self.step(rule, plan, k + 1, b);
-                }
-            }
-            Step::Compare {
-                op, left, right, ..
-            } => {
-                let (Some(x), Some(y)) = (
-                    eval(left, b, self.interner, ri),
-                    eval(right, b, self.interner, ri),
-                ) else {
-                    return;
-                };
-                if op.holds(x.raw_cmp(&y)) {
-                    self.step(rule, plan, k + 1, b);
-                }
-            }
-            Step::Let { var, expr, .. } => {
-                let Some(x) = eval(expr, b, self.interner, ri) else {
-                    return;
-                };
-                b[var.0] = x;
-                self.step(rule, plan, k + 1, b);
             }
         }
     }
 
-    /// The rows of a scan's relation that agree with its key: the last round's new rows for a
-    /// delta scan, else all rows or those an index on the key columns finds.
-    fn rows(&mut self, scan: &Scan, key_cols: &[usize], keyv: &[Value]) -> Vec<u32> {
-        let rel = scan.rel.0;
-        if scan.delta {
-            let (lo, hi) = self.delta[rel];
-            let t = &self.rels[rel].table;
-            (lo..hi)
-                .filter(|&r| key_cols.iter().zip(keyv).all(|(&c, v)| t.get(r, c) == *v))
-                .map(|r| r as u32)
-                .collect()
-        } else if key_cols.is_empty() {
-            (0..self.rels[rel].table.len() as u32).collect()
-        } else {
-            self.rels[rel].matching(key_cols, keyv).to_vec()
-        }
-    }
-
-    /// Whether some row of `rel` agrees with `key` on `cols` (for a negation).
-    fn present(&mut self, rel: usize, cols: &[usize], key: &[Value]) -> bool {
-        let rel_state = &mut self.rels[rel];
-        if cols.len() == rel_state.table.arity() {
-            rel_state.contains(key)
-        } else if cols.is_empty() {
-            !rel_state.table.is_empty()
-        } else {
-            !rel_state.matching(cols, key).is_empty()
-        }
-    }
-
-    fn emit(&mut self, rule: &Rule, b: &[Value]) {
-        if self.limits.witnesses {
-            let w: Vec<Value> = rule.witness.iter().map(|&v| b[v]).collect();
-            if !self.witnesses[rule.index].insert(&w) {
-                return;
-            }
-        }
-        let Some(head) = rule
-            .head
-            .args
-            .iter()
-            .map(|t| eval(t, b, self.interner, rule.index))
-            .collect::<Option<Vec<Value>>>()
-        else {
-            return;
-        };
-        self.pending[rule.head.rel].extend_from_slice(&head);
-        if head.is_empty() {
-            self.pending_nullary[rule.head.rel] = true;
-        }
-        self.count += 1;
-        crate::engine::budget::note(rule.index);
-        if self.count > self.limits.max_facts && self.error.is_none() {
-            self.error = Some(EvalError::TooManyFacts {
-                limit: self.limits.max_facts,
-                relation: self.program.relations[rule.head.rel].name.clone(),
-            });
-        }
-        if self.count.is_multiple_of(MEMORY_CHECK_EVERY)
-            && self.error.is_none()
-            && !crate::engine::budget::check_memory(rule.index)
-        {
-            if let Some(crate::engine::budget::Trip::Memory { limit, used, .. }) =
-                crate::engine::budget::take_trip()
-            {
-                self.error = Some(EvalError::OutOfMemory {
-                    limit,
-                    used,
-                    relation: self.program.relations[rule.head.rel].name.clone(),
-                });
-            }
-        }
-    }
-
-    /// Moves pending head tuples into their relations; returns whether anything was new.
     /// Frees the duplicate checks of these rules' witness relations once their component is done:
     /// nothing adds to them any more, and nothing reads them until the run ends (a hash table of
     /// row ids per rule, a few bytes per instance).
     fn forget_duplicates_of(&mut self, rules: &[&Rule]) {
         for rule in rules {
-            self.witnesses[rule.index].set = HashTable::new();
+            self.out.witnesses[rule.index].set = HashTable::new();
         }
     }
 
+    /// Moves pending head tuples into their relations; returns whether anything was new.
     fn commit(&mut self, rels: &[usize]) -> bool {
         let mut any = false;
         for &r in rels {
-            let arity = self.program.relations[r].arity();
+            let arity = self.ctx.program.relations[r].arity();
             let start = self.rels[r].table.len();
-            let pending = std::mem::take(&mut self.pending[r]);
+            let pending = std::mem::take(&mut self.out.pending[r]);
             if arity == 0 {
                 // A nullary relation holds or not: one empty tuple.
-                if self.pending_nullary[r] && self.rels[r].insert(&[]) {
-                    self.count += 1;
+                if self.out.pending_nullary[r] && self.rels[r].insert(&[]) {
+                    self.out.count += 1;
                 }
-                self.pending_nullary[r] = false;
+                self.out.pending_nullary[r] = false;
             }
             for row in pending.chunks(arity.max(1)) {
                 if arity > 0 && self.rels[r].insert(row) {
-                    self.count += 1;
+                    self.out.count += 1;
                 }
             }
             let end = self.rels[r].table.len();
@@ -421,6 +332,159 @@ impl Evaluator<'_> {
             any |= end > start;
         }
         any
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn step(
+    ctx: &Ctx,
+    view: &View,
+    out: &mut Out,
+    rule: &Rule,
+    plan: &Compiled,
+    k: usize,
+    b: &mut [Value],
+    buf: &mut [Vec<Value>],
+) {
+    if out.error.is_some() {
+        return;
+    }
+    let Some(s) = plan.plan.steps.get(k) else {
+        emit(ctx, out, rule, b, buf);
+        return;
+    };
+    let ri = rule.index;
+    match s {
+        Step::Scan(scan) => {
+            let key_cols = &plan.key_cols[k];
+            let mut key = std::mem::take(&mut buf[k]);
+            if eval_into(ctx, scan.key.iter().map(|(_, t)| t), b, ri, &mut key) {
+                let rel = &view.rels[scan.rel.0];
+                let t = &rel.table;
+                let visit = |r: usize, b: &mut [Value], out: &mut Out, buf: &mut [Vec<Value>]| {
+                    for &(c, v) in &scan.binds {
+                        b[v.0] = t.get(r, c);
+                    }
+                    for &(c, v) in &scan.same {
+                        if t.get(r, c) != b[v.0] {
+                            return;
+                        }
+                    }
+                    for (c, term) in &scan.checks {
+                        if eval(term, b, ctx.interner, ri) != Some(t.get(r, *c)) {
+                            return;
+                        }
+                    }
+                    step(ctx, view, out, rule, plan, k + 1, b, buf);
+                };
+                if scan.delta {
+                    let (lo, hi) = view.delta[scan.rel.0];
+                    for r in lo..hi {
+                        if key_cols.iter().zip(&key).all(|(&c, v)| t.get(r, c) == *v) {
+                            visit(r, b, out, buf);
+                        }
+                    }
+                } else if key_cols.is_empty() {
+                    for r in 0..t.len() {
+                        visit(r, b, out, buf);
+                    }
+                } else {
+                    for &r in rel.lookup(key_cols, &key) {
+                        visit(r as usize, b, out, buf);
+                    }
+                }
+            }
+            buf[k] = key;
+        }
+        Step::Member { rel, args, .. } => {
+            let mut vals = std::mem::take(&mut buf[k]);
+            if eval_into(ctx, args.iter(), b, ri, &mut vals) && view.rels[rel.0].contains(&vals) {
+                step(ctx, view, out, rule, plan, k + 1, b, buf);
+            }
+            buf[k] = vals;
+        }
+        Step::Absent { rel, cols, key, .. } => {
+            let mut vals = std::mem::take(&mut buf[k]);
+            if eval_into(ctx, key.iter(), b, ri, &mut vals)
+                && !present(&view.rels[rel.0], cols, &vals)
+            {
+                step(ctx, view, out, rule, plan, k + 1, b, buf);
+            }
+            buf[k] = vals;
+        }
+        Step::Compare {
+            op, left, right, ..
+        } => {
+            let (Some(x), Some(y)) = (
+                eval(left, b, ctx.interner, ri),
+                eval(right, b, ctx.interner, ri),
+            ) else {
+                return;
+            };
+            if op.holds(x.raw_cmp(&y)) {
+                step(ctx, view, out, rule, plan, k + 1, b, buf);
+            }
+        }
+        Step::Let { var, expr, .. } => {
+            let Some(x) = eval(expr, b, ctx.interner, ri) else {
+                return;
+            };
+            b[var.0] = x;
+            step(ctx, view, out, rule, plan, k + 1, b, buf);
+        }
+    }
+}
+
+/// Whether some row of `rel` agrees with `key` on `cols` (for a negation).
+fn present(rel: &Rel, cols: &[usize], key: &[Value]) -> bool {
+    if cols.len() == rel.table.arity() {
+        rel.contains(key)
+    } else if cols.is_empty() {
+        !rel.table.is_empty()
+    } else {
+        !rel.lookup(cols, key).is_empty()
+    }
+}
+
+fn emit(ctx: &Ctx, out: &mut Out, rule: &Rule, b: &[Value], buf: &mut [Vec<Value>]) {
+    let n = buf.len();
+    if ctx.limits.witnesses {
+        let w = &mut buf[n - 2];
+        w.clear();
+        w.extend(rule.witness.iter().map(|&v| b[v]));
+        if !out.witnesses[rule.index].insert(w) {
+            return;
+        }
+    }
+    let head = &mut buf[n - 1];
+    if !eval_into(ctx, rule.head.args.iter(), b, rule.index, head) {
+        return;
+    }
+    out.pending[rule.head.rel].extend_from_slice(head);
+    if head.is_empty() {
+        out.pending_nullary[rule.head.rel] = true;
+    }
+    out.count += 1;
+    crate::engine::budget::note(rule.index);
+    if out.count > ctx.limits.max_facts && out.error.is_none() {
+        out.error = Some(EvalError::TooManyFacts {
+            limit: ctx.limits.max_facts,
+            relation: ctx.program.relations[rule.head.rel].name.clone(),
+        });
+    }
+    if out.count.is_multiple_of(MEMORY_CHECK_EVERY)
+        && out.error.is_none()
+        && !crate::engine::budget::check_memory(rule.index)
+    {
+        if let Some(crate::engine::budget::Trip::Memory { limit, used, .. }) =
+            crate::engine::budget::take_trip()
+        {
+            out.error = Some(EvalError::OutOfMemory {
+                limit,
+                used,
+                relation: ctx.program.relations[rule.head.rel].name.clone(),
+            });
+        }
     }
 }
 
@@ -461,16 +525,20 @@ pub fn evaluate(
         .collect();
     let n = program.relations.len();
     let mut ev = Evaluator {
-        program,
-        interner,
+        ctx: Ctx {
+            program,
+            interner,
+            limits,
+        },
         rels,
-        witnesses,
         delta: vec![(0, 0); n],
-        pending: vec![Vec::new(); n],
-        pending_nullary: vec![false; n],
-        count: 0,
-        limits,
-        error: None,
+        out: Out {
+            witnesses,
+            pending: vec![Vec::new(); n],
+            pending_nullary: vec![false; n],
+            count: 0,
+            error: None,
+        },
     };
     for comp in &program.components {
         let rules: Vec<&Rule> = program.component_rules(comp).collect();
@@ -479,8 +547,13 @@ pub fn evaluate(
         }
         let recursive_positions: Vec<Vec<usize>> =
             rules.iter().map(|r| r.recursive_premises(comp)).collect();
-        for rule in &rules {
-            ev.run_rule(rule, &Compiled::new(RulePlan::full(rule, comp)));
+        let full: Vec<Compiled> = rules
+            .iter()
+            .map(|rule| Compiled::new(RulePlan::full(rule, comp)))
+            .collect();
+        ev.prepare(&full.iter().collect::<Vec<_>>());
+        for (rule, plan) in rules.iter().zip(&full) {
+            ev.run_rule(rule, plan);
         }
         let mut changed = ev.commit(comp);
         if recursive_positions.iter().all(|p| p.is_empty()) {
@@ -496,7 +569,9 @@ pub fn evaluate(
                     .collect()
             })
             .collect();
-        while changed && ev.error.is_none() {
+        let all: Vec<&Compiled> = plans.iter().flatten().collect();
+        while changed && ev.out.error.is_none() {
+            ev.prepare(&all);
             for (rule, ps) in rules.iter().zip(&plans) {
                 for plan in ps {
                     ev.run_rule(rule, plan);
@@ -506,7 +581,7 @@ pub fn evaluate(
         }
         ev.forget_duplicates_of(&rules);
     }
-    if let Some(e) = ev.error {
+    if let Some(e) = ev.out.error {
         return Err(e);
     }
     let derived = program
@@ -515,7 +590,7 @@ pub fn evaluate(
         .zip(ev.rels)
         .map(|(r, rel)| r.derived.then_some(rel.table))
         .collect();
-    let witnesses = ev.witnesses.into_iter().map(|w| w.table).collect();
+    let witnesses = ev.out.witnesses.into_iter().map(|w| w.table).collect();
     Ok((derived, witnesses))
 }
 
