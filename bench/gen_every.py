@@ -114,6 +114,7 @@ RELATIONS = {
     "designation_informed": "model date",
     "established_in_from": "actor country date",
     "authorised_representative": "actor model actor",
+    "mandate_given": "actor model actor date",
     "compute_plan_abandoned": "model date",
     "ai_office_corrective_action_required": "system date",
 }
@@ -675,6 +676,12 @@ def main(argv=None):
                         B_dmet("%s\t%s\t%s\t%s\n" % ("rep-%d" % r, m, "art54_5_inform_ai_office", DS[ed + int(rnd2() * 3)]))
                 else:
                     B_rme("%s\t%s\t%s\n" % (ACT[mkt], m, DS[ed]))
+                if rnd2() < 0.4:                     # a new representative, its mandate dated and named
+                    r2 = int(rnd2() * nrep)
+                    if not rep_seen[r2]:
+                        rep_seen[r2] = 1
+                        B_est("rep-%d\t%s\n" % (r2, eu_ctry[int(rnd2() * neu)]))
+                    B["mandate_given"]("%s\t%s\trep-%d\t%s\n" % (ACT[mkt], m, r2, DS[ed + 1 + int(rnd2() * 60)]))
 
         # a placed model sold to another actor (0.5 %), sometimes sold on again
         if supplied and (rnd() < 0.005 or ntransfer == 0):

@@ -963,7 +963,7 @@ fn report_names_unheeded_fulfilments_and_lifecycle_placing() {
     );
     let md = stdout(&lexproof(&["-q", "report", "--facts", &facts]));
     for line in [
-        "  Recorded as met on 2026-02-27, which does not count: it is not shown that jay gave a written mandate for jay-1 to a representative established in the Union, effective 2026-02-27, since it is not shown that oslo-rep has an establishment in a Member State.",
+        "  Recorded as met on 2026-02-27, which does not count: every authorised representative jay named for jay-1 is established outside the Union (rule representative\\_outside\\_union \\[Art. 3(5); Art. 54(1)\\]).",
         "  Recorded as met on 2026-07-01, which does not count: it is dated after the assessment date.",
         "### Model `cb`: general-purpose AI model, no systemic risk concluded, placed on the market 2026-05-04 (as the same model as the provider's own version on the market since 2026-02-02, its duties count from then)",
     ] {

@@ -606,10 +606,12 @@ pub fn build(db: &Database, actor: Option<&str>) -> Result<Report, String> {
     })
 }
 
-/// The provider that named `a` its authorised representative for `m` (`authorised_representative`),
+/// The provider that named `a` its authorised representative for `m` (`named_representative`),
 /// where `a` does not provide `m` itself.
 fn represented(db: &Database, a: Value, m: Value) -> Option<Value> {
-    let r = db.relation_named("authorised_representative", 3)?;
+    let r = db
+        .relation_named("named_representative", 3)
+        .or_else(|| db.relation_named("authorised_representative", 3))?;
     db.rows_mentioning(r, a)
         .into_iter()
         .filter(|t| t[1] == m && t[2] == a && t[0] != a)
@@ -713,6 +715,8 @@ fn model_report(
                             as_of.is_some_and(|a| db.interner.display_cmp(&t[3], &a).is_gt());
                         let why = if later {
                             "it is dated after the assessment date".to_string()
+                        } else if let Some(found) = unfit(db, t[0], t[1]) {
+                            found
                         } else {
                             reason_in(db, met_on, t, 2)
                         };
@@ -1018,6 +1022,19 @@ fn holding(db: &Database, rel: usize, row: &[Value]) -> String {
         crate::present::explain::reads(db, rel, &row.iter().copied().map(Some).collect::<Vec<_>>())
             .unwrap_or(format!("{atom} holds"));
     format!("{what}{by}")
+}
+
+/// Conclusions that say why a recorded fulfilment of (actor, model) does not count, more directly
+/// than the closest failing route to `met_on`: a mandate given only to representatives outside
+/// the Union (Art. 3(5)).
+const UNFIT: &[&str] = &["mandate_unfit"];
+
+fn unfit(db: &Database, a: Value, m: Value) -> Option<String> {
+    UNFIT
+        .iter()
+        .filter_map(|n| db.relation_named(n, 2))
+        .find(|&r| db.holds(r, &[a, m]))
+        .map(|r| holding(db, r, &[a, m]))
 }
 
 /// Conclusions about a model that is decided but does not count yet on the assessment date: left
