@@ -5,7 +5,7 @@
 //! with that premise restricted to the facts new in the last round. Witnesses are recorded with the
 //! same layout as the compiled engine's, so proofs and output are the same.
 
-use crate::data::store::{partition_point, Table};
+use crate::data::store::Table;
 use crate::data::value::{Interner, Value};
 use crate::rules::eval::eval;
 use hashbrown::HashTable;
@@ -63,6 +63,38 @@ fn hash_row(t: &Table, row: usize) -> u64 {
 struct SortedIndex {
     cols: Vec<usize>,
     perm: Vec<u32>,
+    /// Each run of `perm` whose rows agree on `cols`, as (start, length), found by the hash of
+    /// those values: a lookup is one probe instead of a binary search whose every step reads a
+    /// row far from the last.
+    runs: HashTable<(u32, u32)>,
+}
+
+fn hash_cols(t: &Table, row: usize, cols: &[usize]) -> u64 {
+    let mut h = rustc_hash::FxHasher::default();
+    cols.iter()
+        .for_each(|&c| hash_value(&mut h, &t.get(row, c)));
+    h.finish()
+}
+
+/// The runs of `perm` (sorted by `cols`) whose rows agree on `cols`.
+fn runs_of(t: &Table, perm: &[u32], cols: &[usize]) -> HashTable<(u32, u32)> {
+    let mut runs: HashTable<(u32, u32)> = HashTable::new();
+    let mut s = 0;
+    while s < perm.len() {
+        let mut e = s + 1;
+        while e < perm.len()
+            && cmp_cols(t, perm[s] as usize, perm[e] as usize, cols) == Ordering::Equal
+        {
+            e += 1;
+        }
+        runs.insert_unique(
+            hash_cols(t, perm[s] as usize, cols),
+            (s as u32, (e - s) as u32),
+            |&(st, _)| hash_cols(t, perm[st as usize] as usize, cols),
+        );
+        s = e;
+    }
+    runs
 }
 
 fn cmp_cols(t: &Table, a: usize, b: usize, cols: &[usize]) -> Ordering {
@@ -123,18 +155,14 @@ impl Rel {
             .find(|i| i.cols == cols)
             .expect("indexes are prepared before a component's rules run");
         debug_assert_eq!(idx.perm.len(), t.len());
-        let cmp = |r: u32| {
-            for (&c, v) in cols.iter().zip(key) {
-                match t.get(r as usize, c).raw_cmp(v) {
-                    Ordering::Equal => continue,
-                    o => return o,
-                }
-            }
-            Ordering::Equal
-        };
-        let lo = partition_point(idx.perm.len(), |i| cmp(idx.perm[i]) == Ordering::Less);
-        let hi = partition_point(idx.perm.len(), |i| cmp(idx.perm[i]) != Ordering::Greater);
-        &idx.perm[lo..hi.max(lo)]
+        let found = idx.runs.find(hash_values(key), |&(s, _)| {
+            let r = idx.perm[s as usize] as usize;
+            cols.iter().zip(key).all(|(&c, v)| t.get(r, c) == *v)
+        });
+        match found {
+            Some(&(s, n)) => &idx.perm[s as usize..(s + n) as usize],
+            None => &[],
+        }
     }
 
     /// The index on `cols`, brought up to date by sorting only the rows added since and merging.
@@ -145,6 +173,7 @@ impl Rel {
                 self.indexes.push(SortedIndex {
                     cols: cols.to_vec(),
                     perm: Vec::new(),
+                    runs: HashTable::new(),
                 });
                 self.indexes.len() - 1
             }
@@ -176,6 +205,7 @@ impl Rel {
                 merged.extend_from_slice(&fresh[j..]);
                 idx.perm = merged;
             }
+            idx.runs = runs_of(t, &idx.perm, cols);
         }
         &self.indexes[pos]
     }
