@@ -834,6 +834,20 @@ fn report_says_why_a_modifier_or_internal_user_is_not_provider() {
     ] {
         assert!(md.contains(line), "{line}\n{md}");
     }
+    // why-not puts the route through Union exclusion, which no fact here uses, after the others.
+    let w = stdout(&lexproof(&[
+        "-q",
+        "why-not",
+        "--facts",
+        &facts,
+        "provider(\"tiny\", \"hr\")",
+    ]));
+    let order: Vec<&str> = w.lines().filter(|l| l.starts_with("• rule ")).collect();
+    let at = |id: &str| order.iter().position(|l| l.contains(id)).expect(id);
+    assert!(
+        at("provider_downstream_modifier") < at("provider_modifier_when_union_excluded"),
+        "{w}"
+    );
 }
 
 /// A designation decided by the assessment date but in effect only when the provider is informed,

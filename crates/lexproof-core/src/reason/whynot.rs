@@ -712,8 +712,8 @@ fn fixed_premises(db: &Database, rule: &Rule) -> usize {
 }
 
 /// Whether an instance fails a ground premise over a relation the rules file fixes itself (a list
-/// such as the Art. 53 duties): the rule is then not about these values at all, and comes after
-/// rules that are.
+/// such as the Art. 53 duties), one that no rule could conclude, or an input relation the facts
+/// never use: the rule is then not about these values at all, and comes after rules that are.
 fn fails_on_fixed_list(db: &Database, rule: &Rule, st: &[Option<Status>]) -> bool {
     rule.body.iter().zip(st).any(|(lit, s)| match (lit, s) {
         (CLit::Pos(a), Some(Status::Missing(p))) if p.iter().all(Option::is_some) => {
@@ -726,6 +726,9 @@ fn fails_on_fixed_list(db: &Database, rule: &Rule, st: &[Option<Status>]) -> boo
                         .checked
                         .rules_for(a.rel)
                         .any(|x| could_fit(db, x, &tuple)))
+                // An input relation the facts never use (no Union exclusion anywhere): a route
+                // through it is a special case these facts are not about.
+                || (!r.derived && !r.has_rule_facts && db.facts.tables[a.rel].is_empty())
         }
         _ => false,
     })
