@@ -719,16 +719,16 @@ fn fails_on_fixed_list(db: &Database, rule: &Rule, st: &[Option<Status>]) -> boo
         (CLit::Pos(a), Some(Status::Missing(p))) if p.iter().all(Option::is_some) => {
             let r = &db.rules.checked.relations[a.rel];
             let tuple: Vec<Value> = p.iter().flatten().copied().collect();
-            (r.has_rule_facts && !r.derived)
-                || (r.derived
-                    && !db
-                        .rules
-                        .checked
-                        .rules_for(a.rel)
-                        .any(|x| could_fit(db, x, &tuple)))
-                // An input relation the facts never use (no Union exclusion anywhere): a route
-                // through it is a special case these facts are not about.
-                || (!r.derived && !r.has_rule_facts && db.facts.tables[a.rel].is_empty())
+            if r.derived {
+                !db.rules
+                    .checked
+                    .rules_for(a.rel)
+                    .any(|x| could_fit(db, x, &tuple))
+            } else {
+                // A list the rules file fixes, or an input relation the facts never use (no
+                // Union exclusion anywhere): a route through it is not about these facts.
+                r.has_rule_facts || db.facts.tables[a.rel].is_empty()
+            }
         }
         _ => false,
     })
