@@ -996,8 +996,6 @@ fn holders(db: &Database, rels: &Rels, v: Value) -> Vec<String> {
     out
 }
 
-/// One line on why `rel(values)` is not concluded: the first failing premise of the closest rule,
-/// followed down through missing conclusions (at most three steps) to what decides it.
 /// A conclusion or fact that holds, in words, with the rule (and whether it reads unsettled law)
 /// or the fact behind it.
 fn holding(db: &Database, rel: usize, row: &[Value]) -> String {
@@ -1054,9 +1052,11 @@ const DECISIVE: &[(&str, usize, &str)] = &[
 /// Why `a` is not the provider of `m` it modifies or uses, where a decisive conclusion says so;
 /// for an internal use, also the day on which it is to become a placing, where the facts give one.
 fn decisive(db: &Database, a: Value, m: Value) -> Option<String> {
-    for (name, arity, tie) in DECISIVE {
-        let (Some(rel), Some(tie)) = (db.relation_named(name, *arity), db.relation_named(tie, 2))
-        else {
+    for (name, arity, tie_name) in DECISIVE {
+        let (Some(rel), Some(tie)) = (
+            db.relation_named(name, *arity),
+            db.relation_named(tie_name, 2),
+        ) else {
             continue;
         };
         if !db.holds(tie, &[m, a]) {
@@ -1066,6 +1066,9 @@ fn decisive(db: &Database, a: Value, m: Value) -> Option<String> {
             continue;
         };
         let mut out = holding(db, rel, &row);
+        if *tie_name != "internal_use" {
+            return Some(out);
+        }
         let turned = db.relation_named("internal_use_turned", 2);
         let later = ["essential_for_third_parties_from", "affects_rights_from"]
             .iter()
@@ -1085,6 +1088,8 @@ fn decisive(db: &Database, a: Value, m: Value) -> Option<String> {
     None
 }
 
+/// One line on why `rel(values)` is not concluded: the first failing premise of the closest rule,
+/// followed down through missing conclusions (at most three steps) to what decides it.
 pub fn reason(db: &Database, rel: usize, values: &[Value]) -> String {
     reason_in(db, rel, values, 3)
 }
