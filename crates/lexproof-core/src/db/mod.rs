@@ -152,6 +152,16 @@ impl Database {
     /// model) costs what the table holds, not that times the models.
     pub fn rows_mentioning(&self, rel: usize, v: Value) -> Vec<Vec<Value>> {
         let t = self.tuples(rel);
+        self.row_ids_mentioning(rel, v)
+            .iter()
+            .map(|&r| t.row(r as usize))
+            .collect()
+    }
+
+    /// The rows of `self.tuples(rel)` with `v` in some column, in the order users see: the index
+    /// behind `rows_mentioning`, without copying the rows.
+    pub fn row_ids_mentioning(&self, rel: usize, v: Value) -> &[u32] {
+        let t = self.tuples(rel);
         let index = self.mentions[rel].get_or_init(|| {
             let mut index: FxHashMap<Value, Vec<u32>> = FxHashMap::default();
             for r in self.display_order(t) {
@@ -164,10 +174,7 @@ impl Database {
             }
             index
         });
-        index
-            .get(&v)
-            .map(|rows| rows.iter().map(|&r| t.row(r as usize)).collect())
-            .unwrap_or_default()
+        index.get(&v).map_or(&[], Vec::as_slice)
     }
 
     /// The rows of `t` in the order users see.

@@ -796,6 +796,33 @@ pub fn matching(
     }
     // Enough candidates to sort by display order before cutting to `limit`.
     let gather = limit.saturating_mul(16).max(256);
+    // With the first column open, the rows that mention the rarest value asked for, instead of
+    // the whole table: a report asks this once per model, and a scan each time made it quadratic.
+    if prefix.is_empty() {
+        if let Some(ids) = pattern
+            .iter()
+            .flatten()
+            .map(|v| db.row_ids_mentioning(rel, *v))
+            .min_by_key(|ids| ids.len())
+        {
+            let t = db.tuples(rel);
+            for &r in ids {
+                let row = t.row(r as usize);
+                if row
+                    .iter()
+                    .zip(pattern)
+                    .all(|(v, p)| p.is_none_or(|p| p == *v))
+                    && !out.contains(&row)
+                {
+                    out.push(row);
+                    if out.len() >= gather {
+                        break;
+                    }
+                }
+            }
+            tables.remove(0);
+        }
+    }
     for t in tables {
         for r in t.range(&prefix) {
             let row = t.row(r);
