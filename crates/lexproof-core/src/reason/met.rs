@@ -54,7 +54,7 @@ fn met_within(db: &Database, period: &[Value]) -> Option<Value> {
     })
 }
 
-/// For the Art. 54(1) mandate met on `met` in `period`: the day it ended (`representative_mandate_ended`)
+/// For the Art. 54(1) mandate met on `met` in `period`: the day it ended (`mandate_terminated`, by any route)
 /// before `until`, where no other mandate is recorded from that day to `until`.
 fn ended_unreplaced(db: &Database, period: &[Value], met: Value) -> Option<Value> {
     let [actor, model, duty, _, until] = period[..] else {
@@ -64,7 +64,7 @@ fn ended_unreplaced(db: &Database, period: &[Value], met: Value) -> Option<Value
     if !db.is_symbol(duty, "art54_1_authorised_representative") {
         return None;
     }
-    let ended = db.relation_named("representative_mandate_ended", 3)?;
+    let ended = db.relation_named("mandate_terminated", 3)?;
     let end = db
         .rows_mentioning(ended, model)
         .into_iter()
