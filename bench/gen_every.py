@@ -115,6 +115,7 @@ RELATIONS = {
     "established_in_from": "actor country date",
     "authorised_representative": "actor model actor",
     "mandate_given": "actor model actor date",
+    "ended_by_representative": "actor model actor date",
     "compute_plan_abandoned": "model date",
     "ai_office_corrective_action_required": "system date",
 }
@@ -216,6 +217,8 @@ def main(argv=None):
     # A second stream for the relations added later (informed designations, dated
     # establishments, named representatives), so that the rows of the others stay as they were.
     rnd2 = random.Random(a.seed * 7919 + 1).random
+    # A third for later additions still (two representatives in force, one ending its mandate).
+    rnd3 = random.Random(a.seed * 104729 + 2).random
 
     DS = [datetime.date.fromordinal(BASE + k).isoformat()
           for k in range(off(2029, 12, 31) + 1)]
@@ -381,6 +384,7 @@ def main(argv=None):
     GP = P10[23]
     ndesig = 0
     nmand = 0
+    ntwo = 0
     nrep = n // 500 + 5
     rep_seen = bytearray(nrep)
     cnt = {"foss_dated": 0, "mon_dated": 0, "uue": 0, "spsr": 0}
@@ -682,6 +686,16 @@ def main(argv=None):
                         rep_seen[r2] = 1
                         B_est("rep-%d\t%s\n" % (r2, eu_ctry[int(rnd2() * neu)]))
                     B["mandate_given"]("%s\t%s\trep-%d\t%s\n" % (ACT[mkt], m, r2, DS[ed + 1 + int(rnd2() * 60)]))
+                    if rnd3() < 0.25 or ntwo == 0:   # a second representative in force beside it,
+                        r3 = (r2 + 1 + int(rnd3() * (nrep - 1))) % nrep  # one of the two later ending its own mandate
+                        if r3 != r2:
+                            ntwo += 1
+                            if not rep_seen[r3]:
+                                rep_seen[r3] = 1
+                                B_est("rep-%d\t%s\n" % (r3, eu_ctry[int(rnd3() * neu)]))
+                            nd = ed + 1 + int(rnd3() * 60)
+                            B["mandate_given"]("%s\t%s\trep-%d\t%s\n" % (ACT[mkt], m, r3, DS[nd]))
+                            B["ended_by_representative"]("%s\t%s\trep-%d\t%s\n" % (ACT[mkt], m, r3 if rnd3() < 0.5 else r2, DS[nd + 90 + int(rnd3() * 200)]))
 
         # a placed model sold to another actor (0.5 %), sometimes sold on again
         if supplied and (rnd() < 0.005 or ntransfer == 0):
