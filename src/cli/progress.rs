@@ -108,6 +108,25 @@ impl lexproof::data::progress::Observer for TermProgress {
                 mib(derived_bytes),
                 mib(instance_bytes)
             ),
+            Timing::Component {
+                index,
+                relations,
+                rounds,
+                index_time,
+                commit,
+                rules,
+            } => {
+                let run: std::time::Duration = rules.iter().map(|(_, d)| *d).sum();
+                eprintln!(
+                    "lexproof: component {index:>3} {:>9.1} ms, indexes {:>6.1} ms, commit {:>6.1} ms, {rounds} round(s)  {relations}",
+                    ms(run),
+                    ms(index_time),
+                    ms(commit)
+                );
+                for (id, d) in rules {
+                    eprintln!("lexproof:   rule {:>9.1} ms  {id}", ms(d));
+                }
+            }
         }
     }
 }

@@ -39,6 +39,17 @@ pub enum Timing {
         derived_bytes: usize,
         instance_bytes: usize,
     },
+    /// One component of the run-time evaluator, in evaluation order: the relations it defines,
+    /// the semi-naive rounds it took (1 without recursion), the time spent bringing indexes up to
+    /// date and adding the new rows, and each rule's time over all rounds.
+    Component {
+        index: usize,
+        relations: String,
+        rounds: usize,
+        index_time: Duration,
+        commit: Duration,
+        rules: Vec<(String, Duration)>,
+    },
 }
 
 pub trait Observer: Sync {

@@ -178,7 +178,9 @@ pub fn run_observed(
             let program = program.expect("checked above");
             derive_compiled(program, &rules, &facts, &interner, max_facts, obs)?
         }
-        EngineKind::Runtime => derive_runtime(&rules, &facts, &interner, max_facts, witnesses)?,
+        EngineKind::Runtime => {
+            derive_runtime(&rules, &facts, &interner, max_facts, witnesses, obs)?
+        }
     };
     let errors = crate::rules::arith::take_errors();
     let t2 = Instant::now();
@@ -287,10 +289,12 @@ fn derive_runtime(
     interner: &Interner,
     max_facts: usize,
     witnesses: bool,
+    obs: &dyn crate::data::progress::Observer,
 ) -> Result<Derived, RunError> {
     let limits = crate::engine::runtime::Limits {
         max_facts,
         witnesses,
+        observer: obs,
     };
     match crate::engine::runtime::evaluate(&rules.checked, &facts.tables, interner, &limits) {
         Ok((d, w)) => {

@@ -13,13 +13,16 @@ use lexproof_lang::check::{CLit, CTerm, Checked, Const, Rule};
 use lexproof_lang::plan::{RulePlan, Step};
 use std::cmp::Ordering;
 use std::hash::Hasher;
+use std::time::{Duration, Instant};
 
-pub struct Limits {
+pub struct Limits<'a> {
     /// Stop with an error once derived facts plus recorded rule instances exceed this.
     pub max_facts: usize,
     /// Record every rule instance (the witnesses proofs are built from). Off, evaluation only keeps
     /// the conclusions: less memory and time, no proofs.
     pub witnesses: bool,
+    /// Told each component's times (`Timing::Component`), for profiling a rulebase.
+    pub observer: &'a dyn crate::data::progress::Observer,
 }
 
 /// Instances recorded between two samples of the process's memory.
@@ -216,10 +219,15 @@ impl Rel {
 struct Compiled {
     plan: RulePlan,
     key_cols: Vec<Vec<usize>>,
+    /// Every instance the plan finds is new: it runs once (its component does not recurse) and
+    /// each row it scans fixes its variables, so that rows of relations without duplicates give
+    /// distinct instances. Its witnesses then need no duplicate check. A column a scan leaves
+    /// unread (`_`) can repeat an instance, as can a later round of a recursive component.
+    distinct: bool,
 }
 
 impl Compiled {
-    fn new(plan: RulePlan) -> Compiled {
+    fn new(plan: RulePlan, program: &Checked, once: bool) -> Compiled {
         let key_cols = plan
             .steps
             .iter()
@@ -228,7 +236,24 @@ impl Compiled {
                 _ => Vec::new(),
             })
             .collect();
-        Compiled { plan, key_cols }
+        let distinct = once
+            && plan.steps.iter().all(|s| match s {
+                Step::Scan(scan) => {
+                    let read = |c: usize| {
+                        scan.key.iter().any(|(k, _)| *k == c)
+                            || scan.binds.iter().any(|(k, _)| *k == c)
+                            || scan.same.iter().any(|(k, _)| *k == c)
+                            || scan.checks.iter().any(|(k, _)| *k == c)
+                    };
+                    (0..program.relations[scan.rel.0].arity()).all(read)
+                }
+                _ => true,
+            });
+        Compiled {
+            plan,
+            key_cols,
+            distinct,
+        }
     }
 }
 
@@ -236,7 +261,7 @@ impl Compiled {
 struct Ctx<'a> {
     program: &'a Checked,
     interner: &'a Interner,
-    limits: &'a Limits,
+    limits: &'a Limits<'a>,
 }
 
 /// What a component's rules write while they run: every rule's witness rows and the heads found
@@ -246,6 +271,9 @@ struct Out {
     witnesses: Vec<Rel>,
     /// Head tuples found this round, flattened, per relation.
     pending: Vec<Vec<Value>>,
+    /// The largest emptied `pending` buffer, handed to the next relation that starts one: fresh
+    /// memory is zeroed by the kernel page by page, a buffer used before is not.
+    spare: Vec<Value>,
     pending_nullary: Vec<bool>,
     count: usize,
     error: Option<EvalError>,
@@ -292,6 +320,10 @@ fn eval_into<'t>(
 
 impl Evaluator<'_> {
     fn run_rule(&mut self, rule: &Rule, plan: &Compiled) {
+        let pending = &mut self.out.pending[rule.head.rel];
+        if pending.capacity() == 0 {
+            *pending = std::mem::take(&mut self.out.spare);
+        }
         let mut b = vec![Value::Num(0); rule.vars.len()];
         let mut buf = scratch(plan);
         let view = View {
@@ -344,7 +376,7 @@ impl Evaluator<'_> {
         for &r in rels {
             let arity = self.ctx.program.relations[r].arity();
             let start = self.rels[r].table.len();
-            let pending = std::mem::take(&mut self.out.pending[r]);
+            let mut pending = std::mem::take(&mut self.out.pending[r]);
             if arity == 0 {
                 // A nullary relation holds or not: one empty tuple.
                 if self.out.pending_nullary[r] && self.rels[r].insert(&[]) {
@@ -356,6 +388,10 @@ impl Evaluator<'_> {
                 if arity > 0 && self.rels[r].insert(row) {
                     self.out.count += 1;
                 }
+            }
+            pending.clear();
+            if pending.capacity() > self.out.spare.capacity() {
+                self.out.spare = pending;
             }
             let end = self.rels[r].table.len();
             self.delta[r] = (start, end);
@@ -380,7 +416,7 @@ fn step(
         return;
     }
     let Some(s) = plan.plan.steps.get(k) else {
-        emit(ctx, out, rule, b, buf);
+        emit(ctx, out, rule, plan.distinct, b, buf);
         return;
     };
     let ri = rule.index;
@@ -476,13 +512,22 @@ fn present(rel: &Rel, cols: &[usize], key: &[Value]) -> bool {
     }
 }
 
-fn emit(ctx: &Ctx, out: &mut Out, rule: &Rule, b: &[Value], buf: &mut [Vec<Value>]) {
+fn emit(
+    ctx: &Ctx,
+    out: &mut Out,
+    rule: &Rule,
+    distinct: bool,
+    b: &[Value],
+    buf: &mut [Vec<Value>],
+) {
     let n = buf.len();
     if ctx.limits.witnesses {
         let w = &mut buf[n - 2];
         w.clear();
         w.extend(rule.witness.iter().map(|&v| b[v]));
-        if !out.witnesses[rule.index].insert(w) {
+        if distinct {
+            out.witnesses[rule.index].table.push_row(w);
+        } else if !out.witnesses[rule.index].insert(w) {
             return;
         }
     }
@@ -515,6 +560,65 @@ fn emit(ctx: &Ctx, out: &mut Out, rule: &Rule, b: &[Value], buf: &mut [Vec<Value
                 relation: ctx.program.relations[rule.head.rel].name.clone(),
             });
         }
+    }
+}
+
+/// Where one component's time went (`Timing::Component`).
+struct ComponentTimes {
+    rounds: usize,
+    index: Duration,
+    commit: Duration,
+    rules: Vec<(String, Duration)>,
+}
+
+impl ComponentTimes {
+    fn new(rules: &[&Rule]) -> ComponentTimes {
+        ComponentTimes {
+            rounds: 1,
+            index: Duration::ZERO,
+            commit: Duration::ZERO,
+            rules: rules
+                .iter()
+                .map(|r| (r.id.clone(), Duration::ZERO))
+                .collect(),
+        }
+    }
+    fn index(&mut self, f: impl FnOnce()) {
+        let t = Instant::now();
+        f();
+        self.index += t.elapsed();
+    }
+    fn rule(&mut self, k: usize, f: impl FnOnce()) {
+        let t = Instant::now();
+        f();
+        self.rules[k].1 += t.elapsed();
+    }
+    fn commit(&mut self, f: impl FnOnce() -> bool) -> bool {
+        let t = Instant::now();
+        let changed = f();
+        self.commit += t.elapsed();
+        changed
+    }
+    fn report(
+        self,
+        index: usize,
+        program: &Checked,
+        comp: &[usize],
+        obs: &dyn crate::data::progress::Observer,
+    ) {
+        let relations = comp
+            .iter()
+            .map(|&r| program.relations[r].name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ");
+        obs.timing(crate::data::progress::Timing::Component {
+            index,
+            relations,
+            rounds: self.rounds,
+            index_time: self.index,
+            commit: self.commit,
+            rules: self.rules,
+        });
     }
 }
 
@@ -565,29 +669,33 @@ pub fn evaluate(
         out: Out {
             witnesses,
             pending: vec![Vec::new(); n],
+            spare: Vec::new(),
             pending_nullary: vec![false; n],
             count: 0,
             error: None,
         },
     };
-    for comp in &program.components {
+    for (ci, comp) in program.components.iter().enumerate() {
         let rules: Vec<&Rule> = program.component_rules(comp).collect();
         if rules.is_empty() {
             continue;
         }
+        let mut times = ComponentTimes::new(&rules);
         let recursive_positions: Vec<Vec<usize>> =
             rules.iter().map(|r| r.recursive_premises(comp)).collect();
+        let once = recursive_positions.iter().all(|p| p.is_empty());
         let full: Vec<Compiled> = rules
             .iter()
-            .map(|rule| Compiled::new(RulePlan::full(rule, comp)))
+            .map(|rule| Compiled::new(RulePlan::full(rule, comp), program, once))
             .collect();
-        ev.prepare(&full.iter().collect::<Vec<_>>());
-        for (rule, plan) in rules.iter().zip(&full) {
-            ev.run_rule(rule, plan);
+        times.index(|| ev.prepare(&full.iter().collect::<Vec<_>>()));
+        for (k, (rule, plan)) in rules.iter().zip(&full).enumerate() {
+            times.rule(k, || ev.run_rule(rule, plan));
         }
-        let mut changed = ev.commit(comp);
-        if recursive_positions.iter().all(|p| p.is_empty()) {
+        let mut changed = times.commit(|| ev.commit(comp));
+        if once {
             ev.forget_duplicates_of(&rules);
+            times.report(ci, program, comp, limits.observer);
             continue;
         }
         let plans: Vec<Vec<Compiled>> = rules
@@ -595,21 +703,23 @@ pub fn evaluate(
             .zip(&recursive_positions)
             .map(|(rule, ps)| {
                 ps.iter()
-                    .map(|&p| Compiled::new(RulePlan::delta(rule, comp, p)))
+                    .map(|&p| Compiled::new(RulePlan::delta(rule, comp, p), program, false))
                     .collect()
             })
             .collect();
         let all: Vec<&Compiled> = plans.iter().flatten().collect();
         while changed && ev.out.error.is_none() {
-            ev.prepare(&all);
-            for (rule, ps) in rules.iter().zip(&plans) {
+            times.rounds += 1;
+            times.index(|| ev.prepare(&all));
+            for (k, (rule, ps)) in rules.iter().zip(&plans).enumerate() {
                 for plan in ps {
-                    ev.run_rule(rule, plan);
+                    times.rule(k, || ev.run_rule(rule, plan));
                 }
             }
-            changed = ev.commit(comp);
+            changed = times.commit(|| ev.commit(comp));
         }
         ev.forget_duplicates_of(&rules);
+        times.report(ci, program, comp, limits.observer);
     }
     if let Some(e) = ev.out.error {
         return Err(e);
