@@ -77,6 +77,17 @@ fn thread_count_does_not_change_output() {
             stderr.contains("lexproof: stage") && stderr.contains("obligation"),
             "{stderr}"
         );
+        // The run-time evaluator reports each component, its rounds and each rule's time.
+        let mut rt = args.to_vec();
+        rt.extend(["--engine", "runtime"]);
+        let o = run("1", &rt);
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert!(
+            stderr.contains("round(s)  obligation")
+                && stderr.contains("ms  art53_1_a_technical_documentation"),
+            "{stderr}"
+        );
+        assert_eq!(o.stdout, one.stdout, "{args:?} differs between the engines");
         for threads in ["2", "5"] {
             let many = run(threads, args);
             assert!(many.status.success());
