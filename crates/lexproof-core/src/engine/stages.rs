@@ -117,6 +117,8 @@ impl LookupCache {
 /// Which stages have started and ended, and the arithmetic errors they recorded.
 #[derive(Default)]
 struct Schedule {
+    /// The stages in the order to start them when several are ready (`critical_first`).
+    order: Vec<usize>,
     started: Vec<bool>,
     done: Vec<bool>,
     /// Set when a stage panicked, so the other workers stop waiting.
@@ -149,7 +151,10 @@ impl StageRun<'_> {
             if b.failed || b.started.iter().all(|s| *s) {
                 return None;
             }
-            let ready = (0..self.stages.len())
+            let ready = b
+                .order
+                .iter()
+                .copied()
                 .find(|&s| !b.started[s] && self.stages[s].deps.iter().all(|&d| b.done[d]));
             if let Some(s) = ready {
                 b.started[s] = true;
@@ -252,6 +257,26 @@ impl StageRun<'_> {
     }
 }
 
+/// The stages, those with the longest chain of stages waiting on them first (then in dependency
+/// order): on two cores a stage that many later stages wait for should not queue behind one that
+/// nothing needs soon, or one core idles at the end of the run.
+fn critical_first(stages: &[Stage]) -> Vec<usize> {
+    let mut dependents: Vec<Vec<usize>> = vec![Vec::new(); stages.len()];
+    for (s, st) in stages.iter().enumerate() {
+        for &d in st.deps {
+            dependents[d].push(s);
+        }
+    }
+    // Dependencies come before their dependents, so one backward pass gives every chain.
+    let mut chain = vec![0usize; stages.len()];
+    for s in (0..stages.len()).rev() {
+        chain[s] = 1 + dependents[s].iter().map(|&t| chain[t]).max().unwrap_or(0);
+    }
+    let mut order: Vec<usize> = (0..stages.len()).collect();
+    order.sort_by_key(|&s| (std::cmp::Reverse(chain[s]), s));
+    order
+}
+
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
@@ -275,6 +300,7 @@ pub fn run(
         witnesses: (0..rules).map(|_| OnceLock::new()).collect(),
         finish,
         schedule: Mutex::new(Schedule {
+            order: critical_first(stages),
             started: vec![false; stages.len()],
             done: vec![false; stages.len()],
             ..Schedule::default()

@@ -119,9 +119,10 @@ pub fn for_each_in_display_order<E>(
     Ok(())
 }
 
-/// One relation's rows in the given order. Blocks of rows are rendered one per core, and each
-/// wave of blocks is written before the next is rendered, so one large relation keeps every core
-/// busy and memory holds a few blocks of text.
+/// One relation's rows in the given order. Blocks of rows are rendered by every core, eight per
+/// core in a wave (threads are started per wave: fewer waves, fewer starts), and each wave is
+/// written before the next is rendered, into the same buffers, so one large relation keeps every
+/// core busy and memory holds a few blocks of text.
 pub fn write_ordered(
     db: &Database,
     rel: usize,
@@ -135,10 +136,20 @@ pub fn write_ordered(
     if fmt == RowFormat::Text {
         out.write_all(text_header(db, rel).as_bytes())?;
     }
-    for wave in order.chunks(block_rows * cores) {
-        let blocks: Vec<&[u32]> = wave.chunks(block_rows).collect();
-        for text in crate::data::parallel::map(blocks, |rows| render_rows(db, rel, rows, fmt)) {
+    let mut spare: Vec<String> = Vec::new();
+    for wave in order.chunks(block_rows * cores * 8) {
+        let blocks: Vec<(&[u32], String)> = wave
+            .chunks(block_rows)
+            .map(|rows| (rows, spare.pop().unwrap_or_default()))
+            .collect();
+        let texts = crate::data::parallel::map(blocks, |(rows, mut text)| {
+            text.clear();
+            render_rows(db, rel, rows, fmt, &mut text);
+            text
+        });
+        for text in texts {
             out.write_all(text.as_bytes())?;
+            spare.push(text);
         }
     }
     if fmt == RowFormat::Text {
@@ -159,10 +170,10 @@ fn text_header(db: &Database, rel: usize) -> String {
 }
 
 /// The given rows of relation `rel`, one line each.
-fn render_rows(db: &Database, rel: usize, rows: &[u32], fmt: RowFormat) -> String {
+fn render_rows(db: &Database, rel: usize, rows: &[u32], fmt: RowFormat, out: &mut String) {
     let t = db.tuples(rel);
     let name = db.relation_name(rel);
-    let mut out = String::with_capacity(rows.len() * 48);
+    out.reserve(rows.len() * 48);
     for &r in rows {
         match fmt {
             RowFormat::Text => {
@@ -172,7 +183,7 @@ fn render_rows(db: &Database, rel: usize, rows: &[u32], fmt: RowFormat) -> Strin
                     if c > 0 {
                         out.push_str(", ");
                     }
-                    push_literal(db, &mut out, t.get(r as usize, c));
+                    push_literal(db, out, t.get(r as usize, c));
                 }
                 out.push_str(").\n");
             }
@@ -184,13 +195,12 @@ fn render_rows(db: &Database, rel: usize, rows: &[u32], fmt: RowFormat) -> Strin
                     if c > 0 || fmt == RowFormat::Tsv {
                         out.push('\t');
                     }
-                    push_plain(db, &mut out, t.get(r as usize, c));
+                    push_plain(db, out, t.get(r as usize, c));
                 }
                 out.push('\n');
             }
         }
     }
-    out
 }
 
 pub fn tsv(db: &Database, rows: &[Vec<Value>]) -> String {
