@@ -147,16 +147,13 @@ impl Rel {
         true
     }
 
-    /// The rows agreeing with `key` on columns `cols`, found through the index on those columns:
+    /// The rows agreeing with `key` on the columns of the index at `at`, found through that index:
     /// every index a component's plans use is brought up to date before its rules run (`prepare`),
     /// and no row is added while they do.
-    fn lookup(&self, cols: &[usize], key: &[Value]) -> &[u32] {
+    fn lookup(&self, at: usize, key: &[Value]) -> &[u32] {
         let t = &self.table;
-        let idx = self
-            .indexes
-            .iter()
-            .find(|i| i.cols == cols)
-            .expect("indexes are prepared before a component's rules run");
+        let idx = &self.indexes[at];
+        let cols = &idx.cols;
         debug_assert_eq!(idx.perm.len(), t.len());
         let found = idx.runs.find(hash_values(key), |&(s, _)| {
             let r = idx.perm[s as usize] as usize;
@@ -168,8 +165,9 @@ impl Rel {
         }
     }
 
-    /// The index on `cols`, brought up to date by sorting only the rows added since and merging.
-    fn index(&mut self, cols: &[usize]) -> &SortedIndex {
+    /// The position of the index on `cols`, brought up to date by sorting only the rows added since
+    /// and merging.
+    fn index(&mut self, cols: &[usize]) -> usize {
         let pos = match self.indexes.iter().position(|i| i.cols == cols) {
             Some(p) => p,
             None => {
@@ -210,7 +208,7 @@ impl Rel {
             }
             idx.runs = runs_of(t, &idx.perm, cols);
         }
-        &self.indexes[pos]
+        pos
     }
 }
 
@@ -219,6 +217,9 @@ impl Rel {
 struct Compiled {
     plan: RulePlan,
     key_cols: Vec<Vec<usize>>,
+    /// Per step: the position of the index it looks rows up by among its relation's (set by
+    /// `prepare`; indexes are only ever added, so a position stays valid).
+    index_at: Vec<std::cell::Cell<usize>>,
     /// Every instance the plan finds is new: it runs once (its component does not recurse) and
     /// each row it scans fixes its variables, so that rows of relations without duplicates give
     /// distinct instances. Its witnesses then need no duplicate check. A column a scan leaves
@@ -250,6 +251,7 @@ impl Compiled {
                 _ => true,
             });
         Compiled {
+            index_at: vec![std::cell::Cell::new(usize::MAX); plan.steps.len()],
             plan,
             key_cols,
             distinct,
@@ -345,15 +347,21 @@ impl Evaluator<'_> {
     /// Brings up to date every index the plans look rows up by, before their rules run.
     fn prepare(&mut self, plans: &[&Compiled]) {
         for plan in plans {
-            for (s, cols) in plan.plan.steps.iter().zip(&plan.key_cols) {
+            for ((s, cols), at) in plan
+                .plan
+                .steps
+                .iter()
+                .zip(&plan.key_cols)
+                .zip(&plan.index_at)
+            {
                 match s {
                     Step::Scan(scan) if !scan.delta && !cols.is_empty() => {
-                        self.rels[scan.rel.0].index(cols);
+                        at.set(self.rels[scan.rel.0].index(cols));
                     }
                     Step::Absent { rel, cols, .. }
                         if !cols.is_empty() && cols.len() < self.rels[rel.0].table.arity() =>
                     {
-                        self.rels[rel.0].index(cols);
+                        at.set(self.rels[rel.0].index(cols));
                     }
                     _ => {}
                 }
@@ -455,7 +463,7 @@ fn step(
                         visit(r, b, out, buf);
                     }
                 } else {
-                    for &r in rel.lookup(key_cols, &key) {
+                    for &r in rel.lookup(plan.index_at[k].get(), &key) {
                         visit(r as usize, b, out, buf);
                     }
                 }
@@ -472,7 +480,7 @@ fn step(
         Step::Absent { rel, cols, key, .. } => {
             let mut vals = std::mem::take(&mut buf[k]);
             if eval_into(ctx, key.iter(), b, ri, &mut vals)
-                && !present(&view.rels[rel.0], cols, &vals)
+                && !present(&view.rels[rel.0], cols, plan.index_at[k].get(), &vals)
             {
                 step(ctx, view, out, rule, plan, k + 1, b, buf);
             }
@@ -502,13 +510,13 @@ fn step(
 }
 
 /// Whether some row of `rel` agrees with `key` on `cols` (for a negation).
-fn present(rel: &Rel, cols: &[usize], key: &[Value]) -> bool {
+fn present(rel: &Rel, cols: &[usize], at: usize, key: &[Value]) -> bool {
     if cols.len() == rel.table.arity() {
         rel.contains(key)
     } else if cols.is_empty() {
         !rel.table.is_empty()
     } else {
-        !rel.lookup(cols, key).is_empty()
+        !rel.lookup(at, key).is_empty()
     }
 }
 
