@@ -70,6 +70,46 @@ struct SortedIndex {
     /// those values: a lookup is one probe instead of a binary search whose every step reads a
     /// row far from the last.
     runs: HashTable<(u32, u32)>,
+    /// For a large relation keyed by one symbol column, instead of `runs`: where each symbol id's
+    /// rows start in `perm` (ids are dense from 0), so a lookup reads two adjacent numbers and no
+    /// row of the table; empty otherwise.
+    starts: Vec<u32>,
+}
+
+/// A symbol-keyed index uses `starts` once the relation has at least one row per this many
+/// symbol ids up to its largest: `starts` then costs at most 16 bytes per row, about what `runs`
+/// costs, and spares a lookup the hash probe and the read of a row to confirm it.
+const DENSE_IDS_PER_ROW: usize = 4;
+
+/// `starts` for the symbol column `col`, and `perm` sorted by it (rows of one symbol in row
+/// order, as the comparison sort gives them), by counting; `None` if the column is too sparse.
+fn dense_index(t: &Table, col: usize) -> Option<(Vec<u32>, Vec<u32>)> {
+    if t.types()[col] != lexproof_lang::ast::Type::Symbol {
+        return None;
+    }
+    let syms = t.syms(col);
+    let ids = syms.iter().map(|s| s.0 as usize).max().map_or(0, |m| m + 1);
+    if syms.is_empty() || ids > syms.len() * DENSE_IDS_PER_ROW {
+        return None;
+    }
+    let mut starts = vec![0u32; ids + 1];
+    for s in syms {
+        starts[s.0 as usize + 1] += 1;
+    }
+    for i in 1..=ids {
+        starts[i] += starts[i - 1];
+    }
+    let mut perm = vec![0u32; syms.len()];
+    // Each id's cursor moves from its start to the next id's start as its rows are placed, so
+    // the array is shifted back by one place afterwards.
+    for (r, s) in syms.iter().enumerate() {
+        let at = &mut starts[s.0 as usize];
+        perm[*at as usize] = r as u32;
+        *at += 1;
+    }
+    starts.copy_within(0..ids, 1);
+    starts[0] = 0;
+    Some((starts, perm))
 }
 
 fn hash_cols(t: &Table, row: usize, cols: &[usize]) -> u64 {
@@ -136,15 +176,29 @@ impl Rel {
 
     /// Adds a row unless present; true if it was new.
     fn insert(&mut self, vals: &[Value]) -> bool {
-        if self.contains(vals) {
+        let hash = hash_values(vals);
+        let t = &self.table;
+        if self
+            .set
+            .find(hash, |&r| t.cmp_prefix(r as usize, vals) == Ordering::Equal)
+            .is_some()
+        {
             return false;
         }
         let row = self.table.len() as u32;
         self.table.push_row(vals);
         let t = &self.table;
         self.set
-            .insert_unique(hash_values(vals), row, |&r| hash_row(t, r as usize));
+            .insert_unique(hash, row, |&r| hash_row(t, r as usize));
         true
+    }
+
+    /// Room for `rows` more rows without growing the table or the duplicate check row by row
+    /// (each growth copies everything into fresh memory).
+    fn reserve(&mut self, rows: usize) {
+        self.table.reserve(rows);
+        let t = &self.table;
+        self.set.reserve(rows, |&r| hash_row(t, r as usize));
     }
 
     /// The rows agreeing with `key` on the columns of the index at `at`, found through that index:
@@ -155,6 +209,16 @@ impl Rel {
         let idx = &self.indexes[at];
         let cols = &idx.cols;
         debug_assert_eq!(idx.perm.len(), t.len());
+        if !idx.starts.is_empty() {
+            let Value::Sym(s) = key[0] else {
+                return &[];
+            };
+            let i = s.0 as usize;
+            return match idx.starts.get(i..i + 2) {
+                Some(&[a, b]) => &idx.perm[a as usize..b as usize],
+                _ => &[],
+            };
+        }
         let found = idx.runs.find(hash_values(key), |&(s, _)| {
             let r = idx.perm[s as usize] as usize;
             cols.iter().zip(key).all(|(&c, v)| t.get(r, c) == *v)
@@ -175,6 +239,7 @@ impl Rel {
                     cols: cols.to_vec(),
                     perm: Vec::new(),
                     runs: HashTable::new(),
+                    starts: Vec::new(),
                 });
                 self.indexes.len() - 1
             }
@@ -182,7 +247,16 @@ impl Rel {
         let t = &self.table;
         let idx = &mut self.indexes[pos];
         let built = idx.perm.len();
+        if built < t.len() && cols.len() == 1 {
+            if let Some((starts, perm)) = dense_index(t, cols[0]) {
+                idx.starts = starts;
+                idx.perm = perm;
+                idx.runs = HashTable::new();
+                return pos;
+            }
+        }
         if built < t.len() {
+            idx.starts = Vec::new();
             let mut fresh: Vec<u32> = (built as u32..t.len() as u32).collect();
             fresh.sort_unstable_by(|&a, &b| {
                 cmp_cols(t, a as usize, b as usize, cols).then(a.cmp(&b))
@@ -273,6 +347,10 @@ struct Out {
     witnesses: Vec<Rel>,
     /// Head tuples found this round, flattened, per relation.
     pending: Vec<Vec<Value>>,
+    /// The relations of a component without recursion, taken out of the evaluator while its rules
+    /// run: none of its rules reads them, so heads go straight in (no buffer of pending tuples
+    /// to fill, copy and free).
+    direct: Vec<Option<Rel>>,
     /// The largest emptied `pending` buffer, handed to the next relation that starts one: fresh
     /// memory is zeroed by the kernel page by page, a buffer used before is not.
     spare: Vec<Value>,
@@ -323,7 +401,7 @@ fn eval_into<'t>(
 impl Evaluator<'_> {
     fn run_rule(&mut self, rule: &Rule, plan: &Compiled) {
         let pending = &mut self.out.pending[rule.head.rel];
-        if pending.capacity() == 0 {
+        if pending.capacity() == 0 && self.out.direct[rule.head.rel].is_none() {
             *pending = std::mem::take(&mut self.out.spare);
         }
         let mut b = vec![Value::Num(0); rule.vars.len()];
@@ -378,6 +456,25 @@ impl Evaluator<'_> {
         }
     }
 
+    /// Lends the relations of a component without recursion to its rules (`Out::direct`).
+    fn take_direct(&mut self, comp: &[usize]) {
+        for &r in comp {
+            self.delta[r] = (self.rels[r].table.len(), self.rels[r].table.len());
+            let rel = std::mem::replace(&mut self.rels[r], Rel::new(&[]));
+            self.out.direct[r] = Some(rel);
+        }
+    }
+
+    /// Takes back what `take_direct` lent, with the rows its rules added as the last round's.
+    fn put_back_direct(&mut self, comp: &[usize]) {
+        for &r in comp {
+            if let Some(rel) = self.out.direct[r].take() {
+                self.delta[r].1 = rel.table.len();
+                self.rels[r] = rel;
+            }
+        }
+    }
+
     /// Moves pending head tuples into their relations; returns whether anything was new.
     fn commit(&mut self, rels: &[usize]) -> bool {
         let mut any = false;
@@ -392,6 +489,7 @@ impl Evaluator<'_> {
                 }
                 self.out.pending_nullary[r] = false;
             }
+            self.rels[r].reserve(pending.len() / arity.max(1));
             for row in pending.chunks(arity.max(1)) {
                 if arity > 0 && self.rels[r].insert(row) {
                     self.out.count += 1;
@@ -543,9 +641,15 @@ fn emit(
     if !eval_into(ctx, rule.head.args.iter(), b, rule.index, head) {
         return;
     }
-    out.pending[rule.head.rel].extend_from_slice(head);
-    if head.is_empty() {
-        out.pending_nullary[rule.head.rel] = true;
+    if let Some(rel) = &mut out.direct[rule.head.rel] {
+        if rel.insert(head) {
+            out.count += 1;
+        }
+    } else {
+        out.pending[rule.head.rel].extend_from_slice(head);
+        if head.is_empty() {
+            out.pending_nullary[rule.head.rel] = true;
+        }
     }
     out.count += 1;
     crate::engine::budget::note(rule.index);
@@ -647,8 +751,12 @@ pub fn evaluate(
         // Input relations and the rules file's facts for derived relations start out as given.
         if !rel.derived || rel.has_rule_facts {
             let t = &inputs[r];
+            rels[r].reserve(t.len());
+            let mut vals = Vec::with_capacity(t.arity());
             for row in 0..t.len() {
-                rels[r].insert(&t.row(row));
+                vals.clear();
+                vals.extend((0..t.arity()).map(|c| t.get(row, c)));
+                rels[r].insert(&vals);
             }
         }
     }
@@ -677,6 +785,7 @@ pub fn evaluate(
         out: Out {
             witnesses,
             pending: vec![Vec::new(); n],
+            direct: (0..n).map(|_| None).collect(),
             spare: Vec::new(),
             pending_nullary: vec![false; n],
             count: 0,
@@ -697,15 +806,19 @@ pub fn evaluate(
             .map(|rule| Compiled::new(RulePlan::full(rule, comp), program, once))
             .collect();
         times.index(|| ev.prepare(&full.iter().collect::<Vec<_>>()));
+        if once {
+            ev.take_direct(comp);
+        }
         for (k, (rule, plan)) in rules.iter().zip(&full).enumerate() {
             times.rule(k, || ev.run_rule(rule, plan));
         }
-        let mut changed = times.commit(|| ev.commit(comp));
         if once {
+            ev.put_back_direct(comp);
             ev.forget_duplicates_of(&rules);
             times.report(ci, program, comp, limits.observer);
             continue;
         }
+        let mut changed = times.commit(|| ev.commit(comp));
         let plans: Vec<Vec<Compiled>> = rules
             .iter()
             .zip(&recursive_positions)
