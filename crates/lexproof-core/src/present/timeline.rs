@@ -42,7 +42,7 @@ fn unsettled(t: &Timeline) -> Vec<&Source> {
 
 /// The mark of Art. 54(3)(b)'s retention, ten years on: drawn at the right edge, off the scale, so
 /// that it does not squeeze a model's first years into a few columns.
-const OFF_SCALE: &str = "documentation kept until";
+const OFF_SCALE: &str = "its representative keeps the documentation until";
 
 /// The days the picture spans: every start, end and mark (but the retention's end), and the
 /// assessment date.

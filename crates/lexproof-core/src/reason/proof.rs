@@ -227,6 +227,11 @@ pub struct Options {
     pub depth: Option<usize>,
 }
 
+/// The proofs a report or timeline reads, cut at this many levels: a fine-tune chain makes them as
+/// deep as the chain, and a report over one must stay linear in its size (`lexproof explain` shows
+/// a proof whole). Proofs of the shipped rules on ordinary facts stay near 10 levels.
+pub const PROOF_LEVELS: usize = 24;
+
 /// The most levels of rules a proof shows below its conclusion, whatever `--depth` asks: proof
 /// walks recurse once per level, and deeper facts are listed as not expanded.
 pub const MAX_LEVELS: usize = 100_000;

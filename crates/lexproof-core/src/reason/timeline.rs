@@ -74,6 +74,36 @@ fn source(db: &Database, rel: usize, row: &[Value]) -> Option<Source> {
     })
 }
 
+/// `source`, and where its own rule is settled but a rule deeper in its proof that concludes a
+/// date is not, that one's reason: a date ten years on rests on the Commission holidays assumed for
+/// that year. (Rules without a date, such as whether the model is a general-purpose one, flag the
+/// duty, not its date.)
+fn source_through_proof(db: &Database, rel: usize, row: &[Value]) -> Option<Source> {
+    use crate::reason::proof::{build_proof, Node, Options, PROOF_LEVELS};
+    let mut s = source(db, rel, row)?;
+    if s.ambiguous.is_none() {
+        let opts = Options {
+            all: false,
+            depth: Some(PROOF_LEVELS),
+        };
+        let proof = build_proof(db, rel, row, opts)?;
+        s.ambiguous = proof.graph.node_weights().find_map(|n| match n {
+            Node::Derived { rule, .. } => {
+                let r = &db.rules.checked.rules[*rule];
+                let dated = db.rules.checked.relations[r.head.rel]
+                    .types()
+                    .contains(&lexproof_lang::ast::Type::Date);
+                r.ambiguous
+                    .as_ref()
+                    .filter(|_| dated)
+                    .map(|why| format!("its date rests on rule {}: {why}", r.id))
+            }
+            _ => None,
+        });
+    }
+    Some(s)
+}
+
 /// The model a user named: an error says when no fact or rule mentions it, or when it is not a
 /// model (a country code, an actor), and suggests a known model.
 pub fn model_named(db: &Database, model: &str) -> Result<Value, String> {
@@ -171,7 +201,11 @@ impl Of<'_> {
                 2,
                 "reassessment may be requested",
             ),
-            ("retention_until", 3, "documentation kept until"),
+            (
+                "retention_until",
+                3,
+                "its representative keeps the documentation until",
+            ),
         ] {
             if let Some(x) = db.relation_named(opt.0, opt.1) {
                 for t in rows_of(x) {
@@ -183,7 +217,7 @@ impl Of<'_> {
                         marks: vec![Mark {
                             date: d,
                             what: opt.2.into(),
-                            source: source(db, x, &t),
+                            source: source_through_proof(db, x, &t),
                         }],
                         note: String::new(),
                     });

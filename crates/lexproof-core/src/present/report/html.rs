@@ -181,13 +181,9 @@ fn actor(db: &Database, a: &ActorReport, n: &mut usize, page: &mut PageRefs, out
 fn model(db: &Database, m: &ModelReport, n: &mut usize, page: &mut PageRefs, out: &mut String) {
     let _ = write!(
         out,
-        "<h3>Model <code>{}</code>: general-purpose AI model{}{}</h3>",
+        "<h3>Model <code>{}</code>: {}{}</h3>",
         esc(&plain(db, &m.model)),
-        match (m.systemic_risk, m.systemic_risk_since) {
-            (true, Some(d)) => format!(" with systemic risk since {}", esc(&plain(db, &d))),
-            (true, None) => " with systemic risk".to_string(),
-            _ => ", no systemic risk concluded".to_string(),
-        },
+        esc(&m.kind),
         m.placed_on_market.map_or(String::new(), |d| format!(
             ", placed on the market {}{}",
             esc(&plain(db, &d)),

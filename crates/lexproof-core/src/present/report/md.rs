@@ -317,13 +317,9 @@ fn actor(db: &Database, a: &ActorReport, out: &mut String) {
 fn model(db: &Database, m: &ModelReport, out: &mut String) {
     let _ = writeln!(
         out,
-        "### Model {}: general-purpose AI model{}{}\n",
+        "### Model {}: {}{}\n",
         code(&plain(db, &m.model)),
-        match (m.systemic_risk, m.systemic_risk_since) {
-            (true, Some(d)) => format!(" with systemic risk since {}", plain(db, &d)),
-            (true, None) => " with systemic risk".to_string(),
-            _ => ", no systemic risk concluded".to_string(),
-        },
+        md(&m.kind),
         m.placed_on_market.map_or(String::new(), |d| format!(
             ", placed on the market {}{}",
             plain(db, &d),

@@ -23,10 +23,7 @@ use crate::reason::whynot::{self, Explanation, Status, Verdict};
 use lexproof_lang::ast::Authority;
 use lexproof_lang::check::{CLit, CTerm, Const, Rule};
 
-/// The proofs a report shows, cut at this many levels: a fine-tune chain makes them as deep as the
-/// chain, and a report over one must stay linear in its size (`lexproof explain` shows a proof
-/// whole). Proofs of the shipped rules on ordinary facts stay near 10 levels.
-pub const PROOF_LEVELS: usize = 24;
+pub use crate::reason::proof::PROOF_LEVELS;
 const SHORT: Options = Options {
     all: false,
     depth: Some(PROOF_LEVELS),
@@ -78,6 +75,8 @@ struct Rels {
     duty_owed: Option<usize>,
     obligation_period: Option<usize>,
     systemic_risk_since: Option<usize>,
+    gpai_model: Option<usize>,
+    first_threshold_trigger: Option<usize>,
 }
 
 fn relations(db: &Database) -> Result<Rels, String> {
@@ -118,6 +117,8 @@ fn relations(db: &Database) -> Result<Rels, String> {
         duty_owed: opt("duty_owed", 3),
         obligation_period: opt("obligation_period", 5),
         systemic_risk_since: opt("systemic_risk_since", 2),
+        gpai_model: opt("gpai_model", 1),
+        first_threshold_trigger: opt("first_threshold_trigger", 2),
     })
 }
 
@@ -333,6 +334,9 @@ pub struct ModelReport {
     pub not_provider: Option<String>,
     pub systemic_risk: bool,
     pub systemic_risk_since: Option<Value>,
+    /// What the model is, for the heading: a general-purpose AI model or not (yet), with systemic
+    /// risk or the compute threshold met (a model in pre-market R&D can owe notification first).
+    pub kind: String,
     /// The model's legal history, where the rules carry the dated vocabulary.
     pub timeline: Option<crate::reason::timeline::Timeline>,
     pub placed_on_market: Option<Value>,
@@ -791,13 +795,36 @@ fn model_report(
             .then_with(|| it.display_cmp(&x.duty, &y.duty))
             .then_with(|| it.display_cmp(&x.until, &y.until))
     });
+    let systemic_risk = db.holds(rels.systemic_risk, &[m]);
+    let systemic_risk_since = rels
+        .systemic_risk_since
+        .and_then(|r| rows(r).into_iter().find(|t| t[0] == m).map(|t| t[1]));
+    let threshold_met = rels
+        .first_threshold_trigger
+        .and_then(|r| rows(r).into_iter().find(|t| t[0] == m).map(|t| t[1]));
+    let kind = format!(
+        "{}{}",
+        if rels.gpai_model.is_none_or(|r| db.holds(r, &[m])) {
+            "general-purpose AI model"
+        } else {
+            "not (yet) concluded a general-purpose AI model"
+        },
+        match (systemic_risk, systemic_risk_since, threshold_met) {
+            (true, Some(d), _) => format!(" with systemic risk since {}", db.interner.plain(&d)),
+            (true, None, _) => " with systemic risk".to_string(),
+            (false, _, Some(d)) => format!(
+                ", no systemic risk concluded, Art. 51(2) compute threshold met {}",
+                db.interner.plain(&d)
+            ),
+            _ => ", no systemic risk concluded".to_string(),
+        }
+    );
     ModelReport {
         model: m,
         not_provider,
-        systemic_risk: db.holds(rels.systemic_risk, &[m]),
-        systemic_risk_since: rels
-            .systemic_risk_since
-            .and_then(|r| rows(r).into_iter().find(|t| t[0] == m).map(|t| t[1])),
+        systemic_risk,
+        systemic_risk_since,
+        kind,
         timeline: crate::reason::timeline::build(db, m).ok(),
         placed_on_market: rows(rels.placed_on_market)
             .into_iter()
