@@ -113,6 +113,7 @@ RELATIONS = {
     "corrective_action_taken": "system date",
     "designation_informed": "model date",
     "established_in_from": "actor country date",
+    "established_in_until": "actor country date",
     "authorised_representative": "actor model actor",
     "mandate_given": "actor model actor date",
     "ended_by_representative": "actor model actor date",
@@ -219,6 +220,8 @@ def main(argv=None):
     rnd2 = random.Random(a.seed * 7919 + 1).random
     # A third for later additions still (two representatives in force, one ending its mandate).
     rnd3 = random.Random(a.seed * 104729 + 2).random
+    # A fourth for closed establishments (a Union actor moving abroad).
+    rnd4 = random.Random(a.seed * 15485863 + 3).random
 
     DS = [datetime.date.fromordinal(BASE + k).isoformat()
           for k in range(off(2029, 12, 31) + 1)]
@@ -282,6 +285,7 @@ def main(argv=None):
     in_eu = bytearray(nact)      # 1 = established in a Member State
     B_est = B["established_in"]
     span_f = off(2026, 6, 30) - O_D0
+    moved_any = False
     for p in range(nact):
         founded[p] = 0 if rnd() < 0.7 else O_D0 + int(rnd() * span_f)
         r = rnd()
@@ -296,6 +300,13 @@ def main(argv=None):
                 B_est("%s\t%s\n" % (ACT[p], c2))
                 eu_flag = eu_flag or c2 in EU
         in_eu[p] = eu_flag
+        # an actor with one establishment, in the Union, that moves it abroad on a known day (3 %,
+        # and the first such actor, so that small fact bases have one too)
+        if eu_flag and r <= 0.85 and (rnd4() < 0.03 or not moved_any):
+            moved_any = True
+            moved = DS[off(2025, 9, 1) + int(rnd4() * 450)]
+            B["established_in_until"]("%s\t%s\t%s\n" % (ACT[p], c, moved))
+            B["established_in_from"]("%s\t%s\t%s\n" % (ACT[p], "US", moved))
         # a third-country actor that opens an establishment in the Union on a known day (5 %)
         if not eu_flag and rnd2() < 0.05:
             B["established_in_from"]("%s\t%s\t%s\n" % (
