@@ -138,6 +138,10 @@ pub fn with_db(facts: &FactArgs, ctx: &Ctx, f: impl FnOnce(&Database) -> CmdResu
             return ExitCode::from(2);
         }
     };
+    // Not hidden by -q either: a fact with swapped arguments changes the answers without an error.
+    for w in lexproof::facts::roles::mixed_roles(&db.rules.checked, &db.facts, &db.interner) {
+        eprint!("{w}");
+    }
     if db.facts.as_of == lexproof::facts::as_of::AsOf::Unset {
         // Not hidden by -q: without a date nothing can be overdue, which changes what the answers mean.
         eprintln!("lexproof: warning: no assessment date: every dated fact counts and nothing is reported overdue\n  hint: pass --as-of YYYY-MM-DD, or add assessment_date(\"YYYY-MM-DD\"). to the facts");

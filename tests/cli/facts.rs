@@ -272,3 +272,34 @@ fn large_dl_file_is_read_in_parts_with_errors_located() {
     let one = write(&dir, "one.dl", b"generates(\"z\", \"text\").\n");
     assert_eq!(inputs(&good), inputs(&one) - 1 + n);
 }
+
+/// A fact with its model and actor swapped loads (an id may lawfully name two things) but is
+/// pointed at with its file and line, and the fixed file gives no warning.
+#[test]
+fn swapped_arguments_are_warned_about_where_they_stand() {
+    let dir = scratch("mixed-roles");
+    let body = "assessment_date(\"2026-06-01\").\ndeveloper(\"x-m\", \"x-co\").\nestablished_in(\"x-co\", \"US\").\ngenerates(\"x-m\", \"text\").\nmade_available(\"x-m\", \"api\", \"2025-09-15\").\n";
+    let f = write(
+        &dir,
+        "swapped.dl",
+        format!("{body}representative_mandate_ended(\"x-m\", \"x-co\", \"2026-01-01\").\n")
+            .as_bytes(),
+    );
+    let o = lexproof(&["-q", "derive", "--facts", &f]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("swapped.dl:6: \"x-m\" stands as an actor (field 1, `actor`) in this `representative_mandate_ended` fact, while 3 facts use it as a model"),
+        "{err}"
+    );
+    assert!(err.contains("hint: check the order of the arguments: representative_mandate_ended(actor: actor, model: model, on: date)"), "{err}");
+    let g = write(
+        &dir,
+        "fixed.dl",
+        format!("{body}representative_mandate_ended(\"x-co\", \"x-m\", \"2026-01-01\").\n")
+            .as_bytes(),
+    );
+    let o = lexproof(&["-q", "derive", "--facts", &g]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("mixed_roles"), "{}", stderr(&o));
+}

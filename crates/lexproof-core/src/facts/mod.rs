@@ -11,6 +11,7 @@ pub mod import;
 pub(crate) mod json;
 mod keys;
 pub mod params;
+pub mod roles;
 pub mod shared;
 mod tsv;
 
