@@ -13,6 +13,8 @@ use lexproof_lang::check::{CLit, CTerm, Checked, Const, Rule};
 use lexproof_lang::plan::{RulePlan, Step};
 use std::cmp::Ordering;
 use std::hash::Hasher;
+use std::sync::atomic::{AtomicUsize, Ordering as AtomicOrdering};
+use std::sync::{Condvar, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 pub struct Limits<'a> {
@@ -70,10 +72,13 @@ struct SortedIndex {
     /// those values: a lookup is one probe instead of a binary search whose every step reads a
     /// row far from the last.
     runs: HashTable<(u32, u32)>,
-    /// For a large relation keyed by one symbol column, instead of `runs`: where each symbol id's
-    /// rows start in `perm` (ids are dense from 0), so a lookup reads two adjacent numbers and no
-    /// row of the table; empty otherwise.
+    /// For a large relation keyed by a symbol column, instead of `runs`: where each symbol id's
+    /// rows start in `perm` (ids are dense from 0), so a lookup reads two adjacent numbers instead
+    /// of hashing the key; empty otherwise. With more key columns, each id's rows are sorted by
+    /// the others and a lookup scans them (they are few: see `dense_index`).
     starts: Vec<u32>,
+    /// The position in `cols` of the column `starts` is by.
+    by: usize,
 }
 
 /// A symbol-keyed index uses `starts` once the relation has at least one row per this many
@@ -81,12 +86,50 @@ struct SortedIndex {
 /// costs, and spares a lookup the hash probe and the read of a row to confirm it.
 const DENSE_IDS_PER_ROW: usize = 4;
 
-/// `starts` for the symbol column `col`, and `perm` sorted by it (rows of one symbol in row
-/// order, as the comparison sort gives them), by counting; `None` if the column is too sparse.
-fn dense_index(t: &Table, col: usize) -> Option<(Vec<u32>, Vec<u32>)> {
-    if t.types()[col] != lexproof_lang::ast::Type::Symbol {
-        return None;
+/// With several key columns, a dense index is used only where one symbol column leaves at most
+/// this many rows per id on average: a lookup scans them.
+const DENSE_ROWS_PER_ID: usize = 8;
+
+/// `starts`, `perm` and the position in `cols` of the column they are by, for the symbol column of
+/// `cols` with the most distinct ids, where it is dense enough (`DENSE_IDS_PER_ROW`) and, with
+/// more columns, selective enough (`DENSE_ROWS_PER_ID`). Within one id, rows are ordered by the
+/// other columns of `cols` and then by row, as the comparison sort orders them, so a lookup
+/// visits the same rows in the same order either way.
+fn dense_index(t: &Table, cols: &[usize]) -> Option<(Vec<u32>, Vec<u32>, usize)> {
+    let types = t.types();
+    let mut best: Option<(usize, Vec<u32>, Vec<u32>, usize)> = None;
+    for (at, &col) in cols.iter().enumerate() {
+        if types[col] != lexproof_lang::ast::Type::Symbol {
+            continue;
+        }
+        let Some((starts, perm)) = counted(t, col) else {
+            continue;
+        };
+        let distinct = starts.windows(2).filter(|w| w[0] < w[1]).count();
+        if cols.len() > 1 && t.len() > distinct * DENSE_ROWS_PER_ID {
+            continue;
+        }
+        if best.as_ref().is_none_or(|b| distinct > b.0) {
+            best = Some((distinct, starts, perm, at));
+        }
     }
+    let (_, starts, mut perm, at) = best?;
+    if cols.len() > 1 {
+        for w in starts.windows(2) {
+            let run = &mut perm[w[0] as usize..w[1] as usize];
+            if run.len() > 1 {
+                run.sort_unstable_by(|&a, &b| {
+                    cmp_cols(t, a as usize, b as usize, cols).then(a.cmp(&b))
+                });
+            }
+        }
+    }
+    Some((starts, perm, at))
+}
+
+/// `starts` for the symbol column `col`, and `perm` sorted by it (rows of one symbol in row
+/// order), by counting; `None` if the column is too sparse.
+fn counted(t: &Table, col: usize) -> Option<(Vec<u32>, Vec<u32>)> {
     let syms = t.syms(col);
     let ids = syms.iter().map(|s| s.0 as usize).max().map_or(0, |m| m + 1);
     if syms.is_empty() || ids > syms.len() * DENSE_IDS_PER_ROW {
@@ -210,14 +253,27 @@ impl Rel {
         let cols = &idx.cols;
         debug_assert_eq!(idx.perm.len(), t.len());
         if !idx.starts.is_empty() {
-            let Value::Sym(s) = key[0] else {
+            let Value::Sym(s) = key[idx.by] else {
                 return &[];
             };
             let i = s.0 as usize;
-            return match idx.starts.get(i..i + 2) {
+            let run = match idx.starts.get(i..i + 2) {
                 Some(&[a, b]) => &idx.perm[a as usize..b as usize],
-                _ => &[],
+                _ => return &[],
             };
+            if cols.len() == 1 {
+                return run;
+            }
+            let matches = |r: u32| {
+                cols.iter()
+                    .zip(key)
+                    .all(|(&c, v)| t.get(r as usize, c) == *v)
+            };
+            let Some(first) = run.iter().position(|&r| matches(r)) else {
+                return &[];
+            };
+            let n = run[first..].iter().take_while(|&&r| matches(r)).count();
+            return &run[first..first + n];
         }
         let found = idx.runs.find(hash_values(key), |&(s, _)| {
             let r = idx.perm[s as usize] as usize;
@@ -240,6 +296,7 @@ impl Rel {
                     perm: Vec::new(),
                     runs: HashTable::new(),
                     starts: Vec::new(),
+                    by: 0,
                 });
                 self.indexes.len() - 1
             }
@@ -247,10 +304,11 @@ impl Rel {
         let t = &self.table;
         let idx = &mut self.indexes[pos];
         let built = idx.perm.len();
-        if built < t.len() && cols.len() == 1 {
-            if let Some((starts, perm)) = dense_index(t, cols[0]) {
+        if built < t.len() {
+            if let Some((starts, perm, by)) = dense_index(t, cols) {
                 idx.starts = starts;
                 idx.perm = perm;
+                idx.by = by;
                 idx.runs = HashTable::new();
                 return pos;
             }
@@ -343,8 +401,9 @@ struct Ctx<'a> {
 /// What a component's rules write while they run: every rule's witness rows and the heads found
 /// this round. Kept apart from the relations, which no rule changes until the round ends, so that
 /// the rules read them in place (no copy of the rows a scan visits).
-struct Out {
-    witnesses: Vec<Rel>,
+struct Out<'a> {
+    /// Per rule of the program, the witness rows of the component's own rules.
+    witnesses: Vec<Option<Rel>>,
     /// Head tuples found this round, flattened, per relation.
     pending: Vec<Vec<Value>>,
     /// The relations of a component without recursion, taken out of the evaluator while its rules
@@ -355,22 +414,44 @@ struct Out {
     /// memory is zeroed by the kernel page by page, a buffer used before is not.
     spare: Vec<Value>,
     pending_nullary: Vec<bool>,
+    /// Facts and instances this component has added.
     count: usize,
+    /// How many of them `total` holds.
+    flushed: usize,
+    /// Those of the other components, as `total` last told.
+    others: usize,
+    /// Shared by the components of one run: their counts, added up as each goes on.
+    total: &'a AtomicUsize,
     error: Option<EvalError>,
 }
 
-/// The state of one evaluation: every relation, the last round's new rows, and what rules write.
+impl Out<'_> {
+    /// Adds this component's new count to the run's total, and learns the others'.
+    fn flush(&mut self) {
+        let add = self.count - self.flushed;
+        self.others = self.total.fetch_add(add, AtomicOrdering::Relaxed) + add - self.count;
+        self.flushed = self.count;
+    }
+}
+
+/// The evaluation of one component: the relations it reads (those of the components before it,
+/// done and no longer changing), its own relations, the last round's new rows, what rules write.
 struct Evaluator<'a> {
     ctx: Ctx<'a>,
-    rels: Vec<Rel>,
+    /// Per relation: its rows once the component deriving it has ended (inputs from the start).
+    done: &'a [OnceLock<Rel>],
+    /// Read in place of a relation that no component read by this one derives.
+    empty: &'a Rel,
+    /// Per relation: this component's own, while it derives them.
+    own: Vec<Option<Rel>>,
     /// Per relation: the row range that was new in the last round.
     delta: Vec<(usize, usize)>,
-    out: Out,
+    out: Out<'a>,
 }
 
 /// A rule's reading of the relations: the relations and the last round's new rows.
 struct View<'a> {
-    rels: &'a [Rel],
+    rels: &'a [&'a Rel],
     delta: &'a [(usize, usize)],
 }
 
@@ -398,7 +479,14 @@ fn eval_into<'t>(
     true
 }
 
-impl Evaluator<'_> {
+impl<'a> Evaluator<'a> {
+    fn rel(&self, r: usize) -> &Rel {
+        match &self.own[r] {
+            Some(rel) => rel,
+            None => self.done[r].get().unwrap_or(self.empty),
+        }
+    }
+
     fn run_rule(&mut self, rule: &Rule, plan: &Compiled) {
         let pending = &mut self.out.pending[rule.head.rel];
         if pending.capacity() == 0 && self.out.direct[rule.head.rel].is_none() {
@@ -406,8 +494,14 @@ impl Evaluator<'_> {
         }
         let mut b = vec![Value::Num(0); rule.vars.len()];
         let mut buf = scratch(plan);
+        let (own, done, empty) = (&self.own, self.done, self.empty);
+        let rels: Vec<&Rel> = own
+            .iter()
+            .zip(done)
+            .map(|(o, d)| o.as_ref().or_else(|| d.get()).unwrap_or(empty))
+            .collect();
         let view = View {
-            rels: &self.rels,
+            rels: &rels,
             delta: &self.delta,
         };
         step(
@@ -432,17 +526,25 @@ impl Evaluator<'_> {
                 .zip(&plan.key_cols)
                 .zip(&plan.index_at)
             {
-                match s {
-                    Step::Scan(scan) if !scan.delta && !cols.is_empty() => {
-                        at.set(self.rels[scan.rel.0].index(cols));
-                    }
+                let (rel, cols) = match s {
+                    Step::Scan(scan) if !scan.delta && !cols.is_empty() => (scan.rel.0, cols),
                     Step::Absent { rel, cols, .. }
-                        if !cols.is_empty() && cols.len() < self.rels[rel.0].table.arity() =>
+                        if !cols.is_empty() && cols.len() < self.rel(rel.0).table.arity() =>
                     {
-                        at.set(self.rels[rel.0].index(cols));
+                        (rel.0, cols)
                     }
-                    _ => {}
-                }
+                    _ => continue,
+                };
+                at.set(match &mut self.own[rel] {
+                    Some(own) => own.index(cols),
+                    // Built when the relation was done (`index_needs`).
+                    None => self
+                        .rel(rel)
+                        .indexes
+                        .iter()
+                        .position(|i| i.cols == *cols)
+                        .expect("every index on a done relation is built before it is read"),
+                });
             }
         }
     }
@@ -452,15 +554,17 @@ impl Evaluator<'_> {
     /// row ids per rule, a few bytes per instance).
     fn forget_duplicates_of(&mut self, rules: &[&Rule]) {
         for rule in rules {
-            self.out.witnesses[rule.index].set = HashTable::new();
+            if let Some(w) = &mut self.out.witnesses[rule.index] {
+                w.set = HashTable::new();
+            }
         }
     }
 
     /// Lends the relations of a component without recursion to its rules (`Out::direct`).
     fn take_direct(&mut self, comp: &[usize]) {
         for &r in comp {
-            self.delta[r] = (self.rels[r].table.len(), self.rels[r].table.len());
-            let rel = std::mem::replace(&mut self.rels[r], Rel::new(&[]));
+            let rel = self.own[r].take().expect("a component's own relation");
+            self.delta[r] = (rel.table.len(), rel.table.len());
             self.out.direct[r] = Some(rel);
         }
     }
@@ -470,7 +574,7 @@ impl Evaluator<'_> {
         for &r in comp {
             if let Some(rel) = self.out.direct[r].take() {
                 self.delta[r].1 = rel.table.len();
-                self.rels[r] = rel;
+                self.own[r] = Some(rel);
             }
         }
     }
@@ -480,18 +584,19 @@ impl Evaluator<'_> {
         let mut any = false;
         for &r in rels {
             let arity = self.ctx.program.relations[r].arity();
-            let start = self.rels[r].table.len();
+            let own = self.own[r].as_mut().expect("a component's own relation");
+            let start = own.table.len();
             let mut pending = std::mem::take(&mut self.out.pending[r]);
             if arity == 0 {
                 // A nullary relation holds or not: one empty tuple.
-                if self.out.pending_nullary[r] && self.rels[r].insert(&[]) {
+                if self.out.pending_nullary[r] && own.insert(&[]) {
                     self.out.count += 1;
                 }
                 self.out.pending_nullary[r] = false;
             }
-            self.rels[r].reserve(pending.len() / arity.max(1));
+            own.reserve(pending.len() / arity.max(1));
             for row in pending.chunks(arity.max(1)) {
-                if arity > 0 && self.rels[r].insert(row) {
+                if arity > 0 && own.insert(row) {
                     self.out.count += 1;
                 }
             }
@@ -499,7 +604,7 @@ impl Evaluator<'_> {
             if pending.capacity() > self.out.spare.capacity() {
                 self.out.spare = pending;
             }
-            let end = self.rels[r].table.len();
+            let end = own.table.len();
             self.delta[r] = (start, end);
             any |= end > start;
         }
@@ -578,7 +683,7 @@ fn step(
         Step::Absent { rel, cols, key, .. } => {
             let mut vals = std::mem::take(&mut buf[k]);
             if eval_into(ctx, key.iter(), b, ri, &mut vals)
-                && !present(&view.rels[rel.0], cols, plan.index_at[k].get(), &vals)
+                && !present(view.rels[rel.0], cols, plan.index_at[k].get(), &vals)
             {
                 step(ctx, view, out, rule, plan, k + 1, b, buf);
             }
@@ -631,9 +736,12 @@ fn emit(
         let w = &mut buf[n - 2];
         w.clear();
         w.extend(rule.witness.iter().map(|&v| b[v]));
+        let witnesses = out.witnesses[rule.index]
+            .as_mut()
+            .expect("a rule of the component being evaluated");
         if distinct {
-            out.witnesses[rule.index].table.push_row(w);
-        } else if !out.witnesses[rule.index].insert(w) {
+            witnesses.table.push_row(w);
+        } else if !witnesses.insert(w) {
             return;
         }
     }
@@ -653,7 +761,10 @@ fn emit(
     }
     out.count += 1;
     crate::engine::budget::note(rule.index);
-    if out.count > ctx.limits.max_facts && out.error.is_none() {
+    if out.count - out.flushed >= TOTAL_EVERY {
+        out.flush();
+    }
+    if out.count + out.others > ctx.limits.max_facts && out.error.is_none() {
         out.error = Some(EvalError::TooManyFacts {
             limit: ctx.limits.max_facts,
             relation: ctx.program.relations[rule.head.rel].name.clone(),
@@ -734,124 +845,399 @@ impl ComponentTimes {
     }
 }
 
+/// How often (in facts and instances) a component adds its count to the run's total, for the
+/// `max_facts` limit: one shared counter touched at every fact would slow both cores.
+const TOTAL_EVERY: usize = 1 << 12;
+
+/// The relations of `comp` and those its rules read, and the indexes other components look rows
+/// up by in each relation (`index_needs`): fixed before the run.
+struct Needs {
+    /// Per component: the components deriving a relation its rules read.
+    deps: Vec<Vec<usize>>,
+    /// Per relation: the columns of every index a component not deriving it reads it by.
+    indexes: Vec<Vec<Vec<usize>>>,
+}
+
+fn needs(program: &Checked) -> Needs {
+    let n = program.relations.len();
+    let mut comp_of = vec![usize::MAX; n];
+    for (ci, comp) in program.components.iter().enumerate() {
+        for &r in comp {
+            comp_of[r] = ci;
+        }
+    }
+    let mut deps: Vec<Vec<usize>> = vec![Vec::new(); program.components.len()];
+    let mut indexes: Vec<Vec<Vec<usize>>> = vec![Vec::new(); n];
+    for (ci, comp) in program.components.iter().enumerate() {
+        for rule in program.component_rules(comp) {
+            let mut plans = vec![RulePlan::full(rule, comp)];
+            plans.extend(
+                rule.recursive_premises(comp)
+                    .into_iter()
+                    .map(|p| RulePlan::delta(rule, comp, p)),
+            );
+            for plan in &plans {
+                for st in &plan.steps {
+                    let (rel, cols): (usize, Vec<usize>) = match st {
+                        Step::Scan(scan) => {
+                            (scan.rel.0, scan.key.iter().map(|(c, _)| *c).collect())
+                        }
+                        Step::Member { rel, .. } => (rel.0, Vec::new()),
+                        Step::Absent { rel, cols, .. } => (rel.0, cols.clone()),
+                        _ => continue,
+                    };
+                    if comp.contains(&rel) {
+                        continue;
+                    }
+                    let d = comp_of[rel];
+                    if d != usize::MAX && !deps[ci].contains(&d) {
+                        deps[ci].push(d);
+                    }
+                    let arity = program.relations[rel].arity();
+                    // A scan by key, or a negation by part of the columns (all of them: the set).
+                    let indexed =
+                        !cols.is_empty() && (cols.len() < arity || matches!(st, Step::Scan(_)));
+                    if indexed && !indexes[rel].contains(&cols) {
+                        indexes[rel].push(cols);
+                    }
+                }
+            }
+        }
+    }
+    Needs { deps, indexes }
+}
+
+/// The components, those with the longest chain of components waiting on them first (then in
+/// dependency order), so that on two cores the one many others wait for starts first.
+fn critical_first(deps: &[Vec<usize>]) -> Vec<usize> {
+    let mut dependents: Vec<Vec<usize>> = vec![Vec::new(); deps.len()];
+    for (c, ds) in deps.iter().enumerate() {
+        for &d in ds {
+            dependents[d].push(c);
+        }
+    }
+    let mut chain = vec![0usize; deps.len()];
+    for c in (0..deps.len()).rev() {
+        chain[c] = 1 + dependents[c].iter().map(|&t| chain[t]).max().unwrap_or(0);
+    }
+    let mut order: Vec<usize> = (0..deps.len()).collect();
+    order.sort_by_key(|&c| (std::cmp::Reverse(chain[c]), c));
+    order
+}
+
+/// What the workers of one run share.
+struct Run<'a> {
+    ctx: Ctx<'a>,
+    needs: Needs,
+    /// Per relation: its rows, once the component deriving it has ended (inputs from the start).
+    done: Vec<OnceLock<Rel>>,
+    /// Per relation derived by rules that also has facts in the rules file: those facts, taken
+    /// by its component as its start.
+    start: Vec<Mutex<Option<Rel>>>,
+    /// Per rule: its witness rows, once its component has ended.
+    witnesses: Vec<OnceLock<Table>>,
+    empty: Rel,
+    total: AtomicUsize,
+    schedule: Mutex<Schedule>,
+    wake: Condvar,
+}
+
+#[derive(Default)]
+struct Schedule {
+    order: Vec<usize>,
+    started: Vec<bool>,
+    done: Vec<bool>,
+    /// Set when a component failed (a limit) or a worker panicked: the others stop.
+    failed: bool,
+    /// The first error, by component order.
+    error: Option<(usize, EvalError)>,
+    arith: Vec<crate::rules::arith::ArithError>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl Run<'_> {
+    /// The first component (in `order`) whose inputs are done, waiting while none is; None once
+    /// every component has started, or the run failed.
+    fn next(&self) -> Option<usize> {
+        let mut b = lock(&self.schedule);
+        loop {
+            if b.failed || b.started.iter().all(|s| *s) {
+                return None;
+            }
+            let ready = b
+                .order
+                .iter()
+                .copied()
+                .find(|&c| !b.started[c] && self.needs.deps[c].iter().all(|&d| b.done[d]));
+            if let Some(c) = ready {
+                b.started[c] = true;
+                return Some(c);
+            }
+            b = self.wake.wait(b).unwrap_or_else(|e| e.into_inner());
+        }
+    }
+
+    fn worker(&self) {
+        struct OnPanic<'a, 'b>(&'a Run<'b>);
+        impl Drop for OnPanic<'_, '_> {
+            fn drop(&mut self) {
+                if std::thread::panicking() {
+                    lock(&self.0.schedule).failed = true;
+                    self.0.wake.notify_all();
+                }
+            }
+        }
+        let _guard = OnPanic(self);
+        while let Some(ci) = self.next() {
+            let result = self.component(ci);
+            // Arithmetic errors are recorded per thread; the caller's thread gets them all.
+            let arith = crate::rules::arith::take_errors();
+            let mut b = lock(&self.schedule);
+            b.arith.extend(arith);
+            if let Err(e) = result {
+                b.failed = true;
+                if b.error.as_ref().is_none_or(|(c, _)| ci < *c) {
+                    b.error = Some((ci, e));
+                }
+            }
+            b.done[ci] = true;
+            self.wake.notify_all();
+        }
+    }
+
+    /// Evaluates component `ci` and hands its relations and witness rows to the components after it.
+    fn component(&self, ci: usize) -> Result<(), EvalError> {
+        let program = self.ctx.program;
+        let comp = &program.components[ci];
+        let rules: Vec<&Rule> = program.component_rules(comp).collect();
+        if rules.is_empty() {
+            // Input relations: done from the start.
+            return Ok(());
+        }
+        let n = program.relations.len();
+        let mut ev = Evaluator {
+            ctx: Ctx {
+                program,
+                interner: self.ctx.interner,
+                limits: self.ctx.limits,
+            },
+            done: &self.done,
+            empty: &self.empty,
+            own: (0..n).map(|_| None).collect(),
+            delta: vec![(0, 0); n],
+            out: Out {
+                witnesses: (0..program.rules.len()).map(|_| None).collect(),
+                pending: vec![Vec::new(); n],
+                direct: (0..n).map(|_| None).collect(),
+                spare: Vec::new(),
+                pending_nullary: vec![false; n],
+                count: 0,
+                flushed: 0,
+                others: self.total.load(AtomicOrdering::Relaxed),
+                total: &self.total,
+                error: None,
+            },
+        };
+        for &r in comp {
+            ev.own[r] = Some(
+                lock(&self.start[r])
+                    .take()
+                    .unwrap_or_else(|| Rel::new(&program.relations[r].types())),
+            );
+        }
+        for rule in &rules {
+            ev.out.witnesses[rule.index] = Some(Rel::new(
+                &rule
+                    .witness
+                    .iter()
+                    .map(|&v| rule.vars[v].ty)
+                    .collect::<Vec<_>>(),
+            ));
+        }
+        evaluate_component(&mut ev, ci, comp, &rules);
+        ev.out.flush();
+        if let Some(e) = ev.out.error.take() {
+            return Err(e);
+        }
+        for &r in comp {
+            let mut rel = ev.own[r].take().expect("a component's own relation");
+            for cols in &self.needs.indexes[r] {
+                rel.index(cols);
+            }
+            assert!(self.done[r].set(rel).is_ok(), "relation {r} derived twice");
+        }
+        for rule in &rules {
+            let w = ev.out.witnesses[rule.index]
+                .take()
+                .expect("its witness rows");
+            assert!(
+                self.witnesses[rule.index].set(w.table).is_ok(),
+                "rule {} recorded twice",
+                rule.index
+            );
+        }
+        Ok(())
+    }
+}
+
+/// Runs a component's rules: once if it does not recurse, else semi-naively to a fixpoint.
+fn evaluate_component(ev: &mut Evaluator, ci: usize, comp: &[usize], rules: &[&Rule]) {
+    let program = ev.ctx.program;
+    let limits = ev.ctx.limits;
+    let mut times = ComponentTimes::new(rules);
+    let recursive_positions: Vec<Vec<usize>> =
+        rules.iter().map(|r| r.recursive_premises(comp)).collect();
+    let once = recursive_positions.iter().all(|p| p.is_empty());
+    let full: Vec<Compiled> = rules
+        .iter()
+        .map(|rule| Compiled::new(RulePlan::full(rule, comp), program, once))
+        .collect();
+    times.index(|| ev.prepare(&full.iter().collect::<Vec<_>>()));
+    if once {
+        ev.take_direct(comp);
+    }
+    for (k, (rule, plan)) in rules.iter().zip(&full).enumerate() {
+        times.rule(k, || ev.run_rule(rule, plan));
+    }
+    if once {
+        ev.put_back_direct(comp);
+        ev.forget_duplicates_of(rules);
+        times.report(ci, program, comp, limits.observer);
+        return;
+    }
+    let mut changed = times.commit(|| ev.commit(comp));
+    let plans: Vec<Vec<Compiled>> = rules
+        .iter()
+        .zip(&recursive_positions)
+        .map(|(rule, ps)| {
+            ps.iter()
+                .map(|&p| Compiled::new(RulePlan::delta(rule, comp, p), program, false))
+                .collect()
+        })
+        .collect();
+    let all: Vec<&Compiled> = plans.iter().flatten().collect();
+    while changed && ev.out.error.is_none() {
+        times.rounds += 1;
+        times.index(|| ev.prepare(&all));
+        for (k, (rule, ps)) in rules.iter().zip(&plans).enumerate() {
+            for plan in ps {
+                times.rule(k, || ev.run_rule(rule, plan));
+            }
+        }
+        changed = times.commit(|| ev.commit(comp));
+    }
+    ev.forget_duplicates_of(rules);
+    times.report(ci, program, comp, limits.observer);
+}
+
 /// Evaluates `program` on input tables (one per relation). Symbol constants of the rules must be
-/// interned already (see `intern_constants`).
+/// interned already (see `intern_constants`). Components whose inputs are done run at the same
+/// time, one per thread (`crate::data::parallel::threads`); each reads only relations that no
+/// longer change, so the result is the same whatever the order.
 pub fn evaluate(
     program: &Checked,
     inputs: &[Table],
     interner: &Interner,
     limits: &Limits,
 ) -> Result<(Vec<Option<Table>>, Vec<Table>), EvalError> {
-    let mut rels: Vec<Rel> = program
-        .relations
-        .iter()
-        .map(|r| Rel::new(&r.types()))
-        .collect();
+    let n = program.relations.len();
+    let needs = needs(program);
+    let done: Vec<OnceLock<Rel>> = (0..n).map(|_| OnceLock::new()).collect();
+    let start: Vec<Mutex<Option<Rel>>> = (0..n).map(|_| Mutex::new(None)).collect();
     for (r, rel) in program.relations.iter().enumerate() {
         // Input relations and the rules file's facts for derived relations start out as given.
         if !rel.derived || rel.has_rule_facts {
             let t = &inputs[r];
-            rels[r].reserve(t.len());
+            let mut given = Rel::new(&rel.types());
+            given.reserve(t.len());
             let mut vals = Vec::with_capacity(t.arity());
             for row in 0..t.len() {
                 vals.clear();
                 vals.extend((0..t.arity()).map(|c| t.get(row, c)));
-                rels[r].insert(&vals);
+                given.insert(&vals);
+            }
+            if rel.derived {
+                *lock(&start[r]) = Some(given);
+            } else {
+                for cols in &needs.indexes[r] {
+                    given.index(cols);
+                }
+                assert!(done[r].set(given).is_ok(), "one table per input relation");
             }
         }
     }
-    let witnesses: Vec<Rel> = program
-        .rules
-        .iter()
-        .map(|rule| {
-            Rel::new(
-                &rule
-                    .witness
-                    .iter()
-                    .map(|&v| rule.vars[v].ty)
-                    .collect::<Vec<_>>(),
-            )
-        })
-        .collect();
-    let n = program.relations.len();
-    let mut ev = Evaluator {
+    let components = program.components.len();
+    let run = Run {
         ctx: Ctx {
             program,
             interner,
             limits,
         },
-        rels,
-        delta: vec![(0, 0); n],
-        out: Out {
-            witnesses,
-            pending: vec![Vec::new(); n],
-            direct: (0..n).map(|_| None).collect(),
-            spare: Vec::new(),
-            pending_nullary: vec![false; n],
-            count: 0,
-            error: None,
-        },
+        done,
+        start,
+        witnesses: (0..program.rules.len()).map(|_| OnceLock::new()).collect(),
+        empty: Rel::new(&[]),
+        total: AtomicUsize::new(0),
+        schedule: Mutex::new(Schedule {
+            order: critical_first(&needs.deps),
+            started: vec![false; components],
+            done: vec![false; components],
+            ..Schedule::default()
+        }),
+        wake: Condvar::new(),
+        needs,
     };
-    for (ci, comp) in program.components.iter().enumerate() {
-        let rules: Vec<&Rule> = program.component_rules(comp).collect();
-        if rules.is_empty() {
-            continue;
-        }
-        let mut times = ComponentTimes::new(&rules);
-        let recursive_positions: Vec<Vec<usize>> =
-            rules.iter().map(|r| r.recursive_premises(comp)).collect();
-        let once = recursive_positions.iter().all(|p| p.is_empty());
-        let full: Vec<Compiled> = rules
-            .iter()
-            .map(|rule| Compiled::new(RulePlan::full(rule, comp), program, once))
-            .collect();
-        times.index(|| ev.prepare(&full.iter().collect::<Vec<_>>()));
-        if once {
-            ev.take_direct(comp);
-        }
-        for (k, (rule, plan)) in rules.iter().zip(&full).enumerate() {
-            times.rule(k, || ev.run_rule(rule, plan));
-        }
-        if once {
-            ev.put_back_direct(comp);
-            ev.forget_duplicates_of(&rules);
-            times.report(ci, program, comp, limits.observer);
-            continue;
-        }
-        let mut changed = times.commit(|| ev.commit(comp));
-        let plans: Vec<Vec<Compiled>> = rules
-            .iter()
-            .zip(&recursive_positions)
-            .map(|(rule, ps)| {
-                ps.iter()
-                    .map(|&p| Compiled::new(RulePlan::delta(rule, comp, p), program, false))
-                    .collect()
-            })
-            .collect();
-        let all: Vec<&Compiled> = plans.iter().flatten().collect();
-        while changed && ev.out.error.is_none() {
-            times.rounds += 1;
-            times.index(|| ev.prepare(&all));
-            for (k, (rule, ps)) in rules.iter().zip(&plans).enumerate() {
-                for plan in ps {
-                    times.rule(k, || ev.run_rule(rule, plan));
-                }
+    let workers = crate::data::parallel::threads().min(components).max(1);
+    if workers == 1 {
+        run.worker();
+    } else {
+        std::thread::scope(|scope| {
+            for _ in 0..workers {
+                scope.spawn(|| run.worker());
             }
-            changed = times.commit(|| ev.commit(comp));
-        }
-        ev.forget_duplicates_of(&rules);
-        times.report(ci, program, comp, limits.observer);
+        });
     }
-    if let Some(e) = ev.out.error {
+    let schedule = run.schedule.into_inner().unwrap_or_else(|e| e.into_inner());
+    let mut arith = schedule.arith;
+    arith.sort_by_key(|e| e.rule);
+    crate::rules::arith::record(arith);
+    if let Some((_, e)) = schedule.error {
         return Err(e);
     }
+    assert!(
+        !schedule.failed,
+        "a worker of the run-time evaluator stopped without an error"
+    );
     let derived = program
         .relations
         .iter()
-        .zip(ev.rels)
-        .map(|(r, rel)| r.derived.then_some(rel.table))
+        .zip(run.done)
+        .map(|(r, rel)| {
+            r.derived.then(|| {
+                rel.into_inner()
+                    .map_or_else(|| Table::new(&r.types()), |x| x.table)
+            })
+        })
         .collect();
-    let witnesses = ev.out.witnesses.into_iter().map(|w| w.table).collect();
+    let witnesses = run
+        .witnesses
+        .into_iter()
+        .zip(&program.rules)
+        .map(|(w, rule)| {
+            w.into_inner().unwrap_or_else(|| {
+                Table::new(
+                    &rule
+                        .witness
+                        .iter()
+                        .map(|&v| rule.vars[v].ty)
+                        .collect::<Vec<_>>(),
+                )
+            })
+        })
+        .collect();
     Ok((derived, witnesses))
 }
 
