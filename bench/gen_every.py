@@ -114,6 +114,7 @@ RELATIONS = {
     "designation_informed": "model date",
     "established_in_from": "actor country date",
     "established_in_until": "actor country date",
+    "research_system": "system",
     "authorised_representative": "actor model actor",
     "mandate_given": "actor model actor date",
     "ended_by_representative": "actor model actor date",
@@ -322,7 +323,7 @@ def main(argv=None):
     B_sd = B["system_deployer"]; B_so = B["system_offered_in"]
     B_car = B["corrective_action_required"]; B_cap_p = B["corrective_action_period"]
     B_cat = B["corrective_action_taken"]
-    st = {"sys": 0, "ca": 0}
+    st = {"sys": 0, "ca": 0, "research": False}
 
     def system(models, prov, day, made_available):
         """One AI system of actor `prov` integrating `models`, supplied (or put into service)
@@ -335,6 +336,11 @@ def main(argv=None):
             B_int("%s\t%s\n" % (s, m))
         B_sp("%s\t%s\n" % (s, ACT[prov]))
         (B_sma if made_available else B_spis)("%s\t%s\n" % (s, DS[day]))
+        # a system only put into service that serves only scientific research (5 %, and the
+        # first such system)
+        if not made_available and (rnd4() < 0.05 or not st["research"]):
+            st["research"] = True
+            B["research_system"](s + "\n")
         if made_available and rnd() < 0.15:   # later also in service at a deployer's
             B_spis("%s\t%s\n" % (s, DS[day + int(rnd() * 90)]))
         # countries: 1-3
