@@ -47,7 +47,7 @@ pub fn check(
             };
             let key_text: Vec<String> = key
                 .iter()
-                .map(|&k| format!("{} {}", r.fields[k].0, interner.literal(&t.get(a, k))))
+                .map(|&k| format!("{} {}", r.fields[k].0, interner.readable(&t.get(a, k))))
                 .collect();
             let key_names: Vec<&str> = key.iter().map(|&k| r.fields[k].0.as_str()).collect();
             errors.push(format!(
@@ -57,9 +57,9 @@ pub fn check(
                 key_text.join(", "),
                 key_names.join(" and "),
                 at(a),
-                interner.atom(&r.name, &t.row(a)),
+                interner.readable_atom(&r.name, &t.row(a)),
                 at(b),
-                interner.atom(&r.name, &t.row(b)),
+                interner.readable_atom(&r.name, &t.row(b)),
                 hint_for(&r.name),
             ));
         }

@@ -51,6 +51,8 @@ struct Corrective<'a> {
     /// The first corrective action taken on or after the requirement, by the assessment date.
     done_on: Option<JsonValue<'a>>,
     overdue: bool,
+    /// The action recorded came after the deadline.
+    late: bool,
     /// The Member State's public holidays are not in the facts: the deadline may be later.
     holidays_unknown: bool,
 }
@@ -321,6 +323,7 @@ pub fn json(db: &Database, r: &Report) -> String {
                         deadline: v(&c.deadline),
                         done_on: c.done_on.as_ref().map(v),
                         overdue: c.overdue,
+                        late: c.late,
                         holidays_unknown: c.holidays_unknown,
                     })
                     .collect(),

@@ -197,9 +197,7 @@ pub fn header(db: &Database, r: &Report) -> String {
 /// "; taken on D" (and "after the deadline" when so) for a corrective action on record.
 pub fn done_text(db: &Database, c: &super::CorrectiveAction) -> String {
     match c.done_on {
-        Some(d) if db.interner.display_cmp(&d, &c.deadline).is_gt() => {
-            format!("; taken on {}, after the deadline", plain(db, &d))
-        }
+        Some(d) if c.late => format!("; taken on {}, after the deadline", plain(db, &d)),
         Some(d) => format!("; taken on {}", plain(db, &d)),
         None => String::new(),
     }

@@ -160,6 +160,8 @@ pub struct CorrectiveAction {
     pub holidays_unknown: bool,
     /// The first corrective action taken on or after the requirement, by the assessment date.
     pub done_on: Option<Value>,
+    /// That action came after the deadline (`corrective_action_late`).
+    pub late: bool,
 }
 
 /// Corrective action owed by an actor for its AI systems (Art. 79(2)): (actor, how many, how many
@@ -191,6 +193,7 @@ fn systems(db: &Database, actor: Option<Value>) -> Vec<SystemReport> {
     let office = rel("system_supervised_by_ai_office", 1);
     let deadlines = rel("corrective_action_deadline", 4);
     let overdue = rel("corrective_action_overdue", 3);
+    let taken_late = rel("corrective_action_late", 3);
     let unknown_holidays = rel("corrective_action_holidays_unknown", 2);
     let done = rel("corrective_action_done", 2);
     let taken = rel("corrective_action_taken", 2);
@@ -212,6 +215,7 @@ fn systems(db: &Database, actor: Option<Value>) -> Vec<SystemReport> {
                     .collect()
             };
             let late = of(overdue, 1);
+            let after_deadline = of(taken_late, 1);
             let unsure = of(unknown_holidays, 0);
             let answered = of(done, 0);
             let actions = of(taken, 0);
@@ -246,6 +250,7 @@ fn systems(db: &Database, actor: Option<Value>) -> Vec<SystemReport> {
                         overdue: late.iter().any(|o| o[..3] == t[..3]),
                         holidays_unknown: unsure.iter().any(|u| u[1] == t[2]),
                         done_on: done_on(t[2]),
+                        late: after_deadline.iter().any(|o| o[..3] == t[..3]),
                     })
                     .collect(),
             }
