@@ -1147,28 +1147,32 @@ pub fn evaluate(
     let needs = needs(program);
     let done: Vec<OnceLock<Rel>> = (0..n).map(|_| OnceLock::new()).collect();
     let start: Vec<Mutex<Option<Rel>>> = (0..n).map(|_| Mutex::new(None)).collect();
-    for (r, rel) in program.relations.iter().enumerate() {
-        // Input relations and the rules file's facts for derived relations start out as given.
-        if !rel.derived || rel.has_rule_facts {
-            let t = &inputs[r];
-            let mut given = Rel::new(&rel.types());
-            given.reserve(t.len());
-            let mut vals = Vec::with_capacity(t.arity());
-            for row in 0..t.len() {
-                vals.clear();
-                vals.extend((0..t.arity()).map(|c| t.get(row, c)));
-                given.insert(&vals);
-            }
-            if rel.derived {
-                *lock(&start[r]) = Some(given);
-            } else {
-                for cols in &needs.indexes[r] {
-                    given.index(cols);
-                }
-                assert!(done[r].set(given).is_ok(), "one table per input relation");
-            }
+    // Input relations and the rules file's facts for derived relations start out as given; each
+    // is loaded (with the indexes components read it by) on whichever core is free.
+    let mut given: Vec<usize> = (0..n)
+        .filter(|&r| !program.relations[r].derived || program.relations[r].has_rule_facts)
+        .collect();
+    given.sort_by_key(|&r| std::cmp::Reverse(inputs[r].len()));
+    crate::data::parallel::for_each(given, |r| {
+        let rel = &program.relations[r];
+        let t = &inputs[r];
+        let mut loaded = Rel::new(&rel.types());
+        loaded.reserve(t.len());
+        let mut vals = Vec::with_capacity(t.arity());
+        for row in 0..t.len() {
+            vals.clear();
+            vals.extend((0..t.arity()).map(|c| t.get(row, c)));
+            loaded.insert(&vals);
         }
-    }
+        if rel.derived {
+            *lock(&start[r]) = Some(loaded);
+        } else {
+            for cols in &needs.indexes[r] {
+                loaded.index(cols);
+            }
+            assert!(done[r].set(loaded).is_ok(), "one table per input relation");
+        }
+    });
     let components = program.components.len();
     let run = Run {
         ctx: Ctx {
