@@ -303,3 +303,26 @@ fn swapped_arguments_are_warned_about_where_they_stand() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(!stderr(&o).contains("mixed_roles"), "{}", stderr(&o));
 }
+
+/// A representative whose only establishment closed is not reported as one whose place is not
+/// given: the report says where it was and when it closed.
+#[test]
+fn a_closed_establishment_is_named_in_the_report_heading() {
+    let dir = scratch("closed-establishment");
+    let f = write(
+        &dir,
+        "f.dl",
+        b"assessment_date(\"2026-05-04\").\nestablished_in(\"uz\", \"US\").\nestablished_in(\"rep-x\", \"AT\").\nestablished_in_until(\"rep-x\", \"AT\", \"2026-03-02\").\ndeveloper(\"m\", \"uz\").\ntraining_compute(\"m\", 3e24).\ngenerates(\"m\", \"text\").\nmade_available(\"m\", \"api\", \"2025-11-03\").\nmandate_given(\"uz\", \"m\", \"rep-x\", \"2025-10-20\").\n",
+    );
+    let o = lexproof(&["-q", "report", "--facts", &f]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let md = stdout(&o);
+    assert!(
+        md.contains("## `rep-x` (no establishment left: closed in AT on 2026-03-02)"),
+        "{md}"
+    );
+    assert!(
+        !md.contains("`rep-x` (place of establishment not given)"),
+        "{md}"
+    );
+}

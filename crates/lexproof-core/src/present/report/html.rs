@@ -132,7 +132,12 @@ fn actor(db: &Database, a: &ActorReport, n: &mut usize, page: &mut PageRefs, out
         out,
         "<section class=\"actor\"><h2>{}</h2><p class=\"meta\">{}</p>",
         esc(&plain(db, &a.actor)),
-        esc(&if est.is_empty() {
+        esc(&if est.is_empty() && !a.closed.is_empty() {
+            format!(
+                "No establishment left: {}.",
+                super::closed_text(db, &a.closed)
+            )
+        } else if est.is_empty() {
             "Place of establishment not given.".to_string()
         } else {
             format!("Established in {}.", est.join(", "))

@@ -262,7 +262,12 @@ fn actor(db: &Database, a: &ActorReport, out: &mut String) {
         out,
         "## {}{}\n",
         code(&plain(db, &a.actor)),
-        if est.is_empty() {
+        if est.is_empty() && !a.closed.is_empty() {
+            format!(
+                " (no establishment left: {})",
+                super::closed_text(db, &a.closed)
+            )
+        } else if est.is_empty() {
             " (place of establishment not given)".to_string()
         } else {
             format!(" (established in {})", est.join(", "))

@@ -63,6 +63,9 @@ struct Rels {
     /// Input relations naming an actor's models (model, actor), where the rules declare them.
     own: Vec<usize>,
     established_in: Option<usize>,
+    /// Establishments closed by the assessment date (`established_in_until`), where declared.
+    established_until: Option<usize>,
+    as_of: Option<usize>,
     lifecycle_placed: Option<usize>,
     current_transfer: Option<usize>,
     duty_met: Option<usize>,
@@ -107,6 +110,8 @@ fn relations(db: &Database) -> Result<Rels, String> {
             .collect(),
         // Where establishments can be dated, the heading shows those counted on the assessment date.
         established_in: opt("established_as_of", 2).or(opt("established_in", 2)),
+        established_until: opt("established_in_until", 3),
+        as_of: opt("as_of", 1),
         lifecycle_placed: opt("lifecycle_placed", 2),
         current_transfer: opt("current_transfer", 3),
         duty_met: opt("duty_met", 4),
@@ -162,6 +167,21 @@ pub struct CorrectiveAction {
     pub done_on: Option<Value>,
     /// That action came after the deadline (`corrective_action_late`).
     pub late: bool,
+}
+
+/// "closed in AT on 2026-03-02, ..." for an actor's closed establishments.
+pub fn closed_text(db: &Database, closed: &[(Value, Value)]) -> String {
+    closed
+        .iter()
+        .map(|(c, d)| {
+            format!(
+                "closed in {} on {}",
+                db.interner.plain(c),
+                db.interner.plain(d)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Corrective action owed by an actor for its AI systems (Art. 79(2)): (actor, how many, how many
@@ -266,6 +286,9 @@ fn systems(db: &Database, actor: Option<Value>) -> Vec<SystemReport> {
 pub struct ActorReport {
     pub actor: Value,
     pub established_in: Vec<Value>,
+    /// (country, day) of establishments closed by the assessment date: said when none is left, so
+    /// that a known place is not read as one not given.
+    pub closed: Vec<(Value, Value)>,
     pub models: Vec<ModelReport>,
     /// Models the actor develops or modifies without being concluded their provider: why not, and
     /// the open questions about them.
@@ -575,9 +598,27 @@ pub fn build(db: &Database, actor: Option<&str>) -> Result<Report, String> {
                     .collect()
             })
             .unwrap_or_default();
+        let as_of = rels.as_of.and_then(|r| {
+            db.sorted_rows(db.tuples(r))
+                .into_iter()
+                .next()
+                .map(|t| t[0])
+        });
+        let closed = rels
+            .established_until
+            .map(|r| {
+                db.rows_mentioning(r, a)
+                    .into_iter()
+                    .filter(|t| t[0] == a)
+                    .filter(|t| as_of.is_none_or(|d| db.interner.display_cmp(&t[2], &d).is_le()))
+                    .map(|t| (t[1], t[2]))
+                    .collect()
+            })
+            .unwrap_or_default();
         out.push(ActorReport {
             actor: a,
             established_in,
+            closed,
             models: reports,
             not_provider,
         });
