@@ -716,7 +716,7 @@ fn report_shows_an_authorised_representatives_own_duties() {
         "Not concluded to be its provider, because it is the authorised representative that pine mandated for it (Art. 3(5), Art. 54); it owes the duties below all the same.",
         "| `art54_5_inform_ai_office` |",
         "| **Wed 3 Jun 2026 (overdue)** | overdue |",
-        "- `art54_3_representative_tasks` from 2025-09-15 until 2026-06-03 (owed on request, no compliance date).",
+        "- `art54_3_representative_tasks` from 2025-09-30 until 2026-06-03 (owed on request, no compliance date).",
     ] {
         assert!(rep.contains(line), "{line}\n{rep}");
     }
