@@ -485,7 +485,7 @@ pub fn load_observed(
         program, &tables, &origins, &l.files, interner,
     ));
     if !invalid.is_empty() {
-        return Err(invalid);
+        return Err(per_file(invalid, &l.files));
     }
     obs.timing(crate::data::progress::Timing::Load {
         parse_and_intern: t_parse - t_ids,
@@ -1132,4 +1132,23 @@ fn plural(n: usize) -> &'static str {
     } else {
         "s"
     }
+}
+
+/// The checks' messages joined into one per file they point at (each starts with `file:line`), so
+/// that the summary counts files with errors, as it does for errors found while reading.
+fn per_file(messages: Vec<String>, files: &[String]) -> Vec<String> {
+    let mut grouped: Vec<(Option<usize>, String)> = Vec::new();
+    for m in messages {
+        let file = files
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| m.starts_with(f.as_str()) && m[f.len()..].starts_with(':'))
+            .max_by_key(|(_, f)| f.len())
+            .map(|(i, _)| i);
+        match grouped.iter_mut().find(|g| g.0 == file) {
+            Some(g) => g.1.push_str(&m),
+            None => grouped.push((file, m)),
+        }
+    }
+    grouped.into_iter().map(|(_, m)| m).collect()
 }
