@@ -326,3 +326,32 @@ fn a_closed_establishment_is_named_in_the_report_heading() {
         "{md}"
     );
 }
+
+/// An open question in the report says why it is open, in the words of the rule that raised it.
+#[test]
+fn report_open_questions_say_why() {
+    let dir = scratch("open-question-why");
+    let f = write(
+        &dir,
+        "f.dl",
+        b"assessment_date(\"2026-09-01\").\nestablished_in(\"kappa\", \"NL\").\ndeveloper(\"kp\", \"kappa\").\ngenerates(\"kp\", \"text\").\ncompute_reached(\"kp\", 1.5e25, \"2025-10-01\").\nnotified(\"kp\", \"2025-10-10\").\nmade_available(\"kp\", \"api\", \"2025-11-03\").\nrebuttal_accepted(\"kp\", \"2026-02-02\").\ncompute_reached(\"kp\", 4e25, \"2026-07-06\").\n",
+    );
+    let o = lexproof(&["-q", "report", "--facts", &f]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let md = stdout(&o);
+    assert!(
+        md.contains("- systemic\\_risk is undetermined: supply notified facts to decide it. Why: A model whose rebuttal was accepted and that then reached more compute than before may have to be notified again"),
+        "{md}"
+    );
+    let o = lexproof(&["-q", "report", "--facts", &f, "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    let q = &json["actors"][0]["models"][0]["open_questions"][0];
+    assert_eq!(q["question"], "systemic_risk", "{json}");
+    assert!(
+        q["why"]
+            .as_str()
+            .unwrap_or_default()
+            .starts_with("A model whose rebuttal"),
+        "{json}"
+    );
+}

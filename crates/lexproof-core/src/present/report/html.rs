@@ -168,12 +168,13 @@ fn actor(db: &Database, a: &ActorReport, n: &mut usize, page: &mut PageRefs, out
                     esc(&p.reads)
                 );
             }
-            for (q, needed) in &np.open_questions {
+            for q in &np.open_questions {
                 let _ = write!(
                     out,
-                    " Open question: <b>{}</b> is undetermined; supply <code>{}</code> facts.",
-                    esc(&plain(db, q)),
-                    esc(&plain(db, needed))
+                    " Open question: <b>{}</b> is undetermined; supply <code>{}</code> facts. {}",
+                    esc(&plain(db, &q.question)),
+                    esc(&plain(db, &q.needed)),
+                    esc(&q.why)
                 );
             }
             out.push_str("</li>");
@@ -329,12 +330,13 @@ fn model(db: &Database, m: &ModelReport, n: &mut usize, page: &mut PageRefs, out
     }
     if !m.open_questions.is_empty() {
         out.push_str("<h4>Open questions</h4><ul>");
-        for (q, needed) in &m.open_questions {
+        for q in &m.open_questions {
             let _ = write!(
                 out,
-                "<li><b>{}</b> is undetermined: supply <code>{}</code> facts to decide it.</li>",
-                esc(&plain(db, q)),
-                esc(&plain(db, needed))
+                "<li><b>{}</b> is undetermined: supply <code>{}</code> facts to decide it. {}</li>",
+                esc(&plain(db, &q.question)),
+                esc(&plain(db, &q.needed)),
+                esc(&q.why)
             );
         }
         out.push_str("</ul>");

@@ -89,6 +89,8 @@ struct PastDuty<'a> {
 struct Question<'a> {
     question: JsonValue<'a>,
     supply: JsonValue<'a>,
+    /// Why it is open, in the words of the rule that raised it.
+    why: &'a str,
 }
 
 #[derive(Serialize)]
@@ -174,15 +176,15 @@ struct NotConcluded<'a> {
 
 pub fn json(db: &Database, r: &Report) -> String {
     let v = |x: &crate::data::value::Value| JsonValue(&db.interner, *x);
-    let questions =
-        |qs: &[(crate::data::value::Value, crate::data::value::Value)]| -> Vec<Question> {
-            qs.iter()
-                .map(|(q, n)| Question {
-                    question: v(q),
-                    supply: v(n),
-                })
-                .collect()
-        };
+    fn questions<'a>(db: &'a Database, qs: &'a [super::OpenQuestion]) -> Vec<Question<'a>> {
+        qs.iter()
+            .map(|q| Question {
+                question: JsonValue(&db.interner, q.question),
+                supply: JsonValue(&db.interner, q.needed),
+                why: &q.why,
+            })
+            .collect()
+    }
     fn past_duties<'a>(db: &'a Database, ps: &'a [super::PastDuty]) -> Vec<PastDuty<'a>> {
         let v = |x: &crate::data::value::Value| JsonValue(&db.interner, *x);
         ps.iter()
@@ -222,7 +224,7 @@ pub fn json(db: &Database, r: &Report) -> String {
                     .map(|n| NotProvider {
                         model: v(&n.model),
                         reason: &n.reason,
-                        open_questions: questions(&n.open_questions),
+                        open_questions: questions(db, &n.open_questions),
                         past_duties: past_duties(db, &n.past),
                     })
                     .collect(),
@@ -293,7 +295,7 @@ pub fn json(db: &Database, r: &Report) -> String {
                                 reason: &n.reason,
                             })
                             .collect(),
-                        open_questions: questions(&m.open_questions),
+                        open_questions: questions(db, &m.open_questions),
                     })
                     .collect(),
             })

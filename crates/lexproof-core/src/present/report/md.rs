@@ -304,12 +304,13 @@ fn actor(db: &Database, a: &ActorReport, out: &mut String) {
                     p.reads
                 );
             }
-            for (q, needed) in &n.open_questions {
+            for q in &n.open_questions {
                 let _ = writeln!(
                     out,
-                    "  - Open question: {} is undetermined; supply {} facts.",
-                    md(&plain(db, q)),
-                    md(&plain(db, needed))
+                    "  - Open question: {} is undetermined; supply {} facts.{}",
+                    md(&plain(db, &q.question)),
+                    md(&plain(db, &q.needed)),
+                    why(&q.why)
                 );
             }
         }
@@ -395,12 +396,13 @@ fn model(db: &Database, m: &ModelReport, out: &mut String) {
     }
     if !m.open_questions.is_empty() {
         let _ = writeln!(out, "Open questions:\n");
-        for (q, needed) in &m.open_questions {
+        for q in &m.open_questions {
             let _ = writeln!(
                 out,
-                "- {} is undetermined: supply {} facts to decide it.",
-                md(&plain(db, q)),
-                md(&plain(db, needed))
+                "- {} is undetermined: supply {} facts to decide it.{}",
+                md(&plain(db, &q.question)),
+                md(&plain(db, &q.needed)),
+                why(&q.why)
             );
         }
         out.push('\n');
@@ -515,3 +517,12 @@ fn duties(db: &Database, m: &ModelReport, out: &mut String) {
 
 /// Said after a corrective-action deadline counted without the Member State's public holidays.
 pub(super) const HOLIDAYS_UNKNOWN: &str = " (counted without that Member State's public holidays other than 1 January and 25 December, which the facts do not give: the deadline may be later; add them as `public_holiday` facts)";
+
+/// " Why: ..." after an open question, in the words of the rule that raised it.
+pub fn why(says: &str) -> String {
+    if says.is_empty() {
+        String::new()
+    } else {
+        format!(" Why: {}", md(says))
+    }
+}

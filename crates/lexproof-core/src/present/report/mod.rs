@@ -349,7 +349,7 @@ pub fn needs_legend(m: &ModelReport) -> bool {
 pub struct NotProvider {
     pub model: Value,
     pub reason: String,
-    pub open_questions: Vec<(Value, Value)>,
+    pub open_questions: Vec<OpenQuestion>,
     /// Duties it owed for the model in a period that is over (e.g. before the model passed to
     /// another actor): (duty, from, until, the day it was met if the facts say so). A one-off duty
     /// met in time (a notification) must not read as a breach that ran for the whole period.
@@ -380,7 +380,7 @@ pub struct ModelReport {
     pub exemptions: Vec<Exemption>,
     pub not_concluded: Vec<NotConcluded>,
     /// (question, facts needed)
-    pub open_questions: Vec<(Value, Value)>,
+    pub open_questions: Vec<OpenQuestion>,
 }
 
 pub struct Duty {
@@ -908,11 +908,25 @@ fn model_report(
     }
 }
 
-fn questions(db: &Database, undetermined: usize, m: Value) -> Vec<(Value, Value)> {
+/// A question about a model the facts leave open (`undetermined`), and why, in the words of the
+/// rule that raised it.
+pub struct OpenQuestion {
+    pub question: Value,
+    pub needed: Value,
+    pub why: String,
+}
+
+fn questions(db: &Database, undetermined: usize, m: Value) -> Vec<OpenQuestion> {
     db.rows_mentioning(undetermined, m)
         .into_iter()
         .filter(|t| t[0] == m)
-        .map(|t| (t[1], t[2]))
+        .map(|t| OpenQuestion {
+            question: t[1],
+            needed: t[2],
+            why: best_derivation(db, undetermined, &t)
+                .map(|(r, _)| db.rules.checked.rules[r].says.clone())
+                .unwrap_or_default(),
+        })
         .collect()
 }
 
