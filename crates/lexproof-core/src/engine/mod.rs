@@ -9,6 +9,7 @@ pub mod budget;
 pub mod compiled;
 pub mod lookups;
 pub mod runtime;
+mod schedule;
 pub mod stages;
 
 use crate::data::store::Table;

@@ -7,6 +7,7 @@
 
 use crate::data::store::Table;
 use crate::data::value::{Interner, Value};
+use crate::engine::schedule::Schedule;
 use crate::rules::eval::eval;
 use hashbrown::HashTable;
 use lexproof_lang::check::{CLit, CTerm, Checked, Const, Rule};
@@ -14,7 +15,7 @@ use lexproof_lang::plan::{RulePlan, Step};
 use std::cmp::Ordering;
 use std::hash::Hasher;
 use std::sync::atomic::{AtomicUsize, Ordering as AtomicOrdering};
-use std::sync::{Condvar, Mutex, OnceLock};
+use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 pub struct Limits<'a> {
@@ -907,24 +908,6 @@ fn needs(program: &Checked) -> Needs {
     Needs { deps, indexes }
 }
 
-/// The components, those with the longest chain of components waiting on them first (then in
-/// dependency order), so that on two cores the one many others wait for starts first.
-fn critical_first(deps: &[Vec<usize>]) -> Vec<usize> {
-    let mut dependents: Vec<Vec<usize>> = vec![Vec::new(); deps.len()];
-    for (c, ds) in deps.iter().enumerate() {
-        for &d in ds {
-            dependents[d].push(c);
-        }
-    }
-    let mut chain = vec![0usize; deps.len()];
-    for c in (0..deps.len()).rev() {
-        chain[c] = 1 + dependents[c].iter().map(|&t| chain[t]).max().unwrap_or(0);
-    }
-    let mut order: Vec<usize> = (0..deps.len()).collect();
-    order.sort_by_key(|&c| (std::cmp::Reverse(chain[c]), c));
-    order
-}
-
 /// What the workers of one run share.
 struct Run<'a> {
     ctx: Ctx<'a>,
@@ -938,19 +921,14 @@ struct Run<'a> {
     witnesses: Vec<OnceLock<Table>>,
     empty: Rel,
     total: AtomicUsize,
-    schedule: Mutex<Schedule>,
-    wake: Condvar,
+    schedule: Schedule<'a>,
+    /// The first error, by component, and the arithmetic errors the components recorded.
+    errors: Mutex<Errors>,
 }
 
 #[derive(Default)]
-struct Schedule {
-    order: Vec<usize>,
-    started: Vec<bool>,
-    done: Vec<bool>,
-    /// Set when a component failed (a limit) or a worker panicked: the others stop.
-    failed: bool,
-    /// The first error, by component order.
-    error: Option<(usize, EvalError)>,
+struct Errors {
+    first: Option<(usize, EvalError)>,
     arith: Vec<crate::rules::arith::ArithError>,
 }
 
@@ -959,53 +937,21 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 impl Run<'_> {
-    /// The first component (in `order`) whose inputs are done, waiting while none is; None once
-    /// every component has started, or the run failed.
-    fn next(&self) -> Option<usize> {
-        let mut b = lock(&self.schedule);
-        loop {
-            if b.failed || b.started.iter().all(|s| *s) {
-                return None;
+    /// Runs component `ci`; an error stops the run.
+    fn job(&self, ci: usize) {
+        let result = self.component(ci);
+        // Arithmetic errors are recorded per thread; the caller's thread gets them all.
+        let arith = crate::rules::arith::take_errors();
+        let mut e = lock(&self.errors);
+        e.arith.extend(arith);
+        if let Err(err) = result {
+            if e.first.as_ref().is_none_or(|(c, _)| ci < *c) {
+                e.first = Some((ci, err));
             }
-            let ready = b
-                .order
-                .iter()
-                .copied()
-                .find(|&c| !b.started[c] && self.needs.deps[c].iter().all(|&d| b.done[d]));
-            if let Some(c) = ready {
-                b.started[c] = true;
-                return Some(c);
-            }
-            b = self.wake.wait(b).unwrap_or_else(|e| e.into_inner());
+            self.schedule.fail();
         }
-    }
-
-    fn worker(&self) {
-        struct OnPanic<'a, 'b>(&'a Run<'b>);
-        impl Drop for OnPanic<'_, '_> {
-            fn drop(&mut self) {
-                if std::thread::panicking() {
-                    lock(&self.0.schedule).failed = true;
-                    self.0.wake.notify_all();
-                }
-            }
-        }
-        let _guard = OnPanic(self);
-        while let Some(ci) = self.next() {
-            let result = self.component(ci);
-            // Arithmetic errors are recorded per thread; the caller's thread gets them all.
-            let arith = crate::rules::arith::take_errors();
-            let mut b = lock(&self.schedule);
-            b.arith.extend(arith);
-            if let Err(e) = result {
-                b.failed = true;
-                if b.error.as_ref().is_none_or(|(c, _)| ci < *c) {
-                    b.error = Some((ci, e));
-                }
-            }
-            b.done[ci] = true;
-            self.wake.notify_all();
-        }
+        drop(e);
+        self.schedule.done(ci);
     }
 
     /// Evaluates component `ci` and hands its relations and witness rows to the components after it.
@@ -1173,7 +1119,7 @@ pub fn evaluate(
             assert!(done[r].set(loaded).is_ok(), "one table per input relation");
         }
     });
-    let components = program.components.len();
+    let deps = needs.deps.clone();
     let run = Run {
         ctx: Ctx {
             program,
@@ -1185,36 +1131,19 @@ pub fn evaluate(
         witnesses: (0..program.rules.len()).map(|_| OnceLock::new()).collect(),
         empty: Rel::new(&[]),
         total: AtomicUsize::new(0),
-        schedule: Mutex::new(Schedule {
-            order: critical_first(&needs.deps),
-            started: vec![false; components],
-            done: vec![false; components],
-            ..Schedule::default()
-        }),
-        wake: Condvar::new(),
+        schedule: Schedule::new(deps.iter().map(|d| d.as_slice()).collect()),
+        errors: Mutex::new(Errors::default()),
         needs,
     };
-    let workers = crate::data::parallel::threads().min(components).max(1);
-    if workers == 1 {
-        run.worker();
-    } else {
-        std::thread::scope(|scope| {
-            for _ in 0..workers {
-                scope.spawn(|| run.worker());
-            }
-        });
-    }
-    let schedule = run.schedule.into_inner().unwrap_or_else(|e| e.into_inner());
-    let mut arith = schedule.arith;
+    run.schedule
+        .run(crate::data::parallel::threads(), |ci| run.job(ci));
+    let errors = run.errors.into_inner().unwrap_or_else(|e| e.into_inner());
+    let mut arith = errors.arith;
     arith.sort_by_key(|e| e.rule);
     crate::rules::arith::record(arith);
-    if let Some((_, e)) = schedule.error {
+    if let Some((_, e)) = errors.first {
         return Err(e);
     }
-    assert!(
-        !schedule.failed,
-        "a worker of the run-time evaluator stopped without an error"
-    );
     let derived = program
         .relations
         .iter()

@@ -12,10 +12,11 @@
 use crate::data::progress::{Observer, Timing};
 use crate::data::store::Table;
 use crate::db::instances::Instances;
+use crate::engine::schedule::Schedule;
 use crate::rules::arith::{self, ArithError};
 use std::any::Any;
 use std::collections::HashMap;
-use std::sync::{Arc, Condvar, Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// What one stage concludes: (relation, table) and (rule, witness table).
 #[derive(Default)]
@@ -114,18 +115,6 @@ impl LookupCache {
     }
 }
 
-/// Which stages have started and ended, and the arithmetic errors they recorded.
-#[derive(Default)]
-struct Schedule {
-    /// The stages in the order to start them when several are ready (`critical_first`).
-    order: Vec<usize>,
-    started: Vec<bool>,
-    done: Vec<bool>,
-    /// Set when a stage panicked, so the other workers stop waiting.
-    failed: bool,
-    errors: Vec<ArithError>,
-}
-
 /// What the workers of one run share: the stages, their inputs and outputs, and the schedule.
 struct StageRun<'a> {
     stages: &'a [Stage],
@@ -135,146 +124,90 @@ struct StageRun<'a> {
     derived: Vec<Mutex<Option<Arc<Table>>>>,
     witnesses: Vec<OnceLock<Instances>>,
     finish: &'a Finish<'a>,
-    schedule: Mutex<Schedule>,
-    wake: Condvar,
+    schedule: Schedule<'a>,
+    /// The arithmetic errors the stages recorded, gathered from the workers' threads.
+    errors: Mutex<Vec<ArithError>>,
     /// Told each stage's time and memory.
     obs: &'a dyn Observer,
     lookups: LookupCache,
 }
 
 impl StageRun<'_> {
-    /// Takes the first stage (in dependency order) whose inputs are ready, waiting while none is;
-    /// None once every stage has been taken.
-    fn next(&self) -> Option<usize> {
-        let mut b = self.schedule.lock().unwrap_or_else(|e| e.into_inner());
-        loop {
-            if b.failed || b.started.iter().all(|s| *s) {
-                return None;
-            }
-            let ready = b
-                .order
-                .iter()
-                .copied()
-                .find(|&s| !b.started[s] && self.stages[s].deps.iter().all(|&d| b.done[d]));
-            if let Some(s) = ready {
-                b.started[s] = true;
-                return Some(s);
-            }
-            b = self.wake.wait(b).unwrap_or_else(|e| e.into_inner());
+    /// Runs stage `s` and hands its conclusions on; its rule instances are stored after the
+    /// stages waiting on it may start.
+    fn stage(&self, s: usize) {
+        let t0 = std::time::Instant::now();
+        // Only what it reads: a table held here is kept alive until the stage has read it.
+        let mut snapshot: Done = vec![None; self.derived.len()];
+        for &r in self.stages[s].reads {
+            snapshot[r] = lock(&self.derived[r]).clone();
         }
-    }
-
-    fn worker(&self) {
-        // Marks the run failed if this worker unwinds, so the others do not wait forever.
-        struct OnPanic<'a, 'b>(&'a StageRun<'b>);
-        impl Drop for OnPanic<'_, '_> {
-            fn drop(&mut self) {
-                if std::thread::panicking() {
-                    let mut b = self.0.schedule.lock().unwrap_or_else(|e| e.into_inner());
-                    b.failed = true;
-                    self.0.wake.notify_all();
-                }
-            }
+        let StageOut {
+            derived,
+            witnesses,
+            heads,
+        } = (self.stages[s].run)(self.inputs, snapshot, &self.lookups);
+        self.lookups.release(self.stages[s].lookups);
+        let t1 = std::time::Instant::now();
+        let derived: Vec<(usize, Arc<Table>)> =
+            derived.into_iter().map(|(r, t)| (r, Arc::new(t))).collect();
+        for (r, t) in &derived {
+            *lock(&self.derived[*r]) = Some(Arc::clone(t));
         }
-        let _guard = OnPanic(self);
-        while let Some(s) = self.next() {
-            let t0 = std::time::Instant::now();
-            // Only what it reads: a table held here is kept alive until the stage has read it.
-            let mut snapshot: Done = vec![None; self.derived.len()];
-            for &r in self.stages[s].reads {
-                snapshot[r] = lock(&self.derived[r]).clone();
-            }
-            let StageOut {
-                derived,
-                witnesses,
-                heads,
-            } = (self.stages[s].run)(self.inputs, snapshot, &self.lookups);
-            self.lookups.release(self.stages[s].lookups);
-            let t1 = std::time::Instant::now();
-            let derived: Vec<(usize, Arc<Table>)> =
-                derived.into_iter().map(|(r, t)| (r, Arc::new(t))).collect();
-            for (r, t) in &derived {
-                *lock(&self.derived[*r]) = Some(Arc::clone(t));
-            }
-            // Arithmetic errors are recorded per thread; gather them for the caller's thread.
-            let errors = arith::take_errors();
-            let failed = !errors.is_empty();
-            {
-                let mut b = lock(&self.schedule);
-                b.errors.extend(errors);
-                b.done[s] = true;
-                self.wake.notify_all();
-            }
-            // Later stages may start now. Each table is replaced by its sorted copy; the one as it
-            // came is freed when the last stage that took it has read it.
-            let tables = derived
+        // Arithmetic errors are recorded per thread; gather them for the caller's thread.
+        let errors = arith::take_errors();
+        let failed = !errors.is_empty();
+        lock(&self.errors).extend(errors);
+        self.schedule.done(s);
+        // Later stages may start now. Each table is replaced by its sorted copy; the one as it
+        // came is freed when the last stage that took it has read it.
+        let tables = derived
+            .into_iter()
+            .map(|(r, t)| {
+                let (sorted, origin) = if heads.iter().any(|h| h.1 == r) {
+                    let (t, o) = t.sorted_with_origin();
+                    (t, Some(o))
+                } else {
+                    (t.sorted(), None)
+                };
+                let sorted = Arc::new(sorted);
+                *lock(&self.derived[r]) = Some(Arc::clone(&sorted));
+                (r, sorted, origin)
+            })
+            .collect();
+        let sorted = Sorted {
+            tables,
+            projected: heads,
+        };
+        let t2 = std::time::Instant::now();
+        // A stage whose arithmetic failed fails the run (some heads are missing): its
+        // instances are never shown.
+        let instances = if failed {
+            witnesses
                 .into_iter()
-                .map(|(r, t)| {
-                    let (sorted, origin) = if heads.iter().any(|h| h.1 == r) {
-                        let (t, o) = t.sorted_with_origin();
-                        (t, Some(o))
-                    } else {
-                        (t.sorted(), None)
-                    };
-                    let sorted = Arc::new(sorted);
-                    *lock(&self.derived[r]) = Some(Arc::clone(&sorted));
-                    (r, sorted, origin)
-                })
-                .collect();
-            let sorted = Sorted {
-                tables,
-                projected: heads,
-            };
-            let t2 = std::time::Instant::now();
-            // A stage whose arithmetic failed fails the run (some heads are missing): its
-            // instances are never shown.
-            let instances = if failed {
-                witnesses
-                    .into_iter()
-                    .map(|(r, _)| (r, Instances::default()))
-                    .collect()
-            } else {
-                (self.finish)(witnesses, &sorted)
-            };
-            let mut instance_bytes = 0;
-            for (r, inst) in instances {
-                instance_bytes += inst.allocated_bytes();
-                assert!(
-                    self.witnesses[r].set(inst).is_ok(),
-                    "rule {r} recorded twice"
-                );
-            }
-            self.obs.timing(Timing::Stage {
-                index: s,
-                name: self.stages[s].name,
-                run: t1 - t0,
-                sort: t2 - t1,
-                instances: t2.elapsed(),
-                derived_bytes: sorted.tables.iter().map(|t| t.1.allocated_bytes()).sum(),
-                instance_bytes,
-            });
+                .map(|(r, _)| (r, Instances::default()))
+                .collect()
+        } else {
+            (self.finish)(witnesses, &sorted)
+        };
+        let mut instance_bytes = 0;
+        for (r, inst) in instances {
+            instance_bytes += inst.allocated_bytes();
+            assert!(
+                self.witnesses[r].set(inst).is_ok(),
+                "rule {r} recorded twice"
+            );
         }
+        self.obs.timing(Timing::Stage {
+            index: s,
+            name: self.stages[s].name,
+            run: t1 - t0,
+            sort: t2 - t1,
+            instances: t2.elapsed(),
+            derived_bytes: sorted.tables.iter().map(|t| t.1.allocated_bytes()).sum(),
+            instance_bytes,
+        });
     }
-}
-
-/// The stages, those with the longest chain of stages waiting on them first (then in dependency
-/// order): on two cores a stage that many later stages wait for should not queue behind one that
-/// nothing needs soon, or one core idles at the end of the run.
-fn critical_first(stages: &[Stage]) -> Vec<usize> {
-    let mut dependents: Vec<Vec<usize>> = vec![Vec::new(); stages.len()];
-    for (s, st) in stages.iter().enumerate() {
-        for &d in st.deps {
-            dependents[d].push(s);
-        }
-    }
-    // Dependencies come before their dependents, so one backward pass gives every chain.
-    let mut chain = vec![0usize; stages.len()];
-    for s in (0..stages.len()).rev() {
-        chain[s] = 1 + dependents[s].iter().map(|&t| chain[t]).max().unwrap_or(0);
-    }
-    let mut order: Vec<usize> = (0..stages.len()).collect();
-    order.sort_by_key(|&s| (std::cmp::Reverse(chain[s]), s));
-    order
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -299,31 +232,18 @@ pub fn run(
         derived: (0..relations).map(|_| Mutex::new(None)).collect(),
         witnesses: (0..rules).map(|_| OnceLock::new()).collect(),
         finish,
-        schedule: Mutex::new(Schedule {
-            order: critical_first(stages),
-            started: vec![false; stages.len()],
-            done: vec![false; stages.len()],
-            ..Schedule::default()
-        }),
-        wake: Condvar::new(),
+        schedule: Schedule::new(stages.iter().map(|s| s.deps).collect()),
+        errors: Mutex::new(Vec::new()),
         obs,
         lookups: LookupCache::new(stages),
     };
-    let workers = crate::data::parallel::threads().min(stages.len()).max(1);
-    if workers == 1 {
-        shared.worker();
-    } else {
-        std::thread::scope(|scope| {
-            for _ in 0..workers {
-                scope.spawn(|| shared.worker());
-            }
-        });
-    }
-    let schedule = shared
+    shared
         .schedule
+        .run(crate::data::parallel::threads(), |s| shared.stage(s));
+    let mut errors = shared
+        .errors
         .into_inner()
         .unwrap_or_else(|e| e.into_inner());
-    let mut errors = schedule.errors;
     errors.sort_by_key(|e| e.rule);
     arith::record(errors);
     // Every stage has ended, so each slot holds the only reference to its sorted table.

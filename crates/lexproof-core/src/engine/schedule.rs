@@ -1,0 +1,124 @@
+//! Jobs that depend on each other, run on every core: a job starts once the jobs it depends on
+//! have ended. Both engines schedule their parts this way (the compiled engine its stages, the
+//! run-time evaluator its components).
+
+use std::sync::{Condvar, Mutex};
+
+struct State {
+    /// The jobs in the order to start them when several are ready (`critical_first`).
+    order: Vec<usize>,
+    started: Vec<bool>,
+    done: Vec<bool>,
+    /// Set when a job failed or a worker panicked, so the other workers stop waiting.
+    failed: bool,
+}
+
+pub struct Schedule<'a> {
+    deps: Vec<&'a [usize]>,
+    state: Mutex<State>,
+    wake: Condvar,
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl<'a> Schedule<'a> {
+    /// `deps[j]`: the jobs job `j` waits for, each listed before `j`.
+    pub fn new(deps: Vec<&'a [usize]>) -> Schedule<'a> {
+        let n = deps.len();
+        Schedule {
+            state: Mutex::new(State {
+                order: critical_first(&deps),
+                started: vec![false; n],
+                done: vec![false; n],
+                failed: false,
+            }),
+            deps,
+            wake: Condvar::new(),
+        }
+    }
+
+    /// Takes the first job (in `order`) whose dependencies have ended, waiting while none is;
+    /// None once every job has been taken, or the run failed.
+    fn next(&self) -> Option<usize> {
+        let mut s = lock(&self.state);
+        loop {
+            if s.failed || s.started.iter().all(|x| *x) {
+                return None;
+            }
+            let ready = s
+                .order
+                .iter()
+                .copied()
+                .find(|&j| !s.started[j] && self.deps[j].iter().all(|&d| s.done[d]));
+            if let Some(j) = ready {
+                s.started[j] = true;
+                return Some(j);
+            }
+            s = self.wake.wait(s).unwrap_or_else(|e| e.into_inner());
+        }
+    }
+
+    /// Job `j` has ended: the jobs waiting on it may start.
+    pub fn done(&self, j: usize) {
+        lock(&self.state).done[j] = true;
+        self.wake.notify_all();
+    }
+
+    /// No further job starts (one failed).
+    pub fn fail(&self) {
+        lock(&self.state).failed = true;
+        self.wake.notify_all();
+    }
+
+    /// Runs `job` for every job on up to `threads` threads (on this thread if one); `job` calls
+    /// `done` once the jobs waiting on it may start, and `fail` to stop the run.
+    pub fn run(&self, threads: usize, job: impl Fn(usize) + Sync) {
+        let worker = || {
+            // Marks the run failed if this worker unwinds, so the others do not wait forever.
+            struct OnPanic<'s, 'a>(&'s Schedule<'a>);
+            impl Drop for OnPanic<'_, '_> {
+                fn drop(&mut self) {
+                    if std::thread::panicking() {
+                        self.0.fail();
+                    }
+                }
+            }
+            let _guard = OnPanic(self);
+            while let Some(j) = self.next() {
+                job(j);
+            }
+        };
+        let threads = threads.min(self.deps.len()).max(1);
+        if threads == 1 {
+            worker();
+        } else {
+            std::thread::scope(|scope| {
+                for _ in 0..threads {
+                    scope.spawn(worker);
+                }
+            });
+        }
+    }
+}
+
+/// The jobs, those with the longest chain of jobs waiting on them first (then in dependency
+/// order): on two cores a job that many later ones wait for should not queue behind one that
+/// nothing needs soon, or one core idles at the end of the run.
+fn critical_first(deps: &[&[usize]]) -> Vec<usize> {
+    let mut dependents: Vec<Vec<usize>> = vec![Vec::new(); deps.len()];
+    for (j, ds) in deps.iter().enumerate() {
+        for &d in *ds {
+            dependents[d].push(j);
+        }
+    }
+    // Dependencies come before their dependents, so one backward pass gives every chain.
+    let mut chain = vec![0usize; deps.len()];
+    for j in (0..deps.len()).rev() {
+        chain[j] = 1 + dependents[j].iter().map(|&t| chain[t]).max().unwrap_or(0);
+    }
+    let mut order: Vec<usize> = (0..deps.len()).collect();
+    order.sort_by_key(|&j| (std::cmp::Reverse(chain[j]), j));
+    order
+}
