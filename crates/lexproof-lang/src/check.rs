@@ -8,6 +8,7 @@ use crate::source::{SourceFile, Span};
 use std::collections::BTreeMap;
 
 mod roles;
+pub use roles::with_article;
 
 /// A constant after type checking: strings in date position have become dates.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -282,6 +283,14 @@ pub struct RoleType {
 }
 
 impl Checked {
+    /// The family of role `r`: the role at the top of its `<:` chain.
+    pub fn role_family(&self, mut r: usize) -> usize {
+        while let Some(p) = self.roles[r].parent {
+            r = p;
+        }
+        r
+    }
+
     /// Whether role `a` is role `b` or a kind of it.
     pub fn role_within(&self, a: usize, b: usize) -> bool {
         let mut r = Some(a);

@@ -7,7 +7,7 @@
 
 use crate::data::store::Table;
 use crate::data::value::{Interner, Value};
-use crate::engine::schedule::Schedule;
+use crate::engine::schedule::{lock, Schedule};
 use crate::rules::eval::eval;
 use hashbrown::HashTable;
 use lexproof_lang::check::{CLit, CTerm, Checked, Const, Rule};
@@ -930,10 +930,6 @@ struct Run<'a> {
 struct Errors {
     first: Option<(usize, EvalError)>,
     arith: Vec<crate::rules::arith::ArithError>,
-}
-
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 impl Run<'_> {

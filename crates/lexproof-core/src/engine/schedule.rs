@@ -19,7 +19,8 @@ pub struct Schedule<'a> {
     wake: Condvar,
 }
 
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+/// The data behind `m`, even if a thread panicked holding it (the run fails then anyway).
+pub(crate) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 

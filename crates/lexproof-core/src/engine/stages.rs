@@ -12,7 +12,7 @@
 use crate::data::progress::{Observer, Timing};
 use crate::data::store::Table;
 use crate::db::instances::Instances;
-use crate::engine::schedule::Schedule;
+use crate::engine::schedule::{lock, Schedule};
 use crate::rules::arith::{self, ArithError};
 use std::any::Any;
 use std::collections::HashMap;
@@ -208,10 +208,6 @@ impl StageRun<'_> {
             instance_bytes,
         });
     }
-}
-
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// Runs every stage, independent ones in parallel, each finished by `finish` on its thread, and

@@ -7,6 +7,9 @@ use super::FactSet;
 use crate::data::value::Interner;
 use lexproof_lang::check::Checked;
 
+/// Where a value stands: relation, row, field.
+type Place = (usize, usize, usize);
+
 /// At most this many ids are warned about: the first ones show the pattern.
 const MAX_WARNED: usize = 10;
 
@@ -14,12 +17,7 @@ const MAX_WARNED: usize = 10;
 /// use: the id, the relation and field, how often it stands elsewhere, and the relation's fields.
 pub fn mixed_roles(program: &Checked, facts: &FactSet, interner: &Interner) -> Vec<String> {
     let family: Vec<usize> = (0..program.roles.len())
-        .map(|mut r| {
-            while let Some(p) = program.roles[r].parent {
-                r = p;
-            }
-            r
-        })
+        .map(|r| program.role_family(r))
         .collect();
     if family.len() < 2 || family.len() > 32 {
         return Vec::new();
@@ -48,9 +46,8 @@ pub fn mixed_roles(program: &Checked, facts: &FactSet, interner: &Interner) -> V
     if seen.iter().all(|b| b.count_ones() < 2) {
         return Vec::new();
     }
-    // Second pass, over the mixed ids only: uses per family and the first place of each.
-    let mut uses: rustc_hash::FxHashMap<u32, Vec<(usize, usize, usize, usize)>> =
-        Default::default();
+    // Second pass, over the mixed ids only: per family, its uses and the first place.
+    let mut uses: rustc_hash::FxHashMap<u32, Vec<(usize, usize, Place)>> = Default::default();
     for &(rel, col, fam) in &fields {
         for (row, s) in facts.tables[rel].syms(col).iter().enumerate() {
             if seen[s.0 as usize].count_ones() < 2 {
@@ -59,19 +56,18 @@ pub fn mixed_roles(program: &Checked, facts: &FactSet, interner: &Interner) -> V
             let per = uses.entry(s.0).or_default();
             match per.iter_mut().find(|u| u.0 == fam) {
                 Some(u) => u.1 += 1,
-                None => per.push((fam, 1, rel, row * 64 + col)),
+                None => per.push((fam, 1, (rel, row, col))),
             }
         }
     }
     let mut found: Vec<(super::Origin, String)> = Vec::new();
     for (sym, per) in &uses {
         let most = per.iter().map(|u| u.1).max().unwrap_or(0);
-        for &(fam, n, rel, at) in per {
+        for &(fam, n, (rel, row, col)) in per {
             let others: usize = per.iter().filter(|u| u.0 != fam).map(|u| u.1).sum();
             if n > most || (n == most && others < n) {
                 continue;
             }
-            let (row, col) = (at / 64, at % 64);
             let r = &program.relations[rel];
             let elsewhere = per
                 .iter()
@@ -80,7 +76,7 @@ pub fn mixed_roles(program: &Checked, facts: &FactSet, interner: &Interner) -> V
                     format!(
                         "{} use it as {}",
                         count(u.1),
-                        with_article(&program.roles[u.0].name)
+                        lexproof_lang::check::with_article(&program.roles[u.0].name)
                     )
                 })
                 .collect::<Vec<_>>()
@@ -97,7 +93,7 @@ pub fn mixed_roles(program: &Checked, facts: &FactSet, interner: &Interner) -> V
                     facts.files[o.file as usize],
                     o.line,
                     interner.resolve(crate::data::value::Sym(*sym)),
-                    with_article(&program.roles[fam].name),
+                    lexproof_lang::check::with_article(&program.roles[fam].name),
                     col + 1,
                     r.fields[col].0,
                     if n == 1 { format!("this `{}` fact", r.name) } else { format!("{n} facts, first this `{}` one", r.name) },
@@ -125,13 +121,4 @@ fn count(n: usize) -> String {
     } else {
         format!("{n} facts")
     }
-}
-
-fn with_article(noun: &str) -> String {
-    let article = if noun.starts_with(['a', 'e', 'i', 'o', 'u']) {
-        "an"
-    } else {
-        "a"
-    };
-    format!("{article} {noun}")
 }

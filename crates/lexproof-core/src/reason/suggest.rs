@@ -49,14 +49,8 @@ pub fn in_role(db: &Database, sym: Sym, role: &str) -> Option<bool> {
 /// The symbol ids `place` may hold, or `None` for anywhere.
 fn candidates(db: &Database, place: Place) -> Option<FxHashSet<u32>> {
     let checked = &db.rules.checked;
-    // Each role's family: the role at the top of its `<:` chain.
     let root: Vec<usize> = (0..checked.roles.len())
-        .map(|mut r| {
-            while let Some(p) = checked.roles[r].parent {
-                r = p;
-            }
-            r
-        })
+        .map(|r| checked.role_family(r))
         .collect();
     let family = match place {
         Place::Anywhere => return None,

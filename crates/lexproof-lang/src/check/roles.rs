@@ -8,7 +8,7 @@ use crate::source::Span;
 use std::collections::HashMap;
 
 /// "a model", "an actor".
-fn a(word: &str) -> String {
+pub fn with_article(word: &str) -> String {
     let article = if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
         "an"
     } else {
@@ -111,12 +111,12 @@ impl Checker<'_> {
             span,
             format!(
                 "variable `{name}` is {} in {} but {} in {context}",
-                a(was),
+                with_article(was),
                 prev.context,
-                a(now)
+                with_article(now)
             ),
         )
-        .label(format!("{} here", a(now)))
+        .label(format!("{} here", with_article(now)))
         .hint(hint);
         self.diags.push(d);
     }

@@ -488,6 +488,12 @@ pub fn build(db: &Database, actor: Option<&str>) -> Result<Report, String> {
     }
     actors.sort_by(|a, b| it.display_cmp(a, b));
     let duty_values = duty_values(db, rels.obligation);
+    let as_of = rels.as_of.and_then(|r| {
+        db.sorted_rows(db.tuples(r))
+            .into_iter()
+            .next()
+            .map(|t| t[0])
+    });
     let mut out = Vec::new();
     for a in actors {
         let mut models: Vec<Value> = db
@@ -598,12 +604,6 @@ pub fn build(db: &Database, actor: Option<&str>) -> Result<Report, String> {
                     .collect()
             })
             .unwrap_or_default();
-        let as_of = rels.as_of.and_then(|r| {
-            db.sorted_rows(db.tuples(r))
-                .into_iter()
-                .next()
-                .map(|t| t[0])
-        });
         let closed = rels
             .established_until
             .map(|r| {
