@@ -4,9 +4,8 @@
 //! (in its relation's sorted derived table) plus only the variables the head does not give.
 //! At 10^6 models this is 125 MiB instead of 209 MiB for 17.7 M instances.
 //!
-//! The compiled engine calls `finish` per stage, on the stage's worker thread once it has sorted the
-//! stage's conclusions, so full witness rows never pile up and later stages need not wait for it;
-//! the run-time evaluator calls `finish_all` once at the end.
+//! Both engines store a stage's or component's instances on its worker thread once it has sorted
+//! its conclusions, so full witness rows never pile up and later stages need not wait for it.
 
 use crate::data::store::Table;
 use crate::data::value::{Interner, Value};
@@ -116,7 +115,7 @@ pub fn finish(
             let first = projected.iter().find(|p| p.0 == r).map(|p| p.2);
             if let (Some(first), Some(origin)) = (first, head.origin) {
                 let rows = origin[first..first + full.len()].to_vec();
-                return (r, compact_projected(rule, full, rows));
+                return (r, compact_with_head_rows(rule, full, rows));
             }
             if plain_head(rule, interner) && !keys.iter().any(|(h, _)| *h == rel) {
                 keys.push((rel, HeadKeys::new(head.table)));
@@ -128,54 +127,6 @@ pub fn finish(
             (r, compact(rule, full, head.table, k, interner))
         })
         .collect()
-}
-
-/// The run-time evaluator's output as the database keeps it: derived tables sorted, witness rows
-/// stored as `Instances` (the compiled engine does this per stage as it runs). Both steps spread
-/// their tables over the cores, largest first.
-pub fn finish_all(
-    checked: &Checked,
-    interner: &Interner,
-    mut derived: Vec<Option<Table>>,
-    witnesses: Vec<Table>,
-) -> (Vec<Option<Table>>, Vec<Instances>) {
-    let mut jobs: Vec<&mut Table> = derived.iter_mut().flatten().collect();
-    jobs.sort_by_key(|t| std::cmp::Reverse(t.len()));
-    crate::data::parallel::for_each(jobs, |t| {
-        t.sort_dedup();
-    });
-    // One job per head relation, so its head keys are made once.
-    let rules = witnesses.len();
-    let mut jobs: Vec<Vec<(usize, Table)>> = Vec::new();
-    for (r, t) in witnesses.into_iter().enumerate() {
-        let rel = checked.rules[r].head.rel;
-        match jobs
-            .iter_mut()
-            .find(|j| checked.rules[j[0].0].head.rel == rel)
-        {
-            Some(j) => j.push((r, t)),
-            None => jobs.push(vec![(r, t)]),
-        }
-    }
-    jobs.sort_by_key(|j| std::cmp::Reverse(j.iter().map(|(_, t)| t.len()).sum::<usize>()));
-    let heads: Vec<Head> = derived
-        .iter()
-        .enumerate()
-        .filter_map(|(rel, t)| {
-            t.as_ref().map(|table| Head {
-                rel,
-                table,
-                origin: None,
-            })
-        })
-        .collect();
-    let mut done =
-        crate::data::parallel::map(jobs, |job| finish(checked, interner, job, &heads, &[]));
-    let mut instances: Vec<Instances> = (0..rules).map(|_| Instances::default()).collect();
-    for (r, inst) in done.drain(..).flatten() {
-        instances[r] = inst;
-    }
-    (derived, instances)
 }
 
 /// Whether every head argument is a variable or a constant some fact or rule has (a head `HeadKeys`
@@ -210,7 +161,7 @@ fn layout(rule: &Rule) -> Layout {
 
 /// `compact` for witness rows whose head rows are known (`head_rows`, parallel to the rows): only
 /// (head row, other variables) is sorted.
-fn compact_projected(rule: &Rule, full: Table, mut head_rows: Vec<u32>) -> Instances {
+pub fn compact_with_head_rows(rule: &Rule, full: Table, mut head_rows: Vec<u32>) -> Instances {
     let (from_head, rest_vars, rest_cols) = layout(rule);
     let rest = full.into_columns(&rest_cols);
     if rest.arity() == 0 {

@@ -7,6 +7,7 @@
 
 use crate::data::store::Table;
 use crate::data::value::{Interner, Value};
+use crate::db::instances::{self, Instances};
 use crate::engine::schedule::{lock, Schedule};
 use crate::rules::eval::eval;
 use hashbrown::HashTable;
@@ -15,7 +16,7 @@ use lexproof_lang::plan::{RulePlan, Step};
 use std::cmp::Ordering;
 use std::hash::Hasher;
 use std::sync::atomic::{AtomicUsize, Ordering as AtomicOrdering};
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 pub struct Limits<'a> {
@@ -220,21 +221,25 @@ impl Rel {
 
     /// Adds a row unless present; true if it was new.
     fn insert(&mut self, vals: &[Value]) -> bool {
+        self.insert_row(vals).1
+    }
+
+    /// Adds a row unless present: its row, and whether it was new.
+    fn insert_row(&mut self, vals: &[Value]) -> (u32, bool) {
         let hash = hash_values(vals);
         let t = &self.table;
-        if self
+        if let Some(&row) = self
             .set
             .find(hash, |&r| t.cmp_prefix(r as usize, vals) == Ordering::Equal)
-            .is_some()
         {
-            return false;
+            return (row, false);
         }
         let row = self.table.len() as u32;
         self.table.push_row(vals);
         let t = &self.table;
         self.set
             .insert_unique(hash, row, |&r| hash_row(t, r as usize));
-        true
+        (row, true)
     }
 
     /// Room for `rows` more rows without growing the table or the duplicate check row by row
@@ -405,6 +410,9 @@ struct Ctx<'a> {
 struct Out<'a> {
     /// Per rule of the program, the witness rows of the component's own rules.
     witnesses: Vec<Option<Rel>>,
+    /// Per rule whose heads go straight into their relation (`direct`), the row of each witness
+    /// row's head there: the instances are then stored without looking their heads up again.
+    head_rows: Vec<Option<Vec<u32>>>,
     /// Head tuples found this round, flattened, per relation.
     pending: Vec<Vec<Value>>,
     /// The relations of a component without recursion, taken out of the evaluator while its rules
@@ -439,8 +447,9 @@ impl Out<'_> {
 /// done and no longer changing), its own relations, the last round's new rows, what rules write.
 struct Evaluator<'a> {
     ctx: Ctx<'a>,
-    /// Per relation: its rows once the component deriving it has ended (inputs from the start).
-    done: &'a [OnceLock<Rel>],
+    /// Per relation this component reads and does not derive: its rows, done and no longer
+    /// changing (inputs, and relations of the components before it).
+    held: Vec<Option<Arc<Rel>>>,
     /// Read in place of a relation that no component read by this one derives.
     empty: &'a Rel,
     /// Per relation: this component's own, while it derives them.
@@ -482,10 +491,10 @@ fn eval_into<'t>(
 
 impl<'a> Evaluator<'a> {
     fn rel(&self, r: usize) -> &Rel {
-        match &self.own[r] {
-            Some(rel) => rel,
-            None => self.done[r].get().unwrap_or(self.empty),
-        }
+        self.own[r]
+            .as_ref()
+            .or(self.held[r].as_deref())
+            .unwrap_or(self.empty)
     }
 
     fn run_rule(&mut self, rule: &Rule, plan: &Compiled) {
@@ -495,11 +504,11 @@ impl<'a> Evaluator<'a> {
         }
         let mut b = vec![Value::Num(0); rule.vars.len()];
         let mut buf = scratch(plan);
-        let (own, done, empty) = (&self.own, self.done, self.empty);
+        let (own, held, empty) = (&self.own, &self.held, self.empty);
         let rels: Vec<&Rel> = own
             .iter()
-            .zip(done)
-            .map(|(o, d)| o.as_ref().or_else(|| d.get()).unwrap_or(empty))
+            .zip(held)
+            .map(|(o, h)| o.as_ref().or(h.as_deref()).unwrap_or(empty))
             .collect();
         let view = View {
             rels: &rels,
@@ -748,11 +757,19 @@ fn emit(
     }
     let head = &mut buf[n - 1];
     if !eval_into(ctx, rule.head.args.iter(), b, rule.index, head) {
+        // The run fails on an arithmetic error; the placeholder keeps rows and witnesses parallel.
+        if let Some(rows) = &mut out.head_rows[rule.index] {
+            rows.push(u32::MAX);
+        }
         return;
     }
     if let Some(rel) = &mut out.direct[rule.head.rel] {
-        if rel.insert(head) {
+        let (row, new) = rel.insert_row(head);
+        if new {
             out.count += 1;
+        }
+        if let Some(rows) = &mut out.head_rows[rule.index] {
+            rows.push(row);
         }
     } else {
         out.pending[rule.head.rel].extend_from_slice(head);
@@ -855,6 +872,10 @@ const TOTAL_EVERY: usize = 1 << 12;
 struct Needs {
     /// Per component: the components deriving a relation its rules read.
     deps: Vec<Vec<usize>>,
+    /// Per component: the relations its rules read and it does not derive.
+    reads: Vec<Vec<usize>>,
+    /// Per relation: how many components read it (those in `reads`).
+    readers: Vec<usize>,
     /// Per relation: the columns of every index a component not deriving it reads it by.
     indexes: Vec<Vec<Vec<usize>>>,
 }
@@ -868,6 +889,7 @@ fn needs(program: &Checked) -> Needs {
         }
     }
     let mut deps: Vec<Vec<usize>> = vec![Vec::new(); program.components.len()];
+    let mut reads: Vec<Vec<usize>> = vec![Vec::new(); program.components.len()];
     let mut indexes: Vec<Vec<Vec<usize>>> = vec![Vec::new(); n];
     for (ci, comp) in program.components.iter().enumerate() {
         for rule in program.component_rules(comp) {
@@ -890,6 +912,9 @@ fn needs(program: &Checked) -> Needs {
                     if comp.contains(&rel) {
                         continue;
                     }
+                    if !reads[ci].contains(&rel) {
+                        reads[ci].push(rel);
+                    }
                     let d = comp_of[rel];
                     if d != usize::MAX && !deps[ci].contains(&d) {
                         deps[ci].push(d);
@@ -905,20 +930,33 @@ fn needs(program: &Checked) -> Needs {
             }
         }
     }
-    Needs { deps, indexes }
+    let mut readers = vec![0; n];
+    reads.iter().flatten().for_each(|&r| readers[r] += 1);
+    Needs {
+        deps,
+        reads,
+        readers,
+        indexes,
+    }
 }
 
 /// What the workers of one run share.
 struct Run<'a> {
     ctx: Ctx<'a>,
     needs: Needs,
-    /// Per relation: its rows, once the component deriving it has ended (inputs from the start).
-    done: Vec<OnceLock<Rel>>,
+    /// Per relation: its rows, from when the component deriving it has ended (inputs from the
+    /// start) until the last component reading it has: then its memory goes back to the
+    /// allocator for the components still running.
+    done: Vec<Mutex<Option<Arc<Rel>>>>,
+    /// Per relation: the components reading it that have not ended.
+    readers: Vec<AtomicUsize>,
     /// Per relation derived by rules that also has facts in the rules file: those facts, taken
     /// by its component as its start.
     start: Vec<Mutex<Option<Rel>>>,
-    /// Per rule: its witness rows, once its component has ended.
-    witnesses: Vec<OnceLock<Table>>,
+    /// Per derived relation: its rows sorted, as the database keeps them.
+    sorted: Vec<OnceLock<Table>>,
+    /// Per rule: its instances, stored against its head relation's sorted rows.
+    instances: Vec<OnceLock<Instances>>,
     empty: Rel,
     total: AtomicUsize,
     schedule: Schedule<'a>,
@@ -932,46 +970,136 @@ struct Errors {
     arith: Vec<crate::rules::arith::ArithError>,
 }
 
+/// What a component made, for storing once the components waiting on it have started: its
+/// relations, and per rule its witness rows with, where known, the row of each one's head.
+struct Made {
+    relations: Vec<(usize, Arc<Rel>)>,
+    witnesses: Vec<(usize, Table, Option<Vec<u32>>)>,
+}
+
 impl Run<'_> {
-    /// Runs component `ci`; an error stops the run.
+    /// Runs component `ci`; an error stops the run. Its relations are handed on first, then
+    /// sorted and its instances stored on this thread while later components run.
     fn job(&self, ci: usize) {
         let result = self.component(ci);
         // Arithmetic errors are recorded per thread; the caller's thread gets them all.
         let arith = crate::rules::arith::take_errors();
+        let failed = !arith.is_empty();
         let mut e = lock(&self.errors);
         e.arith.extend(arith);
-        if let Err(err) = result {
-            if e.first.as_ref().is_none_or(|(c, _)| ci < *c) {
-                e.first = Some((ci, err));
+        let made = match result {
+            Ok(made) => Some(made),
+            Err(err) => {
+                if e.first.as_ref().is_none_or(|(c, _)| ci < *c) {
+                    e.first = Some((ci, err));
+                }
+                self.schedule.fail();
+                None
             }
-            self.schedule.fail();
-        }
+        };
         drop(e);
         self.schedule.done(ci);
+        if let Some(made) = made {
+            self.store(made, failed);
+        }
     }
 
-    /// Evaluates component `ci` and hands its relations and witness rows to the components after it.
-    fn component(&self, ci: usize) -> Result<(), EvalError> {
+    /// One fewer component is left to read relation `r`; after the last, it is dropped.
+    fn release(&self, r: usize) {
+        if self.readers[r].fetch_sub(1, AtomicOrdering::AcqRel) == 1 {
+            lock(&self.done[r]).take();
+        }
+    }
+
+    /// Sorts a component's relations and stores its rules' instances against them (none after
+    /// an arithmetic error: the run fails).
+    fn store(&self, made: Made, failed: bool) {
+        let program = self.ctx.program;
+        let mut witnesses = made.witnesses;
+        for (r, rel) in made.relations {
+            let (mine, rest): (Vec<_>, Vec<_>) = witnesses
+                .into_iter()
+                .partition(|(ri, _, _)| program.rules[*ri].head.rel == r);
+            witnesses = rest;
+            let known = |rows: &[u32]| rows.iter().all(|&h| h != u32::MAX);
+            let (table, origin) = if mine
+                .iter()
+                .any(|(_, _, rows)| rows.as_deref().is_some_and(known))
+            {
+                let (t, o) = rel.table.sorted_with_origin();
+                (t, Some(o))
+            } else {
+                (rel.table.sorted(), None)
+            };
+            drop(rel);
+            let mut looked_up = Vec::new();
+            for (ri, full, rows) in mine {
+                if failed {
+                    self.set_instances(ri, Instances::default());
+                    continue;
+                }
+                match (origin.as_ref(), rows) {
+                    (Some(origin), Some(rows)) if known(&rows) => {
+                        let rows = rows.iter().map(|&h| origin[h as usize]).collect();
+                        let rule = &program.rules[ri];
+                        self.set_instances(ri, instances::compact_with_head_rows(rule, full, rows));
+                    }
+                    _ => looked_up.push((ri, full)),
+                }
+            }
+            let head = instances::Head {
+                rel: r,
+                table: &table,
+                origin: None,
+            };
+            for (ri, inst) in instances::finish(program, self.ctx.interner, looked_up, &[head], &[])
+            {
+                self.set_instances(ri, inst);
+            }
+            assert!(
+                self.sorted[r].set(table).is_ok(),
+                "relation {r} derived twice"
+            );
+        }
+    }
+
+    fn set_instances(&self, rule: usize, inst: Instances) {
+        assert!(
+            self.instances[rule].set(inst).is_ok(),
+            "rule {rule} recorded twice"
+        );
+    }
+
+    /// Evaluates component `ci` and hands its relations to the components after it.
+    fn component(&self, ci: usize) -> Result<Made, EvalError> {
         let program = self.ctx.program;
         let comp = &program.components[ci];
         let rules: Vec<&Rule> = program.component_rules(comp).collect();
         if rules.is_empty() {
             // Input relations: done from the start.
-            return Ok(());
+            return Ok(Made {
+                relations: Vec::new(),
+                witnesses: Vec::new(),
+            });
         }
         let n = program.relations.len();
+        let mut held: Vec<Option<Arc<Rel>>> = vec![None; n];
+        for &r in &self.needs.reads[ci] {
+            held[r] = lock(&self.done[r]).clone();
+        }
         let mut ev = Evaluator {
             ctx: Ctx {
                 program,
                 interner: self.ctx.interner,
                 limits: self.ctx.limits,
             },
-            done: &self.done,
+            held,
             empty: &self.empty,
             own: (0..n).map(|_| None).collect(),
             delta: vec![(0, 0); n],
             out: Out {
                 witnesses: (0..program.rules.len()).map(|_| None).collect(),
+                head_rows: vec![None; program.rules.len()],
                 pending: vec![Vec::new(); n],
                 direct: (0..n).map(|_| None).collect(),
                 spare: Vec::new(),
@@ -1000,28 +1128,39 @@ impl Run<'_> {
             ));
         }
         evaluate_component(&mut ev, ci, comp, &rules);
+        ev.held.clear();
+        for &r in &self.needs.reads[ci] {
+            self.release(r);
+        }
         ev.out.flush();
         if let Some(e) = ev.out.error.take() {
             return Err(e);
         }
+        let mut relations = Vec::with_capacity(comp.len());
         for &r in comp {
             let mut rel = ev.own[r].take().expect("a component's own relation");
             for cols in &self.needs.indexes[r] {
                 rel.index(cols);
             }
-            assert!(self.done[r].set(rel).is_ok(), "relation {r} derived twice");
+            let rel = Arc::new(rel);
+            if self.needs.readers[r] > 0 {
+                *lock(&self.done[r]) = Some(Arc::clone(&rel));
+            }
+            relations.push((r, rel));
         }
-        for rule in &rules {
-            let w = ev.out.witnesses[rule.index]
-                .take()
-                .expect("its witness rows");
-            assert!(
-                self.witnesses[rule.index].set(w.table).is_ok(),
-                "rule {} recorded twice",
-                rule.index
-            );
-        }
-        Ok(())
+        let witnesses = rules
+            .iter()
+            .map(|rule| {
+                let w = ev.out.witnesses[rule.index]
+                    .take()
+                    .expect("its witness rows");
+                (rule.index, w.table, ev.out.head_rows[rule.index].take())
+            })
+            .collect();
+        Ok(Made {
+            relations,
+            witnesses,
+        })
     }
 }
 
@@ -1040,6 +1179,11 @@ fn evaluate_component(ev: &mut Evaluator, ci: usize, comp: &[usize], rules: &[&R
     times.index(|| ev.prepare(&full.iter().collect::<Vec<_>>()));
     if once {
         ev.take_direct(comp);
+        if limits.witnesses {
+            for rule in rules {
+                ev.out.head_rows[rule.index] = Some(Vec::new());
+            }
+        }
     }
     for (k, (rule, plan)) in rules.iter().zip(&full).enumerate() {
         times.rule(k, || ev.run_rule(rule, plan));
@@ -1078,21 +1222,25 @@ fn evaluate_component(ev: &mut Evaluator, ci: usize, comp: &[usize], rules: &[&R
 /// Evaluates `program` on input tables (one per relation). Symbol constants of the rules must be
 /// interned already (see `intern_constants`). Components whose inputs are done run at the same
 /// time, one per thread (`crate::data::parallel::threads`); each reads only relations that no
-/// longer change, so the result is the same whatever the order.
+/// longer change, so the result is the same whatever the order. Returns per derived relation its
+/// rows sorted, and per rule its instances, both stored by each component as it ends.
 pub fn evaluate(
     program: &Checked,
     inputs: &[Table],
     interner: &Interner,
     limits: &Limits,
-) -> Result<(Vec<Option<Table>>, Vec<Table>), EvalError> {
+) -> Result<(Vec<Option<Table>>, Vec<Instances>), EvalError> {
     let n = program.relations.len();
     let needs = needs(program);
-    let done: Vec<OnceLock<Rel>> = (0..n).map(|_| OnceLock::new()).collect();
+    let done: Vec<Mutex<Option<Arc<Rel>>>> = (0..n).map(|_| Mutex::new(None)).collect();
     let start: Vec<Mutex<Option<Rel>>> = (0..n).map(|_| Mutex::new(None)).collect();
     // Input relations and the rules file's facts for derived relations start out as given; each
     // is loaded (with the indexes components read it by) on whichever core is free.
     let mut given: Vec<usize> = (0..n)
-        .filter(|&r| !program.relations[r].derived || program.relations[r].has_rule_facts)
+        .filter(|&r| {
+            let rel = &program.relations[r];
+            (!rel.derived && needs.readers[r] > 0) || rel.has_rule_facts
+        })
         .collect();
     given.sort_by_key(|&r| std::cmp::Reverse(inputs[r].len()));
     crate::data::parallel::for_each(given, |r| {
@@ -1112,7 +1260,7 @@ pub fn evaluate(
             for cols in &needs.indexes[r] {
                 loaded.index(cols);
             }
-            assert!(done[r].set(loaded).is_ok(), "one table per input relation");
+            *lock(&done[r]) = Some(Arc::new(loaded));
         }
     });
     let deps = needs.deps.clone();
@@ -1123,8 +1271,10 @@ pub fn evaluate(
             limits,
         },
         done,
+        readers: needs.readers.iter().map(|&k| AtomicUsize::new(k)).collect(),
         start,
-        witnesses: (0..program.rules.len()).map(|_| OnceLock::new()).collect(),
+        sorted: (0..n).map(|_| OnceLock::new()).collect(),
+        instances: (0..program.rules.len()).map(|_| OnceLock::new()).collect(),
         empty: Rel::new(&[]),
         total: AtomicUsize::new(0),
         schedule: Schedule::new(deps.iter().map(|d| d.as_slice()).collect()),
@@ -1143,31 +1293,18 @@ pub fn evaluate(
     let derived = program
         .relations
         .iter()
-        .zip(run.done)
-        .map(|(r, rel)| {
-            r.derived.then(|| {
-                rel.into_inner()
-                    .map_or_else(|| Table::new(&r.types()), |x| x.table)
-            })
+        .zip(run.sorted)
+        .map(|(r, t)| {
+            r.derived
+                .then(|| t.into_inner().unwrap_or_else(|| Table::new(&r.types())))
         })
         .collect();
-    let witnesses = run
-        .witnesses
+    let instances = run
+        .instances
         .into_iter()
-        .zip(&program.rules)
-        .map(|(w, rule)| {
-            w.into_inner().unwrap_or_else(|| {
-                Table::new(
-                    &rule
-                        .witness
-                        .iter()
-                        .map(|&v| rule.vars[v].ty)
-                        .collect::<Vec<_>>(),
-                )
-            })
-        })
+        .map(|i| i.into_inner().unwrap_or_default())
         .collect();
-    Ok((derived, witnesses))
+    Ok((derived, instances))
 }
 
 /// Interns every symbol constant of the rules, so evaluation can resolve them without mutation.
