@@ -173,6 +173,47 @@ fn engines_agree_on_random_fact_bases() {
     }
 }
 
+/// The run-time evaluator shares a large first scan between cores (`engine::runtime::share`): with
+/// chunks of a few rows, the shared and unshared evaluations must record the same conclusions and
+/// instances as the compiled engine.
+#[test]
+fn rules_shared_between_cores_derive_what_the_compiled_engine_does() {
+    use lexproof::engine::runtime::{chunks_helped, set_chunk_rows};
+    lexproof::data::parallel::set_threads(2);
+    set_chunk_rows(5);
+    let dir = root().join("target/test-scratch/random-facts/shared");
+    if !dir.join("developer.facts").exists() {
+        let st = std::process::Command::new("python3")
+            .args([
+                "bench/gen_facts.py",
+                "--models",
+                "2000",
+                "--seed",
+                "7",
+                "--out",
+            ])
+            .arg(&dir)
+            .current_dir(root())
+            .output()
+            .expect("python3 runs the fact generator");
+        assert!(
+            st.status.success(),
+            "{}",
+            String::from_utf8_lossy(&st.stderr)
+        );
+    }
+    // Whether the other core is idle while a rule offers chunks depends on timing: a few runs
+    // make it all but certain that some chunks were evaluated by a helper.
+    for round in 0..5 {
+        let (c, r) = both_engines(&[FactSource::Path(dir.clone())]);
+        assert_same(&c, &r, &format!("shared chunks, round {round}"));
+        if chunks_helped() > 0 {
+            return;
+        }
+    }
+    panic!("no chunk was evaluated by a helping worker in five runs");
+}
+
 // ---- random programs against a naive evaluator ----
 
 const SYMS: [&str; 4] = ["a", "b", "c", "d"];

@@ -11,6 +11,9 @@ struct State {
     done: Vec<bool>,
     /// Set when a job failed or a worker panicked, so the other workers stop waiting.
     failed: bool,
+    /// Counts changes (a job done, help offered, the run failed), so that a worker that looked
+    /// for a job and for help and found neither sleeps only if nothing changed meanwhile.
+    changes: u64,
 }
 
 pub struct Schedule<'a> {
@@ -34,18 +37,20 @@ impl<'a> Schedule<'a> {
                 started: vec![false; n],
                 done: vec![false; n],
                 failed: false,
+                changes: 0,
             }),
             deps,
             wake: Condvar::new(),
         }
     }
 
-    /// Takes the first job (in `order`) whose dependencies have ended, waiting while none is;
-    /// None once every job has been taken, or the run failed.
-    fn next(&self) -> Option<usize> {
+    /// Takes the first job (in `order`) whose dependencies have ended. While none is, the
+    /// worker runs `help` (a share of a running job's work, if one offers any: true if it did
+    /// some) or waits. None once every job has ended, or the run failed.
+    fn next(&self, help: &dyn Fn() -> bool) -> Option<usize> {
         let mut s = lock(&self.state);
         loop {
-            if s.failed || s.started.iter().all(|x| *x) {
+            if s.failed || s.done.iter().all(|x| *x) {
                 return None;
             }
             let ready = s
@@ -57,25 +62,44 @@ impl<'a> Schedule<'a> {
                 s.started[j] = true;
                 return Some(j);
             }
-            s = self.wake.wait(s).unwrap_or_else(|e| e.into_inner());
+            let seen = s.changes;
+            drop(s);
+            let helped = help();
+            s = lock(&self.state);
+            if !helped && s.changes == seen {
+                s = self.wake.wait(s).unwrap_or_else(|e| e.into_inner());
+            }
         }
+    }
+
+    /// A running job has work other workers may take (through `run`'s `help`): wakes them.
+    pub fn offer(&self) {
+        lock(&self.state).changes += 1;
+        self.wake.notify_all();
     }
 
     /// Job `j` has ended: the jobs waiting on it may start.
     pub fn done(&self, j: usize) {
-        lock(&self.state).done[j] = true;
+        let mut s = lock(&self.state);
+        s.done[j] = true;
+        s.changes += 1;
+        drop(s);
         self.wake.notify_all();
     }
 
     /// No further job starts (one failed).
     pub fn fail(&self) {
-        lock(&self.state).failed = true;
+        let mut s = lock(&self.state);
+        s.failed = true;
+        s.changes += 1;
+        drop(s);
         self.wake.notify_all();
     }
 
     /// Runs `job` for every job on up to `threads` threads (on this thread if one); `job` calls
-    /// `done` once the jobs waiting on it may start, and `fail` to stop the run.
-    pub fn run(&self, threads: usize, job: impl Fn(usize) + Sync) {
+    /// `done` once the jobs waiting on it may start, and `fail` to stop the run. A worker with no
+    /// job to start calls `help` (see `next`).
+    pub fn run(&self, threads: usize, job: impl Fn(usize) + Sync, help: impl Fn() -> bool + Sync) {
         let worker = || {
             // Marks the run failed if this worker unwinds, so the others do not wait forever.
             struct OnPanic<'s, 'a>(&'s Schedule<'a>);
@@ -87,7 +111,7 @@ impl<'a> Schedule<'a> {
                 }
             }
             let _guard = OnPanic(self);
-            while let Some(j) = self.next() {
+            while let Some(j) = self.next(&help) {
                 job(j);
             }
         };

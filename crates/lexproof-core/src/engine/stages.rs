@@ -233,9 +233,11 @@ pub fn run(
         obs,
         lookups: LookupCache::new(stages),
     };
-    shared
-        .schedule
-        .run(crate::data::parallel::threads(), |s| shared.stage(s));
+    shared.schedule.run(
+        crate::data::parallel::threads(),
+        |s| shared.stage(s),
+        || false,
+    );
     let mut errors = shared
         .errors
         .into_inner()

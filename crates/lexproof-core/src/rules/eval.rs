@@ -17,11 +17,15 @@ pub fn eval(t: &CTerm, bindings: &[Value], interner: &Interner, rule: usize) -> 
             arith(*op, a, b, rule)
         }
         CTerm::Call(f, args) => {
-            let args = args
-                .iter()
-                .map(|a| eval(a, bindings, interner, rule))
-                .collect::<Option<Vec<Value>>>()?;
-            call(*f, &args, rule)
+            // Builtins take at most two arguments: no allocation per call.
+            let mut vals = [Value::Num(0); 2];
+            if args.len() > vals.len() {
+                return None;
+            }
+            for (slot, a) in vals.iter_mut().zip(args) {
+                *slot = eval(a, bindings, interner, rule)?;
+            }
+            call(*f, &vals[..args.len()], rule)
         }
     }
 }

@@ -19,6 +19,10 @@ use std::sync::atomic::{AtomicUsize, Ordering as AtomicOrdering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
+mod share;
+pub use share::{chunks_helped, set_chunk_rows};
+use share::{Chunk, Split};
+
 pub struct Limits<'a> {
     /// Stop with an error once derived facts plus recorded rule instances exceed this.
     pub max_facts: usize,
@@ -357,7 +361,7 @@ struct Compiled {
     key_cols: Vec<Vec<usize>>,
     /// Per step: the position of the index it looks rows up by among its relation's (set by
     /// `prepare`; indexes are only ever added, so a position stays valid).
-    index_at: Vec<std::cell::Cell<usize>>,
+    index_at: Vec<AtomicUsize>,
     /// Every instance the plan finds is new: it runs once (its component does not recurse) and
     /// each row it scans fixes its variables, so that rows of relations without duplicates give
     /// distinct instances. Its witnesses then need no duplicate check. A column a scan leaves
@@ -389,7 +393,9 @@ impl Compiled {
                 _ => true,
             });
         Compiled {
-            index_at: vec![std::cell::Cell::new(usize::MAX); plan.steps.len()],
+            index_at: (0..plan.steps.len())
+                .map(|_| AtomicUsize::new(usize::MAX))
+                .collect(),
             plan,
             key_cols,
             distinct,
@@ -398,6 +404,7 @@ impl Compiled {
 }
 
 /// What a component's rules read and the run's limits: fixed while they run.
+#[derive(Clone, Copy)]
 struct Ctx<'a> {
     program: &'a Checked,
     interner: &'a Interner,
@@ -432,6 +439,9 @@ struct Out<'a> {
     /// Shared by the components of one run: their counts, added up as each goes on.
     total: &'a AtomicUsize,
     error: Option<EvalError>,
+    /// For a worker helping with a chunk of another component's rule (`share`): where its
+    /// instances go instead of the component's relations.
+    chunk: Option<Chunk>,
 }
 
 impl Out<'_> {
@@ -463,7 +473,13 @@ struct Evaluator<'a> {
 struct View<'a> {
     rels: &'a [&'a Rel],
     delta: &'a [(usize, usize)],
+    /// The rows of the plan's first scan to read, where it reads a whole relation: all of them,
+    /// or one chunk of a shared rule (`share`).
+    first: (usize, usize),
 }
+
+/// `View::first` for every row.
+const ALL_ROWS: (usize, usize) = (0, usize::MAX);
 
 /// Per step of a plan, a buffer for the values it looks up, then one for the witness and one for
 /// the head: reused across every row, so that evaluation allocates nothing per row.
@@ -497,7 +513,10 @@ impl<'a> Evaluator<'a> {
             .unwrap_or(self.empty)
     }
 
-    fn run_rule(&mut self, rule: &Rule, plan: &Compiled) {
+    /// Runs one rule's plan. With `run` (a component without recursion on a run of several
+    /// threads), a plan that starts by scanning a large relation offers chunks of it to idle
+    /// workers and adds what they found (`share`).
+    fn run_rule(&mut self, rule: &Rule, plan: &Arc<Compiled>, run: Option<&Run>) {
         let pending = &mut self.out.pending[rule.head.rel];
         if pending.capacity() == 0 && self.out.direct[rule.head.rel].is_none() {
             *pending = std::mem::take(&mut self.out.spare);
@@ -510,20 +529,69 @@ impl<'a> Evaluator<'a> {
             .zip(held)
             .map(|(o, h)| o.as_ref().or(h.as_deref()).unwrap_or(empty))
             .collect();
-        let view = View {
-            rels: &rels,
-            delta: &self.delta,
+        let split = run.and_then(|run| {
+            let rows = share::first_scan_rows(plan, &rels)?;
+            let direct = self.out.direct[rule.head.rel].is_some();
+            (direct && share::worth_sharing(rows))
+                .then(|| run.share(rule.index, Arc::clone(plan), self.held.clone(), rows))
+        });
+        let Some(split) = split else {
+            let view = View {
+                rels: &rels,
+                delta: &self.delta,
+                first: ALL_ROWS,
+            };
+            step(
+                &self.ctx,
+                &view,
+                &mut self.out,
+                rule,
+                plan,
+                0,
+                &mut b,
+                &mut buf,
+            );
+            return;
         };
-        step(
-            &self.ctx,
-            &view,
-            &mut self.out,
-            rule,
-            plan,
-            0,
-            &mut b,
-            &mut buf,
-        );
+        let mut vals = (Vec::new(), Vec::new());
+        loop {
+            // Blocks only while helpers still work on the last chunks.
+            let (mine, found) = split.owner_turn();
+            let last = mine.is_none() && found.is_empty();
+            for chunk in found {
+                share::add_chunk(
+                    &self.ctx,
+                    &mut self.out,
+                    rule,
+                    plan.distinct,
+                    chunk,
+                    &mut vals,
+                );
+            }
+            if let Some(first) = mine {
+                let view = View {
+                    rels: &rels,
+                    delta: &self.delta,
+                    first,
+                };
+                step(
+                    &self.ctx,
+                    &view,
+                    &mut self.out,
+                    rule,
+                    plan,
+                    0,
+                    &mut b,
+                    &mut buf,
+                );
+            }
+            if last {
+                break;
+            }
+        }
+        if let Some(run) = run {
+            run.withdraw(&split);
+        }
     }
 
     /// Brings up to date every index the plans look rows up by, before their rules run.
@@ -545,7 +613,7 @@ impl<'a> Evaluator<'a> {
                     }
                     _ => continue,
                 };
-                at.set(match &mut self.own[rel] {
+                let pos = match &mut self.own[rel] {
                     Some(own) => own.index(cols),
                     // Built when the relation was done (`index_needs`).
                     None => self
@@ -554,7 +622,8 @@ impl<'a> Evaluator<'a> {
                         .iter()
                         .position(|i| i.cols == *cols)
                         .expect("every index on a done relation is built before it is read"),
-                });
+                };
+                at.store(pos, AtomicOrdering::Relaxed);
             }
         }
     }
@@ -672,11 +741,12 @@ fn step(
                         }
                     }
                 } else if key_cols.is_empty() {
-                    for r in 0..t.len() {
+                    let (lo, hi) = if k == 0 { view.first } else { ALL_ROWS };
+                    for r in lo..hi.min(t.len()) {
                         visit(r, b, out, buf);
                     }
                 } else {
-                    for &r in rel.lookup(plan.index_at[k].get(), &key) {
+                    for &r in rel.lookup(plan.index_at[k].load(AtomicOrdering::Relaxed), &key) {
                         visit(r as usize, b, out, buf);
                     }
                 }
@@ -693,7 +763,12 @@ fn step(
         Step::Absent { rel, cols, key, .. } => {
             let mut vals = std::mem::take(&mut buf[k]);
             if eval_into(ctx, key.iter(), b, ri, &mut vals)
-                && !present(view.rels[rel.0], cols, plan.index_at[k].get(), &vals)
+                && !present(
+                    view.rels[rel.0],
+                    cols,
+                    plan.index_at[k].load(AtomicOrdering::Relaxed),
+                    &vals,
+                )
             {
                 step(ctx, view, out, rule, plan, k + 1, b, buf);
             }
@@ -742,6 +817,22 @@ fn emit(
     buf: &mut [Vec<Value>],
 ) {
     let n = buf.len();
+    if let Some(chunk) = &mut out.chunk {
+        let (w, head) = buf[n - 2..].split_at_mut(1);
+        let head = &mut head[0];
+        if !eval_into(ctx, rule.head.args.iter(), b, rule.index, head) {
+            return;
+        }
+        if ctx.limits.witnesses {
+            let w = &mut w[0];
+            w.clear();
+            w.extend(rule.witness.iter().map(|&v| b[v]));
+            chunk.add(w, head, distinct);
+        } else {
+            chunk.add(&[], head, true);
+        }
+        return;
+    }
     if ctx.limits.witnesses {
         let w = &mut buf[n - 2];
         w.clear();
@@ -763,6 +854,12 @@ fn emit(
         }
         return;
     }
+    add_head(ctx, out, rule, head);
+}
+
+/// Adds an instance's head (its witness row is recorded already), and counts it against the
+/// run's limits.
+fn add_head(ctx: &Ctx, out: &mut Out, rule: &Rule, head: &[Value]) {
     if let Some(rel) = &mut out.direct[rule.head.rel] {
         let (row, new) = rel.insert_row(head);
         if new {
@@ -876,6 +973,9 @@ struct Needs {
     reads: Vec<Vec<usize>>,
     /// Per relation: how many components read it (those in `reads`).
     readers: Vec<usize>,
+    /// Per relation: whether a component not deriving it tests a whole tuple for membership
+    /// (a `Member` step, or a negation of all its columns), which needs its duplicate check.
+    probed: Vec<bool>,
     /// Per relation: the columns of every index a component not deriving it reads it by.
     indexes: Vec<Vec<Vec<usize>>>,
 }
@@ -891,6 +991,7 @@ fn needs(program: &Checked) -> Needs {
     let mut deps: Vec<Vec<usize>> = vec![Vec::new(); program.components.len()];
     let mut reads: Vec<Vec<usize>> = vec![Vec::new(); program.components.len()];
     let mut indexes: Vec<Vec<Vec<usize>>> = vec![Vec::new(); n];
+    let mut probed = vec![false; n];
     for (ci, comp) in program.components.iter().enumerate() {
         for rule in program.component_rules(comp) {
             let mut plans = vec![RulePlan::full(rule, comp)];
@@ -920,6 +1021,11 @@ fn needs(program: &Checked) -> Needs {
                         deps[ci].push(d);
                     }
                     let arity = program.relations[rel].arity();
+                    probed[rel] |= match st {
+                        Step::Member { .. } => true,
+                        Step::Absent { cols, .. } => cols.len() == arity,
+                        _ => false,
+                    };
                     // A scan by key, or a negation by part of the columns (all of them: the set).
                     let indexed =
                         !cols.is_empty() && (cols.len() < arity || matches!(st, Step::Scan(_)));
@@ -936,6 +1042,7 @@ fn needs(program: &Checked) -> Needs {
         deps,
         reads,
         readers,
+        probed,
         indexes,
     }
 }
@@ -962,6 +1069,8 @@ struct Run<'a> {
     schedule: Schedule<'a>,
     /// The first error, by component, and the arithmetic errors the components recorded.
     errors: Mutex<Errors>,
+    /// Rules whose chunks idle workers may take (`share`).
+    open: Mutex<Vec<Arc<Split<'a>>>>,
 }
 
 #[derive(Default)]
@@ -977,7 +1086,7 @@ struct Made {
     witnesses: Vec<(usize, Table, Option<Vec<u32>>)>,
 }
 
-impl Run<'_> {
+impl<'a> Run<'a> {
     /// Runs component `ci`; an error stops the run. Its relations are handed on first, then
     /// sorted and its instances stored on this thread while later components run.
     fn job(&self, ci: usize) {
@@ -1063,6 +1172,40 @@ impl Run<'_> {
         }
     }
 
+    /// Offers chunks of rule `rule`'s first scan to idle workers (`share`).
+    fn share(
+        &self,
+        rule: usize,
+        plan: Arc<Compiled>,
+        held: Vec<Option<Arc<Rel>>>,
+        rows: usize,
+    ) -> Arc<Split<'a>> {
+        let split = Arc::new(Split::new(self.ctx, rule, plan, held, rows));
+        lock(&self.open).push(Arc::clone(&split));
+        self.schedule.offer();
+        split
+    }
+
+    fn withdraw(&self, split: &Arc<Split<'a>>) {
+        lock(&self.open).retain(|s| !Arc::ptr_eq(s, split));
+    }
+
+    /// A worker with no component to start evaluates a chunk of a shared rule, if one is open;
+    /// true if it did.
+    fn help(&self) -> bool {
+        let open = lock(&self.open).iter().find(|s| s.has_chunks()).cloned();
+        let Some(split) = open else {
+            return false;
+        };
+        split.help();
+        // Arithmetic errors are recorded per thread: this one may start no component again.
+        let arith = crate::rules::arith::take_errors();
+        if !arith.is_empty() {
+            lock(&self.errors).arith.extend(arith);
+        }
+        true
+    }
+
     fn set_instances(&self, rule: usize, inst: Instances) {
         assert!(
             self.instances[rule].set(inst).is_ok(),
@@ -1109,6 +1252,7 @@ impl Run<'_> {
                 others: self.total.load(AtomicOrdering::Relaxed),
                 total: &self.total,
                 error: None,
+                chunk: None,
             },
         };
         for &r in comp {
@@ -1127,7 +1271,8 @@ impl Run<'_> {
                     .collect::<Vec<_>>(),
             ));
         }
-        evaluate_component(&mut ev, ci, comp, &rules);
+        let share = (crate::data::parallel::threads() > 1).then_some(self);
+        evaluate_component(&mut ev, ci, comp, &rules, share);
         ev.held.clear();
         for &r in &self.needs.reads[ci] {
             self.release(r);
@@ -1141,6 +1286,9 @@ impl Run<'_> {
             let mut rel = ev.own[r].take().expect("a component's own relation");
             for cols in &self.needs.indexes[r] {
                 rel.index(cols);
+            }
+            if !self.needs.probed[r] {
+                rel.set = HashTable::new();
             }
             let rel = Arc::new(rel);
             if self.needs.readers[r] > 0 {
@@ -1165,18 +1313,24 @@ impl Run<'_> {
 }
 
 /// Runs a component's rules: once if it does not recurse, else semi-naively to a fixpoint.
-fn evaluate_component(ev: &mut Evaluator, ci: usize, comp: &[usize], rules: &[&Rule]) {
+fn evaluate_component(
+    ev: &mut Evaluator,
+    ci: usize,
+    comp: &[usize],
+    rules: &[&Rule],
+    run: Option<&Run>,
+) {
     let program = ev.ctx.program;
     let limits = ev.ctx.limits;
     let mut times = ComponentTimes::new(rules);
     let recursive_positions: Vec<Vec<usize>> =
         rules.iter().map(|r| r.recursive_premises(comp)).collect();
     let once = recursive_positions.iter().all(|p| p.is_empty());
-    let full: Vec<Compiled> = rules
+    let full: Vec<Arc<Compiled>> = rules
         .iter()
-        .map(|rule| Compiled::new(RulePlan::full(rule, comp), program, once))
+        .map(|rule| Arc::new(Compiled::new(RulePlan::full(rule, comp), program, once)))
         .collect();
-    times.index(|| ev.prepare(&full.iter().collect::<Vec<_>>()));
+    times.index(|| ev.prepare(&full.iter().map(|p| &**p).collect::<Vec<_>>()));
     if once {
         ev.take_direct(comp);
         if limits.witnesses {
@@ -1186,7 +1340,7 @@ fn evaluate_component(ev: &mut Evaluator, ci: usize, comp: &[usize], rules: &[&R
         }
     }
     for (k, (rule, plan)) in rules.iter().zip(&full).enumerate() {
-        times.rule(k, || ev.run_rule(rule, plan));
+        times.rule(k, || ev.run_rule(rule, plan, run.filter(|_| once)));
     }
     if once {
         ev.put_back_direct(comp);
@@ -1195,22 +1349,28 @@ fn evaluate_component(ev: &mut Evaluator, ci: usize, comp: &[usize], rules: &[&R
         return;
     }
     let mut changed = times.commit(|| ev.commit(comp));
-    let plans: Vec<Vec<Compiled>> = rules
+    let plans: Vec<Vec<Arc<Compiled>>> = rules
         .iter()
         .zip(&recursive_positions)
         .map(|(rule, ps)| {
             ps.iter()
-                .map(|&p| Compiled::new(RulePlan::delta(rule, comp, p), program, false))
+                .map(|&p| {
+                    Arc::new(Compiled::new(
+                        RulePlan::delta(rule, comp, p),
+                        program,
+                        false,
+                    ))
+                })
                 .collect()
         })
         .collect();
-    let all: Vec<&Compiled> = plans.iter().flatten().collect();
+    let all: Vec<&Compiled> = plans.iter().flatten().map(|p| &**p).collect();
     while changed && ev.out.error.is_none() {
         times.rounds += 1;
         times.index(|| ev.prepare(&all));
         for (k, (rule, ps)) in rules.iter().zip(&plans).enumerate() {
             for plan in ps {
-                times.rule(k, || ev.run_rule(rule, plan));
+                times.rule(k, || ev.run_rule(rule, plan, None));
             }
         }
         changed = times.commit(|| ev.commit(comp));
@@ -1247,12 +1407,17 @@ pub fn evaluate(
         let rel = &program.relations[r];
         let t = &inputs[r];
         let mut loaded = Rel::new(&rel.types());
-        loaded.reserve(t.len());
-        let mut vals = Vec::with_capacity(t.arity());
-        for row in 0..t.len() {
-            vals.clear();
-            vals.extend((0..t.arity()).map(|c| t.get(row, c)));
-            loaded.insert(&vals);
+        if rel.derived || needs.probed[r] {
+            loaded.reserve(t.len());
+            let mut vals = Vec::with_capacity(t.arity());
+            for row in 0..t.len() {
+                vals.clear();
+                vals.extend((0..t.arity()).map(|c| t.get(row, c)));
+                loaded.insert(&vals);
+            }
+        } else {
+            // Loaded tables hold no duplicates, and nothing tests this one's tuples whole.
+            loaded.table = t.clone();
         }
         if rel.derived {
             *lock(&start[r]) = Some(loaded);
@@ -1279,10 +1444,14 @@ pub fn evaluate(
         total: AtomicUsize::new(0),
         schedule: Schedule::new(deps.iter().map(|d| d.as_slice()).collect()),
         errors: Mutex::new(Errors::default()),
+        open: Mutex::new(Vec::new()),
         needs,
     };
-    run.schedule
-        .run(crate::data::parallel::threads(), |ci| run.job(ci));
+    run.schedule.run(
+        crate::data::parallel::threads(),
+        |ci| run.job(ci),
+        || run.help(),
+    );
     let errors = run.errors.into_inner().unwrap_or_else(|e| e.into_inner());
     let mut arith = errors.arith;
     arith.sort_by_key(|e| e.rule);

@@ -1,0 +1,254 @@
+//! One rule's work on several cores. In a component without recursion, a rule whose plan starts
+//! by scanning a large relation offers that relation's rows in chunks (`Schedule::offer`); a
+//! worker with no component to start takes chunks and evaluates them into a `Chunk` of heads and
+//! witness rows, which the component's own thread adds to its relations as it goes on with the
+//! other chunks. What a run derives does not depend on who evaluated which chunk: a component's
+//! relations are sorted, and its instances stored in order, once it ends.
+
+use super::{scratch, step, Compiled, Ctx, Out, Rel, View};
+use crate::data::store::Table;
+use crate::data::value::Value;
+use crate::engine::schedule::lock;
+use lexproof_lang::check::Rule;
+use lexproof_lang::plan::Step;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Condvar, Mutex};
+
+/// Rows of the first scan per chunk: enough that a chunk's setup is lost in its work, few
+/// enough that the last chunks leave little for one core alone.
+const CHUNK_ROWS: usize = 1 << 14;
+
+/// A rule is shared once its first scan has this many chunks.
+const MIN_CHUNKS: usize = 4;
+
+static CHUNK: AtomicUsize = AtomicUsize::new(CHUNK_ROWS);
+
+/// Chunks helpers have evaluated in this process.
+static HELPED: AtomicUsize = AtomicUsize::new(0);
+
+/// Sets the rows per chunk (tests set few, so that small fact bases are shared too).
+pub fn set_chunk_rows(rows: usize) {
+    CHUNK.store(rows.max(1), Ordering::Relaxed);
+}
+
+/// How many chunks workers have evaluated for other components in this process (for tests).
+pub fn chunks_helped() -> usize {
+    HELPED.load(Ordering::Relaxed)
+}
+
+fn chunk_rows() -> usize {
+    CHUNK.load(Ordering::Relaxed)
+}
+
+/// The rows of the relation a plan scans first, where it scans the whole relation.
+pub(super) fn first_scan_rows(plan: &Compiled, rels: &[&Rel]) -> Option<usize> {
+    match plan.plan.steps.first() {
+        Some(Step::Scan(scan)) if scan.key.is_empty() && !scan.delta => {
+            Some(rels[scan.rel.0].table.len())
+        }
+        _ => None,
+    }
+}
+
+pub(super) fn worth_sharing(rows: usize) -> bool {
+    rows >= MIN_CHUNKS * chunk_rows()
+}
+
+/// The instances a helper found in one chunk: per instance its head, and its witness row when
+/// witnesses are recorded (rows of both at the same position).
+pub(super) struct Chunk {
+    witnesses: Rel,
+    heads: Table,
+}
+
+impl Chunk {
+    /// Records an instance, unless its witness row is already in this chunk (`distinct`: it
+    /// cannot be).
+    pub(super) fn add(&mut self, witness: &[Value], head: &[Value], distinct: bool) {
+        if !witness.is_empty() || !self.witnesses.table.types().is_empty() {
+            if distinct {
+                self.witnesses.table.push_row(witness);
+            } else if !self.witnesses.insert(witness) {
+                return;
+            }
+        }
+        self.heads.push_row(head);
+    }
+}
+
+/// A rule's first scan cut into chunks, open to idle workers while the component's thread
+/// works through them too.
+pub(super) struct Split<'a> {
+    ctx: Ctx<'a>,
+    rule: &'a Rule,
+    plan: Arc<Compiled>,
+    /// The relations the rule reads (all done: the component has no recursion).
+    held: Vec<Option<Arc<Rel>>>,
+    rows: usize,
+    chunk: usize,
+    chunks: usize,
+    state: Mutex<State>,
+    /// Signalled when a helper hands a chunk back.
+    returned: Condvar,
+}
+
+#[derive(Default)]
+struct State {
+    /// The next chunk to take.
+    next: usize,
+    /// Chunks helpers are evaluating.
+    running: usize,
+    /// Chunks helpers have evaluated, not yet added.
+    found: Vec<Chunk>,
+}
+
+impl<'a> Split<'a> {
+    pub(super) fn new(
+        ctx: Ctx<'a>,
+        rule: usize,
+        plan: Arc<Compiled>,
+        held: Vec<Option<Arc<Rel>>>,
+        rows: usize,
+    ) -> Split<'a> {
+        let chunk = chunk_rows();
+        Split {
+            rule: &ctx.program.rules[rule],
+            ctx,
+            plan,
+            held,
+            rows,
+            chunk,
+            chunks: rows.div_ceil(chunk),
+            state: Mutex::new(State::default()),
+            returned: Condvar::new(),
+        }
+    }
+
+    fn range(&self, chunk: usize) -> (usize, usize) {
+        let lo = chunk * self.chunk;
+        (lo, (lo + self.chunk).min(self.rows))
+    }
+
+    pub(super) fn has_chunks(&self) -> bool {
+        lock(&self.state).next < self.chunks
+    }
+
+    /// For the component's thread: the next chunk to evaluate, if any is left, and the chunks
+    /// helpers have handed back since. Waits while neither is there but helpers still work;
+    /// `(None, [])` once every chunk is evaluated and handed back.
+    pub(super) fn owner_turn(&self) -> (Option<(usize, usize)>, Vec<Chunk>) {
+        let mut s = lock(&self.state);
+        loop {
+            let found = std::mem::take(&mut s.found);
+            if s.next < self.chunks {
+                s.next += 1;
+                return (Some(self.range(s.next - 1)), found);
+            }
+            if !found.is_empty() || s.running == 0 {
+                return (None, found);
+            }
+            s = self.returned.wait(s).unwrap_or_else(|e| e.into_inner());
+        }
+    }
+
+    /// For an idle worker: evaluates the next chunk, if one is left, and hands it back.
+    pub(super) fn help(&self) {
+        let range = {
+            let mut s = lock(&self.state);
+            if s.next >= self.chunks {
+                return;
+            }
+            s.next += 1;
+            s.running += 1;
+            self.range(s.next - 1)
+        };
+        let chunk = self.evaluate(range);
+        HELPED.fetch_add(1, Ordering::Relaxed);
+        let mut s = lock(&self.state);
+        s.running -= 1;
+        s.found.push(chunk);
+        drop(s);
+        self.returned.notify_all();
+    }
+
+    fn evaluate(&self, first: (usize, usize)) -> Chunk {
+        let program = self.ctx.program;
+        let rule = self.rule;
+        let empty = Rel::new(&[]);
+        let rels: Vec<&Rel> = self
+            .held
+            .iter()
+            .map(|h| h.as_deref().unwrap_or(&empty))
+            .collect();
+        let delta = vec![(0, 0); rels.len()];
+        let view = View {
+            rels: &rels,
+            delta: &delta,
+            first,
+        };
+        let witness_types: Vec<_> = if self.ctx.limits.witnesses {
+            rule.witness.iter().map(|&v| rule.vars[v].ty).collect()
+        } else {
+            Vec::new()
+        };
+        let total = AtomicUsize::new(0);
+        let mut out = Out {
+            witnesses: Vec::new(),
+            head_rows: Vec::new(),
+            pending: Vec::new(),
+            direct: Vec::new(),
+            spare: Vec::new(),
+            pending_nullary: Vec::new(),
+            count: 0,
+            flushed: 0,
+            others: 0,
+            total: &total,
+            error: None,
+            chunk: Some(Chunk {
+                witnesses: Rel::new(&witness_types),
+                heads: Table::new(&program.relations[rule.head.rel].types()),
+            }),
+        };
+        let mut b = vec![Value::Num(0); rule.vars.len()];
+        let mut buf = scratch(&self.plan);
+        step(
+            &self.ctx, &view, &mut out, rule, &self.plan, 0, &mut b, &mut buf,
+        );
+        out.chunk.take().expect("the chunk evaluated")
+    }
+}
+
+/// Adds a helper's chunk to the component's relations and witness rows, as `emit` adds an
+/// instance found on the component's own thread; `vals` are buffers for a witness and a head.
+pub(super) fn add_chunk(
+    ctx: &Ctx,
+    out: &mut Out,
+    rule: &Rule,
+    distinct: bool,
+    chunk: Chunk,
+    vals: &mut (Vec<Value>, Vec<Value>),
+) {
+    let (w, head) = vals;
+    let row_into = |t: &Table, r: usize, v: &mut Vec<Value>| {
+        v.clear();
+        v.extend((0..t.arity()).map(|c| t.get(r, c)));
+    };
+    for r in 0..chunk.heads.len() {
+        if out.error.is_some() {
+            return;
+        }
+        if ctx.limits.witnesses {
+            row_into(&chunk.witnesses.table, r, w);
+            let witnesses = out.witnesses[rule.index]
+                .as_mut()
+                .expect("a rule of the component being evaluated");
+            if distinct {
+                witnesses.table.push_row(w);
+            } else if !witnesses.insert(w) {
+                continue;
+            }
+        }
+        row_into(&chunk.heads, r, head);
+        super::add_head(ctx, out, rule, head);
+    }
+}
