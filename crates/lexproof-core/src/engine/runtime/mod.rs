@@ -203,6 +203,9 @@ struct Rel {
     table: Table,
     set: HashTable<u32>,
     indexes: Vec<SortedIndex>,
+    /// For a finished relation of one symbol column that rules test for membership: a bit per
+    /// symbol id, set where the relation holds it (in place of `set`).
+    bits: Vec<u64>,
 }
 
 impl Rel {
@@ -211,16 +214,40 @@ impl Rel {
             table: Table::new(types),
             set: HashTable::new(),
             indexes: Vec::new(),
+            bits: Vec::new(),
         }
     }
 
     fn contains(&self, vals: &[Value]) -> bool {
+        if let (false, [Value::Sym(s)]) = (self.bits.is_empty(), vals) {
+            let i = s.0 as usize;
+            return self.bits.get(i / 64).is_some_and(|w| w >> (i % 64) & 1 == 1);
+        }
         let t = &self.table;
         self.set
             .find(hash_values(vals), |&r| {
                 t.cmp_prefix(r as usize, vals) == Ordering::Equal
             })
             .is_some()
+    }
+
+    /// Makes the relation, now finished, ready for the membership tests of the components
+    /// reading it: a bitmap for one symbol column, else the duplicate check if `probed`, else
+    /// nothing (the duplicate check's memory is freed).
+    fn finish_for_readers(&mut self, probed: bool) {
+        let one_symbol = self.table.types() == [lexproof_lang::ast::Type::Symbol];
+        if probed && one_symbol && !self.table.is_empty() {
+            let syms = self.table.syms(0);
+            let top = syms.iter().map(|s| s.0 as usize).max().unwrap_or(0);
+            let mut bits = vec![0u64; top / 64 + 1];
+            for s in syms {
+                bits[s.0 as usize / 64] |= 1 << (s.0 % 64);
+            }
+            self.bits = bits;
+        }
+        if !probed || !self.bits.is_empty() {
+            self.set = HashTable::new();
+        }
     }
 
     /// Adds a row unless present; true if it was new.
@@ -497,12 +524,21 @@ fn eval_into<'t>(
 ) -> bool {
     buf.clear();
     for t in terms {
-        match eval(t, b, ctx.interner, ri) {
+        match term(ctx, t, b, ri) {
             Some(v) => buf.push(v),
             None => return false,
         }
     }
     true
+}
+
+/// A term's value under `b`: most terms are variables, read here without a call.
+#[inline(always)]
+fn term(ctx: &Ctx, t: &CTerm, b: &[Value], ri: usize) -> Option<Value> {
+    match t {
+        CTerm::Var(v) => Some(b[*v]),
+        _ => eval(t, b, ctx.interner, ri),
+    }
 }
 
 impl<'a> Evaluator<'a> {
@@ -726,8 +762,8 @@ fn step(
                             return;
                         }
                     }
-                    for (c, term) in &scan.checks {
-                        if eval(term, b, ctx.interner, ri) != Some(t.get(r, *c)) {
+                    for (c, check) in &scan.checks {
+                        if term(ctx, check, b, ri) != Some(t.get(r, *c)) {
                             return;
                         }
                     }
@@ -778,8 +814,8 @@ fn step(
             op, left, right, ..
         } => {
             let (Some(x), Some(y)) = (
-                eval(left, b, ctx.interner, ri),
-                eval(right, b, ctx.interner, ri),
+                term(ctx, left, b, ri),
+                term(ctx, right, b, ri),
             ) else {
                 return;
             };
@@ -788,7 +824,7 @@ fn step(
             }
         }
         Step::Let { var, expr, .. } => {
-            let Some(x) = eval(expr, b, ctx.interner, ri) else {
+            let Some(x) = term(ctx, expr, b, ri) else {
                 return;
             };
             b[var.0] = x;
@@ -1287,9 +1323,7 @@ impl<'a> Run<'a> {
             for cols in &self.needs.indexes[r] {
                 rel.index(cols);
             }
-            if !self.needs.probed[r] {
-                rel.set = HashTable::new();
-            }
+            rel.finish_for_readers(self.needs.probed[r]);
             let rel = Arc::new(rel);
             if self.needs.readers[r] > 0 {
                 *lock(&self.done[r]) = Some(Arc::clone(&rel));
@@ -1422,6 +1456,7 @@ pub fn evaluate(
         if rel.derived {
             *lock(&start[r]) = Some(loaded);
         } else {
+            loaded.finish_for_readers(needs.probed[r]);
             for cols in &needs.indexes[r] {
                 loaded.index(cols);
             }
