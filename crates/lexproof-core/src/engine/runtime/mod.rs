@@ -221,7 +221,10 @@ impl Rel {
     fn contains(&self, vals: &[Value]) -> bool {
         if let (false, [Value::Sym(s)]) = (self.bits.is_empty(), vals) {
             let i = s.0 as usize;
-            return self.bits.get(i / 64).is_some_and(|w| w >> (i % 64) & 1 == 1);
+            return self
+                .bits
+                .get(i / 64)
+                .is_some_and(|w| w >> (i % 64) & 1 == 1);
         }
         let t = &self.table;
         self.set
@@ -247,6 +250,14 @@ impl Rel {
         }
         if !probed || !self.bits.is_empty() {
             self.set = HashTable::new();
+        } else if self.set.is_empty() && !self.table.is_empty() {
+            // Sorted without one (`settle_direct`): the table holds no duplicates.
+            let t = &self.table;
+            let mut set = HashTable::with_capacity(t.len());
+            for row in 0..t.len() {
+                set.insert_unique(hash_row(t, row), row as u32, |&r| hash_row(t, r as usize));
+            }
+            self.set = set;
         }
     }
 
@@ -694,6 +705,36 @@ impl<'a> Evaluator<'a> {
         }
     }
 
+    /// Sorts the relations of a component without recursion, which took its heads as they came,
+    /// dropping duplicates; points each instance at its head's sorted row, and counts the new
+    /// facts against the run's limit.
+    fn settle_direct(&mut self, comp: &[usize], rules: &[&Rule]) {
+        for &r in comp {
+            let own = self.own[r].as_mut().expect("a component's own relation");
+            let given = self.delta[r].0;
+            let (sorted, origin) = own.table.sorted_with_origin();
+            own.table = sorted;
+            own.set = HashTable::new();
+            self.out.count += own.table.len() - given;
+            for rule in rules.iter().filter(|rule| rule.head.rel == r) {
+                if let Some(rows) = &mut self.out.head_rows[rule.index] {
+                    for h in rows.iter_mut().filter(|h| **h != u32::MAX) {
+                        *h = origin[*h as usize];
+                    }
+                }
+            }
+            self.delta[r] = (0, own.table.len());
+            if self.out.count + self.out.others > self.ctx.limits.max_facts
+                && self.out.error.is_none()
+            {
+                self.out.error = Some(EvalError::TooManyFacts {
+                    limit: self.ctx.limits.max_facts,
+                    relation: self.ctx.program.relations[r].name.clone(),
+                });
+            }
+        }
+    }
+
     /// Moves pending head tuples into their relations; returns whether anything was new.
     fn commit(&mut self, rels: &[usize]) -> bool {
         let mut any = false;
@@ -813,10 +854,7 @@ fn step(
         Step::Compare {
             op, left, right, ..
         } => {
-            let (Some(x), Some(y)) = (
-                term(ctx, left, b, ri),
-                term(ctx, right, b, ri),
-            ) else {
+            let (Some(x), Some(y)) = (term(ctx, left, b, ri), term(ctx, right, b, ri)) else {
                 return;
             };
             if op.holds(x.raw_cmp(&y)) {
@@ -897,13 +935,11 @@ fn emit(
 /// run's limits.
 fn add_head(ctx: &Ctx, out: &mut Out, rule: &Rule, head: &[Value]) {
     if let Some(rel) = &mut out.direct[rule.head.rel] {
-        let (row, new) = rel.insert_row(head);
-        if new {
-            out.count += 1;
-        }
+        // Duplicates are removed, and new facts counted, once the component ends (`settle_direct`).
         if let Some(rows) = &mut out.head_rows[rule.index] {
-            rows.push(row);
+            rows.push(rel.table.len() as u32);
         }
+        rel.table.push_row(head);
     } else {
         out.pending[rule.head.rel].extend_from_slice(head);
         if head.is_empty() {
@@ -1096,8 +1132,11 @@ struct Run<'a> {
     /// Per relation derived by rules that also has facts in the rules file: those facts, taken
     /// by its component as its start.
     start: Vec<Mutex<Option<Rel>>>,
-    /// Per derived relation: its rows sorted, as the database keeps them.
+    /// Per derived relation of a recursive component: its rows sorted, as the database keeps them.
     sorted: Vec<OnceLock<Table>>,
+    /// Per relation of a component without recursion: the relation, sorted when it was done,
+    /// whose table the database keeps once the run has ended and no component holds it.
+    finals: Vec<Mutex<Option<Arc<Rel>>>>,
     /// Per rule: its instances, stored against its head relation's sorted rows.
     instances: Vec<OnceLock<Instances>>,
     empty: Rel,
@@ -1119,6 +1158,8 @@ struct Errors {
 /// relations, and per rule its witness rows with, where known, the row of each one's head.
 struct Made {
     relations: Vec<(usize, Arc<Rel>)>,
+    /// The relations are sorted already (`settle_direct`).
+    sorted: bool,
     witnesses: Vec<(usize, Table, Option<Vec<u32>>)>,
 }
 
@@ -1167,6 +1208,30 @@ impl<'a> Run<'a> {
                 .partition(|(ri, _, _)| program.rules[*ri].head.rel == r);
             witnesses = rest;
             let known = |rows: &[u32]| rows.iter().all(|&h| h != u32::MAX);
+            if made.sorted {
+                let mut looked_up = Vec::new();
+                for (ri, full, rows) in mine {
+                    match rows {
+                        _ if failed => self.set_instances(ri, Instances::default()),
+                        Some(rows) if known(&rows) => {
+                            let rule = &program.rules[ri];
+                            let inst = instances::compact_with_head_rows(rule, full, rows);
+                            self.set_instances(ri, inst);
+                        }
+                        _ => looked_up.push((ri, full)),
+                    }
+                }
+                let head = instances::Head {
+                    rel: r,
+                    table: &rel.table,
+                    origin: None,
+                };
+                let found = instances::finish(program, self.ctx.interner, looked_up, &[head], &[]);
+                for (ri, inst) in found {
+                    self.set_instances(ri, inst);
+                }
+                continue;
+            }
             let (table, origin) = if mine
                 .iter()
                 .any(|(_, _, rows)| rows.as_deref().is_some_and(known))
@@ -1258,6 +1323,7 @@ impl<'a> Run<'a> {
             // Input relations: done from the start.
             return Ok(Made {
                 relations: Vec::new(),
+                sorted: false,
                 witnesses: Vec::new(),
             });
         }
@@ -1308,7 +1374,7 @@ impl<'a> Run<'a> {
             ));
         }
         let share = (crate::data::parallel::threads() > 1).then_some(self);
-        evaluate_component(&mut ev, ci, comp, &rules, share);
+        let sorted = evaluate_component(&mut ev, ci, comp, &rules, share);
         ev.held.clear();
         for &r in &self.needs.reads[ci] {
             self.release(r);
@@ -1328,6 +1394,9 @@ impl<'a> Run<'a> {
             if self.needs.readers[r] > 0 {
                 *lock(&self.done[r]) = Some(Arc::clone(&rel));
             }
+            if sorted {
+                *lock(&self.finals[r]) = Some(Arc::clone(&rel));
+            }
             relations.push((r, rel));
         }
         let witnesses = rules
@@ -1341,19 +1410,21 @@ impl<'a> Run<'a> {
             .collect();
         Ok(Made {
             relations,
+            sorted,
             witnesses,
         })
     }
 }
 
 /// Runs a component's rules: once if it does not recurse, else semi-naively to a fixpoint.
+/// True if it ran once, its relations left sorted (`settle_direct`).
 fn evaluate_component(
     ev: &mut Evaluator,
     ci: usize,
     comp: &[usize],
     rules: &[&Rule],
     run: Option<&Run>,
-) {
+) -> bool {
     let program = ev.ctx.program;
     let limits = ev.ctx.limits;
     let mut times = ComponentTimes::new(rules);
@@ -1378,9 +1449,13 @@ fn evaluate_component(
     }
     if once {
         ev.put_back_direct(comp);
+        times.commit(|| {
+            ev.settle_direct(comp, rules);
+            false
+        });
         ev.forget_duplicates_of(rules);
         times.report(ci, program, comp, limits.observer);
-        return;
+        return true;
     }
     let mut changed = times.commit(|| ev.commit(comp));
     let plans: Vec<Vec<Arc<Compiled>>> = rules
@@ -1411,6 +1486,7 @@ fn evaluate_component(
     }
     ev.forget_duplicates_of(rules);
     times.report(ci, program, comp, limits.observer);
+    false
 }
 
 /// Evaluates `program` on input tables (one per relation). Symbol constants of the rules must be
@@ -1474,6 +1550,7 @@ pub fn evaluate(
         readers: needs.readers.iter().map(|&k| AtomicUsize::new(k)).collect(),
         start,
         sorted: (0..n).map(|_| OnceLock::new()).collect(),
+        finals: (0..n).map(|_| Mutex::new(None)).collect(),
         instances: (0..program.rules.len()).map(|_| OnceLock::new()).collect(),
         empty: Rel::new(&[]),
         total: AtomicUsize::new(0),
@@ -1494,13 +1571,26 @@ pub fn evaluate(
     if let Some((_, e)) = errors.first {
         return Err(e);
     }
+    // Every component has ended: the relations below have no other holder.
+    drop(run.done);
+    drop(run.open);
     let derived = program
         .relations
         .iter()
-        .zip(run.sorted)
-        .map(|(r, t)| {
-            r.derived
-                .then(|| t.into_inner().unwrap_or_else(|| Table::new(&r.types())))
+        .zip(run.sorted.into_iter().zip(run.finals))
+        .map(|(r, (sorted, last))| {
+            r.derived.then(|| {
+                let last = last.into_inner().unwrap_or_else(|e| e.into_inner());
+                match (sorted.into_inner(), last) {
+                    (Some(t), _) => t,
+                    (None, Some(rel)) => {
+                        Arc::into_inner(rel)
+                            .expect("no component holds a relation after the run")
+                            .table
+                    }
+                    (None, None) => Table::new(&r.types()),
+                }
+            })
         })
         .collect();
     let instances = run
