@@ -143,30 +143,36 @@ fn engines_agree_on_demo_facts_and_every_scenario() {
     assert!(n >= 2);
 }
 
+/// A fact base from the project's generator (made once, kept under target/).
+fn generated(models: &str, seed: &str, name: &str) -> PathBuf {
+    let dir = root().join("target/test-scratch/random-facts").join(name);
+    if !dir.join("developer.facts").exists() {
+        let st = std::process::Command::new("python3")
+            .args([
+                "bench/gen_facts.py",
+                "--models",
+                models,
+                "--seed",
+                seed,
+                "--out",
+            ])
+            .arg(&dir)
+            .current_dir(root())
+            .output()
+            .expect("python3 runs the fact generator");
+        assert!(
+            st.status.success(),
+            "{}",
+            String::from_utf8_lossy(&st.stderr)
+        );
+    }
+    dir
+}
+
 #[test]
 fn engines_agree_on_random_fact_bases() {
     for seed in ["1", "2", "3"] {
-        let dir = root().join("target/test-scratch/random-facts").join(seed);
-        if !dir.join("developer.facts").exists() {
-            let st = std::process::Command::new("python3")
-                .args([
-                    "bench/gen_facts.py",
-                    "--models",
-                    "3000",
-                    "--seed",
-                    seed,
-                    "--out",
-                ])
-                .arg(&dir)
-                .current_dir(root())
-                .output()
-                .expect("python3 runs the fact generator");
-            assert!(
-                st.status.success(),
-                "{}",
-                String::from_utf8_lossy(&st.stderr)
-            );
-        }
+        let dir = generated("3000", seed, seed);
         let (c, r) = both_engines(&[FactSource::Path(dir)]);
         assert!(c.values().map(|s| s.len()).sum::<usize>() > 10_000);
         assert_same(&c, &r, &format!("random facts seed {seed}"));
@@ -181,27 +187,7 @@ fn rules_shared_between_cores_derive_what_the_compiled_engine_does() {
     use lexproof::engine::runtime::{chunks_helped, set_chunk_rows};
     lexproof::data::parallel::set_threads(2);
     set_chunk_rows(5);
-    let dir = root().join("target/test-scratch/random-facts/shared");
-    if !dir.join("developer.facts").exists() {
-        let st = std::process::Command::new("python3")
-            .args([
-                "bench/gen_facts.py",
-                "--models",
-                "2000",
-                "--seed",
-                "7",
-                "--out",
-            ])
-            .arg(&dir)
-            .current_dir(root())
-            .output()
-            .expect("python3 runs the fact generator");
-        assert!(
-            st.status.success(),
-            "{}",
-            String::from_utf8_lossy(&st.stderr)
-        );
-    }
+    let dir = generated("2000", "7", "shared");
     // Whether the other core is idle while a rule offers chunks depends on timing: a few runs
     // make it all but certain that some chunks were evaluated by a helper.
     for round in 0..5 {

@@ -261,6 +261,17 @@ impl Rel {
         }
     }
 
+    /// Adds a witness row (unless present, where the rule's instances are not `distinct`); true
+    /// if it was added.
+    fn add_witness(&mut self, w: &[Value], distinct: bool) -> bool {
+        if distinct {
+            self.table.push_row(w);
+            true
+        } else {
+            self.insert(w)
+        }
+    }
+
     /// Adds a row unless present; true if it was new.
     fn insert(&mut self, vals: &[Value]) -> bool {
         self.insert_row(vals).1
@@ -582,22 +593,17 @@ impl<'a> Evaluator<'a> {
             (direct && share::worth_sharing(rows))
                 .then(|| run.share(rule.index, Arc::clone(plan), self.held.clone(), rows))
         });
-        let Some(split) = split else {
+        let (ctx, delta) = (&self.ctx, &self.delta);
+        let mut scan = |first: (usize, usize), out: &mut Out| {
             let view = View {
                 rels: &rels,
-                delta: &self.delta,
-                first: ALL_ROWS,
+                delta,
+                first,
             };
-            step(
-                &self.ctx,
-                &view,
-                &mut self.out,
-                rule,
-                plan,
-                0,
-                &mut b,
-                &mut buf,
-            );
+            step(ctx, &view, out, rule, plan, 0, &mut b, &mut buf);
+        };
+        let Some(split) = split else {
+            scan(ALL_ROWS, &mut self.out);
             return;
         };
         let mut vals = (Vec::new(), Vec::new());
@@ -606,31 +612,10 @@ impl<'a> Evaluator<'a> {
             let (mine, found) = split.owner_turn();
             let last = mine.is_none() && found.is_empty();
             for chunk in found {
-                share::add_chunk(
-                    &self.ctx,
-                    &mut self.out,
-                    rule,
-                    plan.distinct,
-                    chunk,
-                    &mut vals,
-                );
+                share::add_chunk(ctx, &mut self.out, rule, plan.distinct, chunk, &mut vals);
             }
             if let Some(first) = mine {
-                let view = View {
-                    rels: &rels,
-                    delta: &self.delta,
-                    first,
-                };
-                step(
-                    &self.ctx,
-                    &view,
-                    &mut self.out,
-                    rule,
-                    plan,
-                    0,
-                    &mut b,
-                    &mut buf,
-                );
+                scan(first, &mut self.out);
             }
             if last {
                 break;
@@ -911,12 +896,7 @@ fn emit(
         let w = &mut buf[n - 2];
         w.clear();
         w.extend(rule.witness.iter().map(|&v| b[v]));
-        let witnesses = out.witnesses[rule.index]
-            .as_mut()
-            .expect("a rule of the component being evaluated");
-        if distinct {
-            witnesses.table.push_row(w);
-        } else if !witnesses.insert(w) {
+        if !witnesses_of(out, rule).add_witness(w, distinct) {
             return;
         }
     }
@@ -929,6 +909,13 @@ fn emit(
         return;
     }
     add_head(ctx, out, rule, head);
+}
+
+/// The witness rows of `rule`, one of the component being evaluated.
+fn witnesses_of<'o>(out: &'o mut Out, rule: &Rule) -> &'o mut Rel {
+    out.witnesses[rule.index]
+        .as_mut()
+        .expect("a rule of the component being evaluated")
 }
 
 /// Adds an instance's head (its witness row is recorded already), and counts it against the

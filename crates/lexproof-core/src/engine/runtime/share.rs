@@ -65,12 +65,9 @@ impl Chunk {
     /// Records an instance, unless its witness row is already in this chunk (`distinct`: it
     /// cannot be).
     pub(super) fn add(&mut self, witness: &[Value], head: &[Value], distinct: bool) {
-        if !witness.is_empty() || !self.witnesses.table.types().is_empty() {
-            if distinct {
-                self.witnesses.table.push_row(witness);
-            } else if !self.witnesses.insert(witness) {
-                return;
-            }
+        let recorded = !witness.is_empty() || !self.witnesses.table.types().is_empty();
+        if recorded && !self.witnesses.add_witness(witness, distinct) {
+            return;
         }
         self.heads.push_row(head);
     }
@@ -239,12 +236,7 @@ pub(super) fn add_chunk(
         }
         if ctx.limits.witnesses {
             row_into(&chunk.witnesses.table, r, w);
-            let witnesses = out.witnesses[rule.index]
-                .as_mut()
-                .expect("a rule of the component being evaluated");
-            if distinct {
-                witnesses.table.push_row(w);
-            } else if !witnesses.insert(w) {
+            if !super::witnesses_of(out, rule).add_witness(w, distinct) {
                 continue;
             }
         }
