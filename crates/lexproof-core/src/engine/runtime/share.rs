@@ -89,6 +89,19 @@ pub(super) struct Split<'a> {
     returned: Condvar,
 }
 
+/// A chunk a helper is evaluating: handed back (if done) and counted as returned when dropped.
+struct HandBack<'s, 'a>(&'s Split<'a>, Option<Chunk>);
+
+impl Drop for HandBack<'_, '_> {
+    fn drop(&mut self) {
+        let mut s = lock(&self.0.state);
+        s.running -= 1;
+        s.found.extend(self.1.take());
+        drop(s);
+        self.0.returned.notify_all();
+    }
+}
+
 #[derive(Default)]
 struct State {
     /// The next chunk to take.
@@ -159,13 +172,11 @@ impl<'a> Split<'a> {
             s.running += 1;
             self.range(s.next - 1)
         };
-        let chunk = self.evaluate(range);
+        // Hands the chunk back even if evaluating it panics, so the component's thread never
+        // waits for it forever (the panic then ends the run).
+        let mut handing = HandBack(self, None);
+        handing.1 = Some(self.evaluate(range));
         HELPED.fetch_add(1, Ordering::Relaxed);
-        let mut s = lock(&self.state);
-        s.running -= 1;
-        s.found.push(chunk);
-        drop(s);
-        self.returned.notify_all();
     }
 
     fn evaluate(&self, first: (usize, usize)) -> Chunk {
