@@ -274,25 +274,21 @@ impl Rel {
 
     /// Adds a row unless present; true if it was new.
     fn insert(&mut self, vals: &[Value]) -> bool {
-        self.insert_row(vals).1
-    }
-
-    /// Adds a row unless present: its row, and whether it was new.
-    fn insert_row(&mut self, vals: &[Value]) -> (u32, bool) {
         let hash = hash_values(vals);
         let t = &self.table;
-        if let Some(&row) = self
+        if self
             .set
             .find(hash, |&r| t.cmp_prefix(r as usize, vals) == Ordering::Equal)
+            .is_some()
         {
-            return (row, false);
+            return false;
         }
         let row = self.table.len() as u32;
         self.table.push_row(vals);
         let t = &self.table;
         self.set
             .insert_unique(hash, row, |&r| hash_row(t, r as usize));
-        (row, true)
+        true
     }
 
     /// Room for `rows` more rows without growing the table or the duplicate check row by row
@@ -1194,69 +1190,37 @@ impl<'a> Run<'a> {
                 .into_iter()
                 .partition(|(ri, _, _)| program.rules[*ri].head.rel == r);
             witnesses = rest;
-            let known = |rows: &[u32]| rows.iter().all(|&h| h != u32::MAX);
-            if made.sorted {
-                let mut looked_up = Vec::new();
-                for (ri, full, rows) in mine {
-                    match rows {
-                        _ if failed => self.set_instances(ri, Instances::default()),
-                        Some(rows) if known(&rows) => {
-                            let rule = &program.rules[ri];
-                            let inst = instances::compact_with_head_rows(rule, full, rows);
-                            self.set_instances(ri, inst);
-                        }
-                        _ => looked_up.push((ri, full)),
-                    }
-                }
-                let head = instances::Head {
-                    rel: r,
-                    table: &rel.table,
-                    origin: None,
-                };
-                let found = instances::finish(program, self.ctx.interner, looked_up, &[head], &[]);
-                for (ri, inst) in found {
-                    self.set_instances(ri, inst);
-                }
-                continue;
-            }
-            let (table, origin) = if mine
-                .iter()
-                .any(|(_, _, rows)| rows.as_deref().is_some_and(known))
-            {
-                let (t, o) = rel.table.sorted_with_origin();
-                (t, Some(o))
-            } else {
-                (rel.table.sorted(), None)
-            };
-            drop(rel);
+            // A component without recursion sorted its relations as it ended (`settle_direct`)
+            // and recorded its heads' rows; a recursive one's are sorted here.
+            let resorted = (!made.sorted).then(|| rel.table.sorted());
+            let table = resorted.as_ref().unwrap_or(&rel.table);
             let mut looked_up = Vec::new();
             for (ri, full, rows) in mine {
-                if failed {
-                    self.set_instances(ri, Instances::default());
-                    continue;
-                }
-                match (origin.as_ref(), rows) {
-                    (Some(origin), Some(rows)) if known(&rows) => {
-                        let rows = rows.iter().map(|&h| origin[h as usize]).collect();
+                match rows {
+                    _ if failed => self.set_instances(ri, Instances::default()),
+                    Some(rows) if rows.iter().all(|&h| h != u32::MAX) => {
                         let rule = &program.rules[ri];
-                        self.set_instances(ri, instances::compact_with_head_rows(rule, full, rows));
+                        let inst = instances::compact_with_head_rows(rule, full, rows);
+                        self.set_instances(ri, inst);
                     }
                     _ => looked_up.push((ri, full)),
                 }
             }
             let head = instances::Head {
                 rel: r,
-                table: &table,
+                table,
                 origin: None,
             };
-            for (ri, inst) in instances::finish(program, self.ctx.interner, looked_up, &[head], &[])
-            {
+            let found = instances::finish(program, self.ctx.interner, looked_up, &[head], &[]);
+            for (ri, inst) in found {
                 self.set_instances(ri, inst);
             }
-            assert!(
-                self.sorted[r].set(table).is_ok(),
-                "relation {r} derived twice"
-            );
+            if let Some(table) = resorted {
+                assert!(
+                    self.sorted[r].set(table).is_ok(),
+                    "relation {r} derived twice"
+                );
+            }
         }
     }
 

@@ -594,27 +594,15 @@ pub fn build(db: &Database, actor: Option<&str>) -> Result<Report, String> {
                 }
             })
             .collect();
-        let established_in = rels
-            .established_in
-            .map(|r| {
-                db.rows_mentioning(r, a)
-                    .into_iter()
-                    .filter(|t| t[0] == a)
-                    .map(|t| t[1])
-                    .collect()
-            })
-            .unwrap_or_default();
-        let closed = rels
-            .established_until
-            .map(|r| {
-                db.rows_mentioning(r, a)
-                    .into_iter()
-                    .filter(|t| t[0] == a)
-                    .filter(|t| as_of.is_none_or(|d| db.interner.display_cmp(&t[2], &d).is_le()))
-                    .map(|t| (t[1], t[2]))
-                    .collect()
-            })
-            .unwrap_or_default();
+        let established_in = rows_of(db, rels.established_in, a)
+            .into_iter()
+            .map(|t| t[1])
+            .collect();
+        let closed = rows_of(db, rels.established_until, a)
+            .into_iter()
+            .filter(|t| as_of.is_none_or(|d| db.interner.display_cmp(&t[2], &d).is_le()))
+            .map(|t| (t[1], t[2]))
+            .collect();
         out.push(ActorReport {
             actor: a,
             established_in,
@@ -654,6 +642,17 @@ pub fn build(db: &Database, actor: Option<&str>) -> Result<Report, String> {
         unknown_actor,
         actor_hint,
     })
+}
+
+/// The rows of `rel` (if the rules have it) whose first argument is `a`.
+fn rows_of(db: &Database, rel: Option<usize>, a: Value) -> Vec<Vec<Value>> {
+    rel.map(|r| {
+        db.rows_mentioning(r, a)
+            .into_iter()
+            .filter(|t| t[0] == a)
+            .collect()
+    })
+    .unwrap_or_default()
 }
 
 /// The provider that named `a` its authorised representative for `m` (`named_representative`),
