@@ -102,7 +102,8 @@ fn write_output_dir(db: &Database, rels: &[usize], dir: &Path) -> Result<(), Fai
         ))
     };
     std::fs::create_dir_all(dir).map_err(|e| io_err(e, dir))?;
-    render::for_each_in_display_order(db, rels, |rel, order| {
+    // Each relation is rendered on one core, several relations at once.
+    render::par_each_in_display_order(db, rels, |rel, order| {
         let path = dir.join(format!("{}.tsv", db.relation_name(rel)));
         lexproof::present::outfile::write_with(&path, |w| {
             render::write_ordered(
@@ -111,6 +112,7 @@ fn write_output_dir(db: &Database, rels: &[usize], dir: &Path) -> Result<(), Fai
                 order,
                 render::RowFormat::Cells,
                 render::BLOCK_ROWS,
+                1,
                 w,
             )
         })

@@ -162,6 +162,36 @@ fn output_dir_writes_one_sorted_tsv_per_conclusion() {
 }
 
 #[test]
+fn output_dir_names_the_same_failed_file_whatever_the_thread_count() {
+    // Files are written several at once; the error must still be the first relation's.
+    let dir = scratch("outdir-blocked");
+    for name in ["provider.tsv", "obligation.tsv"] {
+        std::fs::create_dir_all(dir.join(name).join("not-empty")).unwrap();
+    }
+    let run = |threads: &str| {
+        Command::new(env!("CARGO_BIN_EXE_lexproof"))
+            .args(["-q", "derive", "--output-dir", dir.to_str().unwrap()])
+            .current_dir(root())
+            .env("LEXPROOF_THREADS", threads)
+            .output()
+            .expect("run lexproof")
+    };
+    let one = run("1");
+    assert_eq!(one.status.code(), Some(2), "{}", stderr(&one));
+    let err = stderr(&one);
+    // provider comes first in the rules' order of relations.
+    assert!(err.contains("provider.tsv: it exists"), "{err}");
+    assert!(!err.contains("obligation.tsv"), "{err}");
+    for threads in ["2", "4"] {
+        let many = run(threads);
+        assert_eq!(many.status.code(), Some(2));
+        assert_eq!(stderr(&many), err, "{threads} threads");
+    }
+    // Every other relation's file was written.
+    assert!(dir.join("placed_on_market.tsv").is_file());
+}
+
+#[test]
 fn query_matches_patterns() {
     let o = lexproof(&["query", r#"obligation(A, "aurora-m", D)"#]);
     assert!(o.status.success(), "{}", stderr(&o));

@@ -95,8 +95,9 @@ pub fn write_relations(
     block_rows: usize,
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
+    let cores = crate::data::parallel::threads();
     for_each_in_display_order(db, rels, |rel, order| {
-        write_ordered(db, rel, order, fmt, block_rows, out)
+        write_ordered(db, rel, order, fmt, block_rows, cores, out)
     })?;
     out.flush()
 }
@@ -119,8 +120,32 @@ pub fn for_each_in_display_order<E>(
     Ok(())
 }
 
-/// One relation's rows in the given order. Blocks of rows are rendered by every core, eight per
-/// core in a wave (threads are started per wave: fewer waves, fewer starts), and each wave is
+/// Calls `write` with each relation of `rels` and its display order, several relations at once
+/// (one per core, the largest first), for outputs that do not depend on each other such as one
+/// file per relation: no core waits while another sorts or writes. Returns the error of the first
+/// relation in `rels` that failed.
+pub fn par_each_in_display_order<E: Send>(
+    db: &Database,
+    rels: &[usize],
+    write: impl Fn(usize, &[u32]) -> Result<(), E> + Sync,
+) -> Result<(), E> {
+    let mut jobs: Vec<(usize, usize)> = rels.iter().copied().enumerate().collect();
+    jobs.sort_by_key(|&(i, rel)| (std::cmp::Reverse(db.tuples(rel).len()), i));
+    let results = crate::data::parallel::map(jobs, |(i, rel)| {
+        (i, write(rel, &db.display_order(db.tuples(rel))))
+    });
+    let first_error = results
+        .into_iter()
+        .filter_map(|(i, r)| r.err().map(|e| (i, e)))
+        .min_by_key(|(i, _)| *i);
+    match first_error {
+        Some((_, e)) => Err(e),
+        None => Ok(()),
+    }
+}
+
+/// One relation's rows in the given order. Blocks of rows are rendered by `cores` threads, eight
+/// per core in a wave (threads are started per wave: fewer waves, fewer starts), and each wave is
 /// written before the next is rendered, into the same buffers, so one large relation keeps every
 /// core busy and memory holds a few blocks of text.
 pub fn write_ordered(
@@ -129,10 +154,11 @@ pub fn write_ordered(
     order: &[u32],
     fmt: RowFormat,
     block_rows: usize,
+    cores: usize,
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
     let block_rows = block_rows.max(1);
-    let cores = crate::data::parallel::threads();
+    let cores = cores.max(1);
     if fmt == RowFormat::Text {
         out.write_all(text_header(db, rel).as_bytes())?;
     }
@@ -142,11 +168,16 @@ pub fn write_ordered(
             .chunks(block_rows)
             .map(|rows| (rows, spare.pop().unwrap_or_default()))
             .collect();
-        let texts = crate::data::parallel::map(blocks, |(rows, mut text)| {
+        let render = |(rows, mut text): (&[u32], String)| {
             text.clear();
             render_rows(db, rel, rows, fmt, &mut text);
             text
-        });
+        };
+        let texts = if cores == 1 {
+            blocks.into_iter().map(render).collect()
+        } else {
+            crate::data::parallel::map(blocks, render)
+        };
         for text in texts {
             out.write_all(text.as_bytes())?;
             spare.push(text);
