@@ -62,17 +62,20 @@ pub struct Database {
 
 impl Database {
     /// The database of an engine's output: derived tables sorted and deduplicated, each rule's
-    /// instances stored against its head relation's table (`instances::finish`).
+    /// instances stored against its head relation's table (`instances::finish`); `ranks` are
+    /// `interner.display_ranks()`.
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         rules: Rulebase,
         interner: Interner,
+        ranks: Vec<u32>,
         facts: FactSet,
         derived: Vec<Option<Table>>,
         witnesses: Vec<Instances>,
         witnesses_recorded: bool,
         engine: EngineKind,
     ) -> Database {
-        let ranks = interner.display_ranks();
+        debug_assert_eq!(ranks.len(), interner.len());
         let mentions = (0..derived.len()).map(|_| OnceLock::new()).collect();
         Database {
             mentions,

@@ -174,19 +174,34 @@ pub fn run_observed(
     obs.stage(Stage::Deriving);
     crate::rules::arith::take_errors();
 
-    let (derived, witnesses, recorded) = match kind {
-        EngineKind::Compiled => {
-            let program = program.expect("checked above");
-            derive_compiled(program, &rules, &facts, &interner, max_facts, obs)?
-        }
-        EngineKind::Runtime => {
-            derive_runtime(&rules, &facts, &interner, max_facts, witnesses, obs)?
-        }
-    };
+    let ((derived, witnesses, recorded), ranks) = std::thread::scope(|scope| {
+        // No rule makes a symbol, so the display order of symbols is known once the facts are
+        // loaded: it is computed beside the derivation, on the core its chains of stages leave
+        // idle at times, instead of after it.
+        let ranks = (crate::data::parallel::threads() > 1)
+            .then(|| scope.spawn(|| interner.display_ranks()));
+        let derived = match kind {
+            EngineKind::Compiled => {
+                let program = program.expect("checked above");
+                derive_compiled(program, &rules, &facts, &interner, max_facts, obs)
+            }
+            EngineKind::Runtime => {
+                derive_runtime(&rules, &facts, &interner, max_facts, witnesses, obs)
+            }
+        };
+        let ranks = match ranks {
+            Some(h) => h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
+            None if derived.is_ok() => interner.display_ranks(),
+            None => Vec::new(),
+        };
+        derived.map(|d| (d, ranks))
+    })?;
     let errors = crate::rules::arith::take_errors();
     let t2 = Instant::now();
     obs.stage(Stage::Indexing);
-    let db = Database::new(rules, interner, facts, derived, witnesses, recorded, kind);
+    let db = Database::new(
+        rules, interner, ranks, facts, derived, witnesses, recorded, kind,
+    );
     if !errors.is_empty() {
         return Err(arithmetic_errors(&db, errors));
     }
