@@ -179,25 +179,42 @@ fn engines_agree_on_random_fact_bases() {
     }
 }
 
-/// The run-time evaluator shares a large first scan between cores (`engine::runtime::share`): with
-/// chunks of a few rows, the shared and unshared evaluations must record the same conclusions and
-/// instances as the compiled engine.
+/// Both engines share a large first scan between cores (`engine::runtime::share` and
+/// `engine::chunks`): with chunks of a few rows, the shared evaluations must record the same
+/// conclusions and instances as each other and as unshared ones.
 #[test]
-fn rules_shared_between_cores_derive_what_the_compiled_engine_does() {
-    use lexproof::engine::runtime::{chunks_helped, set_chunk_rows};
+fn rules_shared_between_cores_derive_the_same_in_both_engines() {
+    use lexproof::engine::{chunks, runtime};
     lexproof::data::parallel::set_threads(2);
-    set_chunk_rows(5);
+    runtime::set_chunk_rows(5);
+    chunks::set_chunk_rows(5);
     let dir = generated("2000", "7", "shared");
+    let (c1, r1) = {
+        lexproof::data::parallel::set_threads(1);
+        let both = both_engines(&[FactSource::Path(dir.clone())]);
+        lexproof::data::parallel::set_threads(2);
+        both
+    };
+    assert_same(&c1, &r1, "chunks on one thread");
     // Whether the other core is idle while a rule offers chunks depends on timing: a few runs
-    // make it all but certain that some chunks were evaluated by a helper.
-    for round in 0..5 {
+    // make it all but certain that some chunks were evaluated by a helper in each engine.
+    for round in 0..8 {
         let (c, r) = both_engines(&[FactSource::Path(dir.clone())]);
         assert_same(&c, &r, &format!("shared chunks, round {round}"));
-        if chunks_helped() > 0 {
+        assert_same(
+            &c,
+            &c1,
+            &format!("compiled, two threads against one, round {round}"),
+        );
+        if runtime::chunks_helped() > 0 && chunks::chunks_helped() > 0 {
             return;
         }
     }
-    panic!("no chunk was evaluated by a helping worker in five runs");
+    panic!(
+        "helpers evaluated {} run-time and {} compiled chunks in eight runs; both should be some",
+        runtime::chunks_helped(),
+        chunks::chunks_helped()
+    );
 }
 
 // ---- random programs against a naive evaluator ----

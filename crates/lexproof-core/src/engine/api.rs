@@ -3,6 +3,7 @@
 //! internals without touching the code generator.
 
 pub use super::budget::tick;
+pub use super::chunks::Share;
 pub use super::lookups::{MultiMap, SymMap, SymSet};
 pub use super::stages::{run as run_stages, Done, Finish, LookupCache, Stage, StageOut};
 pub use crate::data::progress::Observer;

@@ -6,6 +6,7 @@ pub mod api;
 mod arith_trace;
 use crate::data::value::printable;
 pub mod budget;
+pub mod chunks;
 pub mod compiled;
 pub mod lookups;
 pub mod runtime;

@@ -12,6 +12,7 @@
 use crate::data::progress::{Observer, Timing};
 use crate::data::store::Table;
 use crate::db::instances::Instances;
+use crate::engine::chunks::Share;
 use crate::engine::schedule::{lock, Schedule};
 use crate::rules::arith::{self, ArithError};
 use std::any::Any;
@@ -56,8 +57,9 @@ pub struct Stage {
     /// The lookups (hash sets, multimaps) it reads, by the names stages share them under.
     pub lookups: &'static [&'static str],
     /// Gets the tables of the relations in `reads` (it drops them once it has read them); they
-    /// may be as the stage deriving them made them (unsorted, with duplicates) or sorted.
-    pub run: fn(&[Table], Done, &LookupCache) -> StageOut,
+    /// may be as the stage deriving them made them (unsorted, with duplicates) or sorted. Its large
+    /// scans may be shared with idle workers through the `Share`.
+    pub run: for<'s> fn(&'s [Table], Done, &LookupCache, &Share<'s>) -> StageOut,
 }
 
 type Shared = Arc<OnceLock<Arc<dyn Any + Send + Sync>>>;
@@ -116,15 +118,16 @@ impl LookupCache {
 }
 
 /// What the workers of one run share: the stages, their inputs and outputs, and the schedule.
-struct StageRun<'a> {
+struct StageRun<'a, 's> {
     stages: &'a [Stage],
-    inputs: &'a [Table],
+    inputs: &'s [Table],
+    share: &'a Share<'s>,
     /// Per relation: its conclusions once the stage deriving it has ended, first as they came,
     /// then sorted (stages that took the first keep it alive until they have read it).
     derived: Vec<Mutex<Option<Arc<Table>>>>,
     witnesses: Vec<OnceLock<Instances>>,
     finish: &'a Finish<'a>,
-    schedule: Schedule<'a>,
+    schedule: &'a Schedule<'a>,
     /// The arithmetic errors the stages recorded, gathered from the workers' threads.
     errors: Mutex<Vec<ArithError>>,
     /// Told each stage's time and memory.
@@ -132,7 +135,7 @@ struct StageRun<'a> {
     lookups: LookupCache,
 }
 
-impl StageRun<'_> {
+impl StageRun<'_, '_> {
     /// Runs stage `s` and hands its conclusions on; its rule instances are stored after the
     /// stages waiting on it may start.
     fn stage(&self, s: usize) {
@@ -146,7 +149,7 @@ impl StageRun<'_> {
             derived,
             witnesses,
             heads,
-        } = (self.stages[s].run)(self.inputs, snapshot, &self.lookups);
+        } = (self.stages[s].run)(self.inputs, snapshot, &self.lookups, self.share);
         self.lookups.release(self.stages[s].lookups);
         let t1 = std::time::Instant::now();
         let derived: Vec<(usize, Arc<Table>)> =
@@ -222,22 +225,24 @@ pub fn run(
     finish: &Finish,
     obs: &dyn Observer,
 ) -> (Vec<Option<Table>>, Vec<Instances>) {
+    let threads = crate::data::parallel::threads();
+    let schedule = Schedule::new(stages.iter().map(|s| s.deps).collect());
+    let share = Share::new((threads > 1).then_some(&schedule));
     let shared = StageRun {
         stages,
         inputs,
+        share: &share,
         derived: (0..relations).map(|_| Mutex::new(None)).collect(),
         witnesses: (0..rules).map(|_| OnceLock::new()).collect(),
         finish,
-        schedule: Schedule::new(stages.iter().map(|s| s.deps).collect()),
+        schedule: &schedule,
         errors: Mutex::new(Vec::new()),
         obs,
         lookups: LookupCache::new(stages),
     };
-    shared.schedule.run(
-        crate::data::parallel::threads(),
-        |s| shared.stage(s),
-        || false,
-    );
+    shared
+        .schedule
+        .run(threads, |s| shared.stage(s), || share.help());
     let mut errors = shared
         .errors
         .into_inner()
@@ -265,7 +270,7 @@ pub fn run(
 mod tests {
     use super::*;
 
-    fn noop(_: &[Table], _: Done, _: &LookupCache) -> StageOut {
+    fn noop(_: &[Table], _: Done, _: &LookupCache, _: &Share) -> StageOut {
         StageOut::default()
     }
 

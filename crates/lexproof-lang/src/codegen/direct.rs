@@ -20,6 +20,10 @@ use std::fmt::Write;
 /// them, in order).
 pub(super) const SCAN: &str = "@scan";
 
+/// What a shared scan takes along: its own handles on the stage's lookups and tables.
+const SHARED_CLONES: &str =
+    "let lookups = std::sync::Arc::clone(&lookups); let derived = std::sync::Arc::clone(&derived);";
+
 /// The stage module's code: lookups, witness row types, and `run`.
 pub(super) fn stage_code(
     g: &mut Writer,
@@ -49,7 +53,7 @@ pub(super) fn stage_code(
         .unwrap();
         writeln!(
             loops,
-            "        // {}:{} rule {}\n        let mut o{k}: Vec<{w}> = Vec::new();",
+            "        // {}:{} rule {}",
             g.rules_name, rule.line, rule.id
         )
         .unwrap();
@@ -57,16 +61,20 @@ pub(super) fn stage_code(
         // scan somewhere to continue from.
         let mut line = String::from("for _ in 0..1 {");
         let mut open = 1;
+        // The rows of the first loop where it scans a whole table: those are shared in chunks.
+        let mut shared_rows = None;
         for clause in body {
             if clause == SCAN {
                 let (rel, args) = g.scans.pop_front().expect("a scan clause has its scan");
                 let (cols, _) = columns_of(&checked.relations[rel].types());
-                write!(
-                    line,
-                    " let t: &Table = {}; {cols} for k in 0..t.len() {{",
-                    table_of(checked, rel)
-                )
-                .unwrap();
+                let table = table_of(checked, rel);
+                let range = if open == 1 {
+                    shared_rows = Some(format!("{{ let t: &Table = {table}; t.len() }}"));
+                    "lo..hi"
+                } else {
+                    "0..t.len()"
+                };
+                write!(line, " let t: &Table = {table}; {cols} for k in {range} {{").unwrap();
                 for (c, a) in args.iter().enumerate() {
                     write!(line, " let {a} = c{c}[k];").unwrap();
                 }
@@ -85,7 +93,19 @@ pub(super) fn stage_code(
         let wvars: Vec<String> = rule.witness.iter().map(|v| format!("v{v}")).collect();
         write!(line, " o{k}.push({w}({}));", wvars.join(", ")).unwrap();
         line.push_str(&" }".repeat(open));
-        writeln!(loops, "        {line}").unwrap();
+        match shared_rows {
+            // The scan owns what it reads (clones of the stage's `Arc`s), so helpers may run it.
+            Some(rows) => writeln!(
+                loops,
+                "        let mut o{k}: Vec<{w}> = share.rows({rows}, {{ {SHARED_CLONES} move |lo: usize, hi: usize| {{ let mut o{k}: Vec<{w}> = Vec::new(); {line} o{k} }} }});"
+            )
+            .unwrap(),
+            None => writeln!(
+                loops,
+                "        let mut o{k}: Vec<{w}> = Vec::new();\n        {line}"
+            )
+            .unwrap(),
+        }
         if g.wildcard {
             writeln!(
                 loops,
@@ -103,10 +123,18 @@ pub(super) fn stage_code(
     code.push_str(&structs);
     writeln!(
         code,
-        "\n    #[allow(unused_variables, clippy::never_loop)]\n    pub fn run(inputs: &[Table], derived: Done, cache: &LookupCache) -> StageOut {{"
+        "\n    #[allow(unused_variables, unused_mut, clippy::never_loop)]\n    pub fn run<'s>(inputs: &'s [Table], derived: Done, cache: &LookupCache, share: &Share<'s>) -> StageOut {{"
     )
     .unwrap();
     code.push_str(&build_lookups(checked, &lookups, false));
+    if lookups.is_empty() {
+        writeln!(code, "        let lookups = ();").unwrap();
+    }
+    writeln!(
+        code,
+        "        let lookups = std::sync::Arc::new(lookups);\n        let derived = std::sync::Arc::new(derived);"
+    )
+    .unwrap();
     code.push_str(&loops);
     writeln!(code, "        drop(derived);").unwrap();
     code.push_str(&store_outputs(g, &outputs, defined, true));

@@ -722,7 +722,7 @@ fn run_fn(
     let mut code = String::new();
     writeln!(
         code,
-        "    pub fn run(inputs: &[Table], derived: Done, cache: &LookupCache) -> StageOut {{"
+        "    pub fn run(inputs: &[Table], derived: Done, cache: &LookupCache, _share: &Share) -> StageOut {{"
     )
     .unwrap();
     code.push_str(&build_lookups(checked, lookups, true));
