@@ -57,6 +57,13 @@ impl Column {
             Column::Date(v) => Column::Date(gather(v, perm)),
         }
     }
+    fn len(&self) -> usize {
+        match self {
+            Column::Sym(v) => v.len(),
+            Column::Num(v) => v.len(),
+            Column::Date(v) => v.len(),
+        }
+    }
     fn ty(&self) -> Type {
         match self {
             Column::Sym(_) => Type::Symbol,
@@ -163,6 +170,35 @@ impl Table {
                 v.iter_mut().for_each(|s| *s = f(*s));
             }
         }
+    }
+    /// Appends cells to symbol column `col`. Generated code fills every column with the same
+    /// number of cells this way, then counts them as rows with `grew`.
+    pub fn extend_syms(&mut self, col: usize, cells: impl IntoIterator<Item = Sym>) {
+        match &mut self.cols[col] {
+            Column::Sym(c) => c.extend(cells),
+            _ => panic!("column {col} is not a symbol column"),
+        }
+    }
+    pub fn extend_nums(&mut self, col: usize, cells: impl IntoIterator<Item = i128>) {
+        match &mut self.cols[col] {
+            Column::Num(c) => c.extend(cells),
+            _ => panic!("column {col} is not a number column"),
+        }
+    }
+    pub fn extend_dates(&mut self, col: usize, cells: impl IntoIterator<Item = Date>) {
+        match &mut self.cols[col] {
+            Column::Date(c) => c.extend(cells),
+            _ => panic!("column {col} is not a date column"),
+        }
+    }
+    /// Counts `rows` more rows, once every column has had their cells appended (`extend_*`).
+    pub fn grew(&mut self, rows: usize) {
+        self.len += rows;
+        let len = self.len;
+        assert!(
+            self.cols.iter().all(|c| c.len() == len),
+            "every column has a cell for each row"
+        );
     }
     pub fn end_row(&mut self) {
         self.len += 1;

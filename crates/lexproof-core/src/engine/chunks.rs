@@ -60,15 +60,17 @@ impl<'s> Share<'s> {
     }
 
     /// `scan(0, rows)`, evaluated in chunks `scan(lo, hi)` by this thread and idle workers where
-    /// the scan is large and another thread exists; the chunks' rows in order.
-    pub fn rows<W, F>(&self, rows: usize, scan: F) -> Vec<W>
+    /// the scan is large and another thread exists: the chunks' rows, in order. They are not
+    /// joined into one vector: the caller moves them into a table, and a copy would only fill
+    /// fresh memory on the path later stages wait for.
+    pub fn rows<W, F>(&self, rows: usize, scan: F) -> Vec<Vec<W>>
     where
         W: Send + 's,
         F: Fn(usize, usize) -> Vec<W> + Send + Sync + 's,
     {
         let chunk = CHUNK.load(Ordering::Relaxed);
         let Some(schedule) = self.schedule.filter(|_| rows >= MIN_CHUNKS * chunk) else {
-            return scan(0, rows);
+            return vec![scan(0, rows)];
         };
         let job = Arc::new(Rows {
             scan,
@@ -97,11 +99,7 @@ impl<'s> Share<'s> {
         }
         // Errors met in helpers' chunks fail this stage, as if met on its own thread.
         arith::record(errors);
-        let mut all = Vec::with_capacity(parts.iter().map(Vec::len).sum());
-        for part in parts {
-            all.extend(part);
-        }
-        all
+        parts
     }
 
     /// For a worker with no stage to start: one chunk of an offered scan, if any is open.
@@ -232,7 +230,7 @@ mod tests {
                         std::thread::sleep(std::time::Duration::from_millis(1));
                         data[lo..hi].iter().map(|x| x * 2).collect()
                     });
-                    assert_eq!(got, (0..100).map(|x| x * 2).collect::<Vec<_>>());
+                    assert_eq!(got.concat(), (0..100).map(|x| x * 2).collect::<Vec<_>>());
                     seen.fetch_add(1, Ordering::SeqCst);
                 }
                 schedule.done(j);

@@ -93,23 +93,24 @@ pub(super) fn stage_code(
         let wvars: Vec<String> = rule.witness.iter().map(|v| format!("v{v}")).collect();
         write!(line, " o{k}.push({w}({}));", wvars.join(", ")).unwrap();
         line.push_str(&" }".repeat(open));
+        // `o{k}`: the witness rows in parts, in order (one part unless the scan was shared).
         match shared_rows {
             // The scan owns what it reads (clones of the stage's `Arc`s), so helpers may run it.
             Some(rows) => writeln!(
                 loops,
-                "        let mut o{k}: Vec<{w}> = share.rows({rows}, {{ {SHARED_CLONES} move |lo: usize, hi: usize| {{ let mut o{k}: Vec<{w}> = Vec::new(); {line} o{k} }} }});"
+                "        let mut o{k}: Vec<Vec<{w}>> = share.rows({rows}, {{ {SHARED_CLONES} move |lo: usize, hi: usize| {{ let mut o{k}: Vec<{w}> = Vec::new(); {line} o{k} }} }});"
             )
             .unwrap(),
             None => writeln!(
                 loops,
-                "        let mut o{k}: Vec<{w}> = Vec::new();\n        {line}"
+                "        let mut o{k}: Vec<{w}> = Vec::new();\n        {line}\n        let mut o{k} = vec![o{k}];"
             )
             .unwrap(),
         }
         if g.wildcard {
             writeln!(
                 loops,
-                "        o{k}.sort_unstable();\n        o{k}.dedup();"
+                "        {{ let mut all = o{k}.concat(); all.sort_unstable(); all.dedup(); o{k} = vec![all]; }}"
             )
             .unwrap();
         }

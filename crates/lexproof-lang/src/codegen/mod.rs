@@ -423,6 +423,36 @@ fn projection(g: &mut Writer, rule: &Rule) -> String {
     format!("for k in 0..t.len() {{ {binds}{lets}{pushes}{h}.end_row(); }}")
 }
 
+/// Where every head argument is a witness variable or a constant: code appending the heads of
+/// all rows of witness table `t` to `h<rel>` column by column (no row can be skipped).
+fn column_projection(g: &mut Writer, rule: &Rule) -> Option<String> {
+    let types = g.checked.relations[rule.head.rel].types();
+    let h = format!("h{}", rule.head.rel);
+    let mut code = String::new();
+    for (j, a) in rule.head.args.iter().enumerate() {
+        let cells = match a {
+            CTerm::Var(v) => {
+                let col = rule.witness.iter().position(|w| w == v)?;
+                format!("t.{}({col}).iter().copied()", column(types[j]))
+            }
+            CTerm::Const(c) => format!("std::iter::repeat_n({}, t.len())", g.constant(c)),
+            _ => return None,
+        };
+        write!(code, "{h}.{}({j}, {cells}); ", extend(types[j])).unwrap();
+    }
+    write!(code, "{h}.grew(t.len());").unwrap();
+    Some(code)
+}
+
+/// The `Table` method appending cells of this type to a column.
+fn extend(t: Type) -> &'static str {
+    match t {
+        Type::Symbol => "extend_syms",
+        Type::Number => "extend_nums",
+        Type::Date => "extend_dates",
+    }
+}
+
 /// The expression giving relation `r`'s table inside a stage's `run`.
 fn table_of(checked: &Checked, r: usize) -> String {
     if checked.relations[r].derived {
@@ -837,7 +867,7 @@ fn store_outputs(
                 .filter(|(_, (_, _, dest))| {
                     matches!(dest, Dest::Witness(r) if checked.rules[*r].head.rel == i)
                 })
-                .map(|(k, _)| format!("o{k}.len()"))
+                .map(|(k, _)| format!("o{k}.iter().map(Vec::len).sum::<usize>()"))
                 .collect();
             if !rows.is_empty() {
                 writeln!(code, "        h{i}.reserve({});", rows.join(" + ")).unwrap();
@@ -861,13 +891,35 @@ fn store_outputs(
             Dest::Witness(r) if project => {
                 let rel = checked.rules[*r].head.rel;
                 let h = format!("h{rel}");
-                format!(
-                    "let first = {h}.len(); {} if {h}.len() - first == t.len() {{ out.heads.push(({r}, {rel}, first)); }} out.witnesses.push(({r}, t));",
-                    projection(g, &checked.rules[*r])
-                )
+                match column_projection(g, &checked.rules[*r]) {
+                    Some(columns) => format!(
+                        "let first = {h}.len(); {columns} out.heads.push(({r}, {rel}, first)); out.witnesses.push(({r}, t));"
+                    ),
+                    None => format!(
+                        "let first = {h}.len(); {} if {h}.len() - first == t.len() {{ out.heads.push(({r}, {rel}, first)); }} out.witnesses.push(({r}, t));",
+                        projection(g, &checked.rules[*r])
+                    ),
+                }
             }
             Dest::Witness(r) => format!("out.witnesses.push(({r}, t));"),
         };
+        if project {
+            // A direct stage's witness rows come in parts (`direct::stage_code`), moved into the
+            // table column by column.
+            let fills: Vec<String> = types
+                .iter()
+                .enumerate()
+                .map(|(j, t)| format!("t.{}({j}, part.iter().map(|w| w.{j}));", extend(*t)))
+                .collect();
+            writeln!(
+                code,
+                "        {{ let rows: usize = o{k}.iter().map(Vec::len).sum(); let mut t = Table::with_capacity(vec![{}], rows); for part in &o{k} {{ {} }} t.grew(rows); drop(o{k}); {store} }}",
+                tys.join(", "),
+                fills.join(" ")
+            )
+            .unwrap();
+            continue;
+        }
         writeln!(
             code,
             "        {{ let mut t = Table::with_capacity(vec![{}], o{k}.len()); for {sname}({}) in o{k} {{ {} t.end_row(); }} {store} }}",
@@ -1022,9 +1074,10 @@ mod tests {
             g.code
         );
         assert!(!g.code.contains(".dedup()"), "{}", g.code);
+        // The head is a witness column: copied column by column, no row at a time.
         assert!(
             g.code
-                .contains("let v0 = t.syms(0)[k]; h2.push_sym(0, v0); h2.end_row();"),
+                .contains("h2.extend_syms(0, t.syms(0).iter().copied()); h2.grew(t.len());"),
             "{}",
             g.code
         );
@@ -1063,12 +1116,19 @@ mod tests {
         // witness records `edge(X, _)`'s column too, so rows are distinct without deduplication.
         assert!(
             g.code
-                .contains("for k in 0..t.len() { let v0 = c0[k]; let v1 = c1[k];")
+                .contains("for k in lo..hi { let v0 = c0[k]; let v1 = c1[k];")
                 && g.code.contains("for &(v2,) in lookups.l0.get(&(v0,)) {")
                 && g.code
                     .contains("if !(lookups.l1.contains(&(v1,))) { continue; }")
                 && g.code.contains("o0.push(W2(v0, v1, v2));")
                 && !g.code.contains(".dedup()"),
+            "{}",
+            g.code
+        );
+        // The first loop scans a whole table: offered to idle workers in chunks of rows.
+        assert!(
+            g.code
+                .contains("let mut o0: Vec<Vec<W2>> = share.rows({ let t: &Table = "),
             "{}",
             g.code
         );
