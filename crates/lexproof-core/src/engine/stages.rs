@@ -28,7 +28,13 @@ pub struct StageOut {
     /// table, one head row each, from that row on (so each instance's head row is known without a
     /// search).
     pub heads: Vec<(usize, usize, usize)>,
+    /// (rule, what builds its witness table): witness tables that only the stage's instances
+    /// need, built once the stages waiting on this one may start.
+    pub later: Vec<(usize, Later)>,
 }
+
+/// Builds a witness table (`StageOut::later`).
+pub type Later = Box<dyn FnOnce() -> Table + Send>;
 
 /// A stage's conclusions once sorted, for storing its rule instances against them.
 pub struct Sorted {
@@ -147,8 +153,9 @@ impl StageRun<'_, '_> {
         }
         let StageOut {
             derived,
-            witnesses,
+            mut witnesses,
             heads,
+            later,
         } = (self.stages[s].run)(self.inputs, snapshot, &self.lookups, self.share);
         self.lookups.release(self.stages[s].lookups);
         let t1 = std::time::Instant::now();
@@ -162,6 +169,7 @@ impl StageRun<'_, '_> {
         let failed = !errors.is_empty();
         lock(&self.errors).extend(errors);
         self.schedule.done(s);
+        witnesses.extend(later.into_iter().map(|(r, build)| (r, build())));
         // Later stages may start now. Each table is replaced by its sorted copy; the one as it
         // came is freed when the last stage that took it has read it.
         let tables = derived

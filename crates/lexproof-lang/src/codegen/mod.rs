@@ -393,17 +393,16 @@ enum Dest {
     Witness(usize),
 }
 
-/// Code appending, for each row of witness table `t` of `rule`, the head it concludes to the head
-/// relation's table `h<rel>`. Arithmetic in the head is checked as in crepe; a failure skips the row
-/// and is recorded.
-fn projection(g: &mut Writer, rule: &Rule) -> String {
+/// Code appending, for each witness row of `rule` (the parts `o<k>` of a direct stage), the head it
+/// concludes to the head relation's table `h<rel>`. Arithmetic in the head is checked as in crepe;
+/// a failure skips the row and is recorded.
+fn projection(g: &mut Writer, rule: &Rule, k: usize) -> String {
     let mut head_vars = Vec::new();
     rule.head.args.iter().for_each(|a| a.vars(&mut head_vars));
     let mut binds = String::new();
     for (col, &v) in rule.witness.iter().enumerate() {
         if head_vars.contains(&v) {
-            let get = column(rule.vars[v].ty);
-            write!(binds, "let v{v} = t.{get}({col})[k]; ").unwrap();
+            write!(binds, "let v{v} = w.{col}; ").unwrap();
         }
     }
     let mut lets = Vec::new();
@@ -420,27 +419,28 @@ fn projection(g: &mut Writer, rule: &Rule) -> String {
         .iter()
         .map(|l| format!("{l} else {{ continue }}; "))
         .collect();
-    format!("for k in 0..t.len() {{ {binds}{lets}{pushes}{h}.end_row(); }}")
+    format!("for w in o{k}.iter().flatten() {{ {binds}{lets}{pushes}{h}.end_row(); }}")
 }
 
 /// Where every head argument is a witness variable or a constant: code appending the heads of
-/// all rows of witness table `t` to `h<rel>` column by column (no row can be skipped).
-fn column_projection(g: &mut Writer, rule: &Rule) -> Option<String> {
+/// all witness rows (the parts `o<k>` of a direct stage) to `h<rel>` column by column (no row can be
+/// skipped).
+fn column_projection(g: &mut Writer, rule: &Rule, k: usize) -> Option<String> {
     let types = g.checked.relations[rule.head.rel].types();
     let h = format!("h{}", rule.head.rel);
-    let mut code = String::new();
+    let mut code = format!("for part in &o{k} {{ ");
     for (j, a) in rule.head.args.iter().enumerate() {
         let cells = match a {
             CTerm::Var(v) => {
                 let col = rule.witness.iter().position(|w| w == v)?;
-                format!("t.{}({col}).iter().copied()", column(types[j]))
+                format!("part.iter().map(|w| w.{col})")
             }
-            CTerm::Const(c) => format!("std::iter::repeat_n({}, t.len())", g.constant(c)),
+            CTerm::Const(c) => format!("std::iter::repeat_n({}, part.len())", g.constant(c)),
             _ => return None,
         };
         write!(code, "{h}.{}({j}, {cells}); ", extend(types[j])).unwrap();
     }
-    write!(code, "{h}.grew(t.len());").unwrap();
+    write!(code, "{h}.grew(part.len()); }}").unwrap();
     Some(code)
 }
 
@@ -885,27 +885,20 @@ fn store_outputs(
             .enumerate()
             .map(|(j, t)| format!("t.{}({j}, a{j});", push(*t)))
             .collect();
-        let store = match dest {
-            Dest::Derived(i) => format!("out.derived.push(({i}, t));"),
-            // `heads` says where the rows' heads start in the head table, if none was skipped.
-            Dest::Witness(r) if project => {
-                let rel = checked.rules[*r].head.rel;
-                let h = format!("h{rel}");
-                match column_projection(g, &checked.rules[*r]) {
-                    Some(columns) => format!(
-                        "let first = {h}.len(); {columns} out.heads.push(({r}, {rel}, first)); out.witnesses.push(({r}, t));"
-                    ),
-                    None => format!(
-                        "let first = {h}.len(); {} if {h}.len() - first == t.len() {{ out.heads.push(({r}, {rel}, first)); }} out.witnesses.push(({r}, t));",
-                        projection(g, &checked.rules[*r])
-                    ),
-                }
-            }
-            Dest::Witness(r) => format!("out.witnesses.push(({r}, t));"),
-        };
-        if project {
-            // A direct stage's witness rows come in parts (`direct::stage_code`), moved into the
-            // table column by column.
+        if let (true, Dest::Witness(r)) = (project, dest) {
+            // A direct stage's witness rows come in parts (`direct::stage_code`). Their heads are
+            // projected from the parts at once; the witness table, which only the stage's
+            // instances need, is built after later stages may start (`StageOut::later`).
+            let rule = &checked.rules[*r];
+            let rel = rule.head.rel;
+            let h = format!("h{rel}");
+            let heads = match column_projection(g, rule, k) {
+                Some(columns) => format!("{columns} out.heads.push(({r}, {rel}, first));"),
+                None => format!(
+                    "{} if {h}.len() - first == rows {{ out.heads.push(({r}, {rel}, first)); }}",
+                    projection(g, rule, k)
+                ),
+            };
             let fills: Vec<String> = types
                 .iter()
                 .enumerate()
@@ -913,13 +906,17 @@ fn store_outputs(
                 .collect();
             writeln!(
                 code,
-                "        {{ let rows: usize = o{k}.iter().map(Vec::len).sum(); let mut t = Table::with_capacity(vec![{}], rows); for part in &o{k} {{ {} }} t.grew(rows); drop(o{k}); {store} }}",
+                "        {{ let rows: usize = o{k}.iter().map(Vec::len).sum(); let first = {h}.len(); {heads} out.later.push(({r}, Box::new(move || {{ let mut t = Table::with_capacity(vec![{}], rows); for part in &o{k} {{ {} }} t.grew(rows); t }}))); }}",
                 tys.join(", "),
                 fills.join(" ")
             )
             .unwrap();
             continue;
         }
+        let store = match dest {
+            Dest::Derived(i) => format!("out.derived.push(({i}, t));"),
+            Dest::Witness(r) => format!("out.witnesses.push(({r}, t));"),
+        };
         writeln!(
             code,
             "        {{ let mut t = Table::with_capacity(vec![{}], o{k}.len()); for {sname}({}) in o{k} {{ {} t.end_row(); }} {store} }}",
@@ -1074,10 +1071,17 @@ mod tests {
             g.code
         );
         assert!(!g.code.contains(".dedup()"), "{}", g.code);
-        // The head is a witness column: copied column by column, no row at a time.
+        // The head is a witness column: copied column by column from the witness rows' parts,
+        // no row at a time; the witness table itself is built after the stage hands its heads on.
         assert!(
+            g.code.contains(
+                "for part in &o0 { h2.extend_syms(0, part.iter().map(|w| w.0)); h2.grew(part.len()); }"
+            ),
+            "{}",
             g.code
-                .contains("h2.extend_syms(0, t.syms(0).iter().copied()); h2.grew(t.len());"),
+        );
+        assert!(
+            g.code.contains("out.later.push((0, Box::new(move || {"),
             "{}",
             g.code
         );
