@@ -5,7 +5,9 @@
 pub use super::budget::tick;
 pub use super::chunks::Share;
 pub use super::lookups::{MultiMap, SymMap, SymSet};
-pub use super::stages::{run as run_stages, Done, Finish, Later, LookupCache, Stage, StageOut};
+pub use super::stages::{
+    run as run_stages, Done, Finish, Later, LookupCache, Prebuild, Stage, StageOut,
+};
 pub use crate::data::progress::Observer;
 pub use crate::data::store::{Table, Type};
 pub use crate::data::value::{Date, Sym};

@@ -28,7 +28,7 @@ pub(crate) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 impl<'a> Schedule<'a> {
-    /// `deps[j]`: the jobs job `j` waits for, each listed before `j`.
+    /// `deps[j]`: the jobs job `j` waits for (no cycle).
     pub fn new(deps: Vec<&'a [usize]>) -> Schedule<'a> {
         let n = deps.len();
         Schedule {
@@ -138,12 +138,44 @@ fn critical_first(deps: &[&[usize]]) -> Vec<usize> {
             dependents[d].push(j);
         }
     }
-    // Dependencies come before their dependents, so one backward pass gives every chain.
+    // Chains are summed from the jobs nothing waits for back to their dependencies, each job
+    // once all its dependents have their chain.
+    let mut waiting: Vec<usize> = dependents.iter().map(Vec::len).collect();
+    let mut ready: Vec<usize> = (0..deps.len()).filter(|&j| waiting[j] == 0).collect();
     let mut chain = vec![0usize; deps.len()];
-    for j in (0..deps.len()).rev() {
+    while let Some(j) = ready.pop() {
         chain[j] = 1 + dependents[j].iter().map(|&t| chain[t]).max().unwrap_or(0);
+        for &d in deps[j] {
+            waiting[d] -= 1;
+            if waiting[d] == 0 {
+                ready.push(d);
+            }
+        }
     }
     let mut order: Vec<usize> = (0..deps.len()).collect();
     order.sort_by_key(|&j| (std::cmp::Reverse(chain[j]), j));
     order
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_job_may_wait_for_one_listed_after_it() {
+        // Job 0 waits for job 2 (as a stage waits for a lookup built ahead of it).
+        let deps: Vec<&[usize]> = vec![&[2], &[], &[]];
+        assert_eq!(critical_first(&deps), vec![2, 0, 1]);
+        let schedule = Schedule::new(deps);
+        let ran = Mutex::new(Vec::new());
+        schedule.run(
+            1,
+            |j| {
+                ran.lock().unwrap().push(j);
+                schedule.done(j);
+            },
+            || false,
+        );
+        assert_eq!(ran.into_inner().unwrap(), vec![2, 0, 1]);
+    }
 }

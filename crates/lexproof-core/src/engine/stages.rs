@@ -68,6 +68,18 @@ pub struct Stage {
     pub run: for<'s> fn(&'s [Table], Done, &LookupCache, &Share<'s>) -> StageOut,
 }
 
+/// A lookup the stages share, to build as soon as its relation is derived: on two cores a worker
+/// with no stage to start builds it, instead of the first stage that reads it, which would build
+/// it on the chain of stages the run waits for.
+pub struct Prebuild {
+    pub key: &'static str,
+    pub rel: usize,
+    /// The stage deriving `rel`; None for input facts.
+    pub stage: Option<usize>,
+    /// Builds it into the cache (`LookupCache::get`) from `rel`'s table.
+    pub build: fn(&[Table], &Done, &LookupCache),
+}
+
 type Shared = Arc<OnceLock<Arc<dyn Any + Send + Sync>>>;
 
 /// The lookups of one run, each built once by the first stage that needs it and shared with the
@@ -126,6 +138,7 @@ impl LookupCache {
 /// What the workers of one run share: the stages, their inputs and outputs, and the schedule.
 struct StageRun<'a, 's> {
     stages: &'a [Stage],
+    prebuilds: &'a [Prebuild],
     inputs: &'s [Table],
     share: &'a Share<'s>,
     /// Per relation: its conclusions once the stage deriving it has ended, first as they came,
@@ -142,6 +155,20 @@ struct StageRun<'a, 's> {
 }
 
 impl StageRun<'_, '_> {
+    /// Job `j` of the schedule: a stage, or after the stages, a lookup to build ahead.
+    fn job(&self, j: usize) {
+        match j.checked_sub(self.stages.len()) {
+            None => self.stage(j),
+            Some(p) => {
+                let prebuild = &self.prebuilds[p];
+                let mut snapshot: Done = vec![None; self.derived.len()];
+                snapshot[prebuild.rel] = lock(&self.derived[prebuild.rel]).clone();
+                (prebuild.build)(self.inputs, &snapshot, &self.lookups);
+                self.schedule.done(j);
+            }
+        }
+    }
+
     /// Runs stage `s` and hands its conclusions on; its rule instances are stored after the
     /// stages waiting on it may start.
     fn stage(&self, s: usize) {
@@ -227,6 +254,7 @@ impl StageRun<'_, '_> {
 /// up recorded on the calling thread.
 pub fn run(
     stages: &[Stage],
+    prebuilds: &[Prebuild],
     inputs: &[Table],
     relations: usize,
     rules: usize,
@@ -234,10 +262,14 @@ pub fn run(
     obs: &dyn Observer,
 ) -> (Vec<Option<Table>>, Vec<Instances>) {
     let threads = crate::data::parallel::threads();
-    let schedule = Schedule::new(stages.iter().map(|s| s.deps).collect());
+    // On one thread, building a lookup ahead only keeps it in memory longer.
+    let prebuilds = if threads > 1 { prebuilds } else { &[] };
+    let deps = jobs(stages, prebuilds);
+    let schedule = Schedule::new(deps.iter().map(Vec::as_slice).collect());
     let share = Share::new((threads > 1).then_some(&schedule));
     let shared = StageRun {
         stages,
+        prebuilds,
         inputs,
         share: &share,
         derived: (0..relations).map(|_| Mutex::new(None)).collect(),
@@ -250,7 +282,7 @@ pub fn run(
     };
     shared
         .schedule
-        .run(threads, |s| shared.stage(s), || share.help());
+        .run(threads, |j| shared.job(j), || share.help());
     let mut errors = shared
         .errors
         .into_inner()
@@ -274,12 +306,55 @@ pub fn run(
     (derived, witnesses)
 }
 
+/// The jobs of a run and what each waits for: the stages, then the lookups to build ahead. A
+/// lookup waits for the stage deriving its relation, and every stage reading it waits for it.
+fn jobs(stages: &[Stage], prebuilds: &[Prebuild]) -> Vec<Vec<usize>> {
+    let mut deps: Vec<Vec<usize>> = stages.iter().map(|s| s.deps.to_vec()).collect();
+    for (p, prebuild) in prebuilds.iter().enumerate() {
+        let job = stages.len() + p;
+        for (s, stage) in stages.iter().enumerate() {
+            if stage.lookups.contains(&prebuild.key) {
+                deps[s].push(job);
+            }
+        }
+        deps.push(prebuild.stage.into_iter().collect());
+    }
+    deps
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn noop(_: &[Table], _: Done, _: &LookupCache, _: &Share) -> StageOut {
         StageOut::default()
+    }
+
+    #[test]
+    fn a_lookup_is_built_after_its_relation_and_before_its_readers() {
+        let stage = |deps: &'static [usize], lookups: &'static [&'static str]| Stage {
+            name: "s",
+            deps,
+            reads: &[],
+            lookups,
+            run: noop,
+        };
+        fn build(_: &[Table], _: &Done, _: &LookupCache) {}
+        let stages = [
+            stage(&[], &[]),
+            stage(&[0], &["r1k0s"]),
+            stage(&[], &["r1k0s"]),
+        ];
+        let prebuilds = [Prebuild {
+            key: "r1k0s",
+            rel: 1,
+            stage: Some(0),
+            build,
+        }];
+        assert_eq!(
+            jobs(&stages, &prebuilds),
+            vec![vec![], vec![0, 3], vec![3], vec![0]]
+        );
     }
 
     #[test]

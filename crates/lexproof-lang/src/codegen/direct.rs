@@ -127,7 +127,7 @@ pub(super) fn stage_code(
         "\n    #[allow(unused_variables, unused_mut, clippy::never_loop)]\n    pub fn run<'s>(inputs: &'s [Table], derived: Done, cache: &LookupCache, share: &Share<'s>) -> StageOut {{"
     )
     .unwrap();
-    code.push_str(&build_lookups(checked, &lookups, false));
+    code.push_str(&build_lookups(g, &lookups, false));
     if lookups.is_empty() {
         writeln!(code, "        let lookups = ();").unwrap();
     }

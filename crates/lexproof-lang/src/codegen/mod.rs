@@ -64,6 +64,9 @@ struct Writer<'a> {
     /// A premise of the current rule has a column nothing reads (`_`), so two instances may record
     /// the same variables.
     wildcard: bool,
+    /// Every lookup of the program by key (`lookup_key`): its relation, type and build code, for
+    /// building it ahead of the stages that read it (`LOOKUP_BUILDS`).
+    prebuilds: BTreeMap<String, (usize, String, String)>,
 }
 
 impl Writer<'_> {
@@ -689,37 +692,11 @@ fn lookups_decl(
     let fields: Vec<String> = lookups
         .iter()
         .enumerate()
-        .map(|(id, (rel, cols, map))| {
-            let types = checked.relations[*rel].types();
-            let key: Vec<&str> = cols.iter().map(|&c| rust_type(types[c])).collect();
-            let by_symbol = key == ["Sym"];
-            if *map && by_symbol {
-                let rest: Vec<&str> = (0..types.len())
-                    .filter(|c| !cols.contains(c))
-                    .map(|c| rust_type(types[c]))
-                    .collect();
-                format!(
-                    "        pub l{id}: std::sync::Arc<SymMap<{}>>,",
-                    tuple(&rest)
-                )
-            } else if by_symbol {
-                format!("        pub l{id}: std::sync::Arc<SymSet>,")
-            } else if *map {
-                let rest: Vec<&str> = (0..types.len())
-                    .filter(|c| !cols.contains(c))
-                    .map(|c| rust_type(types[c]))
-                    .collect();
-                format!(
-                    "        pub l{id}: std::sync::Arc<MultiMap<{}, {}>>,",
-                    tuple(&key),
-                    tuple(&rest)
-                )
-            } else {
-                format!(
-                    "        pub l{id}: std::sync::Arc<HashSet<{}, rustc_hash::FxBuildHasher>>,",
-                    tuple(&key)
-                )
-            }
+        .map(|(id, l)| {
+            format!(
+                "        pub l{id}: std::sync::Arc<{}>,",
+                lookup_type(checked, l)
+            )
         })
         .collect();
     writeln!(
@@ -740,6 +717,49 @@ fn lookups_decl(
     code
 }
 
+/// The Rust type of a lookup (a set or a multimap, by symbol id where the key is one symbol).
+fn lookup_type(checked: &Checked, (rel, cols, map): &(usize, Vec<usize>, bool)) -> String {
+    let types = checked.relations[*rel].types();
+    let key: Vec<&str> = cols.iter().map(|&c| rust_type(types[c])).collect();
+    let rest: Vec<&str> = (0..types.len())
+        .filter(|c| !cols.contains(c))
+        .map(|c| rust_type(types[c]))
+        .collect();
+    match (*map, key == ["Sym"]) {
+        (true, true) => format!("SymMap<{}>", tuple(&rest)),
+        (false, true) => "SymSet".to_string(),
+        (true, false) => format!("MultiMap<{}, {}>", tuple(&key), tuple(&rest)),
+        (false, false) => format!("HashSet<{}, rustc_hash::FxBuildHasher>", tuple(&key)),
+    }
+}
+
+/// Code building a lookup from its relation's table (`derived` or `inputs`).
+fn lookup_build(checked: &Checked, (rel, cols, map): &(usize, Vec<usize>, bool)) -> String {
+    let types = checked.relations[*rel].types();
+    let (cols_code, _) = columns_of(&types);
+    let key: Vec<String> = cols.iter().map(|c| format!("c{c}[k]")).collect();
+    let item = if *map {
+        let rest: Vec<String> = (0..types.len())
+            .filter(|c| !cols.contains(c))
+            .map(|c| format!("c{c}[k]"))
+            .collect();
+        format!("({}, {})", tuple(&key), tuple(&rest))
+    } else {
+        tuple(&key)
+    };
+    let by_symbol = cols.len() == 1 && types[cols[0]] == Type::Symbol;
+    let build = if *map {
+        let map_type = if by_symbol { "SymMap" } else { "MultiMap" };
+        format!("{map_type}::build((0..t.len()).map(|k| {item}).collect())")
+    } else {
+        format!("(0..t.len()).map(|k| {item}).collect()")
+    };
+    format!(
+        "{{ let t: &Table = {}; {cols_code} {build} }}",
+        table_of(checked, *rel)
+    )
+}
+
 /// The stage's `run`: builds the lookups, feeds crepe, runs it, and stores its outputs as tables.
 fn run_fn(
     g: &mut Writer,
@@ -747,7 +767,6 @@ fn run_fn(
     program: &CrepeProgram,
     defined: &[usize],
 ) -> String {
-    let checked = g.checked;
     let (outputs, feeds) = (&program.outputs, &program.feeds);
     let mut code = String::new();
     writeln!(
@@ -755,7 +774,7 @@ fn run_fn(
         "    pub fn run(inputs: &[Table], derived: Done, cache: &LookupCache, _share: &Share) -> StageOut {{"
     )
     .unwrap();
-    code.push_str(&build_lookups(checked, lookups, true));
+    code.push_str(&build_lookups(g, lookups, true));
     writeln!(code, "        let mut rt = Crepe::new();").unwrap();
     for (name, types, source) in feeds {
         let (cols, args) = columns_of(types);
@@ -789,41 +808,27 @@ fn run_fn(
 
 /// Code filling the stage's lookups from the tables they index.
 fn build_lookups(
-    checked: &Checked,
+    g: &mut Writer,
     lookups: &[(usize, Vec<usize>, bool)],
     thread_local: bool,
 ) -> String {
+    let checked = g.checked;
     let mut code = String::new();
     if !lookups.is_empty() {
         writeln!(code, "        let mut lookups = Lookups::default();").unwrap();
-        for (id, (rel, cols, map)) in lookups.iter().enumerate() {
-            let types = checked.relations[*rel].types();
-            let (cols_code, _) = columns_of(&types);
-            let key: Vec<String> = cols.iter().map(|c| format!("c{c}[k]")).collect();
-            let item = if *map {
-                let rest: Vec<String> = (0..types.len())
-                    .filter(|c| !cols.contains(c))
-                    .map(|c| format!("c{c}[k]"))
-                    .collect();
-                format!("({}, {})", tuple(&key), tuple(&rest))
-            } else {
-                tuple(&key)
-            };
-            let by_symbol = cols.len() == 1 && types[cols[0]] == Type::Symbol;
-            let build = if *map {
-                let map_type = if by_symbol { "SymMap" } else { "MultiMap" };
-                format!("{map_type}::build((0..t.len()).map(|k| {item}).collect())")
-            } else {
-                format!("(0..t.len()).map(|k| {item}).collect()")
-            };
-            // Built once per run by the first stage that needs it, shared with the others.
+        for (id, l) in lookups.iter().enumerate() {
+            let key = lookup_key(l);
+            let build = lookup_build(checked, l);
+            // Built once per run by the first stage that needs it, or ahead of it
+            // (`Writer::prebuilds`), and shared with the others.
             writeln!(
                 code,
-                "        lookups.l{id} = cache.get({:?}, || {{ let t: &Table = {}; {cols_code} {build} }});",
-                lookup_key(&(*rel, cols.clone(), *map)),
-                table_of(checked, *rel)
+                "        lookups.l{id} = cache.get({key:?}, || {build});"
             )
             .unwrap();
+            g.prebuilds
+                .entry(key)
+                .or_insert_with(|| (l.0, lookup_type(checked, l), build));
         }
         if thread_local {
             writeln!(code, "        LOOKUPS.with(|l| *l.borrow_mut() = lookups);").unwrap();
@@ -948,6 +953,7 @@ pub fn generate(checked: &Checked, witnesses: bool, rules_name: &str) -> Generat
         direct: false,
         scans: Default::default(),
         wildcard: false,
+        prebuilds: BTreeMap::new(),
     };
     let mut stages: Vec<Stage> = Vec::new();
     let mut defined_by: Vec<Option<usize>> = vec![None; checked.relations.len()];
@@ -1007,6 +1013,27 @@ pub fn generate(checked: &Checked, witnesses: bool, rules_name: &str) -> Generat
         entries.join("\n")
     )
     .unwrap();
+    let mut builds = Vec::new();
+    for (n, (key, (rel, ty, build))) in g.prebuilds.iter().enumerate() {
+        writeln!(
+            out,
+            "fn lk{n}(inputs: &[Table], derived: &Done, cache: &LookupCache) {{\n    let _: std::sync::Arc<{ty}> = cache.get({key:?}, || {build});\n}}"
+        )
+        .unwrap();
+        let stage = match defined_by[*rel] {
+            Some(s) => format!("Some({s})"),
+            None => "None".to_string(),
+        };
+        builds.push(format!(
+            "    Prebuild {{ key: {key:?}, rel: {rel}, stage: {stage}, build: lk{n} }},"
+        ));
+    }
+    writeln!(
+        out,
+        "\n/// The lookups the stages share, each with the stage that derives its relation (None for input\n/// facts), so it can be built before the first stage that reads it starts.\npub static LOOKUP_BUILDS: &[Prebuild] = &[\n{}\n];\n",
+        builds.join("\n")
+    )
+    .unwrap();
     writeln!(
         out,
         "/// Runs the compiled rulebase on input tables (one per relation, in declaration order),\n/// each stage's output finished by `finish` (see `stages::Finish`)."
@@ -1014,7 +1041,7 @@ pub fn generate(checked: &Checked, witnesses: bool, rules_name: &str) -> Generat
     .unwrap();
     writeln!(
         out,
-"pub fn evaluate(inputs: &[Table], finish: &Finish, obs: &dyn Observer) -> (Vec<Option<Table>>, Vec<Instances>) {{\n    run_stages(STAGES, inputs, RELATIONS, if WITNESSES {{ RULES }} else {{ 0 }}, finish, obs)\n}}\n"
+"pub fn evaluate(inputs: &[Table], finish: &Finish, obs: &dyn Observer) -> (Vec<Option<Table>>, Vec<Instances>) {{\n    run_stages(STAGES, LOOKUP_BUILDS, inputs, RELATIONS, if WITNESSES {{ RULES }} else {{ 0 }}, finish, obs)\n}}\n"
     )
     .unwrap();
     writeln!(out, "/// Symbol constants of the rules, interned first so `Sym(n)` in the program means SYMBOLS[n].").unwrap();
