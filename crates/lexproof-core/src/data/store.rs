@@ -440,7 +440,7 @@ impl Table {
             }
             layout.push((lo, w));
         }
-        let mut keys = vec![0u64; self.len];
+        let mut keys: Vec<u64> = crate::data::written_zeros(self.len);
         for (c, &(lo, w)) in cols.iter().zip(&layout) {
             Table::shift_words(&mut keys, c, |k, x| *k = (*k << w) | (x - lo) as u64);
         }
@@ -573,7 +573,7 @@ impl Table {
 
     /// `col0 | col1 | col2 | row` for up to three symbol or date columns of this table.
     fn pack(&self, cols: &[Column]) -> Vec<u128> {
-        let mut keys = vec![0u128; self.len];
+        let mut keys: Vec<u128> = crate::data::written_zeros(self.len);
         for c in cols {
             let packed = Table::shift_words(&mut keys, c, |k, x| *k = (*k << 32) | x as u128);
             debug_assert!(packed, "packed keys hold 32-bit columns only");

@@ -287,7 +287,7 @@ impl HeadKeys {
             }
             columns.push((lo, bits));
         }
-        let mut keys = vec![0u64; head.len()];
+        let mut keys: Vec<u64> = crate::data::written_zeros(head.len());
         for (c, &(lo, bits)) in columns.iter().enumerate() {
             let get = ints(head, c);
             for (r, k) in keys.iter_mut().enumerate() {

@@ -114,7 +114,7 @@ impl<V: Copy> SymMap<V> {
             };
         }
         // A counting sort by key: rows of one key keep their order.
-        let mut starts = vec![0u32; max + 2];
+        let mut starts: Vec<u32> = crate::data::written_zeros(max + 2);
         for ((s,), _) in &rows {
             starts[s.0 as usize + 1] += 1;
         }

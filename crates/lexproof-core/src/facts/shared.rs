@@ -162,7 +162,8 @@ impl Writer {
         let k = match self.current {
             Some(k) if self.used + n <= SEGMENT => k,
             _ => {
-                let fresh: Box<[AtomicU64]> = (0..SEGMENT).map(|_| AtomicU64::new(0)).collect();
+                let fresh: Box<[AtomicU64]> =
+                    crate::data::written(SEGMENT, || AtomicU64::new(0)).into_boxed_slice();
                 self.used = 0;
                 *self.current.insert(texts.segments.push(fresh))
             }
@@ -202,7 +203,7 @@ struct Slots {
 impl Slots {
     fn new(bits: u32) -> Slots {
         Slots {
-            slots: (0..1usize << bits).map(|_| Slot::default()).collect(),
+            slots: crate::data::written(1usize << bits, Slot::default).into_boxed_slice(),
             bits,
         }
     }
@@ -295,7 +296,8 @@ impl SharedInterner {
         let Slots { slots, bits } = table.into_inner().unwrap_or_else(PoisonError::into_inner);
         let (text, starts) = texts.into_text();
         let ids = numbering.ids;
-        let places: Vec<AtomicU64> = (0..numbering.next).map(|_| AtomicU64::new(0)).collect();
+        let places: Vec<AtomicU64> =
+            crate::data::written(numbering.next as usize, || AtomicU64::new(0));
         let long = std::sync::Mutex::new(Vec::new());
         let mut slots = slots.into_vec();
         // Each slot's number and place in `text`, written into the slot itself. Independent per

@@ -141,7 +141,7 @@ fn counted(t: &Table, col: usize) -> Option<(Vec<u32>, Vec<u32>)> {
     if syms.is_empty() || ids > syms.len() * DENSE_IDS_PER_ROW {
         return None;
     }
-    let mut starts = vec![0u32; ids + 1];
+    let mut starts: Vec<u32> = crate::data::written_zeros(ids + 1);
     for s in syms {
         starts[s.0 as usize + 1] += 1;
     }
