@@ -37,7 +37,7 @@ pub fn mixed_roles(program: &Checked, facts: &FactSet, interner: &Interner) -> V
         .map(|(rel, col, role)| (rel, col, family[role]))
         .collect();
     // First pass: the families each symbol id stands in, one bit each.
-    let mut seen: Vec<u32> = vec![0; interner.len()];
+    let mut seen: Vec<u32> = crate::data::written_zeros(interner.len());
     for &(rel, col, fam) in &fields {
         for s in facts.tables[rel].syms(col) {
             seen[s.0 as usize] |= 1 << fam;
