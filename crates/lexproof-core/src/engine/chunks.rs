@@ -5,6 +5,9 @@
 //! of the rows, so a stage's conclusions and the order of its instances do not depend on who
 //! evaluated which chunk.
 //!
+//! The chunk size and the least size of a shared scan are also the run-time evaluator's
+//! (`runtime/share.rs`).
+//!
 //! No lifetime is bent: the generated scan owns what it reads (`Arc`s of the stage's lookups and
 //! tables) or borrows it for the whole run (the input tables), so an offer may outlive the call
 //! that made it.
@@ -26,9 +29,19 @@ static CHUNK: AtomicUsize = AtomicUsize::new(CHUNK_ROWS);
 /// Chunks helpers have evaluated in this process.
 static HELPED: AtomicUsize = AtomicUsize::new(0);
 
-/// Sets the rows per chunk (tests set few, so that small fact bases are shared too).
+/// Sets the rows per chunk, for both engines (tests set few, so that small fact bases are shared
+/// too).
 pub fn set_chunk_rows(rows: usize) {
     CHUNK.store(rows.max(1), Ordering::Relaxed);
+}
+
+pub(crate) fn chunk_rows() -> usize {
+    CHUNK.load(Ordering::Relaxed)
+}
+
+/// Whether a scan of this many rows is offered in chunks (in either engine).
+pub(crate) fn worth_sharing(rows: usize) -> bool {
+    rows >= MIN_CHUNKS * chunk_rows()
 }
 
 /// How many chunks workers have evaluated for other stages in this process (for tests).
@@ -68,8 +81,8 @@ impl<'s> Share<'s> {
         W: Send + 's,
         F: Fn(usize, usize) -> Vec<W> + Send + Sync + 's,
     {
-        let chunk = CHUNK.load(Ordering::Relaxed);
-        let Some(schedule) = self.schedule.filter(|_| rows >= MIN_CHUNKS * chunk) else {
+        let chunk = chunk_rows();
+        let Some(schedule) = self.schedule.filter(|_| worth_sharing(rows)) else {
             return vec![scan(0, rows)];
         };
         let job = Arc::new(Rows {
@@ -239,5 +252,39 @@ mod tests {
         );
         assert_eq!(seen.load(Ordering::SeqCst), 1);
         set_chunk_rows(CHUNK_ROWS);
+    }
+
+    #[test]
+    fn an_arithmetic_error_in_any_chunk_is_the_stage_threads() {
+        let data: Vec<i128> = (0..60).collect();
+        let data = &data;
+        let schedule = Schedule::new(vec![&[][..], &[]]);
+        let share = Share::new(Some(&schedule));
+        set_chunk_rows(3);
+        let errors = Mutex::new(Vec::new());
+        schedule.run(
+            2,
+            |j| {
+                if j == 0 {
+                    arith::take_errors();
+                    let got = share.rows(data.len(), |lo, hi| {
+                        std::thread::sleep(std::time::Duration::from_millis(1));
+                        // Every chunk overflows once, whichever thread evaluates it.
+                        data[lo..hi]
+                            .iter()
+                            .filter_map(|&x| arith::num_add(7, i128::MAX, 1 + x))
+                            .collect()
+                    });
+                    assert_eq!(got.concat(), Vec::<i128>::new());
+                    lock(&errors).extend(arith::take_errors());
+                }
+                schedule.done(j);
+            },
+            || share.help(),
+        );
+        set_chunk_rows(CHUNK_ROWS);
+        let errors = errors.into_inner().unwrap();
+        assert_eq!(errors.len(), 1, "one error per rule is kept");
+        assert_eq!(errors[0].rule, 7);
     }
 }

@@ -20,7 +20,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 mod share;
-pub use share::{chunks_helped, set_chunk_rows};
+pub use share::chunks_helped;
 use share::{Chunk, Split};
 
 pub struct Limits<'a> {

@@ -8,36 +8,19 @@
 use super::{scratch, step, Compiled, Ctx, Out, Rel, View};
 use crate::data::store::Table;
 use crate::data::value::Value;
+use crate::engine::chunks::chunk_rows;
 use crate::engine::schedule::lock;
 use lexproof_lang::check::Rule;
 use lexproof_lang::plan::Step;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 
-/// Rows of the first scan per chunk: enough that a chunk's setup is lost in its work, few
-/// enough that the last chunks leave little for one core alone.
-const CHUNK_ROWS: usize = 1 << 14;
-
-/// A rule is shared once its first scan has this many chunks.
-const MIN_CHUNKS: usize = 4;
-
-static CHUNK: AtomicUsize = AtomicUsize::new(CHUNK_ROWS);
-
 /// Chunks helpers have evaluated in this process.
 static HELPED: AtomicUsize = AtomicUsize::new(0);
-
-/// Sets the rows per chunk (tests set few, so that small fact bases are shared too).
-pub fn set_chunk_rows(rows: usize) {
-    CHUNK.store(rows.max(1), Ordering::Relaxed);
-}
 
 /// How many chunks workers have evaluated for other components in this process (for tests).
 pub fn chunks_helped() -> usize {
     HELPED.load(Ordering::Relaxed)
-}
-
-fn chunk_rows() -> usize {
-    CHUNK.load(Ordering::Relaxed)
 }
 
 /// The rows of the relation a plan scans first, where it scans the whole relation.
@@ -50,9 +33,7 @@ pub(super) fn first_scan_rows(plan: &Compiled, rels: &[&Rel]) -> Option<usize> {
     }
 }
 
-pub(super) fn worth_sharing(rows: usize) -> bool {
-    rows >= MIN_CHUNKS * chunk_rows()
-}
+pub(super) use crate::engine::chunks::worth_sharing;
 
 /// The instances a helper found in one chunk: per instance its head, and its witness row when
 /// witnesses are recorded (rows of both at the same position).
