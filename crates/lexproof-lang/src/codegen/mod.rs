@@ -884,12 +884,6 @@ fn store_outputs(
             .iter()
             .map(|t| format!("Type::{}", type_name(*t)))
             .collect();
-        let binds: Vec<String> = (0..types.len()).map(|j| format!("a{j}")).collect();
-        let pushes: Vec<String> = types
-            .iter()
-            .enumerate()
-            .map(|(j, t)| format!("t.{}({j}, a{j});", push(*t)))
-            .collect();
         if let (true, Dest::Witness(r)) = (project, dest) {
             // A direct stage's witness rows come in parts (`direct::stage_code`). Their heads are
             // projected from the parts at once; the witness table, which only the stage's
@@ -918,6 +912,12 @@ fn store_outputs(
             .unwrap();
             continue;
         }
+        let binds: Vec<String> = (0..types.len()).map(|j| format!("a{j}")).collect();
+        let pushes: Vec<String> = types
+            .iter()
+            .enumerate()
+            .map(|(j, t)| format!("t.{}({j}, a{j});", push(*t)))
+            .collect();
         let store = match dest {
             Dest::Derived(i) => format!("out.derived.push(({i}, t));"),
             Dest::Witness(r) => format!("out.witnesses.push(({r}, t));"),
