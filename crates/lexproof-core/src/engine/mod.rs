@@ -8,6 +8,7 @@ use crate::data::value::printable;
 pub mod budget;
 pub mod chunks;
 pub mod compiled;
+pub mod grow;
 pub mod lookups;
 pub mod runtime;
 mod schedule;

@@ -12,6 +12,7 @@
 use super::{
     build_lookups, columns_of, lookups_decl, rust_type, store_outputs, table_of, Dest, Writer,
 };
+use crate::ast::Type;
 use crate::check::Rule;
 use crate::plan::RulePlan;
 use std::fmt::Write;
@@ -20,9 +21,95 @@ use std::fmt::Write;
 /// them, in order).
 pub(super) const SCAN: &str = "@scan";
 
+/// The clause `Writer::body` puts where a recursive stage reads one of its own relations row by
+/// row (`Writer::own_scans` holds them, in order).
+pub(super) const OWN_SCAN: &str = "@own";
+
 /// What a shared scan takes along: its own handles on the stage's lookups and tables.
-const SHARED_CLONES: &str =
+pub(super) const SHARED_CLONES: &str =
     "let lookups = std::sync::Arc::clone(&lookups); let derived = std::sync::Arc::clone(&derived);";
+
+/// The declaration of `rule`'s witness row type `W<rule>`, and its column types.
+pub(super) fn witness_struct(rule: &Rule) -> (String, Vec<Type>) {
+    let wtypes: Vec<_> = rule.witness.iter().map(|&v| rule.vars[v].ty).collect();
+    let fields: Vec<String> = wtypes
+        .iter()
+        .map(|t| format!("pub {}", rust_type(*t)))
+        .collect();
+    let decl = format!(
+        "    #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]\n    pub struct W{}({});\n",
+        rule.index,
+        fields.join(", ")
+    );
+    (decl, wtypes)
+}
+
+/// An expression giving the witness rows of `rule` evaluated by `plan`, in parts (`Vec<Vec<W>>`):
+/// one part, or the chunks of a scan shared with idle workers (which take `clones` along). Sets
+/// `g.wildcard` if a premise leaves a column unread.
+pub(super) fn rule_rows(g: &mut Writer, rule: &Rule, plan: &RulePlan, clones: &str) -> String {
+    let checked = g.checked;
+    g.wildcard = false;
+    let body = g.body(rule, plan);
+    let w = format!("W{}", rule.index);
+    // `continue` leaves the innermost loop: the outer one-pass loop gives a rule without a
+    // scan somewhere to continue from.
+    let mut line = String::from("for _ in 0..1 {");
+    let mut open = 1;
+    // The rows of the first loop where it scans a whole table: those are shared in chunks.
+    let mut shared_rows = None;
+    for clause in body {
+        if clause == SCAN {
+            let (rel, args) = g.scans.pop_front().expect("a scan clause has its scan");
+            let (cols, _) = columns_of(&checked.relations[rel].types());
+            let table = table_of(checked, rel);
+            let range = if open == 1 {
+                shared_rows = Some(format!("{{ let t: &Table = {table}; t.len() }}"));
+                "lo..hi"
+            } else {
+                "0..t.len()"
+            };
+            write!(line, " let t: &Table = {table}; {cols} for k in {range} {{").unwrap();
+            for (c, a) in args.iter().enumerate() {
+                write!(line, " let {a} = c{c}[k];").unwrap();
+            }
+            open += 1;
+        } else if clause == OWN_SCAN {
+            let (rel, pattern, fresh) = g
+                .own_scans
+                .pop_front()
+                .expect("an own scan clause has its scan");
+            let rows = format!("own.r{rel}.{}()", if fresh { "fresh" } else { "all" });
+            let range = if open == 1 {
+                shared_rows = Some(format!("{rows}.len()"));
+                "[lo..hi]"
+            } else {
+                ""
+            };
+            write!(line, " for &{pattern} in {rows}{range}.iter() {{").unwrap();
+            open += 1;
+        } else if clause.starts_with("for ") {
+            write!(line, " {clause} {{").unwrap();
+            open += 1;
+        } else if clause.starts_with("let Some(") {
+            write!(line, " {clause} else {{ continue; }};").unwrap();
+        } else if clause.starts_with("let ") {
+            write!(line, " {clause};").unwrap();
+        } else {
+            write!(line, " if !{clause} {{ continue; }}").unwrap();
+        }
+    }
+    let wvars: Vec<String> = rule.witness.iter().map(|v| format!("v{v}")).collect();
+    write!(line, " o.push({w}({}));", wvars.join(", ")).unwrap();
+    line.push_str(&" }".repeat(open));
+    match shared_rows {
+        // The scan owns what it reads (clones of the stage's `Arc`s), so helpers may run it.
+        Some(rows) => format!(
+            "share.rows({rows}, {{ {clones} move |lo: usize, hi: usize| {{ let mut o: Vec<{w}> = Vec::new(); {line} o }} }})"
+        ),
+        None => format!("{{ let mut o: Vec<{w}> = Vec::new(); {line} vec![o] }}"),
+    }
+}
 
 /// The stage module's code: lookups, witness row types, and `run`.
 pub(super) fn stage_code(
@@ -37,76 +124,22 @@ pub(super) fn stage_code(
     let mut loops = String::new();
     let mut outputs = Vec::new();
     for (k, (rule, plan)) in rules.iter().zip(plans).enumerate() {
-        g.wildcard = false;
-        let body = g.body(rule, plan);
-        let wtypes: Vec<_> = rule.witness.iter().map(|&v| rule.vars[v].ty).collect();
-        let fields: Vec<String> = wtypes
-            .iter()
-            .map(|t| format!("pub {}", rust_type(*t)))
-            .collect();
-        let w = format!("W{}", rule.index);
-        writeln!(
-            structs,
-            "    #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]\n    pub struct {w}({});",
-            fields.join(", ")
-        )
-        .unwrap();
+        let (decl, wtypes) = witness_struct(rule);
+        structs.push_str(&decl);
         writeln!(
             loops,
             "        // {}:{} rule {}",
             g.rules_name, rule.line, rule.id
         )
         .unwrap();
-        // `continue` leaves the innermost loop: the outer one-pass loop gives a rule without a
-        // scan somewhere to continue from.
-        let mut line = String::from("for _ in 0..1 {");
-        let mut open = 1;
-        // The rows of the first loop where it scans a whole table: those are shared in chunks.
-        let mut shared_rows = None;
-        for clause in body {
-            if clause == SCAN {
-                let (rel, args) = g.scans.pop_front().expect("a scan clause has its scan");
-                let (cols, _) = columns_of(&checked.relations[rel].types());
-                let table = table_of(checked, rel);
-                let range = if open == 1 {
-                    shared_rows = Some(format!("{{ let t: &Table = {table}; t.len() }}"));
-                    "lo..hi"
-                } else {
-                    "0..t.len()"
-                };
-                write!(line, " let t: &Table = {table}; {cols} for k in {range} {{").unwrap();
-                for (c, a) in args.iter().enumerate() {
-                    write!(line, " let {a} = c{c}[k];").unwrap();
-                }
-                open += 1;
-            } else if clause.starts_with("for ") {
-                write!(line, " {clause} {{").unwrap();
-                open += 1;
-            } else if clause.starts_with("let Some(") {
-                write!(line, " {clause} else {{ continue; }};").unwrap();
-            } else if clause.starts_with("let ") {
-                write!(line, " {clause};").unwrap();
-            } else {
-                write!(line, " if !{clause} {{ continue; }}").unwrap();
-            }
-        }
-        let wvars: Vec<String> = rule.witness.iter().map(|v| format!("v{v}")).collect();
-        write!(line, " o{k}.push({w}({}));", wvars.join(", ")).unwrap();
-        line.push_str(&" }".repeat(open));
+        let rows = rule_rows(g, rule, plan, SHARED_CLONES);
         // `o{k}`: the witness rows in parts, in order (one part unless the scan was shared).
-        match shared_rows {
-            // The scan owns what it reads (clones of the stage's `Arc`s), so helpers may run it.
-            Some(rows) => writeln!(
-                loops,
-                "        let mut o{k}: Vec<Vec<{w}>> = share.rows({rows}, {{ {SHARED_CLONES} move |lo: usize, hi: usize| {{ let mut o{k}: Vec<{w}> = Vec::new(); {line} o{k} }} }});"
-            )
-            .unwrap(),
-            None => writeln!(
-                loops,
-                "        let mut o{k}: Vec<{w}> = Vec::new();\n        {line}\n        let mut o{k} = vec![o{k}];"
-            )
-            .unwrap(),
-        }
+        writeln!(
+            loops,
+            "        let mut o{k}: Vec<Vec<W{}>> = {rows};",
+            rule.index
+        )
+        .unwrap();
         if g.wildcard {
             writeln!(
                 loops,
@@ -114,7 +147,11 @@ pub(super) fn stage_code(
             )
             .unwrap();
         }
-        outputs.push((w, wtypes, Dest::Witness(rule.index)));
+        outputs.push((
+            format!("W{}", rule.index),
+            wtypes,
+            Dest::Witness(rule.index),
+        ));
     }
     g.direct = false;
     let lookups = g.lookups.clone();

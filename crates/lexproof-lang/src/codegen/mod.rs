@@ -13,6 +13,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 
 mod direct;
+mod fixpoint;
 
 pub struct Generated {
     pub code: String,
@@ -67,6 +68,13 @@ struct Writer<'a> {
     /// Every lookup of the program by key (`lookup_key`): its relation, type and build code, for
     /// building it ahead of the stages that read it (`LOOKUP_BUILDS`).
     prebuilds: BTreeMap<String, (usize, String, String)>,
+    /// In a recursive stage (`fixpoint`): each scan of the stage's own relations that reads them
+    /// row by row, in order: the relation, the row pattern, and whether it reads only the rows new
+    /// in the last round.
+    own_scans: std::collections::VecDeque<(usize, String, bool)>,
+    /// In a recursive stage: the indexes its rules read its own relations by (relation, key
+    /// columns).
+    own_indexes: Vec<(usize, Vec<usize>)>,
 }
 
 impl Writer<'_> {
@@ -194,6 +202,9 @@ impl Writer<'_> {
                     let cols = (0..args.len()).collect();
                     clauses.push(self.lookup(rel.0, cols, &key, false));
                 }
+                Step::Scan(scan) if scan.own && self.direct => {
+                    clauses.extend(self.own_scan(rule, scan, &mut tmp));
+                }
                 Step::Scan(scan) if !scan.own && !scan.key.is_empty() => {
                     // Some arguments known: the matching rows come from a lookup on those columns,
                     // bound by a `for` clause.
@@ -299,6 +310,58 @@ impl Writer<'_> {
         }
         // Last, so it counts instances, not attempts: the run's budget (see `budget` in lexproof).
         clauses.push(format!("(tick({}))", rule.index));
+        clauses
+    }
+
+    /// The clauses reading a relation of the current recursive stage (`fixpoint`): row by row
+    /// (`OWN_SCAN`, for `direct::stage_code` to place), with the columns already known compared
+    /// after; or through an index on the known columns.
+    fn own_scan(&mut self, rule: &Rule, scan: &Scan, tmp: &mut usize) -> Vec<String> {
+        let arity = self.checked.relations[scan.rel.0].arity();
+        let mut clauses = Vec::new();
+        let mut after = Vec::new();
+        if scan.delta || scan.key.is_empty() {
+            let mut pattern = Vec::with_capacity(arity);
+            for c in 0..arity {
+                match scan.key.iter().find(|(k, _)| *k == c) {
+                    Some((_, t)) => {
+                        let r = format!("d{}_{c}", scan.lit);
+                        let e = self.term(rule, t, &mut after, tmp);
+                        after.push(format!("({r} == {e})"));
+                        pattern.push(r);
+                    }
+                    None => pattern.push(self.unknown_column(rule, scan, c, &mut after, tmp)),
+                }
+            }
+            self.own_scans
+                .push_back((scan.rel.0, tuple(&pattern), scan.delta));
+            clauses.push(direct::OWN_SCAN.to_string());
+        } else {
+            let key: Vec<String> = scan
+                .key
+                .iter()
+                .map(|(_, t)| self.term(rule, t, &mut clauses, tmp))
+                .collect();
+            let cols: Vec<usize> = scan.key.iter().map(|(c, _)| *c).collect();
+            let pattern: Vec<String> = (0..arity)
+                .filter(|c| !cols.contains(c))
+                .map(|c| self.unknown_column(rule, scan, c, &mut after, tmp))
+                .collect();
+            let index = (scan.rel.0, cols);
+            let id = match self.own_indexes.iter().position(|i| *i == index) {
+                Some(id) => id,
+                None => {
+                    self.own_indexes.push(index);
+                    self.own_indexes.len() - 1
+                }
+            };
+            clauses.push(format!(
+                "for &{} in own.i{id}.get(&{})",
+                tuple(&pattern),
+                tuple(&key)
+            ));
+        }
+        clauses.extend(after);
         clauses
     }
 
@@ -519,11 +582,12 @@ fn stage(g: &mut Writer, comp: &[usize], defined_by: &[Option<usize>]) -> Stage 
             .iter()
             .any(|l| matches!(l, CLit::Pos(a) | CLit::Neg(a) if comp.contains(&a.rel)))
     });
-    let project = witnesses && !recursive;
     let mut defined: Vec<usize> = comp.to_vec();
     defined.sort_unstable();
-    let code = if project {
+    let code = if witnesses && !recursive {
         direct::stage_code(g, &rules, &plans, &defined)
+    } else if witnesses {
+        fixpoint::stage_code(g, comp, &rules, &defined)
     } else {
         let program = CrepeProgram::new(g, &rules, &plans, &reads, &defined);
         let mut code = String::new();
@@ -954,6 +1018,8 @@ pub fn generate(checked: &Checked, witnesses: bool, rules_name: &str) -> Generat
         scans: Default::default(),
         wildcard: false,
         prebuilds: BTreeMap::new(),
+        own_scans: Default::default(),
+        own_indexes: Vec::new(),
     };
     let mut stages: Vec<Stage> = Vec::new();
     let mut defined_by: Vec<Option<usize>> = vec![None; checked.relations.len()];
@@ -1088,7 +1154,7 @@ mod tests {
                 &g.code[i..(i + 60).min(g.code.len())]
             );
         }
-        assert!(g.code.contains("o0.push(W0(v0));"), "{}", g.code);
+        assert!(g.code.contains("o.push(W0(v0));"), "{}", g.code);
         assert!(!g.code.contains("pub struct R2Foobar"), "{}", g.code);
         // The repeated variable is tested in the loop, and nothing is left unread, so no
         // deduplication is needed.
@@ -1130,18 +1196,22 @@ mod tests {
             "{}",
             g.code
         );
-        // edge(Y, Z) with Y known is a lookup bound by a `for` clause; `!mark(Z)` and `mark(Y)`
-        // (every argument known) are set tests; reach, scanned, stays a crepe relation in its
-        // recursive stage.
+        // reach is recursive: plain loops to a fixpoint. Round 0 copies edge; each later round
+        // reads only the reach rows the last one added, in chunks for idle workers. edge(Y, Z) with
+        // Y known is a lookup bound by a `for` clause; `!mark(Z)` and `mark(Y)` (every argument
+        // known) are set tests.
         assert!(
-            g.code
-                .contains("for (v2,) in LOOKUPS.with(|l| l.borrow().l0.copied_of(&(v1,)))"),
+            g.code.contains("pub r2: Grow<(Sym, Sym)>,")
+                && g.code.contains("o1.extend(share.rows(own.r2.fresh().len(), {")
+                && g.code.contains(
+                    "for &(v0, v1) in own.r2.fresh()[lo..hi].iter() { for &(v2,) in lookups.l0.get(&(v1,)) { if !(!lookups.l1.contains(&(v2,))) { continue; }"
+                )
+                && g.code.contains("next.r2.add((v0, v2));")
+                && g.code.contains("if !grew.contains(&true) { break; }"),
             "{}",
             g.code
         );
-        assert!(g
-            .code
-            .contains("(!LOOKUPS.with(|l| l.borrow().l1.contains(&(v2,))))"));
+        assert!(!g.code.contains("crepe!"), "{}", g.code);
         assert!(g.code.contains("pub l0: std::sync::Arc<SymMap<(Sym,)>>"));
         // hop is not recursive: a loop over reach's table, the lookups probed directly; the
         // witness records `edge(X, _)`'s column too, so rows are distinct without deduplication.
@@ -1151,7 +1221,7 @@ mod tests {
                 && g.code.contains("for &(v2,) in lookups.l0.get(&(v0,)) {")
                 && g.code
                     .contains("if !(lookups.l1.contains(&(v1,))) { continue; }")
-                && g.code.contains("o0.push(W2(v0, v1, v2));")
+                && g.code.contains("o.push(W2(v0, v1, v2));")
                 && !g.code.contains(".dedup()"),
             "{}",
             g.code
