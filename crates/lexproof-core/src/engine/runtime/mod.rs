@@ -71,6 +71,7 @@ fn hash_row(t: &Table, row: usize) -> u64 {
 }
 
 /// A sorted permutation of a table's rows by some columns.
+#[derive(Clone)]
 struct SortedIndex {
     cols: Vec<usize>,
     perm: Vec<u32>,
@@ -199,6 +200,7 @@ fn cmp_cols(t: &Table, a: usize, b: usize, cols: &[usize]) -> Ordering {
     Ordering::Equal
 }
 
+#[derive(Clone)]
 struct Rel {
     table: Table,
     set: HashTable<u32>,
@@ -518,8 +520,9 @@ struct Evaluator<'a> {
 struct View<'a> {
     rels: &'a [&'a Rel],
     delta: &'a [(usize, usize)],
-    /// The rows of the plan's first scan to read, where it reads a whole relation: all of them,
-    /// or one chunk of a shared rule (`share`).
+    /// The rows of the plan's first scan to read, where it reads a whole relation or the last
+    /// round's new rows: all of them, or one chunk of a shared rule (`share`), counted from the
+    /// first row it reads.
     first: (usize, usize),
 }
 
@@ -583,11 +586,20 @@ impl<'a> Evaluator<'a> {
             .zip(held)
             .map(|(o, h)| o.as_ref().or(h.as_deref()).unwrap_or(empty))
             .collect();
-        let split = run.and_then(|run| {
-            let rows = share::first_scan_rows(plan, &rels)?;
-            let direct = self.out.direct[rule.head.rel].is_some();
-            (direct && share::worth_sharing(rows))
-                .then(|| run.share(rule.index, Arc::clone(plan), self.held.clone(), rows))
+        // Helpers read the relations through `held`: the component's own are there only while
+        // lent (`lend_own`), or not read at all (a component without recursion, `take_direct`).
+        let lent = self.own.iter().all(Option::is_none);
+        let split = run.filter(|_| lent).and_then(|run| {
+            let rows = share::first_scan_rows(plan, &rels, &self.delta)?;
+            share::worth_sharing(rows).then(|| {
+                run.share(
+                    rule.index,
+                    Arc::clone(plan),
+                    self.held.clone(),
+                    self.delta.clone(),
+                    rows,
+                )
+            })
         });
         let (ctx, delta) = (&self.ctx, &self.delta);
         let mut scan = |first: (usize, usize), out: &mut Out| {
@@ -673,6 +685,24 @@ impl<'a> Evaluator<'a> {
             let rel = self.own[r].take().expect("a component's own relation");
             self.delta[r] = (rel.table.len(), rel.table.len());
             self.out.direct[r] = Some(rel);
+        }
+    }
+
+    /// Lends a recursive component's relations to `held` for one round, so that helpers can read
+    /// them while its rules run.
+    fn lend_own(&mut self, comp: &[usize]) {
+        for &r in comp {
+            let rel = self.own[r].take().expect("a component's own relation");
+            self.held[r] = Some(Arc::new(rel));
+        }
+    }
+
+    /// Takes back what `lend_own` lent, before the round's heads are added. A helper may still
+    /// hold a relation for an instant after its last chunk: then it is copied.
+    fn take_back_own(&mut self, comp: &[usize]) {
+        for &r in comp {
+            let rel = self.held[r].take().expect("a lent relation");
+            self.own[r] = Some(Arc::unwrap_or_clone(rel));
         }
     }
 
@@ -792,7 +822,14 @@ fn step(
                     step(ctx, view, out, rule, plan, k + 1, b, buf);
                 };
                 if scan.delta {
-                    let (lo, hi) = view.delta[scan.rel.0];
+                    let (mut lo, mut hi) = view.delta[scan.rel.0];
+                    if k == 0 {
+                        // A shared chunk of the new rows (`View::first` counts from the first).
+                        (lo, hi) = (
+                            lo.saturating_add(view.first.0).min(hi),
+                            lo.saturating_add(view.first.1).min(hi),
+                        );
+                    }
                     for r in lo..hi {
                         if key_cols.iter().zip(&key).all(|(&c, v)| t.get(r, c) == *v) {
                             visit(r, b, out, buf);
@@ -1230,9 +1267,10 @@ impl<'a> Run<'a> {
         rule: usize,
         plan: Arc<Compiled>,
         held: Vec<Option<Arc<Rel>>>,
+        delta: Vec<(usize, usize)>,
         rows: usize,
     ) -> Arc<Split<'a>> {
-        let split = Arc::new(Split::new(self.ctx, rule, plan, held, rows));
+        let split = Arc::new(Split::new(self.ctx, rule, plan, held, delta, rows));
         lock(&self.open).push(Arc::clone(&split));
         self.schedule.offer();
         split
@@ -1395,8 +1433,26 @@ fn evaluate_component(
             }
         }
     }
+    // A rule with a premise on a relation of this component that is still empty (no facts from
+    // the rules file) finds nothing in the first round, however much else its plan would scan
+    // before reaching that premise.
+    let starts_empty: Vec<bool> = rules
+        .iter()
+        .zip(&recursive_positions)
+        .map(|(rule, ps)| {
+            ps.iter().any(|&p| match &rule.body[p] {
+                CLit::Pos(a) => ev.rel(a.rel).table.is_empty(),
+                _ => false,
+            })
+        })
+        .collect();
+    if !once {
+        ev.lend_own(comp);
+    }
     for (k, (rule, plan)) in rules.iter().zip(&full).enumerate() {
-        times.rule(k, || ev.run_rule(rule, plan, run.filter(|_| once)));
+        if !starts_empty[k] {
+            times.rule(k, || ev.run_rule(rule, plan, run));
+        }
     }
     if once {
         ev.put_back_direct(comp);
@@ -1408,6 +1464,7 @@ fn evaluate_component(
         times.report(ci, program, comp, limits.observer);
         return true;
     }
+    ev.take_back_own(comp);
     let mut changed = times.commit(|| ev.commit(comp));
     let plans: Vec<Vec<Arc<Compiled>>> = rules
         .iter()
@@ -1428,11 +1485,13 @@ fn evaluate_component(
     while changed && ev.out.error.is_none() {
         times.rounds += 1;
         times.index(|| ev.prepare(&all));
+        ev.lend_own(comp);
         for (k, (rule, ps)) in rules.iter().zip(&plans).enumerate() {
             for plan in ps {
-                times.rule(k, || ev.run_rule(rule, plan, None));
+                times.rule(k, || ev.run_rule(rule, plan, run));
             }
         }
+        ev.take_back_own(comp);
         changed = times.commit(|| ev.commit(comp));
     }
     ev.forget_duplicates_of(rules);
@@ -1468,7 +1527,7 @@ pub fn evaluate(
         let rel = &program.relations[r];
         let t = &inputs[r];
         let mut loaded = Rel::new(&rel.types());
-        if rel.derived || needs.probed[r] {
+        if rel.derived {
             loaded.reserve(t.len());
             let mut vals = Vec::with_capacity(t.arity());
             for row in 0..t.len() {
@@ -1477,7 +1536,8 @@ pub fn evaluate(
                 loaded.insert(&vals);
             }
         } else {
-            // Loaded tables hold no duplicates, and nothing tests this one's tuples whole.
+            // Loaded tables hold no duplicates: a relation whose tuples are tested whole gets its
+            // bitmap or duplicate check from `finish_for_readers`, without a probe per row.
             loaded.table = t.clone();
         }
         if rel.derived {

@@ -1,8 +1,8 @@
-//! One rule's work on several cores. In a component without recursion, a rule whose plan starts
-//! by scanning a large relation offers that relation's rows in chunks (`Schedule::offer`); a
-//! worker with no component to start takes chunks and evaluates them into a `Chunk` of heads and
-//! witness rows, which the component's own thread adds to its relations as it goes on with the
-//! other chunks. What a run derives does not depend on who evaluated which chunk: a component's
+//! One rule's work on several cores. A rule whose plan starts by scanning a large relation, or the
+//! rows the last round of a recursive component added, offers those rows in chunks
+//! (`Schedule::offer`); a worker with no component to start takes chunks and evaluates them into a
+//! `Chunk` of heads and witness rows, which the component's own thread adds to its relations as it
+//! goes on with the other chunks. What a run derives does not depend on who evaluated which chunk: a component's
 //! relations are sorted, and its instances stored in order, once it ends.
 
 use super::{scratch, step, Compiled, Ctx, Out, Rel, View};
@@ -23,12 +23,19 @@ pub fn chunks_helped() -> usize {
     HELPED.load(Ordering::Relaxed)
 }
 
-/// The rows of the relation a plan scans first, where it scans the whole relation.
-pub(super) fn first_scan_rows(plan: &Compiled, rels: &[&Rel]) -> Option<usize> {
+/// The rows a plan scans first, where it scans a whole relation or the last round's new rows of
+/// one.
+pub(super) fn first_scan_rows(
+    plan: &Compiled,
+    rels: &[&Rel],
+    delta: &[(usize, usize)],
+) -> Option<usize> {
     match plan.plan.steps.first() {
-        Some(Step::Scan(scan)) if scan.key.is_empty() && !scan.delta => {
-            Some(rels[scan.rel.0].table.len())
+        Some(Step::Scan(scan)) if scan.delta => {
+            let (lo, hi) = delta[scan.rel.0];
+            Some(hi - lo)
         }
+        Some(Step::Scan(scan)) if scan.key.is_empty() => Some(rels[scan.rel.0].table.len()),
         _ => None,
     }
 }
@@ -60,8 +67,11 @@ pub(super) struct Split<'a> {
     ctx: Ctx<'a>,
     rule: &'a Rule,
     plan: Arc<Compiled>,
-    /// The relations the rule reads (all done: the component has no recursion).
+    /// The relations the rule reads, none changing while the split is open (those of a recursive
+    /// component are lent for the round).
     held: Vec<Option<Arc<Rel>>>,
+    /// Per relation: the rows new in the last round (the component's `Evaluator::delta`).
+    delta: Vec<(usize, usize)>,
     rows: usize,
     chunk: usize,
     chunks: usize,
@@ -99,6 +109,7 @@ impl<'a> Split<'a> {
         rule: usize,
         plan: Arc<Compiled>,
         held: Vec<Option<Arc<Rel>>>,
+        delta: Vec<(usize, usize)>,
         rows: usize,
     ) -> Split<'a> {
         let chunk = chunk_rows();
@@ -107,6 +118,7 @@ impl<'a> Split<'a> {
             ctx,
             plan,
             held,
+            delta,
             rows,
             chunk,
             chunks: rows.div_ceil(chunk),
@@ -169,10 +181,9 @@ impl<'a> Split<'a> {
             .iter()
             .map(|h| h.as_deref().unwrap_or(&empty))
             .collect();
-        let delta = vec![(0, 0); rels.len()];
         let view = View {
             rels: &rels,
-            delta: &delta,
+            delta: &self.delta,
             first,
         };
         let witness_types: Vec<_> = if self.ctx.limits.witnesses {
