@@ -1211,6 +1211,32 @@ impl<'a> Run<'a> {
     }
 
     /// One fewer component is left to read relation `r`; after the last, it is dropped.
+    /// Loads relation `r`'s given rows: an input relation as finished (with the indexes its
+    /// readers use), or a derived relation's rules-file facts as its component's start.
+    fn load(&self, r: usize, t: &Table) {
+        let rel = &self.ctx.program.relations[r];
+        let mut loaded = Rel::new(&rel.types());
+        if rel.derived {
+            loaded.reserve(t.len());
+            let mut vals = Vec::with_capacity(t.arity());
+            for row in 0..t.len() {
+                vals.clear();
+                vals.extend((0..t.arity()).map(|c| t.get(row, c)));
+                loaded.insert(&vals);
+            }
+            *lock(&self.start[r]) = Some(loaded);
+            return;
+        }
+        // Loaded tables hold no duplicates: a relation whose tuples are tested whole gets its
+        // bitmap or duplicate check from `finish_for_readers`, without a probe per row.
+        loaded.table = t.clone();
+        loaded.finish_for_readers(self.needs.probed[r]);
+        for cols in &self.needs.indexes[r] {
+            loaded.index(cols);
+        }
+        *lock(&self.done[r]) = Some(Arc::new(loaded));
+    }
+
     fn release(&self, r: usize) {
         if self.readers[r].fetch_sub(1, AtomicOrdering::AcqRel) == 1 {
             lock(&self.done[r]).take();
@@ -1514,43 +1540,32 @@ pub fn evaluate(
     let needs = needs(program);
     let done: Vec<Mutex<Option<Arc<Rel>>>> = (0..n).map(|_| Mutex::new(None)).collect();
     let start: Vec<Mutex<Option<Rel>>> = (0..n).map(|_| Mutex::new(None)).collect();
-    // Input relations and the rules file's facts for derived relations start out as given; each
-    // is loaded (with the indexes components read it by) on whichever core is free.
+    // Input relations and the rules file's facts for derived relations start out as given. Each
+    // is loaded (with the indexes components read it by) as a job of the schedule that the
+    // components reading it wait for: a component whose inputs are in starts while larger ones
+    // still load, instead of every component waiting for the last of them.
     let mut given: Vec<usize> = (0..n)
         .filter(|&r| {
             let rel = &program.relations[r];
             (!rel.derived && needs.readers[r] > 0) || rel.has_rule_facts
         })
         .collect();
+    // Among loads equally urgent, the schedule starts the lower job first: the larger relation.
     given.sort_by_key(|&r| std::cmp::Reverse(inputs[r].len()));
-    crate::data::parallel::for_each(given, |r| {
-        let rel = &program.relations[r];
-        let t = &inputs[r];
-        let mut loaded = Rel::new(&rel.types());
-        if rel.derived {
-            loaded.reserve(t.len());
-            let mut vals = Vec::with_capacity(t.arity());
-            for row in 0..t.len() {
-                vals.clear();
-                vals.extend((0..t.arity()).map(|c| t.get(row, c)));
-                loaded.insert(&vals);
+    let components = needs.deps.len();
+    let mut load_job = vec![None; n];
+    for (g, &r) in given.iter().enumerate() {
+        load_job[r] = Some(components + g);
+    }
+    let mut deps = needs.deps.clone();
+    for (ci, d) in deps.iter_mut().enumerate() {
+        for &r in needs.reads[ci].iter().chain(&program.components[ci]) {
+            if let Some(j) = load_job[r].filter(|j| !d.contains(j)) {
+                d.push(j);
             }
-        } else {
-            // Loaded tables hold no duplicates: a relation whose tuples are tested whole gets its
-            // bitmap or duplicate check from `finish_for_readers`, without a probe per row.
-            loaded.table = t.clone();
         }
-        if rel.derived {
-            *lock(&start[r]) = Some(loaded);
-        } else {
-            loaded.finish_for_readers(needs.probed[r]);
-            for cols in &needs.indexes[r] {
-                loaded.index(cols);
-            }
-            *lock(&done[r]) = Some(Arc::new(loaded));
-        }
-    });
-    let deps = needs.deps.clone();
+    }
+    deps.extend(given.iter().map(|_| Vec::new()));
     let run = Run {
         ctx: Ctx {
             program,
@@ -1572,7 +1587,13 @@ pub fn evaluate(
     };
     run.schedule.run(
         crate::data::parallel::threads(),
-        |ci| run.job(ci),
+        |j| match j.checked_sub(components) {
+            None => run.job(j),
+            Some(g) => {
+                run.load(given[g], &inputs[given[g]]);
+                run.schedule.done(j);
+            }
+        },
         || run.help(),
     );
     let errors = run.errors.into_inner().unwrap_or_else(|e| e.into_inner());
