@@ -118,7 +118,6 @@ pub(super) fn stage_code(
     plans: &[RulePlan],
     defined: &[usize],
 ) -> String {
-    let checked = g.checked;
     g.direct = true;
     let mut structs = String::new();
     let mut loops = String::new();
@@ -154,11 +153,22 @@ pub(super) fn stage_code(
         ));
     }
     g.direct = false;
+    let mut code = stage_start(g, &structs);
+    code.push_str(&loops);
+    writeln!(code, "        drop(derived);").unwrap();
+    code.push_str(&store_outputs(g, &outputs, defined, true));
+    writeln!(code, "        out\n    }}").unwrap();
+    code
+}
+
+/// The start of a plain-loop stage's module: its lookups and the other declarations, then `run` up
+/// to the shared handles on its lookups and tables (`lookups`, `derived`) that its scans clone.
+pub(super) fn stage_start(g: &mut Writer, decls: &str) -> String {
     let lookups = g.lookups.clone();
     let mut code = String::new();
     writeln!(code, "    use super::*;\n").unwrap();
-    code.push_str(&lookups_decl(checked, &lookups, false));
-    code.push_str(&structs);
+    code.push_str(&lookups_decl(g.checked, &lookups, false));
+    code.push_str(decls);
     writeln!(
         code,
         "\n    #[allow(unused_variables, unused_mut, clippy::never_loop)]\n    pub fn run<'s>(inputs: &'s [Table], derived: Done, cache: &LookupCache, share: &Share<'s>) -> StageOut {{"
@@ -173,9 +183,5 @@ pub(super) fn stage_code(
         "        let lookups = std::sync::Arc::new(lookups);\n        let derived = std::sync::Arc::new(derived);"
     )
     .unwrap();
-    code.push_str(&loops);
-    writeln!(code, "        drop(derived);").unwrap();
-    code.push_str(&store_outputs(g, &outputs, defined, true));
-    writeln!(code, "        out\n    }}").unwrap();
     code
 }

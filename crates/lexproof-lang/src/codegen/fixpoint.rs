@@ -14,10 +14,8 @@
 //! when both its rows are new in the same round; storing instances drops the copy, as it does for
 //! a direct stage that read a table before it was deduplicated.
 
-use super::direct::{rule_rows, witness_struct, SHARED_CLONES};
-use super::{
-    build_lookups, columns_of, lookups_decl, rust_type, store_outputs, tuple, Dest, Writer,
-};
+use super::direct::{rule_rows, stage_start, witness_struct, SHARED_CLONES};
+use super::{columns_of, head_of_witness, rust_type, store_outputs, tuple, Dest, Writer};
 use crate::check::Rule;
 use crate::plan::RulePlan;
 use std::fmt::Write;
@@ -77,26 +75,10 @@ pub(super) fn stage_code(
     }
     g.direct = false;
 
-    let mut code = String::new();
-    writeln!(code, "    use super::*;\n").unwrap();
-    let lookups = g.lookups.clone();
-    code.push_str(&lookups_decl(checked, &lookups, false));
-    code.push_str(&structs);
-    code.push_str(&own_decl(g, defined));
-    writeln!(
-        code,
-        "\n    #[allow(unused_variables, unused_mut, clippy::never_loop)]\n    pub fn run<'s>(inputs: &'s [Table], derived: Done, cache: &LookupCache, share: &Share<'s>) -> StageOut {{"
-    )
-    .unwrap();
-    code.push_str(&build_lookups(g, &lookups, false));
-    if lookups.is_empty() {
-        writeln!(code, "        let lookups = ();").unwrap();
-    }
-    writeln!(
-        code,
-        "        let lookups = std::sync::Arc::new(lookups);\n        let derived = std::sync::Arc::new(derived);\n        let mut own = Own::default();"
-    )
-    .unwrap();
+    let mut decls = structs;
+    decls.push_str(&own_decl(g, defined));
+    let mut code = stage_start(g, &decls);
+    writeln!(code, "        let mut own = Own::default();").unwrap();
     for &i in defined {
         // The rules file's facts for a relation of this stage are there from the start.
         if checked.relations[i].has_rule_facts {
@@ -197,31 +179,11 @@ fn own_decl(g: &Writer, defined: &[usize]) -> String {
 }
 
 /// Code adding the heads of rule `k`'s witness rows found since the last round (`o<k>` from part
-/// `seen<k>` on) to its head relation in `next`. Arithmetic in the head is checked; a failure skips
-/// the row (and is recorded).
+/// `seen<k>` on) to its head relation in `next`.
 fn grow_heads(g: &mut Writer, rule: &Rule, k: usize) -> String {
-    let mut head_vars = Vec::new();
-    rule.head.args.iter().for_each(|a| a.vars(&mut head_vars));
-    let mut binds = String::new();
-    for (col, &v) in rule.witness.iter().enumerate() {
-        if head_vars.contains(&v) {
-            write!(binds, "let v{v} = w.{col}; ").unwrap();
-        }
-    }
-    let mut lets = Vec::new();
-    let mut tmp = 1000usize;
-    let args: Vec<String> = rule
-        .head
-        .args
-        .iter()
-        .map(|a| g.term(rule, a, &mut lets, &mut tmp))
-        .collect();
-    let lets: String = lets
-        .iter()
-        .map(|l| format!("{l} else {{ continue }}; "))
-        .collect();
+    let (prelude, args) = head_of_witness(g, rule);
     format!(
-        "for w in o{k}[seen{k}..].iter().flatten() {{ {binds}{lets}next.r{}.add({}); }} seen{k} = o{k}.len();",
+        "for w in o{k}[seen{k}..].iter().flatten() {{ {prelude}next.r{}.add({}); }} seen{k} = o{k}.len();",
         rule.head.rel,
         tuple(&args)
     )

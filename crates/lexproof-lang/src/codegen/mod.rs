@@ -459,33 +459,43 @@ enum Dest {
     Witness(usize),
 }
 
-/// Code appending, for each witness row of `rule` (the parts `o<k>` of a direct stage), the head it
-/// concludes to the head relation's table `h<rel>`. Arithmetic in the head is checked as in crepe;
-/// a failure skips the row and is recorded.
-fn projection(g: &mut Writer, rule: &Rule, k: usize) -> String {
+/// For code run on each witness row `w` of `rule`: the variables its head reads bound from `w`, the
+/// checked arithmetic of the head (a failure skips the row, and is recorded), and the head's
+/// arguments as expressions.
+fn head_of_witness(g: &mut Writer, rule: &Rule) -> (String, Vec<String>) {
     let mut head_vars = Vec::new();
     rule.head.args.iter().for_each(|a| a.vars(&mut head_vars));
-    let mut binds = String::new();
+    let mut prelude = String::new();
     for (col, &v) in rule.witness.iter().enumerate() {
         if head_vars.contains(&v) {
-            write!(binds, "let v{v} = w.{col}; ").unwrap();
+            write!(prelude, "let v{v} = w.{col}; ").unwrap();
         }
     }
     let mut lets = Vec::new();
     let mut tmp = 1000usize;
+    let args: Vec<String> = rule
+        .head
+        .args
+        .iter()
+        .map(|a| g.term(rule, a, &mut lets, &mut tmp))
+        .collect();
+    for l in lets {
+        write!(prelude, "{l} else {{ continue }}; ").unwrap();
+    }
+    (prelude, args)
+}
+
+/// Code appending, for each witness row of `rule` (the parts `o<k>` of a direct stage), the head it
+/// concludes to the head relation's table `h<rel>`.
+fn projection(g: &mut Writer, rule: &Rule, k: usize) -> String {
+    let (prelude, args) = head_of_witness(g, rule);
     let types = g.checked.relations[rule.head.rel].types();
     let h = format!("h{}", rule.head.rel);
     let mut pushes = String::new();
-    for (j, a) in rule.head.args.iter().enumerate() {
-        let e = g.term(rule, a, &mut lets, &mut tmp);
-        let push = push(types[j]);
-        write!(pushes, "{h}.{push}({j}, {e}); ").unwrap();
+    for (j, e) in args.iter().enumerate() {
+        write!(pushes, "{h}.{}({j}, {e}); ", push(types[j])).unwrap();
     }
-    let lets: String = lets
-        .iter()
-        .map(|l| format!("{l} else {{ continue }}; "))
-        .collect();
-    format!("for w in o{k}.iter().flatten() {{ {binds}{lets}{pushes}{h}.end_row(); }}")
+    format!("for w in o{k}.iter().flatten() {{ {prelude}{pushes}{h}.end_row(); }}")
 }
 
 /// Where every head argument is a witness variable or a constant: code appending the heads of
