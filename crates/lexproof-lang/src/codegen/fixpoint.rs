@@ -82,8 +82,10 @@ pub(super) fn stage_code(
     for &i in defined {
         // The rules file's facts for a relation of this stage are there from the start.
         if checked.relations[i].has_rule_facts {
-            let (cols, args) = columns_of(&checked.relations[i].types());
-            let row: Vec<String> = args.split(", ").map(str::to_string).collect();
+            let (cols, _) = columns_of(&checked.relations[i].types());
+            let row: Vec<String> = (0..checked.relations[i].arity())
+                .map(|c| format!("c{c}[k]"))
+                .collect();
             writeln!(
                 code,
                 "        {{ let t: &Table = &inputs[{i}]; {cols} for k in 0..t.len() {{ own.r{i}.add({}); }} }}",

@@ -1,5 +1,8 @@
-//! Generates the crepe program for a checked rulebase. With witnesses, each rule `i` becomes
-//! `Wi(bindings) <- body; Head <- Wi(bindings);` so every fired rule instance survives the run.
+//! Generates the Rust program for a checked rulebase, one module per stage. With witnesses (the
+//! shipped build) every stage is plain loops, in one pass (`direct`) or run to a fixpoint where the
+//! stage is recursive (`fixpoint`), and each rule records a witness row `W<i>` per instance it finds.
+//! Without witnesses (a bench build) each stage is a crepe program, where rule `i` would become
+//! `Wi(bindings) <- body; Head <- Wi(bindings);` with them.
 //!
 //! Names are chosen so crepe accepts any rulebase: relations become `R<index><CamelName>` (crepe
 //! lower-cases struct names for its own identifiers, so the index keeps `foo_bar`/`foobar` apart and
@@ -57,8 +60,8 @@ struct Writer<'a> {
     symbol_list: Vec<String>,
     /// The current stage's lookups: (relation, key columns, whether it returns the other columns).
     lookups: Vec<(usize, Vec<usize>, bool)>,
-    /// The current stage runs as plain loops (`direct`), not as a crepe program: lookups are read
-    /// from the stage's local `lookups`, and a scan of an earlier relation is left to `direct`.
+    /// The current stage runs as plain loops (`direct` or `fixpoint`), not as a crepe program:
+    /// lookups are read from the stage's local `lookups`, and a scan is left to `direct`.
     direct: bool,
     /// In a direct stage: the relation and column patterns of each full scan in the body, in order.
     scans: std::collections::VecDeque<(usize, Vec<String>)>,
@@ -539,8 +542,8 @@ fn table_of(checked: &Checked, r: usize) -> String {
 }
 
 /// One stage: the rules of one component of the dependency graph (a relation, or relations defined
-/// by mutual recursion) as its own crepe program. Splitting the rulebase this way frees each
-/// stage's hash sets and indexes as soon as its conclusions are stored as tables, and lets stages
+/// by mutual recursion) as its own module. Splitting the rulebase this way frees each stage's
+/// witness rows, growing relations and indexes as soon as its conclusions are stored as tables, and lets stages
 /// that do not depend on each other run on different cores.
 struct Stage {
     /// The relations it defines, for timings.
@@ -585,8 +588,9 @@ fn stage(g: &mut Writer, comp: &[usize], defined_by: &[Option<usize>]) -> Stage 
 
     // A stage that does not read its own relations needs no fixpoint: with witnesses it runs as
     // plain loops (`direct`), each rule's conclusions its witness rows projected onto the head
-    // afterwards (duplicates are removed when the stage's tables are sorted). Recursive stages, and
-    // every stage of a program without witnesses, are crepe programs.
+    // afterwards (duplicates are removed when the stage's tables are sorted); a recursive one runs
+    // those loops to a fixpoint (`fixpoint`). Every stage of a program without witnesses is a crepe
+    // program.
     let recursive = rules.iter().any(|r| {
         r.body
             .iter()
@@ -1013,7 +1017,7 @@ fn store_outputs(
     code
 }
 
-/// The generated Rust source: one crepe program per stage (see `Stage`), the stage graph, and
+/// The generated Rust source: one module per stage (see `Stage`), the stage graph, and
 /// `evaluate`, which feeds input tables in and returns every derived relation and witness relation
 /// as tables.
 pub fn generate(checked: &Checked, witnesses: bool, rules_name: &str) -> Generated {

@@ -423,7 +423,6 @@ fn is_identity(perm: &[u32]) -> bool {
 }
 
 /// The rows a lookup found, as row ids.
-#[derive(Clone)]
 enum Found<'a> {
     Ids(std::slice::Iter<'a, u32>),
     Range(std::ops::Range<u32>),
@@ -1261,7 +1260,6 @@ impl<'a> Run<'a> {
         }
     }
 
-    /// One fewer component is left to read relation `r`; after the last, it is dropped.
     /// Loads relation `r`'s given rows: an input relation as finished (with the indexes its
     /// readers use), or a derived relation's rules-file facts as its component's start.
     fn load(&self, r: usize, t: &Table) {
@@ -1288,6 +1286,7 @@ impl<'a> Run<'a> {
         *lock(&self.done[r]) = Some(Arc::new(loaded));
     }
 
+    /// One fewer component is left to read relation `r`; after the last, it is dropped.
     fn release(&self, r: usize) {
         if self.readers[r].fetch_sub(1, AtomicOrdering::AcqRel) == 1 {
             lock(&self.done[r]).take();

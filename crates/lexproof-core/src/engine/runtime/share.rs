@@ -2,8 +2,8 @@
 //! rows the last round of a recursive component added, offers those rows in chunks
 //! (`Schedule::offer`); a worker with no component to start takes chunks and evaluates them into a
 //! `Chunk` of heads and witness rows, which the component's own thread adds to its relations as it
-//! goes on with the other chunks. What a run derives does not depend on who evaluated which chunk: a component's
-//! relations are sorted, and its instances stored in order, once it ends.
+//! goes on with the other chunks. What a run derives does not depend on who evaluated which chunk:
+//! a component's relations are sorted, and its instances stored in order, once it ends.
 
 use super::{scratch, step, Compiled, Ctx, Out, Rel, View};
 use crate::data::store::Table;
