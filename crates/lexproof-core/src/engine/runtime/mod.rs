@@ -11,6 +11,7 @@ use crate::db::instances::{self, Instances};
 use crate::engine::schedule::{lock, Schedule};
 use crate::rules::eval::eval;
 use hashbrown::HashTable;
+use lexproof_lang::ast::Type;
 use lexproof_lang::check::{CLit, CTerm, Checked, Const, Rule};
 use lexproof_lang::plan::{RulePlan, Step};
 use std::cmp::Ordering;
@@ -19,7 +20,9 @@ use std::sync::atomic::{AtomicUsize, Ordering as AtomicOrdering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
+mod keyset;
 mod share;
+use keyset::KeySet;
 pub use share::chunks_helped;
 use share::{Chunk, Split};
 
@@ -110,7 +113,7 @@ fn dense_index(t: &Table, cols: &[usize]) -> Option<(Vec<u32>, Vec<u32>, usize)>
     let types = t.types();
     let mut best: Option<(usize, Vec<u32>, Vec<u32>, usize)> = None;
     for (at, &col) in cols.iter().enumerate() {
-        if types[col] != lexproof_lang::ast::Type::Symbol {
+        if types[col] != Type::Symbol {
             continue;
         }
         let Some((starts, perm)) = counted(t, col) else {
@@ -209,29 +212,29 @@ struct Rel {
     table: Table,
     set: HashTable<u32>,
     indexes: Vec<SortedIndex>,
-    /// For a finished relation of one symbol column that rules test for membership: a bit per
-    /// symbol id, set where the relation holds it (in place of `set`).
-    bits: Vec<u64>,
+    /// For a finished relation: the keys the components reading it test for (`Needs::keysets`).
+    keysets: Vec<KeySet>,
 }
 
 impl Rel {
-    fn new(types: &[lexproof_lang::ast::Type]) -> Rel {
+    fn new(types: &[Type]) -> Rel {
         Rel {
             table: Table::new(types),
             set: HashTable::new(),
             indexes: Vec::new(),
-            bits: Vec::new(),
+            keysets: Vec::new(),
         }
     }
 
+    /// Builds the key sets on these column lists, once the relation is finished.
+    fn build_keysets(&mut self, keys: &[Vec<usize>]) {
+        self.keysets = keys
+            .iter()
+            .map(|cols| KeySet::build(&self.table, cols))
+            .collect();
+    }
+
     fn contains(&self, vals: &[Value]) -> bool {
-        if let (false, [Value::Sym(s)]) = (self.bits.is_empty(), vals) {
-            let i = s.0 as usize;
-            return self
-                .bits
-                .get(i / 64)
-                .is_some_and(|w| w >> (i % 64) & 1 == 1);
-        }
         let t = &self.table;
         self.set
             .find(hash_values(vals), |&r| {
@@ -241,20 +244,10 @@ impl Rel {
     }
 
     /// Makes the relation, now finished, ready for the membership tests of the components
-    /// reading it: a bitmap for one symbol column, else the duplicate check if `probed`, else
-    /// nothing (the duplicate check's memory is freed).
+    /// reading it that no key set answers: the duplicate check if `probed`, else nothing (the
+    /// duplicate check's memory is freed).
     fn finish_for_readers(&mut self, probed: bool) {
-        let one_symbol = self.table.types() == [lexproof_lang::ast::Type::Symbol];
-        if probed && one_symbol && !self.table.is_empty() {
-            let syms = self.table.syms(0);
-            let top = syms.iter().map(|s| s.0 as usize).max().unwrap_or(0);
-            let mut bits = vec![0u64; top / 64 + 1];
-            for s in syms {
-                bits[s.0 as usize / 64] |= 1 << (s.0 % 64);
-            }
-            self.bits = bits;
-        }
-        if !probed || !self.bits.is_empty() {
+        if !probed {
             self.set = HashTable::new();
         } else if self.set.is_empty() && !self.table.is_empty() {
             // Sorted without one (`settle_direct`): the table holds no duplicates.
@@ -459,6 +452,9 @@ struct Compiled {
     /// Per step: the position of the index it looks rows up by among its relation's (set by
     /// `prepare`; indexes are only ever added, so a position stays valid).
     index_at: Vec<AtomicUsize>,
+    /// Per step: for a negation or membership test on a finished relation, the position of the
+    /// key set that answers it among the relation's (`usize::MAX` where none does).
+    keyset_at: Vec<AtomicUsize>,
     /// Every instance the plan finds is new: it runs once (its component does not recurse) and
     /// each row it scans fixes its variables, so that rows of relations without duplicates give
     /// distinct instances. Its witnesses then need no duplicate check. A column a scan leaves
@@ -491,6 +487,9 @@ impl Compiled {
             });
         Compiled {
             index_at: (0..plan.steps.len())
+                .map(|_| AtomicUsize::new(usize::MAX))
+                .collect(),
+            keyset_at: (0..plan.steps.len())
                 .map(|_| AtomicUsize::new(usize::MAX))
                 .collect(),
             plan,
@@ -687,13 +686,25 @@ impl<'a> Evaluator<'a> {
     /// Brings up to date every index the plans look rows up by, before their rules run.
     fn prepare(&mut self, plans: &[&Compiled]) {
         for plan in plans {
-            for ((s, cols), at) in plan
+            for (k, (((s, cols), at), keyset_at)) in plan
                 .plan
                 .steps
                 .iter()
                 .zip(&plan.key_cols)
                 .zip(&plan.index_at)
+                .zip(&plan.keyset_at)
+                .enumerate()
             {
+                if let Some((rel, tested)) = keyed_test(self.ctx.program, &plan.plan, k) {
+                    if self.own[rel].is_none() {
+                        if let Some(pos) =
+                            self.rel(rel).keysets.iter().position(|k| k.cols == tested)
+                        {
+                            keyset_at.store(pos, AtomicOrdering::Relaxed);
+                            continue;
+                        }
+                    }
+                }
                 let (rel, cols) = match s {
                     Step::Scan(scan) if !scan.delta && !cols.is_empty() => (scan.rel.0, cols),
                     Step::Absent { rel, cols, .. }
@@ -900,7 +911,12 @@ fn step(
         }
         Step::Member { rel, args, .. } => {
             let mut vals = std::mem::take(&mut buf[k]);
-            if eval_into(ctx, args.iter(), b, ri, &mut vals) && view.rels[rel.0].contains(&vals) {
+            if eval_into(ctx, args.iter(), b, ri, &mut vals)
+                && match plan.keyset_at[k].load(AtomicOrdering::Relaxed) {
+                    usize::MAX => view.rels[rel.0].contains(&vals),
+                    at => view.rels[rel.0].keysets[at].contains(&vals),
+                }
+            {
                 step(ctx, view, out, rule, plan, k + 1, b, buf);
             }
             buf[k] = vals;
@@ -908,12 +924,15 @@ fn step(
         Step::Absent { rel, cols, key, .. } => {
             let mut vals = std::mem::take(&mut buf[k]);
             if eval_into(ctx, key.iter(), b, ri, &mut vals)
-                && !present(
-                    view.rels[rel.0],
-                    cols,
-                    plan.index_at[k].load(AtomicOrdering::Relaxed),
-                    &vals,
-                )
+                && !match plan.keyset_at[k].load(AtomicOrdering::Relaxed) {
+                    usize::MAX => present(
+                        view.rels[rel.0],
+                        cols,
+                        plan.index_at[k].load(AtomicOrdering::Relaxed),
+                        &vals,
+                    ),
+                    at => view.rels[rel.0].keysets[at].contains(&vals),
+                }
             {
                 step(ctx, view, out, rule, plan, k + 1, b, buf);
             }
@@ -937,6 +956,39 @@ fn step(
             step(ctx, view, out, rule, plan, k + 1, b, buf);
         }
     }
+}
+
+/// For step `k` of `plan`, a negation or membership test that a key set answers best (on a
+/// finished relation): the relation and the columns of the key.
+fn keyed_test(program: &Checked, plan: &RulePlan, k: usize) -> Option<(usize, Vec<usize>)> {
+    let (rel, cols, terms) = match &plan.steps[k] {
+        Step::Member { rel, args, .. } => {
+            (rel.0, (0..program.relations[rel.0].arity()).collect(), args)
+        }
+        Step::Absent { rel, cols, key, .. } => (rel.0, cols.clone(), key),
+        _ => return None,
+    };
+    let types = program.relations[rel].types();
+    if !keyset::packs(&types, &cols) {
+        return None;
+    }
+    let one_symbol = cols.len() == 1 && types[cols[0]] == Type::Symbol;
+    (one_symbol || !in_scan_order(plan, &cols, terms)).then_some((rel, cols))
+}
+
+/// Whether a test on `cols` with values `terms` follows the order of the rows the plan reads
+/// first: the rule starts by reading a sorted relation in order, whose first column gives the
+/// value tested on the first column of the other, also sorted. Consecutive tests then land near
+/// each other in that relation's sorted index (little more than a merge of the two), where a
+/// hash set would send each to a random place in memory.
+fn in_scan_order(plan: &RulePlan, cols: &[usize], terms: &[CTerm]) -> bool {
+    let Some(Step::Scan(first)) = plan.steps.first() else {
+        return false;
+    };
+    !first.delta
+        && cols.first() == Some(&0)
+        && matches!(terms.first(), Some(CTerm::Var(v))
+            if first.binds.iter().any(|&(c, b)| c == 0 && b.0 == *v))
 }
 
 /// Whether some row of `rel` agrees with `key` on `cols` (for a negation).
@@ -1120,6 +1172,9 @@ struct Needs {
     probed: Vec<bool>,
     /// Per relation: the columns of every index a component not deriving it reads it by.
     indexes: Vec<Vec<Vec<usize>>>,
+    /// Per relation: the columns of every key a component not deriving it tests it for (a
+    /// negation or membership test, answered by a `KeySet`).
+    keysets: Vec<Vec<Vec<usize>>>,
 }
 
 fn needs(program: &Checked) -> Needs {
@@ -1134,6 +1189,7 @@ fn needs(program: &Checked) -> Needs {
     let mut reads: Vec<Vec<usize>> = vec![Vec::new(); program.components.len()];
     let mut indexes: Vec<Vec<Vec<usize>>> = vec![Vec::new(); n];
     let mut probed = vec![false; n];
+    let mut keysets: Vec<Vec<Vec<usize>>> = vec![Vec::new(); n];
     for (ci, comp) in program.components.iter().enumerate() {
         for rule in program.component_rules(comp) {
             let mut plans = vec![RulePlan::full(rule, comp)];
@@ -1143,7 +1199,7 @@ fn needs(program: &Checked) -> Needs {
                     .map(|p| RulePlan::delta(rule, comp, p)),
             );
             for plan in &plans {
-                for st in &plan.steps {
+                for (k, st) in plan.steps.iter().enumerate() {
                     let (rel, cols): (usize, Vec<usize>) = match st {
                         Step::Scan(scan) => {
                             (scan.rel.0, scan.key.iter().map(|(c, _)| *c).collect())
@@ -1163,6 +1219,12 @@ fn needs(program: &Checked) -> Needs {
                         deps[ci].push(d);
                     }
                     let arity = program.relations[rel].arity();
+                    if let Some((_, tested)) = keyed_test(program, plan, k) {
+                        if !keysets[rel].contains(&tested) {
+                            keysets[rel].push(tested);
+                        }
+                        continue;
+                    }
                     probed[rel] |= match st {
                         Step::Member { .. } => true,
                         Step::Absent { cols, .. } => cols.len() == arity,
@@ -1186,6 +1248,7 @@ fn needs(program: &Checked) -> Needs {
         readers,
         probed,
         indexes,
+        keysets,
     }
 }
 
@@ -1283,6 +1346,7 @@ impl<'a> Run<'a> {
         for cols in &self.needs.indexes[r] {
             loaded.index(cols);
         }
+        loaded.build_keysets(&self.needs.keysets[r]);
         *lock(&self.done[r]) = Some(Arc::new(loaded));
     }
 
@@ -1454,6 +1518,7 @@ impl<'a> Run<'a> {
             for cols in &self.needs.indexes[r] {
                 rel.index(cols);
             }
+            rel.build_keysets(&self.needs.keysets[r]);
             rel.finish_for_readers(self.needs.probed[r]);
             let rel = Arc::new(rel);
             if self.needs.readers[r] > 0 {
