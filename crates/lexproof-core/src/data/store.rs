@@ -370,7 +370,8 @@ impl Table {
         (order, repeats)
     }
 
-    fn gathered(&self, perm: &[u32]) -> Table {
+    /// A new table of the rows at positions `perm`, in that order.
+    pub fn gathered(&self, perm: &[u32]) -> Table {
         Table {
             cols: self.cols.iter().map(|c| c.gathered(perm)).collect(),
             len: perm.len(),

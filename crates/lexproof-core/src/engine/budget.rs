@@ -129,7 +129,7 @@ fn settle(rule: usize) -> bool {
     true
 }
 
-/// Notes that rule `rule` is being evaluated (the run-time evaluator calls it per instance; the
+/// Notes that rule `rule` is being evaluated (the run-time evaluator calls it as a rule or chunk starts; the
 /// compiled engine's ticks note it per batch), so a memory trip can name what grew.
 #[inline]
 pub fn note(rule: usize) {

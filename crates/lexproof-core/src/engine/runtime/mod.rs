@@ -93,6 +93,53 @@ struct SortedIndex {
     starts: Vec<u32>,
     /// The position in `cols` of the column `starts` is by.
     by: usize,
+    /// For a finished relation: its rows in `perm` order (`perm` is then dropped), so that the
+    /// rows a lookup finds are side by side in each column, not scattered over the table.
+    rows: Option<Table>,
+}
+
+impl SortedIndex {
+    /// The rows of `t` agreeing with `key` on `cols`: `t` is the relation's table, or this
+    /// index's copy of it (`rows`); `in_order` where the positions in sorted order are the rows of
+    /// `t` themselves (the copy, or an `identity` index).
+    fn find(&self, t: &Table, in_order: bool, key: &[Value]) -> Found<'_> {
+        let cols = &self.cols;
+        let row = |i: usize| if in_order { i } else { self.perm[i] as usize };
+        let found = |lo: usize, hi: usize| {
+            if in_order {
+                Found::Range(lo as u32..hi as u32)
+            } else {
+                Found::Ids(self.perm[lo..hi].iter())
+            }
+        };
+        if !self.starts.is_empty() {
+            let Value::Sym(s) = key[self.by] else {
+                return Found::NONE;
+            };
+            let i = s.0 as usize;
+            let (a, b) = match self.starts.get(i..i + 2) {
+                Some(&[a, b]) => (a as usize, b as usize),
+                _ => return Found::NONE,
+            };
+            if cols.len() == 1 {
+                return found(a, b);
+            }
+            let matches = |p: usize| cols.iter().zip(key).all(|(&c, v)| t.get(row(p), c) == *v);
+            let Some(first) = (a..b).position(matches) else {
+                return Found::NONE;
+            };
+            let n = (a + first..b).take_while(|&p| matches(p)).count();
+            return found(a + first, a + first + n);
+        }
+        let hit = self.runs.find(hash_values(key), |&(s, _)| {
+            let r = row(s as usize);
+            cols.iter().zip(key).all(|(&c, v)| t.get(r, c) == *v)
+        });
+        match hit {
+            Some(&(s, n)) => found(s as usize, (s + n) as usize),
+            None => Found::NONE,
+        }
+    }
 }
 
 /// A symbol-keyed index uses `starts` once the relation has at least one row per this many
@@ -298,54 +345,26 @@ impl Rel {
         self.set.reserve(rows, |&r| hash_row(t, r as usize));
     }
 
-    /// The rows agreeing with `key` on the columns of the index at `at`, found through that index:
-    /// every index a component's plans use is brought up to date before its rules run (`prepare`),
-    /// and no row is added while they do.
-    fn lookup(&self, at: usize, key: &[Value]) -> Found<'_> {
-        let t = &self.table;
+    /// The rows agreeing with `key` on the columns of the index at `at`, found through that index,
+    /// and the table they are rows of (the relation's, or the index's copy in its own order):
+    /// every index a component's plans use is brought up to date before its rules run
+    /// (`prepare`), and no row is added while they do.
+    fn lookup(&self, at: usize, key: &[Value]) -> (&Table, Found<'_>) {
         let idx = &self.indexes[at];
-        let cols = &idx.cols;
-        debug_assert_eq!(idx.perm.len(), t.len());
-        let row = |i: usize| {
-            if idx.identity {
-                i
-            } else {
-                idx.perm[i] as usize
-            }
-        };
-        let found = |lo: usize, hi: usize| {
-            if idx.identity {
-                Found::Range(lo as u32..hi as u32)
-            } else {
-                Found::Ids(idx.perm[lo..hi].iter())
-            }
-        };
-        if !idx.starts.is_empty() {
-            let Value::Sym(s) = key[idx.by] else {
-                return Found::NONE;
-            };
-            let i = s.0 as usize;
-            let (a, b) = match idx.starts.get(i..i + 2) {
-                Some(&[a, b]) => (a as usize, b as usize),
-                _ => return Found::NONE,
-            };
-            if cols.len() == 1 {
-                return found(a, b);
-            }
-            let matches = |p: usize| cols.iter().zip(key).all(|(&c, v)| t.get(row(p), c) == *v);
-            let Some(first) = (a..b).position(matches) else {
-                return Found::NONE;
-            };
-            let n = (a + first..b).take_while(|&p| matches(p)).count();
-            return found(a + first, a + first + n);
+        match &idx.rows {
+            Some(rows) => (rows, idx.find(rows, true, key)),
+            None => (&self.table, idx.find(&self.table, idx.identity, key)),
         }
-        let hit = idx.runs.find(hash_values(key), |&(s, _)| {
-            let r = row(s as usize);
-            cols.iter().zip(key).all(|(&c, v)| t.get(r, c) == *v)
-        });
-        match hit {
-            Some(&(s, n)) => found(s as usize, (s + n) as usize),
-            None => Found::NONE,
+    }
+
+    /// Copies the rows of every index not in the table's own order into that index's order
+    /// (`SortedIndex::rows`), once the relation is finished and no longer grows.
+    fn gather_indexed_rows(&mut self) {
+        for idx in &mut self.indexes {
+            if !idx.identity && idx.rows.is_none() {
+                idx.rows = Some(self.table.gathered(&idx.perm));
+                idx.perm = Vec::new();
+            }
         }
     }
 
@@ -362,6 +381,7 @@ impl Rel {
                     runs: HashTable::new(),
                     starts: Vec::new(),
                     by: 0,
+                    rows: None,
                 });
                 self.indexes.len() - 1
             }
@@ -623,6 +643,9 @@ impl<'a> Evaluator<'a> {
     /// threads), a plan that starts by scanning a large relation offers chunks of it to idle
     /// workers and adds what they found (`share`).
     fn run_rule(&mut self, rule: &Rule, plan: &Arc<Compiled>, run: Option<&Run>) {
+        // Once per rule, not per instance: a store to memory both cores write at every instance
+        // would have the cores take its cache line from each other all the time.
+        crate::engine::budget::note(rule.index);
         let pending = &mut self.out.pending[rule.head.rel];
         if pending.capacity() == 0 && self.out.direct[rule.head.rel].is_none() {
             *pending = std::mem::take(&mut self.out.spare);
@@ -866,7 +889,11 @@ fn step(
             if eval_into(ctx, scan.key.iter().map(|(_, t)| t), b, ri, &mut key) {
                 let rel = &view.rels[scan.rel.0];
                 let t = &rel.table;
-                let visit = |r: usize, b: &mut [Value], out: &mut Out, buf: &mut [Vec<Value>]| {
+                let visit = |t: &Table,
+                             r: usize,
+                             b: &mut [Value],
+                             out: &mut Out,
+                             buf: &mut [Vec<Value>]| {
                     for &(c, v) in &scan.binds {
                         b[v.0] = t.get(r, c);
                     }
@@ -893,17 +920,19 @@ fn step(
                     }
                     for r in lo..hi {
                         if key_cols.iter().zip(&key).all(|(&c, v)| t.get(r, c) == *v) {
-                            visit(r, b, out, buf);
+                            visit(t, r, b, out, buf);
                         }
                     }
                 } else if key_cols.is_empty() {
                     let (lo, hi) = if k == 0 { view.first } else { ALL_ROWS };
                     for r in lo..hi.min(t.len()) {
-                        visit(r, b, out, buf);
+                        visit(t, r, b, out, buf);
                     }
                 } else {
-                    for r in rel.lookup(plan.index_at[k].load(AtomicOrdering::Relaxed), &key) {
-                        visit(r as usize, b, out, buf);
+                    let (t, found) =
+                        rel.lookup(plan.index_at[k].load(AtomicOrdering::Relaxed), &key);
+                    for r in found {
+                        visit(t, r as usize, b, out, buf);
                     }
                 }
             }
@@ -998,7 +1027,7 @@ fn present(rel: &Rel, cols: &[usize], at: usize, key: &[Value]) -> bool {
     } else if cols.is_empty() {
         !rel.table.is_empty()
     } else {
-        !rel.lookup(at, key).is_empty()
+        !rel.lookup(at, key).1.is_empty()
     }
 }
 
@@ -1068,8 +1097,12 @@ fn add_head(ctx: &Ctx, out: &mut Out, rule: &Rule, head: &[Value]) {
             out.pending_nullary[rule.head.rel] = true;
         }
     }
-    out.count += 1;
-    crate::engine::budget::note(rule.index);
+    count_instances(ctx, out, rule, 1);
+}
+
+/// Counts `n` more instances of `rule` against the run's limits.
+fn count_instances(ctx: &Ctx, out: &mut Out, rule: &Rule, n: usize) {
+    out.count += n;
     if out.count - out.flushed >= TOTAL_EVERY {
         out.flush();
     }
@@ -1079,7 +1112,7 @@ fn add_head(ctx: &Ctx, out: &mut Out, rule: &Rule, head: &[Value]) {
             relation: ctx.program.relations[rule.head.rel].name.clone(),
         });
     }
-    if out.count.is_multiple_of(MEMORY_CHECK_EVERY)
+    if (out.count - n) / MEMORY_CHECK_EVERY != out.count / MEMORY_CHECK_EVERY
         && out.error.is_none()
         && !crate::engine::budget::check_memory(rule.index)
     {
@@ -1346,6 +1379,7 @@ impl<'a> Run<'a> {
         for cols in &self.needs.indexes[r] {
             loaded.index(cols);
         }
+        loaded.gather_indexed_rows();
         loaded.build_keysets(&self.needs.keysets[r]);
         *lock(&self.done[r]) = Some(Arc::new(loaded));
     }
@@ -1518,6 +1552,7 @@ impl<'a> Run<'a> {
             for cols in &self.needs.indexes[r] {
                 rel.index(cols);
             }
+            rel.gather_indexed_rows();
             rel.build_keysets(&self.needs.keysets[r]);
             rel.finish_for_readers(self.needs.probed[r]);
             let rel = Arc::new(rel);

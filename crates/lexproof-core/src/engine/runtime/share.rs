@@ -175,6 +175,7 @@ impl<'a> Split<'a> {
     fn evaluate(&self, first: (usize, usize)) -> Chunk {
         let program = self.ctx.program;
         let rule = self.rule;
+        crate::engine::budget::note(rule.index);
         let empty = Rel::new(&[]);
         let rels: Vec<&Rel> = self
             .held
@@ -228,6 +229,28 @@ pub(super) fn add_chunk(
     chunk: Chunk,
     vals: &mut (Vec<Value>, Vec<Value>),
 ) {
+    if out.error.is_some() {
+        return;
+    }
+    if distinct && out.direct[rule.head.rel].is_some() {
+        // Every instance is new and its head goes straight in: the chunk's rows are appended
+        // whole, column by column.
+        if ctx.limits.witnesses {
+            super::witnesses_of(out, rule)
+                .table
+                .append(&chunk.witnesses.table);
+        }
+        let rel = out.direct[rule.head.rel]
+            .as_mut()
+            .expect("checked just above");
+        let first = rel.table.len() as u32;
+        if let Some(rows) = &mut out.head_rows[rule.index] {
+            rows.extend(first..first + chunk.heads.len() as u32);
+        }
+        rel.table.append(&chunk.heads);
+        super::count_instances(ctx, out, rule, chunk.heads.len());
+        return;
+    }
     let (w, head) = vals;
     let row_into = |t: &Table, r: usize, v: &mut Vec<Value>| {
         v.clear();
