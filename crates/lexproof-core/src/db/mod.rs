@@ -35,7 +35,7 @@ impl EngineKind {
 
     pub fn describe(self) -> &'static str {
         match self {
-            EngineKind::Compiled => "compiled engine (crepe)",
+            EngineKind::Compiled => "compiled engine (rules compiled to Rust)",
             EngineKind::Runtime => "run-time evaluator",
         }
     }
