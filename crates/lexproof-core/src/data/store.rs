@@ -370,8 +370,7 @@ impl Table {
         (order, repeats)
     }
 
-    /// A new table of the rows at positions `perm`, in that order.
-    pub fn gathered(&self, perm: &[u32]) -> Table {
+    fn gathered(&self, perm: &[u32]) -> Table {
         Table {
             cols: self.cols.iter().map(|c| c.gathered(perm)).collect(),
             len: perm.len(),

@@ -93,17 +93,13 @@ struct SortedIndex {
     starts: Vec<u32>,
     /// The position in `cols` of the column `starts` is by.
     by: usize,
-    /// For a finished relation: its rows in `perm` order (`perm` is then dropped), so that the
-    /// rows a lookup finds are side by side in each column, not scattered over the table.
-    rows: Option<Table>,
 }
 
 impl SortedIndex {
-    /// The rows of `t` agreeing with `key` on `cols`: `t` is the relation's table, or this
-    /// index's copy of it (`rows`); `in_order` where the positions in sorted order are the rows of
-    /// `t` themselves (the copy, or an `identity` index).
-    fn find(&self, t: &Table, in_order: bool, key: &[Value]) -> Found<'_> {
+    /// The rows of `t`, the table indexed, agreeing with `key` on `cols`.
+    fn find(&self, t: &Table, key: &[Value]) -> Found<'_> {
         let cols = &self.cols;
+        let in_order = self.identity;
         let row = |i: usize| if in_order { i } else { self.perm[i] as usize };
         let found = |lo: usize, hi: usize| {
             if in_order {
@@ -345,27 +341,11 @@ impl Rel {
         self.set.reserve(rows, |&r| hash_row(t, r as usize));
     }
 
-    /// The rows agreeing with `key` on the columns of the index at `at`, found through that index,
-    /// and the table they are rows of (the relation's, or the index's copy in its own order):
-    /// every index a component's plans use is brought up to date before its rules run
-    /// (`prepare`), and no row is added while they do.
-    fn lookup(&self, at: usize, key: &[Value]) -> (&Table, Found<'_>) {
-        let idx = &self.indexes[at];
-        match &idx.rows {
-            Some(rows) => (rows, idx.find(rows, true, key)),
-            None => (&self.table, idx.find(&self.table, idx.identity, key)),
-        }
-    }
-
-    /// Copies the rows of every index not in the table's own order into that index's order
-    /// (`SortedIndex::rows`), once the relation is finished and no longer grows.
-    fn gather_indexed_rows(&mut self) {
-        for idx in &mut self.indexes {
-            if !idx.identity && idx.rows.is_none() {
-                idx.rows = Some(self.table.gathered(&idx.perm));
-                idx.perm = Vec::new();
-            }
-        }
+    /// The rows agreeing with `key` on the columns of the index at `at`, found through that index:
+    /// every index a component's plans use is brought up to date before its rules run (`prepare`),
+    /// and no row is added while they do.
+    fn lookup(&self, at: usize, key: &[Value]) -> Found<'_> {
+        self.indexes[at].find(&self.table, key)
     }
 
     /// The position of the index on `cols`, brought up to date by sorting only the rows added since
@@ -381,7 +361,6 @@ impl Rel {
                     runs: HashTable::new(),
                     starts: Vec::new(),
                     by: 0,
-                    rows: None,
                 });
                 self.indexes.len() - 1
             }
@@ -929,9 +908,7 @@ fn step(
                         visit(t, r, b, out, buf);
                     }
                 } else {
-                    let (t, found) =
-                        rel.lookup(plan.index_at[k].load(AtomicOrdering::Relaxed), &key);
-                    for r in found {
+                    for r in rel.lookup(plan.index_at[k].load(AtomicOrdering::Relaxed), &key) {
                         visit(t, r as usize, b, out, buf);
                     }
                 }
@@ -1027,7 +1004,7 @@ fn present(rel: &Rel, cols: &[usize], at: usize, key: &[Value]) -> bool {
     } else if cols.is_empty() {
         !rel.table.is_empty()
     } else {
-        !rel.lookup(at, key).1.is_empty()
+        !rel.lookup(at, key).is_empty()
     }
 }
 
@@ -1379,7 +1356,6 @@ impl<'a> Run<'a> {
         for cols in &self.needs.indexes[r] {
             loaded.index(cols);
         }
-        loaded.gather_indexed_rows();
         loaded.build_keysets(&self.needs.keysets[r]);
         *lock(&self.done[r]) = Some(Arc::new(loaded));
     }
@@ -1552,7 +1528,6 @@ impl<'a> Run<'a> {
             for cols in &self.needs.indexes[r] {
                 rel.index(cols);
             }
-            rel.gather_indexed_rows();
             rel.build_keysets(&self.needs.keysets[r]);
             rel.finish_for_readers(self.needs.probed[r]);
             let rel = Arc::new(rel);
