@@ -142,11 +142,13 @@ struct Parsed {
 }
 
 /// What `parse_all` sizes its buffers and table by.
-struct Sizes {
+struct Sizes<'a> {
     /// About how many distinct symbols the files hold.
     expected_symbols: usize,
     /// The largest file's size in bytes.
     largest: usize,
+    /// Each job's size in bytes (`Job::size`), to parse the largest first.
+    jobs: &'a [u64],
 }
 
 /// Parses every job on up to one thread per core, all interning into one shared table
@@ -162,7 +164,7 @@ fn parse_all(
     digests: bool,
     obs: &dyn crate::data::progress::Observer,
     global: &mut Interner,
-    sizes: Sizes,
+    sizes: Sizes<'_>,
 ) -> (Vec<Parsed>, std::time::Duration) {
     use shared::{Numbering, SharedInterner};
     use std::sync::atomic::{AtomicUsize, Ordering};
@@ -190,7 +192,7 @@ fn parse_all(
     // largest fact file last in the bench's directories: one core parsed its fifth of the bytes
     // alone). Numbering stays in job order, so the ids do not depend on the schedule.
     let mut order: Vec<usize> = (0..jobs.len()).collect();
-    order.sort_by_key(|&i| std::cmp::Reverse(jobs[i].size()));
+    order.sort_by_key(|&i| std::cmp::Reverse(sizes.jobs[i]));
     let next = AtomicUsize::new(0);
     let work = || {
         let mut worker = interner.worker();
@@ -458,19 +460,20 @@ pub fn load_observed(
     let mut l = Gathered::with_rule_facts(program, interner);
     let rules_files = l.files.len();
     let (expanded, skipped) = expand_sources(sources, options.skip_unknown, &mut l.errors);
-    let all: Vec<&PathBuf> = expanded.iter().flatten().collect();
-    let sizes: Vec<u64> = all
-        .iter()
-        .filter_map(|p| std::fs::metadata(p).ok())
-        .map(|m| m.len())
-        .collect();
-    let bytes: u64 = sizes.iter().sum();
-    let largest = sizes.iter().max().map_or(0, |&n| n as usize);
+    let jobs = jobs_in_order(sources, expanded);
+    let job_sizes: Vec<u64> = jobs.iter().map(Job::size).collect();
+    let file_sizes = || {
+        jobs.iter()
+            .zip(&job_sizes)
+            .filter(|(job, _)| matches!(job, Job::File(_)))
+            .map(|(_, &size)| size)
+    };
+    let bytes: u64 = file_sizes().sum();
+    let largest = file_sizes().max().map_or(0, |n| n as usize);
     obs.stage(crate::data::progress::Stage::Loading {
-        files: all.len(),
+        files: file_sizes().count(),
         bytes,
     });
-    let jobs = jobs_in_order(sources, expanded);
     // Each step's time, for the observer.
     let t0 = std::time::Instant::now();
     let file_of_job = file_indexes(&jobs, l.files.len() as u32);
@@ -487,6 +490,7 @@ pub fn load_observed(
         Sizes {
             expected_symbols,
             largest,
+            jobs: &job_sizes,
         },
     );
     let t_parse = t0.elapsed();
