@@ -21,6 +21,15 @@ impl Column {
             Type::Date => Column::Date(Vec::with_capacity(cap)),
         }
     }
+    #[inline]
+    fn push(&mut self, v: Value) {
+        match (self, v) {
+            (Column::Sym(c), Value::Sym(s)) => c.push(s),
+            (Column::Num(c), Value::Num(n)) => c.push(n),
+            (Column::Date(c), Value::Date(d)) => c.push(d),
+            (c, v) => panic!("a {:?} cell in a {:?} column", v, c.ty()),
+        }
+    }
     fn get(&self, row: usize) -> Value {
         match self {
             Column::Sym(v) => Value::Sym(v[row]),
@@ -205,12 +214,18 @@ impl Table {
     }
     /// Appends a row whose values have the table's column types (checked by the caller).
     pub fn push_row(&mut self, row: &[Value]) {
-        for (k, v) in row.iter().enumerate() {
-            match *v {
-                Value::Sym(s) => self.push_sym(k, s),
-                Value::Num(n) => self.push_num(k, n),
-                Value::Date(d) => self.push_date(k, d),
-            }
+        debug_assert_eq!(row.len(), self.cols.len());
+        for (c, v) in self.cols.iter_mut().zip(row) {
+            c.push(*v);
+        }
+        self.end_row();
+    }
+    /// Appends the row `vals[picks[0]], vals[picks[1]], …` (as `push_row` would, without
+    /// gathering it first).
+    pub fn push_picked(&mut self, vals: &[Value], picks: &[usize]) {
+        debug_assert_eq!(picks.len(), self.cols.len());
+        for (c, &i) in self.cols.iter_mut().zip(picks) {
+            c.push(vals[i]);
         }
         self.end_row();
     }

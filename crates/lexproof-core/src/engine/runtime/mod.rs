@@ -9,11 +9,11 @@ use crate::data::store::Table;
 use crate::data::value::{Interner, Value};
 use crate::db::instances::{self, Instances};
 use crate::engine::schedule::{lock, Schedule};
-use crate::rules::eval::eval;
 use hashbrown::HashTable;
+use lexproof_lang::ast::CmpOp;
 use lexproof_lang::ast::Type;
 use lexproof_lang::check::{CLit, CTerm, Checked, Const, Rule};
-use lexproof_lang::plan::{RulePlan, Step};
+use lexproof_lang::plan::{RulePlan, Scan, Step};
 use std::cmp::Ordering;
 use std::hash::Hasher;
 use std::sync::atomic::{AtomicUsize, Ordering as AtomicOrdering};
@@ -22,9 +22,11 @@ use std::time::{Duration, Instant};
 
 mod keyset;
 mod share;
+mod term;
 use keyset::KeySet;
 pub use share::chunks_helped;
 use share::{Chunk, Split};
+use term::Term;
 
 pub struct Limits<'a> {
     /// Stop with an error once derived facts plus recorded rule instances exceed this.
@@ -448,6 +450,12 @@ impl Iterator for Found<'_> {
 struct Compiled {
     plan: RulePlan,
     key_cols: Vec<Vec<usize>>,
+    /// Per step, its terms with constants resolved: a scan's key terms then its checks' terms, a
+    /// membership test's arguments, a negation's key, a comparison's two sides, an assignment's
+    /// expression.
+    terms: Vec<Vec<Term>>,
+    /// The head's arguments, resolved likewise.
+    head: Vec<Term>,
     /// Per step: the position of the index it looks rows up by among its relation's (set by
     /// `prepare`; indexes are only ever added, so a position stays valid).
     index_at: Vec<AtomicUsize>,
@@ -462,7 +470,28 @@ struct Compiled {
 }
 
 impl Compiled {
-    fn new(plan: RulePlan, program: &Checked, once: bool) -> Compiled {
+    fn new(plan: RulePlan, program: &Checked, interner: &Interner, once: bool) -> Compiled {
+        let resolve = |ts: &mut dyn Iterator<Item = &CTerm>| -> Vec<Term> {
+            ts.map(|t| Term::resolve(t, interner)).collect()
+        };
+        let terms = plan
+            .steps
+            .iter()
+            .map(|s| match s {
+                Step::Scan(scan) => resolve(
+                    &mut scan
+                        .key
+                        .iter()
+                        .map(|(_, t)| t)
+                        .chain(scan.checks.iter().map(|(_, t)| t)),
+                ),
+                Step::Member { args, .. } => resolve(&mut args.iter()),
+                Step::Absent { key, .. } => resolve(&mut key.iter()),
+                Step::Compare { left, right, .. } => resolve(&mut [left, right].into_iter()),
+                Step::Let { expr, .. } => resolve(&mut std::iter::once(expr)),
+            })
+            .collect();
+        let head = resolve(&mut program.rules[plan.rule.0].head.args.iter());
         let key_cols = plan
             .steps
             .iter()
@@ -493,6 +522,8 @@ impl Compiled {
                 .collect(),
             plan,
             key_cols,
+            terms,
+            head,
             distinct,
         }
     }
@@ -584,30 +615,15 @@ fn scratch(plan: &Compiled) -> Vec<Vec<Value>> {
 }
 
 /// Evaluates `terms` under `b` into `buf`; false if one has no value (an arithmetic error).
-fn eval_into<'t>(
-    ctx: &Ctx,
-    terms: impl Iterator<Item = &'t CTerm>,
-    b: &[Value],
-    ri: usize,
-    buf: &mut Vec<Value>,
-) -> bool {
+fn eval_into(terms: &[Term], b: &[Value], ri: usize, buf: &mut Vec<Value>) -> bool {
     buf.clear();
     for t in terms {
-        match term(ctx, t, b, ri) {
+        match t.value(b, ri) {
             Some(v) => buf.push(v),
             None => return false,
         }
     }
     true
-}
-
-/// A term's value under `b`: most terms are variables, read here without a call.
-#[inline(always)]
-fn term(ctx: &Ctx, t: &CTerm, b: &[Value], ri: usize) -> Option<Value> {
-    match t {
-        CTerm::Var(v) => Some(b[*v]),
-        _ => eval(t, b, ctx.interner, ri),
-    }
 }
 
 impl<'a> Evaluator<'a> {
@@ -659,7 +675,13 @@ impl<'a> Evaluator<'a> {
                 delta,
                 first,
             };
-            step(ctx, &view, out, rule, plan, 0, &mut b, &mut buf);
+            let walk = Walk {
+                ctx,
+                view: &view,
+                rule,
+                plan,
+            };
+            step(&walk, out, 0, &mut b, &mut buf);
         };
         let Some(split) = split else {
             scan(ALL_ROWS, &mut self.out);
@@ -842,126 +864,210 @@ impl<'a> Evaluator<'a> {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn step(
-    ctx: &Ctx,
-    view: &View,
+/// What stays the same while one rule's plan runs: passed by one reference, so that the call
+/// from step to step carries few arguments.
+struct Walk<'w> {
+    ctx: &'w Ctx<'w>,
+    view: &'w View<'w>,
+    rule: &'w Rule,
+    plan: &'w Compiled,
+}
+
+/// Runs step `k` of the plan, and the steps after it for each way it holds, under bindings `b`.
+/// Inlined into each kind of step's own function, so that every kind has its own branch to the
+/// next step: the processor learns where each goes, where one shared branch would mislead it.
+#[inline(always)]
+fn step(w: &Walk, out: &mut Out, k: usize, b: &mut [Value], buf: &mut [Vec<Value>]) {
+    if out.error.is_some() {
+        return;
+    }
+    match w.plan.plan.steps.get(k) {
+        None => emit(w.ctx, out, w.rule, w.plan, b, buf),
+        Some(Step::Scan(scan)) => scan_step(w, scan, out, k, b, buf),
+        Some(Step::Member { rel, .. }) => member_step(w, rel.0, out, k, b, buf),
+        Some(Step::Absent { rel, cols, .. }) => absent_step(w, rel.0, cols, out, k, b, buf),
+        Some(Step::Compare { op, .. }) => compare_step(w, *op, out, k, b, buf),
+        Some(Step::Let { var, .. }) => let_step(w, var.0, out, k, b, buf),
+    }
+}
+
+/// Keys of up to this many values are evaluated on the stack, not in a step's buffer.
+const KEY_ON_STACK: usize = 4;
+
+/// Evaluates a test's or a lookup's key: into `stack` where it fits, else into `spill` (`None` on
+/// an arithmetic error).
+#[inline(always)]
+fn key_of<'k>(
+    terms: &[Term],
+    b: &[Value],
+    ri: usize,
+    stack: &'k mut [Value; KEY_ON_STACK],
+    spill: &'k mut Vec<Value>,
+) -> Option<&'k [Value]> {
+    if terms.len() <= KEY_ON_STACK {
+        for (slot, t) in stack.iter_mut().zip(terms) {
+            *slot = t.value(b, ri)?;
+        }
+        Some(&stack[..terms.len()])
+    } else if eval_into(terms, b, ri, spill) {
+        Some(spill)
+    } else {
+        None
+    }
+}
+
+#[inline(never)]
+fn scan_step(
+    w: &Walk,
+    scan: &Scan,
     out: &mut Out,
-    rule: &Rule,
-    plan: &Compiled,
     k: usize,
     b: &mut [Value],
     buf: &mut [Vec<Value>],
 ) {
-    if out.error.is_some() {
-        return;
+    let plan = w.plan;
+    let ri = w.rule.index;
+    let key_cols = &plan.key_cols[k];
+    let (key_terms, check_terms) = plan.terms[k].split_at(scan.key.len());
+    let mut spill = std::mem::take(&mut buf[k]);
+    let mut stack = [Value::Num(0); KEY_ON_STACK];
+    if let Some(key) = key_of(key_terms, b, ri, &mut stack, &mut spill) {
+        let rel = &w.view.rels[scan.rel.0];
+        let t = &rel.table;
+        let visit = |r: usize, b: &mut [Value], out: &mut Out, buf: &mut [Vec<Value>]| {
+            for &(c, v) in &scan.binds {
+                b[v.0] = t.get(r, c);
+            }
+            for &(c, v) in &scan.same {
+                if t.get(r, c) != b[v.0] {
+                    return;
+                }
+            }
+            for ((c, _), check) in scan.checks.iter().zip(check_terms) {
+                if check.value(b, ri) != Some(t.get(r, *c)) {
+                    return;
+                }
+            }
+            step(w, out, k + 1, b, buf);
+        };
+        if scan.delta {
+            let (mut lo, mut hi) = w.view.delta[scan.rel.0];
+            if k == 0 {
+                // A shared chunk of the new rows (`View::first` counts from the first).
+                (lo, hi) = (
+                    lo.saturating_add(w.view.first.0).min(hi),
+                    lo.saturating_add(w.view.first.1).min(hi),
+                );
+            }
+            for r in lo..hi {
+                if key_cols.iter().zip(key).all(|(&c, v)| t.get(r, c) == *v) {
+                    visit(r, b, out, buf);
+                }
+            }
+        } else if key_cols.is_empty() {
+            let (lo, hi) = if k == 0 { w.view.first } else { ALL_ROWS };
+            for r in lo..hi.min(t.len()) {
+                visit(r, b, out, buf);
+            }
+        } else {
+            for r in rel.lookup(plan.index_at[k].load(AtomicOrdering::Relaxed), key) {
+                visit(r as usize, b, out, buf);
+            }
+        }
     }
-    let Some(s) = plan.plan.steps.get(k) else {
-        emit(ctx, out, rule, plan.distinct, b, buf);
+    buf[k] = spill;
+}
+
+#[inline(never)]
+fn member_step(
+    w: &Walk,
+    rel: usize,
+    out: &mut Out,
+    k: usize,
+    b: &mut [Value],
+    buf: &mut [Vec<Value>],
+) {
+    let mut spill = std::mem::take(&mut buf[k]);
+    let mut stack = [Value::Num(0); KEY_ON_STACK];
+    let vals = key_of(&w.plan.terms[k], b, w.rule.index, &mut stack, &mut spill);
+    let holds = vals.is_some_and(
+        |vals| match w.plan.keyset_at[k].load(AtomicOrdering::Relaxed) {
+            usize::MAX => w.view.rels[rel].contains(vals),
+            at => w.view.rels[rel].keysets[at].contains(vals),
+        },
+    );
+    buf[k] = spill;
+    if holds {
+        step(w, out, k + 1, b, buf);
+    }
+}
+
+#[inline(never)]
+fn absent_step(
+    w: &Walk,
+    rel: usize,
+    cols: &[usize],
+    out: &mut Out,
+    k: usize,
+    b: &mut [Value],
+    buf: &mut [Vec<Value>],
+) {
+    let plan = w.plan;
+    let mut spill = std::mem::take(&mut buf[k]);
+    let mut stack = [Value::Num(0); KEY_ON_STACK];
+    let vals = key_of(&plan.terms[k], b, w.rule.index, &mut stack, &mut spill);
+    let holds = vals.is_some_and(
+        |vals| !match plan.keyset_at[k].load(AtomicOrdering::Relaxed) {
+            usize::MAX => present(
+                w.view.rels[rel],
+                cols,
+                plan.index_at[k].load(AtomicOrdering::Relaxed),
+                vals,
+            ),
+            at => w.view.rels[rel].keysets[at].contains(vals),
+        },
+    );
+    buf[k] = spill;
+    if holds {
+        step(w, out, k + 1, b, buf);
+    }
+}
+
+#[inline(never)]
+fn compare_step(
+    w: &Walk,
+    op: CmpOp,
+    out: &mut Out,
+    k: usize,
+    b: &mut [Value],
+    buf: &mut [Vec<Value>],
+) {
+    let ri = w.rule.index;
+    let [left, right] = &w.plan.terms[k][..] else {
+        unreachable!("a comparison has two sides")
+    };
+    let (Some(x), Some(y)) = (left.value(b, ri), right.value(b, ri)) else {
         return;
     };
-    let ri = rule.index;
-    match s {
-        Step::Scan(scan) => {
-            let key_cols = &plan.key_cols[k];
-            let mut key = std::mem::take(&mut buf[k]);
-            if eval_into(ctx, scan.key.iter().map(|(_, t)| t), b, ri, &mut key) {
-                let rel = &view.rels[scan.rel.0];
-                let t = &rel.table;
-                let visit = |t: &Table,
-                             r: usize,
-                             b: &mut [Value],
-                             out: &mut Out,
-                             buf: &mut [Vec<Value>]| {
-                    for &(c, v) in &scan.binds {
-                        b[v.0] = t.get(r, c);
-                    }
-                    for &(c, v) in &scan.same {
-                        if t.get(r, c) != b[v.0] {
-                            return;
-                        }
-                    }
-                    for (c, check) in &scan.checks {
-                        if term(ctx, check, b, ri) != Some(t.get(r, *c)) {
-                            return;
-                        }
-                    }
-                    step(ctx, view, out, rule, plan, k + 1, b, buf);
-                };
-                if scan.delta {
-                    let (mut lo, mut hi) = view.delta[scan.rel.0];
-                    if k == 0 {
-                        // A shared chunk of the new rows (`View::first` counts from the first).
-                        (lo, hi) = (
-                            lo.saturating_add(view.first.0).min(hi),
-                            lo.saturating_add(view.first.1).min(hi),
-                        );
-                    }
-                    for r in lo..hi {
-                        if key_cols.iter().zip(&key).all(|(&c, v)| t.get(r, c) == *v) {
-                            visit(t, r, b, out, buf);
-                        }
-                    }
-                } else if key_cols.is_empty() {
-                    let (lo, hi) = if k == 0 { view.first } else { ALL_ROWS };
-                    for r in lo..hi.min(t.len()) {
-                        visit(t, r, b, out, buf);
-                    }
-                } else {
-                    for r in rel.lookup(plan.index_at[k].load(AtomicOrdering::Relaxed), &key) {
-                        visit(t, r as usize, b, out, buf);
-                    }
-                }
-            }
-            buf[k] = key;
-        }
-        Step::Member { rel, args, .. } => {
-            let mut vals = std::mem::take(&mut buf[k]);
-            if eval_into(ctx, args.iter(), b, ri, &mut vals)
-                && match plan.keyset_at[k].load(AtomicOrdering::Relaxed) {
-                    usize::MAX => view.rels[rel.0].contains(&vals),
-                    at => view.rels[rel.0].keysets[at].contains(&vals),
-                }
-            {
-                step(ctx, view, out, rule, plan, k + 1, b, buf);
-            }
-            buf[k] = vals;
-        }
-        Step::Absent { rel, cols, key, .. } => {
-            let mut vals = std::mem::take(&mut buf[k]);
-            if eval_into(ctx, key.iter(), b, ri, &mut vals)
-                && !match plan.keyset_at[k].load(AtomicOrdering::Relaxed) {
-                    usize::MAX => present(
-                        view.rels[rel.0],
-                        cols,
-                        plan.index_at[k].load(AtomicOrdering::Relaxed),
-                        &vals,
-                    ),
-                    at => view.rels[rel.0].keysets[at].contains(&vals),
-                }
-            {
-                step(ctx, view, out, rule, plan, k + 1, b, buf);
-            }
-            buf[k] = vals;
-        }
-        Step::Compare {
-            op, left, right, ..
-        } => {
-            let (Some(x), Some(y)) = (term(ctx, left, b, ri), term(ctx, right, b, ri)) else {
-                return;
-            };
-            if op.holds(x.raw_cmp(&y)) {
-                step(ctx, view, out, rule, plan, k + 1, b, buf);
-            }
-        }
-        Step::Let { var, expr, .. } => {
-            let Some(x) = term(ctx, expr, b, ri) else {
-                return;
-            };
-            b[var.0] = x;
-            step(ctx, view, out, rule, plan, k + 1, b, buf);
-        }
+    if op.holds(x.raw_cmp(&y)) {
+        step(w, out, k + 1, b, buf);
     }
+}
+
+#[inline(never)]
+fn let_step(
+    w: &Walk,
+    var: usize,
+    out: &mut Out,
+    k: usize,
+    b: &mut [Value],
+    buf: &mut [Vec<Value>],
+) {
+    let Some(x) = w.plan.terms[k][0].value(b, w.rule.index) else {
+        return;
+    };
+    b[var] = x;
+    step(w, out, k + 1, b, buf);
 }
 
 /// For step `k` of `plan`, a negation or membership test that a key set answers best (on a
@@ -1012,15 +1118,16 @@ fn emit(
     ctx: &Ctx,
     out: &mut Out,
     rule: &Rule,
-    distinct: bool,
+    plan: &Compiled,
     b: &[Value],
     buf: &mut [Vec<Value>],
 ) {
+    let distinct = plan.distinct;
     let n = buf.len();
     if let Some(chunk) = &mut out.chunk {
         let (w, head) = buf[n - 2..].split_at_mut(1);
         let head = &mut head[0];
-        if !eval_into(ctx, rule.head.args.iter(), b, rule.index, head) {
+        if !eval_into(&plan.head, b, rule.index, head) {
             return;
         }
         if ctx.limits.witnesses {
@@ -1034,15 +1141,19 @@ fn emit(
         return;
     }
     if ctx.limits.witnesses {
-        let w = &mut buf[n - 2];
-        w.clear();
-        w.extend(rule.witness.iter().map(|&v| b[v]));
-        if !witnesses_of(out, rule).add_witness(w, distinct) {
-            return;
+        if distinct {
+            witnesses_of(out, rule).table.push_picked(b, &rule.witness);
+        } else {
+            let w = &mut buf[n - 2];
+            w.clear();
+            w.extend(rule.witness.iter().map(|&v| b[v]));
+            if !witnesses_of(out, rule).insert(w) {
+                return;
+            }
         }
     }
     let head = &mut buf[n - 1];
-    if !eval_into(ctx, rule.head.args.iter(), b, rule.index, head) {
+    if !eval_into(&plan.head, b, rule.index, head) {
         // The run fails on an arithmetic error; the placeholder keeps rows and witnesses parallel.
         if let Some(rows) = &mut out.head_rows[rule.index] {
             rows.push(u32::MAX);
@@ -1573,7 +1684,14 @@ fn evaluate_component(
     let once = recursive_positions.iter().all(|p| p.is_empty());
     let full: Vec<Arc<Compiled>> = rules
         .iter()
-        .map(|rule| Arc::new(Compiled::new(RulePlan::full(rule, comp), program, once)))
+        .map(|rule| {
+            Arc::new(Compiled::new(
+                RulePlan::full(rule, comp),
+                program,
+                ev.ctx.interner,
+                once,
+            ))
+        })
         .collect();
     times.index(|| ev.prepare(&full.iter().map(|p| &**p).collect::<Vec<_>>()));
     if once {
@@ -1626,6 +1744,7 @@ fn evaluate_component(
                     Arc::new(Compiled::new(
                         RulePlan::delta(rule, comp, p),
                         program,
+                        ev.ctx.interner,
                         false,
                     ))
                 })

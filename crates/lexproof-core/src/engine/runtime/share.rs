@@ -5,7 +5,7 @@
 //! goes on with the other chunks. What a run derives does not depend on who evaluated which chunk:
 //! a component's relations are sorted, and its instances stored in order, once it ends.
 
-use super::{scratch, step, Compiled, Ctx, Out, Rel, View};
+use super::{scratch, step, Compiled, Ctx, Out, Rel, View, Walk};
 use crate::data::store::Table;
 use crate::data::value::Value;
 use crate::engine::chunks::chunk_rows;
@@ -212,9 +212,13 @@ impl<'a> Split<'a> {
         };
         let mut b = vec![Value::Num(0); rule.vars.len()];
         let mut buf = scratch(&self.plan);
-        step(
-            &self.ctx, &view, &mut out, rule, &self.plan, 0, &mut b, &mut buf,
-        );
+        let walk = Walk {
+            ctx: &self.ctx,
+            view: &view,
+            rule,
+            plan: &self.plan,
+        };
+        step(&walk, &mut out, 0, &mut b, &mut buf);
         out.chunk.take().expect("the chunk evaluated")
     }
 }

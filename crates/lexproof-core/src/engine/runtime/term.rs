@@ -1,0 +1,67 @@
+//! Rule terms as the evaluator reads them at every row: constants already values. A symbol
+//! constant is looked up in the interner once per plan, where evaluating the checked term would
+//! hash its text again for every row that reaches it.
+
+use crate::data::value::{Interner, Value};
+use crate::rules::eval::{arith, call, const_lookup};
+use lexproof_lang::ast::{ArithOp, Builtin};
+use lexproof_lang::check::CTerm;
+
+pub(super) enum Term {
+    Var(usize),
+    Val(Value),
+    Arith(ArithOp, Box<Term>, Box<Term>),
+    Call(Builtin, Vec<Term>),
+    /// No value: `_`, or a symbol constant no fact or rule ever interned (it matches nothing).
+    Nothing,
+}
+
+impl Term {
+    pub(super) fn resolve(t: &CTerm, interner: &Interner) -> Term {
+        match t {
+            CTerm::Var(v) => Term::Var(*v),
+            CTerm::Const(c) => const_lookup(c, interner).map_or(Term::Nothing, Term::Val),
+            CTerm::Arith(op, a, b) => Term::Arith(
+                *op,
+                Box::new(Term::resolve(a, interner)),
+                Box::new(Term::resolve(b, interner)),
+            ),
+            CTerm::Call(f, args) => Term::Call(
+                *f,
+                args.iter().map(|a| Term::resolve(a, interner)).collect(),
+            ),
+            CTerm::Wild => Term::Nothing,
+        }
+    }
+
+    /// The term's value under bindings `b` (`None` on an arithmetic error), as
+    /// `crate::rules::eval::eval` gives it for the checked term.
+    #[inline(always)]
+    pub(super) fn value(&self, b: &[Value], rule: usize) -> Option<Value> {
+        match self {
+            Term::Var(v) => Some(b[*v]),
+            Term::Val(x) => Some(*x),
+            _ => self.computed(b, rule),
+        }
+    }
+
+    #[inline(never)]
+    fn computed(&self, b: &[Value], rule: usize) -> Option<Value> {
+        match self {
+            Term::Arith(op, x, y) => arith(*op, x.value(b, rule)?, y.value(b, rule)?, rule),
+            Term::Call(f, args) => {
+                // Builtins take at most two arguments: no allocation per call.
+                let mut vals = [Value::Num(0); 2];
+                if args.len() > vals.len() {
+                    return None;
+                }
+                for (slot, a) in vals.iter_mut().zip(args) {
+                    *slot = a.value(b, rule)?;
+                }
+                call(*f, &vals[..args.len()], rule)
+            }
+            Term::Var(_) | Term::Val(_) => self.value(b, rule),
+            Term::Nothing => None,
+        }
+    }
+}
