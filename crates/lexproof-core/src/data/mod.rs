@@ -6,6 +6,26 @@ pub mod progress;
 pub mod store;
 pub mod value;
 
+/// Asks for the cache line holding `x`. Unlike a load, a prefetch does not hold up the
+/// instructions after it, so the work in between goes on while the line arrives: loops that will
+/// soon read memory at places no hardware prefetcher can guess (hash slots, lookups by key) ask
+/// for it some iterations ahead. The project's `unsafe` besides the allocator wrapper: the
+/// intrinsic is marked so, but a prefetch is a hint that cannot fault or read memory into the
+/// program.
+#[inline(always)]
+#[allow(unsafe_code)]
+pub fn prefetch<T>(x: &T) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: PREFETCHT0 has no architectural effect besides caching; it never faults.
+    unsafe {
+        core::arch::x86_64::_mm_prefetch::<{ core::arch::x86_64::_MM_HINT_T0 }>(
+            x as *const T as *const i8,
+        )
+    };
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = x;
+}
+
 /// `n` zeros, written out. A vector of zeros taken from the allocator as zeroed memory is, where
 /// the memory comes fresh from the system, mapped to the system's shared page of zeros until
 /// written; a write after a read then has to replace that page and, with a thread on another

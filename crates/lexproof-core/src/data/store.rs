@@ -135,6 +135,23 @@ impl Table {
             _ => panic!("column {col} is not a symbol column"),
         }
     }
+    /// The column's cells if it holds symbols.
+    pub fn try_syms(&self, col: usize) -> Option<&[Sym]> {
+        match self.cols.get(col) {
+            Some(Column::Sym(v)) => Some(v),
+            _ => None,
+        }
+    }
+    /// Asks for the cache line of one cell (see `crate::data::prefetch`).
+    #[inline]
+    pub fn prefetch_cell(&self, row: usize, col: usize) {
+        use crate::data::prefetch;
+        match &self.cols[col] {
+            Column::Sym(v) => v.get(row).map(prefetch),
+            Column::Num(v) => v.get(row).map(prefetch),
+            Column::Date(v) => v.get(row).map(prefetch),
+        };
+    }
     pub fn nums(&self, col: usize) -> &[i128] {
         match &self.cols[col] {
             Column::Num(v) => v,

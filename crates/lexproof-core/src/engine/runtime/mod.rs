@@ -5,8 +5,9 @@
 //! with that premise restricted to the facts new in the last round. Witnesses are recorded with the
 //! same layout as the compiled engine's, so proofs and output are the same.
 
+use crate::data::prefetch;
 use crate::data::store::Table;
-use crate::data::value::{Interner, Value};
+use crate::data::value::{Interner, Sym, Value};
 use crate::db::instances::{self, Instances};
 use crate::engine::schedule::{lock, Schedule};
 use hashbrown::HashTable;
@@ -467,6 +468,10 @@ struct Compiled {
     /// distinct instances. Its witnesses then need no duplicate check. A column a scan leaves
     /// unread (`_`) can repeat an instance, as can a later round of a recursive component.
     distinct: bool,
+    /// For a plan whose first scan reads a whole relation (or its new rows): each later step
+    /// that looks rows up by one symbol this scan binds, with the first scan's column holding
+    /// the symbol (see `Ahead`).
+    ahead: Vec<(usize, usize)>,
 }
 
 impl Compiled {
@@ -513,7 +518,28 @@ impl Compiled {
                 }
                 _ => true,
             });
+        let ahead = match plan.steps.first() {
+            Some(Step::Scan(first)) if first.key.is_empty() => plan
+                .steps
+                .iter()
+                .enumerate()
+                .skip(1)
+                .filter_map(|(j, s)| match s {
+                    Step::Scan(later) if !later.delta => match &later.key[..] {
+                        [(_, CTerm::Var(v))] => first
+                            .binds
+                            .iter()
+                            .find(|(_, b)| b.0 == *v)
+                            .map(|&(c, _)| (j, c)),
+                        _ => None,
+                    },
+                    _ => None,
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
         Compiled {
+            ahead,
             index_at: (0..plan.steps.len())
                 .map(|_| AtomicUsize::new(usize::MAX))
                 .collect(),
@@ -959,15 +985,29 @@ fn scan_step(
                     lo.saturating_add(w.view.first.1).min(hi),
                 );
             }
+            let ahead = if k == 0 { Ahead::of(w, t) } else { None };
             for r in lo..hi {
+                if let Some(a) = &ahead {
+                    a.ask(r);
+                }
                 if key_cols.iter().zip(key).all(|(&c, v)| t.get(r, c) == *v) {
                     visit(r, b, out, buf);
                 }
             }
         } else if key_cols.is_empty() {
             let (lo, hi) = if k == 0 { w.view.first } else { ALL_ROWS };
-            for r in lo..hi.min(t.len()) {
-                visit(r, b, out, buf);
+            match if k == 0 { Ahead::of(w, t) } else { None } {
+                Some(a) => {
+                    for r in lo..hi.min(t.len()) {
+                        a.ask(r);
+                        visit(r, b, out, buf);
+                    }
+                }
+                None => {
+                    for r in lo..hi.min(t.len()) {
+                        visit(r, b, out, buf);
+                    }
+                }
             }
         } else {
             for r in rel.lookup(plan.index_at[k].load(AtomicOrdering::Relaxed), key) {
@@ -976,6 +1016,90 @@ fn scan_step(
         }
     }
     buf[k] = spill;
+}
+
+/// How many rows of the first scan ahead `Ahead` asks for the memory a later lookup will read:
+/// the index entry this far ahead, and the row it points to half as far.
+const ROWS_AHEAD: usize = 16;
+
+/// Look-ahead for a plan's first scan (`Compiled::ahead`). The rows of the first scan come in
+/// order, but the symbols they bind send the later lookups to places all over their indexes and
+/// relations: each lookup would wait for the memory in turn. Asking for it some rows early lets
+/// those waits overlap.
+struct Ahead<'a> {
+    /// The first scan's table.
+    first: &'a Table,
+    lookups: Vec<AheadLookup<'a>>,
+}
+
+/// One later lookup by a symbol of the first scan.
+struct AheadLookup<'a> {
+    /// The first scan's column giving the key.
+    keys: &'a [Sym],
+    /// The lookup's index: where each symbol's rows start (`SortedIndex::starts`).
+    starts: &'a [u32],
+    /// The index's order of rows, where it is not the relation's own.
+    perm: Option<&'a [u32]>,
+    /// The relation looked up, and the first column its scan reads.
+    target: &'a Table,
+    col: Option<usize>,
+}
+
+impl<'a> Ahead<'a> {
+    fn of(w: &Walk<'a>, first: &'a Table) -> Option<Ahead<'a>> {
+        let lookups: Vec<AheadLookup> = w
+            .plan
+            .ahead
+            .iter()
+            .filter_map(|&(j, c)| {
+                let Step::Scan(later) = &w.plan.plan.steps[j] else {
+                    return None;
+                };
+                let rel = w.view.rels[later.rel.0];
+                let idx = rel
+                    .indexes
+                    .get(w.plan.index_at[j].load(AtomicOrdering::Relaxed))?;
+                if idx.starts.is_empty() || idx.cols.len() != 1 {
+                    return None;
+                }
+                Some(AheadLookup {
+                    keys: first.try_syms(c)?,
+                    starts: &idx.starts,
+                    perm: (!idx.identity).then_some(&idx.perm[..]),
+                    target: &rel.table,
+                    col: later.binds.first().map(|&(c, _)| c),
+                })
+            })
+            .collect();
+        (!lookups.is_empty()).then_some(Ahead { first, lookups })
+    }
+
+    /// Asks for what the lookups of row `r + ROWS_AHEAD` and `r + ROWS_AHEAD / 2` will read.
+    #[inline(always)]
+    fn ask(&self, r: usize) {
+        if r + ROWS_AHEAD >= self.first.len() {
+            return;
+        }
+        for l in &self.lookups {
+            if let Some(x) = l.starts.get(l.keys[r + ROWS_AHEAD].0 as usize) {
+                prefetch(x);
+            }
+            let Some(&at) = l.starts.get(l.keys[r + ROWS_AHEAD / 2].0 as usize) else {
+                continue;
+            };
+            match (l.perm, l.col) {
+                (Some(perm), _) => {
+                    if let Some(x) = perm.get(at as usize) {
+                        prefetch(x);
+                    }
+                }
+                (None, Some(c)) if (at as usize) < l.target.len() => {
+                    l.target.prefetch_cell(at as usize, c)
+                }
+                _ => {}
+            }
+        }
+    }
 }
 
 #[inline(never)]
