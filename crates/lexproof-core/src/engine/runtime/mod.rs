@@ -426,6 +426,29 @@ enum Found<'a> {
 impl Found<'_> {
     const NONE: Found<'static> = Found::Range(0..0);
 
+    fn len(&self) -> usize {
+        match self {
+            Found::Ids(i) => i.len(),
+            Found::Range(r) => r.len(),
+        }
+    }
+
+    /// The rows from the `lo`th found to before the `hi`th (a shared chunk, `View::first`).
+    fn window(self, (lo, hi): (usize, usize)) -> Self {
+        match self {
+            Found::Ids(i) => {
+                let ids = i.as_slice();
+                let hi = hi.min(ids.len());
+                Found::Ids(ids[lo.min(hi)..hi].iter())
+            }
+            Found::Range(r) => {
+                let end = (r.start as usize).saturating_add(hi).min(r.end as usize) as u32;
+                let start = (r.start as usize).saturating_add(lo).min(end as usize) as u32;
+                Found::Range(start..end)
+            }
+        }
+    }
+
     fn is_empty(&self) -> bool {
         match self {
             Found::Ids(i) => i.len() == 0,
@@ -1010,7 +1033,14 @@ fn scan_step(
                 }
             }
         } else {
-            for r in rel.lookup(plan.index_at[k].load(AtomicOrdering::Relaxed), key) {
+            let found = rel.lookup(plan.index_at[k].load(AtomicOrdering::Relaxed), key);
+            let found = if k == 0 {
+                // A shared chunk of the rows found (`View::first` counts them).
+                found.window(w.view.first)
+            } else {
+                found
+            };
+            for r in found {
                 visit(r as usize, b, out, buf);
             }
         }

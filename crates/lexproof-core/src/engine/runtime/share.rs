@@ -5,6 +5,7 @@
 //! goes on with the other chunks. What a run derives does not depend on who evaluated which chunk:
 //! a component's relations are sorted, and its instances stored in order, once it ends.
 
+use super::term::Term;
 use super::{scratch, step, Compiled, Ctx, Out, Rel, View, Walk};
 use crate::data::store::Table;
 use crate::data::value::Value;
@@ -23,8 +24,8 @@ pub fn chunks_helped() -> usize {
     HELPED.load(Ordering::Relaxed)
 }
 
-/// The rows a plan scans first, where it scans a whole relation or the last round's new rows of
-/// one.
+/// The rows a plan scans first, where it scans a whole relation, the last round's new rows of
+/// one, or the rows of one a lookup by constants finds (a rule on one duty, say).
 pub(super) fn first_scan_rows(
     plan: &Compiled,
     rels: &[&Rel],
@@ -36,6 +37,18 @@ pub(super) fn first_scan_rows(
             Some(hi - lo)
         }
         Some(Step::Scan(scan)) if scan.key.is_empty() => Some(rels[scan.rel.0].table.len()),
+        Some(Step::Scan(scan)) => {
+            let key = plan.terms[0][..scan.key.len()]
+                .iter()
+                .map(|t| match t {
+                    Term::Val(v) => Some(*v),
+                    _ => None,
+                })
+                .collect::<Option<Vec<Value>>>()?;
+            let at = plan.index_at[0].load(Ordering::Relaxed);
+            let rel = rels[scan.rel.0];
+            (at < rel.indexes.len()).then(|| rel.lookup(at, &key).len())
+        }
         _ => None,
     }
 }
