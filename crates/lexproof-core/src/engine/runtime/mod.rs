@@ -1239,7 +1239,10 @@ fn keyed_test(program: &Checked, plan: &RulePlan, k: usize) -> Option<(usize, Ve
         return None;
     }
     let one_symbol = cols.len() == 1 && types[cols[0]] == Type::Symbol;
-    (one_symbol || !in_scan_order(plan, &cols, terms)).then_some((rel, cols))
+    // A test on every column is answered by the duplicate check where no key set does, whose
+    // probe reads the row it finds: only a test on some columns has a sorted index to follow.
+    let whole_row = cols.len() == types.len();
+    (one_symbol || whole_row || !in_scan_order(plan, &cols, terms)).then_some((rel, cols))
 }
 
 /// Whether a test on `cols` with values `terms` follows the order of the rows the plan reads
