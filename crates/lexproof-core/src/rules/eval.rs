@@ -16,18 +16,30 @@ pub fn eval(t: &CTerm, bindings: &[Value], interner: &Interner, rule: usize) -> 
             let b = eval(b, bindings, interner, rule)?;
             arith(*op, a, b, rule)
         }
-        CTerm::Call(f, args) => {
-            // Builtins take at most two arguments: no allocation per call.
-            let mut vals = [Value::Num(0); 2];
-            if args.len() > vals.len() {
-                return None;
-            }
-            for (slot, a) in vals.iter_mut().zip(args) {
-                *slot = eval(a, bindings, interner, rule)?;
-            }
-            call(*f, &vals[..args.len()], rule)
-        }
+        CTerm::Call(f, args) => call_on(
+            *f,
+            args.iter().map(|a| eval(a, bindings, interner, rule)),
+            rule,
+        ),
     }
+}
+
+/// `call` on arguments evaluated in turn (`None` as soon as one has no value). Builtins take at
+/// most two arguments: no allocation per call.
+pub fn call_on(
+    f: Builtin,
+    args: impl ExactSizeIterator<Item = Option<Value>>,
+    rule: usize,
+) -> Option<Value> {
+    let mut vals = [Value::Num(0); 2];
+    let n = args.len();
+    if n > vals.len() {
+        return None;
+    }
+    for (slot, a) in vals.iter_mut().zip(args) {
+        *slot = a?;
+    }
+    call(f, &vals[..n], rule)
 }
 
 pub fn const_lookup(c: &Const, interner: &Interner) -> Option<Value> {

@@ -1132,6 +1132,30 @@ impl<'a> Ahead<'a> {
     }
 }
 
+/// Whether relation `rel` has the key of test step `k`: through the step's key set where one
+/// answers it, else `otherwise`. `None` on an arithmetic error in the key.
+#[inline(always)]
+fn found(
+    w: &Walk,
+    rel: usize,
+    k: usize,
+    b: &[Value],
+    buf: &mut [Vec<Value>],
+    otherwise: impl FnOnce(&Rel, &[Value]) -> bool,
+) -> Option<bool> {
+    let mut spill = std::mem::take(&mut buf[k]);
+    let mut stack = [Value::Num(0); KEY_ON_STACK];
+    let found = key_of(&w.plan.terms[k], b, w.rule.index, &mut stack, &mut spill).map(|vals| {
+        let rel = w.view.rels[rel];
+        match w.plan.keyset_at[k].load(AtomicOrdering::Relaxed) {
+            usize::MAX => otherwise(rel, vals),
+            at => rel.keysets[at].contains(vals),
+        }
+    });
+    buf[k] = spill;
+    found
+}
+
 #[inline(never)]
 fn member_step(
     w: &Walk,
@@ -1141,17 +1165,7 @@ fn member_step(
     b: &mut [Value],
     buf: &mut [Vec<Value>],
 ) {
-    let mut spill = std::mem::take(&mut buf[k]);
-    let mut stack = [Value::Num(0); KEY_ON_STACK];
-    let vals = key_of(&w.plan.terms[k], b, w.rule.index, &mut stack, &mut spill);
-    let holds = vals.is_some_and(
-        |vals| match w.plan.keyset_at[k].load(AtomicOrdering::Relaxed) {
-            usize::MAX => w.view.rels[rel].contains(vals),
-            at => w.view.rels[rel].keysets[at].contains(vals),
-        },
-    );
-    buf[k] = spill;
-    if holds {
+    if found(w, rel, k, b, buf, Rel::contains) == Some(true) {
         step(w, out, k + 1, b, buf);
     }
 }
@@ -1166,23 +1180,8 @@ fn absent_step(
     b: &mut [Value],
     buf: &mut [Vec<Value>],
 ) {
-    let plan = w.plan;
-    let mut spill = std::mem::take(&mut buf[k]);
-    let mut stack = [Value::Num(0); KEY_ON_STACK];
-    let vals = key_of(&plan.terms[k], b, w.rule.index, &mut stack, &mut spill);
-    let holds = vals.is_some_and(
-        |vals| !match plan.keyset_at[k].load(AtomicOrdering::Relaxed) {
-            usize::MAX => present(
-                w.view.rels[rel],
-                cols,
-                plan.index_at[k].load(AtomicOrdering::Relaxed),
-                vals,
-            ),
-            at => w.view.rels[rel].keysets[at].contains(vals),
-        },
-    );
-    buf[k] = spill;
-    if holds {
+    let at = w.plan.index_at[k].load(AtomicOrdering::Relaxed);
+    if found(w, rel, k, b, buf, |r, vals| present(r, cols, at, vals)) == Some(false) {
         step(w, out, k + 1, b, buf);
     }
 }

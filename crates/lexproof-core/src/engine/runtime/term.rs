@@ -3,7 +3,7 @@
 //! hash its text again for every row that reaches it.
 
 use crate::data::value::{Interner, Value};
-use crate::rules::eval::{arith, call, const_lookup};
+use crate::rules::eval::{arith, call_on, const_lookup};
 use lexproof_lang::ast::{ArithOp, Builtin};
 use lexproof_lang::check::CTerm;
 
@@ -49,17 +49,7 @@ impl Term {
     fn computed(&self, b: &[Value], rule: usize) -> Option<Value> {
         match self {
             Term::Arith(op, x, y) => arith(*op, x.value(b, rule)?, y.value(b, rule)?, rule),
-            Term::Call(f, args) => {
-                // Builtins take at most two arguments: no allocation per call.
-                let mut vals = [Value::Num(0); 2];
-                if args.len() > vals.len() {
-                    return None;
-                }
-                for (slot, a) in vals.iter_mut().zip(args) {
-                    *slot = a.value(b, rule)?;
-                }
-                call(*f, &vals[..args.len()], rule)
-            }
+            Term::Call(f, args) => call_on(*f, args.iter().map(|a| a.value(b, rule)), rule),
             Term::Var(_) | Term::Val(_) => self.value(b, rule),
             Term::Nothing => None,
         }
