@@ -130,10 +130,8 @@ impl Table {
 
     // Typed access for generated code. A wrong type here is a generator bug, hence the panics.
     pub fn syms(&self, col: usize) -> &[Sym] {
-        match &self.cols[col] {
-            Column::Sym(v) => v,
-            _ => panic!("column {col} is not a symbol column"),
-        }
+        self.try_syms(col)
+            .unwrap_or_else(|| panic!("column {col} is not a symbol column"))
     }
     /// The column's cells if it holds symbols.
     pub fn try_syms(&self, col: usize) -> Option<&[Sym]> {

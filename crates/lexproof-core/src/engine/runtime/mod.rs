@@ -450,10 +450,7 @@ impl Found<'_> {
     }
 
     fn is_empty(&self) -> bool {
-        match self {
-            Found::Ids(i) => i.len() == 0,
-            Found::Range(r) => r.is_empty(),
-        }
+        self.len() == 0
     }
 }
 
@@ -999,6 +996,7 @@ fn scan_step(
             }
             step(w, out, k + 1, b, buf);
         };
+        let ahead = if k == 0 { Ahead::of(w, t) } else { None };
         if scan.delta {
             let (mut lo, mut hi) = w.view.delta[scan.rel.0];
             if k == 0 {
@@ -1008,7 +1006,6 @@ fn scan_step(
                     lo.saturating_add(w.view.first.1).min(hi),
                 );
             }
-            let ahead = if k == 0 { Ahead::of(w, t) } else { None };
             for r in lo..hi {
                 if let Some(a) = &ahead {
                     a.ask(r);
@@ -1018,19 +1015,15 @@ fn scan_step(
                 }
             }
         } else if key_cols.is_empty() {
-            let (lo, hi) = if k == 0 { w.view.first } else { ALL_ROWS };
-            match if k == 0 { Ahead::of(w, t) } else { None } {
-                Some(a) => {
-                    for r in lo..hi.min(t.len()) {
-                        a.ask(r);
-                        visit(r, b, out, buf);
-                    }
-                }
-                None => {
-                    for r in lo..hi.min(t.len()) {
-                        visit(r, b, out, buf);
-                    }
-                }
+            let rows = if k == 0 { w.view.first } else { ALL_ROWS };
+            let rows = rows.0..rows.1.min(t.len());
+            // Two loops, so that the first scan of a plan without look-ahead tests nothing per row.
+            match &ahead {
+                Some(a) => rows.for_each(|r| {
+                    a.ask(r);
+                    visit(r, b, out, buf);
+                }),
+                None => rows.for_each(|r| visit(r, b, out, buf)),
             }
         } else {
             let found = rel.lookup(plan.index_at[k].load(AtomicOrdering::Relaxed), key);
