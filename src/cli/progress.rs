@@ -127,6 +127,17 @@ impl lexproof::data::progress::Observer for TermProgress {
                     eprintln!("lexproof:   rule {:>9.1} ms  {id}", ms(d));
                 }
             }
+            Timing::Workers {
+                threads,
+                wall,
+                waited,
+                helped,
+            } => eprintln!(
+                "lexproof: workers {threads}, evaluation {:.1} ms; with no part ready to start: waited {:.1} ms, helped {:.1} ms (all workers)",
+                ms(wall),
+                ms(waited),
+                ms(helped)
+            ),
         }
     }
 }

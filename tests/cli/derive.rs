@@ -87,10 +87,21 @@ fn thread_count_does_not_change_output() {
                 && stderr.contains("ms  art53_1_a_technical_documentation"),
             "{stderr}"
         );
+        // Both engines say how many workers ran and what they did with nothing to start.
+        assert!(
+            stderr.contains("lexproof: workers 1, evaluation "),
+            "{stderr}"
+        );
         assert_eq!(o.stdout, one.stdout, "{args:?} differs between the engines");
         for threads in ["2", "5"] {
             let many = run(threads, args);
             assert!(many.status.success());
+            let stderr = String::from_utf8_lossy(&many.stderr);
+            assert!(
+                stderr.contains(&format!("lexproof: workers {threads}, evaluation "))
+                    && stderr.contains("with no part ready to start: waited "),
+                "{stderr}"
+            );
             assert_eq!(
                 one.stdout, many.stdout,
                 "{args:?} differs with {threads} threads"

@@ -50,6 +50,15 @@ pub enum Timing {
         commit: Duration,
         rules: Vec<(String, Duration)>,
     },
+    /// The evaluation as a whole, from either engine: its wall time on `threads` workers, and
+    /// the time the workers spent, in all, with no part of it ready to start: waiting, or doing a
+    /// share of a running part's work.
+    Workers {
+        threads: usize,
+        wall: Duration,
+        waited: Duration,
+        helped: Duration,
+    },
 }
 
 pub trait Observer: Sync {

@@ -318,6 +318,25 @@ impl Interner {
     pub fn resolve(&self, s: Sym) -> &str {
         self.text_of(s.0)
     }
+    /// Asks for the cache line saying where `s`'s text is (see `crate::data::prefetch`).
+    #[inline]
+    pub fn prefetch_place(&self, s: Sym) {
+        if let Some(p) = self.places.get(s.0 as usize) {
+            crate::data::prefetch(p);
+        }
+    }
+    /// Asks for the cache line where `s`'s text starts; reads where that is, so it pays off once
+    /// `prefetch_place` has brought that in.
+    #[inline]
+    pub fn prefetch_text(&self, s: Sym) {
+        if let Some(&p) = self.places.get(s.0 as usize) {
+            if p >> 40 != LONG {
+                if let Some(b) = self.text.as_bytes().get((p & ((1 << 40) - 1)) as usize) {
+                    crate::data::prefetch(b);
+                }
+            }
+        }
+    }
     pub fn len(&self) -> usize {
         self.places.len()
     }

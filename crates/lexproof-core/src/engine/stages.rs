@@ -280,9 +280,16 @@ pub fn run(
         obs,
         lookups: LookupCache::new(stages),
     };
-    shared
+    let t0 = std::time::Instant::now();
+    let idle = shared
         .schedule
         .run(threads, |j| shared.job(j), || share.help());
+    obs.timing(Timing::Workers {
+        threads,
+        wall: t0.elapsed(),
+        waited: idle.waited,
+        helped: idle.helped,
+    });
     let mut errors = shared
         .errors
         .into_inner()

@@ -2,7 +2,7 @@
 //! see (symbols by text), so the same rules and facts always give byte-identical output.
 
 use crate::data::store::Table;
-use crate::data::value::{Interner, Value};
+use crate::data::value::{Interner, Sym, Value};
 use crate::db::Database;
 use lexproof_lang::number::format_date;
 use serde::ser::{SerializeSeq, Serializer};
@@ -205,7 +205,9 @@ fn render_rows(db: &Database, rel: usize, rows: &[u32], fmt: RowFormat, out: &mu
     let t = db.tuples(rel);
     let name = db.relation_name(rel);
     out.reserve(rows.len() * 48);
-    for &r in rows {
+    let ahead = Ahead::new(db, t);
+    for (i, &r) in rows.iter().enumerate() {
+        ahead.ask(rows, i);
         match fmt {
             RowFormat::Text => {
                 out.push_str(name);
@@ -229,6 +231,46 @@ fn render_rows(db: &Database, rel: usize, rows: &[u32], fmt: RowFormat, out: &mu
                     push_plain(db, out, t.get(r as usize, c));
                 }
                 out.push('\n');
+            }
+        }
+    }
+}
+
+/// Rows in display order are scattered through their table, and each symbol's text through the
+/// interner's: three dependent loads a cell (the cell, where its text is, the text), each likely
+/// a cache miss on a large table. Asked for in three steps ahead of the row being written, they
+/// arrive while the rows before it are formatted.
+struct Ahead<'a> {
+    db: &'a Database,
+    t: &'a Table,
+    syms: Vec<&'a [Sym]>,
+}
+
+/// Rows ahead at which a row's cells, then its symbols' places, then their texts are asked for.
+const CELLS_AHEAD: usize = 24;
+const PLACES_AHEAD: usize = 16;
+const TEXTS_AHEAD: usize = 8;
+
+impl<'a> Ahead<'a> {
+    fn new(db: &'a Database, t: &'a Table) -> Ahead<'a> {
+        let syms = (0..t.arity()).filter_map(|c| t.try_syms(c)).collect();
+        Ahead { db, t, syms }
+    }
+
+    #[inline]
+    fn ask(&self, rows: &[u32], i: usize) {
+        if let Some(&r) = rows.get(i + CELLS_AHEAD) {
+            (0..self.t.arity()).for_each(|c| self.t.prefetch_cell(r as usize, c));
+        }
+        let interner = &self.db.interner;
+        if let Some(&r) = rows.get(i + PLACES_AHEAD) {
+            for col in &self.syms {
+                interner.prefetch_place(col[r as usize]);
+            }
+        }
+        if let Some(&r) = rows.get(i + TEXTS_AHEAD) {
+            for col in &self.syms {
+                interner.prefetch_text(col[r as usize]);
             }
         }
     }

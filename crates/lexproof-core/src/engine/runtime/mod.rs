@@ -1978,8 +1978,10 @@ pub fn evaluate(
         open: Mutex::new(Vec::new()),
         needs,
     };
-    run.schedule.run(
-        crate::data::parallel::threads(),
+    let threads = crate::data::parallel::threads();
+    let t0 = std::time::Instant::now();
+    let idle = run.schedule.run(
+        threads,
         |j| match j.checked_sub(components) {
             None => run.job(j),
             Some(g) => {
@@ -1989,6 +1991,14 @@ pub fn evaluate(
         },
         || run.help(),
     );
+    limits
+        .observer
+        .timing(crate::data::progress::Timing::Workers {
+            threads,
+            wall: t0.elapsed(),
+            waited: idle.waited,
+            helped: idle.helped,
+        });
     let errors = run.errors.into_inner().unwrap_or_else(|e| e.into_inner());
     let mut arith = errors.arith;
     arith.sort_by_key(|e| e.rule);
