@@ -103,11 +103,12 @@ fn write_output_dir(db: &Database, rels: &[usize], dir: &Path) -> Result<(), Fai
     };
     std::fs::create_dir_all(dir).map_err(|e| io_err(e, dir))?;
     // Each relation is rendered on one core, several relations at once.
+    let cells = render::CellText::new(db);
     render::par_each_in_display_order(db, rels, |rel, order| {
         let path = dir.join(format!("{}.tsv", db.relation_name(rel)));
         lexproof::present::outfile::write_with(&path, |w| {
             render::write_ordered(
-                db,
+                &cells,
                 rel,
                 order,
                 render::RowFormat::Cells,

@@ -173,6 +173,59 @@ fn output_dir_writes_one_sorted_tsv_per_conclusion() {
 }
 
 #[test]
+fn cells_read_the_same_whichever_way_they_are_written() {
+    // Dates at both ends of the span whose texts are worked out once (1900 to 2199) and beyond
+    // it, and symbols that need an escape or quotes: the same text in every format.
+    let d = scratch("cell-text");
+    let facts = write(
+        &d,
+        "f.dl",
+        concat!(
+            "assessment_date(\"2026-11-28\").\n",
+            "made_available(\"m\\\\x\", \"api\", \"1900-01-01\").\n",
+            "made_available(\"q\\\"uote\", \"api\", \"2199-12-31\").\n",
+            "made_available(\"m\", \"api\", \"2200-01-01\").\n",
+            "made_available(\"m\", \"api\", \"2999-12-31\").\n",
+        )
+        .as_bytes(),
+    );
+    let text = stdout(&lexproof(&["-q", "derive", "--all", "--facts", &facts]));
+    for line in [
+        r#"made_available("m", "api", "2200-01-01")."#,
+        r#"made_available("m", "api", "2999-12-31")."#,
+        r#"made_available("m\\x", "api", "1900-01-01")."#,
+        r#"made_available("q\"uote", "api", "2199-12-31")."#,
+        r#"placed_on_market("m\\x", "1900-01-01")."#,
+    ] {
+        assert!(text.lines().any(|l| l == line), "{line} in\n{text}");
+    }
+    let tsv = stdout(&lexproof(&[
+        "-q", "derive", "--all", "--format", "tsv", "--facts", &facts,
+    ]));
+    for line in [
+        "made_available\tm\tapi\t2200-01-01",
+        "made_available\tm\\\\x\tapi\t1900-01-01",
+        "made_available\tq\"uote\tapi\t2199-12-31",
+    ] {
+        assert!(tsv.lines().any(|l| l == line), "{line} in\n{tsv}");
+    }
+    let out = d.join("out");
+    let o = lexproof(&[
+        "-q",
+        "derive",
+        "--facts",
+        &facts,
+        "--output-dir",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        std::fs::read_to_string(out.join("placed_on_market.tsv")).unwrap(),
+        "m\\\\x\t1900-01-01\n"
+    );
+}
+
+#[test]
 fn output_dir_names_the_same_failed_file_whatever_the_thread_count() {
     // Files are written several at once; the error must still be the first relation's.
     let dir = scratch("outdir-blocked");

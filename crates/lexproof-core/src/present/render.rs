@@ -2,7 +2,7 @@
 //! see (symbols by text), so the same rules and facts always give byte-identical output.
 
 use crate::data::store::Table;
-use crate::data::value::{Interner, Sym, Value};
+use crate::data::value::{Date, Interner, Sym, Value};
 use crate::db::Database;
 use lexproof_lang::number::format_date;
 use serde::ser::{SerializeSeq, Serializer};
@@ -96,8 +96,9 @@ pub fn write_relations(
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
     let cores = crate::data::parallel::threads();
+    let cells = CellText::new(db);
     for_each_in_display_order(db, rels, |rel, order| {
-        write_ordered(db, rel, order, fmt, block_rows, cores, out)
+        write_ordered(&cells, rel, order, fmt, block_rows, cores, out)
     })?;
     out.flush()
 }
@@ -149,7 +150,7 @@ pub fn par_each_in_display_order<E: Send>(
 /// written before the next is rendered, into the same buffers, so one large relation keeps every
 /// core busy and memory holds a few blocks of text.
 pub fn write_ordered(
-    db: &Database,
+    cells: &CellText,
     rel: usize,
     order: &[u32],
     fmt: RowFormat,
@@ -157,6 +158,7 @@ pub fn write_ordered(
     cores: usize,
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
+    let db = cells.db;
     let block_rows = block_rows.max(1);
     let cores = cores.max(1);
     if fmt == RowFormat::Text {
@@ -170,7 +172,7 @@ pub fn write_ordered(
             .collect();
         let render = |(rows, mut text): (&[u32], String)| {
             text.clear();
-            render_rows(db, rel, rows, fmt, &mut text);
+            render_rows(cells, rel, rows, fmt, &mut text);
             text
         };
         let texts = if cores == 1 {
@@ -201,7 +203,8 @@ fn text_header(db: &Database, rel: usize) -> String {
 }
 
 /// The given rows of relation `rel`, one line each.
-fn render_rows(db: &Database, rel: usize, rows: &[u32], fmt: RowFormat, out: &mut String) {
+fn render_rows(cells: &CellText, rel: usize, rows: &[u32], fmt: RowFormat, out: &mut String) {
+    let db = cells.db;
     let t = db.tuples(rel);
     let name = db.relation_name(rel);
     out.reserve(rows.len() * 48);
@@ -216,7 +219,7 @@ fn render_rows(db: &Database, rel: usize, rows: &[u32], fmt: RowFormat, out: &mu
                     if c > 0 {
                         out.push_str(", ");
                     }
-                    push_literal(db, out, t.get(r as usize, c));
+                    cells.push_literal(out, t.get(r as usize, c));
                 }
                 out.push_str(").\n");
             }
@@ -228,10 +231,118 @@ fn render_rows(db: &Database, rel: usize, rows: &[u32], fmt: RowFormat, out: &mu
                     if c > 0 || fmt == RowFormat::Tsv {
                         out.push('\t');
                     }
-                    push_plain(db, out, t.get(r as usize, c));
+                    cells.push_plain(out, t.get(r as usize, c));
                 }
                 out.push('\n');
             }
+        }
+    }
+}
+
+/// What writing many cells of one database needs, worked out once: which symbols are written
+/// as they are in every format (no escape, no quote: almost all of them), so a cell does not
+/// look through its text again, and the text of every day in the years facts usually hold, so a
+/// date cell is a copy, not a calendar computation.
+pub struct CellText<'a> {
+    db: &'a Database,
+    /// A bit per symbol id: set when its text needs neither escapes nor quotes.
+    as_is: Vec<u64>,
+    /// `YYYY-MM-DD` of each day from `FIRST_DAY` on, ten bytes each.
+    days: String,
+}
+
+/// `YYYY-MM-DD` of every day `CellText` keeps, one after the other.
+fn day_texts() -> String {
+    let mut days = String::with_capacity(DAYS * DAY_LEN);
+    for d in 0..DAYS as i32 {
+        lexproof_lang::number::push_date(&mut days, FIRST_DAY + d);
+    }
+    days
+}
+
+/// The days `CellText` keeps the text of: 1 January 1900 (day -25567) to 31 December 2199, the
+/// span dates in facts may take (`error[date_out_of_range]` outside 1900-2999) up to where
+/// computed dates such as ten-year retention ends reach.
+const FIRST_DAY: i32 = -25567;
+const DAYS: usize = 109_573;
+const DAY_LEN: usize = 10;
+
+impl<'a> CellText<'a> {
+    pub fn new(db: &'a Database) -> CellText<'a> {
+        let interner = &db.interner;
+        let n = interner.len();
+        // Words of 64 symbols each, worked out in blocks on every core.
+        const WORDS_PER_JOB: usize = 4096;
+        let jobs: Vec<usize> = (0..n.div_ceil(64 * WORDS_PER_JOB)).collect();
+        let parts = crate::data::parallel::map(jobs, |j| {
+            let lo = j * 64 * WORDS_PER_JOB;
+            let hi = (lo + 64 * WORDS_PER_JOB).min(n);
+            let mut words = vec![0u64; (hi - lo).div_ceil(64)];
+            for id in lo..hi {
+                let text = interner.resolve(Sym(id as u32));
+                if !needs_escape(text) && !text.contains('"') {
+                    words[(id - lo) / 64] |= 1 << ((id - lo) % 64);
+                }
+            }
+            words
+        });
+        CellText {
+            db,
+            as_is: parts.concat(),
+            days: day_texts(),
+        }
+    }
+
+    /// The text of symbol `s` if it is written as it is.
+    #[inline]
+    fn as_is(&self, s: Sym) -> Option<&'a str> {
+        let i = s.0 as usize;
+        let set = self
+            .as_is
+            .get(i / 64)
+            .is_some_and(|w| w >> (i % 64) & 1 == 1);
+        set.then(|| self.db.interner.resolve(s))
+    }
+
+    #[inline]
+    fn push_date(&self, out: &mut String, d: Date) {
+        match usize::try_from(d.0 - FIRST_DAY).ok().filter(|&i| i < DAYS) {
+            Some(i) => out.push_str(&self.days[i * DAY_LEN..(i + 1) * DAY_LEN]),
+            None => lexproof_lang::number::push_date(out, d.0),
+        }
+    }
+
+    /// `push_plain`, through what is worked out.
+    #[inline]
+    fn push_plain(&self, out: &mut String, v: Value) {
+        match v {
+            Value::Sym(s) => match self.as_is(s) {
+                Some(text) => out.push_str(text),
+                None => push_plain(self.db, out, v),
+            },
+            Value::Date(d) => self.push_date(out, d),
+            Value::Num(_) => push_plain(self.db, out, v),
+        }
+    }
+
+    /// `push_literal`, through what is worked out.
+    #[inline]
+    fn push_literal(&self, out: &mut String, v: Value) {
+        match v {
+            Value::Sym(s) => match self.as_is(s) {
+                Some(text) => {
+                    out.push('"');
+                    out.push_str(text);
+                    out.push('"');
+                }
+                None => push_literal(self.db, out, v),
+            },
+            Value::Date(d) => {
+                out.push('"');
+                self.push_date(out, d);
+                out.push('"');
+            }
+            Value::Num(_) => push_literal(self.db, out, v),
         }
     }
 }
@@ -408,4 +519,22 @@ pub fn to_json<T: Serialize>(v: &T) -> String {
     let mut s = serde_json::to_string_pretty(v).expect("our JSON documents always serialise");
     s.push('\n');
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kept_day_has_its_own_ten_characters() {
+        let days = day_texts();
+        assert_eq!(days.len(), DAYS * DAY_LEN);
+        assert_eq!(&days[..DAY_LEN], "1900-01-01");
+        assert_eq!(&days[(DAYS - 1) * DAY_LEN..], "2199-12-31");
+        for (i, text) in days.as_bytes().chunks(DAY_LEN).enumerate() {
+            let mut one = String::new();
+            lexproof_lang::number::push_date(&mut one, FIRST_DAY + i as i32);
+            assert_eq!(text, one.as_bytes());
+        }
+    }
 }
