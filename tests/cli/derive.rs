@@ -226,6 +226,76 @@ fn cells_read_the_same_whichever_way_they_are_written() {
 }
 
 #[test]
+fn rows_are_written_in_display_order_whatever_the_columns() {
+    // Symbols first seen in another order than their texts', numbers beyond 64 bits of both
+    // signs, dates: three shapes of table (symbols and dates; a number first; six columns), each
+    // written sorted by text, then value, column by column.
+    let d = scratch("display-order");
+    let rules = write(
+        &d,
+        "r.dl",
+        b".decl pair(a: symbol, d: date)\n.decl amount(n: number, a: symbol)\n\
+          .decl wide(a: symbol, n: number, d: date, b: symbol, c: symbol, e: symbol)\n",
+    );
+    let mut facts = String::new();
+    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = |m: u64| {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x % m
+    };
+    for _ in 0..300 {
+        let sym = |k: u64| format!("s{k}");
+        let (a, b, c, e) = (sym(next(40)), sym(next(3)), sym(next(3)), sym(next(500)));
+        let n = (next(2_000) as i128 - 1_000) * 10i128.pow(next(28) as u32);
+        let day = format!(
+            "{}-{:02}-{:02}",
+            1950 + next(200),
+            1 + next(12),
+            1 + next(28)
+        );
+        facts.push_str(&format!("pair(\"{a}\", \"{day}\").\n"));
+        facts.push_str(&format!("amount({n}, \"{e}\").\n"));
+        facts.push_str(&format!(
+            "wide(\"{a}\", {n}, \"{day}\", \"{b}\", \"{c}\", \"{e}\").\n"
+        ));
+    }
+    let facts = write(&d, "f.dl", facts.as_bytes());
+    let o = lexproof(&[
+        "-q", "derive", "--rules", &rules, "--all", "--format", "tsv", "--facts", &facts,
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    for (rel, numbers) in [("pair", vec![]), ("amount", vec![0]), ("wide", vec![1])] {
+        let rows: Vec<Vec<&str>> = out
+            .lines()
+            .filter_map(|l| l.strip_prefix(rel)?.strip_prefix('\t'))
+            .map(|l| l.split('\t').collect())
+            .collect();
+        assert!(rows.len() > 100, "{rel}: {} rows", rows.len());
+        let mut sorted = rows.clone();
+        sorted.sort_by(|p, q| {
+            for c in 0..p.len() {
+                let o = if numbers.contains(&c) {
+                    p[c].parse::<i128>()
+                        .unwrap()
+                        .cmp(&q[c].parse::<i128>().unwrap())
+                } else {
+                    p[c].cmp(q[c])
+                };
+                if o != std::cmp::Ordering::Equal {
+                    return o;
+                }
+            }
+            std::cmp::Ordering::Equal
+        });
+        sorted.dedup();
+        assert_eq!(rows, sorted, "{rel} is not in display order");
+    }
+}
+
+#[test]
 fn output_dir_names_the_same_failed_file_whatever_the_thread_count() {
     // Files are written several at once; the error must still be the first relation's.
     let dir = scratch("outdir-blocked");

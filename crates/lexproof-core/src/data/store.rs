@@ -356,6 +356,12 @@ impl Table {
         self.gathered(&self.sort_order(true))
     }
 
+    /// Every row's original position in sorted order (equal rows by position), without moving
+    /// a row.
+    pub fn order(&self) -> Vec<u32> {
+        self.sort_order(false)
+    }
+
     /// `sorted`, and for each row of this table its row in the sorted one (duplicates share one).
     pub fn sorted_with_origin(&self) -> (Table, Vec<u32>) {
         let (order, repeats) = self.sort_grouped();

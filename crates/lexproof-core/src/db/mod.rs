@@ -12,7 +12,6 @@ use crate::facts::{FactSet, Origin};
 use crate::rules::rulebase::Rulebase;
 use lexproof_lang::check::Rule;
 use rustc_hash::FxHashMap;
-use std::cmp::Ordering;
 use std::sync::OnceLock;
 
 /// Which engine evaluates the rules.
@@ -191,51 +190,16 @@ impl Database {
     /// Row positions of `t` in the order users see (symbols by text). Tables without symbol columns
     /// are already in that order.
     pub fn display_order(&self, t: &Table) -> Vec<u32> {
-        use crate::data::store::Type;
-        if !t.types().contains(&Type::Symbol) {
+        if t.sym_columns().next().is_none() {
             // Storage order is display order when no column holds symbols.
             return (0..t.len() as u32).collect();
         }
-        if t.arity() <= 4 && !t.types().contains(&Type::Number) {
-            // Symbol ranks and dates fit 32 bits each: sort packed integer keys instead of
-            // comparing values (rows are distinct, so keys are too).
-            let cols: Vec<Vec<u32>> = (0..t.arity())
-                .map(|c| match t.types()[c] {
-                    Type::Symbol => t.syms(c).iter().map(|s| self.ranks[s.0 as usize]).collect(),
-                    // Order-preserving: flip the sign bit.
-                    _ => t
-                        .dates(c)
-                        .iter()
-                        .map(|d| (d.0 as u32) ^ (1 << 31))
-                        .collect(),
-                })
-                .collect();
-            let mut keys: Vec<(u128, u32)> = (0..t.len())
-                .map(|r| {
-                    let k = cols.iter().fold(0u128, |k, col| (k << 32) | col[r] as u128);
-                    (k, r as u32)
-                })
-                .collect();
-            keys.sort_unstable_by_key(|e| e.0);
-            return keys.into_iter().map(|e| e.1).collect();
-        }
-        let mut perm: Vec<u32> = (0..t.len() as u32).collect();
-        {
-            let key = |v: Value| match v {
-                Value::Sym(s) => Value::Sym(crate::data::value::Sym(self.ranks[s.0 as usize])),
-                v => v,
-            };
-            perm.sort_unstable_by(|&a, &b| {
-                for c in 0..t.arity() {
-                    match key(t.get(a as usize, c)).raw_cmp(&key(t.get(b as usize, c))) {
-                        Ordering::Equal => continue,
-                        o => return o,
-                    }
-                }
-                Ordering::Equal
-            });
-        }
-        perm
+        // Each symbol replaced by its rank in text order, the table's own sort gives display
+        // order: its keys pack each column's range into as few bits as it needs (one 64-bit
+        // integer a row where they fit). Rows are distinct, so no two keys tie.
+        let mut ranked = t.clone();
+        ranked.map_syms(|s| crate::data::value::Sym(self.ranks[s.0 as usize]));
+        ranked.order()
     }
 
     pub fn conclusion_count(&self) -> usize {
