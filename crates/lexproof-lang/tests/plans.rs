@@ -29,3 +29,30 @@ fn plans_of_the_test_rulebases() {
         failures.join("\n")
     );
 }
+
+#[test]
+fn a_membership_test_goes_before_the_negations_ready_with_it() {
+    let text = r#".decl r(a: symbol, d: symbol)
+.decl x(a: symbol)
+.decl kind(d: symbol)
+.decl flag(a: symbol)
+.decl h(a: symbol)
+
+@rule h
+@cite "test"
+@authority statute
+@says "A row of a kind, not excepted, while the flag is on."
+h(A) :- r(A, D), !x(A), kind(D), flag("on").
+"#;
+    let file = lexproof_lang::SourceFile::new("t.dl".to_string(), text.to_string());
+    let (checked, _) = lexproof_lang::load_rules(&file).expect("the rules check");
+    let plan = lexproof_lang::plan::describe(&checked);
+    let step = |prefix: &str| {
+        plan.lines()
+            .position(|l| l.trim_start().starts_with(prefix))
+            .unwrap_or_else(|| panic!("no `{prefix}` step in\n{plan}"))
+    };
+    // After the scan, the test on what it bound comes before the negation written before it.
+    assert!(step("scan r") < step("member kind"), "{plan}");
+    assert!(step("member kind") < step("absent x"), "{plan}");
+}
