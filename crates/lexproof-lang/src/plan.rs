@@ -1,7 +1,7 @@
 //! How each rule runs, decided once for both engines. First the join order: each next positive
 //! atom is the one with the most arguments already bound (ties keep the written order), and every
 //! test is placed right after its variables are bound, a premise whose arguments are all known
-//! (a membership test) before the negations (`order`). Then, for that order and the
+//! (a membership test) before the other premises and the negations (`order`). Then, for that order and the
 //! component of the dependency graph the rule belongs to, the access to each premise (`RulePlan`):
 //! a scan of a relation the component is still deriving, a keyed lookup or a scan of a relation
 //! complete before the component runs, a membership test when every argument is known, a negation,
@@ -93,11 +93,11 @@ pub fn order_from(body: &[CLit], first: Option<usize>) -> Vec<usize> {
 fn place_tests(body: &[CLit], bound: &mut [bool], placed: &mut [bool], out: &mut Vec<usize>) {
     loop {
         let mut progress = false;
-        // A premise whose arguments are all known is a membership test. It goes before the
-        // negations ready at the same point: a premise passes only the rows its relation holds, a
-        // negation (an exception) usually passes most, so the rows it drops skip the negations'
-        // lookups. Its arguments are plain variables and constants, so it cannot raise an
-        // arithmetic error, and moving a test changes no instance.
+        // A premise whose arguments are all known is a membership test. It goes first, before
+        // the other premises (a lookup would read rows it may drop) and the negations ready at
+        // the same point: it passes only the rows its relation holds, where a negation (an
+        // exception) usually passes most. Its arguments are plain variables and constants, so it
+        // cannot raise an arithmetic error, and moving a test changes no instance.
         for (i, l) in body.iter().enumerate() {
             if placed[i] {
                 continue;

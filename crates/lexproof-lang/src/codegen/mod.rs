@@ -1227,14 +1227,13 @@ mod tests {
         );
         assert!(!g.code.contains("crepe!"), "{}", g.code);
         assert!(g.code.contains("pub l0: std::sync::Arc<SymMap<(Sym,)>>"));
-        // hop is not recursive: a loop over reach's table, the lookups probed directly; the
+        // hop is not recursive: a loop over reach's table, the lookups probed directly, the test
+        // `mark(Y)` (every argument known once reach is read) before the lookup on edge; the
         // witness records `edge(X, _)`'s column too, so rows are distinct without deduplication.
         assert!(
-            g.code
-                .contains("for k in lo..hi { let v0 = c0[k]; let v1 = c1[k];")
-                && g.code.contains("for &(v2,) in lookups.l0.get(&(v0,)) {")
-                && g.code
-                    .contains("if !(lookups.l1.contains(&(v1,))) { continue; }")
+            g.code.contains(
+                "for k in lo..hi { let v0 = c0[k]; let v1 = c1[k]; if !(lookups.l0.contains(&(v1,))) { continue; } for &(v2,) in lookups.l1.get(&(v0,)) {"
+            )
                 && g.code.contains("o.push(W2(v0, v1, v2));")
                 && !g.code.contains(".dedup()"),
             "{}",
