@@ -86,6 +86,14 @@ impl KeySet {
         }
     }
 
+    /// The bit per symbol id, for a key of one symbol.
+    pub(super) fn bits(&self) -> Option<&[u64]> {
+        match &self.set {
+            Packed::Bits(bits) => Some(bits),
+            _ => None,
+        }
+    }
+
     /// Whether some row has these values on the set's columns.
     #[inline]
     pub(super) fn contains(&self, key: &[Value]) -> bool {

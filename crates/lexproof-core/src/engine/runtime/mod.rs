@@ -997,6 +997,7 @@ fn scan_step(
             step(w, out, k + 1, b, buf);
         };
         let ahead = if k == 0 { Ahead::of(w, t) } else { None };
+        let tests = SymbolTests::of(w, scan, k, t);
         if scan.delta {
             let (mut lo, mut hi) = w.view.delta[scan.rel.0];
             if k == 0 {
@@ -1017,13 +1018,22 @@ fn scan_step(
         } else if key_cols.is_empty() {
             let rows = if k == 0 { w.view.first } else { ALL_ROWS };
             let rows = rows.0..rows.1.min(t.len());
-            // Two loops, so that the first scan of a plan without look-ahead tests nothing per row.
-            match &ahead {
-                Some(a) => rows.for_each(|r| {
+            // Separate loops, so that a scan without look-ahead or symbol tests tests nothing per
+            // row.
+            match (&ahead, tests.is_empty()) {
+                (Some(a), true) => rows.for_each(|r| {
                     a.ask(r);
                     visit(r, b, out, buf);
                 }),
-                None => rows.for_each(|r| visit(r, b, out, buf)),
+                (None, true) => rows.for_each(|r| visit(r, b, out, buf)),
+                (a, false) => rows.for_each(|r| {
+                    if let Some(a) = a {
+                        a.ask(r);
+                    }
+                    if tests.pass(r) {
+                        visit(r, b, out, buf);
+                    }
+                }),
             }
         } else {
             let found = rel.lookup(plan.index_at[k].load(AtomicOrdering::Relaxed), key);
@@ -1039,6 +1049,60 @@ fn scan_step(
         }
     }
     buf[k] = spill;
+}
+
+/// The membership tests and negations right after a scan of a whole relation whose key is one
+/// symbol the scan binds and whose answer is a bit per symbol id: asked of the scanned column
+/// before the row's values are bound, so the rows they drop cost one bit test each. The steps
+/// themselves still run for the rows that pass (they find the same answer).
+struct SymbolTests<'a> {
+    /// The scanned column, the bits, and the answer that lets a row through.
+    tests: Vec<(&'a [Sym], &'a [u64], bool)>,
+}
+
+impl<'a> SymbolTests<'a> {
+    fn of(w: &Walk<'a>, scan: &Scan, k: usize, t: &'a Table) -> SymbolTests<'a> {
+        let mut tests = Vec::new();
+        // A scan's checks may compute (and fail on arithmetic) for every row; the tests may drop
+        // a row only where the steps before them could not have failed on it.
+        let last = if scan.checks.is_empty() {
+            w.plan.plan.steps.len()
+        } else {
+            k + 1
+        };
+        for j in k + 1..last {
+            let (rel, want) = match &w.plan.plan.steps[j] {
+                Step::Member { rel, .. } => (rel.0, true),
+                Step::Absent { rel, .. } => (rel.0, false),
+                _ => break,
+            };
+            let [Term::Var(v)] = w.plan.terms[j][..] else {
+                break;
+            };
+            let Some(&(c, _)) = scan.binds.iter().find(|(_, x)| x.0 == v) else {
+                break;
+            };
+            let at = w.plan.keyset_at[j].load(AtomicOrdering::Relaxed);
+            let bits = w.view.rels[rel].keysets.get(at).and_then(KeySet::bits);
+            match (t.try_syms(c), bits) {
+                (Some(col), Some(bits)) => tests.push((col, bits, want)),
+                _ => break,
+            }
+        }
+        SymbolTests { tests }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.tests.is_empty()
+    }
+
+    #[inline]
+    fn pass(&self, r: usize) -> bool {
+        self.tests.iter().all(|&(col, bits, want)| {
+            let s = col[r].0 as usize;
+            bits.get(s / 64).is_some_and(|w| w >> (s % 64) & 1 == 1) == want
+        })
+    }
 }
 
 /// How many rows of the first scan ahead `Ahead` asks for the memory a later lookup will read:
