@@ -296,6 +296,40 @@ fn rows_are_written_in_display_order_whatever_the_columns() {
 }
 
 #[test]
+fn tests_on_a_scanned_symbol_drop_the_rows_they_should() {
+    // A membership test and a negation right after a scan, each on one symbol the scan binds:
+    // the run-time evaluator asks them of the scanned column before binding the row.
+    let d = scratch("symbol-tests");
+    let meta = "@cite \"test\"\n@authority statute\n@says \"A pair of a kind, not excluded.\"\n";
+    let rules = write(
+        &d,
+        "r.dl",
+        format!(
+            ".decl pair(x: symbol, d: symbol)\n.decl kind(d: symbol)\n.decl excluded(x: symbol)\n\
+             .decl out(x: symbol, d: symbol)\n@rule out\n{meta}\
+             out(X, D) :- pair(X, D), kind(D), !excluded(X).\n"
+        )
+        .as_bytes(),
+    );
+    let facts = write(
+        &d,
+        "f.dl",
+        b"pair(\"a\", \"k1\").\npair(\"a\", \"k2\").\npair(\"b\", \"k1\").\npair(\"c\", \"k3\").\n\
+          pair(\"d\", \"k9\").\nkind(\"k1\").\nkind(\"k3\").\nexcluded(\"c\").\nexcluded(\"k1\").\n",
+    );
+    let o = lexproof(&[
+        "-q", "derive", "--rules", &rules, "--format", "tsv", "--facts", &facts,
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let got: Vec<String> = stdout(&o)
+        .lines()
+        .filter(|l| l.starts_with("out\t"))
+        .map(String::from)
+        .collect();
+    assert_eq!(got, ["out\ta\tk1", "out\tb\tk1"]);
+}
+
+#[test]
 fn output_dir_names_the_same_failed_file_whatever_the_thread_count() {
     // Files are written several at once; the error must still be the first relation's.
     let dir = scratch("outdir-blocked");
