@@ -26,6 +26,12 @@ pub fn prefetch<T>(x: &T) {
     let _ = x;
 }
 
+/// Whether bit `i` of a set stored as 64-bit words is on (off past the last word).
+#[inline]
+pub fn has_bit(words: &[u64], i: usize) -> bool {
+    words.get(i / 64).is_some_and(|w| w >> (i % 64) & 1 == 1)
+}
+
 /// `n` zeros, written out. A vector of zeros taken from the allocator as zeroed memory is, where
 /// the memory comes fresh from the system, mapped to the system's shared page of zeros until
 /// written; a write after a read then has to replace that page and, with a thread on another

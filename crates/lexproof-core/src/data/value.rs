@@ -91,9 +91,14 @@ pub(crate) fn is_long(place: u64) -> bool {
     place >> 40 == LONG
 }
 
+/// The offset a place that is not `LONG` gives.
+fn start_of(place: u64) -> usize {
+    (place & ((1 << 40) - 1)) as usize
+}
+
 impl Entry {
     fn start(&self) -> usize {
-        (self.place & ((1 << 40) - 1)) as usize
+        start_of(self.place)
     }
 }
 
@@ -169,7 +174,7 @@ impl Interner {
         let p = self.places[id as usize];
         let (start, len) = match p >> 40 {
             LONG => self.long.get(&id).copied().unwrap_or((0, 0)),
-            len => ((p & ((1 << 40) - 1)) as usize, len as usize),
+            len => (start_of(p), len as usize),
         };
         &self.text[start..start + len]
     }
@@ -330,8 +335,8 @@ impl Interner {
     #[inline]
     pub fn prefetch_text(&self, s: Sym) {
         if let Some(&p) = self.places.get(s.0 as usize) {
-            if p >> 40 != LONG {
-                if let Some(b) = self.text.as_bytes().get((p & ((1 << 40) - 1)) as usize) {
+            if !is_long(p) {
+                if let Some(b) = self.text.as_bytes().get(start_of(p)) {
                     crate::data::prefetch(b);
                 }
             }

@@ -61,10 +61,7 @@ pub struct SymSet {
 
 impl SymSet {
     pub fn contains(&self, key: &(Sym,)) -> bool {
-        let i = key.0 .0 as usize;
-        self.bits
-            .get(i / 64)
-            .is_some_and(|w| w >> (i % 64) & 1 == 1)
+        crate::data::has_bit(&self.bits, key.0 .0 as usize)
     }
 }
 

@@ -2,6 +2,7 @@
 //! have ended. Both engines schedule their parts this way (the compiled engine its stages, the
 //! run-time evaluator its components).
 
+use crate::data::progress::Timing;
 use std::sync::{Condvar, Mutex};
 
 struct State {
@@ -24,6 +25,18 @@ struct State {
 pub struct Idle {
     pub waited: std::time::Duration,
     pub helped: std::time::Duration,
+}
+
+impl Idle {
+    /// What an observer is told of a run on `threads` workers that took `wall`.
+    pub fn timing(self, threads: usize, wall: std::time::Duration) -> Timing {
+        Timing::Workers {
+            threads,
+            wall,
+            waited: self.waited,
+            helped: self.helped,
+        }
+    }
 }
 
 pub struct Schedule<'a> {

@@ -284,12 +284,7 @@ pub fn run(
     let idle = shared
         .schedule
         .run(threads, |j| shared.job(j), || share.help());
-    obs.timing(Timing::Workers {
-        threads,
-        wall: t0.elapsed(),
-        waited: idle.waited,
-        helped: idle.helped,
-    });
+    obs.timing(idle.timing(threads, t0.elapsed()));
     let mut errors = shared
         .errors
         .into_inner()

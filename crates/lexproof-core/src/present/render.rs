@@ -296,12 +296,7 @@ impl<'a> CellText<'a> {
     /// The text of symbol `s` if it is written as it is.
     #[inline]
     fn as_is(&self, s: Sym) -> Option<&'a str> {
-        let i = s.0 as usize;
-        let set = self
-            .as_is
-            .get(i / 64)
-            .is_some_and(|w| w >> (i % 64) & 1 == 1);
-        set.then(|| self.db.interner.resolve(s))
+        crate::data::has_bit(&self.as_is, s.0 as usize).then(|| self.db.interner.resolve(s))
     }
 
     #[inline]

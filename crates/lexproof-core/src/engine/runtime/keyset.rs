@@ -98,8 +98,7 @@ impl KeySet {
     #[inline]
     pub(super) fn contains(&self, key: &[Value]) -> bool {
         if let (Packed::Bits(bits), [Value::Sym(s)]) = (&self.set, key) {
-            let i = s.0 as usize;
-            return bits.get(i / 64).is_some_and(|w| w >> (i % 64) & 1 == 1);
+            return crate::data::has_bit(bits, s.0 as usize);
         }
         let k = pack(key.iter().copied());
         match &self.set {

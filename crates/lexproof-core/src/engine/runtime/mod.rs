@@ -997,7 +997,6 @@ fn scan_step(
             step(w, out, k + 1, b, buf);
         };
         let ahead = if k == 0 { Ahead::of(w, t) } else { None };
-        let tests = SymbolTests::of(w, scan, k, t);
         if scan.delta {
             let (mut lo, mut hi) = w.view.delta[scan.rel.0];
             if k == 0 {
@@ -1018,6 +1017,12 @@ fn scan_step(
         } else if key_cols.is_empty() {
             let rows = if k == 0 { w.view.first } else { ALL_ROWS };
             let rows = rows.0..rows.1.min(t.len());
+            // Worked out for the first scan only: a later one runs once per row before it.
+            let tests = if k == 0 {
+                SymbolTests::of(w, scan, k, t)
+            } else {
+                SymbolTests { tests: Vec::new() }
+            };
             // Separate loops, so that a scan without look-ahead or symbol tests tests nothing per
             // row.
             match (&ahead, tests.is_empty()) {
@@ -1098,10 +1103,9 @@ impl<'a> SymbolTests<'a> {
 
     #[inline]
     fn pass(&self, r: usize) -> bool {
-        self.tests.iter().all(|&(col, bits, want)| {
-            let s = col[r].0 as usize;
-            bits.get(s / 64).is_some_and(|w| w >> (s % 64) & 1 == 1) == want
-        })
+        self.tests
+            .iter()
+            .all(|&(col, bits, want)| crate::data::has_bit(bits, col[r].0 as usize) == want)
     }
 }
 
@@ -2055,14 +2059,7 @@ pub fn evaluate(
         },
         || run.help(),
     );
-    limits
-        .observer
-        .timing(crate::data::progress::Timing::Workers {
-            threads,
-            wall: t0.elapsed(),
-            waited: idle.waited,
-            helped: idle.helped,
-        });
+    limits.observer.timing(idle.timing(threads, t0.elapsed()));
     let errors = run.errors.into_inner().unwrap_or_else(|e| e.into_inner());
     let mut arith = errors.arith;
     arith.sort_by_key(|e| e.rule);
