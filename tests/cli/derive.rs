@@ -330,6 +330,68 @@ fn tests_on_a_scanned_symbol_drop_the_rows_they_should() {
 }
 
 #[test]
+fn tests_on_a_scanned_row_drop_the_rows_they_should_across_blocks() {
+    // Membership tests and negations right after a scan, keyed by two of its columns or by a
+    // constant and a column: the run-time evaluator asks them of 64 scanned rows at a time
+    // before binding any. 150 rows make two whole blocks and a part of one.
+    let d = scratch("row-tests");
+    let meta =
+        "@cite \"test\"\n@authority statute\n@says \"A row allowed, not gone, not banned.\"\n";
+    let rules = write(
+        &d,
+        "r.dl",
+        format!(
+            ".decl row(x: symbol, k: symbol, t: date)\n.decl ok(x: symbol, k: symbol)\n\
+             .decl gone(k: symbol, t: date)\n.decl banned(by: symbol, x: symbol)\n\
+             .decl out(x: symbol, k: symbol, t: date)\n@rule out\n{meta}\
+             out(X, K, T) :- row(X, K, T), ok(X, K), !gone(K, T), !banned(\"z\", X).\n"
+        )
+        .as_bytes(),
+    );
+    let mut facts = String::new();
+    let mut want = Vec::new();
+    for i in 0..150 {
+        let (x, k, t) = (
+            format!("x{i:03}"),
+            format!("k{}", i % 7),
+            format!("2025-{:02}-{:02}", 1 + i / 28, 1 + i % 28),
+        );
+        facts += &format!("row(\"{x}\", \"{k}\", \"{t}\").\n");
+        let ok = i % 3 != 0;
+        let gone = i % 5 == 0;
+        let banned = i % 11 == 0;
+        if ok {
+            facts += &format!("ok(\"{x}\", \"{k}\").\n");
+        }
+        if gone {
+            facts += &format!("gone(\"{k}\", \"{t}\").\n");
+        }
+        // Banned by another: no effect.
+        facts += &format!("banned(\"{}\", \"{x}\").\n", if banned { "z" } else { "y" });
+        if ok && !gone && !banned {
+            want.push(format!("out\t{x}\t{k}\t{t}"));
+        }
+    }
+    let facts = write(&d, "f.dl", facts.as_bytes());
+    for threads in ["1", "2"] {
+        let o = Command::new(env!("CARGO_BIN_EXE_lexproof"))
+            .args([
+                "-q", "derive", "--rules", &rules, "--format", "tsv", "--facts", &facts,
+            ])
+            .env("LEXPROOF_THREADS", threads)
+            .output()
+            .expect("run lexproof");
+        assert!(o.status.success(), "{}", stderr(&o));
+        let got: Vec<String> = stdout(&o)
+            .lines()
+            .filter(|l| l.starts_with("out\t"))
+            .map(String::from)
+            .collect();
+        assert_eq!(got, want, "{threads} thread(s)");
+    }
+}
+
+#[test]
 fn output_dir_names_the_same_failed_file_whatever_the_thread_count() {
     // Files are written several at once; the error must still be the first relation's.
     let dir = scratch("outdir-blocked");

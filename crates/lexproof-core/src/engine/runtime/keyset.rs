@@ -94,6 +94,17 @@ impl KeySet {
         }
     }
 
+    /// `contains` for a key given value by value.
+    #[inline]
+    pub(super) fn has(&self, key: impl Iterator<Item = Value>) -> bool {
+        let k = pack(key);
+        match &self.set {
+            Packed::Bits(bits) => crate::data::has_bit(bits, k as usize),
+            Packed::Narrow(s) => s.contains(&(k as u64)),
+            Packed::Wide(s) => s.contains(&k),
+        }
+    }
+
     /// Whether some row has these values on the set's columns.
     #[inline]
     pub(super) fn contains(&self, key: &[Value]) -> bool {

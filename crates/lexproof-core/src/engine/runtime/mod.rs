@@ -492,6 +492,17 @@ struct Compiled {
     /// that looks rows up by one symbol this scan binds, with the first scan's column holding
     /// the symbol (see `Ahead`).
     ahead: Vec<(usize, usize)>,
+    /// For a plan whose first scan reads a whole relation: each later membership test or
+    /// negation whose key is made of that scan's columns and constants, with the key's parts.
+    first_keyed: Vec<(usize, Vec<KeyPart>)>,
+}
+
+/// Where one value of a test's key comes from (`Compiled::first_keyed`).
+#[derive(Clone, Copy)]
+enum KeyPart {
+    /// A column of the first scan's row.
+    Column(usize),
+    Constant(Value),
 }
 
 impl Compiled {
@@ -499,7 +510,7 @@ impl Compiled {
         let resolve = |ts: &mut dyn Iterator<Item = &CTerm>| -> Vec<Term> {
             ts.map(|t| Term::resolve(t, interner)).collect()
         };
-        let terms = plan
+        let terms: Vec<Vec<Term>> = plan
             .steps
             .iter()
             .map(|s| match s {
@@ -558,8 +569,34 @@ impl Compiled {
                 .collect(),
             _ => Vec::new(),
         };
+        let first_keyed = match plan.steps.first() {
+            Some(Step::Scan(first)) if first.key.is_empty() => plan
+                .steps
+                .iter()
+                .enumerate()
+                .skip(1)
+                .filter(|(_, s)| matches!(s, Step::Member { .. } | Step::Absent { .. }))
+                .filter_map(|(j, _)| {
+                    let parts = terms[j]
+                        .iter()
+                        .map(|t| match t {
+                            Term::Var(v) => first
+                                .binds
+                                .iter()
+                                .find(|(_, b)| b.0 == *v)
+                                .map(|&(c, _)| KeyPart::Column(c)),
+                            Term::Val(x) => Some(KeyPart::Constant(*x)),
+                            _ => None,
+                        })
+                        .collect::<Option<Vec<_>>>()?;
+                    Some((j, parts))
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
         Compiled {
             ahead,
+            first_keyed,
             index_at: (0..plan.steps.len())
                 .map(|_| AtomicUsize::new(usize::MAX))
                 .collect(),
@@ -980,22 +1017,24 @@ fn scan_step(
     if let Some(key) = key_of(key_terms, b, ri, &mut stack, &mut spill) {
         let rel = &w.view.rels[scan.rel.0];
         let t = &rel.table;
-        let visit = |r: usize, b: &mut [Value], out: &mut Out, buf: &mut [Vec<Value>]| {
-            for &(c, v) in &scan.binds {
-                b[v.0] = t.get(r, c);
-            }
-            for &(c, v) in &scan.same {
-                if t.get(r, c) != b[v.0] {
-                    return;
+        // `next`: the step after this scan, or after the tests already passed (`ScanTests`).
+        let visit =
+            |r: usize, next: usize, b: &mut [Value], out: &mut Out, buf: &mut [Vec<Value>]| {
+                for &(c, v) in &scan.binds {
+                    b[v.0] = t.get(r, c);
                 }
-            }
-            for ((c, _), check) in scan.checks.iter().zip(check_terms) {
-                if check.value(b, ri) != Some(t.get(r, *c)) {
-                    return;
+                for &(c, v) in &scan.same {
+                    if t.get(r, c) != b[v.0] {
+                        return;
+                    }
                 }
-            }
-            step(w, out, k + 1, b, buf);
-        };
+                for ((c, _), check) in scan.checks.iter().zip(check_terms) {
+                    if check.value(b, ri) != Some(t.get(r, *c)) {
+                        return;
+                    }
+                }
+                step(w, out, next, b, buf);
+            };
         let ahead = if k == 0 { Ahead::of(w, t) } else { None };
         if scan.delta {
             let (mut lo, mut hi) = w.view.delta[scan.rel.0];
@@ -1011,7 +1050,7 @@ fn scan_step(
                     a.ask(r);
                 }
                 if key_cols.iter().zip(key).all(|(&c, v)| t.get(r, c) == *v) {
-                    visit(r, b, out, buf);
+                    visit(r, k + 1, b, out, buf);
                 }
             }
         } else if key_cols.is_empty() {
@@ -1019,26 +1058,34 @@ fn scan_step(
             let rows = rows.0..rows.1.min(t.len());
             // Worked out for the first scan only: a later one runs once per row before it.
             let tests = if k == 0 {
-                SymbolTests::of(w, scan, k, t)
+                ScanTests::of(w, scan, k, t)
             } else {
-                SymbolTests { tests: Vec::new() }
+                ScanTests { tests: Vec::new() }
             };
-            // Separate loops, so that a scan without look-ahead or symbol tests tests nothing per
-            // row.
+            // Separate loops, so that a scan without look-ahead or tests tests nothing per row.
             match (&ahead, tests.is_empty()) {
                 (Some(a), true) => rows.for_each(|r| {
                     a.ask(r);
-                    visit(r, b, out, buf);
+                    visit(r, k + 1, b, out, buf);
                 }),
-                (None, true) => rows.for_each(|r| visit(r, b, out, buf)),
-                (a, false) => rows.for_each(|r| {
-                    if let Some(a) = a {
-                        a.ask(r);
+                (None, true) => rows.for_each(|r| visit(r, k + 1, b, out, buf)),
+                (a, false) => {
+                    let next = k + 1 + tests.tests.len();
+                    let mut start = rows.start;
+                    while start < rows.end {
+                        let end = (start + TEST_BLOCK).min(rows.end);
+                        let mut passed = tests.block(t, start, end);
+                        while passed != 0 {
+                            let r = start + passed.trailing_zeros() as usize;
+                            passed &= passed - 1;
+                            if let Some(a) = a {
+                                a.ask(r);
+                            }
+                            visit(r, next, b, out, buf);
+                        }
+                        start = end;
                     }
-                    if tests.pass(r) {
-                        visit(r, b, out, buf);
-                    }
-                }),
+                }
             }
         } else {
             let found = rel.lookup(plan.index_at[k].load(AtomicOrdering::Relaxed), key);
@@ -1049,24 +1096,43 @@ fn scan_step(
                 found
             };
             for r in found {
-                visit(r as usize, b, out, buf);
+                visit(r as usize, k + 1, b, out, buf);
             }
         }
     }
     buf[k] = spill;
 }
 
-/// The membership tests and negations right after a scan of a whole relation whose key is one
-/// symbol the scan binds and whose answer is a bit per symbol id: asked of the scanned column
-/// before the row's values are bound, so the rows they drop cost one bit test each. The steps
-/// themselves still run for the rows that pass (they find the same answer).
-struct SymbolTests<'a> {
-    /// The scanned column, the bits, and the answer that lets a row through.
-    tests: Vec<(&'a [Sym], &'a [u64], bool)>,
+/// Rows of a first scan tested at a time by `ScanTests::block` (the bits of a `u64`).
+const TEST_BLOCK: usize = 64;
+
+/// The membership tests and negations right after a scan of a whole relation, on finished
+/// relations (answered by key sets), whose keys are made of the scan's columns and constants:
+/// asked of the scanned columns before a row's values are bound, so the rows they drop cost no
+/// binding, and asked for a block of rows in one loop, so that the block's waits for memory
+/// overlap where the steps, row by row, would wait for each in turn. They are the steps right
+/// after the scan, one each: a row that passes goes on to the step after them.
+struct ScanTests<'a> {
+    tests: Vec<ScanTest<'a>>,
 }
 
-impl<'a> SymbolTests<'a> {
-    fn of(w: &Walk<'a>, scan: &Scan, k: usize, t: &'a Table) -> SymbolTests<'a> {
+enum ScanTest<'a> {
+    /// A key of one symbol, the scanned column's: a bit per symbol id.
+    Bit {
+        col: &'a [Sym],
+        bits: &'a [u64],
+        want: bool,
+    },
+    /// Any other key, from the scanned row's columns and constants.
+    Keyed {
+        set: &'a KeySet,
+        parts: &'a [KeyPart],
+        want: bool,
+    },
+}
+
+impl<'a> ScanTests<'a> {
+    fn of(w: &Walk<'a>, scan: &Scan, k: usize, t: &'a Table) -> ScanTests<'a> {
         let mut tests = Vec::new();
         // A scan's checks may compute (and fail on arithmetic) for every row; the tests may drop
         // a row only where the steps before them could not have failed on it.
@@ -1081,31 +1147,53 @@ impl<'a> SymbolTests<'a> {
                 Step::Absent { rel, .. } => (rel.0, false),
                 _ => break,
             };
-            let [Term::Var(v)] = w.plan.terms[j][..] else {
-                break;
-            };
-            let Some(&(c, _)) = scan.binds.iter().find(|(_, x)| x.0 == v) else {
+            let Some((_, parts)) = w.plan.first_keyed.iter().find(|(s, _)| *s == j) else {
                 break;
             };
             let at = w.plan.keyset_at[j].load(AtomicOrdering::Relaxed);
-            let bits = w.view.rels[rel].keysets.get(at).and_then(KeySet::bits);
-            match (t.try_syms(c), bits) {
-                (Some(col), Some(bits)) => tests.push((col, bits, want)),
-                _ => break,
-            }
+            let Some(set) = w.view.rels[rel].keysets.get(at) else {
+                break;
+            };
+            let bit = match (&parts[..], set.bits()) {
+                ([KeyPart::Column(c)], Some(bits)) => {
+                    t.try_syms(*c).map(|col| ScanTest::Bit { col, bits, want })
+                }
+                _ => None,
+            };
+            tests.push(bit.unwrap_or(ScanTest::Keyed { set, parts, want }));
         }
-        SymbolTests { tests }
+        ScanTests { tests }
     }
 
     fn is_empty(&self) -> bool {
         self.tests.is_empty()
     }
 
+    /// Of rows `start..end` of `t` (at most `TEST_BLOCK`), those passing every test, as bits
+    /// from the lowest (row `start`).
     #[inline]
-    fn pass(&self, r: usize) -> bool {
-        self.tests
-            .iter()
-            .all(|&(col, bits, want)| crate::data::has_bit(bits, col[r].0 as usize) == want)
+    fn block(&self, t: &Table, start: usize, end: usize) -> u64 {
+        let mut passed = u64::MAX >> (TEST_BLOCK - (end - start));
+        for test in &self.tests {
+            let mut keep = 0u64;
+            for r in start..end {
+                let ok = match *test {
+                    ScanTest::Bit { col, bits, want } => {
+                        crate::data::has_bit(bits, col[r].0 as usize) == want
+                    }
+                    ScanTest::Keyed { set, parts, want } => {
+                        passed >> (r - start) & 1 == 0
+                            || set.has(parts.iter().map(|p| match *p {
+                                KeyPart::Column(c) => t.get(r, c),
+                                KeyPart::Constant(x) => x,
+                            })) == want
+                    }
+                };
+                keep |= u64::from(ok) << (r - start);
+            }
+            passed &= keep;
+        }
+        passed
     }
 }
 
