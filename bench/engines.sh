@@ -34,12 +34,14 @@ for ((r = 1; r <= ROUNDS; r++)); do
         engine=${run%:*}
         threads=${run#*:}
         rm -rf "$TMP/out"
-        LEXPROOF_THREADS=$threads /usr/bin/time -f '%e %M' -o "$TMP/time" "$LEXPROOF" -q derive \
+        LEXPROOF_THREADS=$threads /usr/bin/time -f '%e %M' -o "$TMP/time" "$LEXPROOF" derive \
             --engine "$engine" --facts "$DATA" --output-dir "$TMP/out" > /dev/null 2> "$TMP/err" \
             || { echo "bench: $engine failed:" >&2; cat "$TMP/err" >&2; exit 1; }
         read -r WALL RSS < <(tail -n 1 "$TMP/time")
-        echo "$engine $threads $WALL $RSS" >> "$TMP/raw"
-        echo "bench: round $r, $engine on $threads thread(s): ${WALL}s, $((RSS / 1024)) MiB" >&2
+        # The derive stage alone, from the run's summary line ("load .. ms, derive .. ms, ...").
+        DERIVE=$(sed -n 's/.*, derive \([0-9.]*\) ms.*/\1/p' "$TMP/err" | tail -n 1)
+        echo "$engine $threads $WALL $RSS ${DERIVE:?no derive time in the run\'s summary}" >> "$TMP/raw"
+        echo "bench: round $r, $engine on $threads thread(s): ${WALL}s (derive ${DERIVE} ms), $((RSS / 1024)) MiB" >&2
         if [ "$r" = 1 ] && [ "$threads" = 2 ]; then
             rm -rf "$TMP/$engine"
             mv "$TMP/out" "$TMP/$engine"
@@ -57,17 +59,20 @@ import statistics, sys
 raw, n, rounds, mix = sys.argv[1:]
 runs = {}
 for line in open(raw):
-    engine, threads, wall, rss = line.split()
-    runs.setdefault((engine, int(threads)), []).append((float(wall), int(rss)))
-med = {k: (statistics.median(w for w, _ in r), min(w for w, _ in r), max(w for w, _ in r),
-           statistics.median(m for _, m in r)) for k, r in runs.items()}
+    engine, threads, wall, rss, derive = line.split()
+    runs.setdefault((engine, int(threads)), []).append((float(wall), int(rss), float(derive) / 1000))
+med = {k: (statistics.median(w for w, _, _ in r), min(w for w, _, _ in r), max(w for w, _, _ in r),
+           statistics.median(m for _, m, _ in r), statistics.median(d for _, _, d in r),
+           min(d for _, _, d in r), max(d for _, _, d in r)) for k, r in runs.items()}
 print(f"{mix} mix, N = {int(n):,}, {rounds} interleaved rounds, medians (range)")
-print("| engine | threads | wall s | peak RSS MiB |")
-print("|---|---:|---:|---:|")
+print("| engine | threads | wall s | derive stage s | peak RSS MiB |")
+print("|---|---:|---:|---:|---:|")
 for k in (("compiled", 2), ("compiled", 1), ("runtime", 2), ("runtime", 1)):
-    w, lo, hi, m = med[k]
-    print(f"| {k[0]} | {k[1]} | {w:.2f} ({lo:.2f}-{hi:.2f}) | {m/1024:.0f} |")
+    w, lo, hi, m, d, dlo, dhi = med[k]
+    print(f"| {k[0]} | {k[1]} | {w:.2f} ({lo:.2f}-{hi:.2f}) | {d:.2f} ({dlo:.2f}-{dhi:.2f}) | {m/1024:.0f} |")
 c2, c1, r2, r1 = med[("compiled", 2)], med[("compiled", 1)], med[("runtime", 2)], med[("runtime", 1)]
-print(f"\nrun-time / compiled, two threads: wall {r2[0]/c2[0]:.2f}x, peak RSS {r2[3]/c2[3]:.2f}x")
+print(f"\nrun-time / compiled, two threads: wall {r2[0]/c2[0]:.2f}x, derive stage {r2[4]/c2[4]:.2f}x, "
+      f"peak RSS {r2[3]/c2[3]:.2f}x")
+print(f"run-time / compiled, one thread: wall {r1[0]/c1[0]:.2f}x, derive stage {r1[4]/c1[4]:.2f}x")
 print(f"two threads / one: compiled {c1[0]/c2[0]:.2f}x, run-time {r1[0]/r2[0]:.2f}x")
 PY
