@@ -489,9 +489,9 @@ struct Compiled {
     /// unread (`_`) can repeat an instance, as can a later round of a recursive component.
     distinct: bool,
     /// For a plan whose first scan reads a whole relation (or its new rows): each later step
-    /// that looks rows up by one symbol this scan binds, with the first scan's column holding
-    /// the symbol (see `Ahead`).
-    ahead: Vec<(usize, usize)>,
+    /// that looks rows up by a key with values this scan binds, with, for each of the key's
+    /// values, the first scan's column holding it, if one does (see `Ahead`).
+    ahead: Vec<(usize, Vec<Option<usize>>)>,
     /// For a plan whose first scan reads a whole relation: each later membership test or
     /// negation whose key is made of that scan's columns and constants, with the key's parts.
     first_keyed: Vec<(usize, Vec<KeyPart>)>,
@@ -556,14 +556,19 @@ impl Compiled {
                 .enumerate()
                 .skip(1)
                 .filter_map(|(j, s)| match s {
-                    Step::Scan(later) if !later.delta => match &later.key[..] {
-                        [(_, CTerm::Var(v))] => first
-                            .binds
+                    Step::Scan(later) if !later.delta => {
+                        let cols: Vec<Option<usize>> = later
+                            .key
                             .iter()
-                            .find(|(_, b)| b.0 == *v)
-                            .map(|&(c, _)| (j, c)),
-                        _ => None,
-                    },
+                            .map(|(_, t)| match t {
+                                CTerm::Var(v) => {
+                                    first.binds.iter().find(|(_, b)| b.0 == *v).map(|&(c, _)| c)
+                                }
+                                _ => None,
+                            })
+                            .collect();
+                        cols.iter().any(Option::is_some).then_some((j, cols))
+                    }
                     _ => None,
                 })
                 .collect(),
@@ -1211,7 +1216,7 @@ struct Ahead<'a> {
     lookups: Vec<AheadLookup<'a>>,
 }
 
-/// One later lookup by a symbol of the first scan.
+/// One later lookup whose index finds rows by a symbol of the first scan.
 struct AheadLookup<'a> {
     /// The first scan's column giving the key.
     keys: &'a [Sym],
@@ -1219,7 +1224,7 @@ struct AheadLookup<'a> {
     starts: &'a [u32],
     /// The index's order of rows, where it is not the relation's own.
     perm: Option<&'a [u32]>,
-    /// The relation looked up, and the first column its scan reads.
+    /// The relation looked up, and the first column the lookup reads.
     target: &'a Table,
     col: Option<usize>,
 }
@@ -1230,23 +1235,29 @@ impl<'a> Ahead<'a> {
             .plan
             .ahead
             .iter()
-            .filter_map(|&(j, c)| {
-                let Step::Scan(later) = &w.plan.plan.steps[j] else {
+            .filter_map(|(j, cols)| {
+                let Step::Scan(later) = &w.plan.plan.steps[*j] else {
                     return None;
                 };
                 let rel = w.view.rels[later.rel.0];
                 let idx = rel
                     .indexes
-                    .get(w.plan.index_at[j].load(AtomicOrdering::Relaxed))?;
-                if idx.starts.is_empty() || idx.cols.len() != 1 {
+                    .get(w.plan.index_at[*j].load(AtomicOrdering::Relaxed))?;
+                // A dense index finds a key's rows by the one symbol it is by (`starts`).
+                if idx.starts.is_empty() {
                     return None;
                 }
+                let c = (*cols.get(idx.by)?)?;
                 Some(AheadLookup {
                     keys: first.try_syms(c)?,
                     starts: &idx.starts,
                     perm: (!idx.identity).then_some(&idx.perm[..]),
                     target: &rel.table,
-                    col: later.binds.first().map(|&(c, _)| c),
+                    // With more key columns, a lookup first reads the rows' keys to match them.
+                    col: match idx.cols[..] {
+                        [_] => later.binds.first().map(|&(c, _)| c),
+                        _ => idx.cols.first().copied(),
+                    },
                 })
             })
             .collect();
