@@ -364,7 +364,12 @@ impl Table {
 
     /// `sorted`, and for each row of this table its row in the sorted one (duplicates share one).
     pub fn sorted_with_origin(&self) -> (Table, Vec<u32>) {
-        let (order, repeats) = self.sort_grouped();
+        self.sorted_with_origin_on(1)
+    }
+
+    /// `sorted_with_origin` on up to `threads` threads (the result is the same).
+    pub fn sorted_with_origin_on(&self, threads: usize) -> (Table, Vec<u32>) {
+        let (order, repeats) = self.sort_grouped(threads);
         let mut kept: Vec<u32> = Vec::with_capacity(order.len());
         let mut origin = vec![0u32; self.len];
         for (&r, &repeat) in order.iter().zip(&repeats) {
@@ -373,18 +378,19 @@ impl Table {
             }
             origin[r as usize] = (kept.len() - 1) as u32;
         }
-        (self.gathered(&kept), origin)
+        (self.gathered_on(&kept, threads), origin)
     }
 
     /// Every row's original position in sorted order, and whether it equals the row before it
     /// (told by the sort keys where there are some, not by comparing rows again).
-    fn sort_grouped(&self) -> (Vec<u32>, Vec<bool>) {
-        fn by_keys<K: Ord + Copy>(
+    fn sort_grouped(&self, threads: usize) -> (Vec<u32>, Vec<bool>) {
+        fn by_keys<K: Ord + Copy + Send>(
             mut keys: Vec<K>,
+            threads: usize,
             row: impl Fn(K) -> u32,
             value: impl Fn(K) -> K,
         ) -> (Vec<u32>, Vec<bool>) {
-            keys.sort_unstable();
+            sort_keys(&mut keys, threads);
             let repeats = (0..keys.len())
                 .map(|j| j > 0 && value(keys[j]) == value(keys[j - 1]))
                 .collect();
@@ -392,10 +398,10 @@ impl Table {
         }
         if let Some((keys, row_bits)) = self.narrow_keys() {
             let mask = (1u64 << row_bits) - 1;
-            return by_keys(keys, |k| (k & mask) as u32, |k| k >> row_bits);
+            return by_keys(keys, threads, |k| (k & mask) as u32, |k| k >> row_bits);
         }
         if let Some(keys) = self.packed_keys() {
-            return by_keys(keys, |k| k as u32, |k| k >> 32);
+            return by_keys(keys, threads, |k| k as u32, |k| k >> 32);
         }
         let order = self.sort_order(false);
         let repeats = (0..order.len())
@@ -407,8 +413,29 @@ impl Table {
     }
 
     fn gathered(&self, perm: &[u32]) -> Table {
+        self.gathered_on(perm, 1)
+    }
+
+    /// `gathered`, its columns shared out among up to `threads` threads.
+    fn gathered_on(&self, perm: &[u32], threads: usize) -> Table {
+        let cols = if threads > 1 && self.cols.len() > 1 && perm.len() >= PARALLEL_FROM {
+            let half = self.cols.len() / 2;
+            let (first, second) = self.cols.split_at(half);
+            std::thread::scope(|s| {
+                let other = s.spawn(|| second.iter().map(|c| c.gathered(perm)).collect::<Vec<_>>());
+                let mut cols: Vec<Column> = first.iter().map(|c| c.gathered(perm)).collect();
+                cols.extend(
+                    other
+                        .join()
+                        .unwrap_or_else(|e| std::panic::resume_unwind(e)),
+                );
+                cols
+            })
+        } else {
+            self.cols.iter().map(|c| c.gathered(perm)).collect()
+        };
         Table {
-            cols: self.cols.iter().map(|c| c.gathered(perm)).collect(),
+            cols,
             len: perm.len(),
         }
     }
@@ -674,6 +701,39 @@ fn date_word(d: Date) -> u32 {
     d.0 as u32 ^ 0x8000_0000
 }
 
+/// Below this many rows, a second thread costs more to start than it saves.
+const PARALLEL_FROM: usize = 1 << 16;
+
+/// Sorts `keys` on up to two threads: each sorts half, then the halves are merged. Keys are
+/// distinct (each ends in its row's position), so the result is the one sort's.
+fn sort_keys<K: Ord + Copy + Send>(keys: &mut Vec<K>, threads: usize) {
+    if threads < 2 || keys.len() < PARALLEL_FROM {
+        keys.sort_unstable();
+        return;
+    }
+    let mid = keys.len() / 2;
+    let (a, b) = keys.split_at_mut(mid);
+    std::thread::scope(|s| {
+        s.spawn(|| a.sort_unstable());
+        b.sort_unstable();
+    });
+    let (a, b) = keys.split_at(mid);
+    let mut merged = Vec::with_capacity(keys.len());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        if a[i] <= b[j] {
+            merged.push(a[i]);
+            i += 1;
+        } else {
+            merged.push(b[j]);
+            j += 1;
+        }
+    }
+    merged.extend_from_slice(&a[i..]);
+    merged.extend_from_slice(&b[j..]);
+    *keys = merged;
+}
+
 /// The first index in `0..n` for which `pred` is false, `pred` being true then false.
 pub fn partition_point(n: usize, mut pred: impl FnMut(usize) -> bool) -> usize {
     let (mut lo, mut hi) = (0, n);
@@ -744,6 +804,43 @@ mod tests {
             prop_assert_eq!(rows_of(&copy), rows_of(&t));
             for (i, &o) in origin.iter().enumerate() {
                 prop_assert_eq!(copy.row(o as usize), original.row(i));
+            }
+        }
+    }
+
+    #[test]
+    fn a_sort_on_two_threads_is_the_sort_on_one() {
+        // Enough rows for the second thread, with duplicates, in every key width narrow and packed
+        // keys take (a date column's range decides between them).
+        for types in [
+            &[Type::Symbol, Type::Date][..],
+            &[Type::Symbol, Type::Symbol, Type::Symbol],
+        ] {
+            let mut t = Table::new(types);
+            let n = PARALLEL_FROM as i64 * 3 + 5;
+            for i in 0..n {
+                // Each row three times or so, far apart.
+                let i = i % 70_001;
+                let row: Vec<Value> = types
+                    .iter()
+                    .enumerate()
+                    .map(|(c, &ty)| match ty {
+                        Type::Symbol => {
+                            Value::Sym(Sym(((i * 7919 + c as i64 * 104_729) % 50_021) as u32))
+                        }
+                        _ => Value::Date(Date(((i * 31) % 40_000) as i32 - 20_000)),
+                    })
+                    .collect();
+                t.push_row(&row);
+            }
+            let (one, one_origin) = t.sorted_with_origin();
+            let (two, two_origin) = t.sorted_with_origin_on(2);
+            assert!(one.len() < t.len(), "some rows repeat");
+            assert_eq!(one_origin, two_origin);
+            assert_eq!(one.len(), two.len());
+            for r in 0..one.len() {
+                assert_eq!(one.row(r), two.row(r));
+                assert!(r == 0 || one.cmp_rows(r - 1, r) == Ordering::Less);
             }
         }
     }

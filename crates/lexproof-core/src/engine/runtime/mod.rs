@@ -891,12 +891,12 @@ impl<'a> Evaluator<'a> {
 
     /// Sorts the relations of a component without recursion, which took its heads as they came,
     /// dropping duplicates; points each instance at its head's sorted row, and counts the new
-    /// facts against the run's limit.
-    fn settle_direct(&mut self, comp: &[usize], rules: &[&Rule]) {
+    /// facts against the run's limit. The sorts use up to `threads` threads.
+    fn settle_direct(&mut self, comp: &[usize], rules: &[&Rule], threads: usize) {
         for &r in comp {
             let own = self.own[r].as_mut().expect("a component's own relation");
             let given = self.delta[r].0;
-            let (sorted, origin) = own.table.sorted_with_origin();
+            let (sorted, origin) = own.table.sorted_with_origin_on(threads);
             own.table = sorted;
             own.set = HashTable::new();
             self.out.count += own.table.len() - given;
@@ -2041,8 +2041,11 @@ fn evaluate_component(
     }
     if once {
         ev.put_back_direct(comp);
+        // The components after this one wait for the sort, and the other worker, done helping
+        // with this component's rules, often has nothing else to do: a second thread sorts half.
+        let threads = if run.is_some() { 2 } else { 1 };
         times.commit(|| {
-            ev.settle_direct(comp, rules);
+            ev.settle_direct(comp, rules, threads);
             false
         });
         ev.forget_duplicates_of(rules);
