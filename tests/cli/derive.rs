@@ -321,12 +321,16 @@ fn tests_on_a_scanned_symbol_drop_the_rows_they_should() {
         "-q", "derive", "--rules", &rules, "--format", "tsv", "--facts", &facts,
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
-    let got: Vec<String> = stdout(&o)
+    assert_eq!(out_rows(&o), ["out\ta\tk1", "out\tb\tk1"]);
+}
+
+/// The TSV rows of relation `out` a run printed.
+fn out_rows(o: &std::process::Output) -> Vec<String> {
+    stdout(o)
         .lines()
         .filter(|l| l.starts_with("out\t"))
         .map(String::from)
-        .collect();
-    assert_eq!(got, ["out\ta\tk1", "out\tb\tk1"]);
+        .collect()
 }
 
 #[test]
@@ -382,12 +386,7 @@ fn tests_on_a_scanned_row_drop_the_rows_they_should_across_blocks() {
             .output()
             .expect("run lexproof");
         assert!(o.status.success(), "{}", stderr(&o));
-        let got: Vec<String> = stdout(&o)
-            .lines()
-            .filter(|l| l.starts_with("out\t"))
-            .map(String::from)
-            .collect();
-        assert_eq!(got, want, "{threads} thread(s)");
+        assert_eq!(out_rows(&o), want, "{threads} thread(s)");
     }
 }
 

@@ -549,56 +549,53 @@ impl Compiled {
                 }
                 _ => true,
             });
-        let ahead = match plan.steps.first() {
-            Some(Step::Scan(first)) if first.key.is_empty() => plan
-                .steps
-                .iter()
-                .enumerate()
-                .skip(1)
-                .filter_map(|(j, s)| match s {
-                    Step::Scan(later) if !later.delta => {
-                        let cols: Vec<Option<usize>> = later
-                            .key
-                            .iter()
-                            .map(|(_, t)| match t {
-                                CTerm::Var(v) => {
-                                    first.binds.iter().find(|(_, b)| b.0 == *v).map(|&(c, _)| c)
-                                }
-                                _ => None,
-                            })
-                            .collect();
-                        cols.iter().any(Option::is_some).then_some((j, cols))
-                    }
-                    _ => None,
-                })
-                .collect(),
-            _ => Vec::new(),
+        // The later steps of a plan whose first scan reads a whole relation, and the column of
+        // that scan binding a variable (for `ahead` and `first_keyed`).
+        let whole_first = match plan.steps.first() {
+            Some(Step::Scan(first)) if first.key.is_empty() => Some(first),
+            _ => None,
         };
-        let first_keyed = match plan.steps.first() {
-            Some(Step::Scan(first)) if first.key.is_empty() => plan
-                .steps
-                .iter()
-                .enumerate()
-                .skip(1)
-                .filter(|(_, s)| matches!(s, Step::Member { .. } | Step::Absent { .. }))
-                .filter_map(|(j, _)| {
-                    let parts = terms[j]
+        let column_of = |v: usize| {
+            let first = whole_first?;
+            first.binds.iter().find(|(_, b)| b.0 == v).map(|&(c, _)| c)
+        };
+        let later = plan
+            .steps
+            .iter()
+            .enumerate()
+            .skip(1)
+            .filter(|_| whole_first.is_some());
+        let ahead = later
+            .clone()
+            .filter_map(|(j, s)| match s {
+                Step::Scan(later) if !later.delta => {
+                    let cols: Vec<Option<usize>> = later
+                        .key
                         .iter()
-                        .map(|t| match t {
-                            Term::Var(v) => first
-                                .binds
-                                .iter()
-                                .find(|(_, b)| b.0 == *v)
-                                .map(|&(c, _)| KeyPart::Column(c)),
-                            Term::Val(x) => Some(KeyPart::Constant(*x)),
+                        .map(|(_, t)| match t {
+                            CTerm::Var(v) => column_of(*v),
                             _ => None,
                         })
-                        .collect::<Option<Vec<_>>>()?;
-                    Some((j, parts))
-                })
-                .collect(),
-            _ => Vec::new(),
-        };
+                        .collect();
+                    cols.iter().any(Option::is_some).then_some((j, cols))
+                }
+                _ => None,
+            })
+            .collect();
+        let first_keyed = later
+            .filter(|(_, s)| matches!(s, Step::Member { .. } | Step::Absent { .. }))
+            .filter_map(|(j, _)| {
+                let parts = terms[j]
+                    .iter()
+                    .map(|t| match t {
+                        Term::Var(v) => column_of(*v).map(KeyPart::Column),
+                        Term::Val(x) => Some(KeyPart::Constant(*x)),
+                        _ => None,
+                    })
+                    .collect::<Option<Vec<_>>>()?;
+                Some((j, parts))
+            })
+            .collect();
         Compiled {
             ahead,
             first_keyed,
