@@ -321,23 +321,25 @@ fn tests_on_a_scanned_symbol_drop_the_rows_they_should() {
         "-q", "derive", "--rules", &rules, "--format", "tsv", "--facts", &facts,
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
-    assert_eq!(out_rows(&o), ["out\ta\tk1", "out\tb\tk1"]);
+    assert_eq!(rows_of(&o, "out"), ["out\ta\tk1", "out\tb\tk1"]);
 }
 
-/// The TSV rows of relation `out` a run printed.
-fn out_rows(o: &std::process::Output) -> Vec<String> {
+/// The TSV rows of relation `rel` a run printed.
+fn rows_of(o: &std::process::Output, rel: &str) -> Vec<String> {
+    let prefix = format!("{rel}\t");
     stdout(o)
         .lines()
-        .filter(|l| l.starts_with("out\t"))
+        .filter(|l| l.starts_with(&prefix))
         .map(String::from)
         .collect()
 }
 
 #[test]
 fn tests_on_a_scanned_row_drop_the_rows_they_should_across_blocks() {
-    // Membership tests and negations right after a scan, keyed by two of its columns or by a
-    // constant and a column: the run-time evaluator asks them of 64 scanned rows at a time
-    // before binding any. 150 rows make two whole blocks and a part of one.
+    // Membership tests and negations right after a first scan, keyed by two of its columns or by
+    // a constant and a column: the run-time evaluator asks them of 64 scanned rows at a time
+    // before binding any. 150 rows make two whole blocks and a part of one; `one` starts with the
+    // 75 rows found by a constant, `out` with every row.
     let d = scratch("row-tests");
     let meta =
         "@cite \"test\"\n@authority statute\n@says \"A row allowed, not gone, not banned.\"\n";
@@ -348,16 +350,18 @@ fn tests_on_a_scanned_row_drop_the_rows_they_should_across_blocks() {
             ".decl row(x: symbol, k: symbol, t: date)\n.decl ok(x: symbol, k: symbol)\n\
              .decl gone(k: symbol, t: date)\n.decl banned(by: symbol, x: symbol)\n\
              .decl out(x: symbol, k: symbol, t: date)\n@rule out\n{meta}\
-             out(X, K, T) :- row(X, K, T), ok(X, K), !gone(K, T), !banned(\"z\", X).\n"
+             out(X, K, T) :- row(X, K, T), ok(X, K), !gone(K, T), !banned(\"z\", X).\n\
+             .decl one(x: symbol, t: date)\n@rule one\n{meta}\
+             one(X, T) :- row(X, \"k1\", T), ok(X, \"k1\"), !gone(\"k1\", T), !banned(\"z\", X).\n"
         )
         .as_bytes(),
     );
     let mut facts = String::new();
-    let mut want = Vec::new();
+    let (mut want, mut want_one) = (Vec::new(), Vec::new());
     for i in 0..150 {
         let (x, k, t) = (
             format!("x{i:03}"),
-            format!("k{}", i % 7),
+            format!("k{}", i % 2),
             format!("2025-{:02}-{:02}", 1 + i / 28, 1 + i % 28),
         );
         facts += &format!("row(\"{x}\", \"{k}\", \"{t}\").\n");
@@ -374,6 +378,9 @@ fn tests_on_a_scanned_row_drop_the_rows_they_should_across_blocks() {
         facts += &format!("banned(\"{}\", \"{x}\").\n", if banned { "z" } else { "y" });
         if ok && !gone && !banned {
             want.push(format!("out\t{x}\t{k}\t{t}"));
+            if k == "k1" {
+                want_one.push(format!("one\t{x}\t{t}"));
+            }
         }
     }
     let facts = write(&d, "f.dl", facts.as_bytes());
@@ -386,7 +393,8 @@ fn tests_on_a_scanned_row_drop_the_rows_they_should_across_blocks() {
             .output()
             .expect("run lexproof");
         assert!(o.status.success(), "{}", stderr(&o));
-        assert_eq!(out_rows(&o), want, "{threads} thread(s)");
+        assert_eq!(rows_of(&o, "out"), want, "{threads} thread(s)");
+        assert_eq!(rows_of(&o, "one"), want_one, "{threads} thread(s)");
     }
 }
 

@@ -492,8 +492,8 @@ struct Compiled {
     /// that looks rows up by a key with values this scan binds, with, for each of the key's
     /// values, the first scan's column holding it, if one does (see `Ahead`).
     ahead: Vec<(usize, Vec<Option<usize>>)>,
-    /// For a plan whose first scan reads a whole relation: each later membership test or
-    /// negation whose key is made of that scan's columns and constants, with the key's parts.
+    /// For a plan that starts with a scan: each later membership test or negation whose key is
+    /// made of that scan's columns and constants, with the key's parts.
     first_keyed: Vec<(usize, Vec<KeyPart>)>,
 }
 
@@ -549,22 +549,24 @@ impl Compiled {
                 }
                 _ => true,
             });
-        // The later steps of a plan whose first scan reads a whole relation, and the column of
-        // that scan binding a variable (for `ahead` and `first_keyed`).
-        let whole_first = match plan.steps.first() {
-            Some(Step::Scan(first)) if first.key.is_empty() => Some(first),
+        // The later steps of a plan that starts with a scan (of a whole relation, for `ahead`),
+        // and the column of that scan binding a variable.
+        let first_scan = match plan.steps.first() {
+            Some(Step::Scan(first)) => Some(first),
             _ => None,
         };
+        let whole_first = first_scan.filter(|first| first.key.is_empty());
         let column_of = |v: usize| {
-            let first = whole_first?;
+            let first = first_scan?;
             first.binds.iter().find(|(_, b)| b.0 == v).map(|&(c, _)| c)
         };
-        let later = plan
+        let after_first = plan
             .steps
             .iter()
             .enumerate()
             .skip(1)
-            .filter(|_| whole_first.is_some());
+            .filter(|_| first_scan.is_some());
+        let later = after_first.clone().filter(|_| whole_first.is_some());
         let ahead = later
             .clone()
             .filter_map(|(j, s)| match s {
@@ -582,7 +584,7 @@ impl Compiled {
                 _ => None,
             })
             .collect();
-        let first_keyed = later
+        let first_keyed = after_first
             .filter(|(_, s)| matches!(s, Step::Member { .. } | Step::Absent { .. }))
             .filter_map(|(j, _)| {
                 let parts = terms[j]
@@ -1076,7 +1078,7 @@ fn scan_step(
                     let mut start = rows.start;
                     while start < rows.end {
                         let end = (start + TEST_BLOCK).min(rows.end);
-                        let mut passed = tests.block(t, start, end);
+                        let mut passed = tests.block(t, end - start, |i| start + i);
                         while passed != 0 {
                             let r = start + passed.trailing_zeros() as usize;
                             passed &= passed - 1;
@@ -1097,8 +1099,33 @@ fn scan_step(
             } else {
                 found
             };
-            for r in found {
-                visit(r as usize, k + 1, b, out, buf);
+            let tests = if k == 0 {
+                ScanTests::of(w, scan, k, t)
+            } else {
+                ScanTests { tests: Vec::new() }
+            };
+            if tests.is_empty() {
+                for r in found {
+                    visit(r as usize, k + 1, b, out, buf);
+                }
+            } else {
+                let next = k + 1 + tests.tests.len();
+                let ids: Vec<u32>;
+                let ids = match found {
+                    Found::Ids(i) => i.as_slice(),
+                    Found::Range(r) => {
+                        ids = r.collect();
+                        &ids[..]
+                    }
+                };
+                for block in ids.chunks(TEST_BLOCK) {
+                    let mut passed = tests.block(t, block.len(), |i| block[i] as usize);
+                    while passed != 0 {
+                        let r = block[passed.trailing_zeros() as usize] as usize;
+                        passed &= passed - 1;
+                        visit(r, next, b, out, buf);
+                    }
+                }
             }
         }
     }
@@ -1108,8 +1135,9 @@ fn scan_step(
 /// Rows of a first scan tested at a time by `ScanTests::block` (the bits of a `u64`).
 const TEST_BLOCK: usize = 64;
 
-/// The membership tests and negations right after a scan of a whole relation, on finished
-/// relations (answered by key sets), whose keys are made of the scan's columns and constants:
+/// The membership tests and negations right after a plan's first scan (of a whole relation, or
+/// of the rows a lookup by constants finds), on finished relations (answered by key sets), whose
+/// keys are made of the scan's columns and constants:
 /// asked of the scanned columns before a row's values are bound, so the rows they drop cost no
 /// binding, and asked for a block of rows in one loop, so that the block's waits for memory
 /// overlap where the steps, row by row, would wait for each in turn. They are the steps right
@@ -1171,27 +1199,28 @@ impl<'a> ScanTests<'a> {
         self.tests.is_empty()
     }
 
-    /// Of rows `start..end` of `t` (at most `TEST_BLOCK`), those passing every test, as bits
-    /// from the lowest (row `start`).
+    /// Of the `n` rows `row(0)`, `row(1)`, … of `t` (at most `TEST_BLOCK`), those passing every
+    /// test, as bits from the lowest (`row(0)`).
     #[inline]
-    fn block(&self, t: &Table, start: usize, end: usize) -> u64 {
-        let mut passed = u64::MAX >> (TEST_BLOCK - (end - start));
+    fn block(&self, t: &Table, n: usize, row: impl Fn(usize) -> usize) -> u64 {
+        let mut passed = u64::MAX >> (TEST_BLOCK - n);
         for test in &self.tests {
             let mut keep = 0u64;
-            for r in start..end {
+            for i in 0..n {
+                let r = row(i);
                 let ok = match *test {
                     ScanTest::Bit { col, bits, want } => {
                         crate::data::has_bit(bits, col[r].0 as usize) == want
                     }
                     ScanTest::Keyed { set, parts, want } => {
-                        passed >> (r - start) & 1 == 0
+                        passed >> i & 1 == 0
                             || set.has(parts.iter().map(|p| match *p {
                                 KeyPart::Column(c) => t.get(r, c),
                                 KeyPart::Constant(x) => x,
                             })) == want
                     }
                 };
-                keep |= u64::from(ok) << (r - start);
+                keep |= u64::from(ok) << i;
             }
             passed &= keep;
         }
