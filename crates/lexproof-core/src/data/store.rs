@@ -718,10 +718,15 @@ fn sort_keys<K: Ord + Copy + Send>(keys: &mut Vec<K>, threads: usize) {
         b.sort_unstable();
     });
     let (a, b) = keys.split_at(mid);
-    let mut merged = Vec::with_capacity(keys.len());
+    *keys = merge_by(a, b, |x, y| x <= y);
+}
+
+/// The sorted sequences `a` and `b` merged in order, `a`'s item first where `le(a's, b's)`.
+pub(crate) fn merge_by<T: Copy>(a: &[T], b: &[T], le: impl Fn(&T, &T) -> bool) -> Vec<T> {
+    let mut merged = Vec::with_capacity(a.len() + b.len());
     let (mut i, mut j) = (0, 0);
     while i < a.len() && j < b.len() {
-        if a[i] <= b[j] {
+        if le(&a[i], &b[j]) {
             merged.push(a[i]);
             i += 1;
         } else {
@@ -731,7 +736,7 @@ fn sort_keys<K: Ord + Copy + Send>(keys: &mut Vec<K>, threads: usize) {
     }
     merged.extend_from_slice(&a[i..]);
     merged.extend_from_slice(&b[j..]);
-    *keys = merged;
+    merged
 }
 
 /// The first index in `0..n` for which `pred` is false, `pred` being true then false.

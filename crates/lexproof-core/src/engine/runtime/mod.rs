@@ -391,20 +391,9 @@ impl Rel {
                 idx.perm = fresh;
             } else {
                 let old = std::mem::take(&mut idx.perm);
-                let mut merged = Vec::with_capacity(t.len());
-                let (mut i, mut j) = (0, 0);
-                while i < old.len() && j < fresh.len() {
-                    if cmp_cols(t, old[i] as usize, fresh[j] as usize, cols) != Ordering::Greater {
-                        merged.push(old[i]);
-                        i += 1;
-                    } else {
-                        merged.push(fresh[j]);
-                        j += 1;
-                    }
-                }
-                merged.extend_from_slice(&old[i..]);
-                merged.extend_from_slice(&fresh[j..]);
-                idx.perm = merged;
+                idx.perm = crate::data::store::merge_by(&old, &fresh, |&a, &b| {
+                    cmp_cols(t, a as usize, b as usize, cols) != Ordering::Greater
+                });
             }
             idx.runs = runs_of(t, &idx.perm, cols);
             idx.identity = is_identity(&idx.perm);
