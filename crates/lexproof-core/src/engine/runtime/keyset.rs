@@ -108,15 +108,7 @@ impl KeySet {
     /// Whether some row has these values on the set's columns.
     #[inline]
     pub(super) fn contains(&self, key: &[Value]) -> bool {
-        if let (Packed::Bits(bits), [Value::Sym(s)]) = (&self.set, key) {
-            return crate::data::has_bit(bits, s.0 as usize);
-        }
-        let k = pack(key.iter().copied());
-        match &self.set {
-            Packed::Bits(_) => false,
-            Packed::Narrow(s) => s.contains(&(k as u64)),
-            Packed::Wide(s) => s.contains(&k),
-        }
+        self.has(key.iter().copied())
     }
 }
 

@@ -555,9 +555,9 @@ impl Compiled {
             .enumerate()
             .skip(1)
             .filter(|_| first_scan.is_some());
-        let later = after_first.clone().filter(|_| whole_first.is_some());
-        let ahead = later
+        let ahead = after_first
             .clone()
+            .filter(|_| whole_first.is_some())
             .filter_map(|(j, s)| match s {
                 Step::Scan(later) if !later.delta => {
                     let cols: Vec<Option<usize>> = later
@@ -1049,12 +1049,7 @@ fn scan_step(
         } else if key_cols.is_empty() {
             let rows = if k == 0 { w.view.first } else { ALL_ROWS };
             let rows = rows.0..rows.1.min(t.len());
-            // Worked out for the first scan only: a later one runs once per row before it.
-            let tests = if k == 0 {
-                ScanTests::of(w, scan, k, t)
-            } else {
-                ScanTests { tests: Vec::new() }
-            };
+            let tests = ScanTests::of(w, scan, k, t);
             // Separate loops, so that a scan without look-ahead or tests tests nothing per row.
             match (&ahead, tests.is_empty()) {
                 (Some(a), true) => rows.for_each(|r| {
@@ -1088,11 +1083,7 @@ fn scan_step(
             } else {
                 found
             };
-            let tests = if k == 0 {
-                ScanTests::of(w, scan, k, t)
-            } else {
-                ScanTests { tests: Vec::new() }
-            };
+            let tests = ScanTests::of(w, scan, k, t);
             if tests.is_empty() {
                 for r in found {
                     visit(r as usize, k + 1, b, out, buf);
@@ -1151,8 +1142,13 @@ enum ScanTest<'a> {
 }
 
 impl<'a> ScanTests<'a> {
+    /// The tests after scan step `k` of `t`: none unless it is the first (a later scan runs
+    /// once per row before it, and this would be worked out as often).
     fn of(w: &Walk<'a>, scan: &Scan, k: usize, t: &'a Table) -> ScanTests<'a> {
         let mut tests = Vec::new();
+        if k != 0 {
+            return ScanTests { tests };
+        }
         // A scan's checks may compute (and fail on arithmetic) for every row; the tests may drop
         // a row only where the steps before them could not have failed on it.
         let last = if scan.checks.is_empty() {
