@@ -37,6 +37,16 @@ fn write(dir: &Path, name: &str, content: &[u8]) -> String {
     p.display().to_string()
 }
 
+/// The TSV rows of relation `rel` a run printed.
+fn rows_of(o: &Output, rel: &str) -> Vec<String> {
+    let prefix = format!("{rel}\t");
+    stdout(o)
+        .lines()
+        .filter(|l| l.starts_with(&prefix))
+        .map(String::from)
+        .collect()
+}
+
 const EXPLAINED: &str = r#"obligation("aurora-labs", "aurora-m", "art53_1_a")"#;
 
 #[path = "cli/derive.rs"]
@@ -62,6 +72,9 @@ mod hostile;
 
 #[path = "cli/lsp.rs"]
 mod lsp;
+
+#[path = "cli/plans.rs"]
+mod plans;
 
 #[path = "cli/proofs.rs"]
 mod proofs;

@@ -324,16 +324,6 @@ fn tests_on_a_scanned_symbol_drop_the_rows_they_should() {
     assert_eq!(rows_of(&o, "out"), ["out\ta\tk1", "out\tb\tk1"]);
 }
 
-/// The TSV rows of relation `rel` a run printed.
-fn rows_of(o: &std::process::Output, rel: &str) -> Vec<String> {
-    let prefix = format!("{rel}\t");
-    stdout(o)
-        .lines()
-        .filter(|l| l.starts_with(&prefix))
-        .map(String::from)
-        .collect()
-}
-
 #[test]
 fn tests_on_a_scanned_row_drop_the_rows_they_should_across_blocks() {
     // Membership tests and negations right after a first scan, keyed by two of its columns or by

@@ -21,10 +21,14 @@ use std::sync::atomic::{AtomicUsize, Ordering as AtomicOrdering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
+mod fixed;
 mod keyset;
+mod narrow;
 mod share;
 mod term;
+use fixed::Fixed;
 use keyset::KeySet;
+use narrow::Narrowing;
 pub use share::chunks_helped;
 use share::{Chunk, Split};
 use term::Term;
@@ -80,6 +84,8 @@ fn hash_row(t: &Table, row: usize) -> u64 {
 #[derive(Clone)]
 struct SortedIndex {
     cols: Vec<usize>,
+    /// A column each key's rows are ordered by, before their row order (see `narrow`).
+    then: Option<usize>,
     perm: Vec<u32>,
     /// `perm` is the identity: the table's own order is sorted by `cols` (a sorted relation
     /// indexed by leading columns), so a lookup gives a range of row ids without reading `perm`,
@@ -153,9 +159,13 @@ const DENSE_ROWS_PER_ID: usize = 8;
 /// `starts`, `perm` and the position in `cols` of the column they are by, for the symbol column of
 /// `cols` with the most distinct ids, where it is dense enough (`DENSE_IDS_PER_ROW`) and, with
 /// more columns, selective enough (`DENSE_ROWS_PER_ID`). Within one id, rows are ordered by the
-/// other columns of `cols` and then by row, as the comparison sort orders them, so a lookup
-/// visits the same rows in the same order either way.
-fn dense_index(t: &Table, cols: &[usize]) -> Option<(Vec<u32>, Vec<u32>, usize)> {
+/// other columns of `cols`, then by column `then`, then by row, as the comparison sort orders
+/// them, so a lookup visits the same rows in the same order either way.
+fn dense_index(
+    t: &Table,
+    cols: &[usize],
+    then: Option<usize>,
+) -> Option<(Vec<u32>, Vec<u32>, usize)> {
     let types = t.types();
     let mut best: Option<(usize, Vec<u32>, Vec<u32>, usize)> = None;
     for (at, &col) in cols.iter().enumerate() {
@@ -174,12 +184,13 @@ fn dense_index(t: &Table, cols: &[usize]) -> Option<(Vec<u32>, Vec<u32>, usize)>
         }
     }
     let (_, starts, mut perm, at) = best?;
-    if cols.len() > 1 {
+    let order = index_order(cols, then);
+    if order.len() > 1 {
         for w in starts.windows(2) {
             let run = &mut perm[w[0] as usize..w[1] as usize];
             if run.len() > 1 {
                 run.sort_unstable_by(|&a, &b| {
-                    cmp_cols(t, a as usize, b as usize, cols).then(a.cmp(&b))
+                    cmp_cols(t, a as usize, b as usize, &order).then(a.cmp(&b))
                 });
             }
         }
@@ -213,6 +224,11 @@ fn counted(t: &Table, col: usize) -> Option<(Vec<u32>, Vec<u32>)> {
     starts.copy_within(0..ids, 1);
     starts[0] = 0;
     Some((starts, perm))
+}
+
+/// The columns an index on `cols` orders rows by, before their row order.
+fn index_order(cols: &[usize], then: Option<usize>) -> Vec<usize> {
+    cols.iter().copied().chain(then).collect()
 }
 
 fn hash_cols(t: &Table, row: usize, cols: &[usize]) -> u64 {
@@ -344,6 +360,14 @@ impl Rel {
         self.set.reserve(rows, |&r| hash_row(t, r as usize));
     }
 
+    /// The position of an index on `cols` that orders a key's rows by column `then`, if given
+    /// (any index on `cols` serves without).
+    fn index_at(&self, cols: &[usize], then: Option<usize>) -> Option<usize> {
+        self.indexes
+            .iter()
+            .position(|i| i.cols == cols && (then.is_none() || i.then == then))
+    }
+
     /// The rows agreeing with `key` on the columns of the index at `at`, found through that index:
     /// every index a component's plans use is brought up to date before its rules run (`prepare`),
     /// and no row is added while they do.
@@ -351,14 +375,15 @@ impl Rel {
         self.indexes[at].find(&self.table, key)
     }
 
-    /// The position of the index on `cols`, brought up to date by sorting only the rows added since
-    /// and merging.
-    fn index(&mut self, cols: &[usize]) -> usize {
-        let pos = match self.indexes.iter().position(|i| i.cols == cols) {
+    /// The position of an index on `cols` whose rows of a key are ordered by column `then` if
+    /// given, brought up to date by sorting only the rows added since and merging.
+    fn index(&mut self, cols: &[usize], then: Option<usize>) -> usize {
+        let pos = match self.index_at(cols, then) {
             Some(p) => p,
             None => {
                 self.indexes.push(SortedIndex {
                     cols: cols.to_vec(),
+                    then,
                     perm: Vec::new(),
                     identity: false,
                     runs: HashTable::new(),
@@ -371,8 +396,9 @@ impl Rel {
         let t = &self.table;
         let idx = &mut self.indexes[pos];
         let built = idx.perm.len();
+        let order = index_order(cols, idx.then);
         if built < t.len() {
-            if let Some((starts, perm, by)) = dense_index(t, cols) {
+            if let Some((starts, perm, by)) = dense_index(t, cols, idx.then) {
                 idx.starts = starts;
                 idx.identity = is_identity(&perm);
                 idx.perm = perm;
@@ -385,14 +411,14 @@ impl Rel {
             idx.starts = Vec::new();
             let mut fresh: Vec<u32> = (built as u32..t.len() as u32).collect();
             fresh.sort_unstable_by(|&a, &b| {
-                cmp_cols(t, a as usize, b as usize, cols).then(a.cmp(&b))
+                cmp_cols(t, a as usize, b as usize, &order).then(a.cmp(&b))
             });
             if built == 0 {
                 idx.perm = fresh;
             } else {
                 let old = std::mem::take(&mut idx.perm);
                 idx.perm = crate::data::store::merge_by(&old, &fresh, |&a, &b| {
-                    cmp_cols(t, a as usize, b as usize, cols) != Ordering::Greater
+                    cmp_cols(t, a as usize, b as usize, &order) != Ordering::Greater
                 });
             }
             idx.runs = runs_of(t, &idx.perm, cols);
@@ -482,11 +508,19 @@ struct Compiled {
     /// values, the first scan's column holding it, if one does (see `Ahead`).
     ahead: Vec<(usize, Vec<Option<usize>>)>,
     /// For a plan that starts with a scan: each later membership test or negation whose key is
-    /// made of that scan's columns and constants, with the key's parts.
+    /// made of that scan's columns and constants, with the key's parts, and each comparison of
+    /// them, with its two sides.
     first_keyed: Vec<(usize, Vec<KeyPart>)>,
+    /// The variables the steps settled before the plan runs bind (`fixed`), with their values.
+    preset: Vec<(usize, Value)>,
+    /// Per step: for a lookup, how the comparison right after it narrows the rows it finds.
+    narrow: Vec<Option<Narrowing>>,
+    /// A step settled before the plan runs fails: the plan finds nothing and is not run.
+    nothing: bool,
 }
 
-/// Where one value of a test's key comes from (`Compiled::first_keyed`).
+/// Where one value of a test's key or one side of a comparison comes from
+/// (`Compiled::first_keyed`).
 #[derive(Clone, Copy)]
 enum KeyPart {
     /// A column of the first scan's row.
@@ -494,10 +528,49 @@ enum KeyPart {
     Constant(Value),
 }
 
+impl KeyPart {
+    #[inline(always)]
+    fn value(self, t: &Table, row: usize) -> Value {
+        match self {
+            KeyPart::Column(c) => t.get(row, c),
+            KeyPart::Constant(x) => x,
+        }
+    }
+}
+
 impl Compiled {
-    fn new(plan: RulePlan, program: &Checked, interner: &Interner, once: bool) -> Compiled {
+    /// Bindings for `vars` variables to start the plan with: those bound before it runs set.
+    fn bindings(&self, vars: usize) -> Vec<Value> {
+        let mut b = vec![Value::Num(0); vars];
+        for &(v, x) in &self.preset {
+            b[v] = x;
+        }
+        b
+    }
+
+    /// `narrow`: per step of the plan before `fixed` settled some, its narrowing (the indexes
+    /// were chosen for those).
+    fn new(
+        fixed: Fixed,
+        narrow: &[Option<Narrowing>],
+        program: &Checked,
+        interner: &Interner,
+        once: bool,
+    ) -> Compiled {
+        let Fixed {
+            plan,
+            kept,
+            values,
+            nothing,
+        } = fixed;
+        // A narrowing drops the comparison after its lookup: both must still be there, in turn.
+        let narrow = kept
+            .iter()
+            .enumerate()
+            .map(|(j, &k)| narrow[k].filter(|_| kept.get(j + 1) == Some(&(k + 1))))
+            .collect();
         let resolve = |ts: &mut dyn Iterator<Item = &CTerm>| -> Vec<Term> {
-            ts.map(|t| Term::resolve(t, interner)).collect()
+            ts.map(|t| Term::resolve(t, interner, &values)).collect()
         };
         let terms: Vec<Vec<Term>> = plan
             .steps
@@ -574,7 +647,12 @@ impl Compiled {
             })
             .collect();
         let first_keyed = after_first
-            .filter(|(_, s)| matches!(s, Step::Member { .. } | Step::Absent { .. }))
+            .filter(|(_, s)| {
+                matches!(
+                    s,
+                    Step::Member { .. } | Step::Absent { .. } | Step::Compare { .. }
+                )
+            })
             .filter_map(|(j, _)| {
                 let parts = terms[j]
                     .iter()
@@ -590,6 +668,13 @@ impl Compiled {
         Compiled {
             ahead,
             first_keyed,
+            narrow,
+            preset: values
+                .iter()
+                .enumerate()
+                .filter_map(|(v, x)| Some((v, (*x)?)))
+                .collect(),
+            nothing,
             index_at: (0..plan.steps.len())
                 .map(|_| AtomicUsize::new(usize::MAX))
                 .collect(),
@@ -710,6 +795,23 @@ impl<'a> Evaluator<'a> {
             .unwrap_or(self.empty)
     }
 
+    /// `plan`, a plan of `rule` in component `comp`, ready to run: the steps the relations
+    /// finished before the component settle taken out (`fixed`).
+    fn compile(&self, plan: RulePlan, rule: &Rule, comp: &[usize], once: bool) -> Arc<Compiled> {
+        let narrow: Vec<Option<Narrowing>> = (0..plan.steps.len())
+            .map(|k| Narrowing::of(&plan, k))
+            .collect();
+        let finished = |r: usize| (!comp.contains(&r)).then(|| &self.rel(r).table);
+        let fixed = fixed::fix(plan, rule.vars.len(), finished, self.ctx.interner);
+        Arc::new(Compiled::new(
+            fixed,
+            &narrow,
+            self.ctx.program,
+            self.ctx.interner,
+            once,
+        ))
+    }
+
     /// Runs one rule's plan. With `run` (a component without recursion on a run of several
     /// threads), a plan that starts by scanning a large relation offers chunks of it to idle
     /// workers and adds what they found (`share`).
@@ -721,7 +823,7 @@ impl<'a> Evaluator<'a> {
         if pending.capacity() == 0 && self.out.direct[rule.head.rel].is_none() {
             *pending = std::mem::take(&mut self.out.spare);
         }
-        let mut b = vec![Value::Num(0); rule.vars.len()];
+        let mut b = plan.bindings(rule.vars.len());
         let mut buf = scratch(plan);
         let (own, held, empty) = (&self.own, &self.held, self.empty);
         let rels: Vec<&Rel> = own
@@ -805,23 +907,23 @@ impl<'a> Evaluator<'a> {
                         }
                     }
                 }
-                let (rel, cols) = match s {
-                    Step::Scan(scan) if !scan.delta && !cols.is_empty() => (scan.rel.0, cols),
+                let (rel, cols, then) = match s {
+                    Step::Scan(scan) if !scan.delta && !cols.is_empty() => {
+                        (scan.rel.0, cols, plan.narrow[k].map(|n| n.col))
+                    }
                     Step::Absent { rel, cols, .. }
                         if !cols.is_empty() && cols.len() < self.rel(rel.0).table.arity() =>
                     {
-                        (rel.0, cols)
+                        (rel.0, cols, None)
                     }
                     _ => continue,
                 };
                 let pos = match &mut self.own[rel] {
-                    Some(own) => own.index(cols),
+                    Some(own) => own.index(cols, then),
                     // Built when the relation was done (`index_needs`).
                     None => self
                         .rel(rel)
-                        .indexes
-                        .iter()
-                        .position(|i| i.cols == *cols)
+                        .index_at(cols, then)
                         .expect("every index on a done relation is built before it is read"),
                 };
                 at.store(pos, AtomicOrdering::Relaxed);
@@ -1084,7 +1186,14 @@ fn scan_step(
                 found
             };
             let tests = ScanTests::of(w, scan, k, t);
-            if tests.is_empty() {
+            if let Some(n) = &plan.narrow[k] {
+                // The rows found that pass the comparison after the lookup, which they skip.
+                if let Some(x) = plan.terms[k + 1][n.other].value(b, ri) {
+                    for r in n.narrow(found, t, x) {
+                        visit(r as usize, k + 2, b, out, buf);
+                    }
+                }
+            } else if tests.is_empty() {
                 for r in found {
                     visit(r as usize, k + 1, b, out, buf);
                 }
@@ -1117,7 +1226,7 @@ const TEST_BLOCK: usize = 64;
 
 /// The membership tests and negations right after a plan's first scan (of a whole relation, or
 /// of the rows a lookup by constants finds), on finished relations (answered by key sets), whose
-/// keys are made of the scan's columns and constants:
+/// keys are made of the scan's columns and constants, and the comparisons of those:
 /// asked of the scanned columns before a row's values are bound, so the rows they drop cost no
 /// binding, and asked for a block of rows in one loop, so that the block's waits for memory
 /// overlap where the steps, row by row, would wait for each in turn. They are the steps right
@@ -1139,6 +1248,12 @@ enum ScanTest<'a> {
         parts: &'a [KeyPart],
         want: bool,
     },
+    /// A comparison of the scanned row's columns and constants.
+    Compare {
+        left: KeyPart,
+        right: KeyPart,
+        op: CmpOp,
+    },
 }
 
 impl<'a> ScanTests<'a> {
@@ -1157,13 +1272,22 @@ impl<'a> ScanTests<'a> {
             k + 1
         };
         for j in k + 1..last {
+            let Some((_, parts)) = w.plan.first_keyed.iter().find(|(s, _)| *s == j) else {
+                break;
+            };
             let (rel, want) = match &w.plan.plan.steps[j] {
                 Step::Member { rel, .. } => (rel.0, true),
                 Step::Absent { rel, .. } => (rel.0, false),
+                Step::Compare { op, .. } => {
+                    let &[left, right] = &parts[..] else { break };
+                    tests.push(ScanTest::Compare {
+                        left,
+                        right,
+                        op: *op,
+                    });
+                    continue;
+                }
                 _ => break,
-            };
-            let Some((_, parts)) = w.plan.first_keyed.iter().find(|(s, _)| *s == j) else {
-                break;
             };
             let at = w.plan.keyset_at[j].load(AtomicOrdering::Relaxed);
             let Some(set) = w.view.rels[rel].keysets.get(at) else {
@@ -1198,11 +1322,10 @@ impl<'a> ScanTests<'a> {
                         crate::data::has_bit(bits, col[r].0 as usize) == want
                     }
                     ScanTest::Keyed { set, parts, want } => {
-                        passed >> i & 1 == 0
-                            || set.has(parts.iter().map(|p| match *p {
-                                KeyPart::Column(c) => t.get(r, c),
-                                KeyPart::Constant(x) => x,
-                            })) == want
+                        passed >> i & 1 == 0 || set.has(parts.iter().map(|p| p.value(t, r))) == want
+                    }
+                    ScanTest::Compare { left, right, op } => {
+                        op.holds(left.value(t, r).raw_cmp(&right.value(t, r)))
                     }
                 };
                 keep |= u64::from(ok) << i;
@@ -1618,8 +1741,9 @@ struct Needs {
     /// Per relation: whether a component not deriving it tests a whole tuple for membership
     /// (a `Member` step, or a negation of all its columns), which needs its duplicate check.
     probed: Vec<bool>,
-    /// Per relation: the columns of every index a component not deriving it reads it by.
-    indexes: Vec<Vec<Vec<usize>>>,
+    /// Per relation: the columns of every index a component not deriving it reads it by, and
+    /// the column the rows of a key are ordered by where a lookup is narrowed (`narrow`).
+    indexes: Vec<Vec<(Vec<usize>, Option<usize>)>>,
     /// Per relation: the columns of every key a component not deriving it tests it for (a
     /// negation or membership test, answered by a `KeySet`).
     keysets: Vec<Vec<Vec<usize>>>,
@@ -1635,7 +1759,7 @@ fn needs(program: &Checked) -> Needs {
     }
     let mut deps: Vec<Vec<usize>> = vec![Vec::new(); program.components.len()];
     let mut reads: Vec<Vec<usize>> = vec![Vec::new(); program.components.len()];
-    let mut indexes: Vec<Vec<Vec<usize>>> = vec![Vec::new(); n];
+    let mut indexes: Vec<Vec<(Vec<usize>, Option<usize>)>> = vec![Vec::new(); n];
     let mut probed = vec![false; n];
     let mut keysets: Vec<Vec<Vec<usize>>> = vec![Vec::new(); n];
     for (ci, comp) in program.components.iter().enumerate() {
@@ -1681,12 +1805,23 @@ fn needs(program: &Checked) -> Needs {
                     // A scan by key, or a negation by part of the columns (all of them: the set).
                     let indexed =
                         !cols.is_empty() && (cols.len() < arity || matches!(st, Step::Scan(_)));
-                    if indexed && !indexes[rel].contains(&cols) {
-                        indexes[rel].push(cols);
+                    let then = Narrowing::of(plan, k).map(|n| n.col);
+                    if indexed && !indexes[rel].contains(&(cols.clone(), then)) {
+                        indexes[rel].push((cols, then));
                     }
                 }
             }
         }
+    }
+    // An index ordering a key's rows by some column serves the lookups by the same key that
+    // need no order.
+    for idx in &mut indexes {
+        let ordered: Vec<Vec<usize>> = idx
+            .iter()
+            .filter(|(_, then)| then.is_some())
+            .map(|(cols, _)| cols.clone())
+            .collect();
+        idx.retain(|(cols, then)| then.is_some() || !ordered.contains(cols));
     }
     let mut readers = vec![0; n];
     reads.iter().flatten().for_each(|&r| readers[r] += 1);
@@ -1791,8 +1926,8 @@ impl<'a> Run<'a> {
         // bitmap or duplicate check from `finish_for_readers`, without a probe per row.
         loaded.table = t.clone();
         loaded.finish_for_readers(self.needs.probed[r]);
-        for cols in &self.needs.indexes[r] {
-            loaded.index(cols);
+        for (cols, then) in &self.needs.indexes[r] {
+            loaded.index(cols, *then);
         }
         loaded.build_keysets(&self.needs.keysets[r]);
         *lock(&self.done[r]) = Some(Arc::new(loaded));
@@ -1963,8 +2098,8 @@ impl<'a> Run<'a> {
         let mut relations = Vec::with_capacity(comp.len());
         for &r in comp {
             let mut rel = ev.own[r].take().expect("a component's own relation");
-            for cols in &self.needs.indexes[r] {
-                rel.index(cols);
+            for (cols, then) in &self.needs.indexes[r] {
+                rel.index(cols, *then);
             }
             rel.build_keysets(&self.needs.keysets[r]);
             rel.finish_for_readers(self.needs.probed[r]);
@@ -2011,14 +2146,7 @@ fn evaluate_component(
     let once = recursive_positions.iter().all(|p| p.is_empty());
     let full: Vec<Arc<Compiled>> = rules
         .iter()
-        .map(|rule| {
-            Arc::new(Compiled::new(
-                RulePlan::full(rule, comp),
-                program,
-                ev.ctx.interner,
-                once,
-            ))
-        })
+        .map(|rule| ev.compile(RulePlan::full(rule, comp), rule, comp, once))
         .collect();
     times.index(|| ev.prepare(&full.iter().map(|p| &**p).collect::<Vec<_>>()));
     if once {
@@ -2046,7 +2174,7 @@ fn evaluate_component(
         ev.lend_own(comp);
     }
     for (k, (rule, plan)) in rules.iter().zip(&full).enumerate() {
-        if !starts_empty[k] {
+        if !starts_empty[k] && !plan.nothing {
             times.rule(k, || ev.run_rule(rule, plan, run));
         }
     }
@@ -2070,14 +2198,7 @@ fn evaluate_component(
         .zip(&recursive_positions)
         .map(|(rule, ps)| {
             ps.iter()
-                .map(|&p| {
-                    Arc::new(Compiled::new(
-                        RulePlan::delta(rule, comp, p),
-                        program,
-                        ev.ctx.interner,
-                        false,
-                    ))
-                })
+                .map(|&p| ev.compile(RulePlan::delta(rule, comp, p), rule, comp, false))
                 .collect()
         })
         .collect();
@@ -2087,7 +2208,7 @@ fn evaluate_component(
         times.index(|| ev.prepare(&all));
         ev.lend_own(comp);
         for (k, (rule, ps)) in rules.iter().zip(&plans).enumerate() {
-            for plan in ps {
+            for plan in ps.iter().filter(|p| !p.nothing) {
                 times.rule(k, || ev.run_rule(rule, plan, run));
             }
         }

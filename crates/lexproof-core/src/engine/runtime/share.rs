@@ -223,7 +223,7 @@ impl<'a> Split<'a> {
                 heads: Table::new(&program.relations[rule.head.rel].types()),
             }),
         };
-        let mut b = vec![Value::Num(0); rule.vars.len()];
+        let mut b = self.plan.bindings(rule.vars.len());
         let mut buf = scratch(&self.plan);
         let walk = Walk {
             ctx: &self.ctx,

@@ -17,18 +17,22 @@ pub(super) enum Term {
 }
 
 impl Term {
-    pub(super) fn resolve(t: &CTerm, interner: &Interner) -> Term {
+    /// `t` with its constants looked up, and its variables whose value `fixed` gives (see
+    /// `super::fixed`) replaced by that value.
+    pub(super) fn resolve(t: &CTerm, interner: &Interner, fixed: &[Option<Value>]) -> Term {
         match t {
-            CTerm::Var(v) => Term::Var(*v),
+            CTerm::Var(v) => fixed[*v].map_or(Term::Var(*v), Term::Val),
             CTerm::Const(c) => const_lookup(c, interner).map_or(Term::Nothing, Term::Val),
             CTerm::Arith(op, a, b) => Term::Arith(
                 *op,
-                Box::new(Term::resolve(a, interner)),
-                Box::new(Term::resolve(b, interner)),
+                Box::new(Term::resolve(a, interner, fixed)),
+                Box::new(Term::resolve(b, interner, fixed)),
             ),
             CTerm::Call(f, args) => Term::Call(
                 *f,
-                args.iter().map(|a| Term::resolve(a, interner)).collect(),
+                args.iter()
+                    .map(|a| Term::resolve(a, interner, fixed))
+                    .collect(),
             ),
             CTerm::Wild => Term::Nothing,
         }
