@@ -85,7 +85,7 @@ fn premises_settled_before_a_rule_runs_give_the_rules_answers() {
         .collect();
     facts += "cutoff(\"2025-06-01\").\nlimit(\"2025-03-01\").\nlimit(\"2025-09-01\").\n\
               pair(\"a\", \"2025-08-04\").\n";
-    let gone = |i: usize| i % 4 == 0;
+    let gone = |i: usize| i.is_multiple_of(4);
     for (i, (x, t)) in ev.iter().enumerate().filter(|&(i, _)| gone(i)) {
         facts += &format!("gone(\"{x}\", \"{t}\", \"w{i}\").\n");
     }
