@@ -330,3 +330,65 @@ fn lookups_narrowed_by_the_comparison_after_them_keep_the_rows_they_should() {
         }
     }
 }
+
+#[test]
+fn instances_added_a_lookup_at_a_time_are_each_recorded() {
+    // The plan ends with the lookup of a model's earlier events: the rows it finds become
+    // instances at once, all with the one head the rule gives the event. Each is a proof.
+    let d = scratch("instances-at-once");
+    let rules = rules_file(
+        &d,
+        ".decl ev(x: symbol, on: date)\n.decl later(x: symbol, on: date)\n\
+         .decl copied(x: symbol, on: date)\n",
+        &[
+            "later(X, D) :- ev(X, D), ev(X, E), E < D.",
+            "copied(X, D) :- ev(X, D).",
+        ],
+    );
+    let ev = events();
+    let facts: String = ev
+        .iter()
+        .map(|(x, t)| format!("ev(\"{x}\", \"{t}\").\n"))
+        .collect();
+    let facts = write(&d, "f.dl", facts.as_bytes());
+    let (x, t) = ev
+        .iter()
+        .max_by_key(|(x, t)| ev.iter().filter(|(y, e)| y == x && e < t).count())
+        .unwrap();
+    let earlier = sorted(
+        ev.iter()
+            .filter(|(y, e)| y == x && e < t)
+            .map(|(_, e)| e.clone())
+            .collect(),
+    );
+    assert!(earlier.len() > 2, "several instances to check");
+    for threads in ["1", "2"] {
+        let o = Command::new(env!("CARGO_BIN_EXE_lexproof"))
+            .args([
+                "-q", "explain", "--all", "--rules", &rules, "--facts", &facts,
+            ])
+            .arg(format!("later(\"{x}\", \"{t}\")"))
+            .env("LEXPROOF_THREADS", threads)
+            .output()
+            .expect("run lexproof");
+        assert!(o.status.success(), "{}", stderr(&o));
+        let text = stdout(&o);
+        let instances: Vec<&str> = text.lines().filter(|l| l.contains("instance:")).collect();
+        assert_eq!(instances.len(), earlier.len(), "{text}");
+        for e in &earlier {
+            let one = format!("ev(\"{x}\", \"{t}\"), ev(\"{x}\", \"{e}\"), \"{e}\" < \"{t}\".");
+            assert!(
+                instances.iter().any(|l| l.ends_with(&one)),
+                "{one} in {text}"
+            );
+        }
+        let o = derive_on(&rules, &facts, threads);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let want = sorted(
+            ev.iter()
+                .map(|(x, t)| format!("copied\t{x}\t{t}"))
+                .collect(),
+        );
+        assert_eq!(sorted_rows(&o, "copied"), want);
+    }
+}

@@ -215,6 +215,31 @@ impl Table {
             _ => panic!("column {col} is not a date column"),
         }
     }
+    /// Appends to column `col` the cells of `src`'s column `src_col` in `rows` (a range is copied
+    /// as one slice).
+    pub fn extend_picked(&mut self, col: usize, src: &Table, src_col: usize, rows: &Picked) {
+        fn pick<T: Copy>(to: &mut Vec<T>, from: &[T], rows: &Picked) {
+            match rows {
+                Picked::Range(r) => to.extend_from_slice(&from[r.clone()]),
+                Picked::Ids(ids) => to.extend(ids.iter().map(|&i| from[i as usize])),
+            }
+        }
+        match (&mut self.cols[col], &src.cols[src_col]) {
+            (Column::Sym(a), Column::Sym(b)) => pick(a, b, rows),
+            (Column::Num(a), Column::Num(b)) => pick(a, b, rows),
+            (Column::Date(a), Column::Date(b)) => pick(a, b, rows),
+            (a, b) => panic!("a {:?} column picked into a {:?} one", b.ty(), a.ty()),
+        }
+    }
+    /// Appends `n` cells of value `v` to column `col`.
+    pub fn extend_repeated(&mut self, col: usize, v: Value, n: usize) {
+        match (&mut self.cols[col], v) {
+            (Column::Sym(c), Value::Sym(x)) => c.resize(c.len() + n, x),
+            (Column::Num(c), Value::Num(x)) => c.resize(c.len() + n, x),
+            (Column::Date(c), Value::Date(x)) => c.resize(c.len() + n, x),
+            (c, v) => panic!("a {:?} cell in a {:?} column", v, c.ty()),
+        }
+    }
     /// Counts `rows` more rows, once every column has had their cells appended (`extend_*`).
     pub fn grew(&mut self, rows: usize) {
         self.len += rows;
@@ -719,6 +744,25 @@ fn sort_keys<K: Ord + Copy + Send>(keys: &mut Vec<K>, threads: usize) {
     });
     let (a, b) = keys.split_at(mid);
     *keys = merge_by(a, b, |x, y| x <= y);
+}
+
+/// Some rows of a table: a range of row numbers, or a list of them.
+pub enum Picked<'a> {
+    Range(std::ops::Range<usize>),
+    Ids(&'a [u32]),
+}
+
+impl Picked<'_> {
+    pub fn len(&self) -> usize {
+        match self {
+            Picked::Range(r) => r.len(),
+            Picked::Ids(ids) => ids.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
 }
 
 /// The sorted sequences `a` and `b` merged in order, `a`'s item first where `le(a's, b's)`.

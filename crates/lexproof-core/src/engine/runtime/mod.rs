@@ -6,7 +6,7 @@
 //! same layout as the compiled engine's, so proofs and output are the same.
 
 use crate::data::prefetch;
-use crate::data::store::Table;
+use crate::data::store::{Picked, Table};
 use crate::data::value::{Interner, Sym, Value};
 use crate::db::instances::{self, Instances};
 use crate::engine::schedule::{lock, Schedule};
@@ -21,11 +21,13 @@ use std::sync::atomic::{AtomicUsize, Ordering as AtomicOrdering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
+mod bulk;
 mod fixed;
 mod keyset;
 mod narrow;
 mod share;
 mod term;
+use bulk::Bulk;
 use fixed::Fixed;
 use keyset::KeySet;
 use narrow::Narrowing;
@@ -467,6 +469,13 @@ impl Found<'_> {
     fn is_empty(&self) -> bool {
         self.len() == 0
     }
+
+    fn picked(&self) -> Picked<'_> {
+        match self {
+            Found::Ids(i) => Picked::Ids(i.as_slice()),
+            Found::Range(r) => Picked::Range(r.start as usize..r.end as usize),
+        }
+    }
 }
 
 impl Iterator for Found<'_> {
@@ -515,6 +524,8 @@ struct Compiled {
     preset: Vec<(usize, Value)>,
     /// Per step: for a lookup, how the comparison right after it narrows the rows it finds.
     narrow: Vec<Option<Narrowing>>,
+    /// Per step: for a scan, how its rows become instances at once where the plan ends after it.
+    bulk: Vec<Option<Bulk>>,
     /// A step settled before the plan runs fails: the plan finds nothing and is not run.
     nothing: bool,
 }
@@ -564,7 +575,7 @@ impl Compiled {
             nothing,
         } = fixed;
         // A narrowing drops the comparison after its lookup: both must still be there, in turn.
-        let narrow = kept
+        let narrow: Vec<Option<Narrowing>> = kept
             .iter()
             .enumerate()
             .map(|(j, &k)| narrow[k].filter(|_| kept.get(j + 1) == Some(&(k + 1))))
@@ -589,7 +600,16 @@ impl Compiled {
                 Step::Let { expr, .. } => resolve(&mut std::iter::once(expr)),
             })
             .collect();
-        let head = resolve(&mut program.rules[plan.rule.0].head.args.iter());
+        let rule = &program.rules[plan.rule.0];
+        let head = resolve(&mut rule.head.args.iter());
+        let bulk = plan
+            .steps
+            .iter()
+            .map(|s| match s {
+                Step::Scan(scan) => Bulk::of(scan, rule, &head),
+                _ => None,
+            })
+            .collect();
         let key_cols = plan
             .steps
             .iter()
@@ -669,6 +689,7 @@ impl Compiled {
             ahead,
             first_keyed,
             narrow,
+            bulk,
             preset: values
                 .iter()
                 .enumerate()
@@ -1131,6 +1152,9 @@ fn scan_step(
                 step(w, out, next, b, buf);
             };
         let ahead = if k == 0 { Ahead::of(w, t) } else { None };
+        // Where the plan ends after this scan (at step `next`), its rows are added at once.
+        let bulk = plan.bulk[k].as_ref().filter(|bulk| bulk.usable(w, out));
+        let bulk_at = |next: usize| bulk.filter(|_| next == plan.plan.steps.len());
         if scan.delta {
             let (mut lo, mut hi) = w.view.delta[scan.rel.0];
             if k == 0 {
@@ -1152,15 +1176,34 @@ fn scan_step(
             let rows = if k == 0 { w.view.first } else { ALL_ROWS };
             let rows = rows.0..rows.1.min(t.len());
             let tests = ScanTests::of(w, scan, k, t);
+            let next = k + 1 + tests.tests.len();
             // Separate loops, so that a scan without look-ahead or tests tests nothing per row.
-            match (&ahead, tests.is_empty()) {
-                (Some(a), true) => rows.for_each(|r| {
+            match (&ahead, tests.is_empty(), bulk_at(next)) {
+                (None, true, Some(bulk)) => {
+                    let head = buf.last_mut().expect("a buffer for the head");
+                    bulk.add(w, out, t, Picked::Range(rows), b, head);
+                }
+                (None, false, Some(bulk)) => {
+                    let mut ids = [0u32; TEST_BLOCK];
+                    let head = buf.last_mut().expect("a buffer for the head");
+                    for start in rows.clone().step_by(TEST_BLOCK) {
+                        let end = (start + TEST_BLOCK).min(rows.end);
+                        let mut passed = tests.block(t, end - start, |i| start + i);
+                        let mut n = 0;
+                        while passed != 0 {
+                            ids[n] = (start + passed.trailing_zeros() as usize) as u32;
+                            passed &= passed - 1;
+                            n += 1;
+                        }
+                        bulk.add(w, out, t, Picked::Ids(&ids[..n]), b, head);
+                    }
+                }
+                (Some(a), true, _) => rows.for_each(|r| {
                     a.ask(r);
                     visit(r, k + 1, b, out, buf);
                 }),
-                (None, true) => rows.for_each(|r| visit(r, k + 1, b, out, buf)),
-                (a, false) => {
-                    let next = k + 1 + tests.tests.len();
+                (None, true, None) => rows.for_each(|r| visit(r, k + 1, b, out, buf)),
+                (a, false, _) => {
                     let mut start = rows.start;
                     while start < rows.end {
                         let end = (start + TEST_BLOCK).min(rows.end);
@@ -1185,18 +1228,26 @@ fn scan_step(
             } else {
                 found
             };
+            // Every row found goes on to step `next`: at once where the plan ends there.
+            let each =
+                |found: Found, next: usize, b: &mut [Value], out: &mut Out, buf: &mut [_]| {
+                    if let Some(bulk) = bulk_at(next) {
+                        let head = buf.last_mut().expect("a buffer for the head");
+                        bulk.add(w, out, t, found.picked(), b, head);
+                    } else {
+                        for r in found {
+                            visit(r as usize, next, b, out, buf);
+                        }
+                    }
+                };
             let tests = ScanTests::of(w, scan, k, t);
             if let Some(n) = &plan.narrow[k] {
                 // The rows found that pass the comparison after the lookup, which they skip.
                 if let Some(x) = plan.terms[k + 1][n.other].value(b, ri) {
-                    for r in n.narrow(found, t, x) {
-                        visit(r as usize, k + 2, b, out, buf);
-                    }
+                    each(n.narrow(found, t, x), k + 2, b, out, buf);
                 }
             } else if tests.is_empty() {
-                for r in found {
-                    visit(r as usize, k + 1, b, out, buf);
-                }
+                each(found, k + 1, b, out, buf);
             } else {
                 let next = k + 1 + tests.tests.len();
                 let ids: Vec<u32>;
@@ -1622,17 +1673,27 @@ fn witnesses_of<'o>(out: &'o mut Out, rule: &Rule) -> &'o mut Rel {
 
 /// Adds an instance's head (its witness row is recorded already), and counts it against the
 /// run's limits.
+///
+/// A head equal to the last one added is not added again: the instances a lookup finds for one
+/// binding of the head's variables (all the earlier events of one event) share one row, and the
+/// duplicates to sort away once the component ends are fewer.
 fn add_head(ctx: &Ctx, out: &mut Out, rule: &Rule, head: &[Value]) {
     if let Some(rel) = &mut out.direct[rule.head.rel] {
         // Duplicates are removed, and new facts counted, once the component ends (`settle_direct`).
-        if let Some(rows) = &mut out.head_rows[rule.index] {
-            rows.push(rel.table.len() as u32);
+        let t = &mut rel.table;
+        let repeated = !t.is_empty() && t.cmp_prefix(t.len() - 1, head) == Ordering::Equal;
+        if !repeated {
+            t.push_row(head);
         }
-        rel.table.push_row(head);
+        if let Some(rows) = &mut out.head_rows[rule.index] {
+            rows.push(t.len() as u32 - 1);
+        }
+    } else if head.is_empty() {
+        out.pending_nullary[rule.head.rel] = true;
     } else {
-        out.pending[rule.head.rel].extend_from_slice(head);
-        if head.is_empty() {
-            out.pending_nullary[rule.head.rel] = true;
+        let pending = &mut out.pending[rule.head.rel];
+        if !pending.ends_with(head) {
+            pending.extend_from_slice(head);
         }
     }
     count_instances(ctx, out, rule, 1);

@@ -55,22 +55,28 @@ pub(super) fn first_scan_rows(
 
 pub(super) use crate::engine::chunks::worth_sharing;
 
-/// The instances a helper found in one chunk: per instance its head, and its witness row when
-/// witnesses are recorded (rows of both at the same position).
+/// The instances a helper found in one chunk: per instance its witness row when witnesses are
+/// recorded, and the row of its head in `heads` (as `add_head` does, a head equal to the last is
+/// not added again).
 pub(super) struct Chunk {
-    witnesses: Rel,
-    heads: Table,
+    pub(super) witnesses: Rel,
+    pub(super) heads: Table,
+    pub(super) head_of: Vec<u32>,
 }
 
 impl Chunk {
     /// Records an instance, unless its witness row is already in this chunk (`distinct`: it
     /// cannot be).
     pub(super) fn add(&mut self, witness: &[Value], head: &[Value], distinct: bool) {
-        let recorded = !witness.is_empty() || !self.witnesses.table.types().is_empty();
+        let recorded = !witness.is_empty() || self.witnesses.table.arity() > 0;
         if recorded && !self.witnesses.add_witness(witness, distinct) {
             return;
         }
-        self.heads.push_row(head);
+        let t = &mut self.heads;
+        if t.is_empty() || t.cmp_prefix(t.len() - 1, head) != std::cmp::Ordering::Equal {
+            t.push_row(head);
+        }
+        self.head_of.push(t.len() as u32 - 1);
     }
 }
 
@@ -221,6 +227,7 @@ impl<'a> Split<'a> {
             chunk: Some(Chunk {
                 witnesses: Rel::new(&witness_types),
                 heads: Table::new(&program.relations[rule.head.rel].types()),
+                head_of: Vec::new(),
             }),
         };
         let mut b = self.plan.bindings(rule.vars.len());
@@ -262,10 +269,10 @@ pub(super) fn add_chunk(
             .expect("checked just above");
         let first = rel.table.len() as u32;
         if let Some(rows) = &mut out.head_rows[rule.index] {
-            rows.extend(first..first + chunk.heads.len() as u32);
+            rows.extend(chunk.head_of.iter().map(|&h| first + h));
         }
         rel.table.append(&chunk.heads);
-        super::count_instances(ctx, out, rule, chunk.heads.len());
+        super::count_instances(ctx, out, rule, chunk.head_of.len());
         return;
     }
     let (w, head) = vals;
@@ -273,7 +280,7 @@ pub(super) fn add_chunk(
         v.clear();
         v.extend((0..t.arity()).map(|c| t.get(r, c)));
     };
-    for r in 0..chunk.heads.len() {
+    for (r, &h) in chunk.head_of.iter().enumerate() {
         if out.error.is_some() {
             return;
         }
@@ -283,7 +290,7 @@ pub(super) fn add_chunk(
                 continue;
             }
         }
-        row_into(&chunk.heads, r, head);
+        row_into(&chunk.heads, h as usize, head);
         super::add_head(ctx, out, rule, head);
     }
 }

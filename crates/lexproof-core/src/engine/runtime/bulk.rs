@@ -1,0 +1,156 @@
+//! Instances added a lookup at a time. Where a plan's last step is a lookup whose rows need no
+//! further test, every row it finds is an instance: its witness is the variables bound so far
+//! beside the row's own columns, and its head often does not depend on the row at all (all the
+//! earlier events of one event). The rows' columns are then copied into the witnesses as slices,
+//! and a head that is the same for all of them is added once, instead of binding, emitting and
+//! pushing row by row.
+
+use super::{count_instances, Out, Term, Walk};
+use crate::data::store::{Picked, Table};
+use crate::data::value::Value;
+use lexproof_lang::check::Rule;
+use lexproof_lang::plan::Scan;
+use std::cmp::Ordering;
+
+/// Where one value of an instance comes from.
+#[derive(Clone, Copy)]
+enum Source {
+    /// A column of the row the lookup found.
+    Column(usize),
+    /// A variable bound before the lookup.
+    Bound(usize),
+    Constant(Value),
+}
+
+impl Source {
+    /// The cells of this value for the `rows` of `t` found, appended to column `col` of `to`.
+    fn extend(self, to: &mut Table, col: usize, t: &Table, rows: &Picked, b: &[Value]) {
+        match self {
+            Source::Column(c) => to.extend_picked(col, t, c, rows),
+            Source::Bound(v) => to.extend_repeated(col, b[v], rows.len()),
+            Source::Constant(x) => to.extend_repeated(col, x, rows.len()),
+        }
+    }
+
+    fn value(self, b: &[Value]) -> Option<Value> {
+        match self {
+            Source::Column(_) => None,
+            Source::Bound(v) => Some(b[v]),
+            Source::Constant(x) => Some(x),
+        }
+    }
+}
+
+/// How the rows of a plan's last lookup become instances.
+pub(super) struct Bulk {
+    /// Per variable of the witness.
+    witness: Vec<Source>,
+    /// Per argument of the head.
+    head: Vec<Source>,
+    /// No argument of the head is a column of the rows found: one head for all of them.
+    one_head: bool,
+}
+
+impl Bulk {
+    /// For `scan`, a lookup after which the plan emits, with the head's terms: where each row it
+    /// finds is an instance (it binds only fresh variables, no check drops a row) and the head
+    /// computes nothing (that could fail).
+    pub(super) fn of(scan: &Scan, rule: &Rule, head: &[Term]) -> Option<Bulk> {
+        if scan.delta || !scan.same.is_empty() || !scan.checks.is_empty() {
+            return None;
+        }
+        let source = |v: usize| match scan.binds.iter().find(|(_, b)| b.0 == v) {
+            Some(&(c, _)) => Source::Column(c),
+            None => Source::Bound(v),
+        };
+        let head: Vec<Source> = head
+            .iter()
+            .map(|t| match t {
+                Term::Var(v) => Some(source(*v)),
+                Term::Val(x) => Some(Source::Constant(*x)),
+                _ => None,
+            })
+            .collect::<Option<_>>()?;
+        Some(Bulk {
+            witness: rule.witness.iter().map(|&v| source(v)).collect(),
+            one_head: !head.iter().any(|s| matches!(s, Source::Column(_))),
+            head,
+        })
+    }
+
+    /// Whether instances can be added at once: where witnesses need no duplicate check.
+    /// Otherwise the rows go through the plan one by one.
+    pub(super) fn usable(&self, w: &Walk, out: &Out) -> bool {
+        (out.chunk.is_some() || out.direct[w.rule.head.rel].is_some())
+            && (w.plan.distinct || !w.ctx.limits.witnesses)
+    }
+
+    /// Adds the instances of `rows` of `t`, found under bindings `b` (where `usable`): to a
+    /// helper's chunk, or straight into the head's relation. `head` is a buffer for one head.
+    pub(super) fn add(
+        &self,
+        w: &Walk,
+        out: &mut Out,
+        t: &Table,
+        rows: Picked,
+        b: &[Value],
+        head: &mut Vec<Value>,
+    ) {
+        let n = rows.len();
+        if n == 0 || out.error.is_some() {
+            return;
+        }
+        let (ctx, rule) = (w.ctx, w.rule);
+        let (witnesses, heads, head_rows) = match &mut out.chunk {
+            Some(chunk) => (
+                &mut chunk.witnesses.table,
+                &mut chunk.heads,
+                Some(&mut chunk.head_of),
+            ),
+            None => (
+                &mut out.witnesses[rule.index]
+                    .as_mut()
+                    .expect("a rule of the component being evaluated")
+                    .table,
+                &mut out.direct[rule.head.rel]
+                    .as_mut()
+                    .expect("where usable")
+                    .table,
+                out.head_rows[rule.index].as_mut(),
+            ),
+        };
+        if ctx.limits.witnesses {
+            for (col, s) in self.witness.iter().enumerate() {
+                s.extend(witnesses, col, t, &rows, b);
+            }
+            witnesses.grew(n);
+        }
+        let first = if self.one_head {
+            head.clear();
+            head.extend(self.head.iter().filter_map(|s| s.value(b)));
+            let last = heads.len().checked_sub(1);
+            if last.is_none_or(|r| heads.cmp_prefix(r, head) != Ordering::Equal) {
+                heads.push_row(head);
+            }
+            heads.len() - 1
+        } else {
+            let first = heads.len();
+            for (col, s) in self.head.iter().enumerate() {
+                s.extend(heads, col, t, &rows, b);
+            }
+            heads.grew(n);
+            first
+        };
+        if let Some(head_rows) = head_rows {
+            let first = first as u32;
+            match self.one_head {
+                true => head_rows.resize(head_rows.len() + n, first),
+                false => head_rows.extend(first..first + n as u32),
+            }
+        }
+        // A helper's instances are counted as its chunk is added (`share::add_chunk`).
+        if out.chunk.is_none() {
+            count_instances(ctx, out, rule, n);
+        }
+    }
+}
