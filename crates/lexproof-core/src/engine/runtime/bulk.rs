@@ -1,9 +1,10 @@
-//! Instances added a lookup at a time. Where a plan's last step is a lookup whose rows need no
-//! further test, every row it finds is an instance: its witness is the variables bound so far
-//! beside the row's own columns, and its head often does not depend on the row at all (all the
-//! earlier events of one event). The rows' columns are then copied into the witnesses as slices,
-//! and a head that is the same for all of them is added once, instead of binding, emitting and
-//! pushing row by row.
+//! Instances added a scan at a time. Where a plan's last step is a scan whose rows need no
+//! further test (a lookup, or a scan of a whole relation and the tests on a block of its rows),
+//! every row it finds is an instance: its witness is the variables bound so far beside the row's
+//! own columns, and its head often does not depend on the row at all (all the earlier events of
+//! one event). The rows' columns are then copied into the witnesses as slices, and a head that
+//! is the same for all of them is added once, instead of binding, emitting and pushing row by
+//! row.
 
 use super::{count_instances, Out, Term, Walk};
 use crate::data::store::{Picked, Table};
@@ -80,13 +81,13 @@ impl Bulk {
 
     /// Whether instances can be added at once: where witnesses need no duplicate check.
     /// Otherwise the rows go through the plan one by one.
-    pub(super) fn usable(&self, w: &Walk, out: &Out) -> bool {
-        (out.chunk.is_some() || out.direct[w.rule.head.rel].is_some())
-            && (w.plan.distinct || !w.ctx.limits.witnesses)
+    pub(super) fn usable(&self, w: &Walk) -> bool {
+        w.plan.distinct || !w.ctx.limits.witnesses
     }
 
     /// Adds the instances of `rows` of `t`, found under bindings `b` (where `usable`): to a
-    /// helper's chunk, or straight into the head's relation. `head` is a buffer for one head.
+    /// helper's chunk, straight into the head's relation, or to the heads the round has found.
+    /// `head` is a buffer for one head.
     pub(super) fn add(
         &self,
         w: &Walk,
@@ -101,33 +102,38 @@ impl Bulk {
             return;
         }
         let (ctx, rule) = (w.ctx, w.rule);
-        let (witnesses, heads, head_rows) = match &mut out.chunk {
-            Some(chunk) => (
-                &mut chunk.witnesses.table,
-                &mut chunk.heads,
-                Some(&mut chunk.head_of),
-            ),
-            None => (
-                &mut out.witnesses[rule.index]
-                    .as_mut()
-                    .expect("a rule of the component being evaluated")
-                    .table,
-                &mut out.direct[rule.head.rel]
-                    .as_mut()
-                    .expect("where usable")
-                    .table,
-                out.head_rows[rule.index].as_mut(),
-            ),
-        };
         if ctx.limits.witnesses {
+            let witnesses = match &mut out.chunk {
+                Some(chunk) => &mut chunk.witnesses.table,
+                None => {
+                    &mut out.witnesses[rule.index]
+                        .as_mut()
+                        .expect("a rule of the component being evaluated")
+                        .table
+                }
+            };
             for (col, s) in self.witness.iter().enumerate() {
                 s.extend(witnesses, col, t, &rows, b);
             }
             witnesses.grew(n);
         }
-        let first = if self.one_head {
+        if self.one_head {
             head.clear();
             head.extend(self.head.iter().filter_map(|s| s.value(b)));
+        }
+        let rel = rule.head.rel;
+        // A helper's `Out` has only its chunk.
+        let (heads, head_rows) = if let Some(chunk) = &mut out.chunk {
+            (&mut chunk.heads, Some(&mut chunk.head_of))
+        } else if let Some(direct) = &mut out.direct[rel] {
+            (&mut direct.table, out.head_rows[rule.index].as_mut())
+        } else {
+            self.pend(&mut out.pending[rel], t, &rows, b, head);
+            out.pending_nullary[rel] |= self.head.is_empty();
+            count_instances(ctx, out, rule, n);
+            return;
+        };
+        let first = if self.one_head {
             let last = heads.len().checked_sub(1);
             if last.is_none_or(|r| heads.cmp_prefix(r, head) != Ordering::Equal) {
                 heads.push_row(head);
@@ -151,6 +157,35 @@ impl Bulk {
         // A helper's instances are counted as its chunk is added (`share::add_chunk`).
         if out.chunk.is_none() {
             count_instances(ctx, out, rule, n);
+        }
+    }
+
+    /// Appends the heads of `rows` to `pending`, a round's heads one after another (`one_head`:
+    /// `head`, unless it is the last one there already).
+    fn pend(
+        &self,
+        pending: &mut Vec<Value>,
+        t: &Table,
+        rows: &Picked,
+        b: &[Value],
+        head: &[Value],
+    ) {
+        if self.one_head {
+            if !pending.ends_with(head) {
+                pending.extend_from_slice(head);
+            }
+            return;
+        }
+        let mut row = |r: usize| {
+            pending.extend(self.head.iter().map(|s| match *s {
+                Source::Column(c) => t.get(r, c),
+                Source::Bound(v) => b[v],
+                Source::Constant(x) => x,
+            }))
+        };
+        match rows {
+            Picked::Range(r) => r.clone().for_each(row),
+            Picked::Ids(ids) => ids.iter().for_each(|&r| row(r as usize)),
         }
     }
 }

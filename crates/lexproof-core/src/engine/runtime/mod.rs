@@ -507,7 +507,7 @@ struct Compiled {
     /// Per step: for a negation or membership test on a finished relation, the position of the
     /// key set that answers it among the relation's (`usize::MAX` where none does).
     keyset_at: Vec<AtomicUsize>,
-    /// Every instance the plan finds is new: it runs once (its component does not recurse) and
+    /// Every instance the plan finds is new: it runs once (its rule has no recursive premise) and
     /// each row it scans fixes its variables, so that rows of relations without duplicates give
     /// distinct instances. Its witnesses then need no duplicate check. A column a scan leaves
     /// unread (`_`) can repeat an instance, as can a later round of a recursive component.
@@ -1153,7 +1153,7 @@ fn scan_step(
             };
         let ahead = if k == 0 { Ahead::of(w, t) } else { None };
         // Where the plan ends after this scan (at step `next`), its rows are added at once.
-        let bulk = plan.bulk[k].as_ref().filter(|bulk| bulk.usable(w, out));
+        let bulk = plan.bulk[k].as_ref().filter(|bulk| bulk.usable(w));
         let bulk_at = |next: usize| bulk.filter(|_| next == plan.plan.steps.len());
         if scan.delta {
             let (mut lo, mut hi) = w.view.delta[scan.rel.0];
@@ -2205,9 +2205,12 @@ fn evaluate_component(
     let recursive_positions: Vec<Vec<usize>> =
         rules.iter().map(|r| r.recursive_premises(comp)).collect();
     let once = recursive_positions.iter().all(|p| p.is_empty());
+    // A rule without a recursive premise runs once even in a recursive component: only its
+    // full plan, in the first round.
     let full: Vec<Arc<Compiled>> = rules
         .iter()
-        .map(|rule| ev.compile(RulePlan::full(rule, comp), rule, comp, once))
+        .zip(&recursive_positions)
+        .map(|(rule, ps)| ev.compile(RulePlan::full(rule, comp), rule, comp, ps.is_empty()))
         .collect();
     times.index(|| ev.prepare(&full.iter().map(|p| &**p).collect::<Vec<_>>()));
     if once {
