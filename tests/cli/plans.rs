@@ -392,3 +392,49 @@ fn instances_added_a_lookup_at_a_time_are_each_recorded() {
         assert_eq!(sorted_rows(&o, "copied"), want);
     }
 }
+
+#[test]
+fn a_growing_relation_looked_up_by_two_columns_keeps_every_row() {
+    // `r` is looked up by its first two columns while it grows, one day a round: its index starts
+    // grouped by the column with the most values (the second), then has too many rows a value for
+    // that and is sorted by both columns; every row must still be found.
+    let d = scratch("growing-two-column-index");
+    let rules = rules_file(
+        &d,
+        ".decl seed(x: symbol, y: symbol, on: date)\n.decl next(on: date, then: date)\n\
+         .decl r(x: symbol, y: symbol, on: date)\n\
+         .decl pair(x: symbol, y: symbol, d: date, e: date)\n",
+        &[
+            "r(X, Y, D) :- seed(X, Y, D).",
+            "r(X, Y, E) :- r(X, Y, D), next(D, E).",
+            "pair(X, Y, D, E) :- r(X, Y, D), r(X, Y, E), D < E.",
+            "r(X, Y, E) :- pair(X, Y, _, E).",
+        ],
+    );
+    let day = |i: usize| format!("2025-01-{:02}", i + 1);
+    let mut facts = String::new();
+    for x in 0..2 {
+        for y in 0..10 {
+            facts += &format!("seed(\"a{x}\", \"b{y}\", \"{}\").\n", day(0));
+        }
+    }
+    for i in 0..20 {
+        facts += &format!("next(\"{}\", \"{}\").\n", day(i), day(i + 1));
+    }
+    let facts = write(&d, "f.dl", facts.as_bytes());
+    let mut want = Vec::new();
+    for x in 0..2 {
+        for y in 0..10 {
+            for i in 0..21 {
+                for j in i + 1..21 {
+                    want.push(format!("pair\ta{x}\tb{y}\t{}\t{}", day(i), day(j)));
+                }
+            }
+        }
+    }
+    for threads in ["1", "2"] {
+        let o = derive_on(&rules, &facts, threads);
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert_eq!(sorted_rows(&o, "pair"), sorted(want.clone()), "{threads}");
+    }
+}

@@ -410,6 +410,9 @@ impl Rel {
             }
         }
         if built < t.len() {
+            // A dense index's rows are grouped by its `by` column, which need not be the first
+            // of `cols`: new rows cannot be merged into that order, so all are sorted afresh.
+            let built = if idx.starts.is_empty() { built } else { 0 };
             idx.starts = Vec::new();
             let mut fresh: Vec<u32> = (built as u32..t.len() as u32).collect();
             fresh.sort_unstable_by(|&a, &b| {
