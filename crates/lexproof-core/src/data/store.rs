@@ -315,6 +315,11 @@ impl Table {
         Ordering::Equal
     }
 
+    /// Whether the rows are in storage order (as `sorted` leaves them).
+    pub fn is_sorted(&self) -> bool {
+        (1..self.len).all(|r| self.cmp_rows(r - 1, r) != Ordering::Greater)
+    }
+
     /// Compares the first `key.len()` columns of `row` with `key`.
     pub fn cmp_prefix(&self, row: usize, key: &[Value]) -> Ordering {
         for (c, v) in self.cols.iter().zip(key) {

@@ -6,7 +6,7 @@
 //! same layout as the compiled engine's, so proofs and output are the same.
 
 use crate::data::prefetch;
-use crate::data::store::{Picked, Table};
+use crate::data::store::{partition_point, Picked, Table};
 use crate::data::value::{Interner, Sym, Value};
 use crate::db::instances::{self, Instances};
 use crate::engine::schedule::{lock, Schedule};
@@ -24,6 +24,7 @@ use std::time::{Duration, Instant};
 mod bulk;
 mod fixed;
 mod keyset;
+mod merge;
 mod narrow;
 mod share;
 mod term;
@@ -131,12 +132,17 @@ impl SortedIndex {
             if cols.len() == 1 {
                 return found(a, b);
             }
-            let matches = |p: usize| cols.iter().zip(key).all(|(&c, v)| t.get(row(p), c) == *v);
-            let Some(first) = (a..b).position(matches) else {
-                return Found::NONE;
+            // One id's rows are ordered by the key's columns: its key's rows are found by halves.
+            let cmp = |p: usize| {
+                cols.iter()
+                    .zip(key)
+                    .map(|(&c, v)| t.get(row(p), c).raw_cmp(v))
+                    .find(|o| o.is_ne())
+                    .unwrap_or(Ordering::Equal)
             };
-            let n = (a + first..b).take_while(|&p| matches(p)).count();
-            return found(a + first, a + first + n);
+            let lo = a + partition_point(b - a, |i| cmp(a + i).is_lt());
+            let hi = lo + partition_point(b - lo, |i| cmp(lo + i).is_eq());
+            return found(lo, hi);
         }
         let hit = self.runs.find(hash_values(key), |&(s, _)| {
             let r = row(s as usize);
@@ -278,6 +284,8 @@ struct Rel {
     indexes: Vec<SortedIndex>,
     /// For a finished relation: the keys the components reading it test for (`Needs::keysets`).
     keysets: Vec<KeySet>,
+    /// The rows are in storage order (`Table::sorted`), and no row is added any more.
+    sorted: bool,
 }
 
 impl Rel {
@@ -287,6 +295,7 @@ impl Rel {
             set: HashTable::new(),
             indexes: Vec::new(),
             keysets: Vec::new(),
+            sorted: false,
         }
     }
 
@@ -399,13 +408,34 @@ impl Rel {
         let idx = &mut self.indexes[pos];
         let built = idx.perm.len();
         let order = index_order(cols, idx.then);
+        // A finished relation is sorted: by these columns already if they are its first, in
+        // order. Then its own order is the index's, and where its first column is a symbol
+        // dense enough (and selective enough, with more columns) one id's rows are together.
+        let in_place = self.sorted && order.iter().enumerate().all(|(i, &c)| c == i);
         if built < t.len() {
-            if let Some((starts, perm, by)) = dense_index(t, cols, idx.then) {
+            let by_first = || {
+                let (starts, perm) = t.try_syms(0).and_then(|_| counted(t, 0))?;
+                let distinct = starts.windows(2).filter(|w| w[0] < w[1]).count();
+                (cols.len() == 1 || t.len() <= distinct * DENSE_ROWS_PER_ID)
+                    .then_some((starts, perm, 0))
+            };
+            let dense = in_place
+                .then(by_first)
+                .flatten()
+                .or_else(|| dense_index(t, cols, idx.then));
+            if let Some((starts, perm, by)) = dense {
                 idx.starts = starts;
                 idx.identity = is_identity(&perm);
                 idx.perm = perm;
                 idx.by = by;
                 idx.runs = HashTable::new();
+                return pos;
+            }
+            if in_place {
+                idx.perm = (0..t.len() as u32).collect();
+                idx.identity = true;
+                idx.starts = Vec::new();
+                idx.runs = runs_of(t, &idx.perm, cols);
                 return pos;
             }
         }
@@ -529,6 +559,8 @@ struct Compiled {
     narrow: Vec<Option<Narrowing>>,
     /// Per step: for a scan, how its rows become instances at once where the plan ends after it.
     bulk: Vec<Option<Bulk>>,
+    /// Per step: a lookup whose keys come in the order of the first scan's rows (`merge`).
+    in_order: Vec<bool>,
     /// A step settled before the plan runs fails: the plan finds nothing and is not run.
     nothing: bool,
 }
@@ -613,6 +645,9 @@ impl Compiled {
                 _ => None,
             })
             .collect();
+        let in_order = (0..plan.steps.len())
+            .map(|k| merge::in_order(program, &plan, k, narrow[k].map(|n| n.col)))
+            .collect();
         let key_cols = plan
             .steps
             .iter()
@@ -693,6 +728,7 @@ impl Compiled {
             first_keyed,
             narrow,
             bulk,
+            in_order,
             preset: values
                 .iter()
                 .enumerate()
@@ -882,6 +918,7 @@ impl<'a> Evaluator<'a> {
                 view: &view,
                 rule,
                 plan,
+                cursors: plan.cursors(&rels),
             };
             step(&walk, out, 0, &mut b, &mut buf);
         };
@@ -921,6 +958,9 @@ impl<'a> Evaluator<'a> {
                 .zip(&plan.keyset_at)
                 .enumerate()
             {
+                if plan.in_order[k] {
+                    continue;
+                }
                 if let Some((rel, tested)) = keyed_test(self.ctx.program, &plan.plan, k) {
                     if self.own[rel].is_none() {
                         if let Some(pos) =
@@ -1073,6 +1113,32 @@ struct Walk<'w> {
     view: &'w View<'w>,
     rule: &'w Rule,
     plan: &'w Compiled,
+    /// Per step whose key comes in order (`Compiled::in_order`): where its last key's rows are.
+    cursors: Vec<Option<merge::Cursor>>,
+}
+
+impl Compiled {
+    /// `Walk::cursors` for this plan on relations `rels`, which are sorted where it reads them
+    /// by keys in order (every finished relation is, `Rel::sorted`).
+    fn cursors(&self, rels: &[&Rel]) -> Vec<Option<merge::Cursor>> {
+        self.plan
+            .steps
+            .iter()
+            .zip(&self.in_order)
+            .map(|(s, &in_order)| {
+                let rel = match s {
+                    Step::Scan(scan) => scan.rel.0,
+                    Step::Member { rel, .. } | Step::Absent { rel, .. } => rel.0,
+                    _ => return None,
+                };
+                assert!(
+                    !in_order || rels[rel].sorted,
+                    "a finished relation read by keys in order is sorted"
+                );
+                in_order.then(merge::Cursor::default)
+            })
+            .collect()
+    }
 }
 
 /// Runs step `k` of the plan, and the steps after it for each way it holds, under bindings `b`.
@@ -1224,7 +1290,10 @@ fn scan_step(
                 }
             }
         } else {
-            let found = rel.lookup(plan.index_at[k].load(AtomicOrdering::Relaxed), key);
+            let found = match &w.cursors[k] {
+                Some(cursor) => cursor.find(t, key),
+                None => rel.lookup(plan.index_at[k].load(AtomicOrdering::Relaxed), key),
+            };
             let found = if k == 0 {
                 // A shared chunk of the rows found (`View::first` counts them).
                 found.window(w.view.first)
@@ -1275,6 +1344,18 @@ fn scan_step(
     buf[k] = spill;
 }
 
+/// Row `o` of `other`'s first columns against the key `parts` gives from row `r` of `t`.
+#[inline]
+fn cmp_parts(other: &Table, o: usize, parts: &[KeyPart], t: &Table, r: usize) -> Ordering {
+    for (c, p) in parts.iter().enumerate() {
+        match other.get(o, c).raw_cmp(&p.value(t, r)) {
+            Ordering::Equal => continue,
+            ord => return ord,
+        }
+    }
+    Ordering::Equal
+}
+
 /// Rows of a first scan tested at a time by `ScanTests::block` (the bits of a `u64`).
 const TEST_BLOCK: usize = 64;
 
@@ -1302,6 +1383,13 @@ enum ScanTest<'a> {
         parts: &'a [KeyPart],
         want: bool,
     },
+    /// A key of the scanned row's first columns, in order, found by a cursor (`merge`).
+    Sorted {
+        t: &'a Table,
+        parts: &'a [KeyPart],
+        cursor: &'a merge::Cursor,
+        want: bool,
+    },
     /// A comparison of the scanned row's columns and constants.
     Compare {
         left: KeyPart,
@@ -1313,7 +1401,7 @@ enum ScanTest<'a> {
 impl<'a> ScanTests<'a> {
     /// The tests after scan step `k` of `t`: none unless it is the first (a later scan runs
     /// once per row before it, and this would be worked out as often).
-    fn of(w: &Walk<'a>, scan: &Scan, k: usize, t: &'a Table) -> ScanTests<'a> {
+    fn of(w: &'a Walk<'a>, scan: &Scan, k: usize, t: &'a Table) -> ScanTests<'a> {
         let mut tests = Vec::new();
         if k != 0 {
             return ScanTests { tests };
@@ -1343,6 +1431,15 @@ impl<'a> ScanTests<'a> {
                 }
                 _ => break,
             };
+            if let Some(cursor) = &w.cursors[j] {
+                tests.push(ScanTest::Sorted {
+                    t: &w.view.rels[rel].table,
+                    parts,
+                    cursor,
+                    want,
+                });
+                continue;
+            }
             let at = w.plan.keyset_at[j].load(AtomicOrdering::Relaxed);
             let Some(set) = w.view.rels[rel].keysets.get(at) else {
                 break;
@@ -1380,6 +1477,18 @@ impl<'a> ScanTests<'a> {
                     }
                     ScanTest::Compare { left, right, op } => {
                         op.holds(left.value(t, r).raw_cmp(&right.value(t, r)))
+                    }
+                    ScanTest::Sorted {
+                        t: other,
+                        parts,
+                        cursor,
+                        want,
+                    } => {
+                        passed >> i & 1 == 0 || {
+                            let (lo, hi) =
+                                cursor.rows(other.len(), |o| cmp_parts(other, o, parts, t, r));
+                            (lo < hi) == want
+                        }
                     }
                 };
                 keep |= u64::from(ok) << i;
@@ -1423,6 +1532,7 @@ impl<'a> Ahead<'a> {
             .plan
             .ahead
             .iter()
+            .filter(|(j, _)| w.cursors[*j].is_none())
             .filter_map(|(j, cols)| {
                 let Step::Scan(later) = &w.plan.plan.steps[*j] else {
                     return None;
@@ -1495,6 +1605,9 @@ fn found(
     let mut stack = [Value::Num(0); KEY_ON_STACK];
     let found = key_of(&w.plan.terms[k], b, w.rule.index, &mut stack, &mut spill).map(|vals| {
         let rel = w.view.rels[rel];
+        if let Some(cursor) = &w.cursors[k] {
+            return !cursor.find(&rel.table, vals).is_empty();
+        }
         match w.plan.keyset_at[k].load(AtomicOrdering::Relaxed) {
             usize::MAX => otherwise(rel, vals),
             at => rel.keysets[at].contains(vals),
@@ -1854,6 +1967,10 @@ fn needs(program: &Checked) -> Needs {
                     if d != usize::MAX && !deps[ci].contains(&d) {
                         deps[ci].push(d);
                     }
+                    let then = Narrowing::of(plan, k).map(|n| n.col);
+                    if merge::in_order(program, plan, k, then) {
+                        continue;
+                    }
                     let arity = program.relations[rel].arity();
                     if let Some((_, tested)) = keyed_test(program, plan, k) {
                         if !keysets[rel].contains(&tested) {
@@ -1869,7 +1986,6 @@ fn needs(program: &Checked) -> Needs {
                     // A scan by key, or a negation by part of the columns (all of them: the set).
                     let indexed =
                         !cols.is_empty() && (cols.len() < arity || matches!(st, Step::Scan(_)));
-                    let then = Narrowing::of(plan, k).map(|n| n.col);
                     if indexed && !indexes[rel].contains(&(cols.clone(), then)) {
                         indexes[rel].push((cols, then));
                     }
@@ -1912,10 +2028,7 @@ struct Run<'a> {
     /// Per relation derived by rules that also has facts in the rules file: those facts, taken
     /// by its component as its start.
     start: Vec<Mutex<Option<Rel>>>,
-    /// Per derived relation of a recursive component: its rows sorted, as the database keeps them.
-    sorted: Vec<OnceLock<Table>>,
-    /// Per relation of a component without recursion: the relation, sorted when it was done,
-    /// whose table the database keeps once the run has ended and no component holds it.
+    /// Per derived relation: the relation, sorted when it was done, whose table the database keeps once the run has ended and no component holds it.
     finals: Vec<Mutex<Option<Arc<Rel>>>>,
     /// Per rule: its instances, stored against its head relation's sorted rows.
     instances: Vec<OnceLock<Instances>>,
@@ -1937,9 +2050,8 @@ struct Errors {
 /// What a component made, for storing once the components waiting on it have started: its
 /// relations, and per rule its witness rows with, where known, the row of each one's head.
 struct Made {
+    /// The relations, sorted.
     relations: Vec<(usize, Arc<Rel>)>,
-    /// The relations are sorted already (`settle_direct`).
-    sorted: bool,
     witnesses: Vec<(usize, Table, Option<Vec<u32>>)>,
 }
 
@@ -1988,7 +2100,10 @@ impl<'a> Run<'a> {
         }
         // Loaded tables hold no duplicates: a relation whose tuples are tested whole gets its
         // bitmap or duplicate check from `finish_for_readers`, without a probe per row.
-        loaded.table = t.clone();
+        // Inputs come sorted from the fact reader; any other caller's are sorted here, since
+        // lookups by keys in order rely on it (`merge`).
+        loaded.table = if t.is_sorted() { t.clone() } else { t.sorted() };
+        loaded.sorted = true;
         loaded.finish_for_readers(self.needs.probed[r]);
         for (cols, then) in &self.needs.indexes[r] {
             loaded.index(cols, *then);
@@ -2014,10 +2129,9 @@ impl<'a> Run<'a> {
                 .into_iter()
                 .partition(|(ri, _, _)| program.rules[*ri].head.rel == r);
             witnesses = rest;
-            // A component without recursion sorted its relations as it ended (`settle_direct`)
-            // and recorded its heads' rows; a recursive one's are sorted here.
-            let resorted = (!made.sorted).then(|| rel.table.sorted());
-            let table = resorted.as_ref().unwrap_or(&rel.table);
+            // A component without recursion recorded its heads' rows as it sorted its relations
+            // (`settle_direct`); a recursive one's instances look their heads up.
+            let table = &rel.table;
             let mut looked_up = Vec::new();
             for (ri, full, rows) in mine {
                 match rows {
@@ -2038,12 +2152,6 @@ impl<'a> Run<'a> {
             let found = instances::finish(program, self.ctx.interner, looked_up, &[head], &[]);
             for (ri, inst) in found {
                 self.set_instances(ri, inst);
-            }
-            if let Some(table) = resorted {
-                assert!(
-                    self.sorted[r].set(table).is_ok(),
-                    "relation {r} derived twice"
-                );
             }
         }
     }
@@ -2099,7 +2207,6 @@ impl<'a> Run<'a> {
             // Input relations: done from the start.
             return Ok(Made {
                 relations: Vec::new(),
-                sorted: false,
                 witnesses: Vec::new(),
             });
         }
@@ -2162,6 +2269,15 @@ impl<'a> Run<'a> {
         let mut relations = Vec::with_capacity(comp.len());
         for &r in comp {
             let mut rel = ev.own[r].take().expect("a component's own relation");
+            if !sorted {
+                // A recursive component's rows are in the order its rounds found them: sorted
+                // now, for the database and for the readers' lookups by keys in order.
+                let threads = crate::data::parallel::threads();
+                rel.table = rel.table.sorted_with_origin_on(threads).0;
+                rel.set = HashTable::new();
+                rel.indexes.clear();
+            }
+            rel.sorted = true;
             for (cols, then) in &self.needs.indexes[r] {
                 rel.index(cols, *then);
             }
@@ -2171,9 +2287,7 @@ impl<'a> Run<'a> {
             if self.needs.readers[r] > 0 {
                 *lock(&self.done[r]) = Some(Arc::clone(&rel));
             }
-            if sorted {
-                *lock(&self.finals[r]) = Some(Arc::clone(&rel));
-            }
+            *lock(&self.finals[r]) = Some(Arc::clone(&rel));
             relations.push((r, rel));
         }
         let witnesses = rules
@@ -2187,7 +2301,6 @@ impl<'a> Run<'a> {
             .collect();
         Ok(Made {
             relations,
-            sorted,
             witnesses,
         })
     }
@@ -2337,10 +2450,12 @@ pub fn evaluate(
         done,
         readers: needs.readers.iter().map(|&k| AtomicUsize::new(k)).collect(),
         start,
-        sorted: (0..n).map(|_| OnceLock::new()).collect(),
         finals: (0..n).map(|_| Mutex::new(None)).collect(),
         instances: (0..program.rules.len()).map(|_| OnceLock::new()).collect(),
-        empty: Rel::new(&[]),
+        empty: Rel {
+            sorted: true,
+            ..Rel::new(&[])
+        },
         total: AtomicUsize::new(0),
         schedule: Schedule::new(deps.iter().map(|d| d.as_slice()).collect()),
         errors: Mutex::new(Errors::default()),
@@ -2374,20 +2489,18 @@ pub fn evaluate(
     let derived = program
         .relations
         .iter()
-        .zip(run.sorted.into_iter().zip(run.finals))
-        .map(|(r, (sorted, last))| {
-            r.derived.then(|| {
-                let last = last.into_inner().unwrap_or_else(|e| e.into_inner());
-                match (sorted.into_inner(), last) {
-                    (Some(t), _) => t,
-                    (None, Some(rel)) => {
+        .zip(run.finals)
+        .map(|(r, last)| {
+            r.derived.then(
+                || match last.into_inner().unwrap_or_else(|e| e.into_inner()) {
+                    Some(rel) => {
                         Arc::into_inner(rel)
                             .expect("no component holds a relation after the run")
                             .table
                     }
-                    (None, None) => Table::new(&r.types()),
-                }
-            })
+                    None => Table::new(&r.types()),
+                },
+            )
         })
         .collect();
     let instances = run

@@ -237,6 +237,7 @@ impl<'a> Split<'a> {
             view: &view,
             rule,
             plan: &self.plan,
+            cursors: self.plan.cursors(&rels),
         };
         step(&walk, &mut out, 0, &mut b, &mut buf);
         out.chunk.take().expect("the chunk evaluated")
