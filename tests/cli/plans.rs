@@ -648,3 +648,78 @@ fn lookups_and_tests_by_keys_in_order_find_what_the_rules_say() {
         }
     }
 }
+
+#[test]
+fn heads_computed_from_rows_added_at_once_are_each_rows_own() {
+    // A plan that ends with a scan adds its rows as instances at once even where the head
+    // computes the later or earlier of two dates, from the row and from what was bound before:
+    // each head must be the one its own row gives, into the relation, into a recursive
+    // component's round, and on two threads.
+    let d = scratch("computed-heads-at-once");
+    let rules = rules_file(
+        &d,
+        ".decl ev(x: symbol, on: date)\n.decl first(x: symbol, on: date)\n.decl cut(on: date)\n\
+         .decl start(x: symbol, on: date)\n.decl since(x: symbol, d: date, on: date)\n\
+         .decl reach(x: symbol, on: date)\n",
+        &[
+            "start(X, latest(D, C)) :- ev(X, D), cut(C).",
+            "since(X, D, earliest(latest(D, E), C)) :- ev(X, D), first(X, E), cut(C).",
+            "reach(X, latest(D, C)) :- first(X, D), cut(C).",
+            "reach(X, E) :- reach(X, D), ev(X, E), D < E.",
+        ],
+    );
+    let ev = events();
+    let cut = "2025-06-01".to_string();
+    let cut = &cut;
+    let first: Vec<(String, String)> = (0..10)
+        .map(|i| (format!("x{i}"), format!("2025-{:02}-15", 1 + (i * 5) % 12)))
+        .collect();
+    let mut facts: String = ev
+        .iter()
+        .map(|(x, t)| format!("ev(\"{x}\", \"{t}\").\n"))
+        .collect();
+    for (x, t) in &first {
+        facts += &format!("first(\"{x}\", \"{t}\").\n");
+    }
+    facts += &format!("cut(\"{cut}\").\n");
+    let facts = write(&d, "f.dl", facts.as_bytes());
+    let later = |a: &String, b: &String| a.max(b).clone();
+    let start = sorted(
+        ev.iter()
+            .map(|(x, t)| format!("start\t{x}\t{}", later(t, cut)))
+            .collect(),
+    );
+    let since = sorted(
+        ev.iter()
+            .flat_map(|(x, t)| {
+                first
+                    .iter()
+                    .filter(move |(y, _)| y == x)
+                    .map(move |(_, e)| format!("since\t{x}\t{t}\t{}", later(t, e).min(cut.clone())))
+            })
+            .collect(),
+    );
+    let reach = sorted(
+        first
+            .iter()
+            .flat_map(|(x, f)| {
+                let from = later(f, cut);
+                std::iter::once(format!("reach\t{x}\t{from}")).chain(
+                    ev.iter()
+                        .filter(move |(y, t)| y == x && *t > from)
+                        .map(|(y, t)| format!("reach\t{y}\t{t}")),
+                )
+            })
+            .collect(),
+    );
+    // Some heads take the row's day, some the other one.
+    assert!(start.iter().any(|r| r.ends_with(cut.as_str())) && start.len() > 10);
+    assert!(since.iter().any(|r| r.ends_with(cut.as_str())) && since.iter().any(|r| !r.ends_with(cut.as_str())));
+    for threads in ["1", "2"] {
+        let o = derive_on(&rules, &facts, threads);
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert_eq!(sorted_rows(&o, "start"), start, "{threads}");
+        assert_eq!(sorted_rows(&o, "since"), since, "{threads}");
+        assert_eq!(sorted_rows(&o, "reach"), reach, "{threads}");
+    }
+}

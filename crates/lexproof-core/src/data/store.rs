@@ -240,6 +240,11 @@ impl Table {
             (c, v) => panic!("a {:?} cell in a {:?} column", v, c.ty()),
         }
     }
+    /// Appends `vals` to column `col` (of its type).
+    pub fn extend_values(&mut self, col: usize, vals: impl Iterator<Item = Value>) {
+        let c = &mut self.cols[col];
+        vals.for_each(|v| c.push(v));
+    }
     /// Counts `rows` more rows, once every column has had their cells appended (`extend_*`).
     pub fn grew(&mut self, rows: usize) {
         self.len += rows;

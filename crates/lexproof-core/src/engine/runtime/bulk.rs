@@ -4,11 +4,13 @@
 //! own columns, and its head often does not depend on the row at all (all the earlier events of
 //! one event). The rows' columns are then copied into the witnesses as slices, and a head that
 //! is the same for all of them is added once, instead of binding, emitting and pushing row by
-//! row.
+//! row. A head may compute a value that cannot fail (the later of two dates), from the row and
+//! what was bound before it.
 
 use super::{count_instances, Out, Term, Walk};
 use crate::data::store::{Picked, Table};
 use crate::data::value::Value;
+use lexproof_lang::ast::Builtin;
 use lexproof_lang::check::Rule;
 use lexproof_lang::plan::Scan;
 use std::cmp::Ordering;
@@ -21,6 +23,8 @@ enum Source {
     /// A variable bound before the lookup.
     Bound(usize),
     Constant(Value),
+    /// The head's argument at this position, computed for each row (`infallible`).
+    Computed(usize),
 }
 
 impl Source {
@@ -30,15 +34,48 @@ impl Source {
             Source::Column(c) => to.extend_picked(col, t, c, rows),
             Source::Bound(v) => to.extend_repeated(col, b[v], rows.len()),
             Source::Constant(x) => to.extend_repeated(col, x, rows.len()),
+            Source::Computed(_) => unreachable!("a computed head is added row by row"),
         }
     }
 
     fn value(self, b: &[Value]) -> Option<Value> {
         match self {
-            Source::Column(_) => None,
+            Source::Column(_) | Source::Computed(_) => None,
             Source::Bound(v) => Some(b[v]),
             Source::Constant(x) => Some(x),
         }
+    }
+}
+
+/// Whether `t` always has a value: variables, constants, and the later or earlier of two such
+/// (dates, as the rules' types guarantee).
+fn infallible(t: &Term) -> bool {
+    match t {
+        Term::Var(_) | Term::Val(_) => true,
+        Term::Call(Builtin::Latest | Builtin::Earliest, args) => args.iter().all(infallible),
+        _ => false,
+    }
+}
+
+/// The value of `t` (`infallible`) for row `r` of `t`'s scan: a variable the row binds
+/// (`binds`: column, variable) read from it, any other from `b`.
+fn row_value(term: &Term, b: &[Value], t: &Table, r: usize, binds: &[(usize, usize)]) -> Value {
+    match term {
+        Term::Var(v) => match binds.iter().find(|&&(_, w)| w == *v) {
+            Some(&(c, _)) => t.get(r, c),
+            None => b[*v],
+        },
+        Term::Val(x) => *x,
+        Term::Call(f, args) => {
+            let x = row_value(&args[0], b, t, r, binds);
+            let y = row_value(&args[1], b, t, r, binds);
+            match (f, x, y) {
+                (Builtin::Latest, Value::Date(x), Value::Date(y)) => Value::Date(x.max(y)),
+                (Builtin::Earliest, Value::Date(x), Value::Date(y)) => Value::Date(x.min(y)),
+                _ => unreachable!("only the later or earlier of two dates is computed here"),
+            }
+        }
+        _ => unreachable!("only infallible terms are computed here"),
     }
 }
 
@@ -50,12 +87,14 @@ pub(super) struct Bulk {
     head: Vec<Source>,
     /// No argument of the head is a column of the rows found: one head for all of them.
     one_head: bool,
+    /// The variables the scan binds, with their columns (for `Source::Computed`).
+    binds: Vec<(usize, usize)>,
 }
 
 impl Bulk {
     /// For `scan`, a lookup after which the plan emits, with the head's terms: where each row it
     /// finds is an instance (it binds only fresh variables, no check drops a row) and the head
-    /// computes nothing (that could fail).
+    /// computes nothing that could fail.
     pub(super) fn of(scan: &Scan, rule: &Rule, head: &[Term]) -> Option<Bulk> {
         if scan.delta || !scan.same.is_empty() || !scan.checks.is_empty() {
             return None;
@@ -66,16 +105,20 @@ impl Bulk {
         };
         let head: Vec<Source> = head
             .iter()
-            .map(|t| match t {
+            .enumerate()
+            .map(|(i, t)| match t {
                 Term::Var(v) => Some(source(*v)),
                 Term::Val(x) => Some(Source::Constant(*x)),
-                _ => None,
+                t => infallible(t).then_some(Source::Computed(i)),
             })
             .collect::<Option<_>>()?;
         Some(Bulk {
             witness: rule.witness.iter().map(|&v| source(v)).collect(),
-            one_head: !head.iter().any(|s| matches!(s, Source::Column(_))),
+            one_head: !head
+                .iter()
+                .any(|s| matches!(s, Source::Column(_) | Source::Computed(_))),
             head,
+            binds: scan.binds.iter().map(|&(c, v)| (c, v.0)).collect(),
         })
     }
 
@@ -128,7 +171,7 @@ impl Bulk {
         } else if let Some(direct) = &mut out.direct[rel] {
             (&mut direct.table, out.head_rows[rule.index].as_mut())
         } else {
-            self.pend(&mut out.pending[rel], t, &rows, b, head);
+            self.pend(w, &mut out.pending[rel], t, &rows, b, head);
             out.pending_nullary[rel] |= self.head.is_empty();
             count_instances(ctx, out, rule, n);
             return;
@@ -142,7 +185,19 @@ impl Bulk {
         } else {
             let first = heads.len();
             for (col, s) in self.head.iter().enumerate() {
-                s.extend(heads, col, t, &rows, b);
+                match *s {
+                    Source::Computed(i) => {
+                        let term = &w.plan.head[i];
+                        let value = |r: usize| row_value(term, b, t, r, &self.binds);
+                        match &rows {
+                            Picked::Range(r) => heads.extend_values(col, r.clone().map(value)),
+                            Picked::Ids(ids) => {
+                                heads.extend_values(col, ids.iter().map(|&r| value(r as usize)))
+                            }
+                        }
+                    }
+                    _ => s.extend(heads, col, t, &rows, b),
+                }
             }
             heads.grew(n);
             first
@@ -164,6 +219,7 @@ impl Bulk {
     /// `head`, unless it is the last one there already).
     fn pend(
         &self,
+        w: &Walk,
         pending: &mut Vec<Value>,
         t: &Table,
         rows: &Picked,
@@ -181,6 +237,7 @@ impl Bulk {
                 Source::Column(c) => t.get(r, c),
                 Source::Bound(v) => b[v],
                 Source::Constant(x) => x,
+                Source::Computed(i) => row_value(&w.plan.head[i], b, t, r, &self.binds),
             }))
         };
         match rows {
