@@ -714,7 +714,10 @@ fn heads_computed_from_rows_added_at_once_are_each_rows_own() {
     );
     // Some heads take the row's day, some the other one.
     assert!(start.iter().any(|r| r.ends_with(cut.as_str())) && start.len() > 10);
-    assert!(since.iter().any(|r| r.ends_with(cut.as_str())) && since.iter().any(|r| !r.ends_with(cut.as_str())));
+    assert!(
+        since.iter().any(|r| r.ends_with(cut.as_str()))
+            && since.iter().any(|r| !r.ends_with(cut.as_str()))
+    );
     for threads in ["1", "2"] {
         let o = derive_on(&rules, &facts, threads);
         assert!(o.status.success(), "{}", stderr(&o));
