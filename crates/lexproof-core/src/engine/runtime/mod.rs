@@ -174,19 +174,11 @@ fn dense_index(
     cols: &[usize],
     then: Option<usize>,
 ) -> Option<(Vec<u32>, Vec<u32>, usize)> {
-    let types = t.types();
     let mut best: Option<(usize, Vec<u32>, Vec<u32>, usize)> = None;
     for (at, &col) in cols.iter().enumerate() {
-        if types[col] != Type::Symbol {
-            continue;
-        }
-        let Some((starts, perm)) = counted(t, col) else {
+        let Some((distinct, starts, perm)) = dense_on(t, col, cols.len()) else {
             continue;
         };
-        let distinct = starts.windows(2).filter(|w| w[0] < w[1]).count();
-        if cols.len() > 1 && t.len() > distinct * DENSE_ROWS_PER_ID {
-            continue;
-        }
         if best.as_ref().is_none_or(|b| distinct > b.0) {
             best = Some((distinct, starts, perm, at));
         }
@@ -204,6 +196,16 @@ fn dense_index(
         }
     }
     Some((starts, perm, at))
+}
+
+/// For an index on `key_cols` columns by symbol column `col`: its distinct ids, `starts` and
+/// `perm` (`counted`), where the column is dense enough and, with more key columns, selective
+/// enough; `None` otherwise (or if `col` holds no symbols).
+fn dense_on(t: &Table, col: usize, key_cols: usize) -> Option<(usize, Vec<u32>, Vec<u32>)> {
+    t.try_syms(col)?;
+    let (starts, perm) = counted(t, col)?;
+    let distinct = starts.windows(2).filter(|w| w[0] < w[1]).count();
+    (key_cols == 1 || t.len() <= distinct * DENSE_ROWS_PER_ID).then_some((distinct, starts, perm))
 }
 
 /// `starts` for the symbol column `col`, and `perm` sorted by it (rows of one symbol in row
@@ -413,12 +415,7 @@ impl Rel {
         // dense enough (and selective enough, with more columns) one id's rows are together.
         let in_place = self.sorted && order.iter().enumerate().all(|(i, &c)| c == i);
         if built < t.len() {
-            let by_first = || {
-                let (starts, perm) = t.try_syms(0).and_then(|_| counted(t, 0))?;
-                let distinct = starts.windows(2).filter(|w| w[0] < w[1]).count();
-                (cols.len() == 1 || t.len() <= distinct * DENSE_ROWS_PER_ID)
-                    .then_some((starts, perm, 0))
-            };
+            let by_first = || dense_on(t, 0, cols.len()).map(|(_, starts, perm)| (starts, perm, 0));
             let dense = in_place
                 .then(by_first)
                 .flatten()
@@ -585,6 +582,28 @@ impl KeyPart {
 }
 
 impl Compiled {
+    /// `Walk::cursors` for this plan on relations `rels`, which are sorted where it reads them
+    /// by keys in order (every finished relation is, `Rel::sorted`).
+    fn cursors(&self, rels: &[&Rel]) -> Vec<Option<merge::Cursor>> {
+        self.plan
+            .steps
+            .iter()
+            .zip(&self.in_order)
+            .map(|(s, &in_order)| {
+                let rel = match s {
+                    Step::Scan(scan) => scan.rel.0,
+                    Step::Member { rel, .. } | Step::Absent { rel, .. } => rel.0,
+                    _ => return None,
+                };
+                assert!(
+                    !in_order || rels[rel].sorted,
+                    "a finished relation read by keys in order is sorted"
+                );
+                in_order.then(merge::Cursor::default)
+            })
+            .collect()
+    }
+
     /// Bindings for `vars` variables to start the plan with: those bound before it runs set.
     fn bindings(&self, vars: usize) -> Vec<Value> {
         let mut b = vec![Value::Num(0); vars];
@@ -1115,30 +1134,6 @@ struct Walk<'w> {
     plan: &'w Compiled,
     /// Per step whose key comes in order (`Compiled::in_order`): where its last key's rows are.
     cursors: Vec<Option<merge::Cursor>>,
-}
-
-impl Compiled {
-    /// `Walk::cursors` for this plan on relations `rels`, which are sorted where it reads them
-    /// by keys in order (every finished relation is, `Rel::sorted`).
-    fn cursors(&self, rels: &[&Rel]) -> Vec<Option<merge::Cursor>> {
-        self.plan
-            .steps
-            .iter()
-            .zip(&self.in_order)
-            .map(|(s, &in_order)| {
-                let rel = match s {
-                    Step::Scan(scan) => scan.rel.0,
-                    Step::Member { rel, .. } | Step::Absent { rel, .. } => rel.0,
-                    _ => return None,
-                };
-                assert!(
-                    !in_order || rels[rel].sorted,
-                    "a finished relation read by keys in order is sorted"
-                );
-                in_order.then(merge::Cursor::default)
-            })
-            .collect()
-    }
 }
 
 /// Runs step `k` of the plan, and the steps after it for each way it holds, under bindings `b`.
@@ -2028,7 +2023,8 @@ struct Run<'a> {
     /// Per relation derived by rules that also has facts in the rules file: those facts, taken
     /// by its component as its start.
     start: Vec<Mutex<Option<Rel>>>,
-    /// Per derived relation: the relation, sorted when it was done, whose table the database keeps once the run has ended and no component holds it.
+    /// Per derived relation: the relation, sorted when it was done, whose table the database
+    /// keeps once the run has ended and no component holds it.
     finals: Vec<Mutex<Option<Arc<Rel>>>>,
     /// Per rule: its instances, stored against its head relation's sorted rows.
     instances: Vec<OnceLock<Instances>>,
