@@ -419,24 +419,12 @@ impl Table {
     /// Every row's original position in sorted order, and whether it equals the row before it
     /// (told by the sort keys where there are some, not by comparing rows again).
     fn sort_grouped(&self, threads: usize) -> (Vec<u32>, Vec<bool>) {
-        fn by_keys<K: Ord + Copy + Send>(
-            mut keys: Vec<K>,
-            threads: usize,
-            row: impl Fn(K) -> u32,
-            value: impl Fn(K) -> K,
-        ) -> (Vec<u32>, Vec<bool>) {
+        if let Some(sorted) = self.narrow_sorted(&self.cols, threads) {
+            return sorted.grouped();
+        }
+        if let Some(mut keys) = self.packed_keys() {
             sort_keys(&mut keys, threads);
-            let repeats = (0..keys.len())
-                .map(|j| j > 0 && value(keys[j]) == value(keys[j - 1]))
-                .collect();
-            (keys.into_iter().map(row).collect(), repeats)
-        }
-        if let Some((keys, row_bits)) = self.narrow_keys() {
-            let mask = (1u64 << row_bits) - 1;
-            return by_keys(keys, threads, |k| (k & mask) as u32, |k| k >> row_bits);
-        }
-        if let Some(keys) = self.packed_keys() {
-            return by_keys(keys, threads, |k| k as u32, |k| k >> 32);
+            return grouped_packed(keys);
         }
         let order = self.sort_order(false);
         let repeats = (0..order.len())
@@ -478,25 +466,19 @@ impl Table {
     /// The original positions of the rows in sorted order (equal rows by position): of every row,
     /// or, with `dedup`, of the first of each set of equal rows (the rows `sort_dedup` keeps).
     fn sort_order(&self, dedup: bool) -> Vec<u32> {
-        match self.narrow_keys() {
-            Some((mut keys, row_bits)) => {
-                // Half the memory and compare cost of the `u128` keys below.
-                keys.sort_unstable();
-                if dedup {
-                    keys.dedup_by(|b, a| (*a >> row_bits) == (*b >> row_bits));
-                }
-                let mask = (1u64 << row_bits) - 1;
-                keys.into_iter().map(|k| (k & mask) as u32).collect()
+        match self.narrow_sorted(&self.cols, 1) {
+            // Half the memory and compare cost of the `u128` keys below.
+            Some(sorted) => {
+                let mut order = Vec::with_capacity(self.len);
+                sorted.each(|row, repeat| {
+                    if !(dedup && repeat) {
+                        order.push(row);
+                    }
+                });
+                order
             }
             None => self.sort_wider(dedup),
         }
-    }
-
-    /// Keys of 64 bits for tables of symbols and dates whose values span few enough bits: each
-    /// column as its distance from the column's least value, in as many bits as its range needs,
-    /// then the row position (in `row_bits` bits).
-    fn narrow_keys(&self) -> Option<(Vec<u64>, u32)> {
-        self.narrow_keys_of(&self.cols)
     }
 
     /// Shifts each row's 32-bit word of column `c` (a symbol or a date) into its key with `shift_in`;
@@ -513,14 +495,20 @@ impl Table {
         true
     }
 
-    /// `narrow_keys` of some of the table's columns (`cols`, symbols and dates only).
-    fn narrow_keys_of(&self, cols: &[Column]) -> Option<(Vec<u64>, u32)> {
+    /// The rows sorted by some of the table's columns (`cols`, symbols and dates only) through
+    /// 64-bit keys, where the columns' values span few enough bits: each column as its distance
+    /// from the column's least value, in as many bits as its range needs, then the row position.
+    /// Where that is up to `MAX_BUCKET_BITS` bits more than 64, the rows are first counted into
+    /// buckets by the values' leading bits, and the keys within a bucket leave those bits out:
+    /// a table three times as large needs about four bits more, and would otherwise take keys
+    /// twice as wide and a sort that slows down more than the table grows.
+    fn narrow_sorted(&self, cols: &[Column], threads: usize) -> Option<NarrowSorted> {
         if self.len == 0 || self.len > u32::MAX as usize {
             return None;
         }
         let width = |range: u32| 32 - range.leading_zeros();
         let row_bits = width((self.len - 1) as u32);
-        let mut bits = row_bits;
+        let mut bits = 0;
         let mut layout = Vec::with_capacity(cols.len());
         fn span(words: impl Iterator<Item = u32>) -> (u32, u32) {
             words.fold((u32::MAX, 0), |(lo, hi), x| (lo.min(x), hi.max(x)))
@@ -538,17 +526,67 @@ impl Table {
             }
             layout.push((lo, w));
         }
+        let bucket_bits = (bits + row_bits).saturating_sub(64);
+        if bucket_bits > MAX_BUCKET_BITS {
+            return None;
+        }
         let mut keys: Vec<u64> = crate::data::written_zeros(self.len);
         for (c, &(lo, w)) in cols.iter().zip(&layout) {
             Table::shift_words(&mut keys, c, |k, x| *k = (*k << w) | (x - lo) as u64);
         }
-        for (i, k) in keys.iter_mut().enumerate() {
-            *k = (*k << row_bits) | i as u64;
+        if bucket_bits == 0 {
+            for (i, k) in keys.iter_mut().enumerate() {
+                *k = (*k << row_bits) | i as u64;
+            }
+            sort_keys(&mut keys, threads);
+            return Some(NarrowSorted {
+                starts: vec![0, keys.len()],
+                keys,
+                row_bits,
+            });
         }
-        Some((keys, row_bits))
+        // The bits below the bucket's and the row position fill the 64 bits exactly.
+        let low_bits = bits - bucket_bits;
+        let low_mask = (1u64 << low_bits) - 1;
+        let mut starts = vec![0usize; (1 << bucket_bits) + 1];
+        for &k in &keys {
+            starts[(k >> low_bits) as usize + 1] += 1;
+        }
+        for b in 1..starts.len() {
+            starts[b] += starts[b - 1];
+        }
+        let mut next = starts.clone();
+        let mut placed: Vec<u64> = crate::data::written_zeros(self.len);
+        for (i, &k) in keys.iter().enumerate() {
+            let at = &mut next[(k >> low_bits) as usize];
+            placed[*at] = ((k & low_mask) << row_bits) | i as u64;
+            *at += 1;
+        }
+        drop(keys);
+        let sort_buckets = |keys: &mut [u64], starts: &[usize], base: usize| {
+            for b in starts.windows(2) {
+                keys[b[0] - base..b[1] - base].sort_unstable();
+            }
+        };
+        if threads > 1 && self.len >= PARALLEL_FROM {
+            // The buckets before the middle row on one thread, the rest on the other.
+            let m = starts.partition_point(|&s| s < self.len / 2);
+            let (a, b) = placed.split_at_mut(starts[m]);
+            std::thread::scope(|s| {
+                s.spawn(|| sort_buckets(a, &starts[..=m], 0));
+                sort_buckets(b, &starts[m..], starts[m]);
+            });
+        } else {
+            sort_buckets(&mut placed, &starts, 0);
+        }
+        Some(NarrowSorted {
+            keys: placed,
+            row_bits,
+            starts,
+        })
     }
 
-    /// `sort_dedup`'s permutation for tables `narrow_keys` does not fit.
+    /// `sort_dedup`'s permutation for tables `narrow_sorted` does not fit.
     fn sort_wider(&self, dedup: bool) -> Vec<u32> {
         match self.packed_keys() {
             Some(mut keys) => {
@@ -597,36 +635,27 @@ impl Table {
     /// is mostly one sort of 64-bit keys instead of a sort of 256-bit ones.
     fn sort_by_leading_columns(&self, dedup: bool) -> Vec<u32> {
         let lead = &self.cols[..self.leading_words()];
-        match self.narrow_keys_of(lead) {
-            Some((keys, row_bits)) => {
-                let mask = (1u64 << row_bits) - 1;
-                self.sort_runs(keys, |k| (k & mask) as u32, |k| k >> row_bits, dedup)
+        let (order, same_lead) = match self.narrow_sorted(lead, 1) {
+            Some(sorted) => sorted.grouped(),
+            None => {
+                let mut keys = self.pack(lead);
+                keys.sort_unstable();
+                grouped_packed(keys)
             }
-            None => self.sort_runs(self.pack(lead), |k| k as u32, |k| k >> 32, dedup),
-        }
+        };
+        self.sort_runs(&order, &same_lead, dedup)
     }
 
-    /// Sorts `keys` (leading columns, then row position), then each run of rows with the same
-    /// leading columns by the rest, dropping duplicates if `dedup` (rows only equal within a run).
-    fn sort_runs<K: Ord + Copy>(
-        &self,
-        mut keys: Vec<K>,
-        row: impl Fn(K) -> u32,
-        lead: impl Fn(K) -> K,
-        dedup: bool,
-    ) -> Vec<u32> {
-        keys.sort_unstable();
-        let mut perm = Vec::with_capacity(keys.len());
+    /// Given the rows in order of their leading columns (`same_lead`: whether a row's equal the
+    /// row's before it), orders each run of rows with the same leading columns by the rest,
+    /// dropping duplicates if `dedup` (rows only equal within a run).
+    fn sort_runs(&self, order: &[u32], same_lead: &[bool], dedup: bool) -> Vec<u32> {
+        let mut perm = Vec::with_capacity(order.len());
         let mut start = 0;
-        while start < keys.len() {
-            let first = lead(keys[start]);
-            let end = start
-                + keys[start..]
-                    .iter()
-                    .take_while(|&&k| lead(k) == first)
-                    .count();
+        while start < order.len() {
+            let end = start + 1 + same_lead[start + 1..].iter().take_while(|&&s| s).count();
             let at = perm.len();
-            perm.extend(keys[start..end].iter().map(|&k| row(k)));
+            perm.extend_from_slice(&order[start..end]);
             if end - start > 1 {
                 let run = &mut perm[at..];
                 run.sort_unstable_by(|&a, &b| {
@@ -739,6 +768,54 @@ fn date_word(d: Date) -> u32 {
 /// Below this many rows, a second thread costs more to start than it saves.
 const PARALLEL_FROM: usize = 1 << 16;
 
+/// At most this many leading bits of a sort's 64-bit keys are taken off as buckets (a count per
+/// bucket, so 2^16 counts at most).
+const MAX_BUCKET_BITS: u32 = 16;
+
+/// Rows sorted by `Table::narrow_sorted`'s keys: the buckets follow each other in order, each
+/// sorted by its keys (the columns' value below the bucket's bits, then the row position in
+/// `row_bits` bits).
+struct NarrowSorted {
+    keys: Vec<u64>,
+    row_bits: u32,
+    /// Where each bucket starts in `keys`, then `keys.len()`.
+    starts: Vec<usize>,
+}
+
+impl NarrowSorted {
+    /// Each row in sorted order, and whether its columns equal those of the row before it.
+    fn each(&self, mut f: impl FnMut(u32, bool)) {
+        let mask = (1u64 << self.row_bits) - 1;
+        for b in self.starts.windows(2) {
+            let mut last = None;
+            for &k in &self.keys[b[0]..b[1]] {
+                let value = k >> self.row_bits;
+                f((k & mask) as u32, last == Some(value));
+                last = Some(value);
+            }
+        }
+    }
+
+    /// The rows in sorted order, and for each whether it equals the row before it.
+    fn grouped(&self) -> (Vec<u32>, Vec<bool>) {
+        let mut order = Vec::with_capacity(self.keys.len());
+        let mut repeats = Vec::with_capacity(self.keys.len());
+        self.each(|row, repeat| {
+            order.push(row);
+            repeats.push(repeat);
+        });
+        (order, repeats)
+    }
+}
+
+/// `NarrowSorted::grouped` for sorted `Table::pack` keys (the row position in the low 32 bits).
+fn grouped_packed(keys: Vec<u128>) -> (Vec<u32>, Vec<bool>) {
+    let repeats = (0..keys.len())
+        .map(|j| j > 0 && keys[j] >> 32 == keys[j - 1] >> 32)
+        .collect();
+    (keys.into_iter().map(|k| k as u32).collect(), repeats)
+}
+
 /// Sorts `keys` on up to two threads: each sorts half, then the halves are merged. Keys are
 /// distinct (each ends in its row's position), so the result is the one sort's.
 fn sort_keys<K: Ord + Copy + Send>(keys: &mut Vec<K>, threads: usize) {
@@ -827,12 +904,12 @@ mod tests {
     }
 
     proptest! {
-        // Every key path (64-bit narrow, 128-bit packed, leading columns, 256-bit wide, comparator;
-        // shapes 0, 4, 1–3, 5, 6) sorts like comparing rows and keeps the first position of each
-        // duplicate.
+        // Every key path (64-bit narrow, 128-bit packed, leading columns, 256-bit wide, comparator,
+        // 64-bit narrow in buckets: two columns of 32 bits and the row position; shapes 0, 4,
+        // 1–3, 5, 6, 7) sorts like comparing rows and keeps the first position of each duplicate.
         #[test]
         fn sort_dedup_matches_row_comparison(
-            shape in 0usize..7,
+            shape in 0usize..8,
             rows in proptest::collection::vec(proptest::collection::vec(-3i64..4, 4), 0..40),
         ) {
             use Type::*;
@@ -843,7 +920,8 @@ mod tests {
                 3 => &[Symbol, Symbol, Symbol, Date],
                 4 => &[Symbol, Symbol, Symbol],
                 5 => &[Number, Date],
-                _ => &[Number, Number],
+                6 => &[Number, Number],
+                _ => &[Symbol, Symbol],
             };
             let mut t = Table::new(types);
             for r in &rows {
@@ -870,10 +948,13 @@ mod tests {
     #[test]
     fn a_sort_on_two_threads_is_the_sort_on_one() {
         // Enough rows for the second thread, with duplicates, in every key width narrow and packed
-        // keys take (a date column's range decides between them).
-        for types in [
-            &[Type::Symbol, Type::Date][..],
-            &[Type::Symbol, Type::Symbol, Type::Symbol],
+        // keys take (a date column's range decides between them): 64 bits, 64 bits in buckets
+        // (three symbol columns of 16 bits and 18 bits of row position), 128 bits (ids spread
+        // over 32 bits).
+        for (types, spread) in [
+            (&[Type::Symbol, Type::Date][..], 1),
+            (&[Type::Symbol, Type::Symbol, Type::Symbol], 1),
+            (&[Type::Symbol, Type::Symbol, Type::Symbol], 80_000),
         ] {
             let mut t = Table::new(types);
             let n = PARALLEL_FROM as i64 * 3 + 5;
@@ -885,7 +966,8 @@ mod tests {
                     .enumerate()
                     .map(|(c, &ty)| match ty {
                         Type::Symbol => {
-                            Value::Sym(Sym(((i * 7919 + c as i64 * 104_729) % 50_021) as u32))
+                            let id = (i * 7919 + c as i64 * 104_729) % 50_021;
+                            Value::Sym(Sym((id * spread) as u32))
                         }
                         _ => Value::Date(Date(((i * 31) % 40_000) as i32 - 20_000)),
                     })
