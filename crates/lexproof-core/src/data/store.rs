@@ -468,15 +468,7 @@ impl Table {
     fn sort_order(&self, dedup: bool) -> Vec<u32> {
         match self.narrow_sorted(&self.cols, 1) {
             // Half the memory and compare cost of the `u128` keys below.
-            Some(sorted) => {
-                let mut order = Vec::with_capacity(self.len);
-                sorted.each(|row, repeat| {
-                    if !(dedup && repeat) {
-                        order.push(row);
-                    }
-                });
-                order
-            }
+            Some(sorted) => sorted.into_order(|repeat| !(dedup && repeat)),
             None => self.sort_wider(dedup),
         }
     }
@@ -530,11 +522,9 @@ impl Table {
         if bucket_bits > MAX_BUCKET_BITS {
             return None;
         }
-        let mut keys: Vec<u64> = crate::data::written_zeros(self.len);
-        for (c, &(lo, w)) in cols.iter().zip(&layout) {
-            Table::shift_words(&mut keys, c, |k, x| *k = (*k << w) | (x - lo) as u64);
-        }
         if bucket_bits == 0 {
+            let mut keys: Vec<u64> = crate::data::written_zeros(self.len);
+            fill_keys(cols, &layout, 0, &mut keys);
             for (i, k) in keys.iter_mut().enumerate() {
                 *k = (*k << row_bits) | i as u64;
             }
@@ -545,24 +535,34 @@ impl Table {
                 row_bits,
             });
         }
-        // The bits below the bucket's and the row position fill the 64 bits exactly.
+        // The bits below the bucket's and the row position fill the 64 bits exactly. The
+        // columns' values are worked out a block of rows at a time, once to count the buckets
+        // and once to place the rows, so that only the placed keys take a row's 8 bytes.
         let low_bits = bits - bucket_bits;
         let low_mask = (1u64 << low_bits) - 1;
+        let mut block = vec![0u64; KEY_BLOCK.min(self.len)];
         let mut starts = vec![0usize; (1 << bucket_bits) + 1];
-        for &k in &keys {
-            starts[(k >> low_bits) as usize + 1] += 1;
+        for from in (0..self.len).step_by(KEY_BLOCK) {
+            let block = &mut block[..KEY_BLOCK.min(self.len - from)];
+            fill_keys(cols, &layout, from, block);
+            for &k in block.iter() {
+                starts[(k >> low_bits) as usize + 1] += 1;
+            }
         }
         for b in 1..starts.len() {
             starts[b] += starts[b - 1];
         }
         let mut next = starts.clone();
         let mut placed: Vec<u64> = crate::data::written_zeros(self.len);
-        for (i, &k) in keys.iter().enumerate() {
-            let at = &mut next[(k >> low_bits) as usize];
-            placed[*at] = ((k & low_mask) << row_bits) | i as u64;
-            *at += 1;
+        for from in (0..self.len).step_by(KEY_BLOCK) {
+            let block = &mut block[..KEY_BLOCK.min(self.len - from)];
+            fill_keys(cols, &layout, from, block);
+            for (i, &k) in (from..).zip(block.iter()) {
+                let at = &mut next[(k >> low_bits) as usize];
+                placed[*at] = ((k & low_mask) << row_bits) | i as u64;
+                *at += 1;
+            }
         }
-        drop(keys);
         let sort_buckets = |keys: &mut [u64], starts: &[usize], base: usize| {
             for b in starts.windows(2) {
                 keys[b[0] - base..b[1] - base].sort_unstable();
@@ -783,28 +783,64 @@ struct NarrowSorted {
 }
 
 impl NarrowSorted {
-    /// Each row in sorted order, and whether its columns equal those of the row before it.
-    fn each(&self, mut f: impl FnMut(u32, bool)) {
-        let mask = (1u64 << self.row_bits) - 1;
-        for b in self.starts.windows(2) {
-            let mut last = None;
-            for &k in &self.keys[b[0]..b[1]] {
-                let value = k >> self.row_bits;
-                f((k & mask) as u32, last == Some(value));
+    /// The rows in sorted order that `keep` keeps, told whether a row's columns equal those of
+    /// the row before it; written over the keys' memory.
+    fn into_order(self, mut keep: impl FnMut(bool) -> bool) -> Vec<u32> {
+        let NarrowSorted {
+            keys,
+            row_bits,
+            starts,
+        } = self;
+        let mask = (1u64 << row_bits) - 1;
+        let mut bucket = 0;
+        let mut last = None;
+        keys.into_iter()
+            .enumerate()
+            .filter_map(|(i, k)| {
+                // Values compare only within a bucket: each one starts afresh.
+                while i >= starts[bucket + 1] {
+                    bucket += 1;
+                    last = None;
+                }
+                let value = k >> row_bits;
+                let repeat = last == Some(value);
                 last = Some(value);
-            }
-        }
+                keep(repeat).then_some((k & mask) as u32)
+            })
+            .collect()
     }
 
     /// The rows in sorted order, and for each whether it equals the row before it.
-    fn grouped(&self) -> (Vec<u32>, Vec<bool>) {
-        let mut order = Vec::with_capacity(self.keys.len());
+    fn grouped(self) -> (Vec<u32>, Vec<bool>) {
         let mut repeats = Vec::with_capacity(self.keys.len());
-        self.each(|row, repeat| {
-            order.push(row);
+        let order = self.into_order(|repeat| {
             repeats.push(repeat);
+            true
         });
         (order, repeats)
+    }
+}
+
+/// Rows per block whose keys `narrow_sorted` works out at once (a block fits the first cache).
+const KEY_BLOCK: usize = 2048;
+
+/// The values of columns `cols` (symbols and dates, laid out as `layout`'s least value and bits
+/// for each) of the rows from `from` on, one key per row of `keys`.
+fn fill_keys(cols: &[Column], layout: &[(u32, u32)], from: usize, keys: &mut [u64]) {
+    keys.fill(0);
+    let rows = from..from + keys.len();
+    for (c, &(lo, w)) in cols.iter().zip(layout) {
+        match c {
+            Column::Sym(v) => keys
+                .iter_mut()
+                .zip(&v[rows.clone()])
+                .for_each(|(k, s)| *k = (*k << w) | (s.0 - lo) as u64),
+            Column::Date(v) => keys
+                .iter_mut()
+                .zip(&v[rows.clone()])
+                .for_each(|(k, d)| *k = (*k << w) | (date_word(*d) - lo) as u64),
+            Column::Num(_) => unreachable!("narrow keys hold symbols and dates only"),
+        }
     }
 }
 
