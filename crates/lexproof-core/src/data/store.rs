@@ -473,14 +473,22 @@ impl Table {
         }
     }
 
-    /// Shifts each row's 32-bit word of column `c` (a symbol or a date) into its key with `shift_in`;
-    /// false, and nothing done, for a number column.
-    fn shift_words<K>(keys: &mut [K], c: &Column, shift_in: impl Fn(&mut K, u32)) -> bool {
+    /// Shifts the 32-bit word of column `c` (a symbol or a date) of each row from `from` on into
+    /// that row's key of `keys` with `shift_in`; false, and nothing done, for a number column.
+    fn shift_words<K>(
+        keys: &mut [K],
+        c: &Column,
+        from: usize,
+        shift_in: impl Fn(&mut K, u32),
+    ) -> bool {
         match c {
-            Column::Sym(v) => keys.iter_mut().zip(v).for_each(|(k, s)| shift_in(k, s.0)),
+            Column::Sym(v) => keys
+                .iter_mut()
+                .zip(&v[from..])
+                .for_each(|(k, s)| shift_in(k, s.0)),
             Column::Date(v) => keys
                 .iter_mut()
-                .zip(v)
+                .zip(&v[from..])
                 .for_each(|(k, d)| shift_in(k, date_word(*d))),
             Column::Num(_) => return false,
         }
@@ -702,7 +710,7 @@ impl Table {
     fn pack(&self, cols: &[Column]) -> Vec<u128> {
         let mut keys: Vec<u128> = crate::data::written_zeros(self.len);
         for c in cols {
-            let packed = Table::shift_words(&mut keys, c, |k, x| *k = (*k << 32) | x as u128);
+            let packed = Table::shift_words(&mut keys, c, 0, |k, x| *k = (*k << 32) | x as u128);
             debug_assert!(packed, "packed keys hold 32-bit columns only");
         }
         for (i, k) in keys.iter_mut().enumerate() {
@@ -728,7 +736,7 @@ impl Table {
         }
         let mut keys = vec![(0u128, 0u128); self.len];
         for c in &self.cols {
-            if Table::shift_words(&mut keys, c, shift_in) {
+            if Table::shift_words(&mut keys, c, 0, shift_in) {
                 continue;
             }
             if let Column::Num(v) = c {
@@ -828,19 +836,9 @@ const KEY_BLOCK: usize = 2048;
 /// for each) of the rows from `from` on, one key per row of `keys`.
 fn fill_keys(cols: &[Column], layout: &[(u32, u32)], from: usize, keys: &mut [u64]) {
     keys.fill(0);
-    let rows = from..from + keys.len();
     for (c, &(lo, w)) in cols.iter().zip(layout) {
-        match c {
-            Column::Sym(v) => keys
-                .iter_mut()
-                .zip(&v[rows.clone()])
-                .for_each(|(k, s)| *k = (*k << w) | (s.0 - lo) as u64),
-            Column::Date(v) => keys
-                .iter_mut()
-                .zip(&v[rows.clone()])
-                .for_each(|(k, d)| *k = (*k << w) | (date_word(*d) - lo) as u64),
-            Column::Num(_) => unreachable!("narrow keys hold symbols and dates only"),
-        }
+        let shifted = Table::shift_words(keys, c, from, |k, x| *k = (*k << w) | (x - lo) as u64);
+        debug_assert!(shifted, "narrow keys hold symbols and dates only");
     }
 }
 
