@@ -5,7 +5,7 @@
 pub use super::budget::tick;
 pub use super::chunks::Share;
 pub use super::grow::{Grow, GrowIndex};
-pub use super::lookups::{MultiMap, SymMap, SymSet};
+pub use super::lookups::{MultiMap, SortedMap, SortedSet, SymMap, SymSet};
 pub use super::stages::{
     run as run_stages, Done, Finish, Later, LookupCache, Prebuild, Stage, StageOut,
 };

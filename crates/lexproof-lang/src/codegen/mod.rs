@@ -795,7 +795,7 @@ fn lookups_decl(
     code
 }
 
-/// The Rust type of a lookup (a set or a multimap, by symbol id where the key is one symbol).
+/// The Rust type of a lookup (a set or a multimap; see `KeyKind` for how it finds a key).
 fn lookup_type(checked: &Checked, (rel, cols, map): &(usize, Vec<usize>, bool)) -> String {
     let types = checked.relations[*rel].types();
     let key: Vec<&str> = cols.iter().map(|&c| rust_type(types[c])).collect();
@@ -803,11 +803,30 @@ fn lookup_type(checked: &Checked, (rel, cols, map): &(usize, Vec<usize>, bool)) 
         .filter(|c| !cols.contains(c))
         .map(|c| rust_type(types[c]))
         .collect();
-    match (*map, key == ["Sym"]) {
-        (true, true) => format!("SymMap<{}>", tuple(&rest)),
-        (false, true) => "SymSet".to_string(),
-        (true, false) => format!("MultiMap<{}, {}>", tuple(&key), tuple(&rest)),
-        (false, false) => format!("HashSet<{}, rustc_hash::FxBuildHasher>", tuple(&key)),
+    match (*map, lookup_kind(&key)) {
+        (true, KeyKind::Symbol) => format!("SymMap<{}>", tuple(&rest)),
+        (false, KeyKind::Symbol) => "SymSet".to_string(),
+        (true, KeyKind::LedBySymbol) => format!("SortedMap<{}, {}>", tuple(&key), tuple(&rest)),
+        (false, KeyKind::LedBySymbol) => format!("SortedSet<{}>", tuple(&key)),
+        (true, KeyKind::Other) => format!("MultiMap<{}, {}>", tuple(&key), tuple(&rest)),
+        (false, KeyKind::Other) => format!("HashSet<{}, rustc_hash::FxBuildHasher>", tuple(&key)),
+    }
+}
+
+/// How a lookup finds its key: by a symbol's id, by halves among keys sorted and bucketed by
+/// their leading symbol, or by hashing.
+#[derive(Debug, PartialEq)]
+enum KeyKind {
+    Symbol,
+    LedBySymbol,
+    Other,
+}
+
+fn lookup_kind(key: &[&str]) -> KeyKind {
+    match key {
+        ["Sym"] => KeyKind::Symbol,
+        ["Sym", ..] => KeyKind::LedBySymbol,
+        _ => KeyKind::Other,
     }
 }
 
@@ -825,9 +844,13 @@ fn lookup_build(checked: &Checked, (rel, cols, map): &(usize, Vec<usize>, bool))
     } else {
         tuple(&key)
     };
-    let by_symbol = cols.len() == 1 && types[cols[0]] == Type::Symbol;
+    let key_types: Vec<&str> = cols.iter().map(|&c| rust_type(types[c])).collect();
     let build = if *map {
-        let map_type = if by_symbol { "SymMap" } else { "MultiMap" };
+        let map_type = match lookup_kind(&key_types) {
+            KeyKind::Symbol => "SymMap",
+            KeyKind::LedBySymbol => "SortedMap",
+            KeyKind::Other => "MultiMap",
+        };
         format!("{map_type}::build((0..t.len()).map(|k| {item}).collect())")
     } else {
         format!("(0..t.len()).map(|k| {item}).collect()")
@@ -1249,5 +1272,15 @@ mod tests {
         // Built through the run's cache under a name other stages share it by.
         assert!(g.code.contains("lookups.l0 = cache.get(\"r"), "{}", g.code);
         assert!(g.code.contains("lookups: &[\"r"), "{}", g.code);
+    }
+
+    #[test]
+    fn keys_led_by_a_symbol_are_found_by_halves_other_keys_by_hashing() {
+        assert_eq!(lookup_kind(&["Sym"]), KeyKind::Symbol);
+        assert_eq!(lookup_kind(&["Sym", "Sym"]), KeyKind::LedBySymbol);
+        assert_eq!(lookup_kind(&["Sym", "Date", "i128"]), KeyKind::LedBySymbol);
+        assert_eq!(lookup_kind(&["Date", "Sym"]), KeyKind::Other);
+        assert_eq!(lookup_kind(&["i128"]), KeyKind::Other);
+        assert_eq!(lookup_kind(&[]), KeyKind::Other);
     }
 }
