@@ -104,6 +104,15 @@ impl<'a> Schedule<'a> {
         }
     }
 
+    /// Jobs no worker starts: another job's thread ends each with `done` once what it stands for
+    /// is ready (a stage's tables sorted, after the stages waiting on the stage itself started).
+    pub fn hold(&self, jobs: std::ops::Range<usize>) {
+        let mut s = lock(&self.state);
+        for j in jobs {
+            s.started[j] = true;
+        }
+    }
+
     /// A running job has work other workers may take (through `run`'s `help`): wakes them.
     pub fn offer(&self) {
         lock(&self.state).changes += 1;
@@ -215,6 +224,29 @@ mod tests {
             || false,
         );
         assert_eq!(ran.into_inner().unwrap(), vec![2, 0, 1]);
+    }
+
+    #[test]
+    fn a_held_job_is_ended_by_another_and_never_started() {
+        // Job 1 is held: job 0 ends it; job 2 waits for it.
+        let deps: Vec<&[usize]> = vec![&[], &[0], &[1]];
+        for threads in [1, 2] {
+            let schedule = Schedule::new(deps.clone());
+            schedule.hold(1..2);
+            let ran = Mutex::new(Vec::new());
+            schedule.run(
+                threads,
+                |j| {
+                    ran.lock().unwrap().push(j);
+                    schedule.done(j);
+                    if j == 0 {
+                        schedule.done(1);
+                    }
+                },
+                || false,
+            );
+            assert_eq!(ran.into_inner().unwrap(), vec![0, 2], "{threads} thread(s)");
+        }
     }
 
     #[test]

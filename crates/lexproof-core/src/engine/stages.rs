@@ -159,6 +159,8 @@ impl StageRun<'_, '_> {
     fn job(&self, j: usize) {
         match j.checked_sub(self.stages.len()) {
             None => self.stage(j),
+            // Held (`Schedule::hold`): its stage ends it.
+            Some(p) if p >= self.prebuilds.len() => {}
             Some(p) => {
                 let prebuild = &self.prebuilds[p];
                 let mut snapshot: Done = vec![None; self.derived.len()];
@@ -213,6 +215,11 @@ impl StageRun<'_, '_> {
                 (r, sorted, origin)
             })
             .collect();
+        if !self.prebuilds.is_empty() {
+            // The lookups of these tables may be built now, from the sorted tables.
+            self.schedule
+                .done(self.stages.len() + self.prebuilds.len() + s);
+        }
         let sorted = Sorted {
             tables,
             projected: heads,
@@ -266,6 +273,7 @@ pub fn run(
     let prebuilds = if threads > 1 { prebuilds } else { &[] };
     let deps = jobs(stages, prebuilds);
     let schedule = Schedule::new(deps.iter().map(Vec::as_slice).collect());
+    schedule.hold(stages.len() + prebuilds.len()..deps.len());
     let share = Share::new((threads > 1).then_some(&schedule));
     let shared = StageRun {
         stages,
@@ -308,10 +316,14 @@ pub fn run(
     (derived, witnesses)
 }
 
-/// The jobs of a run and what each waits for: the stages, then the lookups to build ahead. A
-/// lookup waits for the stage deriving its relation, and every stage reading it waits for it.
+/// The jobs of a run and what each waits for: the stages, the lookups to build ahead, then (with
+/// lookups) one held job per stage that its thread ends once its tables are sorted. A lookup
+/// waits for the tables of the stage deriving its relation to be sorted, so it is built from
+/// sorted keys (the stages reading the tables start before, with the tables as they came), and
+/// every stage reading the lookup waits for it.
 fn jobs(stages: &[Stage], prebuilds: &[Prebuild]) -> Vec<Vec<usize>> {
     let mut deps: Vec<Vec<usize>> = stages.iter().map(|s| s.deps.to_vec()).collect();
+    let sorted = |s: usize| stages.len() + prebuilds.len() + s;
     for (p, prebuild) in prebuilds.iter().enumerate() {
         let job = stages.len() + p;
         for (s, stage) in stages.iter().enumerate() {
@@ -319,7 +331,10 @@ fn jobs(stages: &[Stage], prebuilds: &[Prebuild]) -> Vec<Vec<usize>> {
                 deps[s].push(job);
             }
         }
-        deps.push(prebuild.stage.into_iter().collect());
+        deps.push(prebuild.stage.map(sorted).into_iter().collect());
+    }
+    if !prebuilds.is_empty() {
+        deps.extend((0..stages.len()).map(|s| vec![s]));
     }
     deps
 }
@@ -333,7 +348,7 @@ mod tests {
     }
 
     #[test]
-    fn a_lookup_is_built_after_its_relation_and_before_its_readers() {
+    fn a_lookup_is_built_after_its_relation_is_sorted_and_before_its_readers() {
         let stage = |deps: &'static [usize], lookups: &'static [&'static str]| Stage {
             name: "s",
             deps,
@@ -353,10 +368,20 @@ mod tests {
             stage: Some(0),
             build,
         }];
+        // Stages 0-2, the lookup (3), the held jobs of the stages' sorted tables (4-6).
         assert_eq!(
             jobs(&stages, &prebuilds),
-            vec![vec![], vec![0, 3], vec![3], vec![0]]
+            vec![
+                vec![],
+                vec![0, 3],
+                vec![3],
+                vec![4],
+                vec![0],
+                vec![1],
+                vec![2]
+            ]
         );
+        assert_eq!(jobs(&stages, &[]), vec![vec![], vec![0], vec![]]);
     }
 
     #[test]
