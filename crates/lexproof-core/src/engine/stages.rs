@@ -218,7 +218,7 @@ impl StageRun<'_, '_> {
         if !self.prebuilds.is_empty() {
             // The lookups of these tables may be built now, from the sorted tables.
             self.schedule
-                .done(self.stages.len() + self.prebuilds.len() + s);
+                .done(sorted_job(self.stages, self.prebuilds, s));
         }
         let sorted = Sorted {
             tables,
@@ -323,7 +323,7 @@ pub fn run(
 /// every stage reading the lookup waits for it.
 fn jobs(stages: &[Stage], prebuilds: &[Prebuild]) -> Vec<Vec<usize>> {
     let mut deps: Vec<Vec<usize>> = stages.iter().map(|s| s.deps.to_vec()).collect();
-    let sorted = |s: usize| stages.len() + prebuilds.len() + s;
+    let sorted = |s: usize| sorted_job(stages, prebuilds, s);
     for (p, prebuild) in prebuilds.iter().enumerate() {
         let job = stages.len() + p;
         for (s, stage) in stages.iter().enumerate() {
@@ -337,6 +337,11 @@ fn jobs(stages: &[Stage], prebuilds: &[Prebuild]) -> Vec<Vec<usize>> {
         deps.extend((0..stages.len()).map(|s| vec![s]));
     }
     deps
+}
+
+/// The held job that stage `s`'s thread ends once its tables are sorted (`jobs`).
+fn sorted_job(stages: &[Stage], prebuilds: &[Prebuild], s: usize) -> usize {
+    stages.len() + prebuilds.len() + s
 }
 
 #[cfg(test)]
